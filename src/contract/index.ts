@@ -1,0 +1,27 @@
+export { CustomerSchema, LenientCustomerSchema, customerFieldNames } from './customer.js';
+export { LabelSchema, LabelListSchema, LenientLabelSchema, LenientLabelListSchema } from './label.js';
+export { ProblemSchema } from './problem.js';
+export {
+  CustomerQuerySchema,
+  parseCustomerQuery,
+  customerQueryMessages,
+  type CustomerQueryError,
+  type CustomerQueryResult,
+  type ParsedCustomerQuery,
+} from './query.js';
+export { normalizePhone, MAX_PHONE_LENGTH } from './phone.js';
+export { toContractIssues, toJsonPath, describeValue, type ContractIssue } from './issues.js';
+export {
+  validateCustomer,
+  validateLabelList,
+  type ValidationMode,
+  type ValidateOptions,
+  type ValidationResult,
+  type StrictCustomer,
+  type StrictLabelList,
+  type LenientCustomer,
+  type LenientLabelList,
+} from './validate.js';
+export { sampleCustomer, sampleLabels } from './samples.js';
+export { contractRegistry, type ContractMeta } from './registry.js';
+export type { Customer, Label, Problem, CustomerQuery } from './types.js';

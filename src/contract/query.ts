@@ -1,0 +1,90 @@
+import * as z from 'zod';
+import { MAX_PHONE_LENGTH, normalizePhone } from './phone.js';
+import { documented } from './registry.js';
+
+const PREFIX = 'phone:';
+const CONTROL_CHARACTER = /\p{Cc}/u;
+const DIGIT = /\d/;
+
+/** Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}. */
+export type CustomerQueryError = 'not_a_string' | 'wrong_prefix' | 'empty' | 'too_long' | 'control_character' | 'no_digit';
+
+/** The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input). */
+export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>> = {
+  not_a_string: 'query must be a single string such as phone:1111',
+  wrong_prefix: 'query must start with "phone:", such as phone:1111',
+  empty: 'the phone number after "phone:" is empty',
+  too_long: `the phone number after "phone:" is longer than ${MAX_PHONE_LENGTH} characters`,
+  control_character: 'the phone number holds a control character',
+  no_digit: 'the phone number holds no digit',
+};
+
+/** The phone number a `query=phone:{refId}` asks for. */
+export interface ParsedCustomerQuery {
+  /**
+   * The number as received, with a leading `+` restored where form-decoding turned it into a
+   * space (`phone: 923001234567` → `+923001234567`).
+   */
+  phone: string;
+  /** The number reduced to its digits (`+92 300-1234567` → `923001234567`): the lookup key. */
+  normalizedPhone: string;
+}
+
+/** The outcome of {@link parseCustomerQuery}. */
+export type CustomerQueryResult =
+  | { ok: true; value: ParsedCustomerQuery }
+  | { ok: false; error: CustomerQueryError; message: string };
+
+const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false, error, message: customerQueryMessages[error] });
+
+/**
+ * Parses the decoded `query` value of `GET /customer?query=phone:{refId}` without throwing.
+ * A plain function for the request path; {@link CustomerQuerySchema} wraps it for zod users.
+ *
+ * Hybrid Chat puts `refId` into its URL template unencoded, so `+923001234567` arrives as
+ * `phone:+923001234567`, which form-decoding turns into `phone: 923001234567`. A leading
+ * space is therefore read back as `+`. `%2B` decodes to `+` before this sees it.
+ *
+ * @example
+ * ```ts
+ * parseCustomerQuery('phone: 923001234567');
+ * // { ok: true, value: { phone: '+923001234567', normalizedPhone: '923001234567' } }
+ * parseCustomerQuery('email:x'); // { ok: false, error: 'wrong_prefix', message: '…' }
+ * ```
+ */
+export function parseCustomerQuery(query: unknown): CustomerQueryResult {
+  if (typeof query !== 'string') return refuse('not_a_string');
+  if (!query.startsWith(PREFIX)) return refuse('wrong_prefix');
+  let phone = query.slice(PREFIX.length);
+  if (phone.length === 0) return refuse('empty');
+  if (phone.length > MAX_PHONE_LENGTH) return refuse('too_long');
+  if (CONTROL_CHARACTER.test(phone)) return refuse('control_character');
+  if (phone.charCodeAt(0) === 32) phone = `+${phone.slice(1)}`;
+  if (!DIGIT.test(phone)) return refuse('no_digit');
+  return { ok: true, value: { phone, normalizedPhone: normalizePhone(phone) } };
+}
+
+/**
+ * The `query` parameter of `GET /customer`: parses `phone:{refId}` (already URL-decoded) into
+ * the phone number and its digits-only form. Rejects another prefix, an empty number, one
+ * longer than 64 characters, one with a control character or with no digit at all.
+ *
+ * @example
+ * ```ts
+ * import { CustomerQuerySchema } from 'priority-routing-crm';
+ * CustomerQuerySchema.parse('phone:+923001234567'); // { phone: '+923001234567', normalizedPhone: '923001234567' }
+ * CustomerQuerySchema.safeParse('email:x').success; // false
+ * ```
+ */
+export const CustomerQuerySchema = documented(
+  z.string().transform((query, ctx): ParsedCustomerQuery => {
+    const result = parseCustomerQuery(query);
+    if (result.ok) return result.value;
+    ctx.issues.push({ code: 'custom', message: result.message, input: query, params: { reason: result.error } });
+    return z.NEVER;
+  }),
+  {
+    description: 'phone: followed by the phone number, put in unencoded by Hybrid Chat.',
+    examples: ['phone:1111', 'phone:+923001234567'],
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * The neutral request and response that the core speaks. Every adapter translates its
+ * runtime's request into a {@link ConnectorRequest} and sends the {@link ConnectorResponse}
+ * back; the core itself never sees a framework or `node:http`.
+ */
+
+/** Header values as `node:http` gives them: a string, several strings, or nothing. */
+export type HeaderValue = string | readonly string[] | undefined;
+
+/**
+ * A request as the handlers read it.
+ *
+ * @example
+ * ```ts
+ * const request: ConnectorRequest = { method: 'GET', url: '/customer?query=phone:1111', headers: { accept: 'application/json' } };
+ * ```
+ */
+export interface ConnectorRequest {
+  /** HTTP method; `GET` when left out. Compared case-insensitively. */
+  method?: string;
+  /**
+   * Path and query as `node:http`'s `req.url` has them (`/cim/customer?query=phone:1111`), or
+   * an absolute URL (`http://crm.example/cim/customer?…`).
+   */
+  url: string;
+  /** Request headers, names in lower case (as `node:http` gives them) or any case. */
+  headers?: Readonly<Record<string, HeaderValue>> | Headers;
+}
+
+/**
+ * What the handlers answer: a status, headers and a body that any server can send as is.
+ * `body` is the serialized JSON (or `null` for 304 and HEAD), so adapters never stringify.
+ */
+export interface ConnectorResponse {
+  /** HTTP status code. */
+  status: number;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
+  /** The body, already serialized; `null` when there is none (HEAD, 304). */
+  body: string | null;
+}
+
+/**
+ * The one function every adapter wraps: a neutral request in, a neutral response out. It never
+ * rejects; every failure is already a problem+json response.
+ */
+export type ConnectorHandle = (request: ConnectorRequest) => Promise<ConnectorResponse>;

@@ -1,0 +1,47 @@
+import type { Customer, Label, ParsedCustomerQuery } from '../contract/index.js';
+
+/** A value, or a promise of it: repositories may answer synchronously or asynchronously. */
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** What a repository is asked with, besides the query itself. */
+export interface RepositoryContext {
+  /** Fires when the request is abandoned (the handler's `timeoutMs` ran out): stop work then. */
+  signal: AbortSignal;
+}
+
+/**
+ * The phone number Hybrid Chat asks for: `phone` as received (a leading `+` restored where
+ * form-decoding made it a space) and `normalizedPhone`, its digits only, so that
+ * `+92 300-1234567` and `923001234567` are the same key.
+ */
+export type PhoneQuery = ParsedCustomerQuery;
+
+/**
+ * A customer as a repository may return it: the contract's fields, plus anything else the CRM
+ * holds. Extra fields (a national id, an internal note) are dropped before the response is
+ * written; missing or malformed contract fields make the handler answer 502.
+ */
+export type CustomerRecord = Customer & Record<string, unknown>;
+
+/** A label as a repository may return it: the contract's fields plus anything else. */
+export type LabelRecord = Label & Record<string, unknown>;
+
+/**
+ * What a CRM vendor implements over its own data: find a customer by phone, list the labels.
+ *
+ * @example
+ * ```ts
+ * const repository: CustomerRepository = {
+ *   async findCustomerByPhone({ normalizedPhone }, { signal }) {
+ *     return db.customers.findOne({ phoneDigits: normalizedPhone }, { signal }); // null when none
+ *   },
+ *   listLabels: ({ signal }) => db.labels.find({}, { signal }),
+ * };
+ * ```
+ */
+export interface CustomerRepository {
+  /** The customer with this phone number on any of `phone1`…`phone5`, or `null`/`undefined` when there is none. */
+  findCustomerByPhone(query: PhoneQuery, context: RepositoryContext): MaybePromise<CustomerRecord | null | undefined>;
+  /** Every label the CRM knows (an empty array when there are none). */
+  listLabels(context: RepositoryContext): MaybePromise<readonly LabelRecord[]>;
+}
