@@ -3,6 +3,7 @@ export { LabelSchema, LabelListSchema, LenientLabelSchema, LenientLabelListSchem
 export { ProblemSchema } from './problem.js';
 export {
   CustomerQuerySchema,
+  CUSTOMER_QUERY_PATTERN,
   parseCustomerQuery,
   customerQueryMessages,
   type CustomerQueryError,

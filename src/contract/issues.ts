@@ -49,7 +49,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const FORMAT_NAMES: Record<string, string> = {
-  datetime: 'an ISO 8601 date-time in UTC like 2020-06-18T09:32:53.823Z',
+  datetime: 'an ISO 8601 date-time like 2020-06-18T09:32:53.823Z',
   regex: 'a string of the required form',
 };
 

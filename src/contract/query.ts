@@ -4,6 +4,13 @@ import { documented } from './registry.js';
 
 const PREFIX = 'phone:';
 const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * The accepted `query` values as an ECMA-262 pattern, for the OpenAPI document and other
+ * tools: `phone:`, then 1 to 64 characters with no control character and at least one digit.
+ * (A leading space, read back as `+`, is allowed by it too.)
+ */
+export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}(?=\\D*\\d)[^\\x00-\\x1F\\x7F-\\x9F]{1,${MAX_PHONE_LENGTH}}$`;
 const DIGIT = /\d/;
 
 /** Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}. */
@@ -84,7 +91,10 @@ export const CustomerQuerySchema = documented(
     return z.NEVER;
   }),
   {
-    description: 'phone: followed by the phone number, put in unencoded by Hybrid Chat.',
+    description:
+      'phone: followed by the phone number, which Hybrid Chat puts in unencoded. A leading + may arrive as a space (form decoding) or as %2B; all forms find the same customer.',
     examples: ['phone:1111', 'phone:+923001234567'],
+    pattern: CUSTOMER_QUERY_PATTERN,
+    maxLength: PREFIX.length + MAX_PHONE_LENGTH,
   },
 );

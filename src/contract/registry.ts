@@ -7,6 +7,10 @@ export interface ContractMeta {
   title?: string;
   description?: string;
   examples?: unknown[];
+  /** JSON Schema `pattern`, where the zod schema's own checks cannot be converted (a transform). */
+  pattern?: string;
+  /** JSON Schema `maxLength`, likewise. */
+  maxLength?: number;
 }
 
 /**

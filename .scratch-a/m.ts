@@ -1,0 +1,15 @@
+import { CustomerSchema, sampleCustomer, normalizePhone } from '../src/contract/index.js';
+import * as z from 'zod';
+const N = 1_000_000;
+const cs = Array.from({length:N},(_, i)=>({...sampleCustomer, _id: 'c'+i, phone1: '+92300'+String(i).padStart(7,'0'), labels:['a']}));
+let t=performance.now();
+const m = new Map(); for (const c of cs) m.set(normalizePhone(c.phone1), c);
+console.log('map', performance.now()-t);
+t=performance.now();
+const m2 = new Map(); for (const c of cs) m2.set(c.phone1, c);
+console.log('map raw', performance.now()-t);
+t=performance.now();
+let ok=0; for (const c of cs) if (CustomerSchema.safeParse(c).success) ok++;
+console.log('zod', performance.now()-t, ok);
+const arr = z.array(CustomerSchema);
+t=performance.now(); arr.safeParse(cs); console.log('zod arr', performance.now()-t);

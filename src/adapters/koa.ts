@@ -1,0 +1,43 @@
+import type { ServerResponse } from 'node:http';
+import { resolveConnector, type ConnectorInput } from './connector-input.js';
+import { serveNode, type NodeRequest } from './node-serve.js';
+
+/** The part of a Koa context the middleware uses (Koa 2 and 3 alike). */
+export interface KoaContextLike {
+  req: NodeRequest;
+  res: ServerResponse;
+  /** The URL before any router or mount rewrote `ctx.url`. */
+  originalUrl: string;
+  /** Set to `false` so Koa leaves the already written response alone. */
+  respond?: boolean | undefined;
+}
+
+/** Koa middleware: `(ctx, next) => Promise`. */
+export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * Makes Koa middleware: the connector answers its own requests (its routes under `basePath`,
+ * read from `ctx.originalUrl`) on `ctx.res` with `ctx.respond = false`; everything else goes
+ * on to `next()`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { createKoaMiddleware } from 'priority-routing-crm/node';
+ *
+ * const app = new Koa();
+ * app.use(createKoaMiddleware({ repository, basePath: '/cim' }));
+ * app.listen(3000);
+ * ```
+ */
+export function createKoaMiddleware(input: ConnectorInput): KoaMiddleware {
+  const connector = resolveConnector(input);
+  return async (ctx, next) => {
+    if (!connector.matches(ctx.originalUrl)) {
+      await next();
+      return;
+    }
+    ctx.respond = false;
+    await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
+  };
+}

@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Connector } from '../server/connector.js';
+
+/**
+ * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a
+ * mount path (`app.use('/cim', …)`) was cut off `url`.
+ *
+ * @example
+ * ```ts
+ * const handler = (req: NodeRequest, res: ServerResponse) => serveNode(connector, req, res, requestUrl(req));
+ * ```
+ */
+export type NodeRequest = IncomingMessage & { originalUrl?: string };
+
+/**
+ * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
+ * mount rewrites `url`.
+ *
+ * @example
+ * ```ts
+ * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
+ * ```
+ */
+export function requestUrl(req: NodeRequest): string {
+  return req.originalUrl ?? req.url ?? '/';
+}
+
+/**
+ * Answers one `node:http` request with the connector, reading `url` instead of `req.url`.
+ *
+ * @example
+ * ```ts
+ * await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
+ * ```
+ */
+export async function serveNode(connector: Connector, req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+  // TEMPORARY until src/adapters/node-bridge.ts lands.
+  const response = await connector.handle({ method: req.method ?? 'GET', url, headers: req.headers });
+  res.writeHead(response.status, response.headers);
+  await new Promise<void>((resolve) => res.end(response.body ?? undefined, resolve));
+}

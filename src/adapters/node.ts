@@ -1,0 +1,72 @@
+/**
+ * `priority-routing-crm/node`: the connector as `node:http` request listeners and middleware,
+ * for `node:http`, Express, Connect, Koa and Fastify. Framework types are structural: no
+ * framework is imported, so none is a dependency and none can break this on its next major.
+ *
+ * @packageDocumentation
+ */
+import type { ServerResponse } from 'node:http';
+import { resolveConnector, type ConnectorInput } from './connector-input.js';
+import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
+
+export type { ConnectorInput } from './connector-input.js';
+export type { NodeRequest } from './node-serve.js';
+export { createConnector } from '../server/connector.js';
+export type { Connector, ConnectorOptions } from '../server/connector.js';
+export type { CustomerRepository, CustomerRecord, LabelRecord, PhoneQuery, RepositoryContext, MaybePromise } from '../server/repository.js';
+export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
+export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
+
+/** A `node:http` request listener that resolves once the response is written. */
+export type NodeHandler = (req: NodeRequest, res: ServerResponse) => Promise<void>;
+
+/** Connect/Express middleware: answers the connector's requests and calls `next()` for the rest. */
+export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/**
+ * Makes a `(req, res)` request listener that answers every request it gets: the two routes
+ * under `basePath`, problem+json 404 for any other path and 405 for other methods. Give it its
+ * own server, or mount it where only the connector's requests reach it.
+ *
+ * Under Express or Connect it reads `req.originalUrl`, the URL Hybrid Chat called, so
+ * `basePath` is the full prefix even inside `app.use('/cim', …)`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createNodeHandler } from 'priority-routing-crm/node';
+ *
+ * createServer(createNodeHandler({ repository, basePath: '/cim' })).listen(3000);
+ * ```
+ */
+export function createNodeHandler(input: ConnectorInput): NodeHandler {
+  const connector = resolveConnector(input);
+  return (req, res) => serveNode(connector, req, res, requestUrl(req));
+}
+
+/**
+ * Makes Connect/Express middleware: requests for the connector (its routes under `basePath`)
+ * are answered; everything else goes on to `next()`, so the connector shares an app with other
+ * routes. A failure to write the response (a dropped socket) goes to `next(error)`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createNodeMiddleware } from 'priority-routing-crm/node';
+ *
+ * const app = express();
+ * app.use(createNodeMiddleware({ repository, basePath: '/cim' }));
+ * app.get('/health', (_req, res) => res.send('ok'));
+ * ```
+ */
+export function createNodeMiddleware(input: ConnectorInput): NodeMiddleware {
+  const connector = resolveConnector(input);
+  return (req, res, next) => {
+    const url = requestUrl(req);
+    if (!connector.matches(url)) {
+      next();
+      return;
+    }
+    serveNode(connector, req, res, url).catch(next);
+  };
+}

@@ -1,0 +1,119 @@
+import * as z from 'zod';
+import { checkIds } from './checks.js';
+
+/**
+ * A check's result: `pass`; `fail` (the connector breaks the contract, exit code 1); `warn`
+ * (works, but deserves a look); `skip` (could not or need not run, the detail says why).
+ */
+export const CheckStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip']);
+
+/** One finding of a check: where and what. */
+export const CheckIssueSchema = z.object({
+  /** A JSON path into the body (`$.labels[0]`), or `$` for the whole body. */
+  path: z.string(),
+  /** What is wrong, as a sentence. */
+  message: z.string(),
+  /** Which response it is about, when a check reads several: `phone 1111`, `GET /label`. */
+  subject: z.string().optional(),
+});
+
+/** A request a check sent, with the curl command that sends it again. */
+export const CheckRequestSchema = z.object({
+  method: z.string(),
+  url: z.string(),
+  /** The HTTP status, or `null` when there was no answer (timeout, network error). */
+  status: z.int().nullable(),
+  /** How long the request took, or `null` when there was no answer. */
+  durationMs: z.number().nonnegative().nullable(),
+  /** A shell command that reproduces the request; credentials are masked unless asked for. */
+  curl: z.string(),
+});
+
+/** The result of one check. */
+export const CheckResultSchema = z.object({
+  id: z.enum(checkIds),
+  title: z.string(),
+  group: z.string(),
+  status: CheckStatusSchema,
+  /** What was found, in a sentence or two. */
+  detail: z.string(),
+  issues: z.array(CheckIssueSchema),
+  requests: z.array(CheckRequestSchema),
+});
+
+/** The priority one phone would get (only with weights). */
+export const PhonePrioritySchema = z.object({
+  phone: z.string(),
+  priority: z.int().min(1).max(10),
+  /** Why, in a sentence: which labels counted and which were ignored. */
+  reason: z.string(),
+  matched: z.array(z.object({ labelId: z.string(), name: z.string(), weight: z.int() })),
+  ignored: z.array(
+    z.object({
+      reason: z.enum(['unknown_label_id', 'unweighted_name']),
+      labelId: z.string(),
+      name: z.string().optional(),
+      nearMiss: z.string().optional(),
+      hint: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * The report of `verifyConnector` and of `priority-routing-crm check --format json`.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { CheckReportSchema } from 'priority-routing-crm';
+ * const report = CheckReportSchema.parse(JSON.parse(await readFile('report.json', 'utf8')));
+ * const failed = report.checks.filter((check) => check.status === 'fail');
+ * ```
+ */
+export const CheckReportSchema = z.object({
+  customerQueryUrl: z.string(),
+  labelsUrl: z.string(),
+  mode: z.enum(['strict', 'lenient']),
+  phones: z.array(z.string()),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  /** `true` when no check failed (warnings and skips allowed): exit code 0. */
+  ok: z.boolean(),
+  summary: z.object({
+    total: z.int().nonnegative(),
+    pass: z.int().nonnegative(),
+    fail: z.int().nonnegative(),
+    warn: z.int().nonnegative(),
+    skip: z.int().nonnegative(),
+  }),
+  checks: z.array(CheckResultSchema),
+  /** With weights: the priority each phone would get. */
+  priorities: z.array(PhonePrioritySchema).optional(),
+});
+
+/** See {@link CheckStatusSchema}. */
+export type CheckStatus = z.output<typeof CheckStatusSchema>;
+/** See {@link CheckIssueSchema}. */
+export type CheckIssue = z.output<typeof CheckIssueSchema>;
+/** See {@link CheckRequestSchema}. */
+export type CheckRequest = z.output<typeof CheckRequestSchema>;
+/** See {@link CheckResultSchema}. */
+export type CheckResult = z.output<typeof CheckResultSchema>;
+/** See {@link PhonePrioritySchema}. */
+export type PhonePriority = z.output<typeof PhonePrioritySchema>;
+/** See {@link CheckReportSchema}. */
+export type CheckReport = z.output<typeof CheckReportSchema>;
+
+/**
+ * The JSON Schema (draft 2020-12) of {@link CheckReportSchema}, for tools outside JavaScript.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { checkReportJsonSchema } from 'priority-routing-crm';
+ * await writeFile('check-report.schema.json', JSON.stringify(checkReportJsonSchema(), null, 2));
+ * ```
+ */
+export function checkReportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(CheckReportSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}

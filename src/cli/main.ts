@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { stderr, stdout } from 'node:process';
+import packageJson from '../../package.json' with { type: 'json' };
+import { EXIT_USAGE, UsageError } from './usage.js';
+
+/** A subcommand: parses its own arguments and resolves to the process exit code. */
+export interface Command {
+  /** One line for the top-level help. */
+  summary: string;
+  /** Runs the command with the arguments after its name. */
+  main(args: string[]): Promise<number>;
+}
+
+// Loaded on demand so that `check` never pays for the server code and vice versa.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: () => import('./serve.js').then((m) => m.serveCommand),
+  check: () => import('./check.js').then((m) => m.checkCommand),
+};
+
+const HELP = `priority-routing-crm ${packageJson.version}
+
+The Hybrid Chat priority-routing CRM contract: serve a reference connector, or check one.
+
+Usage:
+  priority-routing-crm serve [options]   serve the reference connector (sample data or --data)
+  priority-routing-crm check [options]   check a live connector against the contract
+
+Run "priority-routing-crm <command> --help" for a command's options.
+Options:
+  -h, --help      show this help
+  -v, --version   print the version
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    stdout.write(HELP);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '-v' || name === '--version') {
+    stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(', ')}`);
+  return (await load()).main(rest);
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      stderr.write(`priority-routing-crm: ${error.message}\nRun "priority-routing-crm --help" for usage.\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    stderr.write(`priority-routing-crm: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

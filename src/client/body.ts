@@ -1,0 +1,36 @@
+import { ProblemSchema, describeValue, type ContractIssue, type Problem } from '../contract/index.js';
+
+/** A body parsed as JSON, or the contract issue that says why it is not JSON. */
+export type JsonBody = { ok: true; value: unknown } | { ok: false; issue: ContractIssue };
+
+/**
+ * Parses a response body as JSON without throwing.
+ *
+ * @example
+ * ```ts
+ * parseJsonBody('<html>'); // { ok: false, issue: { path: '$', message: 'expected a JSON body, got "<html>"', … } }
+ * ```
+ */
+export function parseJsonBody(text: string): JsonBody {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    const got = text.trim() === '' ? 'an empty body' : describeValue(text);
+    return { ok: false, issue: { path: '$', message: `expected a JSON body, got ${got}`, code: 'invalid_json', segments: [] } };
+  }
+}
+
+/**
+ * The RFC 9457 problem in an error body, when the body is one (whatever its content type says).
+ *
+ * @example
+ * ```ts
+ * readProblem('{"type":"about:blank","title":"Not Found","status":404,"detail":"…"}')?.title; // 'Not Found'
+ * ```
+ */
+export function readProblem(text: string): Problem | undefined {
+  const body = parseJsonBody(text);
+  if (!body.ok) return undefined;
+  const problem = ProblemSchema.safeParse(body.value);
+  return problem.success ? problem.data : undefined;
+}

@@ -1,0 +1,166 @@
+import {
+  validateCustomer,
+  validateLabelList,
+  type LenientCustomer,
+  type LenientLabelList,
+  type StrictCustomer,
+  type StrictLabelList,
+  type ValidationMode,
+  type ValidationResult,
+} from '../contract/index.js';
+import { parseJsonBody, readProblem } from './body.js';
+import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
+import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
+import type { CustomerLookupResult, LabelListResult, RequestFailure, ResponseInfo } from './results.js';
+import { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
+
+/** Options of {@link createConnectorClient}. */
+export interface ConnectorClientOptions<M extends ValidationMode = ValidationMode> {
+  /**
+   * The customer query URL template, as in Hybrid Chat's `CIM_CUSTOMER_QUERY_URL`:
+   * `http://crm.example/cim/customer?query=phone:{refId}`. It may hold other query parameters.
+   */
+  customerQueryUrl: string;
+  /** The label list URL, as in Hybrid Chat's `CIM_LABELS_API_PATH`: `http://crm.example/cim/label`. */
+  labelsUrl: string;
+  /** The `fetch` to send requests with; the global `fetch` by default. */
+  fetch?: FetchLike;
+  /** How long one request (until the last byte of the body) may take; 5000 ms by default. */
+  timeoutMs?: number;
+  /** `strict` (default): every contract field; `lenient`: only what routing needs. */
+  mode?: M;
+  /** Headers sent with every request, such as credentials: `{ authorization: 'Bearer …' }`. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Aborts the request; the returned promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The customer type a client in mode `M` returns. */
+export type ClientCustomer<M extends ValidationMode> = M extends 'lenient' ? LenientCustomer : StrictCustomer;
+/** The label list type a client in mode `M` returns. */
+export type ClientLabelList<M extends ValidationMode> = M extends 'lenient' ? LenientLabelList : StrictLabelList;
+
+/** What Hybrid Chat would do for one phone number, and what it got on the way. */
+export interface PriorityLookup<M extends ValidationMode> extends PriorityResult {
+  customer: CustomerLookupResult<ClientCustomer<M>>;
+  /** The label list; not asked for when there is no customer. */
+  labels: LabelListResult<ClientLabelList<M>> | undefined;
+}
+
+/** A client for a connector, speaking to it as Hybrid Chat does. */
+export interface ConnectorClient<M extends ValidationMode = 'strict'> {
+  /** The URL the client asks for `phone`: the template with `{refId}` replaced, unencoded. */
+  customerUrl(phone: string): string;
+  /** `GET` the customer with this phone number. Never rejects unless `signal` aborts. */
+  lookupCustomer(phone: string, options?: RequestOptions): Promise<CustomerLookupResult<ClientCustomer<M>>>;
+  /** `GET` the label list. Never rejects unless `signal` aborts. */
+  listLabels(options?: RequestOptions): Promise<LabelListResult<ClientLabelList<M>>>;
+  /**
+   * The priority Hybrid Chat would give a chat from `phone`: looks the customer up, reads the
+   * label list and resolves the weights. Any failure gives priority 1, as in Hybrid Chat.
+   */
+  lookupPriority(phone: string, weights: PriorityWeights, options?: RequestOptions): Promise<PriorityLookup<M>>;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+const info = (response: ExchangeResponse): ResponseInfo => ({
+  url: response.url,
+  status: response.status,
+  contentType: response.contentType,
+  durationMs: response.durationMs,
+});
+
+function failure(result: Exclude<ExchangeResult, ExchangeResponse>): RequestFailure {
+  return result.kind === 'timeout'
+    ? { ok: false, kind: 'timeout', url: result.url, timeoutMs: result.timeoutMs }
+    : { ok: false, kind: 'network_error', url: result.url, message: result.message, cause: result.cause };
+}
+
+/** A 200's body, validated; the body's own JSON error when it is not JSON. */
+function validated<T>(response: ExchangeResponse, validate: (body: unknown) => ValidationResult<T>) {
+  const body = parseJsonBody(response.body);
+  if (!body.ok) {
+    return { ok: false as const, kind: 'contract_violation' as const, issues: [body.issue], body: response.body, response: info(response) };
+  }
+  const result = validate(body.value);
+  return result.ok
+    ? { ok: true as const, value: result.value }
+    : { ok: false as const, kind: 'contract_violation' as const, issues: result.issues, body: body.value, response: info(response) };
+}
+
+/**
+ * Makes a client that does what Hybrid Chat does with a connector: puts the phone number into
+ * the customer URL template unencoded, `GET`s the customer and the label list, validates both
+ * against the contract and returns typed outcomes that never throw. The content type is not
+ * held against a body that parses as JSON; `priority-routing-crm check` reports it.
+ *
+ * @example
+ * ```ts
+ * import { createConnectorClient } from 'priority-routing-crm';
+ *
+ * const client = createConnectorClient({
+ *   customerQueryUrl: 'http://crm.example/cim/customer?query=phone:{refId}',
+ *   labelsUrl: 'http://crm.example/cim/label',
+ * });
+ * const result = await client.lookupCustomer('+923001234567');
+ * switch (result.kind) {
+ *   case 'found': console.log(result.customer.labels); break;
+ *   case 'not_found': console.log('routed at priority 1'); break;
+ *   case 'contract_violation': for (const i of result.issues) console.error(`${i.path}: ${i.message}`); break;
+ *   default: console.error(result.kind); // http_error, network_error, timeout
+ * }
+ * const { priority, matched } = await client.lookupPriority('1111', { Gold: 8, Vip: 10 });
+ * ```
+ */
+export function createConnectorClient<M extends ValidationMode = 'strict'>(options: ConnectorClientOptions<M>): ConnectorClient<M> {
+  if (!options.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
+    throw new TypeError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
+  }
+  const mode: ValidationMode = options.mode ?? 'strict';
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const get = (url: string, requestOptions: RequestOptions = {}) =>
+    exchange({
+      url,
+      timeoutMs,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      ...(requestOptions.signal === undefined ? {} : { signal: requestOptions.signal }),
+    });
+  const customerUrl = (phone: string) => fillCustomerUrl(options.customerQueryUrl, phone);
+
+  async function lookupCustomer(phone: string, requestOptions?: RequestOptions): Promise<CustomerLookupResult<ClientCustomer<M>>> {
+    const response = await get(customerUrl(phone), requestOptions);
+    if (response.kind !== 'response') return failure(response);
+    if (response.status === 404) return { ok: false, kind: 'not_found', problem: readProblem(response.body), response: info(response) };
+    if (response.status !== 200) {
+      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+    }
+    const result = validated(response, (body) => validateCustomer(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', customer: result.value as ClientCustomer<M>, response: info(response) } : result;
+  }
+
+  async function listLabels(requestOptions?: RequestOptions): Promise<LabelListResult<ClientLabelList<M>>> {
+    const response = await get(options.labelsUrl, requestOptions);
+    if (response.kind !== 'response') return failure(response);
+    if (response.status !== 200) {
+      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+    }
+    const result = validated(response, (body) => validateLabelList(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', labels: result.value as ClientLabelList<M>, response: info(response) } : result;
+  }
+
+  async function lookupPriority(phone: string, weights: PriorityWeights, requestOptions?: RequestOptions): Promise<PriorityLookup<M>> {
+    const customer = await lookupCustomer(phone, requestOptions);
+    if (!customer.ok) return { ...resolvePriority({ customer: null, labels: [], weights }), customer, labels: undefined };
+    const labels = await listLabels(requestOptions);
+    const list = labels.ok ? labels.labels : [];
+    return { ...resolvePriority({ customer: labels.ok ? customer.customer : null, labels: list, weights }), customer, labels };
+  }
+
+  return { customerUrl, lookupCustomer, listLabels, lookupPriority };
+}

@@ -1,0 +1,37 @@
+export {
+  createConnectorClient,
+  type ConnectorClient,
+  type ConnectorClientOptions,
+  type RequestOptions,
+  type ClientCustomer,
+  type ClientLabelList,
+  type PriorityLookup,
+} from './client.js';
+export type {
+  CustomerLookupResult,
+  LabelListResult,
+  CustomerFound,
+  CustomerNotFound,
+  LabelsFound,
+  ContractViolation,
+  HttpError,
+  NetworkError,
+  Timeout,
+  RequestFailure,
+  ResponseInfo,
+} from './results.js';
+export {
+  resolvePriority,
+  assertPriorityWeights,
+  MIN_PRIORITY,
+  MAX_PRIORITY,
+  type PriorityWeights,
+  type PriorityResult,
+  type ResolvePriorityInput,
+  type MatchedLabel,
+  type IgnoredLabel,
+  type UnknownLabelId,
+  type UnweightedLabel,
+} from './priority.js';
+export { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
+export type { FetchLike } from './exchange.js';

@@ -1,0 +1,146 @@
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
+import { version } from '../../package.json';
+import { sampleCustomer, sampleLabels } from '../contract/index.js';
+import { problemResponses, problemStatuses, responseHeaders, responseRef, type ProblemResponseName } from './responses.js';
+import { componentSchemas, customerQueryParameterSchema, schemaRef } from './schemas.js';
+
+
+/**
+ * An OpenAPI 3.1 document. openapi3-ts's type lacks 3.1's `jsonSchemaDialect`, which this
+ * document sets to JSON Schema 2020-12, the dialect zod writes.
+ */
+export type OpenApi31Document = OpenAPIObject & { jsonSchemaDialect?: string };
+
+/** Options of {@link createOpenApiDocument}. */
+export interface OpenApiDocumentOptions {
+  /**
+   * Where the connector is served, base path included: `https://crm.example/cim`. The two
+   * paths, `/customer` and `/label`, are relative to it. Default `http://127.0.0.1:3000`, the
+   * reference connector's address.
+   */
+  serverUrl?: string;
+  /** A description for the server entry. */
+  serverDescription?: string;
+}
+
+const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
+const OTHER_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+
+const problems = (...names: ProblemResponseName[]) =>
+  Object.fromEntries(names.map((name) => [String(problemStatuses[name][0]), responseRef(name)]));
+
+/** The same 405 operation for every method a connector refuses, so the document says what the server does. */
+function methodNotAllowed(path: 'customer' | 'label'): Partial<PathItemObject> {
+  return Object.fromEntries(
+    OTHER_METHODS.map((method): [string, OperationObject] => [
+      method,
+      {
+        operationId: `${method}${path === 'customer' ? 'Customer' : 'Labels'}NotAllowed`,
+        tags: ['connector'],
+        summary: `${method.toUpperCase()} is not allowed`,
+        description: `Only GET and HEAD are served; every other method gets 405 with Allow: GET, HEAD.`,
+        responses: problems('MethodNotAllowed'),
+      },
+    ]),
+  );
+}
+
+const lookupCustomer: OperationObject = {
+  operationId: 'lookupCustomer',
+  tags: ['connector'],
+  summary: 'Find the customer by phone number',
+  description:
+    'Hybrid Chat calls this with the chat\'s phone number (its refId) to read the customer\'s label ids. HEAD is answered like GET, without a body.',
+  parameters: [
+    {
+      name: 'query',
+      in: 'query',
+      required: true,
+      description:
+        '`phone:` and the phone number. Hybrid Chat puts the number in unencoded, so `+923001234567` may arrive as `phone:+923001234567` (decoded to a space) or `phone:%2B923001234567`: all find the same customer.',
+      schema: customerQueryParameterSchema(),
+      examples: {
+        local: { summary: 'The seed customer', value: 'phone:1111' },
+        international: { summary: 'A number with a leading +', value: 'phone:+923001234567' },
+      },
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'Exactly one customer object: not an array, not wrapped in an envelope.',
+      headers: { 'Cache-Control': responseHeaders.cacheControlNoStore },
+      content: { 'application/json': { schema: schemaRef('Customer'), example: sampleCustomer } },
+    },
+    ...problems('BadRequest', 'Unauthorized', 'NotFound', 'InternalServerError', 'BadGateway', 'GatewayTimeout'),
+  },
+};
+
+const listLabels: OperationObject = {
+  operationId: 'listLabels',
+  tags: ['connector'],
+  summary: 'List every label',
+  description:
+    'Hybrid Chat calls this to turn the label ids on a customer into names, which it matches exactly against the routing engine\'s labels. HEAD is answered like GET, without a body.',
+  parameters: [
+    {
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'An ETag from an earlier answer: 304 when the list has not changed.',
+      schema: { type: 'string' },
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'Every label, as an array (possibly empty); label ids are unique.',
+      headers: { ETag: responseHeaders.etag, 'Cache-Control': responseHeaders.cacheControlLabels },
+      content: { 'application/json': { schema: schemaRef('LabelList'), example: sampleLabels } },
+    },
+    '304': {
+      description: 'The list matches the ETag sent in If-None-Match.',
+      headers: { ETag: responseHeaders.etag },
+    },
+    ...problems('Unauthorized', 'InternalServerError', 'BadGateway', 'GatewayTimeout'),
+  },
+};
+
+/**
+ * Builds the contract's OpenAPI 3.1 document: the two endpoints, every status code with
+ * `application/problem+json` error bodies, and the `Customer`, `Label`, `LabelList` and
+ * `Problem` schemas, converted from the package's zod schemas.
+ *
+ * @example
+ * ```ts
+ * import { createOpenApiDocument } from 'priority-routing-crm/openapi';
+ * const document = createOpenApiDocument({ serverUrl: 'https://crm.example/cim' });
+ * app.get('/openapi.json', (req, res) => res.json(document));
+ * ```
+ */
+export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApi31Document {
+  const root: OpenApi31Document = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hybrid Chat priority-routing CRM connector',
+      version,
+      description:
+        'The two requests a CRM answers so that Hybrid Chat can order queued chats by label priority. Hybrid Chat finds the customer by phone number (GET /customer?query=phone:{refId}), reads the label ids on it, turns them into names (GET /label), and routes by the highest weight among the names its routing engine knows. A customer with no label, or none found, gets priority 1. Configure Hybrid Chat with CIM_CUSTOMER_QUERY_URL and CIM_LABELS_API_PATH pointing at these two paths.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [
+      {
+        url: options.serverUrl ?? DEFAULT_SERVER_URL,
+        description: options.serverDescription ?? 'The connector, base path included (the reference connector by default).',
+      },
+    ],
+    tags: [{ name: 'connector', description: 'What Hybrid Chat calls.' }],
+    paths: {},
+    components: {},
+  };
+  const builder = OpenApiBuilder.create(root);
+  for (const [name, schema] of Object.entries(componentSchemas())) builder.addSchema(name, schema);
+  for (const [name, response] of Object.entries(problemResponses())) builder.addResponse(name, response);
+  builder.addPath('/customer', { get: lookupCustomer, ...methodNotAllowed('customer') });
+  builder.addPath('/label', { get: listLabels, ...methodNotAllowed('label') });
+  return builder.getSpec();
+}

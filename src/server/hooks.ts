@@ -1,0 +1,88 @@
+import type { ContractIssue } from '../contract/index.js';
+
+/** The connector's two routes; `null` for a path that is neither. */
+export type ConnectorRoute = 'customer' | 'label';
+
+/**
+ * Why a request failed on the connector's side:
+ * - `invalid-data` (502): the repository returned data that breaks the contract; see `issues`.
+ * - `exception` (500): the repository or `authenticate` threw or rejected; see `error`.
+ * - `timeout` (504): the repository did not answer within `timeoutMs`.
+ * - `hook`: the `onResponse` hook threw; the response was sent regardless.
+ */
+export type ConnectorErrorKind = 'invalid-data' | 'exception' | 'timeout' | 'hook';
+
+/**
+ * What `onError` receives. Meant for your logs: it may hold CRM data (`issues` quote the bad
+ * values, `error` is whatever was thrown), none of which ever reaches the client.
+ *
+ * @example
+ * ```ts
+ * onError: (event) => logger.error({ route: event.route, kind: event.kind, issues: event.issues }, 'connector failure')
+ * ```
+ */
+export interface ConnectorErrorEvent {
+  kind: ConnectorErrorKind;
+  route: ConnectorRoute | null;
+  /** The status answered (0 for `hook`, which does not change the response). */
+  status: number;
+  /** For `invalid-data`: every way the repository's data breaks the contract. */
+  issues?: ContractIssue[];
+  /** For `exception` and `hook`: the thrown value, as thrown (not always an `Error`). */
+  error?: unknown;
+  /** The phone number asked for, masked unless `maskPhone: false`. */
+  phone?: string;
+}
+
+/**
+ * What `onResponse` receives once per answered request: enough for an access log or metrics.
+ *
+ * @example
+ * ```ts
+ * onResponse: ({ method, route, status, durationMs, phone }) =>
+ *   console.log(`${method} ${route ?? '-'} ${status} ${durationMs.toFixed(1)}ms ${phone ?? ''}`)
+ * ```
+ */
+export interface ConnectorResponseEvent {
+  /** The request method in upper case. */
+  method: string;
+  route: ConnectorRoute | null;
+  status: number;
+  /** Time from receiving the request to having the response, in milliseconds. */
+  durationMs: number;
+  /** The phone number asked for (customer route), masked unless `maskPhone: false`. */
+  phone?: string;
+}
+
+/**
+ * Masks a phone number for logs, keeping a leading `+`, the first two and the last four digits
+ * (`+923001234567` → `+92******4567`). Short numbers keep only their last two characters
+ * (`1111` → `**11`).
+ *
+ * @example
+ * ```ts
+ * maskPhone('+923001234567'); // '+92******4567'
+ * ```
+ */
+export function maskPhone(phone: string): string {
+  const sign = phone.startsWith('+') ? '+' : '';
+  const body = phone.slice(sign.length);
+  if (body.length <= 8) return `${sign}${'*'.repeat(Math.max(body.length - 2, 0))}${body.slice(-2)}`;
+  return `${sign}${body.slice(0, 2)}${'*'.repeat(body.length - 6)}${body.slice(-4)}`;
+}
+
+/**
+ * Calls a user hook so that nothing it does (throw, reject) can break the response: a hook is
+ * for observing, never for failing a chat's routing.
+ */
+export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, onFailure?: (error: unknown) => void): void {
+  if (hook === undefined) return;
+  try {
+    const result = hook(event);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      Promise.resolve(result).catch((error: unknown) => onFailure?.(error));
+    }
+  } catch (error) {
+    onFailure?.(error);
+  }
+}

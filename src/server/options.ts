@@ -1,0 +1,61 @@
+import type { Authenticate } from './auth.js';
+import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as maskPhoneDefault } from './hooks.js';
+
+/**
+ * Options of {@link lookupCustomer}, {@link listLabels} and (with `repository` and `basePath`)
+ * {@link createConnector}.
+ *
+ * @example
+ * ```ts
+ * const options: HandlerOptions = { timeoutMs: 1500, labelsCacheControl: 'max-age=300', onError: (e) => log.error(e) };
+ * ```
+ */
+export interface HandlerOptions {
+  /** How long the repository may take before the answer is 504 and its signal aborts. Default 3000. */
+  timeoutMs?: number;
+  /** Decides whether a request may be answered; see `queryTokenAuth`, `basicAuth`, `apiKeyAuth`, `bearerAuth`. */
+  authenticate?: Authenticate;
+  /** Called for every 500, 502 and 504, with the details the client never sees. */
+  onError?: (event: ConnectorErrorEvent) => unknown;
+  /** Called once per answered request, for access logs and metrics. */
+  onResponse?: (event: ConnectorResponseEvent) => unknown;
+  /** `Cache-Control` of the label list. Default `no-cache` (always revalidate, cheap with the ETag). */
+  labelsCacheControl?: string;
+  /**
+   * How phone numbers appear in hook events: masked (`true`, the default: `+92******4567`), as
+   * received (`false`), or through your own function.
+   */
+  maskPhone?: boolean | ((phone: string) => string);
+}
+
+/** {@link HandlerOptions} with defaults applied and checked once, not per request. */
+export interface Settings {
+  timeoutMs: number;
+  authenticate: Authenticate | undefined;
+  onError: ((event: ConnectorErrorEvent) => unknown) | undefined;
+  onResponse: ((event: ConnectorResponseEvent) => unknown) | undefined;
+  labelsCacheControl: string;
+  maskPhone: (phone: string) => string;
+}
+
+const MAX_TIMER = 2_147_483_647;
+const unmasked = (phone: string) => phone;
+
+/** Applies the defaults and rejects options that cannot work, with a message naming the option. */
+export function resolveSettings(options: HandlerOptions = {}): Settings {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER) {
+    throw new RangeError(`timeoutMs must be a number of milliseconds between 1 and ${MAX_TIMER}, got ${String(timeoutMs)}`);
+  }
+  const labelsCacheControl = options.labelsCacheControl ?? 'no-cache';
+  if (/[\r\n]/.test(labelsCacheControl)) throw new TypeError('labelsCacheControl must be a single header line');
+  const mask = options.maskPhone ?? true;
+  return {
+    timeoutMs,
+    authenticate: options.authenticate,
+    onError: options.onError,
+    onResponse: options.onResponse,
+    labelsCacheControl,
+    maskPhone: typeof mask === 'function' ? mask : mask ? maskPhoneDefault : unmasked,
+  };
+}

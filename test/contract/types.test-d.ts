@@ -1,0 +1,72 @@
+import type { IsEqual } from 'type-fest';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { Customer, CustomerQuery, Label, Problem } from '../../src/index.js';
+import { validateCustomer, validateLabelList } from '../../src/index.js';
+
+/** The customer exactly as CONTRACT.md's table has it. */
+interface ContractCustomer {
+  _id: string;
+  labels: string[];
+  phone1: string;
+  phone2: string;
+  phone3: string;
+  phone4: string;
+  phone5: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  created_by: string;
+  updated_by: string;
+  createdAt: string;
+  updatedAt: string;
+  __v: number;
+}
+
+/** The label exactly as CONTRACT.md's table has it. */
+interface ContractLabel {
+  _id: string;
+  name: string;
+  color_code: string;
+  created_by: string;
+  updated_by: string;
+  createdAt: string;
+  updatedAt: string;
+  __v: number;
+}
+
+describe('the inferred types', () => {
+  it('Customer is the contract customer', () => {
+    expectTypeOf<Customer>().toEqualTypeOf<ContractCustomer>();
+  });
+
+  it('Label is the contract label', () => {
+    expectTypeOf<Label>().toEqualTypeOf<ContractLabel>();
+  });
+
+  it('Problem has the RFC 9457 members and allows extensions', () => {
+    expectTypeOf<Problem>().toHaveProperty('type').toEqualTypeOf<string>();
+    expectTypeOf<Problem>().toHaveProperty('title').toEqualTypeOf<string>();
+    expectTypeOf<Problem>().toHaveProperty('status').toEqualTypeOf<number>();
+    expectTypeOf<Problem>().toHaveProperty('detail').toEqualTypeOf<string>();
+    expectTypeOf<Problem['instance']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<{ type: string; title: string; status: number; detail: string; traceId: string }>().toExtend<Problem>();
+  });
+
+  it('CustomerQuery is the phone and its digits', () => {
+    expectTypeOf<IsEqual<CustomerQuery, { phone: string; normalizedPhone: string }>>().toEqualTypeOf<true>();
+  });
+
+  it('validation results narrow by mode', () => {
+    const strict = validateCustomer({});
+    if (strict.ok) expectTypeOf(strict.value).toEqualTypeOf<Customer>();
+    else expectTypeOf(strict.issues[0]!.path).toEqualTypeOf<string>();
+    const lenient = validateCustomer({}, { mode: 'lenient' });
+    if (lenient.ok) {
+      expectTypeOf(lenient.value._id).toEqualTypeOf<string>();
+      expectTypeOf(lenient.value.labels).toEqualTypeOf<string[]>();
+      expectTypeOf(lenient.value['createdAt']).toEqualTypeOf<unknown>();
+    }
+    const labels = validateLabelList([]);
+    if (labels.ok) expectTypeOf(labels.value).toEqualTypeOf<Label[]>();
+  });
+});
