@@ -5,3 +5,22 @@
  * @packageDocumentation
  */
 export * from './contract/index.js';
+export * from './server/index.js';
+export * from './reference/index.js';
+export * from './client/index.js';
+export {
+  verifyConnector,
+  ConnectorUnreachableError,
+  CheckOptionsError,
+  checkDefinitions,
+  checkIds,
+  CheckReportSchema,
+  checkReportJsonSchema,
+  type VerifyConnectorOptions,
+  type CheckProgress,
+  type CheckDefinition,
+  type CheckId,
+  type CheckReport,
+  type CheckResult,
+  type CheckStatus,
+} from './checker/index.js';

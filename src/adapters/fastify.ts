@@ -1,21 +1,29 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
+import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 import { serveNode } from './node-serve.js';
 
 /** The methods the catch-all route takes, so that the connector itself answers 405. */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 interface FastifyRequestLike {
-  raw: IncomingMessage;
+  raw: NodeRequestLike;
 }
 
 interface FastifyReplyLike {
-  raw: ServerResponse;
+  raw: NodeResponseLike;
   hijack(): unknown;
   callNotFound(): unknown;
 }
 
-/** The part of a Fastify instance the plugin uses (Fastify 4 and 5 alike). */
+/**
+ * The part of a Fastify instance the plugin uses (tested with Fastify 5): Fastify's own
+ * instance fits, without this package depending on Fastify's types.
+ *
+ * @example
+ * ```ts
+ * const register = (app: FastifyInstanceLike) => fastifyConnector(app, { repository });
+ * ```
+ */
 export interface FastifyInstanceLike {
   route(options: {
     method: string[];
@@ -23,7 +31,7 @@ export interface FastifyInstanceLike {
     handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>;
   }): unknown;
   removeAllContentTypeParsers(): unknown;
-  addContentTypeParser(contentType: string, parser: (request: never, payload: never, done: (error: null) => void) => void): unknown;
+  addContentTypeParser(contentType: string, parser: (request: unknown, payload: unknown, done: (error: null) => void) => void): unknown;
 }
 
 /**

@@ -12,7 +12,15 @@ export { createConnector } from '../server/connector.js';
 export type { Connector, ConnectorOptions } from '../server/connector.js';
 export type { CustomerRepository, CustomerRecord, LabelRecord, PhoneQuery, RepositoryContext, MaybePromise } from '../server/repository.js';
 
-/** A WHATWG fetch handler: what Hono, Bun, Deno and workers call with each request. */
+/**
+ * A WHATWG fetch handler: what Hono, Bun, Deno and workers call with each request.
+ *
+ * @example
+ * ```ts
+ * const handler: FetchHandler = createFetchHandler({ repository });
+ * const response = await handler(new Request('http://crm.example/label'));
+ * ```
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
@@ -43,6 +51,11 @@ export function createFetchHandler(input: ConnectorInput): FetchHandler {
  * The exports of a Next.js App Router route file: one handler per HTTP method Next.js
  * dispatches, so that every method reaches the connector (405 with `Allow: GET, HEAD` for all
  * but GET and HEAD) instead of Next's own answer.
+ *
+ * @example
+ * ```ts
+ * const { GET, HEAD }: RouteHandlers = createRouteHandlers({ repository, basePath: '/cim' });
+ * ```
  */
 export interface RouteHandlers {
   GET: FetchHandler;

@@ -1,18 +1,33 @@
-import type { ServerResponse } from 'node:http';
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import { serveNode, type NodeRequest } from './node-serve.js';
+import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
+import { serveNode } from './node-serve.js';
 
-/** The part of a Koa context the middleware uses (Koa 2 and 3 alike). */
+/**
+ * The part of a Koa context the middleware uses (tested with Koa 3): Koa's own `ctx` fits.
+ *
+ * @example
+ * ```ts
+ * app.use((ctx: KoaContextLike, next) => middleware(ctx, next));
+ * ```
+ */
 export interface KoaContextLike {
-  req: NodeRequest;
-  res: ServerResponse;
+  req: NodeRequestLike;
+  res: NodeResponseLike;
   /** The URL before any router or mount rewrote `ctx.url`. */
   originalUrl: string;
   /** Set to `false` so Koa leaves the already written response alone. */
   respond?: boolean | undefined;
 }
 
-/** Koa middleware: `(ctx, next) => Promise`. */
+/**
+ * Koa middleware: `(ctx, next) => Promise`.
+ *
+ * @example
+ * ```ts
+ * const middleware: KoaMiddleware = createKoaMiddleware({ repository, basePath: '/cim' });
+ * app.use(middleware);
+ * ```
+ */
 export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
 
 /**

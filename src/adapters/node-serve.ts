@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Connector } from '../server/connector.js';
+import { fromNodeRequest, sendNodeResponse, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
 
 /**
  * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a
@@ -7,10 +7,10 @@ import type { Connector } from '../server/connector.js';
  *
  * @example
  * ```ts
- * const handler = (req: NodeRequest, res: ServerResponse) => serveNode(connector, req, res, requestUrl(req));
+ * const handler = (req: NodeRequest, res: NodeResponseLike) => serveNode(connector, req, res, requestUrl(req));
  * ```
  */
-export type NodeRequest = IncomingMessage & { originalUrl?: string };
+export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined };
 
 /**
  * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
@@ -33,9 +33,6 @@ export function requestUrl(req: NodeRequest): string {
  * await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
  * ```
  */
-export async function serveNode(connector: Connector, req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
-  // TEMPORARY until src/adapters/node-bridge.ts lands.
-  const response = await connector.handle({ method: req.method ?? 'GET', url, headers: req.headers });
-  res.writeHead(response.status, response.headers);
-  await new Promise<void>((resolve) => res.end(response.body ?? undefined, resolve));
+export async function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
+  sendNodeResponse(res, await connector.handle({ ...fromNodeRequest(req), url }));
 }

@@ -1,27 +1,45 @@
 /**
  * `priority-routing-crm/node`: the connector as `node:http` request listeners and middleware,
- * for `node:http`, Express, Connect, Koa and Fastify. Framework types are structural: no
- * framework is imported, so none is a dependency and none can break this on its next major.
+ * for `node:http`, Express, Connect, Koa and Fastify. Framework types are structural (only the
+ * members used): no framework is imported, so none is a dependency.
  *
  * @packageDocumentation
  */
-import type { ServerResponse } from 'node:http';
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
+import type { NodeResponseLike } from './node-bridge.js';
 import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
 
 export type { ConnectorInput } from './connector-input.js';
 export type { NodeRequest } from './node-serve.js';
+export type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 export { createConnector } from '../server/connector.js';
 export type { Connector, ConnectorOptions } from '../server/connector.js';
 export type { CustomerRepository, CustomerRecord, LabelRecord, PhoneQuery, RepositoryContext, MaybePromise } from '../server/repository.js';
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
 export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
+export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';
 
-/** A `node:http` request listener that resolves once the response is written. */
-export type NodeHandler = (req: NodeRequest, res: ServerResponse) => Promise<void>;
+/**
+ * A `node:http` request listener that resolves once the response is written.
+ *
+ * @example
+ * ```ts
+ * const handler: NodeHandler = createNodeHandler({ repository });
+ * http.createServer(handler);
+ * ```
+ */
+export type NodeHandler = (req: NodeRequest, res: NodeResponseLike) => Promise<void>;
 
-/** Connect/Express middleware: answers the connector's requests and calls `next()` for the rest. */
-export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+/**
+ * Connect/Express middleware: answers the connector's requests and calls `next()` for the rest.
+ *
+ * @example
+ * ```ts
+ * const middleware: NodeMiddleware = createNodeMiddleware({ repository, basePath: '/cim' });
+ * app.use(middleware);
+ * ```
+ */
+export type NodeMiddleware = (req: NodeRequest, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 
 /**
  * Makes a `(req, res)` request listener that answers every request it gets: the two routes

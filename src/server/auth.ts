@@ -7,6 +7,11 @@ import { readQueryParam, splitUrl } from './url.js';
 /**
  * What an {@link Authenticate} function decides: `true` lets the request through, `false`
  * answers 401, `{ challenge }` answers 401 with that `WWW-Authenticate` header.
+ *
+ * @example
+ * ```ts
+ * const decision: AuthDecision = { challenge: 'Bearer realm="crm"' }; // 401 with that challenge
+ * ```
  */
 export type AuthDecision = boolean | { readonly challenge: string };
 
@@ -21,7 +26,14 @@ export type AuthDecision = boolean | { readonly challenge: string };
  */
 export type Authenticate = (request: ConnectorRequest) => MaybePromise<AuthDecision>;
 
-/** One secret, or several that are all accepted (to rotate without downtime). */
+/**
+ * One secret, or several that are all accepted (to rotate without downtime).
+ *
+ * @example
+ * ```ts
+ * const tokens: Secrets = [process.env.TOKEN!, process.env.PREVIOUS_TOKEN!];
+ * ```
+ */
 export type Secrets = string | readonly string[];
 
 function secretList(secrets: Secrets, what: string): readonly string[] {
@@ -115,7 +127,14 @@ function decodeBasic(credentials: string): { username: string; password: string 
   }
 }
 
-/** A user name and password accepted by {@link basicAuth}. */
+/**
+ * A user name and password accepted by {@link basicAuth}.
+ *
+ * @example
+ * ```ts
+ * const pair: BasicCredentials = { username: 'hybrid-chat', password: process.env.CRM_PASSWORD! };
+ * ```
+ */
 export interface BasicCredentials {
   username: string;
   password: string;

@@ -1,15 +1,31 @@
 import type { MaybePromise, RepositoryContext } from './repository.js';
 
-/** How a repository call ended. */
+/**
+ * How a repository call ended.
+ *
+ * @example
+ * ```ts
+ * if (!outcome.ok && outcome.reason === 'timeout') return 504;
+ * ```
+ */
 export type CallOutcome<T> =
   | { ok: true; value: T }
   | { ok: false; reason: 'exception'; error: unknown }
   | { ok: false; reason: 'timeout' };
 
-const TIMED_OUT = { ok: false, reason: 'timeout' } as const;
+/**
+ * Whether a value is a promise or another thenable.
+ *
+ * @example
+ * ```ts
+ * isThenable(Promise.resolve(1)); // true
+ * isThenable(1); // false
+ * ```
+ */
+export const isThenable = <T>(value: MaybePromise<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | null | undefined)?.then === 'function';
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
+const TIMED_OUT = { ok: false, reason: 'timeout' } as const;
 
 /**
  * Calls a repository method with a context whose `signal` aborts at `timeoutMs`, and turns a
@@ -18,6 +34,11 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * The `AbortController` and the timer exist only when needed: a repository that answers
  * synchronously (the memory repository) costs neither, one that never reads `signal` costs no
  * controller.
+ *
+ * @example
+ * ```ts
+ * const outcome = await callRepository((context) => repository.listLabels(context), 3000);
+ * ```
  */
 export function callRepository<T>(call: (context: RepositoryContext) => MaybePromise<T>, timeoutMs: number): MaybePromise<CallOutcome<T>> {
   let controller: AbortController | undefined;

@@ -1,6 +1,13 @@
 import type { ContractIssue } from '../contract/index.js';
 
-/** The connector's two routes; `null` for a path that is neither. */
+/**
+ * The connector's two routes; `null` for a path that is neither.
+ *
+ * @example
+ * ```ts
+ * const route: ConnectorRoute = 'label';
+ * ```
+ */
 export type ConnectorRoute = 'customer' | 'label';
 
 /**
@@ -9,6 +16,11 @@ export type ConnectorRoute = 'customer' | 'label';
  * - `exception` (500): the repository or `authenticate` threw or rejected; see `error`.
  * - `timeout` (504): the repository did not answer within `timeoutMs`.
  * - `hook`: the `onResponse` hook threw; the response was sent regardless.
+ *
+ * @example
+ * ```ts
+ * if (event.kind === 'invalid-data') alertCrmTeam(event.issues);
+ * ```
  */
 export type ConnectorErrorKind = 'invalid-data' | 'exception' | 'timeout' | 'hook';
 
@@ -74,6 +86,11 @@ export function maskPhone(phone: string): string {
 /**
  * Calls a user hook so that nothing it does (throw, reject) can break the response: a hook is
  * for observing, never for failing a chat's routing.
+ *
+ * @example
+ * ```ts
+ * callHook(settings.onResponse, event, (error) => console.error('onResponse failed', error));
+ * ```
  */
 export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, onFailure?: (error: unknown) => void): void {
   if (hook === undefined) return;

@@ -4,7 +4,14 @@
  * back; the core itself never sees a framework or `node:http`.
  */
 
-/** Header values as `node:http` gives them: a string, several strings, or nothing. */
+/**
+ * Header values as `node:http` gives them: a string, several strings, or nothing.
+ *
+ * @example
+ * ```ts
+ * const accept: HeaderValue = req.headers.accept;
+ * ```
+ */
 export type HeaderValue = string | readonly string[] | undefined;
 
 /**
@@ -30,6 +37,12 @@ export interface ConnectorRequest {
 /**
  * What the handlers answer: a status, headers and a body that any server can send as is.
  * `body` is the serialized JSON (or `null` for 304 and HEAD), so adapters never stringify.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = await connector.handle({ url: '/label' });
+ * res.writeHead(status, headers).end(body ?? undefined);
+ * ```
  */
 export interface ConnectorResponse {
   /** HTTP status code. */
@@ -43,5 +56,11 @@ export interface ConnectorResponse {
 /**
  * The one function every adapter wraps: a neutral request in, a neutral response out. It never
  * rejects; every failure is already a problem+json response.
+ *
+ * @example
+ * ```ts
+ * const handle: ConnectorHandle = createConnector({ repository }).handle;
+ * await handle({ url: '/customer?query=phone:1111' }); // { status: 200, … }
+ * ```
  */
 export type ConnectorHandle = (request: ConnectorRequest) => Promise<ConnectorResponse>;

@@ -28,7 +28,14 @@ export interface HandlerOptions {
   maskPhone?: boolean | ((phone: string) => string);
 }
 
-/** {@link HandlerOptions} with defaults applied and checked once, not per request. */
+/**
+ * {@link HandlerOptions} with defaults applied and checked once, not per request.
+ *
+ * @example
+ * ```ts
+ * const settings: Settings = resolveSettings({ timeoutMs: 1000 });
+ * ```
+ */
 export interface Settings {
   timeoutMs: number;
   authenticate: Authenticate | undefined;
@@ -41,7 +48,15 @@ export interface Settings {
 const MAX_TIMER = 2_147_483_647;
 const unmasked = (phone: string) => phone;
 
-/** Applies the defaults and rejects options that cannot work, with a message naming the option. */
+/**
+ * Applies the defaults and rejects options that cannot work, with a message naming the option.
+ *
+ * @example
+ * ```ts
+ * resolveSettings({}).timeoutMs; // 3000
+ * resolveSettings({ timeoutMs: -1 }); // throws RangeError
+ * ```
+ */
 export function resolveSettings(options: HandlerOptions = {}): Settings {
   const timeoutMs = options.timeoutMs ?? 3000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER) {

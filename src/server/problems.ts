@@ -24,6 +24,8 @@ export const problemTypes = {
   notFound: `${BASE}not-found`,
   /** 405: a method other than GET or HEAD. */
   methodNotAllowed: `${BASE}method-not-allowed`,
+  /** 500: the connector itself failed (an `authenticate` function threw). */
+  internalError: `${BASE}internal-error`,
   /** 500: the CRM lookup threw or rejected. */
   crmFailure: `${BASE}crm-failure`,
   /** 502: the CRM returned data that breaks the contract. */
@@ -32,7 +34,14 @@ export const problemTypes = {
   crmTimeout: `${BASE}crm-timeout`,
 } as const;
 
-/** The name of one of the {@link problemTypes}. */
+/**
+ * The name of one of the {@link problemTypes}.
+ *
+ * @example
+ * ```ts
+ * const name: ProblemName = 'customerNotFound';
+ * ```
+ */
 export type ProblemName = keyof typeof problemTypes;
 
 const problemMeta: Readonly<Record<ProblemName, { status: number; title: string }>> = {
@@ -41,6 +50,7 @@ const problemMeta: Readonly<Record<ProblemName, { status: number; title: string 
   customerNotFound: { status: 404, title: 'Customer not found' },
   notFound: { status: 404, title: 'Not found' },
   methodNotAllowed: { status: 405, title: 'Method not allowed' },
+  internalError: { status: 500, title: 'Internal error' },
   crmFailure: { status: 500, title: 'CRM lookup failed' },
   invalidCrmData: { status: 502, title: 'Invalid data from the CRM' },
   crmTimeout: { status: 504, title: 'CRM timed out' },

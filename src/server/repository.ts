@@ -1,9 +1,23 @@
 import type { Customer, Label, ParsedCustomerQuery } from '../contract/index.js';
 
-/** A value, or a promise of it: repositories may answer synchronously or asynchronously. */
+/**
+ * A value, or a promise of it: repositories may answer synchronously or asynchronously.
+ *
+ * @example
+ * ```ts
+ * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find();
+ * ```
+ */
 export type MaybePromise<T> = T | PromiseLike<T>;
 
-/** What a repository is asked with, besides the query itself. */
+/**
+ * What a repository is asked with, besides the query itself.
+ *
+ * @example
+ * ```ts
+ * findCustomerByPhone: (query, { signal }) => db.customers.findOne({ phone: query.normalizedPhone }, { signal })
+ * ```
+ */
 export interface RepositoryContext {
   /** Fires when the request is abandoned (the handler's `timeoutMs` ran out): stop work then. */
   signal: AbortSignal;
@@ -13,6 +27,11 @@ export interface RepositoryContext {
  * The phone number Hybrid Chat asks for: `phone` as received (a leading `+` restored where
  * form-decoding made it a space) and `normalizedPhone`, its digits only, so that
  * `+92 300-1234567` and `923001234567` are the same key.
+ *
+ * @example
+ * ```ts
+ * const query: PhoneQuery = { phone: '+923001234567', normalizedPhone: '923001234567' };
+ * ```
  */
 export type PhoneQuery = ParsedCustomerQuery;
 
@@ -20,10 +39,22 @@ export type PhoneQuery = ParsedCustomerQuery;
  * A customer as a repository may return it: the contract's fields, plus anything else the CRM
  * holds. Extra fields (a national id, an internal note) are dropped before the response is
  * written; missing or malformed contract fields make the handler answer 502.
+ *
+ * @example
+ * ```ts
+ * const record: CustomerRecord = { ...sampleCustomer, nationalId: '42101-…' }; // nationalId is never sent
+ * ```
  */
 export type CustomerRecord = Customer & Record<string, unknown>;
 
-/** A label as a repository may return it: the contract's fields plus anything else. */
+/**
+ * A label as a repository may return it: the contract's fields plus anything else.
+ *
+ * @example
+ * ```ts
+ * const record: LabelRecord = { ...sampleLabels[0]!, internalCode: 'G1' }; // internalCode is never sent
+ * ```
+ */
 export type LabelRecord = Label & Record<string, unknown>;
 
 /**

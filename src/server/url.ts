@@ -3,7 +3,14 @@
  * string is a fraction of the cost of a full WHATWG parse.
  */
 
-/** The path and the raw query string (without `?`) of a request URL. */
+/**
+ * The path and the raw query string (without `?`) of a request URL.
+ *
+ * @example
+ * ```ts
+ * const { path, search }: UrlParts = splitUrl(req.url ?? '/');
+ * ```
+ */
 export interface UrlParts {
   /** The path as received, still percent-encoded: `/cim/customer`. */
   path: string;
@@ -67,7 +74,15 @@ export function decodeFormComponent(component: string): string | undefined {
   }
 }
 
-/** What {@link readQueryParam} found: the one decoded value, or why there is none. */
+/**
+ * What {@link readQueryParam} found: the one decoded value, or why there is none.
+ *
+ * @example
+ * ```ts
+ * const result = readQueryParam(search, 'query');
+ * if (!result.ok) console.log(result.reason); // 'missing' | 'repeated' | 'malformed'
+ * ```
+ */
 export type QueryParamResult =
   | { ok: true; value: string }
   | { ok: false; reason: 'missing' | 'repeated' | 'malformed' };

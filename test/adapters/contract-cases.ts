@@ -4,13 +4,8 @@ import { ProblemSchema, sampleCustomer, sampleLabels } from '../../src/contract/
 /** The label `+923001234567` carries in the reference data set. */
 const VIP_LABEL_ID = '5eeb3499de8126f6b26383d5';
 
-/** Which HTTP server a case set runs against, and where the connector is mounted on it. */
-export interface ContractTarget {
-  /** The connector's base URL, mount included, without a trailing slash: `http://127.0.0.1:1234/cim`. */
-  baseUrl: () => string;
-}
-
-async function expectProblem(response: Response, status: number): Promise<void> {
+/** Asserts an RFC 9457 problem+json answer with `status` that leaks no stack frame. */
+export async function expectProblem(response: Response, status: number): Promise<void> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const text = await response.text();
@@ -19,13 +14,29 @@ async function expectProblem(response: Response, status: number): Promise<void> 
   expect(text).not.toMatch(/\bat .+:\d+:\d+/); // no stack frame
 }
 
+/** How the adapter under test treats a path under its mount that is neither route. */
+export interface ContractCaseOptions {
+  /**
+   * `problem`: the connector answers it with a problem+json 404 (handlers that own the mount).
+   * `passed-on`: it reaches the framework's own 404 (middleware that uses `connector.matches`).
+   */
+  unknownPath: 'problem' | 'passed-on';
+}
+
+/** Asserts a 404 from the framework itself, not from the connector. */
+export async function expectFrameworkNotFound(response: Response): Promise<void> {
+  expect(response.status).toBe(404);
+  expect(response.headers.get('content-type') ?? '').not.toMatch(/problem\+json/);
+  await response.body?.cancel();
+}
+
 /**
  * Registers the contract cases every adapter must pass, against a connector serving the
- * reference data set under `target.baseUrl()`. Call inside a `describe` whose `beforeAll`
- * starts the server.
+ * reference data set at `baseUrl()`: the connector's base URL, mount included, without a
+ * trailing slash (`http://127.0.0.1:1234/cim`). Call inside a `describe` that starts the server.
  */
-export function contractCases(target: ContractTarget): void {
-  const get = (path: string, init?: RequestInit): Promise<Response> => fetch(`${target.baseUrl()}${path}`, init);
+export function contractCases(baseUrl: () => string, options: ContractCaseOptions): void {
+  const get = (path: string, init?: RequestInit): Promise<Response> => fetch(`${baseUrl()}${path}`, init);
 
   it('answers the seed customer with exactly the contract body', async () => {
     const response = await get('/customer?query=phone:1111');
@@ -92,7 +103,13 @@ export function contractCases(target: ContractTarget): void {
     expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 
-  it('answers 404 problem+json for an unknown path under its mount', async () => {
-    await expectProblem(await get('/customers'), 404);
-  });
+  if (options.unknownPath === 'problem') {
+    it('answers 404 problem+json for an unknown path under its mount', async () => {
+      await expectProblem(await get('/customers'), 404);
+    });
+  } else {
+    it("passes an unknown path under its mount on to the framework's own 404", async () => {
+      await expectFrameworkNotFound(await get('/customers'));
+    });
+  }
 }

@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import process, { stderr, stdout } from 'node:process';
+import packageJson from '../../package.json' with { type: 'json' };
+import { type MemoryDataSet, sampleDataSet } from '../reference/index.js';
+import { startReferenceServer } from '../reference/server.js';
+import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/index.js';
+import type { Command } from './main.js';
+import { parseCommandLine, UsageError } from './usage.js';
+
+const HELP = `Usage: priority-routing-crm serve [options]
+
+Serves the reference connector: GET /customer?query=phone:{refId} and GET /label over
+the embedded sample data (the seed's customer and labels, and more), or over --data.
+
+Options:
+  -p, --port <port>       port to listen on (default: $PORT, else 3000; 0 picks a free one)
+      --host <address>    address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
+      --base-path <path>  prefix for both routes, such as /cim (default: none)
+  -d, --data <file.json>  serve { "customers": [...], "labels": [...] } from this file instead
+  -q, --quiet             do not log one line per request
+  -h, --help              show this help
+  -v, --version           print the version
+
+Exit codes: 0 stopped by SIGINT or SIGTERM; 1 the data file is unreadable or invalid, or
+the port is taken; 2 a wrong option.
+`;
+
+const options = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'base-path': { type: 'string' },
+  data: { type: 'string', short: 'd' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function readPort(value: string, source: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port <= 65_535)) throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+
+async function loadData(file: string): Promise<MemoryDataSet> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read --data ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as MemoryDataSet;
+  } catch (error) {
+    throw new Error(`--data ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const logLine = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
+  `${new Date().toISOString()} ${method} ${route === null ? '-' : `/${route}`} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`;
+
+const errorLine = ({ kind, route, status, issues }: ConnectorErrorEvent) =>
+  `${new Date().toISOString()} error ${kind} on ${route === null ? '-' : `/${route}`} (${status})${
+    issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
+  }\n`;
+
+function banner(server: { url: string; customerQueryUrl: string; labelsUrl: string }, host: string, source: string): string {
+  const anyInterface = host === '0.0.0.0' || host === '::';
+  return `priority-routing-crm reference connector listening on ${server.url} (${source})
+
+Paste into Hybrid Chat's configuration:
+  CIM_CUSTOMER_QUERY_URL=${server.customerQueryUrl}
+  CIM_LABELS_API_PATH=${server.labelsUrl}
+${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}
+Try: curl '${server.customerQueryUrl.replace('{refId}', '1111')}'
+Press Ctrl+C to stop.
+`;
+}
+
+/** Waits for SIGINT or SIGTERM, then removes both listeners. */
+const stopSignal = () =>
+  new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+/**
+ * `priority-routing-crm serve`: the reference connector on `node:http`, printing the two URLs
+ * for Hybrid Chat and one log line per request (phone numbers masked).
+ *
+ * @example
+ * ```sh
+ * npx priority-routing-crm serve --port 8080 --base-path /cim
+ * ```
+ */
+export const serveCommand: Command = {
+  summary: 'serve the reference connector (sample data or --data)',
+  async main(args) {
+    const { values } = parseCommandLine({ args, options });
+    if (values.help) {
+      stdout.write(HELP);
+      return 0;
+    }
+    if (values.version) {
+      stdout.write(`${packageJson.version}\n`);
+      return 0;
+    }
+    const port = values.port !== undefined ? readPort(values.port, '--port') : process.env.PORT ? readPort(process.env.PORT, 'PORT') : 3000;
+    const basePath = values['base-path'];
+    if (basePath !== undefined && /[?#\s%]/.test(basePath)) throw new UsageError(`--base-path must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
+    const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
+    const source = values.data === undefined ? 'sample data' : values.data;
+
+    let server;
+    try {
+      server = await startReferenceServer({
+        port,
+        host: values.host,
+        data,
+        ...(basePath === undefined ? {} : { basePath }),
+        ...(values.quiet ? {} : { onResponse: (event: ConnectorResponseEvent) => stdout.write(logLine(event)) }),
+        onError: (event) => stderr.write(errorLine(event)),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use on ${values.host}; pick another with --port`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on ${values.host}: ${code}`);
+      if (values.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${values.data}: ${error.message}`);
+      throw error;
+    }
+    stdout.write(banner(server, values.host, `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
+    const signal = await stopSignal();
+    await server.close();
+    stdout.write(`${signal}: stopped\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createConnector } from '../server/connector.js';
+import type { HandlerOptions } from '../server/options.js';
+import { createMemoryRepository, type MemoryDataSet } from './memory.js';
+import { sampleDataSet } from './sample-data.js';
+
+/**
+ * Options of {@link startReferenceServer}.
+ *
+ * @example
+ * ```ts
+ * const options: ReferenceServerOptions = { port: 0, basePath: '/cim', data: sampleDataSet };
+ * ```
+ */
+export interface ReferenceServerOptions extends HandlerOptions {
+  /** Port to listen on; `0` (the default) picks a free one. */
+  port?: number;
+  /** Address to bind; default `127.0.0.1`. */
+  host?: string;
+  /** Path prefix for both routes, such as `/cim`. */
+  basePath?: string;
+  /** The customers and labels to serve; default {@link sampleDataSet}. Validated before listening. */
+  data?: MemoryDataSet;
+}
+
+/**
+ * A running reference connector.
+ *
+ * @example
+ * ```ts
+ * const { customerQueryUrl, labelsUrl, close } = await startReferenceServer();
+ * ```
+ */
+export interface ReferenceServer {
+  /** The base URL with the base path, no trailing slash: `http://127.0.0.1:41234/cim`. */
+  url: string;
+  /** The port actually bound (useful with `port: 0`). */
+  port: number;
+  /** The value for Hybrid Chat's `CIM_CUSTOMER_QUERY_URL`, with the literal `{refId}` placeholder. */
+  customerQueryUrl: string;
+  /** The value for Hybrid Chat's `CIM_LABELS_API_PATH`. */
+  labelsUrl: string;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** `::1` → `[::1]`, so the address fits in a URL. */
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * Starts the reference connector (a memory repository over the sample data, or `data`) on
+ * `node:http`: what `priority-routing-crm serve` runs, and what tests start in-process.
+ *
+ * @example
+ * ```ts
+ * import { startReferenceServer } from 'priority-routing-crm/node';
+ * const server = await startReferenceServer({ port: 0 });
+ * await fetch(`${server.url}/customer?query=phone:1111`); // the seed's customer
+ * await server.close();
+ * ```
+ */
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const { port = 0, host = '127.0.0.1', basePath, data = sampleDataSet, ...handlerOptions } = options;
+  const connector = createConnector({
+    repository: createMemoryRepository(data),
+    ...(basePath === undefined ? {} : { basePath }),
+    ...handlerOptions,
+  });
+  const server = createServer(connector.node);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const origin = `http://${urlHost(host)}:${bound}`;
+  return {
+    url: `${origin}${connector.paths.customer.slice(0, -'/customer'.length)}`,
+    port: bound,
+    customerQueryUrl: `${origin}${connector.paths.customer}?query=phone:{refId}`,
+    labelsUrl: `${origin}${connector.paths.label}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,102 @@
+import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
+import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, sendNodeResponse } from '../adapters/node-bridge.js';
+import { answerCustomer } from './customer.js';
+import type { ConnectorRoute } from './hooks.js';
+import type { ConnectorHandle, ConnectorRequest } from './http.js';
+import { answerLabels } from './labels.js';
+import { type HandlerOptions, resolveSettings } from './options.js';
+import { runRoute } from './pipeline.js';
+import type { CustomerRepository } from './repository.js';
+import { splitUrl } from './url.js';
+
+/**
+ * Options of {@link createConnector}: the repository, where the routes live, and the
+ * {@link HandlerOptions} every route shares.
+ *
+ * @example
+ * ```ts
+ * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token }) };
+ * ```
+ */
+export interface ConnectorOptions extends HandlerOptions {
+  /** Where the customers and labels come from. */
+  repository: CustomerRepository;
+  /**
+   * A path prefix for both routes, such as `/cim` (CIM's own URLs have it): the routes are then
+   * `/cim/customer` and `/cim/label`. Default none.
+   */
+  basePath?: string;
+}
+
+/**
+ * A connector: one {@link ConnectorHandle} and the forms each kind of server mounts.
+ *
+ * @example
+ * ```ts
+ * const connector = createConnector({ repository });
+ * http.createServer(connector.node).listen(3000);
+ * ```
+ */
+export interface Connector {
+  /** Neutral request in, neutral response out; never rejects. */
+  handle: ConnectorHandle;
+  /** For fetch runtimes (Hono, Next.js route handlers, Bun, Deno, workers). */
+  fetch(request: Request): Promise<Response>;
+  /** For `node:http` and frameworks built on it: answers every request, 404 for other paths. */
+  node(req: NodeRequestLike, res: NodeResponseLike): Promise<void>;
+  /** Whether the URL's path is one of the connector's two routes (any method): lets middleware pass on the rest. */
+  matches(request: ConnectorRequest | string): boolean;
+  /** The two route paths, with the base path: `{ customer: '/cim/customer', label: '/cim/label' }`. */
+  readonly paths: { readonly customer: string; readonly label: string };
+}
+
+/** `/cim/` → `/cim`, `cim` → `/cim`, `/` and `` → ``. */
+function normalizeBasePath(basePath: string): string {
+  if (/[?#\s%]/.test(basePath)) throw new TypeError(`basePath must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
+  const trimmed = basePath.replace(/\/+$/, '');
+  return trimmed === '' || trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/**
+ * Builds a connector that routes Hybrid Chat's two requests under an optional `basePath`:
+ * `GET /customer?query=phone:{refId}` and `GET /label`, HEAD for both, 404 for other paths and
+ * 405 with `Allow: GET, HEAD` for other methods. Options are checked here, once: a bad
+ * `timeoutMs` or `basePath` throws.
+ *
+ * @example
+ * ```ts
+ * import { createConnector, createMemoryRepository, sampleDataSet } from 'priority-routing-crm';
+ * import { createServer } from 'node:http';
+ *
+ * const connector = createConnector({ repository: createMemoryRepository(sampleDataSet), basePath: '/cim' });
+ * createServer(connector.node).listen(3000, '127.0.0.1');
+ * ```
+ */
+export function createConnector(options: ConnectorOptions): Connector {
+  const { repository } = options;
+  if (typeof repository?.findCustomerByPhone !== 'function' || typeof repository.listLabels !== 'function') {
+    throw new TypeError('createConnector: repository must have findCustomerByPhone and listLabels methods');
+  }
+  const settings = resolveSettings(options);
+  const base = normalizeBasePath(options.basePath ?? '');
+  const paths = Object.freeze({ customer: `${base}/customer`, label: `${base}/label` });
+  const routeOf = (path: string): ConnectorRoute | null =>
+    path === paths.customer ? 'customer' : path === paths.label ? 'label' : null;
+
+  const handle: ConnectorHandle = (request) => {
+    const { path, search } = splitUrl(request.url);
+    return runRoute(routeOf(path), request, settings, (exchange) =>
+      exchange.route === 'customer'
+        ? answerCustomer(repository, search, settings, exchange)
+        : answerLabels(repository, request, settings, exchange),
+    );
+  };
+
+  return {
+    handle,
+    paths,
+    fetch: async (request) => toFetchResponse(await handle(fromFetchRequest(request))),
+    node: async (req, res) => sendNodeResponse(res, await handle(fromNodeRequest(req))),
+    matches: (request) => routeOf(splitUrl(typeof request === 'string' ? request : request.url).path) !== null,
+  };
+}

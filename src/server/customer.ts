@@ -1,0 +1,89 @@
+import { type Customer, customerQueryMessages, parseCustomerQuery } from '../contract/index.js';
+import { type CallOutcome, callRepository, isThenable } from './call.js';
+import type { ConnectorRequest, ConnectorResponse } from './http.js';
+import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
+import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js';
+import { problemResponse } from './problems.js';
+import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
+import { readQueryParam, splitUrl } from './url.js';
+import { isValidated, pickCustomer, validateForWire } from './wire.js';
+
+const QUERY_PROBLEMS = {
+  missing: 'The query parameter is missing; send query=phone:{number}, such as query=phone:1111.',
+  repeated: 'The query parameter must appear once.',
+  malformed: 'The query parameter is not valid percent-encoded UTF-8.',
+} as const;
+
+/**
+ * Answers `GET /customer?query=phone:{refId}` for a request already routed here; synchronously when the repository is.
+ *
+ * @example
+ * ```ts
+ * const response = await answerCustomer(repository, 'query=phone:1111', settings, { route: 'customer', phone: undefined });
+ * ```
+ */
+export function answerCustomer(
+  repository: CustomerRepository,
+  search: string,
+  settings: Settings,
+  exchange: Exchange,
+): MaybePromise<ConnectorResponse> {
+  const param = readQueryParam(search, 'query');
+  if (!param.ok) return problemResponse('invalidQuery', QUERY_PROBLEMS[param.reason]);
+  const query = parseCustomerQuery(param.value);
+  if (!query.ok) return problemResponse('invalidQuery', `${capitalize(customerQueryMessages[query.error])}.`);
+  if (settings.onResponse !== undefined || settings.onError !== undefined) exchange.phone = settings.maskPhone(query.value.phone);
+
+  if (isValidated(repository)) {
+    // Pre-validated and synchronous (the memory repository): no timer, no signal, no schema.
+    const found = repository.findCustomerByPhone(query.value, IDLE_CONTEXT) as CustomerRecord | null | undefined;
+    return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found));
+  }
+  const outcome = callRepository((context) => repository.findCustomerByPhone(query.value, context), settings.timeoutMs);
+  if (!isThenable(outcome)) return customerResponse(outcome, settings, exchange);
+  return Promise.resolve(outcome).then((result) => customerResponse(result, settings, exchange));
+}
+
+function customerResponse(outcome: CallOutcome<CustomerRecord | null | undefined>, settings: Settings, exchange: Exchange): ConnectorResponse {
+  if (!outcome.ok) return failedCall(outcome, settings, exchange);
+  if (outcome.value === null || outcome.value === undefined) return customerNotFound();
+  const customer = validateForWire(outcome.value);
+  return customer.ok ? customerFound(customer.value) : invalidData(customer.issues, 'a customer', settings, exchange);
+}
+
+const customerNotFound = () => problemResponse('customerNotFound', 'No customer has the phone number given in query.');
+
+const customerFound = (customer: Customer): ConnectorResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  body: JSON.stringify(customer),
+});
+
+/** The context for pre-validated repositories, which answer at once and so never need aborting. */
+const IDLE_CONTEXT: RepositoryContext = Object.freeze({ signal: new AbortController().signal });
+
+const capitalize = (sentence: string) => sentence.charAt(0).toUpperCase() + sentence.slice(1);
+
+/**
+ * Answers `GET /customer?query=phone:{refId}` with a framework-agnostic request and response:
+ * 200 with exactly the contract's customer fields, 400 for a bad query, 404 when no customer has
+ * the number, 405 for a method other than GET or HEAD, 500/502/504 when the repository fails,
+ * lies or hangs. Never rejects. Use {@link createConnector} to serve both routes with routing.
+ *
+ * @example
+ * ```ts
+ * import { lookupCustomer } from 'priority-routing-crm';
+ * const response = await lookupCustomer(repository, { url: '/customer?query=phone:+923001234567' });
+ * response.status; // 200
+ * JSON.parse(response.body!).labels; // ['5eeb3499de8126f6b26383d5']
+ * ```
+ */
+export function lookupCustomer(
+  repository: CustomerRepository,
+  request: ConnectorRequest,
+  options?: HandlerOptions,
+): Promise<ConnectorResponse> {
+  const settings = resolveSettings(options);
+  const { search } = splitUrl(request.url);
+  return runRoute('customer', request, settings, (exchange) => answerCustomer(repository, search, settings, exchange));
+}

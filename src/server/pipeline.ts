@@ -1,0 +1,171 @@
+import type { AuthDecision } from './auth.js';
+import { type CallOutcome, isThenable } from './call.js';
+import type { ConnectorErrorEvent, ConnectorRoute } from './hooks.js';
+import { callHook } from './hooks.js';
+import type { ConnectorRequest, ConnectorResponse } from './http.js';
+import type { Settings } from './options.js';
+import type { MaybePromise } from './repository.js';
+import { problemResponse } from './problems.js';
+
+/**
+ * What one request carries through the pipeline, for the hooks.
+ *
+ * @example
+ * ```ts
+ * const exchange: Exchange = { route: 'customer', phone: undefined };
+ * ```
+ */
+export interface Exchange {
+  readonly route: ConnectorRoute | null;
+  /** The masked (or not, per `maskPhone`) phone asked for, once known. */
+  phone: string | undefined;
+}
+
+const ALLOW = { allow: 'GET, HEAD' } as const;
+const encoder = new TextEncoder();
+
+/**
+ * `GET` or `HEAD` in upper case, or `undefined` for any other method.
+ *
+ * @example
+ * ```ts
+ * readMethod({ method: 'head', url: '/label' }); // 'HEAD'
+ * readMethod({ method: 'POST', url: '/label' }); // undefined
+ * ```
+ */
+export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefined {
+  const method = request.method;
+  if (method === undefined || method === 'GET') return 'GET';
+  if (method === 'HEAD') return 'HEAD';
+  const upper = method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' ? upper : undefined;
+}
+
+/**
+ * Reports a failure to `onError`, never letting the hook itself fail the response.
+ *
+ * @example
+ * ```ts
+ * reportError(settings, exchange, { kind: 'timeout', status: 504 });
+ * ```
+ */
+export function reportError(settings: Settings, exchange: Exchange, event: Omit<ConnectorErrorEvent, 'route' | 'phone'>): void {
+  if (settings.onError === undefined) return;
+  const full: ConnectorErrorEvent = { ...event, route: exchange.route };
+  if (exchange.phone !== undefined) full.phone = exchange.phone;
+  callHook(settings.onError, full);
+}
+
+/**
+ * The 500 or 504 for a repository call that threw, rejected or timed out.
+ *
+ * @example
+ * ```ts
+ * if (!outcome.ok) return failedCall(outcome, settings, exchange);
+ * ```
+ */
+export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, exchange: Exchange): ConnectorResponse {
+  if (outcome.reason === 'timeout') {
+    reportError(settings, exchange, { kind: 'timeout', status: 504 });
+    return problemResponse('crmTimeout', `The CRM did not answer within ${settings.timeoutMs} ms.`);
+  }
+  reportError(settings, exchange, { kind: 'exception', status: 500, error: outcome.error });
+  return problemResponse('crmFailure', 'The CRM lookup failed. The connector log has the details.');
+}
+
+/**
+ * The 502 for repository data that breaks the contract (the issues go to `onError` only).
+ *
+ * @example
+ * ```ts
+ * if (!labels.ok) return invalidData(labels.issues, 'a label list', settings, exchange);
+ * ```
+ */
+export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
+  reportError(settings, exchange, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
+  return problemResponse('invalidCrmData', `The CRM returned ${what} that breaks the contract. The connector log has the details.`);
+}
+
+/**
+ * Runs a route's handler inside what every route shares: the method check (405), authentication
+ * (401), HEAD without a body, the `onResponse` hook, and a last-resort 500 for a bug. A handler
+ * that answers synchronously costs one promise in all.
+ *
+ * @example
+ * ```ts
+ * return runRoute('label', request, settings, (exchange) => answerLabels(repository, request, settings, exchange));
+ * ```
+ */
+export function runRoute(
+  route: ConnectorRoute | null,
+  request: ConnectorRequest,
+  settings: Settings,
+  handler: (exchange: Exchange) => MaybePromise<ConnectorResponse>,
+): Promise<ConnectorResponse> {
+  const started = settings.onResponse === undefined ? 0 : performance.now();
+  const exchange: Exchange = { route, phone: undefined };
+  const method = readMethod(request);
+  let result: MaybePromise<ConnectorResponse>;
+  try {
+    if (route === null) result = problemResponse('notFound', 'This connector answers GET /customer?query=phone:{number} and GET /label.');
+    else if (method === undefined) result = problemResponse('methodNotAllowed', 'Only GET and HEAD are supported.', ALLOW);
+    else if (settings.authenticate !== undefined) result = authenticateThen(request, settings, exchange, handler);
+    else result = handler(exchange);
+  } catch (error) {
+    result = unexpected(error, settings, exchange);
+  }
+  if (!isThenable(result)) return Promise.resolve(finishResponse(result, method, request, settings, exchange, started));
+  return Promise.resolve(result).then(
+    (response) => finishResponse(response, method, request, settings, exchange, started),
+    (error: unknown) => finishResponse(unexpected(error, settings, exchange), method, request, settings, exchange, started),
+  );
+}
+
+function unexpected(error: unknown, settings: Settings, exchange: Exchange): ConnectorResponse {
+  reportError(settings, exchange, { kind: 'exception', status: 500, error });
+  return problemResponse('internalError', 'The connector failed unexpectedly. The connector log has the details.');
+}
+
+function finishResponse(
+  response: ConnectorResponse,
+  method: 'GET' | 'HEAD' | undefined,
+  request: ConnectorRequest,
+  settings: Settings,
+  exchange: Exchange,
+  started: number,
+): ConnectorResponse {
+  if (method === 'HEAD' && response.body !== null) {
+    response.headers['content-length'] = String(encoder.encode(response.body).byteLength);
+    response.body = null;
+  }
+  if (settings.onResponse !== undefined) {
+    const event = {
+      method: (request.method ?? 'GET').toUpperCase(),
+      route: exchange.route,
+      status: response.status,
+      durationMs: performance.now() - started,
+    };
+    callHook(settings.onResponse, exchange.phone === undefined ? event : { ...event, phone: exchange.phone }, (error) =>
+      reportError(settings, exchange, { kind: 'hook', status: 0, error }),
+    );
+  }
+  return response;
+}
+
+async function authenticateThen(
+  request: ConnectorRequest,
+  settings: Settings,
+  exchange: Exchange,
+  handler: (exchange: Exchange) => MaybePromise<ConnectorResponse>,
+): Promise<ConnectorResponse> {
+  let decision: AuthDecision | undefined;
+  try {
+    decision = await settings.authenticate?.(request);
+  } catch (error) {
+    reportError(settings, exchange, { kind: 'exception', status: 500, error });
+    return problemResponse('internalError', 'Checking the credentials failed.');
+  }
+  if (decision === true) return handler(exchange);
+  const challenge = typeof decision === 'object' && decision !== null ? { 'www-authenticate': decision.challenge } : undefined;
+  return problemResponse('unauthorized', 'Credentials are missing or wrong.', challenge);
+}

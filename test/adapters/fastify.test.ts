@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../examples/fastify.js';
+import { createConnector, fastifyConnector } from '../../src/adapters/node.js';
+import { passThroughCases, vendorCases } from './app-cases.js';
+import { contractCases, expectProblem } from './contract-cases.js';
+import { referenceRepository } from './reference.js';
+import { type Running, useServer } from './servers.js';
+
+async function startFastify(app: FastifyInstance): Promise<Running> {
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { origin, close: () => app.close() };
+}
+
+describe('Fastify 5: fastifyConnector plugin', () => {
+  const server = useServer(async () => startFastify(await createApp(referenceRepository())));
+  contractCases(() => `${server.origin()}/cim`, { unknownPath: 'passed-on' });
+  passThroughCases(() => server.origin());
+
+  it('answers 405 before Fastify would parse (and refuse) a request body', async () => {
+    for (const [type, body] of [['application/json', '{not json'], ['application/x-unknown', 'x']] as const) {
+      const response = await fetch(`${server.origin()}/cim/label`, { method: 'POST', headers: { 'content-type': type }, body });
+      await expectProblem(response, 405);
+    }
+  });
+});
+
+describe('Fastify 5: fastifyConnector given a connector with no base path', () => {
+  const server = useServer(async () => {
+    const app = Fastify();
+    await app.register(fastifyConnector, createConnector({ repository: referenceRepository() }));
+    return startFastify(app);
+  });
+  contractCases(() => server.origin(), { unknownPath: 'passed-on' });
+});
+
+describe('Fastify example over the vendor data', () => {
+  const server = useServer(async () => startFastify(await createApp()));
+  vendorCases(() => server.origin());
+});
