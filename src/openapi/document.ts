@@ -1,7 +1,7 @@
 import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
 import { version } from '../../package.json';
 import { sampleCustomer, sampleLabels } from '../contract/index.js';
-import { problemResponses, problemStatuses, responseHeaders, responseRef, type ProblemResponseName } from './responses.js';
+import { problemResponses, responseHeaders, responseRef, statusOf, type ProblemResponseName } from './responses.js';
 import { componentSchemas, customerQueryParameterSchema, schemaRef } from './schemas.js';
 
 
@@ -27,7 +27,7 @@ const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
 const OTHER_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 
 const problems = (...names: ProblemResponseName[]) =>
-  Object.fromEntries(names.map((name) => [String(problemStatuses[name][0]), responseRef(name)]));
+  Object.fromEntries(names.map((name) => [String(statusOf(name)), responseRef(name)]));
 
 /** The same 405 operation for every method a connector refuses, so the document says what the server does. */
 function methodNotAllowed(path: 'customer' | 'label'): Partial<PathItemObject> {

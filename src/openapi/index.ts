@@ -6,7 +6,7 @@
 import { createOpenApiDocument } from './document.js';
 
 export { createOpenApiDocument, type OpenApiDocumentOptions, type OpenApi31Document } from './document.js';
-export { problemStatuses, type ProblemResponseName } from './responses.js';
+export { problemResponseTable, type ProblemResponseName } from './responses.js';
 
 /**
  * The document with the default server (`http://127.0.0.1:3000`, the reference connector).

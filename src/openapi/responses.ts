@@ -1,19 +1,51 @@
 import type { HeaderObject, ResponseObject } from 'openapi3-ts/oas31';
+import { problemCatalog, problemTypes, type ProblemName } from '../server/problems.js';
 import { schemaRef } from './schemas.js';
 
-/** Every error status of the contract, with when it is sent: the table the document is built from. */
-export const problemStatuses = {
-  BadRequest: [400, 'Bad Request', 'query is missing, does not start with phone:, or the number is empty, longer than 64 characters, holds a control character or no digit.'],
-  Unauthorized: [401, 'Unauthorized', 'Credentials are required and are missing or wrong.'],
-  NotFound: [404, 'Not Found', 'No customer has that phone number (Hybrid Chat then routes at priority 1), or the path is unknown.'],
-  MethodNotAllowed: [405, 'Method Not Allowed', 'A method other than GET or HEAD. The Allow header lists GET, HEAD.'],
-  InternalServerError: [500, 'Internal Server Error', 'The CRM lookup failed. The body holds nothing from inside the CRM.'],
-  BadGateway: [502, 'Bad Gateway', 'The CRM returned data that breaks this contract.'],
-  GatewayTimeout: [504, 'Gateway Timeout', 'The CRM did not answer in time.'],
-} as const;
+/**
+ * Every error response of the contract: when it is sent and which problem types it carries.
+ * Titles, statuses and `type` URIs come from the connector's own problem catalogue, so the
+ * document shows exactly what a connector built with this package sends.
+ */
+export const problemResponseTable = {
+  BadRequest: {
+    description: 'query is missing, repeated or badly encoded, does not start with phone:, or the number is empty, longer than 64 characters, holds a control character or no digit.',
+    problems: { invalidQuery: 'query must start with "phone:", such as phone:1111' },
+  },
+  Unauthorized: {
+    description: 'Credentials are required and are missing or wrong.',
+    problems: { unauthorized: 'Valid credentials are required.' },
+  },
+  NotFound: {
+    description: 'No customer has that phone number (Hybrid Chat then routes at priority 1), or the path is unknown.',
+    problems: {
+      customerNotFound: 'No customer has that phone number.',
+      notFound: 'The connector serves GET /customer?query=phone:{refId} and GET /label.',
+    },
+  },
+  MethodNotAllowed: {
+    description: 'A method other than GET or HEAD. The Allow header lists GET, HEAD.',
+    problems: { methodNotAllowed: 'Only GET and HEAD are supported.' },
+  },
+  InternalServerError: {
+    description: 'The CRM lookup failed. The body holds nothing from inside the CRM.',
+    problems: {
+      crmFailure: 'The CRM lookup failed. The connector log has the details.',
+      internalError: 'The connector failed unexpectedly. The connector log has the details.',
+    },
+  },
+  BadGateway: {
+    description: 'The CRM returned data that breaks this contract.',
+    problems: { invalidCrmData: 'The CRM returned a customer that breaks the contract. The connector log has the details.' },
+  },
+  GatewayTimeout: {
+    description: 'The CRM did not answer in time.',
+    problems: { crmTimeout: 'The CRM did not answer within 3000 ms.' },
+  },
+} as const satisfies Record<string, { description: string; problems: Partial<Record<ProblemName, string>> }>;
 
 /** The name of a reusable problem response in `components.responses`. */
-export type ProblemResponseName = keyof typeof problemStatuses;
+export type ProblemResponseName = keyof typeof problemResponseTable;
 
 const stringHeader = (description: string): HeaderObject => ({ description, schema: { type: 'string' } });
 
@@ -22,17 +54,24 @@ const extraHeaders: Partial<Record<ProblemResponseName, Record<string, HeaderObj
   MethodNotAllowed: { Allow: stringHeader('Always GET, HEAD.') },
 };
 
-/** `components.responses`: one problem+json response per error status, with an example body. */
+/** The HTTP status of a problem response (every problem type in one response shares it). */
+export function statusOf(name: ProblemResponseName): number {
+  const [first] = Object.keys(problemResponseTable[name].problems) as ProblemName[];
+  return problemCatalog[first!].status;
+}
+
+/** `components.responses`: one problem+json response per error status, with an example per problem type. */
 export function problemResponses(): Record<ProblemResponseName, ResponseObject> {
-  const entries = Object.entries(problemStatuses).map(([name, [status, title, detail]]) => {
+  const entries = Object.entries(problemResponseTable).map(([name, { description, problems }]) => {
+    const examples = Object.fromEntries(
+      Object.entries(problems).map(([problem, detail]) => {
+        const { status, title } = problemCatalog[problem as ProblemName];
+        return [problem, { summary: title, value: { type: problemTypes[problem as ProblemName], title, status, detail } }];
+      }),
+    );
     const response: ResponseObject = {
-      description: detail,
-      content: {
-        'application/problem+json': {
-          schema: schemaRef('Problem'),
-          example: { type: 'about:blank', title, status, detail },
-        },
-      },
+      description,
+      content: { 'application/problem+json': { schema: schemaRef('Problem'), examples } },
     };
     const extra = extraHeaders[name as ProblemResponseName];
     if (extra) response.headers = extra;
@@ -47,6 +86,6 @@ export const responseRef = (name: ProblemResponseName) => ({ $ref: `#/components
 /** Response headers shared by the operations. */
 export const responseHeaders = {
   cacheControlNoStore: stringHeader('Always no-store: a customer record is personal data and changes.'),
-  cacheControlLabels: stringHeader('How long the label list may be cached; configurable on the connector.'),
+  cacheControlLabels: stringHeader('How long the label list may be cached; configurable on the connector (default no-cache).'),
   etag: stringHeader('A strong entity tag of the label list; send it back in If-None-Match.'),
 };

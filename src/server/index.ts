@@ -23,7 +23,7 @@ export {
   type Secrets,
 } from './auth.js';
 export { timingSafeEqualString } from './timing-safe.js';
-export { problemTypes, problemResponse, type ProblemName } from './problems.js';
+export { problemTypes, problemCatalog, problemResponse, type ProblemName } from './problems.js';
 export { readHeader } from './headers.js';
 export { splitUrl, readQueryParam, decodeFormComponent, type UrlParts, type QueryParamResult } from './url.js';
 export { strongEtag, ifNoneMatchHits } from './etag.js';

@@ -44,7 +44,17 @@ export const problemTypes = {
  */
 export type ProblemName = keyof typeof problemTypes;
 
-const problemMeta: Readonly<Record<ProblemName, { status: number; title: string }>> = {
+/**
+ * The status and title of each problem type: what the connector sends, and what the OpenAPI
+ * document shows, from this one table.
+ *
+ * @example
+ * ```ts
+ * import { problemCatalog } from 'priority-routing-crm';
+ * problemCatalog.crmTimeout; // { status: 504, title: 'CRM timed out' }
+ * ```
+ */
+export const problemCatalog: Readonly<Record<ProblemName, { readonly status: number; readonly title: string }>> = {
   invalidQuery: { status: 400, title: 'Invalid customer query' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   customerNotFound: { status: 404, title: 'Customer not found' },
@@ -71,7 +81,7 @@ export function problemResponse(
   detail: string,
   headers?: Readonly<Record<string, string>>,
 ): ConnectorResponse {
-  const { status, title } = problemMeta[name];
+  const { status, title } = problemCatalog[name];
   const problem: Problem = { type: problemTypes[name], title, status, detail };
   return {
     status,

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createOpenApiDocument, openApiDocument } from '../../src/openapi/index.js';
 import { renderOpenApiYaml } from '../../src/openapi/yaml.js';
-import { sampleCustomer, sampleLabels } from '../../src/index.js';
+import { createConnector, createMemoryRepository, sampleDataSet, ProblemSchema, problemTypes, sampleCustomer, sampleLabels } from '../../src/index.js';
 
 const committedYaml = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8');
 const document = openApiDocument as any;
@@ -61,7 +61,10 @@ describe('openApiDocument', () => {
     }
     for (const [name, response] of Object.entries<any>(document.components.responses)) {
       expect(Object.keys(response.content), name).toEqual(['application/problem+json']);
-      expect(response.content['application/problem+json'].example.status).toBeGreaterThanOrEqual(400);
+      for (const example of Object.values<any>(response.content['application/problem+json'].examples)) {
+        expect(ProblemSchema.parse(example.value).status, name).toBeGreaterThanOrEqual(400);
+        expect(Object.values(problemTypes)).toContain(example.value.type);
+      }
     }
     expect(document.components.responses.MethodNotAllowed.headers).toHaveProperty('Allow');
     expect(document.components.responses.Unauthorized.headers).toHaveProperty('WWW-Authenticate');
@@ -92,6 +95,15 @@ describe('openApiDocument', () => {
     const { phone1: _phone1, ...withoutPhone } = sampleCustomer;
     expect(customer(withoutPhone)).toBe(false);
     expect(labelList([{ ...sampleLabels[0], color_code: 'red' }])).toBe(false);
+  });
+
+  it('shows the problem bodies a connector built with this package really sends', async () => {
+    const connector = createConnector({ repository: createMemoryRepository(sampleDataSet) });
+    const examples = (name: string) => Object.values<any>(document.components.responses[name].content['application/problem+json'].examples);
+    const notFound = JSON.parse((await connector.handle({ url: '/customer?query=phone:999999' })).body!);
+    const badQuery = JSON.parse((await connector.handle({ url: '/customer?query=email:x' })).body!);
+    expect(examples('NotFound')[0].value).toEqual({ ...notFound, detail: expect.any(String) });
+    expect(examples('BadRequest')[0].value).toEqual({ ...badQuery, detail: expect.any(String) });
   });
 
   it('takes the server URL from createOpenApiDocument', () => {
