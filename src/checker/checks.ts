@@ -1,4 +1,11 @@
-/** The groups the text report shows checks in, in this order. */
+/**
+ * The groups the text report shows checks in, in this order.
+ *
+ * @example
+ * ```ts
+ * checkGroups[0]; // 'Label list'
+ * ```
+ */
 export const checkGroups = ['Label list', 'Customer', 'Label names', 'Error handling', 'Priority'] as const;
 
 /** A group of checks in the report. */

@@ -19,6 +19,8 @@ export const CheckIssueSchema = z.object({
 
 /** A request a check sent, with the curl command that sends it again. */
 export const CheckRequestSchema = z.object({
+  /** Which response this was: `label list`, `phone 1111`, `query=email:x`, … (issues name it too). */
+  subject: z.string(),
   method: z.string(),
   url: z.string(),
   /** The HTTP status, or `null` when there was no answer (timeout, network error). */

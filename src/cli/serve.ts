@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import process, { stderr, stdout } from 'node:process';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type MemoryDataSet, sampleDataSet } from '../reference/index.js';
 import { startReferenceServer } from '../reference/server.js';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/index.js';
 import type { Command } from './main.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
@@ -41,19 +40,7 @@ function readPort(value: string, source: string): number {
   return port;
 }
 
-async function loadData(file: string): Promise<MemoryDataSet> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read --data ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    return JSON.parse(text) as MemoryDataSet;
-  } catch (error) {
-    throw new Error(`--data ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+const loadData = async (file: string) => (await readJsonFile(file, '--data', (message) => new Error(message))) as MemoryDataSet;
 
 const logLine = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
   `${new Date().toISOString()} ${method} ${route === null ? '-' : `/${route}`} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`;

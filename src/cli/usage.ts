@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Exit code for a wrong command line (unknown flag, missing value). */
@@ -17,5 +18,23 @@ export function parseCommandLine<const T extends ParseArgsConfig>(config: T) {
     return parseArgs(config);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error));
+  }
+}
+
+/**
+ * Reads and parses the JSON file a flag names, with a message that names the flag and the
+ * file. `toError` decides the exit code: a {@link UsageError} for 2, a plain `Error` for 1.
+ */
+export async function readJsonFile(file: string, flag: string, toError: (message: string) => Error): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw toError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw toError(`${flag} ${file} is not valid JSON: ${(error as Error).message}`);
   }
 }

@@ -51,12 +51,27 @@ export interface ExchangeTimeout {
 /** The outcome of {@link exchange}: it never rejects, except when the caller's own signal aborts. */
 export type ExchangeResult = ExchangeResponse | ExchangeNetworkError | ExchangeTimeout;
 
-/** `application/json; charset=utf-8` → `application/json`. */
+/**
+ * The media type of a `Content-Type` value, lower case, without parameters.
+ *
+ * @example
+ * ```ts
+ * mediaType('Application/JSON; charset=utf-8'); // 'application/json'
+ * ```
+ */
 export function mediaType(contentType: string | null): string {
   return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 
-/** `application/json` and any `+json` type (`application/problem+json`) carry JSON. */
+/**
+ * Whether a media type carries JSON: `application/json` and any `+json` type.
+ *
+ * @example
+ * ```ts
+ * isJsonMediaType('application/problem+json'); // true
+ * isJsonMediaType('text/html'); // false
+ * ```
+ */
 export function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.-]+\+json$/.test(type);
 }

@@ -1,13 +1,32 @@
 import type { Customer, Label } from '../contract/index.js';
 
-/** The lowest priority: what a chat gets with no customer, no label or no weighted label. */
+/**
+ * The lowest priority: what a chat gets with no customer, no label or no weighted label.
+ *
+ * @example
+ * ```ts
+ * resolvePriority({ customer: null, labels: [], weights: {} }).priority === MIN_PRIORITY; // true
+ * ```
+ */
 export const MIN_PRIORITY = 1;
-/** The highest priority weight the routing engine allows. */
+/**
+ * The highest priority weight the routing engine allows.
+ *
+ * @example
+ * ```ts
+ * const weights = { Vvip: MAX_PRIORITY, Vip: MAX_PRIORITY - 1 };
+ * ```
+ */
 export const MAX_PRIORITY = 10;
 
 /**
  * The routing engine's labels: label name → priority weight, an integer from 1 to 10. Names are
  * matched exactly, as Hybrid Chat does: `"Gold"` does not match a CRM label named `"gold"`.
+ *
+ * @example
+ * ```ts
+ * const weights: PriorityWeights = { Gold: 8, Vip: 10 };
+ * ```
  */
 export type PriorityWeights = Readonly<Record<string, number>>;
 

@@ -11,7 +11,7 @@ export interface ResponseInfo {
 }
 
 /** The answer broke the contract: not JSON, or a body that does not validate. */
-export interface ContractViolation {
+export interface ContractViolationResult {
   ok: false;
   kind: 'contract_violation';
   /** Every problem found, each with a JSON path and a sentence. */
@@ -22,7 +22,7 @@ export interface ContractViolation {
 }
 
 /** The connector answered with a status the contract does not expect here. */
-export interface HttpError {
+export interface HttpErrorResult {
   ok: false;
   kind: 'http_error';
   status: number;
@@ -32,7 +32,7 @@ export interface HttpError {
 }
 
 /** The request got no answer: connection refused or reset, DNS or TLS failure. */
-export interface NetworkError {
+export interface NetworkErrorResult {
   ok: false;
   kind: 'network_error';
   url: string;
@@ -42,7 +42,7 @@ export interface NetworkError {
 }
 
 /** No complete answer within the client's `timeoutMs`. */
-export interface Timeout {
+export interface TimeoutResult {
   ok: false;
   kind: 'timeout';
   url: string;
@@ -50,7 +50,7 @@ export interface Timeout {
 }
 
 /** The ways a request can fail, whichever endpoint it went to. */
-export type RequestFailure = ContractViolation | HttpError | NetworkError | Timeout;
+export type RequestFailure = ContractViolationResult | HttpErrorResult | NetworkErrorResult | TimeoutResult;
 
 /** The customer was found and conforms. */
 export interface CustomerFound<C> {

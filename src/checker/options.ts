@@ -1,0 +1,128 @@
+import type { FetchLike } from '../client/exchange.js';
+import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
+import { REF_ID_PLACEHOLDER } from '../client/template.js';
+import type { ValidationMode } from '../contract/index.js';
+import { checkIds, isCheckId, type CheckId } from './checks.js';
+
+/** Progress while checks run: one call per request sent. */
+export interface CheckProgress {
+  /** Requests finished so far. */
+  done: number;
+  /** Requests planned so far (it can grow, e.g. when a made-up number has to be drawn again). */
+  total: number;
+  /** The request now being sent: `GET /customer?query=phone:1111`. */
+  step: string;
+}
+
+/** Options of `verifyConnector`. */
+export interface VerifyConnectorOptions {
+  /** The customer URL template, as Hybrid Chat's `CIM_CUSTOMER_QUERY_URL`: `http://crm/customer?query=phone:{refId}`. */
+  customerQueryUrl: string;
+  /** The label list URL, as Hybrid Chat's `CIM_LABELS_API_PATH`. */
+  labelsUrl: string;
+  /** Phone numbers of known customers, at least one. One starting with `+` enables `customer.plus-forms`. */
+  phones: readonly string[];
+  /** Sent with every request (credentials). Masked in curl commands unless `showSecrets`. */
+  headers?: Readonly<Record<string, string>>;
+  /** Per request, until the last byte; 5000 ms by default. No answer in time fails the check. */
+  timeoutMs?: number;
+  /** A slower answer warns; 1000 ms by default. */
+  budgetMs?: number;
+  /** `strict` (default) or `lenient`: only what routing needs. */
+  mode?: ValidationMode;
+  /** Label name → weight (1 to 10): enables the `priority` check. */
+  weights?: PriorityWeights;
+  /** Run only these checks. */
+  only?: readonly CheckId[];
+  /** Leave these checks out. */
+  skip?: readonly CheckId[];
+  /** The `fetch` to send requests with (an in-process handler, a proxy); global `fetch` by default. */
+  fetch?: FetchLike;
+  /** Show header values in curl commands instead of `***`. */
+  showSecrets?: boolean;
+  /** Aborts the run; `verifyConnector` then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called before each request, e.g. for a progress line. */
+  onProgress?: (progress: CheckProgress) => void;
+}
+
+/**
+ * The options were wrong (no phone, a URL without `{refId}`, an unknown check id, a bad
+ * weight): nothing was sent.
+ *
+ * @example
+ * ```ts
+ * try { await verifyConnector(options); } catch (error) { if (error instanceof CheckOptionsError) usage(error.message); }
+ * ```
+ */
+export class CheckOptionsError extends TypeError {
+  override name = 'CheckOptionsError';
+}
+
+/** The options with defaults applied and everything checked. */
+export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers'> {
+  timeoutMs: number;
+  budgetMs: number;
+  mode: ValidationMode;
+  headers: Readonly<Record<string, string>>;
+  selected: ReadonlySet<CheckId>;
+}
+
+function assertUrl(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !URL.canParse(value.replaceAll(REF_ID_PLACEHOLDER, '1'))) {
+    throw new CheckOptionsError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  const protocol = new URL(value.replaceAll(REF_ID_PLACEHOLDER, '1')).protocol;
+  if (protocol !== 'http:' && protocol !== 'https:') throw new CheckOptionsError(`${name} must be an http or https URL, got ${JSON.stringify(value)}`);
+}
+
+function assertCheckIds(name: string, ids: readonly string[] | undefined): void {
+  const unknown = (ids ?? []).filter((id) => !isCheckId(id));
+  if (unknown.length > 0) {
+    throw new CheckOptionsError(`${name}: unknown check id ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known ids: ${checkIds.join(', ')}`);
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new CheckOptionsError(`${name} must be a positive number of milliseconds, got ${value}`);
+  return value;
+}
+
+/**
+ * Checks the options and applies the defaults; throws {@link CheckOptionsError}.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] }).timeoutMs; // 5000
+ * ```
+ */
+export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions {
+  assertUrl('customerQueryUrl', options.customerQueryUrl);
+  assertUrl('labelsUrl', options.labelsUrl);
+  if (!options.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
+    throw new CheckOptionsError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
+  }
+  if (options.phones.length === 0 || options.phones.some((phone) => phone.trim() === '')) {
+    throw new CheckOptionsError('give the phone number of at least one known customer (phones must not be empty)');
+  }
+  assertCheckIds('only', options.only);
+  assertCheckIds('skip', options.skip);
+  if (options.weights !== undefined) {
+    try {
+      assertPriorityWeights(options.weights);
+    } catch (error) {
+      throw new CheckOptionsError(`weights: ${(error as Error).message}`);
+    }
+  }
+  const only = new Set<CheckId>(options.only ?? checkIds);
+  for (const id of options.skip ?? []) only.delete(id);
+  return {
+    ...options,
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 5000),
+    budgetMs: positive('budgetMs', options.budgetMs, 1000),
+    mode: options.mode ?? 'strict',
+    headers: options.headers ?? {},
+    selected: only,
+  };
+}

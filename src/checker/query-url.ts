@@ -1,0 +1,36 @@
+import { REF_ID_PLACEHOLDER } from '../client/template.js';
+
+/** The customer URLs with a broken query, derived from the template. */
+export interface QueryVariants {
+  /** The `{refId}` parameter's value replaced by `email:x`. */
+  malformed: string;
+  /** The `{refId}` parameter left out; other parameters (a token) stay. */
+  missing: string;
+}
+
+/**
+ * Derives the malformed-query and missing-query URLs from a customer URL template, keeping every
+ * other query parameter (a token, say) in place and in order. `undefined` when `{refId}` is not
+ * in the query string (a path template), where those requests mean nothing.
+ *
+ * @example
+ * ```ts
+ * queryVariants('http://h/c?token=abc&query=phone:{refId}&v=2');
+ * // { malformed: 'http://h/c?token=abc&query=email:x&v=2', missing: 'http://h/c?token=abc&v=2' }
+ * ```
+ */
+export function queryVariants(template: string): QueryVariants | undefined {
+  const hash = template.indexOf('#');
+  const url = hash === -1 ? template : template.slice(0, hash);
+  const question = url.indexOf('?');
+  if (question === -1) return undefined;
+  const parameters = url.slice(question + 1).split('&');
+  const index = parameters.findIndex((parameter) => parameter.includes(REF_ID_PLACEHOLDER));
+  if (index === -1) return undefined;
+  const name = parameters[index]!.split('=', 1)[0]!;
+  const withParameters = (list: string[]) => (list.length === 0 ? url.slice(0, question) : `${url.slice(0, question)}?${list.join('&')}`);
+  return {
+    malformed: withParameters(parameters.map((parameter, i) => (i === index ? `${name}=email:x` : parameter))),
+    missing: withParameters(parameters.filter((_, i) => i !== index)),
+  };
+}

@@ -1,0 +1,70 @@
+import { checkGroups } from '../checks.js';
+import type { CheckReport, CheckResult, CheckStatus } from '../report.js';
+import { issueLines, requestsToShow, summaryLine } from './select.js';
+
+/** The styles the text report asks for; `node:util`'s `styleText` accepts every one. */
+export type TextStyle = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'gray' | 'cyan';
+
+/** Applies a style to text, e.g. `(style, text) => styleText(style, text)`. */
+export type Styler = (style: TextStyle, text: string) => string;
+
+/** Options of {@link formatTextReport}. */
+export interface TextReportOptions {
+  /** Colours the output; plain text by default. The CLI passes `styleText` on a terminal only. */
+  style?: Styler;
+  /** Most findings listed per check; 20 by default. */
+  maxIssues?: number;
+}
+
+const MARKS: Record<CheckStatus, { mark: string; label: string; style: TextStyle }> = {
+  pass: { mark: '✔', label: 'PASS', style: 'green' },
+  fail: { mark: '✖', label: 'FAIL', style: 'red' },
+  warn: { mark: '⚠', label: 'WARN', style: 'yellow' },
+  skip: { mark: '-', label: 'SKIP', style: 'gray' },
+};
+
+const plain: Styler = (_, text) => text;
+const INDENT = '          ';
+
+function formatCheck(check: CheckResult, style: Styler, maxIssues: number): string[] {
+  const { mark, label, style: colour } = MARKS[check.status];
+  const lines = [`  ${style(colour, `${mark} ${label}`)}  ${style('bold', check.id)}  ${check.title}`];
+  for (const line of check.detail.split('\n')) lines.push(`${INDENT}${style('dim', line)}`);
+  if (check.status === 'fail' || check.status === 'warn') {
+    for (const line of issueLines(check, maxIssues)) lines.push(`${INDENT}${style(colour, line)}`);
+    for (const request of requestsToShow(check)) lines.push(`${INDENT}${style('cyan', request.curl)}`);
+  }
+  return lines;
+}
+
+/**
+ * The report for people: checks grouped, each with its result and detail; findings and curl
+ * commands under failures and warnings; a summary line at the end.
+ *
+ * @example
+ * ```ts
+ * import { styleText } from 'node:util';
+ * import { formatTextReport, verifyConnector } from 'priority-routing-crm/testing';
+ * const report = await verifyConnector(options);
+ * process.stdout.write(formatTextReport(report, { style: process.stdout.isTTY ? styleText : undefined }));
+ * ```
+ */
+export function formatTextReport(report: CheckReport, options: TextReportOptions = {}): string {
+  const style = options.style ?? plain;
+  const maxIssues = options.maxIssues ?? 20;
+  const lines = [
+    style('bold', 'priority-routing-crm check'),
+    `  customer URL  ${report.customerQueryUrl}`,
+    `  label URL     ${report.labelsUrl}`,
+    `  ${report.mode} mode, phones ${report.phones.join(', ')}`,
+  ];
+  for (const group of checkGroups) {
+    const checks = report.checks.filter((check) => check.group === group);
+    if (checks.length === 0) continue;
+    lines.push('', style('bold', group));
+    for (const check of checks) lines.push(...formatCheck(check, style, maxIssues));
+  }
+  const verdict = report.ok ? style('green', 'OK') : style('red', 'FAILED');
+  lines.push('', `${verdict}  ${summaryLine(report.summary)} in ${(report.durationMs / 1000).toFixed(1)} s`, '');
+  return lines.join('\n');
+}

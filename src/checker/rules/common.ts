@@ -1,0 +1,112 @@
+import { readProblem } from '../../client/body.js';
+import { isJsonMediaType } from '../../client/exchange.js';
+import { checkDefinitions, type CheckId } from '../checks.js';
+import type { Observation } from '../observe.js';
+import type { CheckIssue, CheckResult, CheckStatus } from '../report.js';
+
+const RANK: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3 };
+
+/** The worst of several statuses: fail over warn over pass over skip. */
+export const worst = (statuses: readonly CheckStatus[]): CheckStatus =>
+  statuses.reduce<CheckStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'skip');
+
+/** A finding with the status it earns. */
+export interface Finding extends CheckIssue {
+  status: CheckStatus;
+}
+
+/** Builds a check's result with its title and group from the table. */
+export function checkResult(
+  id: CheckId,
+  status: CheckStatus,
+  detail: string,
+  extras: { issues?: readonly CheckIssue[]; observations?: readonly Observation[] } = {},
+): CheckResult {
+  const definition = checkDefinitions.find((check) => check.id === id)!;
+  return {
+    id,
+    title: definition.title,
+    group: definition.group,
+    status,
+    detail,
+    issues: [...(extras.issues ?? [])],
+    requests: (extras.observations ?? []).map((observation) => observation.request),
+  };
+}
+
+/** A result from findings: the worst finding's status, or `pass` with `passDetail`. */
+export function fromFindings(
+  id: CheckId,
+  findings: readonly Finding[],
+  observations: readonly Observation[],
+  details: { pass: string; fail: (count: number) => string },
+): CheckResult {
+  const status = findings.length === 0 ? 'pass' : worst(findings.map((finding) => finding.status));
+  const issues = findings.map(({ status: _, ...issue }) => issue);
+  return checkResult(id, status, status === 'pass' ? details.pass : details.fail(findings.length), { issues, observations });
+}
+
+/** Skipped, with the reason. */
+export const skipped = (id: CheckId, why: string, observations: readonly Observation[] = []): CheckResult =>
+  checkResult(id, 'skip', why, { observations });
+
+/** The body of a 200 that parsed as JSON, else `undefined`. */
+export function okJson(observation: Observation | undefined): { value: unknown } | undefined {
+  if (observation === undefined || observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
+  return observation.json.ok ? { value: observation.json.value } : undefined;
+}
+
+/** `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`. */
+export function describeOutcome(observation: Observation): string {
+  const { result } = observation;
+  if (result.kind === 'timeout') return `no answer within ${result.timeoutMs} ms`;
+  if (result.kind === 'network_error') return `no answer: ${result.message}`;
+  const problem = result.status >= 400 ? readProblem(result.body) : undefined;
+  const type = result.contentType === '' ? 'no content type' : result.contentType;
+  return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${problem.detail || problem.title}`}`;
+}
+
+/**
+ * Judges an answer that should be 200 with JSON within the budget: `fail` for anything else,
+ * `warn` for a slow answer or (lenient) a wrong content type with a JSON body.
+ */
+export function judgeJsonAnswer(
+  observation: Observation,
+  options: { budgetMs: number; lenient: boolean; notFoundHint?: string },
+): Finding | undefined {
+  const { result, subject } = observation;
+  const finding = (status: CheckStatus, message: string): Finding => ({ path: '$', message, subject, status });
+  if (result.kind !== 'response' || result.status !== 200) {
+    const hint = result.kind === 'response' && result.status === 404 && options.notFoundHint !== undefined ? `; ${options.notFoundHint}` : '';
+    return finding('fail', `expected 200, ${describeOutcome(observation)}${hint}`);
+  }
+  if (!observation.json.ok) return finding('fail', `expected a JSON body, got ${result.body.trim() === '' ? 'an empty body' : `a ${result.contentType || 'non-JSON'} body`}`);
+  if (!isJsonMediaType(result.contentType)) {
+    const got = result.contentType === '' ? 'no content type' : `content type ${result.contentType}`;
+    return finding(options.lenient ? 'warn' : 'fail', `expected content type application/json, got ${got}`);
+  }
+  if (result.durationMs > options.budgetMs) return finding('warn', `took ${result.durationMs} ms, above the ${options.budgetMs} ms budget`);
+  return undefined;
+}
+
+/**
+ * Judges an error answer: `pass` for the expected status; `fail` for no answer, 2xx or 5xx
+ * (or any other status when `exact`); `warn` for another status.
+ */
+export function judgeErrorStatus(observation: Observation, expected: number, exact = false): Finding | undefined {
+  const { result, subject } = observation;
+  if (result.kind === 'response' && result.status === expected) return undefined;
+  const status = result.kind !== 'response' || exact || result.status < 300 || result.status >= 500 ? 'fail' : 'warn';
+  return { path: '$', subject, status, message: `expected ${expected}, ${describeOutcome(observation)}` };
+}
+
+/** The entries of a JSON array that are objects, with their index. */
+export function objectEntries(value: unknown): Array<{ index: number; entry: Record<string, unknown> }> {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown, index) =>
+    typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? [{ index, entry: entry as Record<string, unknown> }] : [],
+  );
+}
+
+/** `"1 phone"`, `"3 phones"`. */
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

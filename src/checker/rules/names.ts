@@ -1,0 +1,53 @@
+import type { Observed } from '../observed.js';
+import type { CheckResult } from '../report.js';
+import { count, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
+
+function labelNames(observed: Observed) {
+  const body = okJson(observed.labels);
+  if (body === undefined || !Array.isArray(body.value)) return undefined;
+  return objectEntries(body.value).flatMap(({ index, entry }) => (typeof entry.name === 'string' ? [{ index, name: entry.name }] : []));
+}
+
+const SKIP = 'no label array to read (see labels.status and labels.schema)';
+
+/** `labels.name-whitespace`: warns for names with leading or trailing white space. */
+export function labelsNameWhitespace(observed: Observed): CheckResult {
+  const names = labelNames(observed);
+  if (names === undefined) return skipped('labels.name-whitespace', SKIP);
+  const findings: Finding[] = names.flatMap(({ index, name }): Finding[] => {
+    const where = [/^\s/.test(name) && 'leading', /\s$/.test(name) && 'trailing'].filter(Boolean).join(' and ');
+    return where === ''
+      ? []
+      : [{ path: `$[${index}].name`, status: 'warn', message: `${JSON.stringify(name)} has ${where} white space: it only matches a routing label spelled exactly so` }];
+  });
+  return fromFindings('labels.name-whitespace', findings, [observed.labels], {
+    pass: `${count(names.length, 'name')} without leading or trailing white space`,
+    fail: (n) => `${count(n, 'name')} with leading or trailing white space`,
+  });
+}
+
+/** `labels.name-case-duplicates`: warns for names equal to another but for case. */
+export function labelsNameCaseDuplicates(observed: Observed): CheckResult {
+  const names = labelNames(observed);
+  if (names === undefined) return skipped('labels.name-case-duplicates', SKIP);
+  const groups = new Map<string, typeof names>();
+  for (const label of names) groups.set(label.name.toLowerCase(), [...(groups.get(label.name.toLowerCase()) ?? []), label]);
+  const findings: Finding[] = [...groups.values()]
+    .filter((group) => group.length > 1)
+    .map((group) => {
+      const [first, ...others] = group as [(typeof names)[number], ...typeof names];
+      const listed = group.map(({ index, name }) => `${JSON.stringify(name)} ($[${index}])`).join(', ');
+      const same = others.every(({ name }) => name === first.name);
+      return {
+        path: `$[${others[0]!.index}].name`,
+        status: 'warn',
+        message: same
+          ? `${count(group.length, 'label')} have the same name: ${listed}`
+          : `names that differ only by case: ${listed}; Hybrid Chat matches names exactly, so only one can match a routing label`,
+      };
+    });
+  return fromFindings('labels.name-case-duplicates', findings, [observed.labels], {
+    pass: `${count(names.length, 'name')}, none equal to another ignoring case`,
+    fail: (n) => `${count(n, 'group')} of names equal ignoring case`,
+  });
+}

@@ -1,0 +1,196 @@
+import { writeFile } from 'node:fs/promises';
+import process, { stderr, stdout } from 'node:process';
+import {
+  CheckOptionsError,
+  ConnectorUnreachableError,
+  checkIds,
+  formatGithubAnnotations,
+  formatJsonReport,
+  formatJunitReport,
+  formatTextReport,
+  isCheckId,
+  verifyConnector,
+  type CheckId,
+  type CheckReport,
+} from '../checker/index.js';
+import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
+import { progressLine, stylerFor } from './check-terminal.js';
+import type { Command } from './main.js';
+import { EXIT_USAGE, parseCommandLine, readJsonFile, UsageError } from './usage.js';
+
+const HELP = `Usage: priority-routing-crm check --phone <number> [--phone <number> …] [options]
+
+Checks a live connector as Hybrid Chat will use it: both endpoints, the customer and label
+bodies, label ids and names, error answers, the + forms of a number, and (with weights) the
+priority each phone would get. Run against a connector with known customers.
+
+Options:
+      --customer-url <url>   customer query URL template with {refId}
+                             (default: $CIM_CUSTOMER_QUERY_URL)
+      --labels-url <url>     label list URL (default: $CIM_LABELS_API_PATH)
+      --phone <number>       phone number of a known customer; repeat for more (required);
+                             one starting with + also checks its %2B and space forms
+      --header <name: value> header sent with every request, e.g. credentials; repeatable
+                             (values are masked as *** in printed curl commands)
+      --show-secrets         print header values in curl commands
+      --timeout <ms>         time limit per request; no answer in time fails (default: 5000)
+      --budget <ms>          a slower answer warns (default: 1000)
+      --lenient              check only what routing needs instead of every field
+      --weights <list>       routing weights, e.g. Gold=8,Vip=10 (1 to 10): adds the priority check
+      --weights-file <file>  the same as a JSON object: { "Gold": 8, "Vip": 10 }
+      --only <ids>           run only these checks (comma-separated ids)
+      --skip <ids>           leave these checks out (comma-separated ids)
+      --format <format>      text (default), json or junit
+      --output <file>        write the report to a file; a text report still goes to stdout
+  -h, --help                 show this help
+
+Checks: ${checkIds.join(', ')}
+
+Exit codes: 0 no check failed (warnings allowed); 1 a check failed; 2 a wrong option or an
+unreachable connector.
+`;
+
+const options = {
+  'customer-url': { type: 'string' },
+  'labels-url': { type: 'string' },
+  phone: { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+  'show-secrets': { type: 'boolean' },
+  timeout: { type: 'string' },
+  budget: { type: 'string' },
+  lenient: { type: 'boolean' },
+  weights: { type: 'string' },
+  'weights-file': { type: 'string' },
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FORMATS = { text: formatTextReport, json: formatJsonReport, junit: formatJunitReport } as const;
+type Format = keyof typeof FORMATS;
+
+function milliseconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+  if (!(ms > 0)) throw new UsageError(`--${flag} must be a positive number of milliseconds (or seconds with "s"), got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function headers(values: readonly string[] = []): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const name = value.slice(0, colon).trim();
+    if (colon <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) {
+      throw new UsageError(`--header must look like "Name: value", got ${JSON.stringify(value)}`);
+    }
+    result[name] = value.slice(colon + 1).trim();
+  }
+  return result;
+}
+
+function checkList(flag: string, values: readonly string[] | undefined): CheckId[] | undefined {
+  if (values === undefined) return undefined;
+  const ids = values.flatMap((value) => value.split(',')).map((id) => id.trim()).filter((id) => id !== '');
+  const unknown = ids.filter((id) => !isCheckId(id));
+  if (unknown.length > 0) throw new UsageError(`--${flag}: unknown check id ${unknown.join(', ')}; known ids: ${checkIds.join(', ')}`);
+  return ids as CheckId[];
+}
+
+function weightList(value: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const entry of value.split(',')) {
+    const equals = entry.lastIndexOf('=');
+    const name = entry.slice(0, equals).trim();
+    const weight = entry.slice(equals + 1).trim();
+    if (equals <= 0 || name === '' || !/^\d+$/.test(weight)) {
+      throw new UsageError(`--weights must look like Gold=8,Vip=10, got ${JSON.stringify(entry)}`);
+    }
+    weights[name] = Number(weight);
+  }
+  return weights;
+}
+
+const weightsFile = (file: string) => readJsonFile(file, '--weights-file', (message) => new UsageError(message));
+
+async function readWeights(list: string | undefined, file: string | undefined): Promise<PriorityWeights | undefined> {
+  if (list !== undefined && file !== undefined) throw new UsageError('give --weights or --weights-file, not both');
+  const weights = list !== undefined ? weightList(list) : file !== undefined ? await weightsFile(file) : undefined;
+  if (weights === undefined) return undefined;
+  try {
+    assertPriorityWeights(weights);
+  } catch (error) {
+    throw new UsageError(`${list === undefined ? '--weights-file' : '--weights'}: ${(error as Error).message}`);
+  }
+  return weights;
+}
+
+function required(flag: string, value: string | undefined, variable: string): string {
+  if (value === undefined || value === '') throw new UsageError(`give --${flag} or set ${variable}`);
+  return value;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandLine({ args, options });
+  if (values.help === true) {
+    stdout.write(HELP);
+    return 0;
+  }
+  const format = values.format as Format;
+  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be text, json or junit, got ${JSON.stringify(values.format)}`);
+  const phones = values.phone ?? [];
+  if (phones.length === 0) throw new UsageError('give at least one --phone: the number of a customer the connector knows');
+  const only = checkList('only', values.only);
+  const skip = checkList('skip', values.skip);
+  const weights = await readWeights(values.weights, values['weights-file']);
+  const timeoutMs = milliseconds('timeout', values.timeout);
+  const budgetMs = milliseconds('budget', values.budget);
+  const requestHeaders = headers(values.header);
+  const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
+  const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
+
+  const progress = progressLine(stderr);
+  let report: CheckReport;
+  try {
+    report = await verifyConnector({
+      customerQueryUrl,
+      labelsUrl,
+      phones,
+      headers: requestHeaders,
+      mode: values.lenient === true ? 'lenient' : 'strict',
+      showSecrets: values['show-secrets'] === true,
+      ...(weights === undefined ? {} : { weights }),
+      ...(only === undefined ? {} : { only }),
+      ...(skip === undefined ? {} : { skip }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(budgetMs === undefined ? {} : { budgetMs }),
+      onProgress: ({ done, total, step }) => progress.update(`checking ${done + 1}/${total} ${step}`),
+    });
+  } catch (error) {
+    if (error instanceof CheckOptionsError) throw new UsageError(error.message);
+    if (error instanceof ConnectorUnreachableError) {
+      stderr.write(`priority-routing-crm: ${error.message}\nIs the connector running, and are the URLs right?\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  } finally {
+    progress.clear();
+  }
+
+  const toStdout = values.output === undefined ? format : 'text';
+  if (values.output !== undefined) await writeFile(values.output, FORMATS[format](report));
+  const style = toStdout === 'text' ? stylerFor(stdout, process.env) : undefined;
+  stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report));
+  // Annotations on stdout would break a JSON or JUnit report written there.
+  if (process.env.GITHUB_ACTIONS === 'true') (toStdout === 'text' ? stdout : stderr).write(formatGithubAnnotations(report));
+  return report.ok ? 0 : 1;
+}
+
+/** `priority-routing-crm check`: verifies a live connector; exit 0 (passed), 1 (a check failed) or 2. */
+export const checkCommand: Command = {
+  summary: 'check a live connector against the contract',
+  main: run,
+};

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckReportSchema } from '../../src/checker/index.js';
+import { customer, fixtureCustomers, startFixture, type Fixture } from '../checker/fixtures/connector.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// Async spawn: the fixture servers live in this process and must keep answering.
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const { NO_COLOR: _n, FORCE_COLOR: _f, GITHUB_ACTIONS: _g, CIM_CUSTOMER_QUERY_URL: _c, CIM_LABELS_API_PATH: _l, ...base } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let good: Fixture;
+let bad: Fixture;
+let dir: string;
+const urls = (f: Fixture) => ['--customer-url', f.customerQueryUrl, '--labels-url', f.labelsUrl];
+beforeAll(async () => {
+  good = await startFixture({ bearer: 'tok' });
+  bad = await startFixture({ customers: [customer('C-1', '1111', ['L-gold'], { createdAt: 'yesterday' }), fixtureCustomers[1]!] });
+  dir = await mkdtemp(join(tmpdir(), 'prc-check-'));
+});
+afterAll(async () => {
+  await Promise.all([good.close(), bad.close(), rm(dir, { recursive: true, force: true })]);
+});
+
+describe('priority-routing-crm check', () => {
+  it('exits 0 for a conforming connector, reading URLs from Hybrid Chat\'s variables', async () => {
+    const run = await cli(['--phone', '1111', '--phone', '+923001234567', '--header', 'Authorization: Bearer tok', '--weights', 'Gold=8, Vip=10'], {
+      CIM_CUSTOMER_QUERY_URL: good.customerQueryUrl,
+      CIM_LABELS_API_PATH: good.labelsUrl,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\nOK {2}15 checks: 15 passed in \d/);
+    expect(run.stdout).toContain('phone +923001234567: priority 10: Vip=10');
+    expect(run.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('exits 1 when a check fails, with JUnit in the output file and the text report on stdout', async () => {
+    const file = join(dir, 'check.xml');
+    const run = await cli([...urls(bad), '--phone', '1111', '--format', 'junit', '--output', file], { FORCE_COLOR: '1' });
+    expect(run.code).toBe(1);
+    const xml = await readFile(file, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('<failure message="1 violation of the contract (strict)" type="customer.schema">');
+    expect(run.stdout).toContain('\x1b[31m✖ FAIL\x1b[39m');
+  });
+
+  it('writes JSON that validates against the exported schema, with annotations on stderr under GitHub Actions', async () => {
+    const run = await cli([...urls(bad), '--phone', '1111', '--format', 'json', '--skip', 'priority,method.post-405', '--lenient'], { GITHUB_ACTIONS: 'true', FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(run.code).toBe(0);
+    const report = CheckReportSchema.parse(JSON.parse(run.stdout));
+    expect(report.mode).toBe('lenient');
+    expect(report.checks.map((c) => c.id)).not.toContain('priority');
+    expect(run.stderr).toBe('');
+    const strict = await cli([...urls(bad), '--phone', '1111', '--only', 'customer.schema'], { GITHUB_ACTIONS: 'true', FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).not.toMatch(/\x1b\[/);
+    expect(strict.stdout).toMatch(/^::error title=customer\.schema%3A Each customer conforms to the contract::1 violation .*%0A\$\.createdAt: /m);
+  });
+
+  it('reads weights from a JSON file', async () => {
+    const file = join(dir, 'weights.json');
+    await writeFile(file, JSON.stringify({ Vip: 7 }));
+    const run = await cli([...urls(bad), '--phone', '+923001234567', '--only', 'priority', '--weights-file', file, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(CheckReportSchema.parse(JSON.parse(run.stdout)).priorities).toEqual([expect.objectContaining({ phone: '+923001234567', priority: 7 })]);
+  });
+
+  it.each([
+    [['--phone', '1111'], /give --customer-url or set CIM_CUSTOMER_QUERY_URL/],
+    [['--customer-url', 'http://h/c?query=phone:{refId}', '--labels-url', 'http://h/l'], /give at least one --phone/],
+    [['--phone', '1', '--only', 'labels.status,nope'], /--only: unknown check id nope/],
+    [['--phone', '1', '--weights', 'Gold=11'], /weight of "Gold" must be an integer from 1 to 10, got 11/],
+    [['--phone', '1', '--header', 'no colon'], /--header must look like "Name: value"/],
+    [['--phone', '1', '--format', 'xml'], /--format must be text, json or junit/],
+    [['--phone', '1', '--timeout', 'soon'], /--timeout must be a positive number/],
+    [['--phone', '1', '--bogus'], /Unknown option '--bogus'/],
+  ])('exits 2 for a usage error: %j', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 with a clear message when the connector is unreachable', async () => {
+    const gone = await startFixture({});
+    await gone.close();
+    const run = await cli([...urls(gone), '--phone', '1111']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot reach the connector at http:\/\/127\.0\.0\.1:\d+\/label: .*ECONNREFUSED/);
+  });
+
+  it('prints its help with every flag', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--customer-url', '--labels-url', '--phone', '--header', '--timeout', '--only', '--skip', '--lenient', '--weights', '--weights-file', '--format', '--output']) {
+      expect(run.stdout).toContain(flag);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnectorClient } from '../../src/client/index.js';
+import { customer, fixtureCustomers, problem, startFixture, type Exchange, type Fixture } from '../checker/fixtures/connector.js';
+
+let fixture: Fixture;
+const seen: Exchange[] = [];
+beforeAll(async () => {
+  fixture = await startFixture({
+    customers: [...fixtureCustomers, customer('C-bad', '7777', ['L-gold'], { createdAt: 'yesterday' }), customer('C-lean', '8888', [], { first_name: undefined })],
+    alter: (reply, ex) => {
+      seen.push(ex);
+      const phone = ex.url.searchParams.get('query');
+      if (phone === 'phone:5000') return problem(500, 'Internal Server Error', 'The CRM lookup failed.');
+      if (phone === 'phone:6000') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' };
+      if (phone === 'phone:9000') return { ...reply, delayMs: 2000 };
+      return reply;
+    },
+  });
+});
+afterAll(() => fixture.close());
+
+const client = () => createConnectorClient({ customerQueryUrl: fixture.customerQueryUrl, labelsUrl: fixture.labelsUrl });
+
+describe('createConnectorClient', () => {
+  it('puts the phone into the template unencoded, as Hybrid Chat does', async () => {
+    const result = await client().lookupCustomer('+923001234567');
+    expect(seen.at(-1)?.rawQuery).toBe('query=phone:+923001234567');
+    expect(result).toMatchObject({ ok: true, kind: 'found', customer: { _id: 'C-2' }, response: { status: 200, contentType: 'application/json' } });
+  });
+
+  it('returns the customer with exactly the contract fields in strict mode', async () => {
+    const result = await client().lookupCustomer('1111');
+    if (result.kind !== 'found') throw new Error(result.kind);
+    expect(Object.keys(result.customer).sort()).toEqual(Object.keys(fixtureCustomers[0]!).sort());
+  });
+
+  it('tells not found, contract violation, HTTP error, network error and timeout apart', async () => {
+    const c = client();
+    expect(await c.lookupCustomer('4040')).toMatchObject({ ok: false, kind: 'not_found', problem: { status: 404, title: 'Not Found' } });
+    expect(await c.lookupCustomer('7777')).toMatchObject({
+      ok: false,
+      kind: 'contract_violation',
+      issues: [{ path: '$.createdAt', message: expect.stringContaining('"yesterday"') }],
+      body: expect.objectContaining({ _id: 'C-bad' }),
+    });
+    expect(await c.lookupCustomer('6000')).toMatchObject({ kind: 'contract_violation', issues: [{ path: '$', code: 'invalid_json' }], body: '<html>oops</html>' });
+    expect(await c.lookupCustomer('5000')).toMatchObject({ ok: false, kind: 'http_error', status: 500, problem: { detail: 'The CRM lookup failed.' } });
+    const slow = createConnectorClient({ customerQueryUrl: fixture.customerQueryUrl, labelsUrl: fixture.labelsUrl, timeoutMs: 200 });
+    expect(await slow.lookupCustomer('9000')).toMatchObject({ ok: false, kind: 'timeout', timeoutMs: 200 });
+    const closed = createConnectorClient({ customerQueryUrl: 'http://127.0.0.1:9/customer?query=phone:{refId}', labelsUrl: 'http://127.0.0.1:9/label' });
+    expect(await closed.listLabels()).toMatchObject({ ok: false, kind: 'network_error', message: expect.any(String) });
+  });
+
+  it('reads only what routing needs in lenient mode', async () => {
+    const lenient = createConnectorClient({ customerQueryUrl: fixture.customerQueryUrl, labelsUrl: fixture.labelsUrl, mode: 'lenient' });
+    expect(await lenient.lookupCustomer('7777')).toMatchObject({ ok: true, customer: { _id: 'C-bad', createdAt: 'yesterday' } });
+    expect(await client().lookupCustomer('8888')).toMatchObject({ kind: 'contract_violation', issues: [{ path: '$.first_name' }] });
+  });
+
+  it('lists labels and resolves the priority end to end', async () => {
+    const c = client();
+    expect(await c.listLabels()).toMatchObject({ ok: true, kind: 'found', labels: [{ name: 'Gold' }, { name: 'Silver' }, { name: 'Vip' }] });
+    const found = await c.lookupPriority('+923001234567', { Gold: 8, Vip: 10 });
+    expect(found).toMatchObject({ priority: 10, matched: [{ name: 'Vip', weight: 10 }], ignored: [{ reason: 'unweighted_name', name: 'Silver' }] });
+    const missing = await c.lookupPriority('4040', { Gold: 8 });
+    expect(missing).toMatchObject({ priority: 1, matched: [], customer: { kind: 'not_found' }, labels: undefined });
+  });
+
+  it('sends the given headers and uses the injected fetch', async () => {
+    const calls: Array<[string, RequestInit]> = [];
+    const c = createConnectorClient({
+      customerQueryUrl: 'http://crm.test/customer?token=t&query=phone:{refId}&x=1',
+      labelsUrl: 'http://crm.test/label',
+      headers: { authorization: 'Bearer abc' },
+      fetch: async (url, init) => {
+        calls.push([url, init]);
+        return Response.json(fixtureCustomers[0]);
+      },
+    });
+    expect(await c.lookupCustomer('+1 555')).toMatchObject({ kind: 'found' });
+    expect(calls[0]![0]).toBe('http://crm.test/customer?token=t&query=phone:+1%20555&x=1');
+    expect(new Headers(calls[0]![1].headers).get('authorization')).toBe('Bearer abc');
+  });
+
+  it('rejects only when the caller aborts', async () => {
+    const controller = new AbortController();
+    const pending = client().lookupCustomer('9000', { signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+  });
+
+  it('refuses a template without {refId}', () => {
+    expect(() => createConnectorClient({ customerQueryUrl: 'http://h/customer?query=phone:', labelsUrl: 'http://h/label' })).toThrow(/\{refId\}/);
+  });
+});

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnector } from '../../src/server/index.js';
+import { createMemoryRepository, sampleDataSet, samplePhones } from '../../src/reference/index.js';
+import { ConformanceError, defineConnectorConformanceTests, fetchFromHandler, type ConformanceTarget, type TestApi } from '../../src/testing/index.js';
+import { startFixture, fixturePhones, type Fixture } from '../checker/fixtures/connector.js';
+
+const phones = Object.values(samplePhones).filter((phone) => phone !== '3333');
+const connector = createConnector({ repository: createMemoryRepository(sampleDataSet), basePath: '/cim' });
+
+// The kit registers real test cases here: these must all pass against the reference connector.
+defineConnectorConformanceTests({ handler: connector.handle, basePath: '/cim', phones, weights: { Gold: 8, Vip: 10 } }, { describe, it, name: 'kit: ConnectorHandle in-process' });
+defineConnectorConformanceTests({ handler: connector.fetch, basePath: '/cim', phones, weights: { Vvip: 9 } }, { describe, it, name: 'kit: fetch handler in-process' });
+
+/** Collects what the kit registers, so that tests can run the bodies and see them fail. */
+function collect(target: ConformanceTarget, failOnWarn = false) {
+  const cases: Array<{ name: string; body: () => Promise<void>; skipped: boolean; timeout: number | undefined }> = [];
+  const suites: string[] = [];
+  const it = Object.assign((name: string, body: () => Promise<void>, timeout?: number) => void cases.push({ name, body, skipped: false, timeout }), {
+    skip: (name: string, body: () => Promise<void>, timeout?: number) => void cases.push({ name, body, skipped: true, timeout }),
+  });
+  const api: TestApi = { describe: (name, body) => (suites.push(name), body()), it };
+  defineConnectorConformanceTests(target, { ...api, failOnWarn });
+  return { cases, suites };
+}
+
+async function outcomes(cases: ReturnType<typeof collect>['cases']) {
+  const failed: string[] = [];
+  for (const { name, body } of cases) {
+    await body().catch((error: unknown) => {
+      expect(error).toBeInstanceOf(ConformanceError);
+      failed.push(name.split(':')[0]!);
+    });
+  }
+  return failed;
+}
+
+describe('defineConnectorConformanceTests', () => {
+  let fixture: Fixture;
+  beforeAll(async () => {
+    fixture = await startFixture({ alter: (reply, ex) => (ex.route === 'customer' && reply.status === 404 ? { ...reply, status: 200, body: '{}' } : reply) });
+  });
+  afterAll(() => fixture.close());
+
+  it('registers one named test per check in one describe block, skipping what cannot run', () => {
+    const { cases, suites } = collect({ handler: connector.handle, basePath: '/cim', phones: ['1111'] });
+    expect(suites).toEqual(['priority-routing-crm conformance']);
+    expect(cases).toHaveLength(15);
+    expect(cases[0]).toMatchObject({ name: 'labels.status: The label list answers 200 with JSON in time', skipped: false, timeout: 60_000 });
+    expect(cases.filter((c) => c.skipped).map((c) => c.name.split(':')[0])).toEqual(['customer.plus-forms', 'priority']);
+  });
+
+  it('fails exactly the test of the failing check, over real HTTP, with findings and curl', async () => {
+    const { cases } = collect({ customerQueryUrl: fixture.customerQueryUrl, labelsUrl: fixture.labelsUrl, phones: fixturePhones });
+    expect(await outcomes(cases)).toEqual(['customer.unknown-number-404']);
+    const error = await cases.find((c) => c.name.startsWith('customer.unknown-number-404'))!.body().catch((e: unknown) => e);
+    expect((error as ConformanceError).message).toMatch(/expected 404, answered 200[\s\S]*curl -sS -g -i/);
+    expect((error as ConformanceError).result.status).toBe('fail');
+  });
+
+  it('honours only/skip and fails warnings on request', async () => {
+    const { cases } = collect({ handler: connector.handle, basePath: '/cim', phones: ['1111'], only: ['labels.name-whitespace', 'labels.status'] }, true);
+    expect(cases.map((c) => c.name.split(':')[0])).toEqual(['labels.status', 'labels.name-whitespace']);
+    expect(await outcomes(cases)).toEqual(['labels.name-whitespace']);
+  });
+
+  it('needs describe and it', () => {
+    expect(() => defineConnectorConformanceTests({ handler: connector.handle, phones: ['1111'] }, { describe: undefined as never, it: undefined as never })).toThrow(
+      /pass \{ describe, it \}/,
+    );
+  });
+});
+
+describe('fetchFromHandler', () => {
+  it('turns a ConnectorHandle into a fetch, honouring HEAD and the abort signal', async () => {
+    const fetch = fetchFromHandler(connector.handle);
+    const response = await fetch('http://x/cim/customer?query=phone:1111', { method: 'GET' });
+    expect(await response.json()).toMatchObject({ _id: '5eeb34c5de8126e7596383d7' });
+    expect((await fetch('http://x/cim/label', { method: 'HEAD' })).status).toBe(200);
+    const hanging = fetchFromHandler(() => new Promise<Response>(() => {}));
+    await expect(hanging('http://x/label', { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+});
