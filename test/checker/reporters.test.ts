@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +39,14 @@ describe('JSON report', () => {
     const schema = checkReportJsonSchema() as { required: string[]; properties: { checks: { items: { properties: { id: { enum: string[] } } } } } };
     expect(schema.required).toEqual(expect.arrayContaining(['ok', 'summary', 'checks', 'startedAt']));
     expect(schema.properties.checks.items.properties.id.enum).toEqual([...checkIds]);
+  });
+
+  it('validates against its JSON Schema with a standard validator (Ajv, draft 2020-12)', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+    const validate = ajv.compile(checkReportJsonSchema() as object);
+    expect(validate(JSON.parse(formatJsonReport(report))), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate({ ...JSON.parse(formatJsonReport(report)), summary: 'none' })).toBe(false);
   });
 
   it('never prints a header value in a curl command unless asked', () => {
