@@ -10,7 +10,8 @@ import { resolveConnector, type ConnectorInput } from './connector-input.js';
 export type { ConnectorInput } from './connector-input.js';
 export { createConnector } from '../server/connector.js';
 export type { Connector, ConnectorOptions } from '../server/connector.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, PhoneQuery, RepositoryContext, MaybePromise } from '../server/repository.js';
+export type { CustomerQuery } from '../contract/index.js';
+export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../server/repository.js';
 
 /**
  * A WHATWG fetch handler: what Hono, Bun, Deno and workers call with each request.

@@ -1,5 +1,5 @@
 import type { Connector } from '../server/connector.js';
-import { fromNodeRequest, sendNodeResponse, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
+import { fromNodeRequest, sendNodeResponse, type NodeRequestLike, type NodeResponseLike } from '../server/node-bridge.js';
 
 /**
  * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a

@@ -6,15 +6,16 @@
  * @packageDocumentation
  */
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import type { NodeResponseLike } from './node-bridge.js';
+import type { NodeResponseLike } from '../server/node-bridge.js';
 import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
 
 export type { ConnectorInput } from './connector-input.js';
 export type { NodeRequest } from './node-serve.js';
-export type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
+export type { NodeRequestLike, NodeResponseLike } from '../server/node-bridge.js';
 export { createConnector } from '../server/connector.js';
 export type { Connector, ConnectorOptions } from '../server/connector.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, PhoneQuery, RepositoryContext, MaybePromise } from '../server/repository.js';
+export type { CustomerQuery } from '../contract/index.js';
+export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../server/repository.js';
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
 export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
 export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';

@@ -8,10 +8,24 @@
  */
 export const checkGroups = ['Label list', 'Customer', 'Label names', 'Error handling', 'Priority'] as const;
 
-/** A group of checks in the report. */
+/**
+ * A group of checks in the report.
+ *
+ * @example
+ * ```ts
+ * const group: CheckGroup = 'Error handling';
+ * ```
+ */
 export type CheckGroup = (typeof checkGroups)[number];
 
-/** One entry of the fixed list of checks. */
+/**
+ * One entry of the fixed list of checks.
+ *
+ * @example
+ * ```ts
+ * const byGroup = (group: CheckGroup): CheckDefinition[] => checkDefinitions.filter((check) => check.group === group);
+ * ```
+ */
 export interface CheckDefinition {
   /** Stable id, used by `--only`/`--skip` and in every report. */
   id: string;
@@ -132,7 +146,15 @@ export const checkDefinitions = [
   },
 ] as const satisfies readonly CheckDefinition[];
 
-/** The id of one of the {@link checkDefinitions}. */
+/**
+ * The id of one of the {@link checkDefinitions}.
+ *
+ * @example
+ * ```ts
+ * const skip: CheckId[] = ['method.post-405', 'priority'];
+ * await verifyConnector({ ...options, skip });
+ * ```
+ */
 export type CheckId = (typeof checkDefinitions)[number]['id'];
 
 /**
@@ -157,4 +179,17 @@ export const checkIds = checkDefinitions.map((check) => check.id) as readonly Ch
  */
 export function isCheckId(id: string): id is CheckId {
   return (checkIds as readonly string[]).includes(id);
+}
+
+/**
+ * The checks that `only` and `skip` leave, in report order: `only` (all by default) minus `skip`.
+ *
+ * @example
+ * ```ts
+ * selectChecks({ only: ['labels.status', 'customer.schema'], skip: ['customer.schema'] }); // Set { 'labels.status' }
+ * ```
+ */
+export function selectChecks(selection: { only?: readonly CheckId[] | undefined; skip?: readonly CheckId[] | undefined }): Set<CheckId> {
+  const skip = new Set(selection.skip ?? []);
+  return new Set(checkIds.filter((id) => (selection.only ?? checkIds).includes(id) && !skip.has(id)));
 }

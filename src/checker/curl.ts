@@ -1,4 +1,14 @@
-/** What {@link toCurl} needs to rebuild a request. */
+import { MASK } from '../client/redact.js';
+
+/**
+ * What {@link toCurl} needs to rebuild a request.
+ *
+ * @example
+ * ```ts
+ * const request: CurlRequest = { method: 'POST', url: 'http://h/label', headers: { 'content-type': 'application/json' }, body: '{}' };
+ * toCurl(request); // "curl -sS -g -i -X POST http://h/label -H 'content-type: application/json' --data-raw '{}'"
+ * ```
+ */
 export interface CurlRequest {
   method: string;
   url: string;
@@ -22,8 +32,6 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Shown instead of a header value that may be a credential. */
-export const MASK = '***';
 
 /**
  * A curl command that sends the request again, quoted for a POSIX shell. `-g` keeps curl from

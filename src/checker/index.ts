@@ -1,6 +1,6 @@
 export { verifyConnector, ConnectorUnreachableError } from './verify.js';
 export { CheckOptionsError, type VerifyConnectorOptions, type CheckProgress } from './options.js';
-export { checkDefinitions, checkIds, checkGroups, isCheckId, type CheckDefinition, type CheckId, type CheckGroup } from './checks.js';
+export { checkDefinitions, checkIds, checkGroups, isCheckId, selectChecks, type CheckDefinition, type CheckId, type CheckGroup } from './checks.js';
 export {
   CheckReportSchema,
   CheckResultSchema,

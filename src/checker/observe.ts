@@ -4,7 +4,15 @@ import { toCurl } from './curl.js';
 import type { ResolvedOptions } from './options.js';
 import type { CheckRequest } from './report.js';
 
-/** One request the checker sent and what it learned from it. */
+/**
+ * One request the checker sent and what it learned from it.
+ *
+ * @example
+ * ```ts
+ * const observation = await observer.send({ subject: 'label list', url: options.labelsUrl });
+ * if (observation.result.kind === 'response') console.log(observation.result.status, observation.request.curl);
+ * ```
+ */
 export interface Observation {
   /** Which response this is, for issues: `phone 1111`, `label list`, `POST customer URL`. */
   subject: string;
@@ -15,7 +23,14 @@ export interface Observation {
   json: { ok: true; value: unknown } | { ok: false };
 }
 
-/** What to send. */
+/**
+ * What to send.
+ *
+ * @example
+ * ```ts
+ * const probe: Probe = { subject: 'POST label URL', method: 'POST', body: '{}', url: 'http://h/label' };
+ * ```
+ */
 export interface Probe {
   subject: string;
   url: string;
@@ -23,14 +38,30 @@ export interface Probe {
   body?: string;
 }
 
-/** Sends probes with the run's headers, timeout and fetch, and reports progress. */
+/**
+ * Sends probes with the run's headers, timeout and fetch, and reports progress.
+ *
+ * @example
+ * ```ts
+ * observer.plan(2);
+ * const labels = await observer.send({ subject: 'label list', url: options.labelsUrl });
+ * ```
+ */
 export interface Observer {
   /** Announces `count` more requests, so the progress total is right. */
   plan(count: number): void;
   send(probe: Probe): Promise<Observation>;
 }
 
-/** Makes the {@link Observer} of one run. */
+/**
+ * Makes the {@link Observer} of one run.
+ *
+ * @example
+ * ```ts
+ * const observer = createObserver(resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] }));
+ * const labels = await observer.send({ subject: 'label list', url: labelsUrl });
+ * ```
+ */
 export function createObserver(options: ResolvedOptions): Observer {
   let done = 0;
   let total = 0;
@@ -40,10 +71,11 @@ export function createObserver(options: ResolvedOptions): Observer {
     },
     async send({ subject, url, method = 'GET', body }) {
       const headers = body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers };
-      const sent = new URL(url).href;
-      options.onProgress?.({ done, total: Math.max(total, done + 1), step: `${method} ${sent}` });
+      // As sent (spaces encoded, `+` kept), masked for anything a person or a CI log sees.
+      const shown = options.redact(URL.canParse(url) ? new URL(url).href : url);
+      options.onProgress?.({ done, total: Math.max(total, done + 1), step: `${method} ${shown}` });
       const result = await exchange({
-        url: sent,
+        url,
         method,
         headers,
         timeoutMs: options.timeoutMs,
@@ -55,7 +87,7 @@ export function createObserver(options: ResolvedOptions): Observer {
       const curl = toCurl(
         {
           method,
-          url: sent,
+          url: shown,
           secretHeaders: options.headers,
           ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
         },
@@ -69,7 +101,7 @@ export function createObserver(options: ResolvedOptions): Observer {
         request: {
           subject,
           method,
-          url: sent,
+          url: shown,
           status: answered ? result.status : null,
           durationMs: answered ? result.durationMs : null,
           curl,

@@ -1,13 +1,27 @@
 import type { Observation } from './observe.js';
 
-/** A `+` number's three URL forms, as sent. */
+/**
+ * A `+` number's three URL forms, as sent.
+ *
+ * @example
+ * ```ts
+ * const forms: PlusForms = { phone: '+923001234567', forms: [{ form: 'raw', observation }] };
+ * ```
+ */
 export interface PlusForms {
   phone: string;
   /** `+…` raw (Hybrid Chat's own form), `%2B…` and `%20…` (the `+` already turned into a space). */
   forms: Array<{ form: 'raw' | '%2B' | 'space'; observation: Observation }>;
 }
 
-/** Everything the checker sent and got in one run; the rules read it and send nothing. */
+/**
+ * Everything the checker sent and got in one run; the rules read it and send nothing.
+ *
+ * @example
+ * ```ts
+ * const labelIds = (observed: Observed) => okJson(observed.labels);
+ * ```
+ */
 export interface Observed {
   labels: Observation;
   customers: Array<{ phone: string; observation: Observation }>;

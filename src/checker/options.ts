@@ -1,10 +1,19 @@
 import type { FetchLike } from '../client/exchange.js';
 import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
-import { REF_ID_PLACEHOLDER } from '../client/template.js';
+import { redactUrl } from '../client/redact.js';
+import { assertConnectorUrls } from '../client/template.js';
 import type { ValidationMode } from '../contract/index.js';
-import { checkIds, isCheckId, type CheckId } from './checks.js';
+import { checkIds, isCheckId, selectChecks, type CheckId } from './checks.js';
+import { refIdParameter } from './query-url.js';
 
-/** Progress while checks run: one call per request sent. */
+/**
+ * Progress while checks run: one call per request sent.
+ *
+ * @example
+ * ```ts
+ * await verifyConnector({ ...options, onProgress: ({ done, total, step }: CheckProgress) => console.error(`${done + 1}/${total} ${step}`) });
+ * ```
+ */
 export interface CheckProgress {
   /** Requests finished so far. */
   done: number;
@@ -14,7 +23,22 @@ export interface CheckProgress {
   step: string;
 }
 
-/** Options of `verifyConnector`. */
+/**
+ * Options of `verifyConnector`.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyConnectorOptions = {
+ *   customerQueryUrl: 'https://crm.example/cim/customer?token=abc&query=phone:{refId}',
+ *   labelsUrl: 'https://crm.example/cim/label?token=abc',
+ *   phones: ['1111', '+923001234567'],
+ *   headers: { authorization: `Bearer ${process.env.CRM_TOKEN}` },
+ *   weights: { Gold: 8, Vip: 10 },
+ *   skip: ['method.post-405'],
+ * };
+ * const report = await verifyConnector(options);
+ * ```
+ */
 export interface VerifyConnectorOptions {
   /** The customer URL template, as Hybrid Chat's `CIM_CUSTOMER_QUERY_URL`: `http://crm/customer?query=phone:{refId}`. */
   customerQueryUrl: string;
@@ -38,7 +62,11 @@ export interface VerifyConnectorOptions {
   skip?: readonly CheckId[];
   /** The `fetch` to send requests with (an in-process handler, a proxy); global `fetch` by default. */
   fetch?: FetchLike;
-  /** Show header values in curl commands instead of `***`. */
+  /**
+   * Show secrets instead of `***`: header values in curl commands, and in every URL a report,
+   * the progress or an error shows, the password of the user info and the values of the query
+   * parameters other than the phone's (`token=***`). Off by default, so reports can be shared.
+   */
   showSecrets?: boolean;
   /** Aborts the run; `verifyConnector` then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -59,21 +87,32 @@ export class CheckOptionsError extends TypeError {
   override name = 'CheckOptionsError';
 }
 
-/** The options with defaults applied and everything checked. */
+/**
+ * The options with defaults applied and everything checked.
+ *
+ * @example
+ * ```ts
+ * const options: ResolvedOptions = resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] });
+ * options.selected.has('priority'); // true
+ * options.redact('http://h/label?token=abc'); // 'http://h/label?token=***'
+ * ```
+ */
 export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers'> {
   timeoutMs: number;
   budgetMs: number;
   mode: ValidationMode;
   headers: Readonly<Record<string, string>>;
   selected: ReadonlySet<CheckId>;
+  /** The URL as reports, progress and errors show it: tokens and user info masked unless `showSecrets`. */
+  redact: (url: string) => string;
 }
 
-function assertUrl(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || !URL.canParse(value.replaceAll(REF_ID_PLACEHOLDER, '1'))) {
-    throw new CheckOptionsError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+function asOptionsError(check: () => void, prefix = ''): void {
+  try {
+    check();
+  } catch (error) {
+    throw new CheckOptionsError(`${prefix}${(error as Error).message}`);
   }
-  const protocol = new URL(value.replaceAll(REF_ID_PLACEHOLDER, '1')).protocol;
-  if (protocol !== 'http:' && protocol !== 'https:') throw new CheckOptionsError(`${name} must be an http or https URL, got ${JSON.stringify(value)}`);
 }
 
 function assertCheckIds(name: string, ids: readonly string[] | undefined): void {
@@ -98,31 +137,23 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * ```
  */
 export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions {
-  assertUrl('customerQueryUrl', options.customerQueryUrl);
-  assertUrl('labelsUrl', options.labelsUrl);
-  if (!options.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
-    throw new CheckOptionsError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
-  }
+  asOptionsError(() => assertConnectorUrls(options));
   if (options.phones.length === 0 || options.phones.some((phone) => phone.trim() === '')) {
     throw new CheckOptionsError('give the phone number of at least one known customer (phones must not be empty)');
   }
   assertCheckIds('only', options.only);
   assertCheckIds('skip', options.skip);
-  if (options.weights !== undefined) {
-    try {
-      assertPriorityWeights(options.weights);
-    } catch (error) {
-      throw new CheckOptionsError(`weights: ${(error as Error).message}`);
-    }
-  }
-  const only = new Set<CheckId>(options.only ?? checkIds);
-  for (const id of options.skip ?? []) only.delete(id);
+  if (options.weights !== undefined) asOptionsError(() => assertPriorityWeights(options.weights), 'weights: ');
+  const selected = selectChecks(options);
+  if (selected.size === 0) throw new CheckOptionsError('only and skip leave no check to run');
+  const keep = refIdParameter(options.customerQueryUrl) ?? 'query';
   return {
     ...options,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 5000),
     budgetMs: positive('budgetMs', options.budgetMs, 1000),
     mode: options.mode ?? 'strict',
     headers: options.headers ?? {},
-    selected: only,
+    selected,
+    redact: (url) => redactUrl(url, { keep, showSecrets: options.showSecrets === true }),
   };
 }

@@ -1,6 +1,14 @@
 import { REF_ID_PLACEHOLDER } from '../client/template.js';
 
-/** The customer URLs with a broken query, derived from the template. */
+/**
+ * The customer URLs with a broken query, derived from the template.
+ *
+ * @example
+ * ```ts
+ * const { malformed, missing }: QueryVariants = queryVariants('http://h/c?query=phone:{refId}')!;
+ * // malformed: 'http://h/c?query=email:x', missing: 'http://h/c'
+ * ```
+ */
 export interface QueryVariants {
   /** The `{refId}` parameter's value replaced by `email:x`. */
   malformed: string;
@@ -20,6 +28,30 @@ export interface QueryVariants {
  * ```
  */
 export function queryVariants(template: string): QueryVariants | undefined {
+  const found = findRefIdParameter(template);
+  if (found === undefined) return undefined;
+  const { path, parameters, index, name } = found;
+  const withParameters = (list: string[]) => (list.length === 0 ? path : `${path}?${list.join('&')}`);
+  return {
+    malformed: withParameters(parameters.map((parameter, i) => (i === index ? `${name}=email:x` : parameter))),
+    missing: withParameters(parameters.filter((_, i) => i !== index)),
+  };
+}
+
+/**
+ * The name of the query parameter that holds `{refId}` (`query` in Hybrid Chat's own URL), or
+ * `undefined` when `{refId}` is not in the query string.
+ *
+ * @example
+ * ```ts
+ * refIdParameter('http://h/c?token=abc&q=phone:{refId}'); // 'q'
+ * ```
+ */
+export function refIdParameter(template: string): string | undefined {
+  return findRefIdParameter(template)?.name;
+}
+
+function findRefIdParameter(template: string) {
   const hash = template.indexOf('#');
   const url = hash === -1 ? template : template.slice(0, hash);
   const question = url.indexOf('?');
@@ -27,10 +59,5 @@ export function queryVariants(template: string): QueryVariants | undefined {
   const parameters = url.slice(question + 1).split('&');
   const index = parameters.findIndex((parameter) => parameter.includes(REF_ID_PLACEHOLDER));
   if (index === -1) return undefined;
-  const name = parameters[index]!.split('=', 1)[0]!;
-  const withParameters = (list: string[]) => (list.length === 0 ? url.slice(0, question) : `${url.slice(0, question)}?${list.join('&')}`);
-  return {
-    malformed: withParameters(parameters.map((parameter, i) => (i === index ? `${name}=email:x` : parameter))),
-    missing: withParameters(parameters.filter((_, i) => i !== index)),
-  };
+  return { path: url.slice(0, question), parameters, index, name: parameters[index]!.split('=', 1)[0]! };
 }

@@ -4,10 +4,22 @@ import { checkIds } from './checks.js';
 /**
  * A check's result: `pass`; `fail` (the connector breaks the contract, exit code 1); `warn`
  * (works, but deserves a look); `skip` (could not or need not run, the detail says why).
+ *
+ * @example
+ * ```ts
+ * CheckStatusSchema.parse('warn'); // 'warn'
+ * ```
  */
 export const CheckStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip']);
 
-/** One finding of a check: where and what. */
+/**
+ * One finding of a check: where and what.
+ *
+ * @example
+ * ```ts
+ * CheckIssueSchema.parse({ path: '$.createdAt', message: 'expected an ISO 8601 date-time', subject: 'phone 1111' });
+ * ```
+ */
 export const CheckIssueSchema = z.object({
   /** A JSON path into the body (`$.labels[0]`), or `$` for the whole body. */
   path: z.string(),
@@ -17,7 +29,15 @@ export const CheckIssueSchema = z.object({
   subject: z.string().optional(),
 });
 
-/** A request a check sent, with the curl command that sends it again. */
+/**
+ * A request a check sent, with the curl command that sends it again.
+ *
+ * @example
+ * ```ts
+ * const request = CheckRequestSchema.parse(report.checks[0]!.requests[0]);
+ * console.log(request.status, request.curl);
+ * ```
+ */
 export const CheckRequestSchema = z.object({
   /** Which response this was: `label list`, `phone 1111`, `query=email:x`, … (issues name it too). */
   subject: z.string(),
@@ -31,7 +51,14 @@ export const CheckRequestSchema = z.object({
   curl: z.string(),
 });
 
-/** The result of one check. */
+/**
+ * The result of one check.
+ *
+ * @example
+ * ```ts
+ * const failed = z.array(CheckResultSchema).parse(report.checks).filter((check) => check.status === 'fail');
+ * ```
+ */
 export const CheckResultSchema = z.object({
   id: z.enum(checkIds),
   title: z.string(),
@@ -43,7 +70,14 @@ export const CheckResultSchema = z.object({
   requests: z.array(CheckRequestSchema),
 });
 
-/** The priority one phone would get (only with weights). */
+/**
+ * The priority one phone would get (only with weights).
+ *
+ * @example
+ * ```ts
+ * for (const { phone, priority, reason } of z.array(PhonePrioritySchema).parse(report.priorities ?? [])) console.log(phone, priority, reason);
+ * ```
+ */
 export const PhonePrioritySchema = z.object({
   phone: z.string(),
   priority: z.int().min(1).max(10),
@@ -93,17 +127,60 @@ export const CheckReportSchema = z.object({
   priorities: z.array(PhonePrioritySchema).optional(),
 });
 
-/** See {@link CheckStatusSchema}. */
+/**
+ * See {@link CheckStatusSchema}.
+ *
+ * @example
+ * ```ts
+ * const exitCode = (status: CheckStatus) => (status === 'fail' ? 1 : 0);
+ * ```
+ */
 export type CheckStatus = z.output<typeof CheckStatusSchema>;
-/** See {@link CheckIssueSchema}. */
+/**
+ * See {@link CheckIssueSchema}.
+ *
+ * @example
+ * ```ts
+ * const line = (issue: CheckIssue) => `${issue.path}: ${issue.message}`;
+ * ```
+ */
 export type CheckIssue = z.output<typeof CheckIssueSchema>;
-/** See {@link CheckRequestSchema}. */
+/**
+ * See {@link CheckRequestSchema}.
+ *
+ * @example
+ * ```ts
+ * const curls = (requests: CheckRequest[]) => requests.map((request) => request.curl).join('\n');
+ * ```
+ */
 export type CheckRequest = z.output<typeof CheckRequestSchema>;
-/** See {@link CheckResultSchema}. */
+/**
+ * See {@link CheckResultSchema}.
+ *
+ * @example
+ * ```ts
+ * const failed: CheckResult[] = report.checks.filter((check) => check.status === 'fail');
+ * ```
+ */
 export type CheckResult = z.output<typeof CheckResultSchema>;
-/** See {@link PhonePrioritySchema}. */
+/**
+ * See {@link PhonePrioritySchema}.
+ *
+ * @example
+ * ```ts
+ * const byPhone = new Map((report.priorities ?? []).map((entry: PhonePriority) => [entry.phone, entry.priority]));
+ * ```
+ */
 export type PhonePriority = z.output<typeof PhonePrioritySchema>;
-/** See {@link CheckReportSchema}. */
+/**
+ * See {@link CheckReportSchema}.
+ *
+ * @example
+ * ```ts
+ * const report: CheckReport = await verifyConnector(options);
+ * process.exitCode = report.ok ? 0 : 1;
+ * ```
+ */
 export type CheckReport = z.output<typeof CheckReportSchema>;
 
 /**

@@ -14,8 +14,9 @@ import { plusForms } from './rules/plus-forms.js';
 import { priority } from './rules/priority.js';
 
 /**
- * The connector did not answer at all (connection refused, DNS, TLS): the label list or the
- * first customer request got no response. The CLI exits with 2 on it.
+ * The connector did not answer at all: the label list or the first customer request got no
+ * response (connection refused, DNS, TLS), or neither answered within the time limit. The CLI
+ * exits with 2 on it. The message and `url` show the URL with its secrets masked.
  *
  * @example
  * ```ts
@@ -24,11 +25,14 @@ import { priority } from './rules/priority.js';
  */
 export class ConnectorUnreachableError extends Error {
   override name = 'ConnectorUnreachableError';
-  /** The URL that got no answer. */
+  /** The URL that got no answer, masked unless `showSecrets`. */
   readonly url: string;
-  constructor(url: string, reason: string) {
-    super(`cannot reach the connector at ${url}: ${reason}`);
+  /** `network_error`: no connection; `timeout`: connected, or tried to, but no answer in time. */
+  readonly reason: 'network_error' | 'timeout';
+  constructor(url: string, reason: 'network_error' | 'timeout', message: string) {
+    super(message);
     this.url = url;
+    this.reason = reason;
   }
 }
 
@@ -64,8 +68,19 @@ async function observeUnknown(observer: Observer, options: ResolvedOptions): Pro
   return attempts;
 }
 
-function throwIfUnreachable(observation: Observation): void {
-  if (observation.result.kind === 'network_error') throw new ConnectorUnreachableError(observation.request.url, observation.result.message);
+function throwIfUnreachable(observation: Observation, labels?: Observation): void {
+  const { result, request } = observation;
+  if (result.kind === 'network_error') {
+    throw new ConnectorUnreachableError(request.url, 'network_error', `cannot reach the connector at ${request.url}: ${result.message}`);
+  }
+  // One slow endpoint is a failed check; both silent means nothing is answering.
+  if (result.kind === 'timeout' && labels?.result.kind === 'timeout') {
+    throw new ConnectorUnreachableError(
+      request.url,
+      'timeout',
+      `the connector did not answer within ${result.timeoutMs} ms: neither ${labels.request.url} nor ${request.url} answered`,
+    );
+  }
 }
 
 /** Sends every request the selected checks need. */
@@ -85,7 +100,7 @@ async function observe(options: ResolvedOptions): Promise<Observed> {
   const customers: Observed['customers'] = [];
   for (const phone of options.phones) {
     const observation = await observer.send({ subject: `phone ${phone}`, url: fillCustomerUrl(options.customerQueryUrl, phone) });
-    if (customers.length === 0) throwIfUnreachable(observation);
+    if (customers.length === 0) throwIfUnreachable(observation, labels);
     customers.push({ phone, observation });
   }
 
@@ -168,8 +183,8 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
   const tally = (status: CheckResult['status']) => checks.filter((check) => check.status === status).length;
   const summary = { total: checks.length, pass: tally('pass'), fail: tally('fail'), warn: tally('warn'), skip: tally('skip') };
   return {
-    customerQueryUrl: resolved.customerQueryUrl,
-    labelsUrl: resolved.labelsUrl,
+    customerQueryUrl: resolved.redact(resolved.customerQueryUrl),
+    labelsUrl: resolved.redact(resolved.labelsUrl),
     mode: resolved.mode,
     phones: [...resolved.phones],
     startedAt: startedAt.toISOString(),

@@ -32,7 +32,16 @@ export function stylerFor(stream: { isTTY?: boolean }, env: Env): Styler | undef
   return useColor(stream, env) ? (style, text) => styleText(style, text) : undefined;
 }
 
-/** A one-line progress display on a terminal that rewrites itself; silent elsewhere. */
+/**
+ * A one-line progress display on a terminal that rewrites itself; silent elsewhere.
+ *
+ * @example
+ * ```ts
+ * const progress: ProgressLine = progressLine(process.stderr);
+ * progress.update('checking 1/12 GET http://127.0.0.1:3000/label');
+ * progress.clear();
+ * ```
+ */
 export interface ProgressLine {
   update(text: string): void;
   clear(): void;

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import process, { stderr, stdout } from 'node:process';
 import {
   CheckOptionsError,
@@ -9,6 +10,7 @@ import {
   formatJunitReport,
   formatTextReport,
   isCheckId,
+  selectChecks,
   verifyConnector,
   type CheckId,
   type CheckReport,
@@ -31,8 +33,9 @@ Options:
       --phone <number>       phone number of a known customer; repeat for more (required);
                              one starting with + also checks its %2B and space forms
       --header <name: value> header sent with every request, e.g. credentials; repeatable
-                             (values are masked as *** in printed curl commands)
-      --show-secrets         print header values in curl commands
+                             (values are masked as *** in every report)
+      --show-secrets         print header values, URL passwords and query tokens
+                             instead of *** (reports are then not fit to share)
       --timeout <ms>         time limit per request; no answer in time fails (default: 5000)
       --budget <ms>          a slower answer warns (default: 1000)
       --lenient              check only what routing needs instead of every field
@@ -46,8 +49,11 @@ Options:
 
 Checks: ${checkIds.join(', ')}
 
-Exit codes: 0 no check failed (warnings allowed); 1 a check failed; 2 a wrong option or an
-unreachable connector.
+User info in a URL (http://user:pass@host/…) is sent as Authorization: Basic. In everything
+printed, URL passwords and the values of query parameters other than the phone's are ***.
+
+Exit codes: 0 no check failed (warnings allowed); 1 a check failed; 2 a wrong option, an
+unwritable --output, or a connector that is unreachable or answers nothing in time.
 `;
 
 const options = {
@@ -85,7 +91,8 @@ function headers(values: readonly string[] = []): Record<string, string> {
     const colon = value.indexOf(':');
     const name = value.slice(0, colon).trim();
     if (colon <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) {
-      throw new UsageError(`--header must look like "Name: value", got ${JSON.stringify(value)}`);
+      // The value is likely a credential typed without its name: never echo it.
+      throw new UsageError(`--header must look like "Name: value", got ${colon <= 0 ? 'no name before a colon' : `the name ${JSON.stringify(name)}`}`);
     }
     result[name] = value.slice(colon + 1).trim();
   }
@@ -128,6 +135,21 @@ async function readWeights(list: string | undefined, file: string | undefined): 
   return weights;
 }
 
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+// Checked before any request, so that a wrong path does not cost a whole run and then exit 1.
+async function assertWritable(file: string): Promise<void> {
+  const target = resolve(file);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory() === true) throw new UsageError(`--output ${file} is a directory; give a file name`);
+  const directory = dirname(target);
+  const parent = await stat(directory).catch(() => undefined);
+  if (parent?.isDirectory() !== true) throw new UsageError(`--output ${file}: the directory ${directory} does not exist`);
+  await access(existing === undefined ? directory : target, constants.W_OK).catch((error: unknown) => {
+    throw new UsageError(`--output ${file}: cannot write there (${errorCode(error)})`);
+  });
+}
+
 function required(flag: string, value: string | undefined, variable: string): string {
   if (value === undefined || value === '') throw new UsageError(`give --${flag} or set ${variable}`);
   return value;
@@ -145,12 +167,14 @@ async function run(args: string[]): Promise<number> {
   if (phones.length === 0) throw new UsageError('give at least one --phone: the number of a customer the connector knows');
   const only = checkList('only', values.only);
   const skip = checkList('skip', values.skip);
+  if (selectChecks({ only, skip }).size === 0) throw new UsageError('--only and --skip leave no check to run');
   const weights = await readWeights(values.weights, values['weights-file']);
   const timeoutMs = milliseconds('timeout', values.timeout);
   const budgetMs = milliseconds('budget', values.budget);
   const requestHeaders = headers(values.header);
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
+  if (values.output !== undefined) await assertWritable(values.output);
 
   const progress = progressLine(stderr);
   let report: CheckReport;
@@ -181,7 +205,12 @@ async function run(args: string[]): Promise<number> {
   }
 
   const toStdout = values.output === undefined ? format : 'text';
-  if (values.output !== undefined) await writeFile(values.output, FORMATS[format](report));
+  if (values.output !== undefined) {
+    const file = values.output;
+    await writeFile(file, FORMATS[format](report)).catch((error: unknown) => {
+      throw new UsageError(`cannot write --output ${file}: ${errorCode(error)}`);
+    });
+  }
   const style = toStdout === 'text' ? stylerFor(stdout, process.env) : undefined;
   stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report));
   // Annotations on stdout would break a JSON or JUnit report written there.
@@ -189,7 +218,14 @@ async function run(args: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-/** `priority-routing-crm check`: verifies a live connector; exit 0 (passed), 1 (a check failed) or 2. */
+/**
+ * `priority-routing-crm check`: verifies a live connector; exit 0 (passed), 1 (a check failed) or 2.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await checkCommand.main(['--phone', '1111', '--format', 'json']);
+ * ```
+ */
 export const checkCommand: Command = {
   summary: 'check a live connector against the contract',
   main: run,

@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { type MemoryDataSet, sampleDataSet } from '../reference/index.js';
 import { startReferenceServer } from '../reference/server.js';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/index.js';
+import { normalizeBasePath } from '../server/connector.js';
 import type { Command } from './main.js';
 import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
 
@@ -41,6 +42,14 @@ function readPort(value: string, source: string): number {
 }
 
 const loadData = async (file: string) => (await readJsonFile(file, '--data', (message) => new Error(message))) as MemoryDataSet;
+
+function checkBasePath(basePath: string): void {
+  try {
+    normalizeBasePath(basePath);
+  } catch (error) {
+    throw new UsageError(`--base-path ${(error as Error).message.replace(/^basePath /, "")}`);
+  }
+}
 
 const logLine = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
   `${new Date().toISOString()} ${method} ${route === null ? '-' : `/${route}`} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`;
@@ -98,7 +107,7 @@ export const serveCommand: Command = {
     }
     const port = values.port !== undefined ? readPort(values.port, '--port') : process.env.PORT ? readPort(process.env.PORT, 'PORT') : 3000;
     const basePath = values['base-path'];
-    if (basePath !== undefined && /[?#\s%]/.test(basePath)) throw new UsageError(`--base-path must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
+    if (basePath !== undefined) checkBasePath(basePath);
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
 

@@ -1,6 +1,14 @@
 import { ProblemSchema, describeValue, type ContractIssue, type Problem } from '../contract/index.js';
 
-/** A body parsed as JSON, or the contract issue that says why it is not JSON. */
+/**
+ * A body parsed as JSON, or the contract issue that says why it is not JSON.
+ *
+ * @example
+ * ```ts
+ * const body: JsonBody = parseJsonBody(text);
+ * if (!body.ok) console.error(body.issue.message);
+ * ```
+ */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; issue: ContractIssue };
 
 /**

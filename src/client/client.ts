@@ -12,16 +12,32 @@ import { parseJsonBody, readProblem } from './body.js';
 import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
 import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
 import type { CustomerLookupResult, LabelListResult, RequestFailure, ResponseInfo } from './results.js';
-import { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
+import { assertConnectorUrls, fillCustomerUrl } from './template.js';
 
-/** Options of {@link createConnectorClient}. */
+/**
+ * Options of {@link createConnectorClient}.
+ *
+ * @example
+ * ```ts
+ * const options: ConnectorClientOptions<'lenient'> = {
+ *   customerQueryUrl: 'http://crm.example/cim/customer?query=phone:{refId}',
+ *   labelsUrl: 'http://hc:secret@crm.example/cim/label',
+ *   timeoutMs: 2000,
+ *   mode: 'lenient',
+ * };
+ * const client = createConnectorClient(options);
+ * ```
+ */
 export interface ConnectorClientOptions<M extends ValidationMode = ValidationMode> {
   /**
    * The customer query URL template, as in Hybrid Chat's `CIM_CUSTOMER_QUERY_URL`:
    * `http://crm.example/cim/customer?query=phone:{refId}`. It may hold other query parameters.
    */
   customerQueryUrl: string;
-  /** The label list URL, as in Hybrid Chat's `CIM_LABELS_API_PATH`: `http://crm.example/cim/label`. */
+  /**
+   * The label list URL, as in Hybrid Chat's `CIM_LABELS_API_PATH`: `http://crm.example/cim/label`.
+   * In either URL, user info (`http://user:pass@crm.example/…`) is sent as `Authorization: Basic`.
+   */
   labelsUrl: string;
   /** The `fetch` to send requests with; the global `fetch` by default. */
   fetch?: FetchLike;
@@ -29,29 +45,70 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
   timeoutMs?: number;
   /** `strict` (default): every contract field; `lenient`: only what routing needs. */
   mode?: M;
-  /** Headers sent with every request, such as credentials: `{ authorization: 'Bearer …' }`. */
+  /**
+   * Headers sent with every request, such as credentials: `{ authorization: 'Bearer …' }`. An
+   * `authorization` here wins over user info in the URLs.
+   */
   headers?: Readonly<Record<string, string>>;
 }
 
-/** Per-call options. */
+/**
+ * Per-call options.
+ *
+ * @example
+ * ```ts
+ * const result = await client.lookupCustomer('1111', { signal: AbortSignal.timeout(1000) });
+ * ```
+ */
 export interface RequestOptions {
   /** Aborts the request; the returned promise then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
-/** The customer type a client in mode `M` returns. */
+/**
+ * The customer type a client in mode `M` returns.
+ *
+ * @example
+ * ```ts
+ * const show = (customer: ClientCustomer<'lenient'>) => `${customer._id}: ${customer.labels.join(', ')}`;
+ * ```
+ */
 export type ClientCustomer<M extends ValidationMode> = M extends 'lenient' ? LenientCustomer : StrictCustomer;
-/** The label list type a client in mode `M` returns. */
+/**
+ * The label list type a client in mode `M` returns.
+ *
+ * @example
+ * ```ts
+ * const names = (labels: ClientLabelList<'strict'>) => labels.map((label) => label.name);
+ * ```
+ */
 export type ClientLabelList<M extends ValidationMode> = M extends 'lenient' ? LenientLabelList : StrictLabelList;
 
-/** What Hybrid Chat would do for one phone number, and what it got on the way. */
+/**
+ * What Hybrid Chat would do for one phone number, and what it got on the way.
+ *
+ * @example
+ * ```ts
+ * const lookup: PriorityLookup<'strict'> = await client.lookupPriority('1111', { Gold: 8 });
+ * if (lookup.customer.kind !== 'found') console.log(`priority 1: ${lookup.customer.kind}`);
+ * ```
+ */
 export interface PriorityLookup<M extends ValidationMode> extends PriorityResult {
   customer: CustomerLookupResult<ClientCustomer<M>>;
   /** The label list; not asked for when there is no customer. */
   labels: LabelListResult<ClientLabelList<M>> | undefined;
 }
 
-/** A client for a connector, speaking to it as Hybrid Chat does. */
+/**
+ * A client for a connector, speaking to it as Hybrid Chat does.
+ *
+ * @example
+ * ```ts
+ * const client: ConnectorClient = createConnectorClient({ customerQueryUrl, labelsUrl });
+ * client.customerUrl('+923001234567'); // '…?query=phone:+923001234567'
+ * const labels = await client.listLabels();
+ * ```
+ */
 export interface ConnectorClient<M extends ValidationMode = 'strict'> {
   /** The URL the client asks for `phone`: the template with `{refId}` replaced, unencoded. */
   customerUrl(phone: string): string;
@@ -118,9 +175,7 @@ function validated<T>(response: ExchangeResponse, validate: (body: unknown) => V
  * ```
  */
 export function createConnectorClient<M extends ValidationMode = 'strict'>(options: ConnectorClientOptions<M>): ConnectorClient<M> {
-  if (!options.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
-    throw new TypeError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
-  }
+  assertConnectorUrls(options);
   const mode: ValidationMode = options.mode ?? 'strict';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const get = (url: string, requestOptions: RequestOptions = {}) =>

@@ -1,10 +1,29 @@
+import { MASK, redactUrl } from './redact.js';
+
 /**
  * The `fetch` the client and the checker call: the global one by default, or any function with
  * the same shape (a test double, an in-process handler, `undici`'s fetch with a proxy agent).
+ *
+ * @example
+ * ```ts
+ * const logged: FetchLike = async (url, init) => {
+ *   console.error(init.method, url);
+ *   return fetch(url, init);
+ * };
+ * createConnectorClient({ customerQueryUrl, labelsUrl, fetch: logged });
+ * ```
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** One request to send. */
+/**
+ * One request to send.
+ *
+ * @example
+ * ```ts
+ * const request: ExchangeRequest = { url: 'http://127.0.0.1:3000/label', method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 2000 };
+ * const result = await exchange(request);
+ * ```
+ */
 export interface ExchangeRequest {
   url: string;
   method?: string;
@@ -15,10 +34,18 @@ export interface ExchangeRequest {
   signal?: AbortSignal;
 }
 
-/** What came back: the status, the headers and the whole body as text. */
+/**
+ * What came back: the status, the headers and the whole body as text.
+ *
+ * @example
+ * ```ts
+ * const result = await exchange({ url, timeoutMs: 2000 });
+ * if (result.kind === 'response') console.log(result.status, result.headers.get('allow'));
+ * ```
+ */
 export interface ExchangeResponse {
   kind: 'response';
-  /** The URL as sent (`new URL(...).href`: spaces encoded, `+` kept). */
+  /** The URL as sent (`new URL(...).href`: spaces encoded, `+` kept, user info moved to a header). */
   url: string;
   method: string;
   status: number;
@@ -30,17 +57,31 @@ export interface ExchangeResponse {
   durationMs: number;
 }
 
-/** The request never got an answer: refused, reset, DNS failure, TLS error. */
+/**
+ * The request never got an answer: refused, reset, DNS failure, TLS error.
+ *
+ * @example
+ * ```ts
+ * if (result.kind === 'network_error') console.error(result.message); // 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3000'
+ * ```
+ */
 export interface ExchangeNetworkError {
   kind: 'network_error';
   url: string;
   method: string;
-  /** What went wrong, with the system error code where there is one (`ECONNREFUSED`). */
+  /** What went wrong, with the system error code where there is one (`ECONNREFUSED`); never a credential or query token. */
   message: string;
   cause: unknown;
 }
 
-/** No complete answer within `timeoutMs`. */
+/**
+ * No complete answer within `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * if (result.kind === 'timeout') console.error(`no answer within ${result.timeoutMs} ms`);
+ * ```
+ */
 export interface ExchangeTimeout {
   kind: 'timeout';
   url: string;
@@ -48,7 +89,14 @@ export interface ExchangeTimeout {
   timeoutMs: number;
 }
 
-/** The outcome of {@link exchange}: it never rejects, except when the caller's own signal aborts. */
+/**
+ * The outcome of {@link exchange}: it never rejects, except when the caller's own signal aborts.
+ *
+ * @example
+ * ```ts
+ * const status = (result: ExchangeResult) => (result.kind === 'response' ? result.status : null);
+ * ```
+ */
 export type ExchangeResult = ExchangeResponse | ExchangeNetworkError | ExchangeTimeout;
 
 /**
@@ -86,9 +134,46 @@ function describeNetworkError(error: unknown): string {
   return String(cause);
 }
 
+// Shorter values would mask innocent words; a real credential is longer.
+const MIN_SECRET_LENGTH = 4;
+
+/** Replaces every URL and credential of the request that an error message may quote. */
+function scrub(message: string, urls: readonly string[], secrets: readonly string[]): string {
+  let text = message;
+  for (const url of urls) text = text.replaceAll(url, redactUrl(url));
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) text = text.replaceAll(secret, MASK);
+  return text;
+}
+
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// Base64 of UTF-8 bytes, without Node's Buffer.
+function base64(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
+}
+
+/** Moves the URL's user info into an `Authorization: Basic` header, as browsers and curl do; fetch refuses it in the URL. */
+function withBasicAuth(url: URL, headers: Record<string, string>): { credentials: string | undefined } {
+  if (url.username === '' && url.password === '') return { credentials: undefined };
+  const credentials = `${decodeComponent(url.username)}:${decodeComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  const given = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  if (!given) headers.authorization = `Basic ${base64(credentials)}`;
+  return { credentials };
+}
+
 /**
  * Sends one request and reads the whole body, within `timeoutMs` for both. Never throws for
- * what the server or the network does; only an abort of the caller's `signal` rejects.
+ * what the server, the network or the URL does; only an abort of the caller's `signal` rejects.
+ * User info in the URL (`http://user:pass@host/…`) is sent as `Authorization: Basic …` unless
+ * `headers` has an `authorization`. Error messages never quote a credential or a query token.
  *
  * @example
  * ```ts
@@ -98,13 +183,19 @@ function describeNetworkError(error: unknown): string {
  */
 export async function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
   const method = request.method ?? 'GET';
-  const url = new URL(request.url).href;
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
-  const init: RequestInit = { method, headers: { accept: 'application/json', ...request.headers }, signal, redirect: 'follow' };
-  if (request.body !== undefined) init.body = request.body;
+  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  const secrets = Object.values(request.headers ?? {});
+  let url = request.url;
   const started = performance.now();
   try {
+    const target = new URL(request.url);
+    const { credentials } = withBasicAuth(target, headers);
+    if (credentials !== undefined) secrets.push(credentials, headers.authorization!, ...credentials.split(':'));
+    url = target.href;
+    const init: RequestInit = { method, headers, signal, redirect: 'follow' };
+    if (request.body !== undefined) init.body = request.body;
     const response = await (request.fetch ?? fetch)(url, init);
     const body = await response.text();
     return {
@@ -120,6 +211,7 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
   } catch (error) {
     if (request.signal?.aborted === true) throw request.signal.reason;
     if (timeout.aborted) return { kind: 'timeout', url, method, timeoutMs: request.timeoutMs };
-    return { kind: 'network_error', url, method, message: describeNetworkError(error), cause: error };
+    const message = scrub(describeNetworkError(error), [request.url, url], secrets);
+    return { kind: 'network_error', url, method, message, cause: error };
   }
 }

@@ -34,4 +34,5 @@ export {
   type UnweightedLabel,
 } from './priority.js';
 export { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
+export { redactUrl, type RedactUrlOptions } from './redact.js';
 export type { FetchLike } from './exchange.js';

@@ -30,7 +30,15 @@ export const MAX_PRIORITY = 10;
  */
 export type PriorityWeights = Readonly<Record<string, number>>;
 
-/** What {@link resolvePriority} reads. */
+/**
+ * What {@link resolvePriority} reads.
+ *
+ * @example
+ * ```ts
+ * const input: ResolvePriorityInput = { customer: { labels: ['L-1'] }, labels: [{ _id: 'L-1', name: 'Gold' }], weights: { Gold: 8 } };
+ * resolvePriority(input).priority; // 8
+ * ```
+ */
 export interface ResolvePriorityInput {
   /** The customer found by phone, or `null` (or `undefined`) when there was none. */
   customer: Pick<Customer, 'labels'> | null | undefined;
@@ -40,20 +48,41 @@ export interface ResolvePriorityInput {
   weights: PriorityWeights;
 }
 
-/** A label of the customer that counted: its name has a weight. */
+/**
+ * A label of the customer that counted: its name has a weight.
+ *
+ * @example
+ * ```ts
+ * const matched: MatchedLabel = { labelId: 'L-1', name: 'Gold', weight: 8 };
+ * ```
+ */
 export interface MatchedLabel {
   labelId: string;
   name: string;
   weight: number;
 }
 
-/** A label id on the customer that is not in the label list. */
+/**
+ * A label id on the customer that is not in the label list.
+ *
+ * @example
+ * ```ts
+ * const dangling = result.ignored.filter((entry): entry is UnknownLabelId => entry.reason === 'unknown_label_id');
+ * ```
+ */
 export interface UnknownLabelId {
   reason: 'unknown_label_id';
   labelId: string;
 }
 
-/** A label whose name has no weight. */
+/**
+ * A label whose name has no weight.
+ *
+ * @example
+ * ```ts
+ * const hints = result.ignored.flatMap((entry) => (entry.reason === 'unweighted_name' && entry.hint !== undefined ? [entry.hint] : []));
+ * ```
+ */
 export interface UnweightedLabel {
   reason: 'unweighted_name';
   labelId: string;
@@ -67,10 +96,24 @@ export interface UnweightedLabel {
   hint?: string;
 }
 
-/** A label of the customer that added nothing, and why. */
+/**
+ * A label of the customer that added nothing, and why.
+ *
+ * @example
+ * ```ts
+ * const explain = (entry: IgnoredLabel) => (entry.reason === 'unknown_label_id' ? `no label ${entry.labelId}` : `${entry.name} has no weight`);
+ * ```
+ */
 export type IgnoredLabel = UnknownLabelId | UnweightedLabel;
 
-/** The outcome of {@link resolvePriority}. */
+/**
+ * The outcome of {@link resolvePriority}.
+ *
+ * @example
+ * ```ts
+ * const { priority, matched, ignored }: PriorityResult = resolvePriority({ customer, labels, weights: { Gold: 8 } });
+ * ```
+ */
 export interface PriorityResult {
   /** The highest weight among the customer's labels; 1 when none counts. */
   priority: number;

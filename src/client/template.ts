@@ -1,4 +1,13 @@
-/** The placeholder Hybrid Chat replaces with the phone number in `CIM_CUSTOMER_QUERY_URL`. */
+import { redactUrl } from './redact.js';
+
+/**
+ * The placeholder Hybrid Chat replaces with the phone number in `CIM_CUSTOMER_QUERY_URL`.
+ *
+ * @example
+ * ```ts
+ * const template = `http://crm.example/cim/customer?query=phone:${REF_ID_PLACEHOLDER}`;
+ * ```
+ */
 export const REF_ID_PLACEHOLDER = '{refId}';
 
 /**
@@ -14,4 +23,40 @@ export const REF_ID_PLACEHOLDER = '{refId}';
 export function fillCustomerUrl(template: string, phone: string): string {
   // A function replacement, so that `$&` or `$1` in a phone number stays literal.
   return template.replaceAll(REF_ID_PLACEHOLDER, () => phone);
+}
+
+/**
+ * Throws a `TypeError` naming `option` unless `url` (a template may hold `{refId}`) is an
+ * absolute `http:` or `https:` URL. The message shows the URL with its secrets masked.
+ *
+ * @example
+ * ```ts
+ * assertHttpUrl('labelsUrl', 'http://crm.example/cim/label'); // fine
+ * assertHttpUrl('labelsUrl', 'crm.example/cim/label'); // TypeError: labelsUrl must be an absolute http(s) URL, …
+ * ```
+ */
+export function assertHttpUrl(option: string, url: unknown): asserts url is string {
+  const filled = typeof url === 'string' ? fillCustomerUrl(url, '1') : '';
+  const protocol = URL.canParse(filled) ? new URL(filled).protocol : '';
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    const shown = typeof url === 'string' ? JSON.stringify(redactUrl(url)) : typeof url;
+    throw new TypeError(`${option} must be an absolute http(s) URL such as "http://crm.example/cim/label", got ${shown}`);
+  }
+}
+
+/**
+ * Throws a `TypeError` naming the option unless both URLs are absolute http(s) URLs and the
+ * customer URL holds `{refId}`, where Hybrid Chat puts the phone number.
+ *
+ * @example
+ * ```ts
+ * assertConnectorUrls({ customerQueryUrl: 'http://crm.example/cim/customer?query=phone:{refId}', labelsUrl: 'http://crm.example/cim/label' });
+ * ```
+ */
+export function assertConnectorUrls(urls: { customerQueryUrl: unknown; labelsUrl: unknown }): void {
+  assertHttpUrl('customerQueryUrl', urls.customerQueryUrl);
+  assertHttpUrl('labelsUrl', urls.labelsUrl);
+  if (!urls.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
+    throw new TypeError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
+  }
 }

@@ -4,11 +4,11 @@ export { ProblemSchema } from './problem.js';
 export {
   CustomerQuerySchema,
   CUSTOMER_QUERY_PATTERN,
+  ParsedCustomerQuerySchema,
   parseCustomerQuery,
   customerQueryMessages,
   type CustomerQueryError,
   type CustomerQueryResult,
-  type ParsedCustomerQuery,
 } from './query.js';
 export { normalizePhone, MAX_PHONE_LENGTH } from './phone.js';
 export { toContractIssues, toJsonPath, describeValue, type ContractIssue } from './issues.js';

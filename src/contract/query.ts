@@ -7,10 +7,21 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
  * The accepted `query` values as an ECMA-262 pattern, for the OpenAPI document and other
- * tools: `phone:`, then 1 to 64 characters with no control character and at least one digit.
+ * tools: `phone:`, then 1 to 64 characters (code points, with or without the `u` flag) with no
+ * control character and at least one digit.
  * (A leading space, read back as `+`, is allowed by it too.)
  */
-export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}(?=\\D*\\d)[^\\x00-\\x1F\\x7F-\\x9F]{1,${MAX_PHONE_LENGTH}}$`;
+export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}(?=\\D*\\d)(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\x00-\\x1F\\x7F-\\x9F\\uD800-\\uDBFF]){1,${MAX_PHONE_LENGTH}}$`;
+
+// The pattern's three branches never overlap (a surrogate pair, a lone high surrogate, anything
+// else), so a near-miss costs linear time, not a backtracking search.
+// The length limit counts code points, as JSON Schema's maxLength and a `u`-flag pattern do.
+// UTF-16 length is an upper bound on it, so the exact count runs only for long input.
+function codePointLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length += 1;
+  return length;
+}
 const DIGIT = /\d/;
 
 /** Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}. */
@@ -26,20 +37,29 @@ export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>>
   no_digit: 'the phone number holds no digit',
 };
 
-/** The phone number a `query=phone:{refId}` asks for. */
-export interface ParsedCustomerQuery {
+/**
+ * What a `query=phone:{refId}` value parses to; {@link CustomerQuery} is inferred from it.
+ *
+ * @example
+ * ```ts
+ * ParsedCustomerQuerySchema.parse({ phone: '+923001234567', normalizedPhone: '923001234567' });
+ * ```
+ */
+export const ParsedCustomerQuerySchema = z.object({
   /**
    * The number as received, with a leading `+` restored where form-decoding turned it into a
    * space (`phone: 923001234567` → `+923001234567`).
    */
-  phone: string;
+  phone: z.string(),
   /** The number reduced to its digits (`+92 300-1234567` → `923001234567`): the lookup key. */
-  normalizedPhone: string;
-}
+  normalizedPhone: z.string(),
+});
+
+type ParsedQuery = z.output<typeof ParsedCustomerQuerySchema>;
 
 /** The outcome of {@link parseCustomerQuery}. */
 export type CustomerQueryResult =
-  | { ok: true; value: ParsedCustomerQuery }
+  | { ok: true; value: ParsedQuery }
   | { ok: false; error: CustomerQueryError; message: string };
 
 const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false, error, message: customerQueryMessages[error] });
@@ -64,7 +84,7 @@ export function parseCustomerQuery(query: unknown): CustomerQueryResult {
   if (!query.startsWith(PREFIX)) return refuse('wrong_prefix');
   let phone = query.slice(PREFIX.length);
   if (phone.length === 0) return refuse('empty');
-  if (phone.length > MAX_PHONE_LENGTH) return refuse('too_long');
+  if (phone.length > MAX_PHONE_LENGTH && codePointLength(phone) > MAX_PHONE_LENGTH) return refuse('too_long');
   if (CONTROL_CHARACTER.test(phone)) return refuse('control_character');
   if (phone.charCodeAt(0) === 32) phone = `+${phone.slice(1)}`;
   if (!DIGIT.test(phone)) return refuse('no_digit');
@@ -84,12 +104,15 @@ export function parseCustomerQuery(query: unknown): CustomerQueryResult {
  * ```
  */
 export const CustomerQuerySchema = documented(
-  z.string().transform((query, ctx): ParsedCustomerQuery => {
-    const result = parseCustomerQuery(query);
-    if (result.ok) return result.value;
-    ctx.issues.push({ code: 'custom', message: result.message, input: query, params: { reason: result.error } });
-    return z.NEVER;
-  }),
+  z
+    .string()
+    .transform((query, ctx) => {
+      const result = parseCustomerQuery(query);
+      if (result.ok) return result.value;
+      ctx.issues.push({ code: 'custom', message: result.message, input: query, params: { reason: result.error } });
+      return z.NEVER;
+    })
+    .pipe(ParsedCustomerQuerySchema),
   {
     description:
       'phone: followed by the phone number, which Hybrid Chat puts in unencoded. A leading + may arrive as a space (form decoding) or as %2B; all forms find the same customer.',

@@ -6,8 +6,10 @@ import {
   toContractIssues,
   toJsonPath,
 } from '../contract/index.js';
-import type { CustomerRecord, CustomerRepository, LabelRecord, PhoneQuery } from '../server/repository.js';
+import type { CustomerQuery } from '../contract/index.js';
+import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
 import { markValidated } from '../server/wire.js';
+import { compileRecordCheck } from './record-check.js';
 
 /**
  * The data a memory repository serves, as `serve --data file.json` reads it: customers and
@@ -33,7 +35,7 @@ export interface MemoryDataSet {
  * ```
  */
 export interface MemoryRepository extends CustomerRepository {
-  findCustomerByPhone(query: PhoneQuery): CustomerRecord | null;
+  findCustomerByPhone(query: CustomerQuery): CustomerRecord | null;
   listLabels(): readonly LabelRecord[];
   /** How many customers it holds. */
   readonly customerCount: number;
@@ -65,6 +67,7 @@ export class DataSetError extends Error {
 const MAX_LISTED = 20;
 const PHONE_FIELDS = ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'] as const;
 const DIGITS_ONLY = /^\d+$/;
+const isCustomer = compileRecordCheck(CustomerSchema) ?? ((record: unknown) => CustomerSchema.safeParse(record).success);
 
 const issueAt = (segments: ReadonlyArray<string | number>, message: string, code = 'custom'): ContractIssue => ({
   path: toJsonPath(segments),
@@ -81,6 +84,35 @@ const prefixed = (issues: ContractIssue[], prefix: ReadonlyArray<string | number
 
 /** The digits-only key of a phone; most stored numbers are digits already, which skips the regex. */
 const keyOf = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
+
+/** Whether a phone field before `field` of the same customer has this key (one number on two fields). */
+function repeatsOwnNumber(customer: CustomerRecord, field: number, key: string): boolean {
+  for (let earlier = 0; earlier < field; earlier++) {
+    const phone = customer[PHONE_FIELDS[earlier] as (typeof PHONE_FIELDS)[number]];
+    if (phone !== '' && keyOf(phone) === key) return true;
+  }
+  return false;
+}
+
+/** Every phone field that repeats another customer's number, naming the first owner. */
+function sharedNumbers(records: readonly unknown[]): ContractIssue[] {
+  const owners = new Map<string, number>();
+  const issues: ContractIssue[] = [];
+  records.forEach((record, position) => {
+    if (!isCustomer(record) && !CustomerSchema.safeParse(record).success) return;
+    for (const field of PHONE_FIELDS) {
+      const phone = (record as CustomerRecord)[field];
+      const key = phone === '' ? '' : keyOf(phone);
+      if (key === '') continue;
+      const first = owners.get(key);
+      if (first === undefined) owners.set(key, position);
+      else if (first !== position) {
+        issues.push(issueAt(['customers', position, field], `the same number as customers[${first}]: a lookup would be ambiguous`));
+      }
+    }
+  });
+  return issues;
+}
 
 /**
  * A repository over customers and labels held in memory: the reference connector's, and a quick
@@ -110,35 +142,39 @@ export function createMemoryRepository(data: MemoryDataSet): MemoryRepository {
   const labelCheck = LabelListSchema.safeParse(labels, { reportInput: true });
   if (!labelCheck.success) issues.push(...prefixed(toContractIssues(labelCheck.error.issues), ['labels']));
 
+  const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
-  (customers as readonly unknown[]).forEach((record, position) => {
-    // Parsing without `reportInput` keeps zod on its fast path; only a bad record pays for a
-    // second parse that quotes the bad values.
-    if (!CustomerSchema.safeParse(record).success) {
+  let shared = false;
+  for (let position = 0; position < records.length; position++) {
+    const record = records[position];
+    // The compiled check allocates nothing; only a record it doubts pays for zod's parse, which
+    // has the last word and quotes the bad values.
+    if (!isCustomer(record)) {
       const check = CustomerSchema.safeParse(record, { reportInput: true });
-      if (!check.success) issues.push(...prefixed(toContractIssues(check.error.issues), ['customers', position]));
-      return;
+      if (!check.success) {
+        issues.push(...prefixed(toContractIssues(check.error.issues), ['customers', position]));
+        continue;
+      }
     }
+    // One `set` per number: a `set` that does not grow the Map met a number already indexed,
+    // and only then (rarely) is the slower search for who shares it run.
     const customer = record as CustomerRecord;
-    for (const field of PHONE_FIELDS) {
-      const phone = customer[field];
+    for (let field = 0; field < PHONE_FIELDS.length; field++) {
+      const phone = customer[PHONE_FIELDS[field] as (typeof PHONE_FIELDS)[number]];
       if (phone === '') continue;
       const key = keyOf(phone);
       if (key === '') continue;
-      const existing = index.get(key);
-      if (existing === undefined) index.set(key, customer);
-      else if (existing !== customer) {
-        // Rare, so the first owner is searched for here rather than tracked for every phone.
-        const first = (customers as readonly unknown[]).indexOf(existing);
-        issues.push(issueAt(['customers', position, field], `the same number as customers[${first}]: a lookup would be ambiguous`));
-      }
+      const size = index.size;
+      index.set(key, customer);
+      if (index.size === size && !repeatsOwnNumber(customer, field, key)) shared = true;
     }
-  });
+  }
+  if (shared) issues.push(...sharedNumbers(records));
   if (issues.length > 0) throw new DataSetError(issues);
 
   const labelList = Object.freeze([...(labels as readonly LabelRecord[])]);
   return markValidated({
-    findCustomerByPhone: (query: PhoneQuery) => index.get(query.normalizedPhone) ?? null,
+    findCustomerByPhone: (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null,
     listLabels: () => labelList,
     customerCount: (customers as readonly unknown[]).length,
     labelCount: labelList.length,

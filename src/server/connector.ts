@@ -1,5 +1,5 @@
-import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
-import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, sendNodeResponse } from '../adapters/node-bridge.js';
+import { fromFetchRequest, toFetchResponse } from './fetch-bridge.js';
+import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, sendNodeResponse } from './node-bridge.js';
 import { answerCustomer } from './customer.js';
 import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';
@@ -50,8 +50,16 @@ export interface Connector {
   readonly paths: { readonly customer: string; readonly label: string };
 }
 
-/** `/cim/` → `/cim`, `cim` → `/cim`, `/` and `` → ``. */
-function normalizeBasePath(basePath: string): string {
+/**
+ * `/cim/` → `/cim`, `cim` → `/cim`, `/` and `` → ``; throws a `TypeError` for a base path with
+ * a query, fragment, white space or percent-encoding.
+ *
+ * @example
+ * ```ts
+ * normalizeBasePath('cim/'); // '/cim'
+ * ```
+ */
+export function normalizeBasePath(basePath: string): string {
   if (/[?#\s%]/.test(basePath)) throw new TypeError(`basePath must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
   const trimmed = basePath.replace(/\/+$/, '');
   return trimmed === '' || trimmed.startsWith('/') ? trimmed : `/${trimmed}`;

@@ -1,4 +1,4 @@
-import type { Customer, Label, ParsedCustomerQuery } from '../contract/index.js';
+import type { Customer, CustomerQuery, Label } from '../contract/index.js';
 
 /**
  * A value, or a promise of it: repositories may answer synchronously or asynchronously.
@@ -22,18 +22,6 @@ export interface RepositoryContext {
   /** Fires when the request is abandoned (the handler's `timeoutMs` ran out): stop work then. */
   signal: AbortSignal;
 }
-
-/**
- * The phone number Hybrid Chat asks for: `phone` as received (a leading `+` restored where
- * form-decoding made it a space) and `normalizedPhone`, its digits only, so that
- * `+92 300-1234567` and `923001234567` are the same key.
- *
- * @example
- * ```ts
- * const query: PhoneQuery = { phone: '+923001234567', normalizedPhone: '923001234567' };
- * ```
- */
-export type PhoneQuery = ParsedCustomerQuery;
 
 /**
  * A customer as a repository may return it: the contract's fields, plus anything else the CRM
@@ -72,7 +60,7 @@ export type LabelRecord = Label & Record<string, unknown>;
  */
 export interface CustomerRepository {
   /** The customer with this phone number on any of `phone1`…`phone5`, or `null`/`undefined` when there is none. */
-  findCustomerByPhone(query: PhoneQuery, context: RepositoryContext): MaybePromise<CustomerRecord | null | undefined>;
+  findCustomerByPhone(query: CustomerQuery, context: RepositoryContext): MaybePromise<CustomerRecord | null | undefined>;
   /** Every label the CRM knows (an empty array when there are none). */
   listLabels(context: RepositoryContext): MaybePromise<readonly LabelRecord[]>;
 }

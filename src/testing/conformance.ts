@@ -1,6 +1,6 @@
 import type { FetchLike } from '../client/exchange.js';
-import { checkDefinitions, type CheckId } from '../checker/checks.js';
-import type { VerifyConnectorOptions } from '../checker/options.js';
+import { checkDefinitions, selectChecks, type CheckId } from '../checker/checks.js';
+import { CheckOptionsError, type VerifyConnectorOptions } from '../checker/options.js';
 import type { CheckReport, CheckResult } from '../checker/report.js';
 import { issueLines, requestsToShow } from '../checker/reporters/select.js';
 import { verifyConnector } from '../checker/verify.js';
@@ -8,7 +8,19 @@ import { fetchFromHandler, type InProcessHandler } from './handler-fetch.js';
 
 type CommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUrl' | 'fetch' | 'onProgress' | 'signal'>;
 
-/** A connector reached over HTTP, by the URLs Hybrid Chat is configured with. */
+/**
+ * A connector reached over HTTP, by the URLs Hybrid Chat is configured with.
+ *
+ * @example
+ * ```ts
+ * const target: ConformanceUrlTarget = {
+ *   customerQueryUrl: 'http://127.0.0.1:3000/customer?query=phone:{refId}',
+ *   labelsUrl: 'http://127.0.0.1:3000/label',
+ *   phones: ['1111'],
+ * };
+ * defineConnectorConformanceTests(target, { describe, it });
+ * ```
+ */
 export interface ConformanceUrlTarget extends CommonOptions {
   customerQueryUrl: string;
   labelsUrl: string;
@@ -16,7 +28,15 @@ export interface ConformanceUrlTarget extends CommonOptions {
   fetch?: FetchLike;
 }
 
-/** A connector called in-process: no server, no port. */
+/**
+ * A connector called in-process: no server, no port.
+ *
+ * @example
+ * ```ts
+ * const target: ConformanceHandlerTarget = { handler: app.fetch, basePath: '/cim', phones: ['1111', '+923001234567'] };
+ * defineConnectorConformanceTests(target, { describe, it });
+ * ```
+ */
 export interface ConformanceHandlerTarget extends CommonOptions {
   /** `connector.handle`, `connector.fetch`, a Hono app's `app.fetch`, …. */
   handler: InProcessHandler;
@@ -24,23 +44,65 @@ export interface ConformanceHandlerTarget extends CommonOptions {
   basePath?: string;
 }
 
-/** What to check: URLs or an in-process handler, plus the phones and options of `verifyConnector`. */
+/**
+ * What to check: URLs or an in-process handler, plus the phones and options of `verifyConnector`.
+ *
+ * @example
+ * ```ts
+ * const target: ConformanceTarget = process.env.CONNECTOR_URL
+ *   ? { customerQueryUrl: `${process.env.CONNECTOR_URL}/customer?query=phone:{refId}`, labelsUrl: `${process.env.CONNECTOR_URL}/label`, phones: ['1111'] }
+ *   : { handler: connector.handle, phones: ['1111'] };
+ * ```
+ */
 export type ConformanceTarget = ConformanceUrlTarget | ConformanceHandlerTarget;
 
-/** The bits of vitest's or jest's API the kit needs; both fit as they are. */
+/**
+ * A test body as the kit registers it. It declares no parameter, so that jest does not take one
+ * for a `done` callback, but reads vitest's test context (`context.skip()`) when it gets one.
+ *
+ * @example
+ * ```ts
+ * const body: TestBody = async () => {};
+ * ```
+ */
+export type TestBody = (...args: unknown[]) => Promise<void>;
+
+/**
+ * The bits of vitest's or jest's API the kit needs; both fit as they are.
+ *
+ * @example
+ * ```ts
+ * import { describe, it } from 'vitest'; // or: import { describe, it } from '@jest/globals';
+ * const api: TestApi = { describe, it };
+ * ```
+ */
 export interface TestApi {
   describe: (name: string, body: () => void) => unknown;
-  it: ((name: string, body: () => Promise<void>, timeout?: number) => unknown) & {
-    skip?: (name: string, body: () => Promise<void>, timeout?: number) => unknown;
+  it: ((name: string, body: TestBody, timeout?: number) => unknown) & {
+    skip?: (name: string, body: TestBody, timeout?: number) => unknown;
   };
 }
 
-/** Options of {@link defineConnectorConformanceTests}. */
+/**
+ * Options of {@link defineConnectorConformanceTests}.
+ *
+ * @example
+ * ```ts
+ * defineConnectorConformanceTests(target, { describe, it, name: 'CRM connector', failOnWarn: true, failOnSkip: true, testTimeoutMs: 30_000 });
+ * ```
+ */
 export interface ConformanceOptions extends Partial<TestApi> {
   /** The `describe` block's name; "priority-routing-crm conformance" by default. */
   name?: string;
   /** Fail the test of a check that only warns; `false` by default. */
   failOnWarn?: boolean;
+  /**
+   * Fail the test of a check that skipped while running (say, no label list to read ids from);
+   * `false` by default. Otherwise such a test is marked skipped where the runner can do that at
+   * run time (vitest's `context.skip()`), and passes where it cannot (jest). Checks that cannot
+   * run with the given options (`priority` without weights) are registered with `it.skip`.
+   */
+  failOnSkip?: boolean;
   /** Time limit of each test case (the first one runs every request); 60 000 ms by default. */
   testTimeoutMs?: number;
 }
@@ -84,7 +146,9 @@ function statically(id: CheckId, target: ConformanceTarget): boolean {
  * Registers the checker's checks as test cases in the vendor's own suite (vitest or jest): one
  * `describe` block, one `it` per check, named by the check's id and title. The connector is
  * checked once, on the first test; each test then fails with the check's findings and curl
- * commands when its check failed. Pass `describe` and `it`, or run with test globals enabled.
+ * commands when its check failed. A check that skips at run time is marked skipped under
+ * vitest and passes under jest, unless `failOnSkip`. Pass `describe` and `it`, or run with test
+ * globals enabled. Throws `CheckOptionsError` when `only` and `skip` leave no check.
  *
  * @example
  * ```ts
@@ -106,20 +170,35 @@ export function defineConnectorConformanceTests(target: ConformanceTarget, optio
   const verify = verifyOptions(target);
   let report: Promise<CheckReport> | undefined;
   const timeout = options.testTimeoutMs ?? 60_000;
-  const selected = checkDefinitions.filter(({ id }) => (target.only ?? [id]).includes(id) && !(target.skip ?? []).includes(id));
+  const selected = selectChecks(target);
+  if (selected.size === 0) throw new CheckOptionsError('defineConnectorConformanceTests: only and skip leave no check to run');
+
+  async function outcome(id: CheckId, context: unknown): Promise<void> {
+    report ??= verifyConnector(verify);
+    const result = (await report).checks.find((check) => check.id === id)!;
+    const failed = result.status === 'fail' || (result.status === 'warn' && options.failOnWarn === true);
+    if (failed || (result.status === 'skip' && options.failOnSkip === true)) throw new ConformanceError(result);
+    if (result.status === 'skip') runtimeSkip(context)?.(result.detail);
+  }
 
   describe(options.name ?? 'priority-routing-crm conformance', () => {
-    for (const { id, title } of selected) {
+    for (const { id, title } of checkDefinitions.filter((check) => selected.has(check.id))) {
       const register = statically(id, target) && typeof it.skip === 'function' ? it.skip.bind(it) : it;
       register(
         `${id}: ${title}`,
-        async () => {
-          report ??= verifyConnector(verify);
-          const result = (await report).checks.find((check) => check.id === id)!;
-          if (result.status === 'fail' || (result.status === 'warn' && options.failOnWarn === true)) throw new ConformanceError(result);
+        // No declared parameter (see TestBody): vitest's context arrives in `arguments`.
+        async function body() {
+          return outcome(id, arguments[0]);
         },
         timeout,
       );
     }
   });
+}
+
+/** vitest's `context.skip(note)`, when the runner passed a context that has it. */
+function runtimeSkip(context: unknown): ((note: string) => void) | undefined {
+  // vitest's context is a function object, so look at any object.
+  const skip = (typeof context === 'object' && context !== null) || typeof context === 'function' ? (context as { skip?: unknown }).skip : undefined;
+  return typeof skip === 'function' ? (note) => (skip as (note: string) => void)(note) : undefined;
 }

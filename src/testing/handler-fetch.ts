@@ -4,6 +4,12 @@ import type { ConnectorHandle, ConnectorResponse } from '../server/http.js';
 /**
  * A connector to call in-process: our `ConnectorHandle` (`connector.handle`) or any fetch-style
  * handler (`connector.fetch`, a Hono app's `app.fetch`, a Next.js route handler).
+ *
+ * @example
+ * ```ts
+ * const handler: InProcessHandler = (request) => Response.json([], { status: request.method === 'GET' ? 200 : 405 });
+ * const fetch = fetchFromHandler(handler);
+ * ```
  */
 export type InProcessHandler = ConnectorHandle | ((request: Request) => Response | Promise<Response>);
 

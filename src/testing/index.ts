@@ -12,6 +12,7 @@ export {
   type ConformanceHandlerTarget,
   type ConformanceOptions,
   type TestApi,
+  type TestBody,
 } from './conformance.js';
 export { fetchFromHandler, type InProcessHandler } from './handler-fetch.js';
 export * from '../checker/index.js';

@@ -248,10 +248,22 @@ describe('verifyConnector against broken connectors', () => {
     await expect(verifyConnector({ customerQueryUrl, labelsUrl, phones: ['1111'] })).rejects.toBeInstanceOf(ConnectorUnreachableError);
   });
 
+  it('throws ConnectorUnreachableError when the connector accepts connections but never answers', async () => {
+    const hanging = check({ alter: (reply) => ({ ...reply, delayMs: 2000 }) }, { timeoutMs: 150 });
+    await expect(hanging).rejects.toThrow(ConnectorUnreachableError);
+    await expect(hanging).rejects.toMatchObject({ reason: 'timeout', message: expect.stringMatching(/^the connector did not answer within 150 ms/) });
+  });
+
+  it('keeps a slow customer endpoint a failed check when the label list answers', async () => {
+    const report = await check({ alter: (reply, ex) => (ex.route === 'customer' ? { ...reply, delayMs: 2000 } : reply) }, { timeoutMs: 150, only: ['customer.status'] });
+    expect(result(report, 'customer.status')).toMatchObject({ status: 'fail', issues: expect.arrayContaining([expect.objectContaining({ message: 'expected 200, no answer within 150 ms' })]) });
+  });
+
   it.each([
     [{ phones: [] }, /at least one known customer/],
+    [{ only: ['labels.status'], skip: ['labels.status'] }, /only and skip leave no check to run/],
     [{ customerQueryUrl: 'http://h/customer?query=phone:' }, /\{refId\}/],
-    [{ labelsUrl: 'ftp://h/label' }, /http or https/],
+    [{ labelsUrl: 'ftp://h/label' }, /labelsUrl must be an absolute http\(s\) URL/],
     [{ only: ['customer.shcema'] }, /unknown check id "customer.shcema"/],
     [{ weights: { Gold: 11 } }, /weight of "Gold" must be an integer from 1 to 10, got 11/],
     [{ timeoutMs: 0 }, /timeoutMs/],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckReportSchema } from '../../src/checker/index.js';
+import { CheckReportSchema, checkIds } from '../../src/checker/index.js';
 import { customer, fixtureCustomers, startFixture, type Fixture } from '../checker/fixtures/connector.js';
 
 interface Run {
@@ -93,11 +93,64 @@ describe('priority-routing-crm check', () => {
     [['--phone', '1', '--format', 'xml'], /--format must be text, json or junit/],
     [['--phone', '1', '--timeout', 'soon'], /--timeout must be a positive number/],
     [['--phone', '1', '--bogus'], /Unknown option '--bogus'/],
+    [['--phone', '1', '--skip', checkIds.join(',')], /--only and --skip leave no check to run/],
+    [['--phone', '1', '--only', 'labels.status', '--skip', 'labels.status'], /--only and --skip leave no check to run/],
+    [['--phone', '1', '--customer-url', 'crm.example/c?token=SECRET9&query=phone:{refId}', '--labels-url', 'http://h/l'], /customerQueryUrl must be an absolute http\(s\) URL.*token=\*\*\*/],
   ])('exits 2 for a usage error: %j', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
+  });
+
+  it('never echoes a --header value it cannot read', async () => {
+    const run = await cli(['--phone', '1', '--header', 'Bearer SECRET8']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--header must look like "Name: value"/);
+    expect(run.stderr).not.toContain('SECRET8');
+  });
+
+  it.each([
+    ['a directory that does not exist', () => join(dir, 'missing', 'r.json'), /--output .*r\.json: the directory .*missing does not exist/],
+    ['a directory', () => dir, /--output .* is a directory/],
+  ])('exits 2 before sending anything when --output is %s', async (_, file, message) => {
+    const gone = await startFixture({});
+    await gone.close();
+    // An unreachable connector: had the run started, the message would be about it.
+    const run = await cli([...urls(gone), '--phone', '1111', '--format', 'json', '--output', file()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 when the connector accepts connections but never answers', async () => {
+    const hanging = await startFixture({ alter: (reply) => ({ ...reply, delayMs: 3000 }) });
+    try {
+      const run = await cli([...urls(hanging), '--phone', '1111', '--timeout', '200']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/the connector did not answer within 200 ms/);
+    } finally {
+      await hanging.close();
+    }
+  });
+
+  it('sends user info as Basic credentials and masks query tokens and passwords in every output', async () => {
+    const secured = await startFixture({ token: 'TOPSECRET', basic: 'hc:PASSWORD7' });
+    try {
+      const origin = secured.origin.replace('http://', 'http://hc:PASSWORD7@');
+      const args = ['--customer-url', `${origin}/customer?token=TOPSECRET&query=phone:{refId}`, '--labels-url', `${origin}/label?token=TOPSECRET`, '--phone', '1111'];
+      const json = await cli([...args, '--format', 'json']);
+      expect(json.code).toBe(0);
+      expect(CheckReportSchema.parse(JSON.parse(json.stdout)).customerQueryUrl).toBe(`${secured.origin.replace('http://', 'http://hc:***@')}/customer?token=***&query=phone:{refId}`);
+      const text = await cli([...args, '--format', 'junit', '--output', join(dir, 'secret.xml'), '--header', 'X-Trace: HEADER7'], { GITHUB_ACTIONS: 'true' });
+      const outputs = [json.stdout, json.stderr, text.stdout, text.stderr, await readFile(join(dir, 'secret.xml'), 'utf8')];
+      for (const secret of ['TOPSECRET', 'PASSWORD7', 'HEADER7']) expect(outputs.join('\n')).not.toContain(secret);
+      const shown = await cli([...args, '--format', 'json', '--only', 'labels.status', '--show-secrets']);
+      expect(shown.stdout).toContain('token=TOPSECRET');
+      expect(shown.stdout).toContain('hc:PASSWORD7@');
+    } finally {
+      await secured.close();
+    }
   });
 
   it('exits 2 with a clear message when the connector is unreachable', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchange } from '../../src/client/exchange.js';
 import { createConnectorClient } from '../../src/client/index.js';
 import { customer, fixtureCustomers, problem, startFixture, type Exchange, type Fixture } from '../checker/fixtures/connector.js';
 
@@ -91,5 +92,71 @@ describe('createConnectorClient', () => {
 
   it('refuses a template without {refId}', () => {
     expect(() => createConnectorClient({ customerQueryUrl: 'http://h/customer?query=phone:', labelsUrl: 'http://h/label' })).toThrow(/\{refId\}/);
+  });
+
+  it.each([
+    [{ customerQueryUrl: 'crm.example/cim/customer?query=phone:{refId}' }, /^customerQueryUrl must be an absolute http\(s\) URL/],
+    [{ labelsUrl: 'nope' }, /^labelsUrl must be an absolute http\(s\) URL/],
+    [{ labelsUrl: 'ftp://crm.example/label' }, /^labelsUrl must be an absolute http\(s\) URL/],
+  ])('throws a TypeError naming the option for a URL it cannot send to: %j', (bad, message) => {
+    const options = { customerQueryUrl: 'http://crm.example/customer?query=phone:{refId}', labelsUrl: 'http://crm.example/label', ...bad };
+    expect(() => createConnectorClient(options)).toThrow(TypeError);
+    expect(() => createConnectorClient(options)).toThrow(message);
+  });
+
+  it('sends user info in the URL as Basic credentials, percent-decoded, and never puts them in a message', async () => {
+    const basic = await startFixture({ basic: 'hc:p@ss wörd' });
+    try {
+      const withUser = (url: string) => url.replace('http://', 'http://hc:p%40ss%20w%C3%B6rd@');
+      const c = createConnectorClient({ customerQueryUrl: withUser(basic.customerQueryUrl), labelsUrl: withUser(basic.labelsUrl) });
+      const labels = await c.listLabels();
+      expect(labels).toMatchObject({ ok: true, kind: 'found' });
+      expect(labels.ok && labels.response.url).toBe(basic.labelsUrl);
+      expect(await c.lookupCustomer('1111')).toMatchObject({ kind: 'found' });
+      const wrong = createConnectorClient({ customerQueryUrl: basic.customerQueryUrl, labelsUrl: basic.labelsUrl.replace('http://', 'http://hc:nope@') });
+      expect(await wrong.listLabels()).toMatchObject({ kind: 'http_error', status: 401 });
+    } finally {
+      await basic.close();
+    }
+  });
+
+  it('lets an explicit Authorization header win over user info in the URL', async () => {
+    const bearer = await startFixture({ bearer: 'tok' });
+    try {
+      const c = createConnectorClient({
+        customerQueryUrl: bearer.customerQueryUrl,
+        labelsUrl: bearer.labelsUrl.replace('http://', 'http://hc:secret@'),
+        headers: { Authorization: 'Bearer tok' },
+      });
+      expect(await c.listLabels()).toMatchObject({ ok: true, kind: 'found' });
+    } finally {
+      await bearer.close();
+    }
+  });
+
+  it('keeps credentials and query tokens out of network error messages', async () => {
+    const c = createConnectorClient({
+      customerQueryUrl: 'http://hc:PASSWORD1@crm.test/customer?token=TOKEN1&query=phone:{refId}',
+      labelsUrl: 'http://hc:PASSWORD1@crm.test/label?token=TOKEN1',
+      headers: { 'x-api-key': 'HEADERKEY1' },
+      // Quotes everything it was given, as some fetch errors quote the URL.
+      fetch: async (url, init) => {
+        throw new TypeError('fetch failed', { cause: new Error(`cannot send ${url} with ${JSON.stringify(init.headers)}`) });
+      },
+    });
+    for (const result of [await c.listLabels(), await c.lookupCustomer('1111')]) {
+      if (result.kind !== 'network_error') throw new Error(result.kind);
+      expect(result.message).toContain('cannot send http://crm.test/');
+      expect(result.message).toContain('token=***');
+      for (const secret of ['PASSWORD1', 'TOKEN1', 'HEADERKEY1', btoa('hc:PASSWORD1')]) expect(result.message).not.toContain(secret);
+    }
+  });
+});
+
+describe('exchange', () => {
+  it('resolves a URL it cannot parse to a network error instead of rejecting', async () => {
+    const result = await exchange({ url: 'http://[::1/label?token=TOKEN2', timeoutMs: 1000 });
+    expect(result).toMatchObject({ kind: 'network_error', method: 'GET' });
+    expect(result.kind === 'network_error' && result.message).not.toContain('TOKEN2');
   });
 });

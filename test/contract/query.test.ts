@@ -35,6 +35,13 @@ describe('CustomerQuerySchema', () => {
     expect(pattern.test(query)).toBe(false);
   });
 
+  it('counts the 64-character limit in code points, as JSON Schema does', () => {
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(63)}`).ok).toBe(true);
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(64)}`)).toMatchObject({ ok: false, error: 'too_long' });
+    expect(pattern.test(`phone:1${'😀'.repeat(63)}`)).toBe(true);
+    expect(pattern.test(`phone:1${'😀'.repeat(64)}`)).toBe(false);
+  });
+
   it('rejects what is not a string', () => {
     expect(CustomerQuerySchema.safeParse(['phone:1', 'phone:2']).success).toBe(false);
     expect(parseCustomerQuery(undefined)).toMatchObject({ ok: false, error: 'not_a_string' });

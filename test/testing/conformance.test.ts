@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/server/index.js';
 import { createMemoryRepository, sampleDataSet, samplePhones } from '../../src/reference/index.js';
-import { ConformanceError, defineConnectorConformanceTests, fetchFromHandler, type ConformanceTarget, type TestApi } from '../../src/testing/index.js';
+import { ConformanceError, defineConnectorConformanceTests, fetchFromHandler, type ConformanceTarget, type TestApi, type TestBody } from '../../src/testing/index.js';
 import { startFixture, fixturePhones, type Fixture } from '../checker/fixtures/connector.js';
 
 const phones = Object.values(samplePhones).filter((phone) => phone !== '3333');
@@ -11,15 +11,21 @@ const connector = createConnector({ repository: createMemoryRepository(sampleDat
 defineConnectorConformanceTests({ handler: connector.handle, basePath: '/cim', phones, weights: { Gold: 8, Vip: 10 } }, { describe, it, name: 'kit: ConnectorHandle in-process' });
 defineConnectorConformanceTests({ handler: connector.fetch, basePath: '/cim', phones, weights: { Vvip: 9 } }, { describe, it, name: 'kit: fetch handler in-process' });
 
+// A check that can only tell at run time that it has nothing to read: the kit must skip it through
+// the runner's context, not let it pass. (Exercised with a stand-in context below, so that this
+// suite's own report has no skipped test.)
+const failingLabels = (request: Request) =>
+  new URL(request.url).pathname === '/label' ? new Response('oops', { status: 500 }) : connector.fetch(request);
+
 /** Collects what the kit registers, so that tests can run the bodies and see them fail. */
-function collect(target: ConformanceTarget, failOnWarn = false) {
-  const cases: Array<{ name: string; body: () => Promise<void>; skipped: boolean; timeout: number | undefined }> = [];
+function collect(target: ConformanceTarget, failOnWarn = false, failOnSkip = false) {
+  const cases: Array<{ name: string; body: TestBody; skipped: boolean; timeout: number | undefined }> = [];
   const suites: string[] = [];
-  const it = Object.assign((name: string, body: () => Promise<void>, timeout?: number) => void cases.push({ name, body, skipped: false, timeout }), {
-    skip: (name: string, body: () => Promise<void>, timeout?: number) => void cases.push({ name, body, skipped: true, timeout }),
+  const it = Object.assign((name: string, body: TestBody, timeout?: number) => void cases.push({ name, body, skipped: false, timeout }), {
+    skip: (name: string, body: TestBody, timeout?: number) => void cases.push({ name, body, skipped: true, timeout }),
   });
   const api: TestApi = { describe: (name, body) => (suites.push(name), body()), it };
-  defineConnectorConformanceTests(target, { ...api, failOnWarn });
+  defineConnectorConformanceTests(target, { ...api, failOnWarn, failOnSkip });
   return { cases, suites };
 }
 
@@ -61,6 +67,21 @@ describe('defineConnectorConformanceTests', () => {
     const { cases } = collect({ handler: connector.handle, basePath: '/cim', phones: ['1111'], only: ['labels.name-whitespace', 'labels.status'] }, true);
     expect(cases.map((c) => c.name.split(':')[0])).toEqual(['labels.status', 'labels.name-whitespace']);
     expect(await outcomes(cases)).toEqual(['labels.name-whitespace']);
+  });
+
+  it('calls the context\'s skip() with the reason, passes without one, and fails with failOnSkip', async () => {
+    const target: ConformanceTarget = { handler: failingLabels, phones: ['1111'], only: ['labels.unique-ids'] };
+    const [lenient] = collect(target).cases;
+    const notes: string[] = [];
+    await lenient!.body({ skip: (note: string) => void notes.push(note) } as never);
+    expect(notes).toEqual([expect.stringMatching(/no label array to read/)]);
+    await expect(lenient!.body()).resolves.toBeUndefined();
+    const [strict] = collect(target, false, true).cases;
+    await expect(strict!.body()).rejects.toBeInstanceOf(ConformanceError);
+  });
+
+  it('refuses only and skip that leave no check', () => {
+    expect(() => collect({ handler: connector.handle, phones: ['1111'], only: ['labels.status'], skip: ['labels.status'] })).toThrow(/leave no check to run/);
   });
 
   it('needs describe and it', () => {

@@ -1,13 +1,27 @@
 import type { CheckRequest, CheckResult } from '../report.js';
 
-/** The requests worth reproducing for a check: those its issues are about, or all of them. */
+/**
+ * The requests worth reproducing for a check: those its issues are about, or all of them.
+ *
+ * @example
+ * ```ts
+ * for (const request of requestsToShow(check)) console.log(request.curl);
+ * ```
+ */
 export function requestsToShow(check: CheckResult): CheckRequest[] {
   const subjects = new Set(check.issues.map((issue) => issue.subject).filter((subject) => subject !== undefined));
   const about = check.requests.filter((request) => subjects.has(request.subject));
   return about.length > 0 ? about : check.requests;
 }
 
-/** `12 passed, 1 failed, 2 warned, 1 skipped`, leaving out the zeros except "passed". */
+/**
+ * `12 passed, 1 failed, 2 warned, 1 skipped`, leaving out the zeros except "passed".
+ *
+ * @example
+ * ```ts
+ * summaryLine({ total: 15, pass: 12, fail: 1, warn: 2, skip: 0 }); // '15 checks: 12 passed, 1 failed, 2 warned'
+ * ```
+ */
 export function summaryLine(summary: { total: number; pass: number; fail: number; warn: number; skip: number }): string {
   const parts = [`${summary.pass} passed`];
   if (summary.fail > 0) parts.push(`${summary.fail} failed`);
@@ -16,7 +30,14 @@ export function summaryLine(summary: { total: number; pass: number; fail: number
   return `${summary.total} check${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-/** A check's findings as lines: `$.createdAt: expected … (phone 1111)`. */
+/**
+ * A check's findings as lines: `$.createdAt: expected … (phone 1111)`.
+ *
+ * @example
+ * ```ts
+ * issueLines(check, 10); // ['$.createdAt: expected an ISO 8601 date-time … (phone 1111)', …]
+ * ```
+ */
 export function issueLines(check: CheckResult, limit = Number.POSITIVE_INFINITY): string[] {
   const lines = check.issues
     .slice(0, limit)

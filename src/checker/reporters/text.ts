@@ -2,13 +2,36 @@ import { checkGroups } from '../checks.js';
 import type { CheckReport, CheckResult, CheckStatus } from '../report.js';
 import { issueLines, requestsToShow, summaryLine } from './select.js';
 
-/** The styles the text report asks for; `node:util`'s `styleText` accepts every one. */
+/**
+ * The styles the text report asks for; `node:util`'s `styleText` accepts every one.
+ *
+ * @example
+ * ```ts
+ * const danger: TextStyle = 'red';
+ * ```
+ */
 export type TextStyle = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'gray' | 'cyan';
 
-/** Applies a style to text, e.g. `(style, text) => styleText(style, text)`. */
+/**
+ * Applies a style to text, e.g. `(style, text) => styleText(style, text)`.
+ *
+ * @example
+ * ```ts
+ * import { styleText } from 'node:util';
+ * const style: Styler = (style, text) => styleText(style, text);
+ * ```
+ */
 export type Styler = (style: TextStyle, text: string) => string;
 
-/** Options of {@link formatTextReport}. */
+/**
+ * Options of {@link formatTextReport}.
+ *
+ * @example
+ * ```ts
+ * const options: TextReportOptions = { maxIssues: 5 };
+ * process.stdout.write(formatTextReport(report, options));
+ * ```
+ */
 export interface TextReportOptions {
   /** Colours the output; plain text by default. The CLI passes `styleText` on a terminal only. */
   style?: Styler;

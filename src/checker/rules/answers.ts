@@ -7,7 +7,14 @@ type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode'>;
 
 const slowest = (durations: number[]) => Math.max(0, ...durations);
 
-/** `labels.status`: the label list answers 200 with JSON within the budget. */
+/**
+ * `labels.status`: the label list answers 200 with JSON within the budget.
+ *
+ * @example
+ * ```ts
+ * labelsStatus(observed, { budgetMs: 1000, mode: 'strict' }).status; // 'pass'
+ * ```
+ */
 export function labelsStatus(observed: Observed, options: Judged): CheckResult {
   const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient' });
   const { durationMs } = observed.labels.request;
@@ -17,7 +24,14 @@ export function labelsStatus(observed: Observed, options: Judged): CheckResult {
   });
 }
 
-/** `customer.status`: every given phone finds a customer, 200 with JSON within the budget. */
+/**
+ * `customer.status`: every given phone finds a customer, 200 with JSON within the budget.
+ *
+ * @example
+ * ```ts
+ * customerStatus(observed, { budgetMs: 1000, mode: 'strict' }).detail; // '2 phones: 200 application/json, slowest 12 ms'
+ * ```
+ */
 export function customerStatus(observed: Observed, options: Judged): CheckResult {
   const findings: Finding[] = [];
   for (const { observation } of observed.customers) {

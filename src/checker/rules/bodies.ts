@@ -13,7 +13,14 @@ function envelopeKey(value: unknown, fits: (inner: unknown) => boolean): string 
   return Object.entries(value).find(([, inner]) => fits(inner))?.[0];
 }
 
-/** `customer.schema`: each customer body conforms. */
+/**
+ * `customer.schema`: each customer body conforms.
+ *
+ * @example
+ * ```ts
+ * customerSchema(observed, 'lenient').issues; // [{ path: '$.labels', message: …, subject: 'phone 1111' }]
+ * ```
+ */
 export function customerSchema(observed: Observed, mode: ValidationMode): CheckResult {
   const readable = observed.customers.filter(({ observation }) => okJson(observation) !== undefined);
   if (readable.length === 0) return skipped('customer.schema', 'no customer answered 200 with JSON (see customer.status)');
@@ -39,7 +46,14 @@ export function customerSchema(observed: Observed, mode: ValidationMode): CheckR
   });
 }
 
-/** `labels.schema`: the label list conforms (duplicate ids aside). */
+/**
+ * `labels.schema`: the label list conforms (duplicate ids aside).
+ *
+ * @example
+ * ```ts
+ * labelsSchema(observed, 'strict').status; // 'fail' for a label list sent as a string
+ * ```
+ */
 export function labelsSchema(observed: Observed, mode: ValidationMode): CheckResult {
   const body = okJson(observed.labels);
   if (body === undefined) return skipped('labels.schema', 'the label list did not answer 200 with JSON (see labels.status)');
@@ -64,7 +78,14 @@ function labelIds(value: unknown) {
   return objectEntries(value).flatMap(({ index, entry }) => (typeof entry._id === 'string' ? [{ index, id: entry._id }] : []));
 }
 
-/** `labels.unique-ids`: no two labels share an `_id`. */
+/**
+ * `labels.unique-ids`: no two labels share an `_id`.
+ *
+ * @example
+ * ```ts
+ * labelsUniqueIds(observed).issues; // [{ path: '$[2]._id', message: 'duplicate label id "L-1": …' }]
+ * ```
+ */
 export function labelsUniqueIds(observed: Observed): CheckResult {
   const body = okJson(observed.labels);
   if (body === undefined || !Array.isArray(body.value)) return skipped('labels.unique-ids', 'no label array to read (see labels.status and labels.schema)');
@@ -81,7 +102,14 @@ export function labelsUniqueIds(observed: Observed): CheckResult {
   });
 }
 
-/** `customer.label-ids-exist`: every id on a customer is in the label list. */
+/**
+ * `customer.label-ids-exist`: every id on a customer is in the label list.
+ *
+ * @example
+ * ```ts
+ * customerLabelIdsExist(observed).status; // 'fail' when a customer has an id the label list lacks
+ * ```
+ */
 export function customerLabelIdsExist(observed: Observed): CheckResult {
   const labels = okJson(observed.labels);
   if (labels === undefined || !Array.isArray(labels.value)) return skipped('customer.label-ids-exist', 'no label array to read (see labels.status)');

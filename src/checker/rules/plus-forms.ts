@@ -7,7 +7,14 @@ const FORM_NAMES = { raw: 'sent raw (+)', '%2B': 'encoded as %2B', space: 'with 
 const idOf = (value: unknown) =>
   typeof value === 'object' && value !== null && typeof (value as { _id?: unknown })._id === 'string' ? (value as { _id: string })._id : undefined;
 
-/** `customer.plus-forms`: a `+` number finds the same customer in all three URL forms. */
+/**
+ * `customer.plus-forms`: a `+` number finds the same customer in all three URL forms.
+ *
+ * @example
+ * ```ts
+ * plusForms(observed).issues; // [{ subject: 'phone +923001234567', message: '%2B: expected the customer, answered 404 …' }]
+ * ```
+ */
 export function plusForms(observed: Observed): CheckResult {
   if (observed.plusForms.length === 0) {
     return skipped('customer.plus-forms', 'no phone starts with +; give one (--phone +923001234567) to check how the connector reads it');

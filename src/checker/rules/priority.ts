@@ -16,7 +16,15 @@ function why(result: PriorityResult, customer: string | undefined): string {
   return [labels, ...ignored].join('; ');
 }
 
-/** `priority`: the priority each phone would get with the given weights, and why. */
+/**
+ * `priority`: the priority each phone would get with the given weights, and why.
+ *
+ * @example
+ * ```ts
+ * const { result, priorities } = priority(observed, { Gold: 8, Vip: 10 });
+ * priorities?.[0]; // { phone: '1111', priority: 8, reason: 'Gold=8', … }
+ * ```
+ */
 export function priority(observed: Observed, weights: PriorityWeights | undefined): { result: CheckResult; priorities?: PhonePriority[] } {
   if (weights === undefined) return { result: skipped('priority', 'no weights given (--weights Gold=8,Vip=10 or --weights-file)') };
   const labelsBody = okJson(observed.labels);

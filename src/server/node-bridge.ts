@@ -1,4 +1,4 @@
-import type { ConnectorRequest, ConnectorResponse, HeaderValue } from '../server/http.js';
+import type { ConnectorRequest, ConnectorResponse, HeaderValue } from './http.js';
 
 /**
  * The part of `node:http`'s `IncomingMessage` the connector reads. Express's, Koa's `ctx.req`

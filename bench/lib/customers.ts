@@ -1,0 +1,80 @@
+import type { Customer, Label } from '../../src/index.js';
+import { seededRandom } from './stats.js';
+
+const DATE = '2020-06-18T09:32:53.823Z';
+const FIRST = 923_000_000_000;
+
+/** The phone of customer `index` as stored: `+92…`, so its key differs from the stored text. */
+export const phoneOf = (index: number) => `+${FIRST + index}`;
+
+/**
+ * `count` contract-valid customers, cheaply: one object each with a unique `_id` and phone,
+ * shared label arrays (none, one of `labels`, or three) and dates. Deterministic, so a child
+ * process can rebuild the same set.
+ */
+export function generateCustomers(count: number, labels: readonly Label[]): Customer[] {
+  const ids = labels.map((label) => label._id);
+  const LABEL_SETS = [[], ...ids.map((id) => [id]), ids.slice(0, 3)];
+  const customers = new Array<Customer>(count);
+  for (let index = 0; index < count; index++) {
+    customers[index] = {
+      labels: LABEL_SETS[index % LABEL_SETS.length] as string[],
+      _id: index.toString(16).padStart(24, '0'),
+      phone2: '',
+      updated_by: '',
+      last_name: 'Bench',
+      phone3: '',
+      phone4: '',
+      phone5: '',
+      first_name: `Customer${index}`,
+      created_by: 'admin',
+      email: '',
+      phone1: phoneOf(index),
+      createdAt: DATE,
+      updatedAt: DATE,
+      __v: 0,
+    };
+  }
+  return customers;
+}
+
+/**
+ * `count` request URLs for existing customers picked at random (seeded) among `population`,
+ * in the form Hybrid Chat sends: `phone:+92…` unencoded, so the `+` arrives as a space.
+ */
+export function customerUrls(population: number, count: number, seed = 42): string[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => `/customer?query=phone:${phoneOf(Math.floor(random() * population))}`);
+}
+
+/** The `Map` a hand-written server would keep: digits of `phone1` to the customer. */
+export function baselineIndex(customers: readonly Customer[]): Map<string, Customer> {
+  const index = new Map<string, Customer>();
+  for (const customer of customers) index.set(customer.phone1.replace(/\D/g, ''), customer);
+  return index;
+}
+
+/** What the baseline answers: the least a server must say. */
+export interface BaselineResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const NOT_FOUND = { status: 404, headers: JSON_HEADERS, body: '{"status":404}' };
+const BAD_REQUEST = { status: 400, headers: JSON_HEADERS, body: '{"status":400}' };
+
+/**
+ * The hand-written baseline of `GET /customer`: the minimum with the standard library.
+ * `URLSearchParams` over the query string, strip `phone:`, digits only, a `Map` get,
+ * `JSON.stringify`. No validation, no field picking, no hooks, no timeout.
+ */
+export function baselineLookup(index: ReadonlyMap<string, Customer>, url: string): BaselineResponse {
+  const mark = url.indexOf('?');
+  const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1)).get('query');
+  if (query === null || !query.startsWith('phone:')) return BAD_REQUEST;
+  const customer = index.get(query.slice(6).replace(/\D/g, ''));
+  if (customer === undefined) return NOT_FOUND;
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(customer) };
+}

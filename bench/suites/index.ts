@@ -1,0 +1,10 @@
+import type { SuiteResult } from '../lib/report.js';
+import { checker } from './checker.js';
+import { http } from './http.js';
+import { inprocess } from './inprocess.js';
+import type { SuiteName } from './names.js';
+import { scale } from './scale.js';
+import { startup } from './startup.js';
+
+/** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker };

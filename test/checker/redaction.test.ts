@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/client/redact.js';
+import {
+  ConnectorUnreachableError,
+  formatGithubAnnotations,
+  formatJsonReport,
+  formatJunitReport,
+  formatTextReport,
+  verifyConnector,
+  type CheckProgress,
+  type CheckReport,
+  type VerifyConnectorOptions,
+} from '../../src/checker/index.js';
+import { customer, fixtureCustomers, startFixture, type Fixture } from './fixtures/connector.js';
+
+const TOKEN = 'TOKENqs1';
+const PASSWORD = 'PASSui1';
+const HEADER = 'HEADERv1';
+const SECRETS = [TOKEN, PASSWORD, HEADER];
+
+describe('redactUrl', () => {
+  it.each([
+    ['http://hc:pw@crm.example/cim/label', 'http://hc:***@crm.example/cim/label'],
+    ['https://TOKEN@crm.example/label', 'https://***@crm.example/label'],
+    ['http://crm.example/c?token=abc&query=phone:{refId}&v=2#top', 'http://crm.example/c?token=***&query=phone:{refId}&v=***#top'],
+    ['http://crm.example/c?query=phone:+1&flag&empty=', 'http://crm.example/c?query=phone:+1&flag&empty=***'],
+    ['http://crm.example/c?key=abc&q=phone:{refId}', 'http://crm.example/c?key=***&q=phone:{refId}'],
+    ['crm.example/label?token=abc', 'crm.example/label?token=***'],
+    ['http://crm.example/label', 'http://crm.example/label'],
+  ])('masks %s', (url, redacted) => {
+    expect(redactUrl(url)).toBe(redacted);
+  });
+
+  it('keeps the parameters asked for, and everything with showSecrets', () => {
+    expect(redactUrl('http://h/c?key=abc&q=phone:1111', { keep: 'q' })).toBe('http://h/c?key=***&q=phone:1111');
+    expect(redactUrl('http://u:p@h/c?key=abc', { showSecrets: true })).toBe('http://u:p@h/c?key=abc');
+  });
+});
+
+describe('secrets in reports', () => {
+  let fixture: Fixture;
+  let options: VerifyConnectorOptions;
+  let report: CheckReport;
+  const steps: CheckProgress[] = [];
+  beforeAll(async () => {
+    // A bad date on one customer: a failure, so that every report shows its requests in full.
+    fixture = await startFixture({
+      token: TOKEN,
+      basic: `hc:${PASSWORD}`,
+      customers: [customer('C-1', '1111', ['L-gold'], { createdAt: 'yesterday' }), fixtureCustomers[1]!],
+    });
+    const origin = fixture.origin.replace('http://', `http://hc:${PASSWORD}@`);
+    options = {
+      customerQueryUrl: `${origin}/customer?token=${TOKEN}&query=phone:{refId}`,
+      labelsUrl: `${origin}/label?token=${TOKEN}`,
+      phones: ['1111', '+923001234567'],
+      headers: { 'x-trace': HEADER },
+      weights: { Gold: 8 },
+    };
+    report = await verifyConnector({ ...options, onProgress: (progress) => steps.push(progress) });
+  });
+  afterAll(() => fixture.close());
+
+  it('sends the token and Basic credentials, so the checks see a working connector', () => {
+    expect(report.checks.filter((check) => check.status === 'fail').map((check) => check.id)).toEqual(['customer.schema']);
+  });
+
+  it.each([
+    ['JSON', () => formatJsonReport(report)],
+    ['JUnit', () => formatJunitReport(report)],
+    ['text', () => formatTextReport(report)],
+    ['progress', () => steps.map((step) => step.step).join('\n')],
+  ])('never shows a query token, a URL password or a header value in the %s output', (_, output) => {
+    const text = output();
+    expect(text).toContain('hc:***@127.0.0.1');
+    expect(text).toContain('token=***');
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+  });
+
+  it('never shows a secret in GitHub annotations', () => {
+    const text = formatGithubAnnotations(report);
+    expect(text).toMatch(/^::error title=customer\.schema/);
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+  });
+
+  it('keeps the phone query visible so the curl commands still say what was asked', () => {
+    const customerRequest = report.checks.find((check) => check.id === 'customer.schema')!.requests[0]!;
+    expect(customerRequest.url).toBe(`${fixture.origin.replace('http://', 'http://hc:***@')}/customer?token=***&query=phone:1111`);
+    expect(customerRequest.curl).toContain("-H 'x-trace: ***'");
+  });
+
+  it('shows every secret with showSecrets', async () => {
+    const shown = formatJsonReport(await verifyConnector({ ...options, only: ['customer.schema'], showSecrets: true }));
+    for (const secret of SECRETS) expect(shown).toContain(secret);
+  });
+
+  it('keeps secrets out of the errors for an unreachable connector and for bad options', async () => {
+    const gone = await startFixture({});
+    await gone.close();
+    const origin = gone.origin.replace('http://', `http://hc:${PASSWORD}@`);
+    const unreachable = await verifyConnector({
+      ...options,
+      customerQueryUrl: `${origin}/customer?token=${TOKEN}&query=phone:{refId}`,
+      labelsUrl: `${origin}/label?token=${TOKEN}`,
+    }).catch((error: unknown) => error);
+    expect(unreachable).toBeInstanceOf(ConnectorUnreachableError);
+    const { message, url } = unreachable as ConnectorUnreachableError;
+    expect(message).toMatch(/cannot reach the connector at http:\/\/hc:\*\*\*@127\.0\.0\.1:\d+\/label\?token=\*\*\*: .*ECONNREFUSED/);
+    for (const secret of SECRETS) expect(`${message} ${url}`).not.toContain(secret);
+
+    const bad = await verifyConnector({ ...options, labelsUrl: `ftp://hc:${PASSWORD}@h/label?token=${TOKEN}` }).catch((error: unknown) => error);
+    expect((bad as Error).message).toMatch(/^labelsUrl must be an absolute http\(s\) URL/);
+    for (const secret of SECRETS) expect((bad as Error).message).not.toContain(secret);
+  });
+});
