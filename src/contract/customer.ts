@@ -34,7 +34,16 @@ const customerShape = {
   ...auditFields('customer'),
 };
 
-/** The names of the customer fields, in the order the seed shows them. */
+/**
+ * The names of the customer fields, in the order the seed shows them.
+ *
+ * @example
+ * ```ts
+ * import { customerFieldNames } from 'priority-routing-crm';
+ * customerFieldNames.length; // 15
+ * customerFieldNames.slice(0, 3); // ['_id', 'labels', 'phone1']
+ * ```
+ */
 export const customerFieldNames = Object.keys(customerShape) as ReadonlyArray<keyof typeof customerShape>;
 
 /**
@@ -59,6 +68,14 @@ export const CustomerSchema = documented(z.object(customerShape), {
 /**
  * A customer read leniently: only what routing needs, `_id`, `labels` and `phone1`. Other
  * fields pass through unchecked and are kept.
+ *
+ * @example
+ * ```ts
+ * import { LenientCustomerSchema } from 'priority-routing-crm';
+ * LenientCustomerSchema.parse({ _id: 'c1', labels: [], phone1: '1111', tier: 'gold' });
+ * // { _id: 'c1', labels: [], phone1: '1111', tier: 'gold' }
+ * LenientCustomerSchema.safeParse({ _id: 'c1', labels: [] }).success; // false: phone1 is missing
+ * ```
  */
 export const LenientCustomerSchema = z.looseObject({
   _id: customerShape._id,

@@ -1,6 +1,16 @@
 import type * as z from 'zod';
 
-/** One way a value breaks the contract, said so that a person can act on it. */
+/**
+ * One way a value breaks the contract, said so that a person can act on it.
+ *
+ * @example
+ * ```ts
+ * import { sampleCustomer, validateCustomer, type ContractIssue } from 'priority-routing-crm';
+ * const result = validateCustomer({ ...sampleCustomer, labels: 'Gold' });
+ * const issues: ContractIssue[] = result.ok ? [] : result.issues;
+ * // [{ path: '$.labels', message: 'expected an array, got "Gold"', code: 'invalid_type', segments: ['labels'] }]
+ * ```
+ */
 export interface ContractIssue {
   /** Where, as a JSON path: `$` is the whole body, `$.labels[1]` the second label id. */
   path: string;
@@ -15,7 +25,18 @@ export interface ContractIssue {
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const MAX_SHOWN = 60;
 
-/** `['labels', 1]` → `$.labels[1]`; keys that are not identifiers are quoted: `$["first name"]`. */
+/**
+ * `['labels', 1]` → `$.labels[1]`; keys that are not identifiers are quoted: `$["first name"]`.
+ *
+ * @example
+ * ```ts
+ * import { toJsonPath } from 'priority-routing-crm';
+ * toJsonPath(['labels', 1]); // '$.labels[1]'
+ * toJsonPath([0, '_id']); // '$[0]._id'
+ * toJsonPath(['first name']); // '$["first name"]'
+ * toJsonPath([]); // '$'
+ * ```
+ */
 export function toJsonPath(segments: ReadonlyArray<PropertyKey>): string {
   let path = '$';
   for (const segment of segments) {
@@ -26,7 +47,18 @@ export function toJsonPath(segments: ReadonlyArray<PropertyKey>): string {
   return path;
 }
 
-/** A short, readable rendering of a received value for messages. */
+/**
+ * A short, readable rendering of a received value for messages.
+ *
+ * @example
+ * ```ts
+ * import { describeValue } from 'priority-routing-crm';
+ * describeValue('18/06/2020'); // '"18/06/2020"' (quoted; cut to 60 characters and …)
+ * describeValue(undefined); // 'nothing'
+ * describeValue(['a', 'b']); // 'an array of 2'
+ * describeValue({ id: 1 }); // 'an object'
+ * ```
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -88,7 +120,7 @@ function sentence(issue: z.core.$ZodIssue, input: unknown, hasInput: boolean): s
  * ```ts
  * const result = CustomerSchema.safeParse(body, { reportInput: true });
  * if (!result.success) toContractIssues(result.error.issues);
- * // [{ path: '$.createdAt', message: 'expected an ISO 8601 date-time in UTC like 2020-06-18T09:32:53.823Z, got "18/06/2020"', … }]
+ * // [{ path: '$.createdAt', message: 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "18/06/2020"', … }]
  * ```
  */
 export function toContractIssues(issues: ReadonlyArray<z.core.$ZodIssue>): ContractIssue[] {

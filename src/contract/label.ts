@@ -26,7 +26,8 @@ const labelShape = {
  * @example
  * ```ts
  * import { LabelSchema } from 'priority-routing-crm';
- * const gold = LabelSchema.parse({ _id: 'g', name: 'Gold', color_code: '#3cb44b', ... });
+ * const [gold] = await (await fetch('http://crm.example/cim/label')).json();
+ * LabelSchema.parse(gold); // { _id: '5eeb3455de812695676383d2', name: 'Gold', color_code: '#3cb44b', … }
  * ```
  */
 export const LabelSchema = documented(z.object(labelShape), {
@@ -75,8 +76,23 @@ export const LabelListSchema = documented(z.array(LabelSchema).superRefine(check
 /**
  * A label read leniently: only what routing needs, `_id` and `name`. Other fields pass through
  * unchecked and are kept.
+ *
+ * @example
+ * ```ts
+ * import { LenientLabelSchema } from 'priority-routing-crm';
+ * LenientLabelSchema.parse({ _id: 'g', name: 'Gold' }); // { _id: 'g', name: 'Gold' }: no colour or audit fields needed
+ * LenientLabelSchema.safeParse({ _id: 'g', name: '' }).success; // false: a name is never empty
+ * ```
  */
 export const LenientLabelSchema = z.looseObject({ _id: labelShape._id, name: labelShape.name });
 
-/** A label list read leniently: each entry needs only `_id` and `name`; ids are still unique. */
+/**
+ * A label list read leniently: each entry needs only `_id` and `name`; ids are still unique.
+ *
+ * @example
+ * ```ts
+ * import { LenientLabelListSchema } from 'priority-routing-crm';
+ * LenientLabelListSchema.safeParse([{ _id: 'g', name: 'Gold' }, { _id: 'g', name: 'Vip' }]).success; // false: duplicate id "g"
+ * ```
+ */
 export const LenientLabelListSchema = z.array(LenientLabelSchema).superRefine(checkUniqueIds);

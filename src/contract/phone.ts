@@ -1,4 +1,12 @@
-/** The longest phone number (after `phone:`) the contract accepts. */
+/**
+ * The longest phone number (after `phone:`) the contract accepts.
+ *
+ * @example
+ * ```ts
+ * import { MAX_PHONE_LENGTH, parseCustomerQuery } from 'priority-routing-crm';
+ * parseCustomerQuery(`phone:${'1'.repeat(MAX_PHONE_LENGTH + 1)}`); // { ok: false, error: 'too_long', … }
+ * ```
+ */
 export const MAX_PHONE_LENGTH = 64;
 
 const NON_DIGITS = /\D+/g;

@@ -10,6 +10,14 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
  * tools: `phone:`, then 1 to 64 characters (code points, with or without the `u` flag) with no
  * control character and at least one digit.
  * (A leading space, read back as `+`, is allowed by it too.)
+ *
+ * @example
+ * ```ts
+ * import { CUSTOMER_QUERY_PATTERN } from 'priority-routing-crm';
+ * const pattern = new RegExp(CUSTOMER_QUERY_PATTERN, 'u');
+ * pattern.test('phone:+923001234567'); // true
+ * pattern.test('phone:abc'); // false: no digit
+ * ```
  */
 export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}(?=\\D*\\d)(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\x00-\\x1F\\x7F-\\x9F\\uD800-\\uDBFF]){1,${MAX_PHONE_LENGTH}}$`;
 
@@ -24,10 +32,27 @@ function codePointLength(text: string): number {
 }
 const DIGIT = /\d/;
 
-/** Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}. */
+/**
+ * Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}.
+ *
+ * @example
+ * ```ts
+ * import { parseCustomerQuery, type CustomerQueryError } from 'priority-routing-crm';
+ * const result = parseCustomerQuery('phone:');
+ * const error: CustomerQueryError | undefined = result.ok ? undefined : result.error; // 'empty'
+ * ```
+ */
 export type CustomerQueryError = 'not_a_string' | 'wrong_prefix' | 'empty' | 'too_long' | 'control_character' | 'no_digit';
 
-/** The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input). */
+/**
+ * The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input).
+ *
+ * @example
+ * ```ts
+ * import { customerQueryMessages } from 'priority-routing-crm';
+ * customerQueryMessages.wrong_prefix; // 'query must start with "phone:", such as phone:1111'
+ * ```
+ */
 export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>> = {
   not_a_string: 'query must be a single string such as phone:1111',
   wrong_prefix: 'query must start with "phone:", such as phone:1111',
@@ -57,7 +82,17 @@ export const ParsedCustomerQuerySchema = z.object({
 
 type ParsedQuery = z.output<typeof ParsedCustomerQuerySchema>;
 
-/** The outcome of {@link parseCustomerQuery}. */
+/**
+ * The outcome of {@link parseCustomerQuery}.
+ *
+ * @example
+ * ```ts
+ * import { parseCustomerQuery, type CustomerQueryResult } from 'priority-routing-crm';
+ * const result: CustomerQueryResult = parseCustomerQuery(new URL(request.url).searchParams.get('query'));
+ * if (result.ok) await crm.findByPhone(result.value.normalizedPhone);
+ * else console.warn(result.error, result.message); // e.g. 'wrong_prefix', 'query must start with "phone:", such as phone:1111'
+ * ```
+ */
 export type CustomerQueryResult =
   | { ok: true; value: ParsedQuery }
   | { ok: false; error: CustomerQueryError; message: string };

@@ -10,23 +10,79 @@ import { LabelListSchema, LenientLabelListSchema } from './label.js';
  *   for reading real-world connectors.
  *
  * Fields beyond the contract are never an error in either mode.
+ *
+ * @example
+ * ```ts
+ * import { validateCustomer, type ValidationMode } from 'priority-routing-crm';
+ * const mode: ValidationMode = process.env.STRICT_CONTRACT === '1' ? 'strict' : 'lenient';
+ * const result = validateCustomer(await response.json(), { mode });
+ * ```
  */
 export type ValidationMode = 'strict' | 'lenient';
 
-/** Options of {@link validateCustomer} and {@link validateLabelList}. */
+/**
+ * Options of {@link validateCustomer} and {@link validateLabelList}.
+ *
+ * @example
+ * ```ts
+ * import { validateLabelList, type ValidateOptions } from 'priority-routing-crm';
+ * const options: ValidateOptions<'lenient'> = { mode: 'lenient' };
+ * validateLabelList([{ _id: 'g', name: 'Gold' }], options).ok; // true
+ * ```
+ */
 export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
   /** `strict` (default) or `lenient`; see {@link ValidationMode}. */
   mode?: M;
 }
 
-/** Either the parsed value or every issue found, never a thrown error. */
+/**
+ * Either the parsed value or every issue found, never a thrown error.
+ *
+ * @example
+ * ```ts
+ * import { validateCustomer, type StrictCustomer, type ValidationResult } from 'priority-routing-crm';
+ * const result: ValidationResult<StrictCustomer> = validateCustomer(await response.json());
+ * if (result.ok) console.log(result.value.labels);
+ * else console.error(result.issues.map((issue) => issue.path)); // e.g. ['$.createdAt']
+ * ```
+ */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
 
-/** A customer as a strict reading gives it: exactly the contract's fields. */
+/**
+ * A customer as a strict reading gives it: exactly the contract's fields.
+ *
+ * @example
+ * ```ts
+ * import { sampleCustomer, validateCustomer, type StrictCustomer } from 'priority-routing-crm';
+ * const result = validateCustomer({ ...sampleCustomer, crm_tier: 'gold' });
+ * const customer: StrictCustomer | undefined = result.ok ? result.value : undefined;
+ * 'crm_tier' in (customer ?? {}); // false: fields beyond the contract are left out
+ * ```
+ */
 export type StrictCustomer = z.output<typeof CustomerSchema>;
-/** A customer as a lenient reading gives it: `_id`, `labels`, `phone1` checked, the rest kept as received. */
+/**
+ * A customer as a lenient reading gives it: `_id`, `labels`, `phone1` checked, the rest kept as received.
+ *
+ * @example
+ * ```ts
+ * import { validateCustomer, type LenientCustomer } from 'priority-routing-crm';
+ * const result = validateCustomer({ _id: 'c1', labels: [], phone1: '1111', tier: 'x' }, { mode: 'lenient' });
+ * const customer: LenientCustomer | undefined = result.ok ? result.value : undefined;
+ * // { _id: 'c1', labels: [], phone1: '1111', tier: 'x' }: the unknown field is kept
+ * ```
+ */
 export type LenientCustomer = z.output<typeof LenientCustomerSchema>;
-/** A label list as a lenient reading gives it. */
+/**
+ * A label list as a lenient reading gives it.
+ *
+ * @example
+ * ```ts
+ * import { validateLabelList, type LenientLabelList } from 'priority-routing-crm';
+ * const result = validateLabelList([{ _id: 'g', name: 'Gold', sort: 1 }], { mode: 'lenient' });
+ * const labels: LenientLabelList = result.ok ? result.value : [];
+ * labels.map((label) => label.name); // ['Gold']
+ * ```
+ */
 export type LenientLabelList = z.output<typeof LenientLabelListSchema>;
 
 function run<T>(schema: z.ZodType<T>, value: unknown): ValidationResult<T> {
@@ -74,5 +130,15 @@ export function validateLabelList(value: unknown, options: ValidateOptions = {})
   return options.mode === 'lenient' ? run(LenientLabelListSchema, value) : run(LabelListSchema, value);
 }
 
-/** A label list as a strict reading gives it. */
+/**
+ * A label list as a strict reading gives it.
+ *
+ * @example
+ * ```ts
+ * import { sampleLabels, validateLabelList, type StrictLabelList } from 'priority-routing-crm';
+ * const result = validateLabelList(sampleLabels);
+ * const labels: StrictLabelList = result.ok ? result.value : [];
+ * labels.length; // 5
+ * ```
+ */
 export type StrictLabelList = z.output<typeof LabelListSchema>;

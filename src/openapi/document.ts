@@ -8,10 +8,26 @@ import { componentSchemas, customerQueryParameterSchema, schemaRef } from './sch
 /**
  * An OpenAPI 3.1 document. openapi3-ts's type lacks 3.1's `jsonSchemaDialect`, which this
  * document sets to JSON Schema 2020-12, the dialect zod writes.
+ *
+ * @example
+ * ```ts
+ * import { createOpenApiDocument, type OpenApi31Document } from 'priority-routing-crm/openapi';
+ * const document: OpenApi31Document = createOpenApiDocument();
+ * document.jsonSchemaDialect; // 'https://json-schema.org/draft/2020-12/schema'
+ * ```
  */
 export type OpenApi31Document = OpenAPIObject & { jsonSchemaDialect?: string };
 
-/** Options of {@link createOpenApiDocument}. */
+/**
+ * Options of {@link createOpenApiDocument}.
+ *
+ * @example
+ * ```ts
+ * import { createOpenApiDocument, type OpenApiDocumentOptions } from 'priority-routing-crm/openapi';
+ * const options: OpenApiDocumentOptions = { serverUrl: 'https://crm.example/cim', serverDescription: 'Production connector' };
+ * createOpenApiDocument(options).servers; // [{ url: 'https://crm.example/cim', description: 'Production connector' }]
+ * ```
+ */
 export interface OpenApiDocumentOptions {
   /**
    * Where the connector is served, base path included: `https://crm.example/cim`. The two

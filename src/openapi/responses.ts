@@ -6,6 +6,13 @@ import { schemaRef } from './schemas.js';
  * Every error response of the contract: when it is sent and which problem types it carries.
  * Titles, statuses and `type` URIs come from the connector's own problem catalogue, so the
  * document shows exactly what a connector built with this package sends.
+ *
+ * @example
+ * ```ts
+ * import { problemResponseTable } from 'priority-routing-crm/openapi';
+ * Object.keys(problemResponseTable); // ['BadRequest', 'Unauthorized', 'NotFound', 'MethodNotAllowed', 'InternalServerError', 'BadGateway', 'GatewayTimeout']
+ * problemResponseTable.NotFound.problems.customerNotFound; // 'No customer has that phone number.'
+ * ```
  */
 export const problemResponseTable = {
   BadRequest: {
@@ -44,7 +51,16 @@ export const problemResponseTable = {
   },
 } as const satisfies Record<string, { description: string; problems: Partial<Record<ProblemName, string>> }>;
 
-/** The name of a reusable problem response in `components.responses`. */
+/**
+ * The name of a reusable problem response in `components.responses`.
+ *
+ * @example
+ * ```ts
+ * import { openApiDocument, type ProblemResponseName } from 'priority-routing-crm/openapi';
+ * const name: ProblemResponseName = 'NotFound';
+ * openApiDocument.components?.responses?.[name]; // the 404 application/problem+json response
+ * ```
+ */
 export type ProblemResponseName = keyof typeof problemResponseTable;
 
 const stringHeader = (description: string): HeaderObject => ({ description, schema: { type: 'string' } });
@@ -54,13 +70,31 @@ const extraHeaders: Partial<Record<ProblemResponseName, Record<string, HeaderObj
   MethodNotAllowed: { Allow: stringHeader('Always GET, HEAD.') },
 };
 
-/** The HTTP status of a problem response (every problem type in one response shares it). */
+/**
+ * The HTTP status of a problem response (every problem type in one response shares it).
+ *
+ * @example
+ * ```ts
+ * import { statusOf } from './responses.js';
+ * statusOf('NotFound'); // 404
+ * statusOf('GatewayTimeout'); // 504
+ * ```
+ */
 export function statusOf(name: ProblemResponseName): number {
   const [first] = Object.keys(problemResponseTable[name].problems) as ProblemName[];
   return problemCatalog[first!].status;
 }
 
-/** `components.responses`: one problem+json response per error status, with an example per problem type. */
+/**
+ * `components.responses`: one problem+json response per error status, with an example per problem type.
+ *
+ * @example
+ * ```ts
+ * import { problemResponses } from './responses.js';
+ * for (const [name, response] of Object.entries(problemResponses())) builder.addResponse(name, response);
+ * problemResponses().MethodNotAllowed.headers; // { Allow: { description: 'Always GET, HEAD.', schema: { type: 'string' } } }
+ * ```
+ */
 export function problemResponses(): Record<ProblemResponseName, ResponseObject> {
   const entries = Object.entries(problemResponseTable).map(([name, { description, problems }]) => {
     const examples = Object.fromEntries(
@@ -80,10 +114,26 @@ export function problemResponses(): Record<ProblemResponseName, ResponseObject> 
   return Object.fromEntries(entries) as Record<ProblemResponseName, ResponseObject>;
 }
 
-/** `{ $ref }` to a reusable problem response. */
+/**
+ * `{ $ref }` to a reusable problem response.
+ *
+ * @example
+ * ```ts
+ * import { responseRef } from './responses.js';
+ * responseRef('NotFound'); // { $ref: '#/components/responses/NotFound' }
+ * ```
+ */
 export const responseRef = (name: ProblemResponseName) => ({ $ref: `#/components/responses/${name}` });
 
-/** Response headers shared by the operations. */
+/**
+ * Response headers shared by the operations.
+ *
+ * @example
+ * ```ts
+ * import { responseHeaders } from './responses.js';
+ * const headers = { ETag: responseHeaders.etag, 'Cache-Control': responseHeaders.cacheControlLabels };
+ * ```
+ */
 export const responseHeaders = {
   cacheControlNoStore: stringHeader('Always no-store: a customer record is personal data and changes.'),
   cacheControlLabels: stringHeader('How long the label list may be cached; configurable on the connector (default no-cache).'),

@@ -16,6 +16,13 @@ function embedded(schema: Record<string, unknown>): SchemaObject {
  * The contract's component schemas (`Customer`, `Label`, `LabelList`, `Problem`), converted by
  * zod 4 from the same zod schemas the validators use. `io: 'input'` describes what a connector
  * may send: fields beyond the contract are allowed.
+ *
+ * @example
+ * ```ts
+ * import { componentSchemas } from './schemas.js';
+ * Object.keys(componentSchemas()); // ['Customer', 'Label', 'LabelList', 'Problem']
+ * componentSchemas().LabelList?.items; // { $ref: '#/components/schemas/Label' }
+ * ```
  */
 export function componentSchemas(): Record<string, SchemaObject> {
   const { schemas } = z.toJSONSchema(contractRegistry, {
@@ -27,10 +34,29 @@ export function componentSchemas(): Record<string, SchemaObject> {
   return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, embedded(schema)]));
 }
 
-/** The `query` parameter's schema, from {@link CustomerQuerySchema}. */
+/**
+ * The `query` parameter's schema, from {@link CustomerQuerySchema}.
+ *
+ * @example
+ * ```ts
+ * import { CUSTOMER_QUERY_PATTERN } from '../contract/index.js';
+ * import { customerQueryParameterSchema } from './schemas.js';
+ * const schema = customerQueryParameterSchema();
+ * schema.maxLength; // 70: 'phone:' and up to 64 characters
+ * schema.pattern === CUSTOMER_QUERY_PATTERN; // true
+ * ```
+ */
 export function customerQueryParameterSchema(): SchemaObject {
   return embedded(z.toJSONSchema(CustomerQuerySchema, { target: 'draft-2020-12', io: 'input', metadata: contractRegistry }));
 }
 
-/** `{ $ref }` to a component schema. */
+/**
+ * `{ $ref }` to a component schema.
+ *
+ * @example
+ * ```ts
+ * import { schemaRef } from './schemas.js';
+ * schemaRef('Customer'); // { $ref: '#/components/schemas/Customer' }
+ * ```
+ */
 export const schemaRef = (id: 'Customer' | 'Label' | 'LabelList' | 'Problem') => ({ $ref: COMPONENT_REF(id) });
