@@ -7,6 +7,7 @@ import {
   toJsonPath,
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
+import type * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
 import { markValidated } from '../server/wire.js';
 import { compileRecordCheck } from './record-check.js';
@@ -115,6 +116,20 @@ function sharedNumbers(records: readonly unknown[]): ContractIssue[] {
 }
 
 /**
+ * The contract issues of `value` under `path`. A record whose getter throws (or a proxy that
+ * does) is reported as unreadable at its path rather than letting its error, and whatever it
+ * says, escape from the loader.
+ */
+function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string | number>): ContractIssue[] {
+  try {
+    const result = schema.safeParse(value, { reportInput: true });
+    return result.success ? [] : prefixed(toContractIssues(result.error.issues), path);
+  } catch {
+    return [issueAt(path, 'could not be read: a property access threw')];
+  }
+}
+
+/**
  * A repository over customers and labels held in memory: the reference connector's, and a quick
  * way to serve an export. Validates everything once, here (throwing a {@link DataSetError} that
  * names each bad record and field), and indexes every phone field (`phone1`…`phone5`) by its
@@ -139,8 +154,7 @@ export function createMemoryRepository(data: MemoryDataSet): MemoryRepository {
   if (!Array.isArray(labels)) issues.push(issueAt(['labels'], 'expected an array of labels'));
   if (issues.length > 0) throw new DataSetError(issues);
 
-  const labelCheck = LabelListSchema.safeParse(labels, { reportInput: true });
-  if (!labelCheck.success) issues.push(...prefixed(toContractIssues(labelCheck.error.issues), ['labels']));
+  issues.push(...issuesOf(LabelListSchema, labels, ['labels']));
 
   const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
@@ -150,9 +164,9 @@ export function createMemoryRepository(data: MemoryDataSet): MemoryRepository {
     // The compiled check allocates nothing; only a record it doubts pays for zod's parse, which
     // has the last word and quotes the bad values.
     if (!isCustomer(record)) {
-      const check = CustomerSchema.safeParse(record, { reportInput: true });
-      if (!check.success) {
-        issues.push(...prefixed(toContractIssues(check.error.issues), ['customers', position]));
+      const found = issuesOf(CustomerSchema, record, ['customers', position]);
+      if (found.length > 0) {
+        issues.push(...found);
         continue;
       }
     }

@@ -98,3 +98,23 @@ describe('sampleDataSet', () => {
     expect(labelNames(samplePhones.platinum)).toEqual(['platinum ']);
   });
 });
+
+describe('createMemoryRepository with records that cannot be read', () => {
+  it('names the record whose getter throws, and never lets its error escape', () => {
+    const hostile = Object.defineProperty({ ...sampleCustomer, phone1: '5555' }, '__v', {
+      get() {
+        throw new Error('boom SECRETINTERNAL');
+      },
+      enumerable: true,
+    });
+    let error: unknown;
+    try {
+      createMemoryRepository({ customers: [sampleCustomer, hostile as never], labels: [...sampleLabels] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DataSetError);
+    expect((error as DataSetError).message).toContain('customers[1]: could not be read');
+    expect((error as DataSetError).message).not.toContain('SECRETINTERNAL');
+  });
+});
