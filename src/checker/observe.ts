@@ -1,7 +1,7 @@
 import { parseJsonBody } from '../client/body.js';
 import { exchange, type ExchangeResult } from '../client/exchange.js';
 import { toCurl } from './curl.js';
-import type { ResolvedOptions } from './options.js';
+import type { Endpoint, ResolvedOptions } from './options.js';
 import type { CheckRequest } from './report.js';
 
 /**
@@ -9,7 +9,7 @@ import type { CheckRequest } from './report.js';
  *
  * @example
  * ```ts
- * const observation = await observer.send({ subject: 'label list', url: options.labelsUrl });
+ * const observation = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
  * if (observation.result.kind === 'response') console.log(observation.result.status, observation.request.curl);
  * ```
  */
@@ -28,11 +28,13 @@ export interface Observation {
  *
  * @example
  * ```ts
- * const probe: Probe = { subject: 'POST label URL', method: 'POST', body: '{}', url: 'http://h/label' };
+ * const probe: Probe = { subject: 'POST label URL', endpoint: 'labels', method: 'POST', body: '{}', url: 'http://h/label' };
  * ```
  */
 export interface Probe {
   subject: string;
+  /** Which URL `url` derives from: decides which query value stays visible. */
+  endpoint: Endpoint;
   url: string;
   method?: 'GET' | 'POST';
   body?: string;
@@ -44,7 +46,7 @@ export interface Probe {
  * @example
  * ```ts
  * observer.plan(2);
- * const labels = await observer.send({ subject: 'label list', url: options.labelsUrl });
+ * const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
  * ```
  */
 export interface Observer {
@@ -59,7 +61,7 @@ export interface Observer {
  * @example
  * ```ts
  * const observer = createObserver(resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] }));
- * const labels = await observer.send({ subject: 'label list', url: labelsUrl });
+ * const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: labelsUrl });
  * ```
  */
 export function createObserver(options: ResolvedOptions): Observer {
@@ -69,10 +71,10 @@ export function createObserver(options: ResolvedOptions): Observer {
     plan(count) {
       total += count;
     },
-    async send({ subject, url, method = 'GET', body }) {
+    async send({ subject, endpoint, url, method = 'GET', body }) {
       const headers = body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers };
       // As sent (spaces encoded, `+` kept), masked for anything a person or a CI log sees.
-      const shown = options.redact(URL.canParse(url) ? new URL(url).href : url);
+      const shown = options.redactUrl(URL.canParse(url) ? new URL(url).href : url, endpoint);
       options.onProgress?.({ done, total: Math.max(total, done + 1), step: `${method} ${shown}` });
       const result = await exchange({
         url,

@@ -1,6 +1,7 @@
 import type { FetchLike } from '../client/exchange.js';
 import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
 import { redactUrl } from '../client/redact.js';
+import { secretMasker } from '../client/secrets.js';
 import { assertConnectorUrls } from '../client/template.js';
 import type { ValidationMode } from '../contract/index.js';
 import { checkIds, isCheckId, selectChecks, type CheckId } from './checks.js';
@@ -64,8 +65,10 @@ export interface VerifyConnectorOptions {
   fetch?: FetchLike;
   /**
    * Show secrets instead of `***`: header values in curl commands, and in every URL a report,
-   * the progress or an error shows, the password of the user info and the values of the query
-   * parameters other than the phone's (`token=***`). Off by default, so reports can be shared.
+   * the progress or an error shows, the password of the user info, the fragment and the values
+   * of the query parameters other than the phone's (`token=***`; a labels URL keeps none). Off
+   * by default, so reports can be shared: then these secrets are masked in any form (as sent,
+   * trimmed, decoded, Basic) wherever the connector's answers or a network error quote them.
    */
   showSecrets?: boolean;
   /** Aborts the run; `verifyConnector` then rejects with the signal's reason. */
@@ -88,13 +91,24 @@ export class CheckOptionsError extends TypeError {
 }
 
 /**
+ * Which of the connector's two URLs a request goes to.
+ *
+ * @example
+ * ```ts
+ * const endpoint: Endpoint = 'labels';
+ * ```
+ */
+export type Endpoint = 'customer' | 'labels';
+
+/**
  * The options with defaults applied and everything checked.
  *
  * @example
  * ```ts
  * const options: ResolvedOptions = resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] });
  * options.selected.has('priority'); // true
- * options.redact('http://h/label?token=abc'); // 'http://h/label?token=***'
+ * options.redactUrl('http://h/label?token=abc', 'labels'); // 'http://h/label?token=***'
+ * options.redactText('401: bad token abc1'); // '401: bad token ***' when abc1 is a token of the run
  * ```
  */
 export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers'> {
@@ -103,8 +117,16 @@ export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs
   mode: ValidationMode;
   headers: Readonly<Record<string, string>>;
   selected: ReadonlySet<CheckId>;
-  /** The URL as reports, progress and errors show it: tokens and user info masked unless `showSecrets`. */
-  redact: (url: string) => string;
+  /**
+   * The URL as reports, progress and errors show it, unless `showSecrets`: user info and tokens
+   * masked; a customer URL keeps its phone parameter, a labels URL keeps no query value.
+   */
+  redactUrl: (url: string, endpoint: Endpoint) => string;
+  /**
+   * Masks every secret of the run (header values, URL passwords, hidden query values, in every
+   * form) in a text a connector or the network wrote, unless `showSecrets`.
+   */
+  redactText: (text: string) => string;
 }
 
 function asOptionsError(check: () => void, prefix = ''): void {
@@ -146,7 +168,9 @@ export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions
   if (options.weights !== undefined) asOptionsError(() => assertPriorityWeights(options.weights), 'weights: ');
   const selected = selectChecks(options);
   if (selected.size === 0) throw new CheckOptionsError('only and skip leave no check to run');
-  const keep = refIdParameter(options.customerQueryUrl) ?? 'query';
+  const showSecrets = options.showSecrets === true;
+  // With `{refId}` in the path, no query parameter holds the phone: none is kept.
+  const keep = { customer: refIdParameter(options.customerQueryUrl) ?? [], labels: [] } as const;
   return {
     ...options,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 5000),
@@ -154,6 +178,15 @@ export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions
     mode: options.mode ?? 'strict',
     headers: options.headers ?? {},
     selected,
-    redact: (url) => redactUrl(url, { keep, showSecrets: options.showSecrets === true }),
+    redactUrl: (url, endpoint) => redactUrl(url, { keep: keep[endpoint], showSecrets }),
+    redactText: showSecrets
+      ? (text) => text
+      : secretMasker({
+          headers: options.headers ?? {},
+          urls: [
+            { url: options.customerQueryUrl, keep: keep.customer },
+            { url: options.labelsUrl, keep: keep.labels },
+          ],
+        }),
   };
 }

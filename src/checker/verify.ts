@@ -5,6 +5,7 @@ import { createObserver, type Observation, type Observer } from './observe.js';
 import type { Observed, PlusForms } from './observed.js';
 import { resolveOptions, type ResolvedOptions, type VerifyConnectorOptions } from './options.js';
 import { queryVariants } from './query-url.js';
+import { redactCheckResult, redactPhonePriority } from './redact-report.js';
 import type { CheckReport, CheckResult, PhonePriority } from './report.js';
 import { customerStatus, labelsStatus } from './rules/answers.js';
 import { customerLabelIdsExist, customerSchema, labelsSchema, labelsUniqueIds } from './rules/bodies.js';
@@ -61,17 +62,18 @@ async function observeUnknown(observer: Observer, options: ResolvedOptions): Pro
   for (let attempt = 0; attempt < MAX_UNKNOWN_ATTEMPTS; attempt += 1) {
     if (attempt > 0) observer.plan(1);
     const phone = madeUpNumber();
-    const observation = await observer.send({ subject: `made-up number ${phone}`, url: fillCustomerUrl(options.customerQueryUrl, phone) });
+    const observation = await observer.send({ subject: `made-up number ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
     attempts.push(observation);
     if (!hasNumber(observation, phone)) break;
   }
   return attempts;
 }
 
-function throwIfUnreachable(observation: Observation, labels?: Observation): void {
+function throwIfUnreachable(options: ResolvedOptions, observation: Observation, labels?: Observation): void {
   const { result, request } = observation;
   if (result.kind === 'network_error') {
-    throw new ConnectorUnreachableError(request.url, 'network_error', `cannot reach the connector at ${request.url}: ${result.message}`);
+    const message = options.redactText(`cannot reach the connector at ${request.url}: ${result.message}`);
+    throw new ConnectorUnreachableError(request.url, 'network_error', message);
   }
   // One slow endpoint is a failed check; both silent means nothing is answering.
   if (result.kind === 'timeout' && labels?.result.kind === 'timeout') {
@@ -95,12 +97,12 @@ async function observe(options: ResolvedOptions): Promise<Observed> {
   if (wants('method.post-405')) observer.plan(2);
   observer.plan(plusPhones.length * 2);
 
-  const labels = await observer.send({ subject: 'label list', url: options.labelsUrl });
-  throwIfUnreachable(labels);
+  const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
+  throwIfUnreachable(options, labels);
   const customers: Observed['customers'] = [];
   for (const phone of options.phones) {
-    const observation = await observer.send({ subject: `phone ${phone}`, url: fillCustomerUrl(options.customerQueryUrl, phone) });
-    if (customers.length === 0) throwIfUnreachable(observation, labels);
+    const observation = await observer.send({ subject: `phone ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
+    if (customers.length === 0) throwIfUnreachable(options, observation, labels);
     customers.push({ phone, observation });
   }
 
@@ -110,12 +112,12 @@ async function observe(options: ResolvedOptions): Promise<Observed> {
     labels,
     customers,
     unknown: wants('customer.unknown-number-404') ? await observeUnknown(observer, options) : [],
-    malformed: sendMalformed ? await observer.send({ subject: 'query=email:x', url: variants.malformed }) : undefined,
-    missing: sendMalformed ? await observer.send({ subject: 'no query', url: variants.missing }) : undefined,
+    malformed: sendMalformed ? await observer.send({ subject: 'query=email:x', endpoint: 'customer', url: variants.malformed }) : undefined,
+    missing: sendMalformed ? await observer.send({ subject: 'no query', endpoint: 'customer', url: variants.missing }) : undefined,
     post: wants('method.post-405')
       ? [
-          await observer.send({ subject: 'POST customer URL', method: 'POST', body: '{}', url: fillCustomerUrl(options.customerQueryUrl, firstPhone) }),
-          await observer.send({ subject: 'POST label URL', method: 'POST', body: '{}', url: options.labelsUrl }),
+          await observer.send({ subject: 'POST customer URL', endpoint: 'customer', method: 'POST', body: '{}', url: fillCustomerUrl(options.customerQueryUrl, firstPhone) }),
+          await observer.send({ subject: 'POST label URL', endpoint: 'labels', method: 'POST', body: '{}', url: options.labelsUrl }),
         ]
       : [],
     plusForms: [],
@@ -124,7 +126,7 @@ async function observe(options: ResolvedOptions): Promise<Observed> {
     const raw = customers.find((customer) => customer.phone === phone)!.observation;
     const forms: PlusForms['forms'] = [{ form: 'raw', observation: raw }];
     for (const [form, prefix] of [['%2B', '%2B'], ['space', '%20']] as const) {
-      const observation = await observer.send({ subject: `phone ${phone} (${form})`, url: fillCustomerUrl(options.customerQueryUrl, `${prefix}${phone.slice(1)}`) });
+      const observation = await observer.send({ subject: `phone ${phone} (${form})`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, `${prefix}${phone.slice(1)}`) });
       forms.push({ form, observation });
     }
     observed.plusForms.push({ phone, forms });
@@ -151,8 +153,9 @@ function evaluate(observed: Observed, options: ResolvedOptions): { checks: Check
     'errors.problem-json': () => errorsProblemJson(observed),
     priority: () => ranked.result,
   };
-  const checks = checkIds.filter((id) => options.selected.has(id)).map((id) => rules[id]());
-  return ranked.priorities === undefined || !options.selected.has('priority') ? { checks } : { checks, priorities: ranked.priorities };
+  const checks = checkIds.filter((id) => options.selected.has(id)).map((id) => redactCheckResult(rules[id](), options.redactText));
+  if (ranked.priorities === undefined || !options.selected.has('priority')) return { checks };
+  return { checks, priorities: ranked.priorities.map((entry) => redactPhonePriority(entry, options.redactText)) };
 }
 
 /**
@@ -183,8 +186,8 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
   const tally = (status: CheckResult['status']) => checks.filter((check) => check.status === status).length;
   const summary = { total: checks.length, pass: tally('pass'), fail: tally('fail'), warn: tally('warn'), skip: tally('skip') };
   return {
-    customerQueryUrl: resolved.redact(resolved.customerQueryUrl),
-    labelsUrl: resolved.redact(resolved.labelsUrl),
+    customerQueryUrl: resolved.redactUrl(resolved.customerQueryUrl, 'customer'),
+    labelsUrl: resolved.redactUrl(resolved.labelsUrl, 'labels'),
     mode: resolved.mode,
     phones: [...resolved.phones],
     startedAt: startedAt.toISOString(),

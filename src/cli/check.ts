@@ -49,8 +49,10 @@ Options:
 
 Checks: ${checkIds.join(', ')}
 
-User info in a URL (http://user:pass@host/…) is sent as Authorization: Basic. In everything
-printed, URL passwords and the values of query parameters other than the phone's are ***.
+User info in a URL (http://user:pass@host/…) is sent as Authorization: Basic. Redirects are
+not followed: a 3xx answer fails the check. In everything printed, header values, URL passwords,
+fragments and the values of query parameters other than the phone's are ***, also where the
+connector's own answers quote them.
 
 Exit codes: 0 no check failed (warnings allowed); 1 a check failed; 2 a wrong option, an
 unwritable --output, or a connector that is unreachable or answers nothing in time.
@@ -92,7 +94,7 @@ function headers(values: readonly string[] = []): Record<string, string> {
     const name = value.slice(0, colon).trim();
     if (colon <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) {
       // The value is likely a credential typed without its name: never echo it.
-      throw new UsageError(`--header must look like "Name: value", got ${colon <= 0 ? 'no name before a colon' : `the name ${JSON.stringify(name)}`}`);
+      throw new UsageError(`--header must look like "Name: value", got ${colon <= 0 ? 'no name before a colon' : 'an invalid header name before the colon'}`);
     }
     result[name] = value.slice(colon + 1).trim();
   }

@@ -72,17 +72,27 @@ Press Ctrl+C to stop.
 `;
 }
 
-/** Waits for SIGINT or SIGTERM, then removes both listeners. */
-const stopSignal = () =>
-  new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
+/**
+ * Listens for SIGINT and SIGTERM from now on: `signal` resolves with the first, and both
+ * listeners are then removed (`dispose` removes them early). Installed before the banner is
+ * printed, since a supervisor may send the signal as soon as it reads the banner.
+ */
+function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
+  let dispose = () => {};
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      dispose();
+      resolve(received);
+    };
+    dispose = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve(signal);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  return { signal, dispose };
+}
 
 /**
  * `priority-routing-crm serve`: the reference connector on `node:http`, printing the two URLs
@@ -111,6 +121,7 @@ export const serveCommand: Command = {
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
 
+    const stop = listenForStop();
     let server;
     try {
       server = await startReferenceServer({
@@ -122,6 +133,7 @@ export const serveCommand: Command = {
         onError: (event) => stderr.write(errorLine(event)),
       });
     } catch (error) {
+      stop.dispose();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use on ${values.host}; pick another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on ${values.host}: ${code}`);
@@ -129,7 +141,7 @@ export const serveCommand: Command = {
       throw error;
     }
     stdout.write(banner(server, values.host, `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
-    const signal = await stopSignal();
+    const signal = await stop.signal;
     await server.close();
     stdout.write(`${signal}: stopped\n`);
     return 0;

@@ -1,4 +1,5 @@
-import { MASK, redactUrl } from './redact.js';
+import { redactUrl } from './redact.js';
+import { base64, basicCredentials, secretMasker } from './secrets.js';
 
 /**
  * The `fetch` the client and the checker call: the global one by default, or any function with
@@ -134,46 +135,27 @@ function describeNetworkError(error: unknown): string {
   return String(cause);
 }
 
-// Shorter values would mask innocent words; a real credential is longer.
-const MIN_SECRET_LENGTH = 4;
-
-/** Replaces every URL and credential of the request that an error message may quote. */
-function scrub(message: string, urls: readonly string[], secrets: readonly string[]): string {
-  let text = message;
-  for (const url of urls) text = text.replaceAll(url, redactUrl(url));
-  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) text = text.replaceAll(secret, MASK);
-  return text;
-}
-
-function decodeComponent(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-// Base64 of UTF-8 bytes, without Node's Buffer.
-function base64(text: string): string {
-  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
-}
+// Every header value may be a credential, but not the content type the checker adds to a POST.
+const credentialHeaders = (headers: Readonly<Record<string, string>> = {}) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !['accept', 'content-type'].includes(name.toLowerCase())));
 
 /** Moves the URL's user info into an `Authorization: Basic` header, as browsers and curl do; fetch refuses it in the URL. */
-function withBasicAuth(url: URL, headers: Record<string, string>): { credentials: string | undefined } {
-  if (url.username === '' && url.password === '') return { credentials: undefined };
-  const credentials = `${decodeComponent(url.username)}:${decodeComponent(url.password)}`;
+function withBasicAuth(url: URL, headers: Record<string, string>): void {
+  const credentials = basicCredentials(url.href);
+  if (credentials === undefined) return;
   url.username = '';
   url.password = '';
   const given = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
   if (!given) headers.authorization = `Basic ${base64(credentials)}`;
-  return { credentials };
 }
 
 /**
  * Sends one request and reads the whole body, within `timeoutMs` for both. Never throws for
  * what the server, the network or the URL does; only an abort of the caller's `signal` rejects.
  * User info in the URL (`http://user:pass@host/…`) is sent as `Authorization: Basic …` unless
- * `headers` has an `authorization`. Error messages never quote a credential or a query token.
+ * `headers` has an `authorization`. Error messages never quote a credential or a query token,
+ * as given, trimmed or decoded. Redirects are not followed (`redirect: 'manual'`): a 3xx is the
+ * answer, so that no header or credential is ever sent on to another server.
  *
  * @example
  * ```ts
@@ -186,15 +168,13 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-  const secrets = Object.values(request.headers ?? {});
   let url = request.url;
   const started = performance.now();
   try {
     const target = new URL(request.url);
-    const { credentials } = withBasicAuth(target, headers);
-    if (credentials !== undefined) secrets.push(credentials, headers.authorization!, ...credentials.split(':'));
+    withBasicAuth(target, headers);
     url = target.href;
-    const init: RequestInit = { method, headers, signal, redirect: 'follow' };
+    const init: RequestInit = { method, headers, signal, redirect: 'manual' };
     if (request.body !== undefined) init.body = request.body;
     const response = await (request.fetch ?? fetch)(url, init);
     const body = await response.text();
@@ -211,7 +191,9 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
   } catch (error) {
     if (request.signal?.aborted === true) throw request.signal.reason;
     if (timeout.aborted) return { kind: 'timeout', url, method, timeoutMs: request.timeoutMs };
-    const message = scrub(describeNetworkError(error), [request.url, url], secrets);
-    return { kind: 'network_error', url, method, message, cause: error };
+    const redactText = secretMasker({ headers: credentialHeaders(request.headers), urls: [{ url: request.url }] });
+    let message = describeNetworkError(error);
+    for (const quoted of [request.url, url]) message = message.replaceAll(quoted, redactUrl(quoted));
+    return { kind: 'network_error', url, method, message: redactText(message), cause: error };
   }
 }

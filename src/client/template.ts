@@ -27,7 +27,8 @@ export function fillCustomerUrl(template: string, phone: string): string {
 
 /**
  * Throws a `TypeError` naming `option` unless `url` (a template may hold `{refId}`) is an
- * absolute `http:` or `https:` URL. The message shows the URL with its secrets masked.
+ * absolute `http:` or `https:` URL. The message shows the URL with its secrets masked (every
+ * query value but the one holding `{refId}`).
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export function assertHttpUrl(option: string, url: unknown): asserts url is stri
   const filled = typeof url === 'string' ? fillCustomerUrl(url, '1') : '';
   const protocol = URL.canParse(filled) ? new URL(filled).protocol : '';
   if (protocol !== 'http:' && protocol !== 'https:') {
-    const shown = typeof url === 'string' ? JSON.stringify(redactUrl(url)) : typeof url;
+    const shown = typeof url === 'string' ? JSON.stringify(redactUrl(url, { keep: [] })) : typeof url;
     throw new TypeError(`${option} must be an absolute http(s) URL such as "http://crm.example/cim/label", got ${shown}`);
   }
 }

@@ -22,10 +22,17 @@ describe('redactUrl', () => {
   it.each([
     ['http://hc:pw@crm.example/cim/label', 'http://hc:***@crm.example/cim/label'],
     ['https://TOKEN@crm.example/label', 'https://***@crm.example/label'],
-    ['http://crm.example/c?token=abc&query=phone:{refId}&v=2#top', 'http://crm.example/c?token=***&query=phone:{refId}&v=***#top'],
-    ['http://crm.example/c?query=phone:+1&flag&empty=', 'http://crm.example/c?query=phone:+1&flag&empty=***'],
+    ['http://crm.example/c?token=abc&query=phone:{refId}&v=2#top', 'http://crm.example/c?token=***&query=phone:{refId}&v=***#***'],
+    ['http://crm.example/c?query=phone:+1&flag&empty=', 'http://crm.example/c?query=phone:+1&***&empty=***'],
+    ['http://crm.example/c?SECBARE1&query=phone:{refId}', 'http://crm.example/c?***&query=phone:{refId}'],
     ['http://crm.example/c?key=abc&q=phone:{refId}', 'http://crm.example/c?key=***&q=phone:{refId}'],
-    ['crm.example/label?token=abc', 'crm.example/label?token=***'],
+    // User info the WHATWG parser (and so fetch) accepts without `scheme://`: shown as parsed.
+    ['http:\\\\hc:SECPW1@crm.example/label', 'http://hc:***@crm.example/label'],
+    ['http:/hc:SECPW2@crm.example/label', 'http://hc:***@crm.example/label'],
+    [' http://hc:SECPW3@crm.example/label', 'http://hc:***@crm.example/label'],
+    ['http://crm.example/customer/{refId}?key=abc', 'http://crm.example/customer/{refId}?key=***'],
+    ['crm.example/label?token=abc#SECFRAG', 'crm.example/label?token=***#***'],
+    ['crm.example\\label?SECBARE2', 'crm.example\\label?***'],
     ['http://crm.example/label', 'http://crm.example/label'],
   ])('masks %s', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
@@ -33,6 +40,7 @@ describe('redactUrl', () => {
 
   it('keeps the parameters asked for, and everything with showSecrets', () => {
     expect(redactUrl('http://h/c?key=abc&q=phone:1111', { keep: 'q' })).toBe('http://h/c?key=***&q=phone:1111');
+    expect(redactUrl('http://h/label?query=SECQ1', { keep: [] })).toBe('http://h/label?query=***');
     expect(redactUrl('http://u:p@h/c?key=abc', { showSecrets: true })).toBe('http://u:p@h/c?key=abc');
   });
 });

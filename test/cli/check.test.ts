@@ -103,11 +103,15 @@ describe('priority-routing-crm check', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('never echoes a --header value it cannot read', async () => {
-    const run = await cli(['--phone', '1', '--header', 'Bearer SECRET8']);
+  it.each([
+    ['Bearer SECRET8', 'SECRET8', /got no name before a colon/],
+    ['apikey=SECHN1:x', 'SECHN1', /got an invalid header name before the colon/],
+  ])('never echoes a --header it cannot read: %j', async (header, secret, reason) => {
+    const run = await cli(['--phone', '1', '--header', header]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--header must look like "Name: value"/);
-    expect(run.stderr).not.toContain('SECRET8');
+    expect(run.stderr).toMatch(reason);
+    expect(run.stderr).not.toContain(secret);
   });
 
   it.each([

@@ -1,0 +1,97 @@
+import { MASK, urlSecrets, type RedactUrlOptions } from './redact.js';
+
+// Shorter values would mask innocent words; a real credential is longer.
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * `decodeURIComponent`, or the text as it is when it is not valid percent-encoding.
+ *
+ * @example
+ * ```ts
+ * decodeComponent('a%2Bb'); // 'a+b'
+ * decodeComponent('100%'); // '100%'
+ * ```
+ */
+export function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Base64 of the UTF-8 bytes of `text`, without Node's `Buffer`: the `Authorization: Basic` value.
+ *
+ * @example
+ * ```ts
+ * base64('hc:pw'); // 'aGM6cHc='
+ * ```
+ */
+export function base64(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
+}
+
+/**
+ * The `user:password` that `exchange` sends as `Authorization: Basic` for a URL's user info
+ * (percent-decoded), or `undefined` when the URL has none or does not parse.
+ *
+ * @example
+ * ```ts
+ * basicCredentials('http://hc:p%40ss@crm.example/label'); // 'hc:p@ss'
+ * ```
+ */
+export function basicCredentials(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const { username, password } = new URL(url);
+  return username === '' && password === '' ? undefined : `${decodeComponent(username)}:${decodeComponent(password)}`;
+}
+
+// Every form a server or an error message may quote: as given, trimmed (undici trims header
+// values), percent-decoded and form-decoded (`+` as a space).
+const forms = (secret: string): string[] => {
+  const decoded = decodeComponent(secret);
+  return [secret, secret.trim(), decoded, decodeComponent(secret.replaceAll('+', ' ')), decoded.trim()];
+};
+
+/**
+ * Where the secrets of a run are: the headers sent (every value is one) and the URLs with what
+ * of them stays visible (`keep`, as in {@link redactUrl}).
+ *
+ * @example
+ * ```ts
+ * const sources: SecretSources = { headers: { authorization: 'Bearer abc' }, urls: [{ url: labelsUrl, keep: [] }] };
+ * ```
+ */
+export interface SecretSources {
+  headers?: Readonly<Record<string, string>>;
+  urls?: ReadonlyArray<{ url: string; keep?: RedactUrlOptions['keep'] }>;
+}
+
+/**
+ * A function that replaces every known secret in a text by `***`: header values (as given and
+ * trimmed), the parts of each URL that {@link redactUrl} masks (as written, parsed and decoded)
+ * and the Basic credentials made from user info (decoded and in base64). For text a server or an
+ * error message wrote, which may echo what was sent. Values under 4 characters are left alone.
+ *
+ * @example
+ * ```ts
+ * const redactText = secretMasker({ headers: { 'x-key': 'SECRET1' }, urls: [{ url: 'http://h/label?token=abc1' }] });
+ * redactText('bad key SECRET1 for token abc1'); // 'bad key *** for token ***'
+ * ```
+ */
+export function secretMasker(sources: SecretSources): (text: string) => string {
+  const secrets = new Set<string>();
+  const add = (secret: string) => {
+    for (const form of forms(secret)) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+  };
+  for (const value of Object.values(sources.headers ?? {})) add(value);
+  for (const { url, keep } of sources.urls ?? []) {
+    for (const secret of urlSecrets(url, keep === undefined ? {} : { keep })) add(secret);
+    const credentials = basicCredentials(url);
+    if (credentials !== undefined) for (const secret of [credentials, base64(credentials)]) add(secret);
+  }
+  // Longest first, so that `Bearer abc1` goes as a whole before `abc1` is found in it.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((masked, secret) => masked.replaceAll(secret, MASK), text);
+}

@@ -1,0 +1,146 @@
+// A connector that quotes back everything it was sent: the checker must not print it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchange } from '../../src/client/exchange.js';
+import {
+  ConnectorUnreachableError,
+  formatGithubAnnotations,
+  formatJsonReport,
+  formatJunitReport,
+  formatTextReport,
+  verifyConnector,
+  type CheckReport,
+  type VerifyConnectorOptions,
+} from '../../src/checker/index.js';
+import { startFixture, type Fixture } from './fixtures/connector.js';
+
+// Each as the connector sees it once decoded; some are percent-encoded in the URLs.
+const SECRETS = {
+  password: 'SEC@PW1',
+  labelsPassword: 'SECPW2',
+  token: 'SEC+TOK1',
+  bare: 'SECBARE1',
+  labelsQuery: 'SECQ1',
+  header: 'SECHDR1',
+} as const;
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+let hostile: Server;
+let host: string;
+let options: VerifyConnectorOptions;
+let report: CheckReport;
+beforeAll(async () => {
+  hostile = createServer((req, res) => {
+    const query = (req.url ?? '').split('?')[1] ?? '';
+    const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
+    const echo = [
+      `query ${query}`,
+      `decoded ${decodeURIComponent(query)}`,
+      `authorization ${req.headers.authorization ?? ''}`,
+      `basic ${Buffer.from(basic, 'base64').toString()}`,
+      `x-key ${String(req.headers['x-key'])}`,
+    ].join('; ');
+    const status = req.url?.includes('email:x') === true ? 400 : req.url?.startsWith('/customer?SEC') === true ? 401 : 404;
+    const body = JSON.stringify({ type: 'about:blank', title: echo, status, detail: echo });
+    res.writeHead(status, { 'content-type': 'application/problem+json' }).end(body);
+  });
+  host = await listen(hostile);
+  options = {
+    // Forms the WHATWG parser accepts that a `scheme://` pattern misses.
+    customerQueryUrl: ` http://hc:SEC%40PW1@${host}/customer?${SECRETS.bare}&token=SEC%2BTOK1&query=phone:{refId}`,
+    labelsUrl: `http:\\\\hc:${SECRETS.labelsPassword}@${host}/label?query=${SECRETS.labelsQuery}#frag`,
+    phones: ['1111'],
+    headers: { 'x-key': ` ${SECRETS.header} ` },
+    weights: { Gold: 8 },
+  };
+  report = await verifyConnector(options);
+});
+afterAll(() => close(hostile));
+
+describe('a connector that echoes credentials in its problem details', () => {
+  it('still reports what the connector answered, with the echoed credentials masked', () => {
+    const customer = report.checks.find((check) => check.id === 'customer.status')!;
+    expect(customer.status).toBe('fail');
+    expect(customer.issues[0]?.message).toMatch(/^expected 200, answered 401 \(application\/problem\+json\): .*authorization Basic \*\*\*; basic \*\*\*; x-key \*\*\*$/);
+    expect(report.checks.find((check) => check.id === 'customer.malformed-query-400')?.status).toBe('pass');
+  });
+
+  it.each([
+    ['text', () => formatTextReport(report)],
+    ['JSON', () => formatJsonReport(report)],
+    ['JUnit', () => formatJunitReport(report)],
+    ['GitHub annotations', () => formatGithubAnnotations(report)],
+  ])('never shows a secret it echoed in the %s output, in any form', (_, format) => {
+    const output = format();
+    expect(output).toContain('query ***');
+    for (const secret of Object.values(SECRETS)) {
+      for (const form of [secret, encodeURIComponent(secret), Buffer.from(`hc:${secret}`).toString('base64')]) expect(output).not.toContain(form);
+    }
+  });
+
+  it('masks the labels URL query whatever its parameter is called, and the fragment', () => {
+    expect(report.labelsUrl).toBe(`http://hc:***@${host}/label?query=***#***`);
+    expect(report.customerQueryUrl).toBe(`http://hc:***@${host}/customer?***&token=***&query=phone:{refId}`);
+  });
+
+  it('shows the echo with showSecrets', async () => {
+    const shown = formatJsonReport(await verifyConnector({ ...options, only: ['labels.status'], showSecrets: true }));
+    expect(shown).toContain(SECRETS.labelsQuery);
+    expect(shown).toContain(SECRETS.header);
+  });
+});
+
+describe('network errors', () => {
+  it('masks query values, decoded URLs and trimmed header values that an error quotes', async () => {
+    const quoting = async (url: string) => {
+      throw new TypeError(`fetch failed for ${new URL(url).search} (${decodeURIComponent(url)})`);
+    };
+    const error = await verifyConnector({ ...options, fetch: quoting }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectorUnreachableError);
+    const { message } = error as ConnectorUnreachableError;
+    expect(message).toMatch(/^cannot reach the connector at http:\/\/hc:\*\*\*@.*fetch failed for \?query=\*\*\*/);
+    for (const secret of Object.values(SECRETS)) expect(message).not.toContain(secret);
+  });
+
+  it("masks a header value undici quotes trimmed when it refuses it", async () => {
+    const result = await exchange({ url: `http://${host}/label`, headers: { 'x-key': ` ${SECRETS.header}\u0000 ` }, timeoutMs: 2000 });
+    expect(result.kind).toBe('network_error');
+    const message = result.kind === 'network_error' ? result.message : '';
+    expect(message).toMatch(/invalid header value/);
+    expect(message).not.toContain(SECRETS.header);
+  });
+});
+
+describe('redirects', () => {
+  let target: Fixture;
+  let redirecting: Server;
+  let origin: string;
+  const seen: string[] = [];
+  beforeAll(async () => {
+    target = await startFixture({ alter: (reply, exchange) => (seen.push(exchange.url.pathname), reply) });
+    redirecting = createServer((_, res) => res.writeHead(302, { location: `${target.labelsUrl}?to=elsewhere` }).end());
+    origin = `http://${await listen(redirecting)}`;
+  });
+  afterAll(async () => {
+    await Promise.all([target.close(), close(redirecting)]);
+  });
+
+  it('answers with the 3xx and never sends the credentials on to another server', async () => {
+    const result = await exchange({ url: `${origin}/label`, headers: { 'x-key': SECRETS.header }, timeoutMs: 2000 });
+    expect(result.kind === 'response' && result.status).toBe(302);
+    expect(seen).toEqual([]);
+    const checked = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/label`, phones: ['1111'], only: ['labels.status'] });
+    expect(checked.checks[0]?.detail).toMatch(/302/);
+    expect(seen).toEqual([]);
+  });
+});
