@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import * as z from 'zod';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CustomerSchema, LabelSchema, customerFieldNames, sampleCustomer } from '../../src/index.js';
 import { compileRecordCheck } from '../../src/reference/record-check.js';
 import { seeded } from './arbitraries.js';
 
 const isCustomer = compileRecordCheck(CustomerSchema);
+const isCustomerFallback = compileRecordCheck(CustomerSchema, { generate: false });
 
 /** Values that sit on the edges of the customer fields' rules. */
 const edgeValue = fc.oneof(
@@ -32,24 +33,49 @@ const mutatedCustomer = fc
   });
 
 describe('the compiled customer check', () => {
-  it('is compiled for the contract customer (the memory repository uses it)', () => {
+  it('is compiled for the contract customer (the memory repository uses it), as generated code and as the fallback', () => {
     expect(isCustomer).toBeTypeOf('function');
+    expect(isCustomer?.name).toBe('isRecord');
+    expect(isCustomerFallback).toBeTypeOf('function');
+    expect(isCustomerFallback?.name).not.toBe('isRecord');
   });
 
-  it('agrees with CustomerSchema on the seed customer altered at random', () => {
+  it.each([
+    ['generated', isCustomer],
+    ['fallback', isCustomerFallback],
+  ])('agrees with CustomerSchema on the seed customer altered at random (%s)', (_form, check) => {
     fc.assert(
       fc.property(fc.oneof(mutatedCustomer, edgeValue), (value) => {
-        expect(isCustomer?.(value)).toBe(CustomerSchema.safeParse(value).success);
+        expect(check?.(value)).toBe(CustomerSchema.safeParse(value).success);
       }),
       seeded(3000),
     );
   });
 
-  it('refuses, without throwing, records that throw when read', () => {
+  it.each([
+    ['generated', isCustomer],
+    ['fallback', isCustomerFallback],
+  ])('refuses, without throwing, records that throw when read (%s)', (_form, check) => {
     const throwing = Object.defineProperty({ ...sampleCustomer }, 'email', { get: () => { throw new Error('boom'); } });
     const proxy = new Proxy({ ...sampleCustomer }, { get: () => { throw new Error('boom'); } });
-    expect(isCustomer?.(throwing)).toBe(false);
-    expect(isCustomer?.(proxy)).toBe(false);
+    expect(check?.(throwing)).toBe(false);
+    expect(check?.(proxy)).toBe(false);
+  });
+
+  it('falls back to closures where the runtime forbids new Function (a CSP)', () => {
+    const original = globalThis.Function;
+    vi.stubGlobal('Function', function forbidden() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      const check = compileRecordCheck(CustomerSchema);
+      expect(check?.name).not.toBe('isRecord');
+      expect(check?.(sampleCustomer)).toBe(true);
+      expect(check?.({ ...sampleCustomer, __v: -1 })).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(globalThis.Function).toBe(original);
   });
 
   it('gives up on schemas with rules it does not know, so zod decides', () => {
