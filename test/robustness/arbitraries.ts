@@ -5,10 +5,15 @@ import fc from 'fast-check';
  * failure prints a seed and a path that reproduce it exactly.
  */
 
-/** fast-check parameters for a bounded, reproducible run: `FC_SEED` overrides the seed. */
+/**
+ * fast-check parameters for a bounded, reproducible run: `FC_SEED` overrides the seed (a
+ * nightly job may rotate it). Each property stops generating after 10 s on a slow machine, and
+ * a failure's shrinking after 5 s more, so a real failure is reported with its counterexample
+ * instead of ending in a test timeout.
+ */
 export function seeded(numRuns: number): fc.Parameters<unknown> {
   const seed = Number(process.env.FC_SEED ?? 0x5eeb34c5);
-  return { numRuns, seed };
+  return { numRuns, seed, interruptAfterTimeLimit: 15_000, skipAllAfterTimeLimit: 10_000 };
 }
 
 /** Any single UTF-16 code unit, lone surrogates included: what a JS string may really hold. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerSchema, LabelListSchema, ProblemSchema, sampleCustomer, sampleLabels } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/reference/server.js';
+import { anyAuth, basicAuth, queryTokenAuth } from '../../src/server/index.js';
 import { seeded } from './arbitraries.js';
 import { type RawRequest, type RawResponse, sendRaw } from './raw-http.js';
 import { fuzzRequest, nodeMayRefuse } from './requests.js';
@@ -11,10 +12,17 @@ const BATCH = 8;
 const RUNS = 250;
 
 let server: ReferenceServer;
+/** The same data behind a base path and credentials: the paths a vendor's mount really takes. */
+let guarded: ReferenceServer;
 beforeAll(async () => {
   server = await startReferenceServer({ port: 0 });
+  guarded = await startReferenceServer({
+    port: 0,
+    basePath: '/cim',
+    authenticate: anyAuth(queryTokenAuth({ token: 'x' }), basicAuth({ username: 'u', password: 'p' })),
+  });
 });
-afterAll(() => server.close());
+afterAll(() => Promise.all([server.close(), guarded.close()]));
 
 /** Node's own refusal, sent before the connector runs: 400 or 431, no body, no content type. */
 const isNodeRefusal = (response: RawResponse) =>
@@ -72,6 +80,32 @@ describe('the reference server under fuzzed requests', () => {
     expect(await customer.json()).toStrictEqual(sampleCustomer);
     const labels = await fetch(server.labelsUrl);
     expect(await labels.json()).toStrictEqual(sampleLabels);
+  });
+
+  it('behind a base path and credentials: no 5xx, every refusal problem+json, and 401 for what lacks them', async () => {
+    const counts = new Map<string, number>();
+    // Most generated paths move under /cim; `token=x` and a valid Basic header appear at random too.
+    const underCim = fuzzRequest.chain((request) =>
+      fc.record({ prefixed: fc.boolean(), credentials: fc.constantFrom(null, 'Basic dTpw', 'Basic dTpx') }).map(({ prefixed, credentials }) => ({
+        ...request,
+        target: prefixed && request.target.startsWith('/') ? `/cim${request.target}` : request.target,
+        headers: credentials === null ? request.headers : [...request.headers, ['Authorization', credentials] as [string, string]],
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(underCim, { minLength: BATCH, maxLength: BATCH }), async (requests) => {
+        const responses = await Promise.all(requests.map((request) => sendRaw(guarded.port, request)));
+        requests.forEach((request, index) => {
+          const response = responses[index] ?? null;
+          if (response !== null && !isNodeRefusal(response)) counts.set(String(response.status), (counts.get(String(response.status)) ?? 0) + 1);
+          expect(judge(request, response), describeRequest(request)).toEqual([]);
+        });
+      }),
+      seeded(RUNS / 2),
+    );
+    for (const status of ['200', '401', '404']) expect(counts.get(status), `no ${status} among ${JSON.stringify([...counts])}`).toBeGreaterThan(5);
+    const seed = await fetch(`${guarded.customerQueryUrl.replace('{refId}', '1111')}&token=x`);
+    expect(await seed.json()).toStrictEqual(sampleCustomer);
   });
 
   it.each([
