@@ -1,5 +1,6 @@
 import type { HeaderObject, ResponseObject } from 'openapi3-ts/oas31';
 import { problemCatalog, problemTypes, type ProblemName } from '../server/problems.js';
+import { notFoundDetail } from '../server/pipeline.js';
 import { schemaRef } from './schemas.js';
 
 /**
@@ -27,7 +28,7 @@ export const problemResponseTable = {
     description: 'No customer has that phone number (Hybrid Chat then routes at priority 1), or the path is unknown.',
     problems: {
       customerNotFound: 'No customer has that phone number.',
-      notFound: 'The connector serves GET /customer?query=phone:{refId} and GET /label.',
+      notFound: notFoundDetail({ customer: '/customer', label: '/label' }),
     },
   },
   MethodNotAllowed: {

@@ -5,7 +5,7 @@ import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';
 import { answerLabels } from './labels.js';
 import { type HandlerOptions, resolveSettings } from './options.js';
-import { runRoute } from './pipeline.js';
+import { notFoundDetail, runRoute } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { splitUrl } from './url.js';
 
@@ -88,6 +88,7 @@ export function createConnector(options: ConnectorOptions): Connector {
   const settings = resolveSettings(options);
   const base = normalizeBasePath(options.basePath ?? '');
   const paths = Object.freeze({ customer: `${base}/customer`, label: `${base}/label` });
+  const notFound = notFoundDetail(paths);
   const routeOf = (path: string): ConnectorRoute | null =>
     path === paths.customer ? 'customer' : path === paths.label ? 'label' : null;
 
@@ -97,6 +98,7 @@ export function createConnector(options: ConnectorOptions): Connector {
       exchange.route === 'customer'
         ? answerCustomer(repository, search, settings, exchange)
         : answerLabels(repository, request, settings, exchange),
+      notFound,
     );
   };
 

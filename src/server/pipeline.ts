@@ -22,6 +22,21 @@ export interface Exchange {
 }
 
 const ALLOW = { allow: 'GET, HEAD' } as const;
+
+/**
+ * The 404 detail for a path that is neither route, naming the routes so the caller can fix the
+ * URL; the connector passes its own, with its base path.
+ *
+ * @example
+ * ```ts
+ * notFoundDetail({ customer: '/cim/customer', label: '/cim/label' });
+ * // 'This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.'
+ * ```
+ */
+export const notFoundDetail = (paths: { customer: string; label: string }) =>
+  `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`;
+
+const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
 const encoder = new TextEncoder();
 
 /**
@@ -87,7 +102,8 @@ export function invalidData(issues: ConnectorErrorEvent['issues'], what: string,
 }
 
 /**
- * Runs a route's handler inside what every route shares: the method check (405), authentication
+ * Runs a route's handler inside what every route shares: 404 for no route (with `notFound` as
+ * the detail), the method check (405), authentication
  * (401), HEAD without a body, the `onResponse` hook, and a last-resort 500 for a bug. A handler
  * that answers synchronously costs one promise in all.
  *
@@ -101,13 +117,14 @@ export function runRoute(
   request: ConnectorRequest,
   settings: Settings,
   handler: (exchange: Exchange) => MaybePromise<ConnectorResponse>,
+  notFound: string = DEFAULT_NOT_FOUND,
 ): Promise<ConnectorResponse> {
   const started = settings.onResponse === undefined ? 0 : performance.now();
   const exchange: Exchange = { route, phone: undefined };
   const method = readMethod(request);
   let result: MaybePromise<ConnectorResponse>;
   try {
-    if (route === null) result = problemResponse('notFound', 'This connector answers GET /customer?query=phone:{number} and GET /label.');
+    if (route === null) result = problemResponse('notFound', notFound);
     else if (method === undefined) result = problemResponse('methodNotAllowed', 'Only GET and HEAD are supported.', ALLOW);
     else if (settings.authenticate !== undefined) result = authenticateThen(request, settings, exchange, handler);
     else result = handler(exchange);

@@ -152,6 +152,11 @@ describe('routing', () => {
     },
   );
 
+  it('names its routes, base path included, in the 404 for another path', async () => {
+    const text = await expectProblem(await server.get('/customer?query=phone:1111'), 404, problemTypes.notFound);
+    expect(JSON.parse(text).detail).toBe('This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.');
+  });
+
   it('tells its routes from other paths with matches()', () => {
     const connector = createConnector({ repository: createMemoryRepository(sampleDataSet), basePath: 'cim/' });
     expect(connector.paths).toEqual({ customer: '/cim/customer', label: '/cim/label' });
