@@ -1,5 +1,6 @@
-import type { Connector } from '../server/connector.js';
-import { fromNodeRequest, sendNodeResponse, type NodeRequestLike, type NodeResponseLike } from '../server/node-bridge.js';
+import type { ConnectorResponse } from '../server/http.js';
+import { type Connector, sendFailureReporter } from '../server/connector.js';
+import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from '../server/node-bridge.js';
 
 /**
  * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a
@@ -26,13 +27,21 @@ export function requestUrl(req: NodeRequest): string {
 }
 
 /**
- * Answers one `node:http` request with the connector, reading `url` instead of `req.url`.
+ * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.
  *
  * @example
  * ```ts
  * await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
  * ```
  */
-export async function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
-  sendNodeResponse(res, await connector.handle({ ...fromNodeRequest(req), url }));
+export function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
+  // Never rejects: a connector object that throws or rejects, or an answer that cannot be
+  // written, becomes a 500 (or a closed connection), not an unhandled rejection in node:http.
+  let pending: Promise<ConnectorResponse>;
+  try {
+    pending = connector.handle({ ...fromNodeRequest(req), url });
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  return respondNode(res, pending, sendFailureReporter(connector, url));
 }

@@ -66,7 +66,7 @@ export function createNodeHandler(input: ConnectorInput): NodeHandler {
 /**
  * Makes Connect/Express middleware: requests for the connector (its routes under `basePath`)
  * are answered; everything else goes on to `next()`, so the connector shares an app with other
- * routes. A failure to write the response (a dropped socket) goes to `next(error)`.
+ * routes. An answer that cannot be written becomes a 500 (or a closed connection) and an `onError` event.
  *
  * @example
  * ```ts
@@ -86,6 +86,6 @@ export function createNodeMiddleware(input: ConnectorInput): NodeMiddleware {
       next();
       return;
     }
-    serveNode(connector, req, res, url).catch(next);
+    void serveNode(connector, req, res, url);
   };
 }

@@ -1,6 +1,7 @@
 import type { MaybePromise } from './repository.js';
 import type { ConnectorRequest } from './http.js';
 import { readHeader } from './headers.js';
+import { assertHeaderValue } from './header-value.js';
 import { matchesAnySecret } from './timing-safe.js';
 import { readQueryParam, splitUrl } from './url.js';
 
@@ -45,6 +46,14 @@ function secretList(secrets: Secrets, what: string): readonly string[] {
 }
 
 const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+/** The `realm="…"` of a challenge, checked at creation: it becomes a `WWW-Authenticate` value. */
+function realmOf(realm: string | undefined, what: string): string {
+  const value = realm ?? 'priority-routing-crm';
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  assertHeaderValue(what, value);
+  return `realm=${quoted(value)}`;
+}
 
 /**
  * A shared secret in the query string, such as `&token=…`: the one way that fits inside both
@@ -104,7 +113,7 @@ function credentialsFor(request: ConnectorRequest, scheme: string): string | und
  */
 export function bearerAuth(options: { token: Secrets; realm?: string }): Authenticate {
   const tokens = secretList(options.token, 'bearerAuth: token');
-  const challenge = `Bearer realm=${quoted(options.realm ?? 'priority-routing-crm')}`;
+  const challenge = `Bearer ${realmOf(options.realm, 'bearerAuth: realm')}`;
   const missing = { challenge };
   const invalid = { challenge: `${challenge}, error="invalid_token"` };
   return (request) => {
@@ -155,7 +164,7 @@ export function basicAuth(options: (BasicCredentials | { credentials: readonly B
   if (pairs.length === 0) throw new TypeError('basicAuth: give at least one username and password');
   const usernames = pairs.map((pair) => secretList(pair.username, 'basicAuth: username')[0] as string);
   const passwords = pairs.map((pair) => secretList(pair.password, 'basicAuth: password')[0] as string);
-  const unauthorized = { challenge: `Basic realm=${quoted(options.realm ?? 'priority-routing-crm')}, charset="UTF-8"` };
+  const unauthorized = { challenge: `Basic ${realmOf(options.realm, 'basicAuth: realm')}, charset="UTF-8"` };
   return (request) => {
     const credentials = credentialsFor(request, 'basic');
     const given = credentials === undefined ? undefined : decodeBasic(credentials);

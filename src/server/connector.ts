@@ -1,11 +1,11 @@
 import { fromFetchRequest, toFetchResponse } from './fetch-bridge.js';
-import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, sendNodeResponse } from './node-bridge.js';
+import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from './node-bridge.js';
 import { answerCustomer } from './customer.js';
 import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';
 import { answerLabels } from './labels.js';
 import { type HandlerOptions, resolveSettings } from './options.js';
-import { notFoundDetail, runRoute } from './pipeline.js';
+import { notFoundDetail, reportError, runRoute } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { splitUrl } from './url.js';
 
@@ -102,11 +102,41 @@ export function createConnector(options: ConnectorOptions): Connector {
     );
   };
 
-  return {
+  const sendFailed = (url: string) => (error: unknown) =>
+    reportError(settings, { route: routeOf(splitUrl(url).path), phone: undefined }, { kind: 'exception', status: 500, error });
+
+  const connector: Connector = {
     handle,
     paths,
-    fetch: async (request) => toFetchResponse(await handle(fromFetchRequest(request))),
-    node: async (req, res) => sendNodeResponse(res, await handle(fromNodeRequest(req))),
+    fetch: async (request) => {
+      const response = await handle(fromFetchRequest(request));
+      try {
+        return toFetchResponse(response);
+      } catch (error) {
+        sendFailed(request.url)(error);
+        return toFetchResponse(sendFailedResponse());
+      }
+    },
+    node: (req, res) => {
+      const request = fromNodeRequest(req);
+      return respondNode(res, handle(request), sendFailed(request.url));
+    },
     matches: (request) => routeOf(splitUrl(typeof request === 'string' ? request : request.url).path) !== null,
   };
+  sendFailureReporters.set(connector, sendFailed);
+  return connector;
 }
+
+const sendFailureReporters = new WeakMap<Connector, (url: string) => (error: unknown) => void>();
+
+/**
+ * What an adapter calls when it cannot write the connector's answer for `url`: `onError` of a
+ * connector made by {@link createConnector}, nothing for another object shaped like one.
+ *
+ * @example
+ * ```ts
+ * await respondNode(res, connector.handle(request), sendFailureReporter(connector, url));
+ * ```
+ */
+export const sendFailureReporter = (connector: Connector, url: string): ((error: unknown) => void) | undefined =>
+  sendFailureReporters.get(connector)?.(url);

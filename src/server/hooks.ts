@@ -13,7 +13,8 @@ export type ConnectorRoute = 'customer' | 'label';
 /**
  * Why a request failed on the connector's side:
  * - `invalid-data` (502): the repository returned data that breaks the contract; see `issues`.
- * - `exception` (500): the repository or `authenticate` threw or rejected; see `error`.
+ * - `exception` (500): the repository or `authenticate` threw or rejected, `authenticate` returned a
+ *   challenge that cannot be sent, or the answer could not be written; see `error`.
  * - `timeout` (504): the repository did not answer within `timeoutMs`.
  * - `hook`: the `onResponse` hook threw; the response was sent regardless.
  *

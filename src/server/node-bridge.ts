@@ -1,4 +1,5 @@
 import type { ConnectorRequest, ConnectorResponse, HeaderValue } from './http.js';
+import { problemResponse } from './problems.js';
 
 /**
  * The part of `node:http`'s `IncomingMessage` the connector reads. Express's, Koa's `ctx.req`
@@ -27,6 +28,8 @@ export interface NodeResponseLike {
   readonly headersSent: boolean;
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
   end(body?: string): unknown;
+  /** Closes the connection: the last resort when a response fails after its headers went out. */
+  destroy?(error?: Error): unknown;
 }
 
 /**
@@ -43,15 +46,55 @@ export function fromNodeRequest(req: NodeRequestLike): ConnectorRequest {
 
 /**
  * Writes a {@link ConnectorResponse} to a `node:http` response. Does nothing when headers were
- * already sent (another handler answered first).
+ * already sent (another handler answered first). Never throws: when writing fails (a header
+ * value `writeHead` refuses), the answer becomes a 500 problem if no header has gone out yet,
+ * else the connection is destroyed; `onFailure` then receives the error.
  *
  * @example
  * ```ts
  * sendNodeResponse(res, await connector.handle(fromNodeRequest(req)));
  * ```
  */
-export function sendNodeResponse(res: NodeResponseLike, response: ConnectorResponse): void {
+export function sendNodeResponse(res: NodeResponseLike, response: ConnectorResponse, onFailure?: (error: unknown) => void): void {
   if (res.headersSent) return;
+  try {
+    writeResponse(res, response);
+  } catch (error) {
+    onFailure?.(error);
+    sendFallback(res);
+  }
+}
+
+/**
+ * The fixed 500 sent instead of an answer that could not be written (a header value the runtime
+ * refuses): built from constants only, so it cannot fail the same way.
+ *
+ * @example
+ * ```ts
+ * return toFetchResponse(sendFailedResponse());
+ * ```
+ */
+export const sendFailedResponse = (): ConnectorResponse =>
+  problemResponse('internalError', 'The connector failed to send its answer. The connector log has the details.');
+
+/** The last resort: a fixed 500 while nothing is on the wire, a destroyed socket otherwise. */
+function sendFallback(res: NodeResponseLike): void {
+  try {
+    if (!res.headersSent) {
+      writeResponse(res, sendFailedResponse());
+      return;
+    }
+  } catch {
+    // fall through: the connection cannot carry a valid answer any more
+  }
+  try {
+    res.destroy?.();
+  } catch {
+    // nothing more can be done for this request
+  }
+}
+
+function writeResponse(res: NodeResponseLike, response: ConnectorResponse): void {
   if (response.body === null) {
     res.writeHead(response.status, response.headers);
     res.end();
@@ -61,4 +104,26 @@ export function sendNodeResponse(res: NodeResponseLike, response: ConnectorRespo
   response.headers['content-length'] = String(Buffer.byteLength(response.body));
   res.writeHead(response.status, response.headers);
   res.end(response.body);
+}
+
+/**
+ * Waits for a pending answer and writes it with {@link sendNodeResponse}; never rejects, so a
+ * `node:http` listener or a framework handler that returns it can leave no rejection unhandled.
+ * A rejected `pending` is answered as a 500 too.
+ *
+ * @example
+ * ```ts
+ * http.createServer((req, res) => respondNode(res, connector.handle(fromNodeRequest(req))));
+ * ```
+ */
+export async function respondNode(res: NodeResponseLike, pending: PromiseLike<ConnectorResponse>, onFailure?: (error: unknown) => void): Promise<void> {
+  let response: ConnectorResponse;
+  try {
+    response = await pending;
+  } catch (error) {
+    onFailure?.(error);
+    if (!res.headersSent) sendFallback(res);
+    return;
+  }
+  sendNodeResponse(res, response, onFailure);
 }

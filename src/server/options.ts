@@ -1,4 +1,5 @@
 import type { Authenticate } from './auth.js';
+import { assertHeaderValue } from './header-value.js';
 import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as maskPhoneDefault } from './hooks.js';
 
 /**
@@ -63,7 +64,8 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     throw new RangeError(`timeoutMs must be a number of milliseconds between 1 and ${MAX_TIMER}, got ${String(timeoutMs)}`);
   }
   const labelsCacheControl = options.labelsCacheControl ?? 'no-cache';
-  if (/[\r\n]/.test(labelsCacheControl)) throw new TypeError('labelsCacheControl must be a single header line');
+  if (typeof labelsCacheControl !== 'string') throw new TypeError('labelsCacheControl must be a string such as max-age=300');
+  assertHeaderValue('labelsCacheControl', labelsCacheControl);
   const mask = options.maskPhone ?? true;
   return {
     timeoutMs,

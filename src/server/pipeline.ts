@@ -3,6 +3,7 @@ import { type CallOutcome, isThenable } from './call.js';
 import type { ConnectorErrorEvent, ConnectorRoute } from './hooks.js';
 import { callHook } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
+import { invalidHeaderCharacter } from './header-value.js';
 import type { Settings } from './options.js';
 import type { MaybePromise } from './repository.js';
 import { problemResponse } from './problems.js';
@@ -183,6 +184,15 @@ async function authenticateThen(
     return problemResponse('internalError', 'Checking the credentials failed.');
   }
   if (decision === true) return handler(exchange);
-  const challenge = typeof decision === 'object' && decision !== null ? { 'www-authenticate': decision.challenge } : undefined;
-  return problemResponse('unauthorized', 'Credentials are missing or wrong.', challenge);
+  if (typeof decision !== 'object' || decision === null) return problemResponse('unauthorized', 'Credentials are missing or wrong.');
+  // A challenge is computed per request, so it is checked per request: sent as is, a CR/LF or
+  // non-Latin-1 character would make writeHead throw after the connector had answered.
+  const challenge: unknown = decision.challenge;
+  const bad = typeof challenge === 'string' ? invalidHeaderCharacter(challenge) : 'no string';
+  if (bad !== undefined) {
+    const error = new TypeError(`authenticate returned a challenge that cannot be sent in WWW-Authenticate (it holds ${bad})`);
+    reportError(settings, exchange, { kind: 'exception', status: 500, error });
+    return problemResponse('internalError', 'Checking the credentials failed.');
+  }
+  return problemResponse('unauthorized', 'Credentials are missing or wrong.', { 'www-authenticate': challenge as string });
 }

@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import express from 'express';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import { describe, expect, it } from 'vitest';
+import { createFetchHandler } from '../../src/adapters/fetch.js';
+import {
+  createConnector,
+  createKoaMiddleware,
+  createNodeHandler,
+  createNodeMiddleware,
+  fastifyConnector,
+  type ConnectorInput,
+} from '../../src/adapters/node.js';
+import { type ConnectorErrorEvent, type ConnectorOptions, problemTypes } from '../../src/index.js';
+import { watchUnhandledRejections } from '../support/unhandled.js';
+import { referenceRepository } from './reference.js';
+import { type Running, startFetch, startNode } from './servers.js';
+
+type Start = (input: ConnectorInput) => Promise<Running>;
+
+const adapters: ReadonlyArray<readonly [string, Start]> = [
+  ['node:http with connector.node', async (input) => startNode(('handle' in input ? input : createConnector(input)).node)],
+  ['node:http with createNodeHandler', async (input) => startNode(createNodeHandler(input))],
+  ['Express 5 with createNodeMiddleware', async (input) => startNode(express().use(createNodeMiddleware(input)))],
+  ['Koa 3 with createKoaMiddleware', async (input) => startNode(new Koa().use(createKoaMiddleware(input)).callback())],
+  [
+    'Fastify 5 with fastifyConnector',
+    async (input) => {
+      const app = Fastify();
+      await app.register(fastifyConnector, input);
+      const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+      return { origin, close: () => app.close() };
+    },
+  ],
+  [
+    'Hono with createFetchHandler',
+    async (input) => {
+      const handler = createFetchHandler(input);
+      return startFetch(new Hono().all('/*', (c) => handler(c.req.raw)).fetch);
+    },
+  ],
+];
+
+// connector.node is the real connector's own method, which a spread copy keeps: covered above.
+const nodeAdapters = adapters.filter(([name]) => !name.startsWith('Hono') && !name.includes('connector.node'));
+
+async function expectInternalError(response: Response): Promise<void> {
+  expect(response.status).toBe(500);
+  expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+  expect(await response.json()).toMatchObject({ type: problemTypes.internalError, status: 500 });
+}
+
+async function withServer(start: Start, input: ConnectorInput, run: (origin: string) => Promise<void>): Promise<void> {
+  const server = await start(input);
+  try {
+    await run(server.origin);
+  } finally {
+    await server.close();
+  }
+}
+
+const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) });
+
+describe('an authenticate challenge that cannot be sent as a header', () => {
+  const rejections = watchUnhandledRejections();
+
+  it.each(adapters)('%s: 500 problem+json and an onError event, the next request served as usual', async (_name, start) => {
+    const errors: ConnectorErrorEvent[] = [];
+    let challenge = 'Bearer realm="crm"\r\nSet-Cookie: session=stolen';
+    const options: ConnectorOptions = {
+      repository: referenceRepository(),
+      authenticate: (request) => request.url.includes('token=ok') || { challenge },
+      onError: (event) => void errors.push(event),
+    };
+    await withServer(start, options, async (origin) => {
+      const crlf = await get(`${origin}/label`);
+      expect(crlf.headers.get('set-cookie')).toBeNull();
+      await expectInternalError(crlf);
+      challenge = 'Bearer realm="€"';
+      await expectInternalError(await get(`${origin}/customer?query=phone:1111`));
+      expect(errors.map(({ kind, status, route }) => ({ kind, status, route }))).toEqual([
+        { kind: 'exception', status: 500, route: 'label' },
+        { kind: 'exception', status: 500, route: 'customer' },
+      ]);
+      expect(String(errors[0]?.error)).toMatch(/U\+000D/);
+      expect((await get(`${origin}/label?token=ok`)).status).toBe(200);
+    });
+    expect(await rejections.settled()).toEqual([]);
+  });
+});
+
+describe('a connector object whose answer cannot be written, or that rejects', () => {
+  const rejections = watchUnhandledRejections();
+  const real = createConnector({ repository: referenceRepository() });
+
+  it.each(nodeAdapters)('%s: 500 problem+json, no unhandled rejection, the next request served', async (_name, start) => {
+    const broken = {
+      ...real,
+      handle: async (request: Parameters<typeof real.handle>[0]) => {
+        if (request.url.includes('reject')) throw new Error('handle rejected');
+        const response = await real.handle(request);
+        return request.url.includes('bad-header') ? { ...response, headers: { ...response.headers, 'x-note': 'one\ntwo' } } : response;
+      },
+    };
+    await withServer(start, broken, async (origin) => {
+      await expectInternalError(await get(`${origin}/label?bad-header`));
+      await expectInternalError(await get(`${origin}/label?reject`));
+      expect((await get(`${origin}/label`)).status).toBe(200);
+    });
+    expect(await rejections.settled()).toEqual([]);
+  });
+});
