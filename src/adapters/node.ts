@@ -19,6 +19,7 @@ export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
 export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
 export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';
+export { handleClientError, type ClientErrorSocket } from '../server/client-error.js';
 
 /**
  * A `node:http` request listener that resolves once the response is written.

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleClientError, refuseMissingHost } from '../server/client-error.js';
 import { createConnector } from '../server/connector.js';
 import type { HandlerOptions } from '../server/options.js';
 import { createMemoryRepository, type MemoryDataSet } from './memory.js';
@@ -67,7 +68,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     ...(basePath === undefined ? {} : { basePath }),
     ...handlerOptions,
   });
-  const server = createServer(connector.node);
+  // Node's parser errors and a missing Host get problem+json too, not Node's bare status line.
+  const server = createServer({ requireHostHeader: false }, (req, res) => refuseMissingHost(req, res) || connector.node(req, res));
+  server.on('clientError', handleClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

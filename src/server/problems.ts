@@ -32,6 +32,10 @@ export const problemTypes = {
   invalidCrmData: `${BASE}invalid-crm-data`,
   /** 504: the CRM did not answer within `timeoutMs`. */
   crmTimeout: `${BASE}crm-timeout`,
+  /** 400, 408, 431: Node's HTTP parser refused the request (see `handleClientError`). */
+  badRequest: `${BASE}bad-request`,
+  requestTimeout: `${BASE}request-timeout`,
+  headersTooLarge: `${BASE}headers-too-large`,
 } as const;
 
 /**
@@ -64,6 +68,9 @@ export const problemCatalog: Readonly<Record<ProblemName, { readonly status: num
   crmFailure: { status: 500, title: 'CRM lookup failed' },
   invalidCrmData: { status: 502, title: 'Invalid data from the CRM' },
   crmTimeout: { status: 504, title: 'CRM timed out' },
+  badRequest: { status: 400, title: 'Bad request' },
+  requestTimeout: { status: 408, title: 'Request timeout' },
+  headersTooLarge: { status: 431, title: 'Request header fields too large' },
 };
 
 /**
