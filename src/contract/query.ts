@@ -31,6 +31,12 @@ function codePointLength(text: string): number {
   return length;
 }
 const DIGIT = /\d/;
+/**
+ * What a phone number may hold: ASCII digits, one leading `+`, spaces and `- . ( ) /`. Anything
+ * else (`abc1111xyz`, `session-1111`, bidi or line-separator characters) is not a number, and
+ * must not find a customer by the digits it happens to contain.
+ */
+const PHONE_CHARACTERS = /^\+?[0-9 ()./-]*$/;
 
 /**
  * Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}.
@@ -42,7 +48,14 @@ const DIGIT = /\d/;
  * const error: CustomerQueryError | undefined = result.ok ? undefined : result.error; // 'empty'
  * ```
  */
-export type CustomerQueryError = 'not_a_string' | 'wrong_prefix' | 'empty' | 'too_long' | 'control_character' | 'no_digit';
+export type CustomerQueryError =
+  | 'not_a_string'
+  | 'wrong_prefix'
+  | 'empty'
+  | 'too_long'
+  | 'control_character'
+  | 'not_a_phone_number'
+  | 'no_digit';
 
 /**
  * The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input).
@@ -59,6 +72,7 @@ export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>>
   empty: 'the phone number after "phone:" is empty',
   too_long: `the phone number after "phone:" is longer than ${MAX_PHONE_LENGTH} characters`,
   control_character: 'the phone number holds a control character',
+  not_a_phone_number: 'the value after "phone:" is not a phone number: only digits, a leading +, spaces and - . ( ) / may appear',
   no_digit: 'the phone number holds no digit',
 };
 
@@ -106,6 +120,8 @@ const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false,
  * Hybrid Chat puts `refId` into its URL template unencoded, so `+923001234567` arrives as
  * `phone:+923001234567`, which form-decoding turns into `phone: 923001234567`. A leading
  * space is therefore read back as `+`. `%2B` decodes to `+` before this sees it.
+ * A number holds only ASCII digits, a leading `+`, spaces and `- . ( ) /`: anything else is
+ * `not_a_phone_number`, so `phone:session-1111` never finds the customer `1111`.
  *
  * @example
  * ```ts
@@ -122,6 +138,7 @@ export function parseCustomerQuery(query: unknown): CustomerQueryResult {
   if (phone.length > MAX_PHONE_LENGTH && codePointLength(phone) > MAX_PHONE_LENGTH) return refuse('too_long');
   if (CONTROL_CHARACTER.test(phone)) return refuse('control_character');
   if (phone.charCodeAt(0) === 32) phone = `+${phone.slice(1)}`;
+  if (!PHONE_CHARACTERS.test(phone)) return refuse('not_a_phone_number');
   if (!DIGIT.test(phone)) return refuse('no_digit');
   return { ok: true, value: { phone, normalizedPhone: normalizePhone(phone) } };
 }
@@ -129,7 +146,8 @@ export function parseCustomerQuery(query: unknown): CustomerQueryResult {
 /**
  * The `query` parameter of `GET /customer`: parses `phone:{refId}` (already URL-decoded) into
  * the phone number and its digits-only form. Rejects another prefix, an empty number, one
- * longer than 64 characters, one with a control character or with no digit at all.
+ * longer than 64 characters, one with a control character, one with a character other than
+ * digits, a leading `+`, spaces and `- . ( ) /`, or with no digit at all.
  *
  * @example
  * ```ts
