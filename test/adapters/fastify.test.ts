@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { METHODS } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../examples/fastify.js';
 import { createConnector, fastifyConnector } from '../../src/adapters/node.js';
 import { passThroughCases, vendorCases } from './app-cases.js';
 import { contractCases, expectProblem } from './contract-cases.js';
+import { sendRaw } from '../robustness/raw-http.js';
 import { referenceRepository } from './reference.js';
 import { type Running, useServer } from './servers.js';
 
@@ -37,4 +39,26 @@ describe('Fastify 5: fastifyConnector given a connector with no base path', () =
 describe('Fastify example over the vendor data', () => {
   const server = useServer(async () => startFastify(await createApp()));
   vendorCases(() => server.origin());
+});
+
+describe('Fastify 5: every method on the two routes reaches the connector', () => {
+  const server = useServer(async () => startFastify(await createApp(referenceRepository())));
+  const methods = METHODS.filter((method) => !['GET', 'HEAD', 'CONNECT'].includes(method));
+
+  it.each(methods)('%s on both routes: the connector\'s 405 with Allow: GET, HEAD', async (method) => {
+    const port = Number(new URL(server.origin()).port);
+    for (const path of ['/cim/label', '/cim/customer?query=phone:1111']) {
+      const response = await sendRaw(port, { method, target: path, headers: [['Host', `127.0.0.1:${port}`]] });
+      expect(response?.status).toBe(405);
+      expect(response?.headers.allow).toBe('GET, HEAD');
+      expect(response?.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    }
+  });
+
+  it('leaves other paths to Fastify, whatever the method', async () => {
+    const port = Number(new URL(server.origin()).port);
+    const response = await sendRaw(port, { method: 'PROPFIND', target: '/elsewhere', headers: [['Host', `127.0.0.1:${port}`]] });
+    expect(response?.status).toBe(404);
+    expect((await fetch(`${server.origin()}/health`)).status).toBe(200);
+  });
 });
