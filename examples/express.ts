@@ -3,9 +3,10 @@
  * Run: `npx tsx examples/express.ts`.
  */
 import express, { type Express } from 'express';
+import { createServer } from 'node:http';
 // In your project: from 'priority-routing-crm/node'
 import { createNodeMiddleware, type CustomerRepository } from '../src/adapters/node.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { isMain, listenOrExit } from './listen.js';
 import { vendorRepository } from './vendor-crm.js';
 
 /** An Express app: the connector answers under `/cim`, everything else reaches the app's routes. */
@@ -19,5 +20,5 @@ export function createApp(repository: CustomerRepository = vendorRepository): Ex
 }
 
 if (isMain(import.meta.url)) {
-  createApp().listen(listenOn.port, listenOn.host, () => announce('Express'));
+  listenOrExit(createServer(createApp()), 'Express');
 }

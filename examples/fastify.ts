@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 // In your project: from 'priority-routing-crm/node'
 import { fastifyConnector, type CustomerRepository } from '../src/adapters/node.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { announce, failedToListen, isMain, listenOn } from './listen.js';
 import { vendorRepository } from './vendor-crm.js';
 
 /** A Fastify app: the plugin answers under `/cim`, everything else reaches the app's routes. */
@@ -18,6 +18,6 @@ export async function createApp(repository: CustomerRepository = vendorRepositor
 
 if (isMain(import.meta.url)) {
   const app = await createApp();
-  await app.listen(listenOn);
+  await app.listen(listenOn).catch(failedToListen);
   announce('Fastify');
 }

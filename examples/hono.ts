@@ -2,11 +2,12 @@
  * The connector as a Hono 4 route, served on Node by `@hono/node-server`.
  * Run: `npx tsx examples/hono.ts`.
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { Hono } from 'hono';
 // In your project: from 'priority-routing-crm/fetch'
 import { createFetchHandler, type CustomerRepository } from '../src/adapters/fetch.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { isMain, listenOrExit } from './listen.js';
 import { vendorRepository } from './vendor-crm.js';
 
 /** A Hono app: the connector answers everything under `/cim/`, the app keeps its other routes. */
@@ -19,5 +20,5 @@ export function createApp(repository: CustomerRepository = vendorRepository): Ho
 }
 
 if (isMain(import.meta.url)) {
-  serve({ fetch: createApp().fetch, port: listenOn.port, hostname: listenOn.host }, () => announce('Hono'));
+  listenOrExit(createAdaptorServer({ fetch: createApp().fetch }) as Server, 'Hono');
 }

@@ -3,9 +3,10 @@
  * Run: `npx tsx examples/koa.ts`.
  */
 import Koa from 'koa';
+import { createServer } from 'node:http';
 // In your project: from 'priority-routing-crm/node'
 import { createKoaMiddleware, type CustomerRepository } from '../src/adapters/node.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { isMain, listenOrExit } from './listen.js';
 import { vendorRepository } from './vendor-crm.js';
 
 /** A Koa app: the connector answers under `/cim`, everything else goes down the middleware chain. */
@@ -19,5 +20,5 @@ export function createApp(repository: CustomerRepository = vendorRepository): Ko
 }
 
 if (isMain(import.meta.url)) {
-  createApp().listen(listenOn.port, listenOn.host, () => announce('Koa'));
+  listenOrExit(createServer(createApp().callback()), 'Koa');
 }

@@ -6,7 +6,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { RouteHandlers } from '../src/adapters/fetch.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { isMain, listenOrExit } from './listen.js';
 import * as route from './nextjs/app/cim/[...path]/route.js';
 
 /** A server that dispatches each request to the route export named after its method, 405 when there is none (as Next.js does). */
@@ -21,5 +21,5 @@ export function serveLikeNext(handlers: Partial<RouteHandlers>): Server {
 }
 
 if (isMain(import.meta.url)) {
-  serveLikeNext(route).listen(listenOn.port, listenOn.host, () => announce('Next.js route handler'));
+  listenOrExit(serveLikeNext(route), 'Next.js route handler');
 }

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 // In your project: from 'priority-routing-crm/node'
 import { createNodeHandler, type CustomerRepository } from '../src/adapters/node.js';
-import { announce, isMain, listenOn } from './listen.js';
+import { isMain, listenOrExit } from './listen.js';
 import { vendorRepository } from './vendor-crm.js';
 
 /** A server that answers the connector's two routes under `/cim` (and problem+json for anything else). */
@@ -14,5 +14,5 @@ export function createApp(repository: CustomerRepository = vendorRepository): Se
 }
 
 if (isMain(import.meta.url)) {
-  createApp().listen(listenOn.port, listenOn.host, () => announce('node:http'));
+  listenOrExit(createApp(), 'node:http');
 }

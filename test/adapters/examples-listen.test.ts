@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const EXAMPLES = ['express', 'fastify', 'hono', 'koa', 'nextjs', 'node-http'] as const;
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `examples/<name>.ts` as `npx tsx` would, with `env`, until it exits (killed after 30 s). */
+function runExample(name: string, env: Record<string, string>): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}.ts`], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`examples/${name}.ts still running after 30 s; stdout: ${stdout}`));
+    }, 30_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('every example run as a script', () => {
+  let busy: Server;
+  let port: number;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    port = (busy.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+  it.concurrent.each(EXAMPLES)('%s: reports a busy port and exits 1, never announcing that it listens', async (name) => {
+    const exit = await runExample(name, { PORT: String(port) });
+    expect(exit.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    expect(exit.stdout).not.toMatch(/listening/);
+    expect(exit.code).toBe(1);
+  }, 40_000);
+
+  it('reports a PORT that is no port number and exits 1', async () => {
+    const exit = await runExample('node-http', { PORT: 'http' });
+    expect(exit.stderr).toMatch(/^cannot listen on 127\.0\.0\.1:NaN: /);
+    expect(exit.code).toBe(1);
+  }, 40_000);
+});
