@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inprocess,http,scale,startup,checker] [--rounds 7]`: every figure is
+ * `npm run bench [-- --only inprocess,http,scale,startup,checker,query] [--rounds 7]`: every figure is
  * a ratio against a baseline measured in the same run, the median of several rounds. Prints a
  * Markdown table per suite and writes `bench/results/<suite>.json`.
  */

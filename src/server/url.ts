@@ -105,14 +105,30 @@ const MALFORMED = { ok: false, reason: 'malformed' } as const;
 export function readQueryParam(search: string, name: string): QueryParamResult {
   let raw: string | undefined;
   let from = 0;
+  // The next `=`, `%` and `+` at or after `from`, remembered: a position is searched again only
+  // once the reader has passed it, so each character is scanned once per kind and reading stays
+  // linear. (Searching afresh from every key rescans the rest of the string for each key that
+  // lacks one: quadratic for `a&a&a…`, 20 ms at 56 KB.)
+  let equals = -1;
+  let percent = -1;
+  let plus = -1;
   while (from <= search.length) {
     let end = search.indexOf('&', from);
     if (end === -1) end = search.length;
-    const equals = search.indexOf('=', from);
-    const keyEnd = equals === -1 || equals > end ? end : equals;
-    if (keyEnd > from && keyMatches(search, from, keyEnd, name)) {
-      if (raw !== undefined) return REPEATED;
-      raw = keyEnd === end ? '' : search.slice(keyEnd + 1, end);
+    if (equals < from) equals = nextIndex(search, '=', from);
+    const keyEnd = equals > end ? end : equals;
+    if (keyEnd > from) {
+      let matches = keyEnd - from === name.length && search.startsWith(name, from);
+      if (!matches) {
+        // Only an encoded key (`%71uery`, `a+b`) can still equal `name` after decoding.
+        if (percent < from) percent = nextIndex(search, '%', from);
+        if (plus < from) plus = nextIndex(search, '+', from);
+        matches = (percent < keyEnd || plus < keyEnd) && decodeFormComponent(search.slice(from, keyEnd)) === name;
+      }
+      if (matches) {
+        if (raw !== undefined) return REPEATED;
+        raw = keyEnd === end ? '' : search.slice(keyEnd + 1, end);
+      }
     }
     from = end + 1;
   }
@@ -121,11 +137,8 @@ export function readQueryParam(search: string, name: string): QueryParamResult {
   return value === undefined ? MALFORMED : { ok: true, value };
 }
 
-function keyMatches(search: string, from: number, to: number, name: string): boolean {
-  if (to - from === name.length && search.startsWith(name, from)) return true;
-  // Only an encoded key (`%71uery`, `a+b`) can still equal `name` after decoding.
-  const percent = search.indexOf('%', from);
-  const plus = search.indexOf('+', from);
-  const encoded = (percent !== -1 && percent < to) || (plus !== -1 && plus < to);
-  return encoded && decodeFormComponent(search.slice(from, to)) === name;
+/** The index of the next `char` at or after `from`, or one past the end when there is none. */
+function nextIndex(search: string, char: string, from: number): number {
+  const at = search.indexOf(char, from);
+  return at === -1 ? search.length + 1 : at;
 }
