@@ -111,3 +111,29 @@ describe('a connector object whose answer cannot be written, or that rejects', (
     expect(await rejections.settled()).toEqual([]);
   });
 });
+
+describe('an answer that fails after its headers went out', () => {
+  const rejections = watchUnhandledRejections();
+
+  it('node:http: the connection is destroyed, no unhandled rejection, the server keeps serving', async () => {
+    const errors: ConnectorErrorEvent[] = [];
+    const connector = createConnector({ repository: referenceRepository(), onError: (event) => void errors.push(event) });
+    const server = await startNode((req, res) => {
+      if (req.url?.includes('fail-end')) {
+        // A socket that breaks between writeHead and end, as a failing stream would.
+        res.end = () => {
+          throw new Error('end failed');
+        };
+      }
+      return connector.node(req, res);
+    });
+    try {
+      await expect(get(`${server.origin}/label?fail-end`)).rejects.toThrow();
+      expect(errors.map(({ kind, route }) => ({ kind, route }))).toEqual([{ kind: 'exception', route: 'label' }]);
+      expect((await get(`${server.origin}/label`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(await rejections.settled()).toEqual([]);
+  });
+});
