@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerSchema, LabelListSchema, ProblemSchema, sampleCustomer, sampleLabels } from '../../src/index.js';
+import { CustomerSchema, LabelListSchema, ProblemSchema, problemTypes, sampleCustomer, sampleLabels } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/reference/server.js';
 import { anyAuth, basicAuth, queryTokenAuth } from '../../src/server/index.js';
 import { seeded } from './arbitraries.js';
@@ -24,9 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([server.close(), guarded.close()]));
 
-/** Node's own refusal, sent before the connector runs: 400 or 431, no body, no content type. */
-const isNodeRefusal = (response: RawResponse) =>
-  (response.status === 400 || response.status === 431) && response.body === '' && response.headers['content-type'] === undefined;
+const PARSER_REFUSALS: readonly string[] = [problemTypes.badRequest, problemTypes.headersTooLarge];
+
+/**
+ * Node's own refusal, before the connector runs (its parser, or the missing-Host check), which
+ * the server answers with a problem+json 400 or 431 and `Connection: close`.
+ */
+function isNodeRefusal(response: RawResponse): boolean {
+  if (response.status !== 400 && response.status !== 431) return false;
+  const problem = ProblemSchema.safeParse(JSON.parse(response.body || 'null'));
+  return problem.success && PARSER_REFUSALS.includes(problem.data.type) && response.headers.connection === 'close';
+}
 
 /** Everything a user may rely on for one fuzzed request, as one list of broken promises. */
 function judge(request: RawRequest, response: RawResponse | null): string[] {
@@ -114,9 +122,10 @@ describe('the reference server under fuzzed requests', () => {
     ['a control character in the target', 'GET /customer?query=phone:1\u0001 HTTP/1.1\r\nHost: x\r\n\r\n', 400],
     ['a method Node does not know', 'BREW /customer?query=phone:1111 HTTP/1.1\r\nHost: x\r\n\r\n', 400],
     ['no Host header', 'GET /customer?query=phone:1111 HTTP/1.1\r\n\r\n', 400],
-  ])('leaves %s to Node, which refuses it before the connector runs', async (_name, raw, status) => {
+  ])('answers %s, which Node refuses before the connector runs, with problem+json and Connection: close', async (_name, raw, status) => {
     const response = await sendRaw(server.port, Buffer.from(raw, 'latin1'));
-    expect(response).toMatchObject({ status, body: '' });
+    expect(response).toMatchObject({ status, headers: { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' } });
+    expect(response !== null && isNodeRefusal(response)).toBe(true);
     expect((await fetch(server.labelsUrl)).status).toBe(200);
   });
 
