@@ -26,7 +26,7 @@ const PROBLEM_OF_CODE: Readonly<Record<string, readonly [ProblemName, string]>> 
 const MALFORMED = ['badRequest', 'The request is not valid HTTP/1.1 and was not read.'] as const;
 
 /** A response as raw HTTP/1.1 bytes, ending the connection: the parser's state is unknown now. */
-export function rawHttpResponse(response: ConnectorResponse): string {
+function rawHttpResponse(response: ConnectorResponse): string {
   const body = response.body ?? '';
   const headers = { ...response.headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
