@@ -33,7 +33,9 @@ function check(key: ServeOptionKey, value: unknown, source: string): unknown {
   if (result.success) return result.data;
   // A secret's value is never quoted back: the message names the source only.
   const shown = isSecret(key) || typeof value !== 'string' ? '' : `, got ${JSON.stringify(value)}`;
-  throw new UsageError(`${source}: ${result.error.issues[0]?.message ?? 'invalid value'}${shown}`);
+  const message = result.error.issues[0]?.message ?? 'invalid value';
+  // "expected a port number" reads as "--port must be a port number", as the flags always said.
+  throw new UsageError(`${source}${message.startsWith('expected ') ? ` must be ${message.slice('expected '.length)}` : `: ${message}`}${shown}`);
 }
 
 /** The config file as the table's keys: unknown keys and command-line-only ones are errors naming the key. */

@@ -27,7 +27,7 @@ const flag = z.union([
     .toLowerCase()
     .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', ''], { error: 'expected true or false' }))
     .transform((text) => text === 'true' || text === '1' || text === 'yes' || text === ''),
-]);
+], { error: 'expected true or false' });
 
 const text = (what = 'a non-empty string') => z.string({ error: `expected ${what}` }).trim().min(1, `expected ${what}`);
 

@@ -97,16 +97,14 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     },
   });
   let stopping = false;
-  const inFlight = new Set<ServerResponse>();
   let server: Server | undefined;
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     // During shutdown every answer closes its connection, so keep-alive clients reconnect elsewhere.
     if (stopping) res.setHeader('connection', 'close');
-    inFlight.add(res);
     res.once('close', () => {
-      inFlight.delete(res);
-      // The connection just became idle: a stopping server closes it rather than keep it alive.
+      // A response in flight at shutdown just ended: its connection, idle now, is closed rather
+      // than kept alive (a request already pipelined on it is still answered first).
       if (stopping) setImmediate(() => server?.closeIdleConnections());
     });
     const { path } = splitUrl(req.url ?? '/');
@@ -152,7 +150,6 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     },
     shutdown(timeoutMs) {
       stopping = true;
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => {
           listening.closeAllConnections();
