@@ -160,6 +160,9 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   await source.close?.();
   if (config.logFormat === 'text') stdout.write(`${signal}: stopped\n`);
   else log.info('stopped', { signal });
+  // A repository call cut at the timeout (a query the database never answers) may still hold
+  // the event loop: the stop must not wait for it. Unref'd, so a clean exit is not delayed.
+  setTimeout(() => process.exit(0), 500).unref();
   return 0;
 }
 
