@@ -21,17 +21,17 @@ process.exitCode = await runServe(process.argv.slice(2), {
   openRepository: async () => ({
     describe: 'fixture repository',
     repository: {
-      async findCustomerByPhone(query, context) {
+      async findCustomerByPhone(query) {
         if (customerDelay > 0) {
           process.stderr.write('fixture: lookup started\n');
           await delay(customerDelay);
         }
-        const customer = await memory.findCustomerByPhone(query, context);
+        const customer = await memory.findCustomerByPhone(query);
         return process.env.FIXTURE_INVALID_CUSTOMER === '1' && customer ? { ...customer, updatedAt: 'yesterday' } : customer;
       },
-      listLabels(context) {
+      listLabels() {
         if (process.env.FIXTURE_LABELS_FAIL === '1') throw new Error('labels table is gone');
-        return memory.listLabels(context);
+        return memory.listLabels();
       },
     },
     close: () => {
