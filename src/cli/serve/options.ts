@@ -149,16 +149,14 @@ export function optionsHelp(): string {
   for (const key of serveOptionKeys) {
     const spec = specs[key];
     if (spec.secret) {
-      credentials += line(envNames(key).join(', '), help(key, spec));
+      credentials += line(envNames(key).join(', '), spec.help);
       continue;
     }
     const short = spec.short === undefined ? '    ' : `-${spec.short}, `;
-    options += line(`${short}--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, spec.help);
+    options += line(`${short}--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, spec.alsoEnv ? `${spec.help} (also $${spec.alsoEnv.join(', $')})` : spec.help);
   }
   return `Options (each also from the environment, PRC_ + the flag in upper snake case, and from --config):
 ${options}
 Credentials (environment or --config only, never the command line, where ps shows them):
 ${credentials}`;
 }
-
-const help = (key: ServeOptionKey, spec: Spec) => (spec.alsoEnv ? `${spec.help} (also ${spec.alsoEnv.join(', ')})` : spec.help);
