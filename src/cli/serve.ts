@@ -89,6 +89,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     const printable = printableConfig(resolved);
     stdout.write(`${JSON.stringify(printable.config, null, 2)}\n`);
     stderr.write(Object.entries(printable.sources).map(([key, source]) => `${key}: ${source}\n`).join(''));
+    for (const warning of resolved.warnings) stderr.write(`warning: ${warning}\n`);
     return 0;
   }
   for (const key of NOT_IN_THIS_BUILD) {
@@ -97,6 +98,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   if (config.noBreaker) throw new UsageError(`--no-breaker (${sources.noBreaker}) is not supported by this build of serve`);
 
   const log = createServeLogger(config.logFormat, config.quiet);
+  for (const warning of resolved.warnings) log.warn(warning);
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config);
@@ -137,8 +139,9 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       log.warn('TLS certificate not reloaded; the previous one stays in use', { reason: (error as Error).message });
     }
   };
+  // Only with TLS: without it SIGHUP keeps its default meaning (the terminal went away: stop).
   const onHangup = () => void reload();
-  process.on('SIGHUP', onHangup);
+  if (tls !== undefined) process.on('SIGHUP', onHangup);
 
   const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
   if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source.describe, metrics !== undefined));

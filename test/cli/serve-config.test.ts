@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,18 @@ describe('serve --print-config', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ port: 7000, basePath: '/cim', token: ['********'], quiet: true, logFormat: 'json' });
     expect(stdout).not.toContain('file-secret');
+  });
+
+  it('warns when a config file holding secrets is readable by other users, not when it is private', async () => {
+    const file = join(dir, 'secrets.json');
+    await writeFile(file, JSON.stringify({ token: 'file-secret' }));
+    await chmod(file, 0o644);
+    const open = await printConfig(['--config', file]);
+    expect(open.code).toBe(0);
+    expect(open.stderr).toContain(`warning: --config ${file} holds token and other users can read it (mode 644): chmod 600 it`);
+    await chmod(file, 0o600);
+    const closed = await printConfig(['--config', file]);
+    expect(closed.stderr).not.toContain('warning');
   });
 });
 

@@ -119,6 +119,13 @@ describe('serve over HTTPS', () => {
     expect(run.child.exitCode).toBeNull();
   });
 
+  it('without TLS, SIGHUP keeps its default meaning and stops the process', async () => {
+    const { run } = await startJsonServe(['--port', '0']);
+    run.child.kill('SIGHUP');
+    expect(await run.exit).toBeNull();
+    expect(run.child.signalCode).toBe('SIGHUP');
+  });
+
   it('fails at start, naming the option, for a missing file or a key that does not match the certificate', async () => {
     const missing = spawnServe(['--tls-cert', join(dir, 'nope.pem'), '--tls-key', first.key]);
     expect(await missing.exit).toBe(1);

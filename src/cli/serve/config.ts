@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { normalizeBasePath } from '../../server/connector.js';
 import { readJsonFile, UsageError } from '../usage.js';
@@ -24,6 +25,8 @@ export interface ResolvedServe {
   help: boolean;
   version: boolean;
   printConfig: boolean;
+  /** Things to tell the operator that do not stop the start (a config file with secrets others can read). */
+  warnings: string[];
 }
 
 const DEFAULTS = { port: 3000, host: '127.0.0.1', quiet: false, noMetrics: false, noBreaker: false, shutdownTimeout: 10_000 } as const;
@@ -64,6 +67,7 @@ export async function resolveServeConfig(
 ): Promise<ResolvedServe> {
   const config: Record<string, unknown> = {};
   const sources: ConfigSources = {};
+  const warnings: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     const key = keyOfFlag.get(name);
     if (key !== undefined && isSecret(key) && value !== undefined) {
@@ -72,9 +76,15 @@ export async function resolveServeConfig(
   }
   const configFile = typeof values.config === 'string' ? values.config : undefined;
   if (configFile !== undefined) {
-    for (const [key, value] of Object.entries(await readConfigFile(configFile))) {
+    const fromFile = await readConfigFile(configFile);
+    for (const [key, value] of Object.entries(fromFile)) {
       config[key] = check(key as ServeOptionKey, value, `--config ${configFile} "${key}"`);
       sources[key as ServeOptionKey] = `--config ${configFile}`;
+    }
+    const secretKeys = Object.keys(fromFile).filter((key) => isSecret(key as ServeOptionKey));
+    const { mode } = await stat(configFile);
+    if (secretKeys.length > 0 && (mode & 0o077) !== 0) {
+      warnings.push(`--config ${configFile} holds ${secretKeys.join(', ')} and other users can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
     }
   }
   for (const key of serveOptionKeys) {
@@ -114,6 +124,7 @@ export async function resolveServeConfig(
     help: values.help === true,
     version: values.version === true,
     printConfig: values['print-config'] === true,
+    warnings,
   };
 }
 

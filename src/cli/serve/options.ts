@@ -130,12 +130,8 @@ type Output<K extends ServeOptionKey> = z.output<(typeof serveOptions)[K]['schem
 
 /**
  * The configuration `serve` runs with, after flags, environment, config file and defaults.
- * Options without a default are absent when not given.
- *
- * @example
- * ```ts
- * const config: ServeConfig = { port: 3000, host: '127.0.0.1', logFormat: 'json', quiet: false, noMetrics: false, noBreaker: false, shutdownTimeout: 10_000 };
- * ```
+ * Options without a default are absent when not given; every value is a plain field, already
+ * validated by its schema (`labelsTtl: number`, `token: string[]`, `basicAuth: { username, password }[]`).
  */
 export type ServeConfig = { [K in 'port' | 'host' | 'logFormat' | 'quiet' | 'noMetrics' | 'noBreaker' | 'shutdownTimeout']: Output<K> } & {
   [K in Exclude<ServeOptionKey, 'port' | 'host' | 'logFormat' | 'quiet' | 'noMetrics' | 'noBreaker' | 'shutdownTimeout' | 'config' | 'printConfig' | 'help' | 'version'>]?: Output<K>;
