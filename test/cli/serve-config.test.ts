@@ -110,6 +110,23 @@ describe('serve --print-config', () => {
     expect(stdout).not.toContain('file-secret');
   });
 
+  it("passes the database, phone and cache options through as plain values, a database URL's password masked", async () => {
+    const { code, stdout } = await printConfig(
+      ['--default-country', 'pk', '--labels-ttl', '60000', '--mapping', 'mapping.json', '--no-breaker'],
+      { DATABASE_URL: 'postgres://crm:db-secret@127.0.0.1:5432/crm', PRC_CUSTOMERS_TTL: '5000' },
+    );
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('db-secret');
+    expect(JSON.parse(stdout)).toMatchObject({
+      database: 'postgres://crm:********@127.0.0.1:5432/crm',
+      mapping: 'mapping.json',
+      defaultCountry: 'PK',
+      labelsTtl: 60000,
+      customersTtl: 5000,
+      noBreaker: true,
+    });
+  });
+
   it('warns when a config file holding secrets is readable by other users, not when it is private', async () => {
     const file = join(dir, 'secrets.json');
     await writeFile(file, JSON.stringify({ token: 'file-secret' }));

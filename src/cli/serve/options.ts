@@ -60,6 +60,8 @@ interface ServeOptionSpec<S extends z.ZodType> {
   readonly alsoEnv?: readonly string[];
   /** A credential: environment or config file only, masked wherever it is printed. */
   readonly secret?: boolean;
+  /** A URL that may carry a password (`postgres://user:pw@host/db`): printed with the password masked. */
+  readonly urlWithPassword?: boolean;
   /** Command-line only (`--config`, `--print-config`): no environment variable, no config key. */
   readonly cliOnly?: boolean;
 }
@@ -71,7 +73,7 @@ export const serveOptions = {
   host: option({ flag: 'host', type: 'string', value: '<address>', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for every interface)', schema: text('an address'), alsoEnv: ['HOST'] }),
   basePath: option({ flag: 'base-path', type: 'string', value: '<path>', help: 'prefix for both routes, such as /cim (default: none)', schema: z.string({ error: 'expected a path such as /cim' }) }),
   data: option({ flag: 'data', short: 'd', type: 'string', value: '<file.json>', help: 'serve { "customers": [...], "labels": [...] } from this file instead of the sample data', schema: text('a file name') }),
-  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: text('a database URL'), alsoEnv: ['DATABASE_URL'] }),
+  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: text('a database URL'), alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as PK') }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
@@ -110,6 +112,7 @@ export function envNames(key: ServeOptionKey): readonly string[] {
 }
 
 export const isSecret = (key: ServeOptionKey) => specs[key].secret === true;
+export const isUrlWithPassword = (key: ServeOptionKey) => specs[key].urlWithPassword === true;
 export const isCliOnly = (key: ServeOptionKey) => specs[key].cliOnly === true;
 export const flagOf = (key: ServeOptionKey) => `--${specs[key].flag}`;
 export const schemaOf = (key: ServeOptionKey) => specs[key].schema;
