@@ -1,73 +1,43 @@
 import process, { stderr, stdout } from 'node:process';
 import packageJson from '../../package.json' with { type: 'json' };
-import { type MemoryDataSet, sampleDataSet } from '../reference/index.js';
-import { startReferenceServer } from '../reference/server.js';
-import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/index.js';
-import { normalizeBasePath } from '../server/connector.js';
 import type { Command } from './main.js';
-import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
+import { authenticateFrom, hybridChatUrls } from './serve/auth.js';
+import { printableConfig, resolveServeConfig } from './serve/config.js';
+import { createServeLogger } from './serve/logging.js';
+import { countRepositoryCalls, createServeMetrics } from './serve/metrics.js';
+import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
+import { type OpenRepository, openRepository } from './serve/repository.js';
+import { startServeServer } from './serve/server.js';
+import { readTlsFiles } from './serve/tls.js';
+import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
 Serves the reference connector: GET /customer?query=phone:{refId} and GET /label over
-the embedded sample data (the seed's customer and labels, and more), or over --data.
+the embedded sample data (the seed's customer and labels, and more), or over --data;
+and, at the root whatever the base path, GET /healthz, GET /readyz and GET /metrics.
 
-Options:
-  -p, --port <port>       port to listen on (default: $PORT, else 3000; 0 picks a free one)
-      --host <address>    address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
-      --base-path <path>  prefix for both routes, such as /cim (default: none)
-  -d, --data <file.json>  serve { "customers": [...], "labels": [...] } from this file instead
-  -q, --quiet             do not log one line per request
-  -h, --help              show this help
-  -v, --version           print the version
+${optionsHelp()}
+Signals: SIGTERM or SIGINT stop gracefully (/readyz answers 503 at once, requests in flight
+finish within --shutdown-timeout); SIGHUP re-reads --tls-cert and --tls-key.
 
-Exit codes: 0 stopped by SIGINT or SIGTERM; 1 the data file is unreadable or invalid, or
-the port is taken; 2 a wrong option.
+Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
+or certificate files are unreadable or invalid, or the port is taken; 2 a wrong option.
 `;
 
-const options = {
-  port: { type: 'string', short: 'p' },
-  host: { type: 'string', default: '127.0.0.1' },
-  'base-path': { type: 'string' },
-  data: { type: 'string', short: 'd' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+/** Options parsed and validated but whose behaviour this build does not have yet. */
+const NOT_IN_THIS_BUILD = ['mapping', 'defaultCountry', 'labelsTtl', 'customersTtl'] as const satisfies readonly (keyof ServeConfig)[];
 
-function readPort(value: string, source: string): number {
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port <= 65_535)) throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
-  return port;
-}
-
-const loadData = async (file: string) => (await readJsonFile(file, '--data', (message) => new Error(message))) as MemoryDataSet;
-
-function checkBasePath(basePath: string): void {
-  try {
-    normalizeBasePath(basePath);
-  } catch (error) {
-    throw new UsageError(`--base-path ${(error as Error).message.replace(/^basePath /, "")}`);
-  }
-}
-
-const logLine = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
-  `${new Date().toISOString()} ${method} ${route === null ? '-' : `/${route}`} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`;
-
-const errorLine = ({ kind, route, status, issues }: ConnectorErrorEvent) =>
-  `${new Date().toISOString()} error ${kind} on ${route === null ? '-' : `/${route}`} (${status})${
-    issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
-  }\n`;
-
-function banner(server: { url: string; customerQueryUrl: string; labelsUrl: string }, host: string, source: string): string {
+function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
-  return `priority-routing-crm reference connector listening on ${server.url} (${source})
+  return `priority-routing-crm reference connector listening on ${url.origin} (${source})
 
 Paste into Hybrid Chat's configuration:
-  CIM_CUSTOMER_QUERY_URL=${server.customerQueryUrl}
-  CIM_LABELS_API_PATH=${server.labelsUrl}
-${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}
-Try: curl '${server.customerQueryUrl.replace('{refId}', '1111')}'
+  CIM_CUSTOMER_QUERY_URL=${url.customerQueryUrl}
+  CIM_LABELS_API_PATH=${url.labelsUrl}
+${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}
+Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}
+Try: curl '${url.customerQueryUrl.replace('{refId}', '1111')}'
 Press Ctrl+C to stop.
 `;
 }
@@ -94,56 +64,122 @@ function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
   return { signal, dispose };
 }
 
+/** What tests (and embedders) may swap: where the customers come from. */
+export interface ServeDependencies {
+  openRepository?: OpenRepository;
+}
+
 /**
- * `priority-routing-crm serve`: the reference connector on `node:http`, printing the two URLs
- * for Hybrid Chat and one log line per request (phone numbers masked).
+ * Runs `serve` with these arguments: resolves the configuration (flags, environment,
+ * `--config`), listens until SIGTERM or SIGINT, then stops gracefully. Resolves to the exit code.
+ */
+export async function runServe(args: string[], dependencies: ServeDependencies = {}): Promise<number> {
+  const { values } = parseCommandLine({ args, options: parseArgsOptions });
+  if (values.help) {
+    stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  const resolved = await resolveServeConfig(values, process.env, stdout.isTTY === true);
+  const { config, sources } = resolved;
+  if (resolved.printConfig) {
+    const printable = printableConfig(resolved);
+    stdout.write(`${JSON.stringify(printable.config, null, 2)}\n`);
+    stderr.write(Object.entries(printable.sources).map(([key, source]) => `${key}: ${source}\n`).join(''));
+    for (const warning of resolved.warnings) stderr.write(`warning: ${warning}\n`);
+    return 0;
+  }
+  for (const key of NOT_IN_THIS_BUILD) {
+    if (config[key] !== undefined) throw new UsageError(`${flagOf(key)} (${sources[key]}) is not supported by this build of serve`);
+  }
+  if (config.noBreaker) throw new UsageError(`--no-breaker (${sources.noBreaker}) is not supported by this build of serve`);
+
+  const log = createServeLogger(config.logFormat, config.quiet);
+  for (const warning of resolved.warnings) log.warn(warning);
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
+  const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
+  const source = await (dependencies.openRepository ?? openRepository)(config);
+  const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: false, breaker: false });
+  const authenticate = authenticateFrom(config);
+
+  const stop = listenForStop();
+  let server;
+  try {
+    server = await startServeServer({
+      port: config.port,
+      host: config.host,
+      repository: metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics),
+      readinessRepository: source.repository,
+      readinessTimeoutMs: 3000,
+      ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
+      ...(authenticate === undefined ? {} : { authenticate }),
+      ...(tlsFiles === undefined ? {} : { tls: tlsFiles }),
+      ...(metrics === undefined ? {} : { metrics }),
+      onRequest: (event) => log.request(event),
+      onError: (event) => log.failure(event),
+    });
+  } catch (error) {
+    stop.dispose();
+    await source.close?.();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use on ${config.host}; pick another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on ${config.host}: ${code}`);
+    throw error;
+  }
+
+  const reload = async () => {
+    if (tls === undefined) return;
+    try {
+      server.setTls(await readTlsFiles(tls.cert, tls.key));
+      log.info('TLS certificate reloaded', { cert: tls.cert });
+    } catch (error) {
+      log.warn('TLS certificate not reloaded; the previous one stays in use', { reason: (error as Error).message });
+    }
+  };
+  // Only with TLS: without it SIGHUP keeps its default meaning (the terminal went away: stop).
+  const onHangup = () => void reload();
+  if (tls !== undefined) process.on('SIGHUP', onHangup);
+
+  const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
+  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source.describe, metrics !== undefined));
+  else {
+    log.info('listening', {
+      url: server.origin,
+      source: source.describe,
+      CIM_CUSTOMER_QUERY_URL: urls.customerQueryUrl,
+      CIM_LABELS_API_PATH: urls.labelsUrl,
+      ...(urls.notes.length === 0 ? {} : { notes: urls.notes }),
+    });
+  }
+
+  const signal = await stop.signal;
+  log.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeout });
+  const finished = await server.shutdown(config.shutdownTimeout);
+  process.off('SIGHUP', onHangup);
+  if (!finished) log.warn(`requests still in flight after ${config.shutdownTimeout} ms were cut`);
+  await source.close?.();
+  if (config.logFormat === 'text') stdout.write(`${signal}: stopped\n`);
+  else log.info('stopped', { signal });
+  // A repository call cut at the timeout (a query the database never answers) may still hold
+  // the event loop: the stop must not wait for it. Unref'd, so a clean exit is not delayed.
+  setTimeout(() => process.exit(0), 500).unref();
+  return 0;
+}
+
+/**
+ * `priority-routing-crm serve`: the reference connector on `node:http` or HTTPS, configured from
+ * flags, the environment and an optional JSON file, with health checks, Prometheus metrics,
+ * JSON or text logs (phone numbers masked) and a graceful stop.
  *
  * @example
  * ```sh
- * npx priority-routing-crm serve --port 8080 --base-path /cim
+ * PRC_TOKEN=s3cret npx priority-routing-crm serve --port 8080 --base-path /cim
  * ```
  */
 export const serveCommand: Command = {
   summary: 'serve the reference connector (sample data or --data)',
-  async main(args) {
-    const { values } = parseCommandLine({ args, options });
-    if (values.help) {
-      stdout.write(HELP);
-      return 0;
-    }
-    if (values.version) {
-      stdout.write(`${packageJson.version}\n`);
-      return 0;
-    }
-    const port = values.port !== undefined ? readPort(values.port, '--port') : process.env.PORT ? readPort(process.env.PORT, 'PORT') : 3000;
-    const basePath = values['base-path'];
-    if (basePath !== undefined) checkBasePath(basePath);
-    const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
-    const source = values.data === undefined ? 'sample data' : values.data;
-
-    const stop = listenForStop();
-    let server;
-    try {
-      server = await startReferenceServer({
-        port,
-        host: values.host,
-        data,
-        ...(basePath === undefined ? {} : { basePath }),
-        ...(values.quiet ? {} : { onResponse: (event: ConnectorResponseEvent) => stdout.write(logLine(event)) }),
-        onError: (event) => stderr.write(errorLine(event)),
-      });
-    } catch (error) {
-      stop.dispose();
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use on ${values.host}; pick another with --port`);
-      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on ${values.host}: ${code}`);
-      if (values.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${values.data}: ${error.message}`);
-      throw error;
-    }
-    stdout.write(banner(server, values.host, `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
-    const signal = await stop.signal;
-    await server.close();
-    stdout.write(`${signal}: stopped\n`);
-    return 0;
-  },
+  main: (args) => runServe(args),
 };

@@ -1,49 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCustomer, sampleLabels } from '../../src/index.js';
+import { spawnServe, stopServes, waitForOutput as waitFor } from '../support/serve-process.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+// Text logs: the readable lines these tests read (stdout is a pipe here, where JSON is the default).
+const serve = (args: string[], env: Record<string, string> = {}) => spawnServe(['--log-format', 'text', ...args], { env });
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-const running: Run[] = [];
-
-function serve(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const run = { child, stdout: () => out, stderr: () => err, exit };
-  running.push(run);
-  return run;
-}
-
-/** Resolves with stdout once `pattern` appears in it, or rejects when the process exits first. */
-async function waitFor(run: Run, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (;;) {
-    const match = run.stdout().match(pattern);
-    if (match) return match;
-    if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-afterEach(() => {
-  for (const run of running.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-});
+afterEach(stopServes);
 
 describe('priority-routing-crm serve', () => {
   it('prints the two URLs for Hybrid Chat, answers the seed requests, logs masked lines and stops on SIGTERM', async () => {

@@ -1,0 +1,164 @@
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { normalizeBasePath } from '../../server/connector.js';
+import { readJsonFile, UsageError } from '../usage.js';
+import {
+  envNames,
+  flagOf,
+  isCliOnly,
+  isSecret,
+  isUrlWithPassword,
+  keyOfFlag,
+  schemaOf,
+  type ServeConfig,
+  type ServeOptionKey,
+  serveOptionKeys,
+} from './options.js';
+
+/** Where a resolved value came from: `--port`, `PRC_PORT`, `config.json "port"` or `default`. */
+export type ConfigSources = Partial<Record<ServeOptionKey, string>>;
+
+/** What {@link resolveServeConfig} returns. */
+export interface ResolvedServe {
+  config: ServeConfig;
+  sources: ConfigSources;
+  /** The command-line-only switches. */
+  help: boolean;
+  version: boolean;
+  printConfig: boolean;
+  /** Things to tell the operator that do not stop the start (a config file with secrets others can read). */
+  warnings: string[];
+}
+
+const DEFAULTS = { port: 3000, host: '127.0.0.1', quiet: false, noMetrics: false, noBreaker: false, shutdownTimeout: 10_000 } as const;
+
+function check(key: ServeOptionKey, value: unknown, source: string): unknown {
+  const result = schemaOf(key).safeParse(value);
+  if (result.success) return result.data;
+  // A secret's value is never quoted back: the message names the source only.
+  const shown = isSecret(key) || typeof value !== 'string' ? '' : `, got ${JSON.stringify(value)}`;
+  const message = result.error.issues[0]?.message ?? 'invalid value';
+  // "expected a port number" reads as "--port must be a port number", as the flags always said.
+  throw new UsageError(`${source}${message.startsWith('expected ') ? ` must be ${message.slice('expected '.length)}` : `: ${message}`}${shown}`);
+}
+
+/** The config file as the table's keys: unknown keys and command-line-only ones are errors naming the key. */
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  const json = await readJsonFile(file, '--config', (message) => new UsageError(message));
+  const shape = z.record(z.string(), z.unknown());
+  const parsed = shape.safeParse(json);
+  if (!parsed.success || Array.isArray(json)) throw new UsageError(`--config ${file}: expected a JSON object of options`);
+  for (const key of Object.keys(parsed.data)) {
+    if (!serveOptionKeys.includes(key as ServeOptionKey) || isCliOnly(key as ServeOptionKey)) {
+      throw new UsageError(`--config ${file}: unknown key ${JSON.stringify(key)}; expected one of ${serveOptionKeys.filter((k) => !isCliOnly(k)).join(', ')}`);
+    }
+  }
+  return parsed.data;
+}
+
+/**
+ * Flags win over the environment, which wins over the `--config` file, which wins over the
+ * defaults. Each layer is validated on its own so that an error names the flag, the variable or
+ * the file and key it came from. Credentials on the command line are refused.
+ */
+export async function resolveServeConfig(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+  stdoutIsTty: boolean,
+): Promise<ResolvedServe> {
+  const config: Record<string, unknown> = {};
+  const sources: ConfigSources = {};
+  const warnings: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const key = keyOfFlag.get(name);
+    if (key !== undefined && isSecret(key) && value !== undefined) {
+      throw new UsageError(`${flagOf(key)} is not accepted on the command line, where ps shows it: set ${envNames(key)[0]} or put "${key}" in the --config file`);
+    }
+  }
+  const configFile = typeof values.config === 'string' ? values.config : undefined;
+  if (configFile !== undefined) {
+    const fromFile = await readConfigFile(configFile);
+    for (const [key, value] of Object.entries(fromFile)) {
+      config[key] = check(key as ServeOptionKey, value, `--config ${configFile} "${key}"`);
+      sources[key as ServeOptionKey] = `--config ${configFile}`;
+    }
+    const secretKeys = Object.keys(fromFile).filter((key) => isSecret(key as ServeOptionKey));
+    const { mode } = await stat(configFile);
+    if (secretKeys.length > 0 && (mode & 0o077) !== 0) {
+      warnings.push(`--config ${configFile} holds ${secretKeys.join(', ')} and other users can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
+    }
+  }
+  for (const key of serveOptionKeys) {
+    const name = envNames(key).find((candidate) => env[candidate] !== undefined && env[candidate] !== '');
+    if (name !== undefined) {
+      config[key] = check(key, env[name], name);
+      sources[key] = name;
+    }
+    const value = isCliOnly(key) ? undefined : values[flagOf(key).slice(2)];
+    if (value !== undefined) {
+      config[key] = check(key, value, flagOf(key));
+      sources[key] = flagOf(key);
+    }
+  }
+  for (const [key, value] of Object.entries({ ...DEFAULTS, logFormat: stdoutIsTty ? 'text' : 'json' })) {
+    if (config[key] === undefined) {
+      config[key] = value;
+      sources[key as ServeOptionKey] = key === 'logFormat' ? `default (stdout is ${stdoutIsTty ? '' : 'not '}a terminal)` : 'default';
+    }
+  }
+  if (typeof config.basePath === 'string') {
+    try {
+      normalizeBasePath(config.basePath);
+    } catch (error) {
+      throw new UsageError(`${sources.basePath === '--base-path' ? '--base-path' : `${sources.basePath} (base path)`} ${(error as Error).message.replace(/^basePath /, '')}`);
+    }
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new UsageError(`--tls-cert and --tls-key go together: give both (${config.tlsCert === undefined ? 'no certificate' : 'no key'} was given)`);
+  }
+  if (config.data !== undefined && config.database !== undefined) {
+    throw new UsageError(`give --data (${sources.data}) or --database (${sources.database}), not both`);
+  }
+  return {
+    config: config as ServeConfig,
+    sources,
+    help: values.help === true,
+    version: values.version === true,
+    printConfig: values['print-config'] === true,
+    warnings,
+  };
+}
+
+const MASK = '********';
+
+/** A secret as printed: never its value; a Basic pair keeps its user name. */
+function maskSecret(key: ServeOptionKey, value: unknown): unknown {
+  if (key === 'basicAuth') return (value as { username: string }[]).map(({ username }) => `${username}:${MASK}`);
+  return (value as string[]).map(() => MASK);
+}
+
+/** `postgres://app:pw@db/crm` → `postgres://app:********@db/crm`; text that is not a URL is left as it is. */
+function maskUrlPassword(text: string): string {
+  if (!URL.canParse(text)) return text;
+  const url = new URL(text);
+  if (url.password === '') return text;
+  url.password = MASK;
+  return url.href;
+}
+
+/**
+ * The effective configuration as `--print-config` prints it: the table's keys (so that the
+ * output, with real secrets put back, is a valid `--config` file), secrets masked, and where
+ * each value came from.
+ */
+export function printableConfig({ config, sources }: Pick<ResolvedServe, 'config' | 'sources'>): { config: Record<string, unknown>; sources: ConfigSources } {
+  const shown: Record<string, unknown> = {};
+  for (const key of serveOptionKeys) {
+    const value = (config as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    shown[key] = isSecret(key) ? maskSecret(key, value) : isUrlWithPassword(key) ? maskUrlPassword(value as string) : value;
+  }
+  return { config: shown, sources: Object.fromEntries(Object.entries(sources).filter(([key]) => key in shown)) };
+}
+
+export { MASK };

@@ -1,0 +1,84 @@
+import { stderr, stdout } from 'node:process';
+import { pino } from 'pino';
+import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../server/hooks.js';
+import { maskPhone } from '../../server/hooks.js';
+
+/** One answered connector request, with the path (never the query, which holds the phone). */
+export type RequestLogEvent = ConnectorResponseEvent & { path: string };
+
+/** The serve process's log: one line per request and per failure, in JSON (pino) or text. */
+export interface ServeLogger {
+  request(event: RequestLogEvent): void;
+  failure(event: ConnectorErrorEvent): void;
+  /** Something the operator should know about (certificate reloaded, shutting down). */
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * A path as it may be logged: digit runs long enough to be a phone number are masked, for a
+ * client that puts the number in the path (`/customer/923001234567`) instead of the query.
+ */
+export const loggablePath = (path: string) => path.replace(/\+?\d{6,}/g, (digits) => maskPhone(digits));
+
+const routeText = (route: string | null) => (route === null ? '-' : `/${route}`);
+
+/** An error as logged: its name and message (never a stack, which may quote CRM data at length). */
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
+ * No `pid` or `hostname`: the supervisor adds those.
+ */
+function jsonLogger(quiet: boolean): ServeLogger {
+  const log = pino({
+    base: null,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  });
+  return {
+    request: ({ method, route, path, status, durationMs, phone }) => {
+      if (quiet) return;
+      log.info({ method, route: routeText(route), path: loggablePath(path), status, durationMs: Math.round(durationMs * 10) / 10, ...(phone === undefined ? {} : { phone }) }, 'request');
+    },
+    failure: ({ kind, route, status, issues, error, phone }) =>
+      log.error(
+        {
+          kind,
+          route: routeText(route),
+          status,
+          ...(issues === undefined ? {} : { issues: issues.map(({ path, message }) => ({ path, message })) }),
+          ...(error === undefined ? {} : { error: describeError(error) }),
+          ...(phone === undefined ? {} : { phone }),
+        },
+        'connector failure',
+      ),
+    info: (message, fields = {}) => log.info(fields, message),
+    warn: (message, fields = {}) => log.warn(fields, message),
+  };
+}
+
+/** The readable lines `serve` has always printed: requests on stdout, failures on stderr. */
+function textLogger(quiet: boolean): ServeLogger {
+  const now = () => new Date().toISOString();
+  const fieldsText = (fields: Record<string, unknown>) =>
+    Object.entries(fields)
+      .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join('');
+  return {
+    request: ({ method, route, status, durationMs, phone }) => {
+      if (quiet) return;
+      stdout.write(`${now()} ${method} ${routeText(route)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
+    },
+    failure: ({ kind, route, status, issues, error }) =>
+      stderr.write(
+        `${now()} error ${kind} on ${routeText(route)} (${status})${error === undefined ? '' : `: ${describeError(error)}`}${
+          issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
+        }\n`,
+      ),
+    info: (message, fields = {}) => stdout.write(`${now()} ${message}${fieldsText(fields)}\n`),
+    warn: (message, fields = {}) => stderr.write(`${now()} warning: ${message}${fieldsText(fields)}\n`),
+  };
+}
+
+export const createServeLogger = (format: 'json' | 'text', quiet: boolean): ServeLogger => (format === 'json' ? jsonLogger(quiet) : textLogger(quiet));

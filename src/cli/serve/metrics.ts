@@ -1,0 +1,87 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConnectorRoute } from '../../server/hooks.js';
+import type { CustomerRepository } from '../../server/repository.js';
+
+/**
+ * What the cache and circuit-breaker wrappers report to `/metrics`. A no-op sink is used when
+ * metrics are off, so the wrappers call it unconditionally. Label values are fixed words,
+ * never request data, so the number of series stays bounded.
+ */
+export interface MetricsSink {
+  /** One repository call and how it ended. */
+  repositoryCall(operation: 'findCustomerByPhone' | 'listLabels', outcome: 'ok' | 'error' | 'aborted'): void;
+  /** A cache event, such as `('labels', 'hit')` or `('customers', 'miss')`. */
+  cacheEvent(cache: 'labels' | 'customers', event: 'hit' | 'miss' | 'stale' | 'refresh' | 'evict'): void;
+  /** The breaker's state now: 0 closed, 1 half-open, 2 open. */
+  breakerState(state: 'closed' | 'half-open' | 'open'): void;
+}
+
+/** The registry behind `/metrics` and the sink that feeds it. */
+export interface ServeMetrics extends MetricsSink {
+  /** One answered connector request (the two routes and any unknown path, never the health or metrics routes). */
+  request(route: ConnectorRoute | null, status: number, durationMs: number): void;
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+export const noMetrics: MetricsSink = { repositoryCall() {}, cacheEvent() {}, breakerState() {} };
+
+const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * A private registry (not prom-client's global one, so two servers in one process never mix)
+ * with the connector's metrics and the process metrics prom-client collects by default.
+ * `caches` and `breaker` register the wrappers' metrics only when those wrappers are on.
+ */
+export function createServeMetrics(options: { caches: boolean; breaker: boolean }): ServeMetrics {
+  const register = new Registry();
+  collectDefaultMetrics({ register });
+  const requests = new Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers: [register] });
+  const duration = new Histogram({
+    name: 'prc_request_duration_seconds',
+    help: 'Time to answer a connector request, by route.',
+    labelNames: ['route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [register],
+  });
+  const calls = new Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers: [register] });
+  const cache = options.caches
+    ? new Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers: [register] })
+    : undefined;
+  const breaker = options.breaker
+    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', registers: [register] })
+    : undefined;
+  return {
+    request(route, status, durationMs) {
+      // An unknown path counts as the one route "other": a path never becomes a label value.
+      const name = route ?? 'other';
+      requests.inc({ route: name, status: String(status) });
+      duration.observe({ route: name }, durationMs / 1000);
+    },
+    repositoryCall: (operation, outcome) => calls.inc({ operation, outcome }),
+    cacheEvent: (name, event) => cache?.inc({ cache: name, event }),
+    breakerState: (state) => breaker?.set(BREAKER_VALUES[state]),
+    scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }),
+  };
+}
+
+/**
+ * Counts every call the connector makes to the repository: `ok`, `error` (threw or rejected) or
+ * `aborted` (still running when the connector's timeout fired).
+ */
+export function countRepositoryCalls(repository: CustomerRepository, sink: MetricsSink): CustomerRepository {
+  const count = async <T>(operation: 'findCustomerByPhone' | 'listLabels', signal: AbortSignal, call: () => T | PromiseLike<T>): Promise<T> => {
+    try {
+      const result = await call();
+      sink.repositoryCall(operation, signal.aborted ? 'aborted' : 'ok');
+      return result;
+    } catch (error) {
+      sink.repositoryCall(operation, signal.aborted ? 'aborted' : 'error');
+      throw error;
+    }
+  };
+  return {
+    findCustomerByPhone: (query, context) => count('findCustomerByPhone', context.signal, () => repository.findCustomerByPhone(query, context)),
+    listLabels: (context) => count('listLabels', context.signal, () => repository.listLabels(context)),
+  };
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+/**
+ * The one table of `serve` options. The command line (`parseArgs` options), `--help`, the
+ * environment (`PRC_` + the flag in upper snake case, plus a few conventional names), the
+ * `--config` file (the table's keys) and the resolved configuration type all come from here,
+ * so adding an option is adding one entry.
+ *
+ * Every schema accepts what the environment and the command line give (text) and what a JSON
+ * config file gives (text, numbers, booleans, arrays), and outputs the resolved value.
+ */
+
+/** A whole number in a range, from a JSON number or from text such as "8080". */
+const integer = (min: number, max: number, what: string) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, `expected ${what}`).transform(Number)], { error: `expected ${what}` })
+    .pipe(z.number({ error: `expected ${what}` }).int(`expected ${what}`).min(min, `expected ${what}`).max(max, `expected ${what}`));
+
+const milliseconds = integer(0, 2_147_483_647, 'a whole number of milliseconds');
+
+/** `true`/`false` from JSON, or `true`, `false`, `1`, `0`, `yes`, `no` from the environment. */
+const flag = z.union([
+  z.boolean(),
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', ''], { error: 'expected true or false' }))
+    .transform((text) => text === 'true' || text === '1' || text === 'yes' || text === ''),
+], { error: 'expected true or false' });
+
+const text = (what = 'a non-empty string') => z.string({ error: `expected ${what}` }).trim().min(1, `expected ${what}`);
+
+/** One secret or several (comma-separated text or a JSON array): every one is accepted, for rotation. */
+const secrets = z
+  .union([z.string().transform((value) => value.split(',')), z.array(z.string())], { error: 'expected a string or an array of strings' })
+  .transform((list) => list.map((secret) => secret.trim()))
+  .pipe(z.array(z.string().min(1, 'an empty secret is not allowed (check for a stray comma)')).min(1));
+
+const userPasswords = secrets.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^[^:]+:.+$/, 'expected user:password')
+      .transform((pair) => ({ username: pair.slice(0, pair.indexOf(':')), password: pair.slice(pair.indexOf(':') + 1) })),
+  ),
+);
+
+/** Where an option may come from. `file` defaults to `env`: everything the environment gives, a config file may give. */
+interface ServeOptionSpec<S extends z.ZodType> {
+  /** The long flag without dashes; `undefined` for credentials, which never go on the command line. */
+  readonly flag: string;
+  readonly short?: string;
+  /** `string` flags take a value (named by `value` in the help); `boolean` ones do not. */
+  readonly type: 'string' | 'boolean';
+  readonly value?: string;
+  readonly help: string;
+  readonly schema: S;
+  /** Conventional names read after `PRC_…` (`PORT`, `HOST`, `DATABASE_URL`). */
+  readonly alsoEnv?: readonly string[];
+  /** A credential: environment or config file only, masked wherever it is printed. */
+  readonly secret?: boolean;
+  /** A URL that may carry a password (`postgres://user:pw@host/db`): printed with the password masked. */
+  readonly urlWithPassword?: boolean;
+  /** Command-line only (`--config`, `--print-config`): no environment variable, no config key. */
+  readonly cliOnly?: boolean;
+}
+
+const option = <S extends z.ZodType>(spec: ServeOptionSpec<S>) => spec;
+
+export const serveOptions = {
+  port: option({ flag: 'port', short: 'p', type: 'string', value: '<port>', help: 'port to listen on (default 3000; 0 picks a free one)', schema: integer(0, 65_535, 'a port number from 0 to 65535'), alsoEnv: ['PORT'] }),
+  host: option({ flag: 'host', type: 'string', value: '<address>', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for every interface)', schema: text('an address'), alsoEnv: ['HOST'] }),
+  basePath: option({ flag: 'base-path', type: 'string', value: '<path>', help: 'prefix for both routes, such as /cim (default: none)', schema: z.string({ error: 'expected a path such as /cim' }) }),
+  data: option({ flag: 'data', short: 'd', type: 'string', value: '<file.json>', help: 'serve { "customers": [...], "labels": [...] } from this file instead of the sample data', schema: text('a file name') }),
+  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: text('a database URL'), alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
+  mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
+  defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as PK') }),
+  labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
+  customersTtl: option({ flag: 'customers-ttl', type: 'string', value: '<ms>', help: 'cache each customer this long', schema: milliseconds }),
+  noBreaker: option({ flag: 'no-breaker', type: 'boolean', help: 'do not stop calling a failing repository for a while', schema: flag }),
+  tlsCert: option({ flag: 'tls-cert', type: 'string', value: '<file.pem>', help: 'serve HTTPS with this certificate chain (re-read on SIGHUP)', schema: text('a file name') }),
+  tlsKey: option({ flag: 'tls-key', type: 'string', value: '<file.pem>', help: "the certificate's private key (re-read on SIGHUP)", schema: text('a file name') }),
+  noMetrics: option({ flag: 'no-metrics', type: 'boolean', help: 'do not serve GET /metrics (Prometheus)', schema: flag }),
+  logFormat: option({ flag: 'log-format', type: 'string', value: '<json|text>', help: 'json (default when stdout is not a terminal) or text', schema: z.enum(['json', 'text'], { error: 'expected json or text' }) }),
+  quiet: option({ flag: 'quiet', short: 'q', type: 'boolean', help: 'do not log one line per request (failures are still logged)', schema: flag }),
+  shutdownTimeout: option({ flag: 'shutdown-timeout', type: 'string', value: '<ms>', help: 'on SIGTERM, wait this long for requests in flight (default 10000)', schema: milliseconds }),
+  token: option({ flag: 'token', type: 'string', secret: true, help: 'require ?token=… on both routes (comma-separated to rotate)', schema: secrets }),
+  basicAuth: option({ flag: 'basic-auth', type: 'string', secret: true, help: 'require HTTP Basic user:password (comma-separated pairs)', schema: userPasswords }),
+  bearerToken: option({ flag: 'bearer-token', type: 'string', secret: true, help: 'require Authorization: Bearer … (comma-separated)', schema: secrets }),
+  apiKey: option({ flag: 'api-key', type: 'string', secret: true, help: 'require the x-api-key header (comma-separated)', schema: secrets }),
+  config: option({ flag: 'config', type: 'string', value: '<file.json>', help: 'read options from this JSON file (keys as in --print-config)', schema: text('a file name'), cliOnly: true }),
+  printConfig: option({ flag: 'print-config', type: 'boolean', help: 'print the effective configuration (secrets masked) and exit', schema: flag, cliOnly: true }),
+  help: option({ flag: 'help', short: 'h', type: 'boolean', help: 'show this help', schema: flag, cliOnly: true }),
+  version: option({ flag: 'version', short: 'v', type: 'boolean', help: 'print the version', schema: flag, cliOnly: true }),
+} as const;
+
+export type ServeOptionKey = keyof typeof serveOptions;
+type Spec = ServeOptionSpec<z.ZodType>;
+const specs = serveOptions as Readonly<Record<ServeOptionKey, Spec>>;
+
+/** Every key of the table, in table order. */
+export const serveOptionKeys = Object.keys(serveOptions) as ServeOptionKey[];
+
+/** `labels-ttl` → `PRC_LABELS_TTL`. */
+export const envName = (flag: string) => `PRC_${flag.toUpperCase().replaceAll('-', '_')}`;
+
+/** The environment variables an option is read from, the first set one winning. */
+export function envNames(key: ServeOptionKey): readonly string[] {
+  const spec = specs[key];
+  return spec.cliOnly ? [] : [envName(spec.flag), ...(spec.alsoEnv ?? [])];
+}
+
+export const isSecret = (key: ServeOptionKey) => specs[key].secret === true;
+export const isUrlWithPassword = (key: ServeOptionKey) => specs[key].urlWithPassword === true;
+export const isCliOnly = (key: ServeOptionKey) => specs[key].cliOnly === true;
+export const flagOf = (key: ServeOptionKey) => `--${specs[key].flag}`;
+export const schemaOf = (key: ServeOptionKey) => specs[key].schema;
+
+/** The options `parseArgs` gets: every flag, credentials included so that they can be refused with a clear message. */
+export const parseArgsOptions = Object.fromEntries(
+  serveOptionKeys.map((key) => {
+    const { flag: name, type, short } = specs[key];
+    return [name, short === undefined ? { type } : { type, short }];
+  }),
+) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** The flag name → table key, for reading `parseArgs` results. */
+export const keyOfFlag = new Map(serveOptionKeys.map((key) => [specs[key].flag, key]));
+
+/** What a resolved option holds (after its schema). */
+type Output<K extends ServeOptionKey> = z.output<(typeof serveOptions)[K]['schema']>;
+
+/**
+ * The configuration `serve` runs with, after flags, environment, config file and defaults.
+ * Options without a default are absent when not given; every value is a plain field, already
+ * validated by its schema (`labelsTtl: number`, `token: string[]`, `basicAuth: { username, password }[]`).
+ */
+export type ServeConfig = { [K in 'port' | 'host' | 'logFormat' | 'quiet' | 'noMetrics' | 'noBreaker' | 'shutdownTimeout']: Output<K> } & {
+  [K in Exclude<ServeOptionKey, 'port' | 'host' | 'logFormat' | 'quiet' | 'noMetrics' | 'noBreaker' | 'shutdownTimeout' | 'config' | 'printConfig' | 'help' | 'version'>]?: Output<K>;
+};
+
+/** The help text's option lines and the environment-only credentials, from the table. */
+export function optionsHelp(): string {
+  const line = (left: string, help: string) => `  ${left.padEnd(34)} ${help}\n`;
+  let options = '';
+  let credentials = '';
+  for (const key of serveOptionKeys) {
+    const spec = specs[key];
+    if (spec.secret) {
+      credentials += line(envNames(key).join(', '), spec.help);
+      continue;
+    }
+    const short = spec.short === undefined ? '    ' : `-${spec.short}, `;
+    options += line(`${short}--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, spec.alsoEnv ? `${spec.help} (also $${spec.alsoEnv.join(', $')})` : spec.help);
+  }
+  return `Options (each also from the environment, PRC_ + the flag in upper snake case, and from --config):
+${options}
+Credentials (environment or --config only, never the command line, where ps shows them):
+${credentials}`;
+}

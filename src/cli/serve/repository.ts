@@ -1,0 +1,35 @@
+import { createMemoryRepository, type MemoryDataSet } from '../../reference/memory.js';
+import { sampleDataSet } from '../../reference/sample-data.js';
+import type { CustomerRepository } from '../../server/repository.js';
+import { readJsonFile } from '../usage.js';
+import type { ServeConfig } from './options.js';
+
+/**
+ * Where `serve` gets its customers and labels, and how to let go of them at shutdown (a
+ * database pool's `end()`). `describe` is the banner's "(sample data: 7 customers, 5 labels)".
+ */
+export interface RepositorySource {
+  repository: CustomerRepository;
+  describe: string;
+  /** Called once at shutdown, after the last request; may be async. */
+  close?: () => unknown;
+}
+
+/** Opens the repository a resolved configuration names: `--data`, else the sample data. */
+export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
+
+export const openRepository: OpenRepository = async (config) => {
+  if (config.database !== undefined) {
+    throw new Error('--database is not supported by this build of serve');
+  }
+  const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
+  let repository: CustomerRepository;
+  try {
+    repository = createMemoryRepository(data);
+  } catch (error) {
+    if (config.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${config.data}: ${error.message}`);
+    throw error;
+  }
+  const source = config.data ?? 'sample data';
+  return { repository, describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels` };
+};

@@ -1,0 +1,167 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createConnector, type ConnectorOptions } from '../../server/connector.js';
+import type { CustomerRepository } from '../../server/repository.js';
+import { splitUrl } from '../../server/url.js';
+import type { RequestLogEvent } from './logging.js';
+import type { ServeMetrics } from './metrics.js';
+
+/** The certificate chain and key, as PEM. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export interface ServeServerOptions extends Omit<ConnectorOptions, 'onResponse'> {
+  port: number;
+  host: string;
+  /** HTTPS when given. */
+  tls?: TlsFiles;
+  /** `/metrics` is served when given. */
+  metrics?: ServeMetrics;
+  /** Called once per connector request (not for `/healthz`, `/readyz`, `/metrics`). */
+  onRequest?: (event: RequestLogEvent) => void;
+  /** The repository `/readyz` asks, without the connector's counting wrappers. */
+  readinessRepository: CustomerRepository;
+  /** How long `/readyz` waits for `listLabels` (the connector's timeout). */
+  readinessTimeoutMs: number;
+}
+
+export interface ServeServer {
+  /** `http://127.0.0.1:41234` or `https://…`, no base path. */
+  origin: string;
+  paths: { customer: string; label: string };
+  /** Installs a new certificate and key for new connections; open ones keep theirs. */
+  setTls(tls: TlsFiles): void;
+  /**
+   * Graceful stop: `/readyz` answers 503 from now on, the listener closes, requests in flight
+   * finish (their connections close after the response), and whatever is still open after
+   * `timeoutMs` is cut. Resolves with whether everything finished in time.
+   */
+  shutdown(timeoutMs: number): Promise<boolean>;
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, head: boolean): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(head ? undefined : text);
+}
+
+const notReady = (detail: string) => ({
+  type: 'https://priority-routing-crm.dev/problems/not-ready',
+  title: 'Not ready',
+  status: 503,
+  detail,
+});
+
+/** `listLabels` within the timeout, or why not (a fixed sentence: the probe's answer is public). */
+async function checkRepository(repository: CustomerRepository, timeoutMs: number): Promise<string | undefined> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(`The repository did not list the labels within ${timeoutMs} ms.`);
+    }, timeoutMs);
+  });
+  const answer = (async () => {
+    const labels = await repository.listLabels({ signal: controller.signal });
+    return Array.isArray(labels) ? undefined : 'The repository did not answer with a list of labels.';
+  })().catch(() => 'The repository failed to list the labels.');
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The `serve` HTTP(S) server: the connector under its base path, and at the root, whatever the
+ * base path, `/healthz`, `/readyz` and (with metrics) `/metrics`: without authentication, not
+ * logged and not counted as connector traffic.
+ */
+export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
+  const { port, host, tls, metrics, onRequest, readinessRepository, readinessTimeoutMs, ...connectorOptions } = options;
+  // The path of the request being answered, for the log line: the connector's event has the
+  // route but not the path, and the hook runs inside the request's async context.
+  const requestPath = new AsyncLocalStorage<string>();
+  const connector = createConnector({
+    ...connectorOptions,
+    onResponse: (event) => {
+      metrics?.request(event.route, event.status, event.durationMs);
+      onRequest?.({ ...event, path: requestPath.getStore() ?? '' });
+    },
+  });
+  let stopping = false;
+  let server: Server | undefined;
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    // During shutdown every answer closes its connection, so keep-alive clients reconnect elsewhere.
+    if (stopping) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      // A response in flight at shutdown just ended: its connection, idle now, is closed rather
+      // than kept alive (a request already pipelined on it is still answered first).
+      if (stopping) setImmediate(() => server?.closeIdleConnections());
+    });
+    const { path } = splitUrl(req.url ?? '/');
+    const head = req.method === 'HEAD';
+    const probe = req.method === 'GET' || head;
+    if (probe && path === '/healthz') return sendJson(res, 200, 'application/json', { status: 'ok' }, head);
+    if (probe && path === '/readyz') {
+      if (stopping) return sendJson(res, 503, 'application/problem+json', notReady('The connector is shutting down.'), head);
+      void checkRepository(readinessRepository, readinessTimeoutMs).then((problem) =>
+        problem === undefined ? sendJson(res, 200, 'application/json', { status: 'ready' }, head) : sendJson(res, 503, 'application/problem+json', notReady(problem), head),
+      );
+      return;
+    }
+    if (probe && path === '/metrics' && metrics !== undefined) {
+      void metrics.scrape().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          res.end(head ? undefined : body);
+        },
+        () => sendJson(res, 500, 'application/problem+json', { title: 'Metrics unavailable', status: 500 }, head),
+      );
+      return;
+    }
+    void requestPath.run(path, () => connector.node(req, res));
+  };
+
+  const listening: Server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ cert: tls.cert, key: tls.key }, listener);
+  server = listening;
+  await new Promise<void>((resolve, reject) => {
+    listening.once('error', reject);
+    listening.listen(port, host, () => {
+      listening.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (listening.address() as AddressInfo).port;
+
+  return {
+    origin: `${tls === undefined ? 'http' : 'https'}://${urlHost(host)}:${bound}`,
+    paths: connector.paths,
+    setTls(files) {
+      (listening as HttpsServer).setSecureContext({ cert: files.cert, key: files.key });
+    },
+    shutdown(timeoutMs) {
+      stopping = true;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          listening.closeAllConnections();
+          resolve(false);
+        }, timeoutMs);
+        // close() stops accepting and closes idle keep-alive connections; busy ones close after
+        // their response, and close's callback runs once the last one has.
+        listening.close(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+  };
+}

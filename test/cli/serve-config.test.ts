@@ -1,0 +1,176 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCustomer } from '../../src/index.js';
+import { spawnServe, startJsonServe, stopServes } from '../support/serve-process.js';
+
+afterEach(stopServes);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prc-serve-config-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function printConfig(args: string[], env: Record<string, string> = {}) {
+  const run = spawnServe(['--print-config', ...args], { env });
+  const code = await run.exit;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+describe('serve configured from the environment only', () => {
+  it('takes port, base path and a rotating token from PRC_*: the token guards both routes, not the health checks', async () => {
+    const { run, origin, customerQueryUrl, labelsUrl } = await startJsonServe([], {
+      env: { PRC_PORT: '0', PRC_BASE_PATH: '/cim', PRC_TOKEN: 'new-token-1,old-token-0' },
+    });
+    // The banner shows where the token goes, masked, and where the real one is.
+    expect(customerQueryUrl).toBe(`${origin}/cim/customer?token=********&query=phone:{refId}`);
+    expect(labelsUrl).toBe(`${origin}/cim/label?token=********`);
+    expect(run.stdout()).toContain('use the value of PRC_TOKEN');
+    expect(run.stdout()).not.toContain('new-token-1');
+
+    const customer = (token: string) => fetch(customerQueryUrl.replace('********', token).replace('{refId}', '1111'));
+    expect((await customer('new-token-1')).status).toBe(200);
+    expect(await (await customer('old-token-0')).json()).toStrictEqual(sampleCustomer);
+    expect((await customer('wrong')).status).toBe(401);
+    expect((await fetch(`${origin}/cim/customer?query=phone:1111`)).status).toBe(401);
+    expect((await fetch(labelsUrl.replace('********', 'old-token-0'))).status).toBe(200);
+    expect((await fetch(`${origin}/cim/label`)).status).toBe(401);
+
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    expect((await fetch(`${origin}/metrics`)).status).toBe(200);
+    expect(run.stdout()).not.toMatch(/new-token-1|old-token-0/);
+  });
+
+  it('takes Basic credentials, a bearer token and an API key from the environment, any of them accepted', async () => {
+    const { origin, customerQueryUrl, run } = await startJsonServe([], {
+      env: { PORT: '0', PRC_BASIC_AUTH: 'hybrid-chat:pa55:word', PRC_BEARER_TOKEN: 'bearer-1', PRC_API_KEY: 'key-1' },
+    });
+    expect(customerQueryUrl).toBe(`${origin.replace('://', '://hybrid-chat:********@')}/customer?query=phone:{refId}`);
+    const label = (headers: Record<string, string>) => fetch(`${origin}/label`, { headers }).then((response) => response.status);
+    expect(await label({ authorization: `Basic ${btoa('hybrid-chat:pa55:word')}` })).toBe(200);
+    expect(await label({ authorization: 'Bearer bearer-1' })).toBe(200);
+    expect(await label({ 'x-api-key': 'key-1' })).toBe(200);
+    expect(await label({ 'x-api-key': 'key-2' })).toBe(401);
+    expect(await label({})).toBe(401);
+    expect(run.stdout()).not.toMatch(/pa55|bearer-1|key-1/);
+  });
+
+  it('refuses credentials on the command line, naming the variable to use instead', async () => {
+    for (const [flag, variable] of [['--token', 'PRC_TOKEN'], ['--basic-auth', 'PRC_BASIC_AUTH'], ['--bearer-token', 'PRC_BEARER_TOKEN'], ['--api-key', 'PRC_API_KEY']]) {
+      const run = spawnServe([flag!, 'on-the-command-line']);
+      expect(await run.exit).toBe(2);
+      expect(run.stderr()).toContain(`${flag} is not accepted on the command line, where ps shows it: set ${variable}`);
+    }
+  });
+});
+
+describe('serve --print-config', () => {
+  it('prints the effective configuration with every secret masked, and where each value came from', async () => {
+    const { code, stdout, stderr } = await printConfig(['--base-path', '/flag'], {
+      PRC_BASE_PATH: '/env',
+      PRC_PORT: '8081',
+      PORT: '9999',
+      PRC_TOKEN: 'tok-secret-a,tok-secret-b',
+      PRC_BASIC_AUTH: 'hc:basic-secret',
+      PRC_BEARER_TOKEN: 'bearer-secret',
+      PRC_API_KEY: 'api-secret',
+      PRC_SHUTDOWN_TIMEOUT: '2500',
+      PRC_NO_METRICS: 'true',
+    });
+    expect(code).toBe(0);
+    expect(`${stdout}${stderr}`).not.toMatch(/secret/);
+    expect(JSON.parse(stdout)).toStrictEqual({
+      port: 8081, // PRC_PORT wins over PORT
+      host: '127.0.0.1',
+      basePath: '/flag', // the flag wins over PRC_BASE_PATH
+      noBreaker: false,
+      noMetrics: true,
+      logFormat: 'json',
+      quiet: false,
+      shutdownTimeout: 2500,
+      token: ['********', '********'],
+      basicAuth: ['hc:********'],
+      bearerToken: ['********'],
+      apiKey: ['********'],
+    });
+    expect(stderr).toMatch(/^basePath: --base-path$/m);
+    expect(stderr).toMatch(/^port: PRC_PORT$/m);
+    expect(stderr).toMatch(/^host: default$/m);
+  });
+
+  it('reads a --config file with the same keys, below the environment and the flags', async () => {
+    const file = join(dir, 'serve.json');
+    await writeFile(file, JSON.stringify({ port: 8443, basePath: '/cim', token: ['file-secret'], quiet: true, logFormat: 'text' }));
+    const { code, stdout } = await printConfig(['--config', file, '--log-format', 'json'], { PRC_PORT: '7000' });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ port: 7000, basePath: '/cim', token: ['********'], quiet: true, logFormat: 'json' });
+    expect(stdout).not.toContain('file-secret');
+  });
+
+  it("passes the database, phone and cache options through as plain values, a database URL's password masked", async () => {
+    const { code, stdout } = await printConfig(
+      ['--default-country', 'pk', '--labels-ttl', '60000', '--mapping', 'mapping.json', '--no-breaker'],
+      { DATABASE_URL: 'postgres://crm:db-secret@127.0.0.1:5432/crm', PRC_CUSTOMERS_TTL: '5000' },
+    );
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('db-secret');
+    expect(JSON.parse(stdout)).toMatchObject({
+      database: 'postgres://crm:********@127.0.0.1:5432/crm',
+      mapping: 'mapping.json',
+      defaultCountry: 'PK',
+      labelsTtl: 60000,
+      customersTtl: 5000,
+      noBreaker: true,
+    });
+  });
+
+  it('warns when a config file holding secrets is readable by other users, not when it is private', async () => {
+    const file = join(dir, 'secrets.json');
+    await writeFile(file, JSON.stringify({ token: 'file-secret' }));
+    await chmod(file, 0o644);
+    const open = await printConfig(['--config', file]);
+    expect(open.code).toBe(0);
+    expect(open.stderr).toContain(`warning: --config ${file} holds token and other users can read it (mode 644): chmod 600 it`);
+    await chmod(file, 0o600);
+    const closed = await printConfig(['--config', file]);
+    expect(closed.stderr).not.toContain('warning');
+  });
+});
+
+describe('serve configuration mistakes fail at start, naming the option (exit 2)', () => {
+  it.each([
+    [{ PRC_PORT: 'eighty' }, [], /PRC_PORT must be a port number from 0 to 65535, got "eighty"/],
+    [{ PORT: '-1' }, [], /PORT must be a port number/],
+    [{ PRC_LOG_FORMAT: 'xml' }, [], /PRC_LOG_FORMAT must be json or text, got "xml"/],
+    [{ PRC_NO_METRICS: 'maybe' }, [], /PRC_NO_METRICS must be true or false/],
+    [{ PRC_SHUTDOWN_TIMEOUT: '10s' }, [], /PRC_SHUTDOWN_TIMEOUT must be a whole number of milliseconds/],
+    [{ PRC_BASE_PATH: '/a?b' }, [], /PRC_BASE_PATH \(base path\) must be a plain path/],
+    [{ PRC_TOKEN: 'a,,b' }, [], /PRC_TOKEN: an empty secret is not allowed/],
+    [{ PRC_BASIC_AUTH: 'no-colon-secret' }, [], /PRC_BASIC_AUTH must be user:password$/m],
+    [{ PRC_DEFAULT_COUNTRY: 'Pakistan' }, [], /PRC_DEFAULT_COUNTRY must be a two-letter country code/],
+    [{}, ['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
+    [{ PRC_LABELS_TTL: '-5' }, [], /PRC_LABELS_TTL must be a whole number of milliseconds/],
+  ])('%j %j', async (env, args, message) => {
+    const run = spawnServe(args, { env });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(message);
+    expect(run.stderr()).not.toContain('no-colon-secret');
+  });
+
+  it('names the key of a bad --config file, and rejects unknown keys', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ port: 'x' }));
+    const run = spawnServe(['--config', bad]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain(`--config ${bad} "port" must be a port number`);
+
+    const unknown = join(dir, 'unknown.json');
+    await writeFile(unknown, JSON.stringify({ prot: 3000 }));
+    const typo = spawnServe(['--config', unknown]);
+    expect(await typo.exit).toBe(2);
+    expect(typo.stderr()).toContain(`unknown key "prot"`);
+  });
+});
