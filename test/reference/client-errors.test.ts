@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHandler, handleClientError, startReferenceServer, type ReferenceServer } from '../../src/adapters/node.js';
 import { ProblemSchema, createMemoryRepository, problemTypes, sampleDataSet } from '../../src/index.js';
 import { type RawResponse, sendRaw } from '../robustness/raw-http.js';
+import { startJsonServe, stopServes } from '../support/serve-process.js';
 
 const raw = (text: string) => Buffer.from(text, 'latin1');
 
@@ -48,6 +49,24 @@ describe('startReferenceServer (and so serve): requests Node itself refuses', ()
   it('still answers HTTP/1.0 without Host, and well-formed requests after the refusals', async () => {
     expect((await sendRaw(server.port, raw('GET /cim/label HTTP/1.0\r\n\r\n')))?.status).toBe(200);
     expect((await fetch(server.labelsUrl)).status).toBe(200);
+  });
+});
+
+describe('serve (its own HTTP server): requests Node itself refuses', () => {
+  let port: number;
+  beforeAll(async () => {
+    const { origin } = await startJsonServe(['--port', '0', '--base-path', '/cim']);
+    port = Number(new URL(origin).port);
+  });
+  afterAll(() => stopServes());
+
+  it.each(refused)('%s: problem+json with Connection: close', async (_case, bytes, status, type) => {
+    expectClosingProblem(await sendRaw(port, bytes), status, type);
+  });
+
+  it('an HTTP/1.1 request without Host: problem+json 400, and the next request is served', async () => {
+    expectClosingProblem(await sendRaw(port, raw('GET /cim/label HTTP/1.1\r\nConnection: close\r\n\r\n')), 400, problemTypes.badRequest);
+    expect((await sendRaw(port, raw('GET /cim/label HTTP/1.0\r\n\r\n')))?.status).toBe(200);
   });
 });
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { handleClientError, refuseMissingHost } from '../../server/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../server/connector.js';
 import type { CustomerRepository } from '../../server/repository.js';
 import { splitUrl } from '../../server/url.js';
@@ -100,6 +101,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   let server: Server | undefined;
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (refuseMissingHost(req, res)) return;
     // During shutdown every answer closes its connection, so keep-alive clients reconnect elsewhere.
     if (stopping) res.setHeader('connection', 'close');
     res.once('close', () => {
@@ -131,7 +133,12 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     void requestPath.run(path, () => connector.node(req, res));
   };
 
-  const listening: Server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ cert: tls.cert, key: tls.key }, listener);
+  // Node's parser errors and a missing Host get problem+json too, not Node's bare status line.
+  const listening: Server =
+    tls === undefined
+      ? createHttpServer({ requireHostHeader: false }, listener)
+      : createHttpsServer({ cert: tls.cert, key: tls.key, requireHostHeader: false }, listener);
+  listening.on('clientError', handleClientError);
   server = listening;
   await new Promise<void>((resolve, reject) => {
     listening.once('error', reject);
