@@ -1,11 +1,25 @@
+import { normalizePhone } from '../../contract/index.js';
+import type { Observation } from '../observe.js';
 import type { Observed } from '../observed.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CheckResult } from '../report.js';
-import { count, fromFindings, judgeJsonAnswer, type Finding } from './common.js';
+import { count, fromFindings, judgeJsonAnswer, okJson, type Finding } from './common.js';
 
 type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode'>;
 
 const slowest = (durations: number[]) => Math.max(0, ...durations);
+
+const OTHER_PHONES = ['phone2', 'phone3', 'phone4', 'phone5'] as const;
+
+/** Found by a number that is only on phone2…phone5 while phone1 is empty: Hybrid Chat reads phone1. */
+function onlyOnOtherPhone(phone: string, observation: Observation): Finding | undefined {
+  const body = okJson(observation)?.value as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null || body.phone1 !== '') return undefined;
+  const wanted = normalizePhone(phone);
+  const field = OTHER_PHONES.find((name) => typeof body[name] === 'string' && body[name] !== '' && normalizePhone(body[name]) === wanted);
+  if (field === undefined) return undefined;
+  return { path: '$.phone1', subject: observation.subject, status: 'warn', message: `found by ${field}, but phone1 is empty: Hybrid Chat reads the number from phone1` };
+}
 
 /**
  * `labels.status`: the label list answers 200 with JSON within the budget.
@@ -34,12 +48,12 @@ export function labelsStatus(observed: Observed, options: Judged): CheckResult {
  */
 export function customerStatus(observed: Observed, options: Judged): CheckResult {
   const findings: Finding[] = [];
-  for (const { observation } of observed.customers) {
+  for (const { phone, observation } of observed.customers) {
     const finding = judgeJsonAnswer(observation, {
       budgetMs: options.budgetMs,
       lenient: options.mode === 'lenient',
       notFoundHint: 'the checker needs phone numbers of known customers, or the connector does not find this one',
-    });
+    }) ?? onlyOnOtherPhone(phone, observation);
     if (finding !== undefined) findings.push(finding);
   }
   const observations = observed.customers.map((customer) => customer.observation);

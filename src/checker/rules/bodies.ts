@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { validateCustomer, LabelSchema, LenientLabelSchema, toContractIssues, type ValidationMode } from '../../contract/index.js';
+import { describeValue, validateCustomer, LabelSchema, LenientLabelSchema, toContractIssues, type ValidationMode } from '../../contract/index.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult } from '../report.js';
 import { count, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
@@ -123,7 +123,14 @@ export function customerLabelIdsExist(observed: Observed): CheckResult {
     read.push(observation);
     body.labels.forEach((id: unknown, index) => {
       checked += 1;
-      if (typeof id === 'string' && !known.has(id)) {
+      if (typeof id !== 'string') {
+        findings.push({
+          path: `$.labels[${index}]`,
+          subject: observation.subject,
+          status: 'fail',
+          message: `${describeValue(id)} is not a label id: label ids are strings, so Hybrid Chat cannot name it and it adds nothing to the priority`,
+        });
+      } else if (!known.has(id)) {
         findings.push({
           path: `$.labels[${index}]`,
           subject: observation.subject,
@@ -136,6 +143,6 @@ export function customerLabelIdsExist(observed: Observed): CheckResult {
   if (read.length === 1) return skipped('customer.label-ids-exist', 'no customer with a labels array to read (see customer.status and customer.schema)');
   return fromFindings('customer.label-ids-exist', findings, read, {
     pass: `${count(checked, 'label id')} on ${count(read.length - 1, 'customer')}, all in the label list`,
-    fail: (n) => `${count(n, 'label id')} not in the label list`,
+    fail: (n) => `${count(n, 'label id')} not in the label list or not a string`,
   });
 }

@@ -146,7 +146,8 @@ export function judgeJsonAnswer(
 
 /**
  * Judges an error answer: `pass` for the expected status; `fail` for no answer, 2xx or 5xx
- * (or any other status when `exact`); `warn` for another status.
+ * (or any other status when `exact`); `warn` for another status, and for a 503 with
+ * `Retry-After` (the contract's answer while a circuit breaker is open).
  *
  * @example
  * ```ts
@@ -156,6 +157,12 @@ export function judgeJsonAnswer(
 export function judgeErrorStatus(observation: Observation, expected: number, exact = false): Finding | undefined {
   const { result, subject } = observation;
   if (result.kind === 'response' && result.status === expected) return undefined;
+  const retryAfter = result.kind === 'response' && result.status === 503 ? result.headers.get('retry-after') : null;
+  if (retryAfter !== null) {
+    // The contract's own answer while a circuit breaker shields a failing CRM: valid, but not the one this check is about.
+    const message = `expected ${expected}, ${describeOutcome(observation).replace(/^answered 503/, `answered 503 with Retry-After: ${retryAfter}`)}; the connector's circuit breaker is open (its CRM keeps failing), so this could not be judged: run the check again later`;
+    return { path: '$', subject, status: 'warn', message };
+  }
   const status = result.kind !== 'response' || exact || result.status < 300 || result.status >= 500 ? 'fail' : 'warn';
   return { path: '$', subject, status, message: `expected ${expected}, ${describeOutcome(observation)}` };
 }

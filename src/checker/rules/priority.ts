@@ -1,9 +1,10 @@
 import { resolvePriority, type PriorityResult, type PriorityWeights } from '../../client/priority.js';
+import { describeValue } from '../../contract/index.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult, PhonePriority } from '../report.js';
 import { count, describeOutcome, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
 
-function why(result: PriorityResult, customer: string | undefined): string {
+function why(result: PriorityResult, customer: string | undefined, unreadable: readonly string[] = []): string {
   if (customer !== undefined) return `${customer}, so priority 1`;
   const [top, ...rest] = result.matched;
   const counted = top === undefined ? 'no label has a weight' : `${top.name}=${top.weight}${rest.length > 0 ? ` (also ${rest.map((m) => `${m.name}=${m.weight}`).join(', ')})` : ''}`;
@@ -12,8 +13,9 @@ function why(result: PriorityResult, customer: string | undefined): string {
       ? `id ${JSON.stringify(entry.labelId)} is not in the label list`
       : `${JSON.stringify(entry.name)} has no weight${entry.hint === undefined ? '' : ` (${entry.hint})`}`,
   );
-  const labels = result.matched.length + result.ignored.length === 0 ? 'the customer has no label' : counted;
-  return [labels, ...ignored].join('; ');
+  const none = unreadable.length === 0 ? 'the customer has no label' : 'the customer has no label id Hybrid Chat can read';
+  const labels = result.matched.length + result.ignored.length === 0 ? none : counted;
+  return [labels, ...ignored, ...unreadable].join('; ');
 }
 
 /**
@@ -38,6 +40,10 @@ export function priority(observed: Observed, weights: PriorityWeights | undefine
   const priorities: PhonePriority[] = observed.customers.map(({ phone, observation }) => {
     const body = okJson(observation)?.value as { labels?: unknown } | undefined;
     const ids = Array.isArray(body?.labels) ? body.labels.filter((id): id is string => typeof id === 'string') : undefined;
+    // A non-string entry is no id at all: said, so that "no label" does not hide it.
+    const unreadable = Array.isArray(body?.labels)
+      ? body.labels.flatMap((id: unknown, index) => (typeof id === 'string' ? [] : [`$.labels[${index}] is ${describeValue(id)}, not a label id string`]))
+      : [];
     const missing =
       observation.result.kind === 'response' && observation.result.status === 404
         ? 'no customer'
@@ -45,8 +51,8 @@ export function priority(observed: Observed, weights: PriorityWeights | undefine
           ? `no readable customer (${describeOutcome(observation)})`
           : undefined;
     const result = resolvePriority({ customer: ids === undefined ? null : { labels: ids }, labels, weights });
-    const reason = why(result, missing);
-    const suspicious = result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
+    const reason = why(result, missing, unreadable);
+    const suspicious = unreadable.length > 0 || result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
     findings.push({ path: '$', subject: `phone ${phone}`, status: suspicious ? 'warn' : 'pass', message: `priority ${result.priority}: ${reason}` });
     return { phone, priority: result.priority, reason, matched: result.matched, ignored: result.ignored };
   });
