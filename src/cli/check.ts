@@ -5,6 +5,7 @@ import {
   CheckOptionsError,
   ConnectorUnreachableError,
   checkIds,
+  escapeTerminal,
   formatGithubAnnotations,
   formatJsonReport,
   formatJunitReport,
@@ -198,7 +199,7 @@ async function run(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CheckOptionsError) throw new UsageError(error.message);
     if (error instanceof ConnectorUnreachableError) {
-      stderr.write(`priority-routing-crm: ${error.message}\nIs the connector running, and are the URLs right?\n`);
+      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\nIs the connector running, and are the URLs right?\n`);
       return EXIT_USAGE;
     }
     throw error;

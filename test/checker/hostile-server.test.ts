@@ -13,7 +13,7 @@ import {
   type CheckReport,
   type VerifyConnectorOptions,
 } from '../../src/checker/index.js';
-import { startFixture, type Fixture } from './fixtures/connector.js';
+import { startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
 
 // Each as the connector sees it once decoded; some are percent-encoded in the URLs.
 const SECRETS = {
@@ -142,5 +142,38 @@ describe('redirects', () => {
     const checked = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/label`, phones: ['1111'], only: ['labels.status'] });
     expect(checked.checks[0]?.detail).toMatch(/302/);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('a connector that writes escape sequences, C1 and bidi controls and line breaks', () => {
+  let attacking: Fixture;
+  let attacked: CheckReport;
+  beforeAll(async () => {
+    attacking = await startFixture(terminalAttack());
+    attacked = await verifyConnector({ customerQueryUrl: attacking.customerQueryUrl, labelsUrl: attacking.labelsUrl, phones: ['1111'], weights: { Gold: 8 } });
+  });
+  afterAll(() => attacking.close());
+
+  it('never reaches the text report or the annotations raw, and cannot fake the verdict line', () => {
+    const text = formatTextReport(attacked);
+    expect(text).not.toMatch(TERMINAL_UNSAFE);
+    expect(text).toContain('\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(text).toContain('application/problem+json\\u009b2j');
+    expect(text.split('\n').filter((line) => /^(OK|FAILED)\b/.test(line))).toEqual([expect.stringMatching(/^FAILED {2}15 checks/)]);
+    const annotations = formatGithubAnnotations(attacked);
+    expect(annotations).not.toMatch(TERMINAL_UNSAFE);
+    expect(annotations.trimEnd().split('\n').every((line) => /^::(error|warning) title=/.test(line))).toBe(true);
+  });
+
+  it('keeps a problem detail quoted in a sentence on one line, so a detail\'s lines stay the checker\'s', () => {
+    for (const check of attacked.checks.filter((c) => c.id !== 'priority')) expect(check.detail, check.id).not.toContain('\n');
+    expect(attacked.priorities?.[0]?.reason).not.toContain('\n');
+  });
+
+  it('stays faithful and valid in JSON and JUnit', () => {
+    const json = formatJsonReport(attacked);
+    expect(JSON.parse(json)).toEqual(attacked);
+    expect(json).toContain('\u202eevil\u2066\u2028\u2029');
+    expect(formatJunitReport(attacked)).toContain('\u202eevil\u2066\u2028\u2029');
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckReportSchema, checkIds } from '../../src/checker/index.js';
-import { customer, fixtureCustomers, startFixture, type Fixture } from '../checker/fixtures/connector.js';
+import { progressLine } from '../../src/cli/check-terminal.js';
+import { customer, fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
 
 interface Run {
   code: number | null;
@@ -163,6 +164,27 @@ describe('priority-routing-crm check', () => {
     const run = await cli([...urls(gone), '--phone', '1111']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot reach the connector at http:\/\/127\.0\.0\.1:\d+\/label: .*ECONNREFUSED/);
+  });
+
+  it('never lets a connector write control characters to the terminal, under GitHub Actions too', async () => {
+    const attacking = await startFixture(terminalAttack());
+    try {
+      const run = await cli([...urls(attacking), '--phone', '1111', '--weights', 'Gold=8'], { GITHUB_ACTIONS: 'true' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('\\u001b]0;owned\\u0007');
+      expect(run.stdout).toMatch(/^::error title=/m);
+      expect(run.stdout).not.toMatch(TERMINAL_UNSAFE);
+      expect(run.stderr).toBe('');
+    } finally {
+      await attacking.close();
+    }
+  });
+
+  it('shows control characters escaped in the progress line', () => {
+    const written: string[] = [];
+    const progress = progressLine({ isTTY: true, columns: 200, write: (text: string) => written.push(text) });
+    progress.update('checking 1/2 GET http://h/\u001b]0;owned\u0007\u009b2J\u202e');
+    expect(written).toEqual(['\r\u001b[2Kchecking 1/2 GET http://h/\\u001b]0;owned\\u0007\\u009b2J\\u202e']);
   });
 
   it('prints its help with every flag', async () => {

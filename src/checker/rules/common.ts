@@ -99,8 +99,13 @@ export function okJson(observation: Observation | undefined): { value: unknown }
   return observation.json.ok ? { value: observation.json.value } : undefined;
 }
 
+// A detail's line breaks are the checker's own (the text report starts a line at each): the
+// connector's, in text quoted into a sentence, are shown as their escapes.
+const oneLine = (text: string) => text.replace(/[\r\n]/g, (character) => (character === '\r' ? '\\u000d' : '\\u000a'));
+
 /**
- * `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`.
+ * `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`. A line break in the
+ * connector's problem is shown as its escape (`\u000a`), so that the sentence is one line.
  *
  * @example
  * ```ts
@@ -113,7 +118,7 @@ export function describeOutcome(observation: Observation): string {
   if (result.kind === 'network_error') return `no answer: ${result.message}`;
   const problem = result.status >= 400 ? readProblem(result.body) : undefined;
   const type = result.contentType === '' ? 'no content type' : result.contentType;
-  return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${problem.detail || problem.title}`}`;
+  return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${oneLine(problem.detail || problem.title)}`}`;
 }
 
 /**
