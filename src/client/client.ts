@@ -10,6 +10,7 @@ import {
 } from '../contract/index.js';
 import { parseJsonBody, readProblem } from './body.js';
 import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
+import { resultMasker, type ResultMasker } from './mask-results.js';
 import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
 import type { CustomerLookupResult, LabelListResult, RequestFailure, ResponseInfo } from './results.js';
 import { assertConnectorUrls, fillCustomerUrl } from './template.js';
@@ -50,6 +51,14 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
    * `authorization` here wins over user info in the URLs.
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Show secrets in results: by default every `url` of a result is masked as `redactUrl` does
+   * (`token=***`, `user:***@`), and the client's secrets (header values, the credential after an
+   * auth scheme, Basic `user:password`, URL passwords, query tokens; as sent, decoded or
+   * encoded) are masked as `***` wherever a problem, an issue or an error message quotes them.
+   * A contract violation's `body` is always the body as received.
+   */
+  showSecrets?: boolean;
 }
 
 /**
@@ -125,29 +134,32 @@ export interface ConnectorClient<M extends ValidationMode = 'strict'> {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const info = (response: ExchangeResponse): ResponseInfo => ({
-  url: response.url,
+type Endpoint = 'customer' | 'labels';
+
+const info = (response: ExchangeResponse, endpoint: Endpoint, mask: ResultMasker): ResponseInfo => ({
+  url: mask.url(response.url, endpoint),
   status: response.status,
-  contentType: response.contentType,
+  contentType: mask.text(response.contentType),
   durationMs: response.durationMs,
 });
 
-function failure(result: Exclude<ExchangeResult, ExchangeResponse>): RequestFailure {
+function failure(result: Exclude<ExchangeResult, ExchangeResponse>, endpoint: Endpoint, mask: ResultMasker): RequestFailure {
+  const url = mask.url(result.url, endpoint);
   return result.kind === 'timeout'
-    ? { ok: false, kind: 'timeout', url: result.url, timeoutMs: result.timeoutMs }
-    : { ok: false, kind: 'network_error', url: result.url, message: result.message, cause: result.cause };
+    ? { ok: false, kind: 'timeout', url, timeoutMs: result.timeoutMs }
+    : { ok: false, kind: 'network_error', url, message: mask.text(result.message), cause: result.cause };
 }
 
 /** A 200's body, validated; the body's own JSON error when it is not JSON. */
-function validated<T>(response: ExchangeResponse, validate: (body: unknown) => ValidationResult<T>) {
+function validated<T>(response: ExchangeResponse, endpoint: Endpoint, mask: ResultMasker, validate: (body: unknown) => ValidationResult<T>) {
   const body = parseJsonBody(response.body);
   if (!body.ok) {
-    return { ok: false as const, kind: 'contract_violation' as const, issues: [body.issue], body: response.body, response: info(response) };
+    return { ok: false as const, kind: 'contract_violation' as const, issues: mask.issues([body.issue]), body: response.body, response: info(response, endpoint, mask) };
   }
   const result = validate(body.value);
   return result.ok
     ? { ok: true as const, value: result.value }
-    : { ok: false as const, kind: 'contract_violation' as const, issues: result.issues, body: body.value, response: info(response) };
+    : { ok: false as const, kind: 'contract_violation' as const, issues: mask.issues(result.issues), body: body.value, response: info(response, endpoint, mask) };
 }
 
 /**
@@ -178,6 +190,7 @@ export function createConnectorClient<M extends ValidationMode = 'strict'>(optio
   assertConnectorUrls(options);
   const mode: ValidationMode = options.mode ?? 'strict';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const mask = resultMasker(options);
   const get = (url: string, requestOptions: RequestOptions = {}) =>
     exchange({
       url,
@@ -190,23 +203,24 @@ export function createConnectorClient<M extends ValidationMode = 'strict'>(optio
 
   async function lookupCustomer(phone: string, requestOptions?: RequestOptions): Promise<CustomerLookupResult<ClientCustomer<M>>> {
     const response = await get(customerUrl(phone), requestOptions);
-    if (response.kind !== 'response') return failure(response);
-    if (response.status === 404) return { ok: false, kind: 'not_found', problem: readProblem(response.body), response: info(response) };
+    if (response.kind !== 'response') return failure(response, 'customer', mask);
+    const problem = () => mask.problem(readProblem(response.body));
+    if (response.status === 404) return { ok: false, kind: 'not_found', problem: problem(), response: info(response, 'customer', mask) };
     if (response.status !== 200) {
-      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+      return { ok: false, kind: 'http_error', status: response.status, problem: problem(), response: info(response, 'customer', mask) };
     }
-    const result = validated(response, (body) => validateCustomer(body, { mode }));
-    return result.ok ? { ok: true, kind: 'found', customer: result.value as ClientCustomer<M>, response: info(response) } : result;
+    const result = validated(response, 'customer', mask, (body) => validateCustomer(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', customer: result.value as ClientCustomer<M>, response: info(response, 'customer', mask) } : result;
   }
 
   async function listLabels(requestOptions?: RequestOptions): Promise<LabelListResult<ClientLabelList<M>>> {
     const response = await get(options.labelsUrl, requestOptions);
-    if (response.kind !== 'response') return failure(response);
+    if (response.kind !== 'response') return failure(response, 'labels', mask);
     if (response.status !== 200) {
-      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+      return { ok: false, kind: 'http_error', status: response.status, problem: mask.problem(readProblem(response.body)), response: info(response, 'labels', mask) };
     }
-    const result = validated(response, (body) => validateLabelList(body, { mode }));
-    return result.ok ? { ok: true, kind: 'found', labels: result.value as ClientLabelList<M>, response: info(response) } : result;
+    const result = validated(response, 'labels', mask, (body) => validateLabelList(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', labels: result.value as ClientLabelList<M>, response: info(response, 'labels', mask) } : result;
   }
 
   async function lookupPriority(phone: string, weights: PriorityWeights, requestOptions?: RequestOptions): Promise<PriorityLookup<M>> {

@@ -13,7 +13,7 @@ import {
   type CheckReport,
   type VerifyConnectorOptions,
 } from '../../src/checker/index.js';
-import { startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
+import { fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
 
 // Each as the connector sees it once decoded; some are percent-encoded in the URLs.
 const SECRETS = {
@@ -175,5 +175,71 @@ describe('a connector that writes escape sequences, C1 and bidi controls and lin
     expect(JSON.parse(json)).toEqual(attacked);
     expect(json).toContain('\u202eevil\u2066\u2028\u2029');
     expect(formatJunitReport(attacked)).toContain('\u202eevil\u2066\u2028\u2029');
+  });
+});
+
+describe('a connector that echoes every form of a credential', () => {
+  const BEARER = 'S3CRETbearer1';
+  const BASIC_PASSWORD = 'PASSW0RDb1';
+  const TOKEN = 'SEC+TOK2 x';
+  let echoing: Server;
+  let origin: string;
+  beforeAll(async () => {
+    // Whatever it was sent, in each form: the credential after the scheme, Basic decoded and
+    // the password alone, each query value raw, decoded and encoded again.
+    echoing = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://echo');
+      const [scheme = '', credential = ''] = (req.headers.authorization ?? '').split(' ');
+      const decoded = scheme === 'Basic' ? Buffer.from(credential, 'base64').toString() : '';
+      const raw = (req.url ?? '').split('?')[1]?.split('&').map((parameter) => parameter.split('=')[1] ?? '') ?? [];
+      const values = [...raw.map(decodeURIComponent), ...[...url.searchParams.values()]];
+      const forms = [credential, decoded, decoded.split(':')[1] ?? '', ...raw, ...values, ...values.map(encodeURIComponent)];
+      const echoed = forms.filter((form) => form !== '' && !form.startsWith('phone'));
+      if (req.method === 'POST') {
+        res.writeHead(405, { 'content-type': `application/x-${credential || 'none'}`, allow: 'GET' }).end();
+      } else if (url.pathname === '/label') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([]));
+      } else if (url.searchParams.get('query')?.startsWith('phone:1111') === true) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: echoed }));
+      } else {
+        const detail = `bad credentials ${echoed.join(' | ')}`;
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail }));
+      }
+    });
+    origin = `http://${await listen(echoing)}`;
+  });
+  afterAll(() => close(echoing));
+
+  const outputs = (report: CheckReport) => [formatTextReport(report), formatJsonReport(report), formatJunitReport(report), formatGithubAnnotations(report)];
+  const run = (headers: Record<string, string>, query = '') =>
+    verifyConnector({
+      customerQueryUrl: `${origin}/customer?${query}query=phone:{refId}`,
+      labelsUrl: `${origin}/label`,
+      phones: ['1111'],
+      headers,
+      weights: { Gold: 8 },
+    });
+
+  it.each([
+    ['a Bearer token', { authorization: `Bearer ${BEARER}` }, [BEARER]],
+    ['a credential after any scheme', { authorization: `Token ${BEARER}` }, [BEARER]],
+    ['Basic credentials, decoded and the password alone', { authorization: `Basic ${Buffer.from(`hc:${BASIC_PASSWORD}`).toString('base64')}` }, [`hc:${BASIC_PASSWORD}`, BASIC_PASSWORD]],
+  ])('masks %s in every format', async (_, headers, secrets) => {
+    const report = await run(headers);
+    expect(report.checks.find((c) => c.id === 'customer.label-ids-exist')?.issues.length).toBeGreaterThan(0);
+    for (const output of outputs(report)) {
+      expect(output).toContain('***');
+      for (const secret of secrets) {
+        expect(output).not.toContain(secret);
+        expect(output.toLowerCase()).not.toContain(secret.toLowerCase());
+      }
+    }
+  });
+
+  it('masks a query token raw, percent-encoded and decoded in every format', async () => {
+    const report = await run({}, `tok=${encodeURIComponent(TOKEN).replace('%20', '+')}&`);
+    for (const output of outputs(report)) {
+      for (const form of [TOKEN, encodeURIComponent(TOKEN), 'SEC%2BTOK2+x', 'SEC+TOK2+x', 'SEC%2BTOK2%2Bx']) expect(output).not.toContain(form);
+    }
   });
 });

@@ -153,6 +153,58 @@ describe('createConnectorClient', () => {
   });
 });
 
+describe('a connector that echoes the credentials it was sent', () => {
+  const TOKEN = 'KEYsecret1';
+  const BEARER = 'CLIENTtok1';
+  let echo: Fixture;
+  beforeAll(async () => {
+    const bearer = (ex: Exchange) => ex.url.searchParams.get('key') ?? '';
+    echo = await startFixture({
+      alter: (reply, ex) =>
+        ex.route === 'label'
+          ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ _id: 'L-1', name: 'Gold', color_code: `${bearer(ex)} ${BEARER}` }]) }
+          : problem(401, `Unauthorized ${BEARER}`, `key ${bearer(ex)} or Bearer ${BEARER} is wrong`),
+    });
+  });
+  afterAll(() => echo.close());
+  const secured = (showSecrets?: boolean) =>
+    createConnectorClient({
+      customerQueryUrl: `${echo.origin}/customer?key=${TOKEN}&query=phone:{refId}`,
+      labelsUrl: `${echo.origin}/label?key=${TOKEN}`,
+      headers: { authorization: `Bearer ${BEARER}` },
+      ...(showSecrets === undefined ? {} : { showSecrets }),
+    });
+
+  it('masks the credentials in the url, the problem and the issues of its results', async () => {
+    const client = secured();
+    const customer = await client.lookupCustomer('1111');
+    expect(customer).toMatchObject({ kind: 'http_error', status: 401, problem: { title: 'Unauthorized ***', detail: 'key *** or *** is wrong' } });
+    expect(customer.kind === 'http_error' && customer.response.url).toBe(`${echo.origin}/customer?key=***&query=phone:1111`);
+    const labels = await client.listLabels();
+    if (labels.kind !== 'contract_violation') throw new Error(labels.kind);
+    expect(labels.response.url).toBe(`${echo.origin}/label?key=***`);
+    expect(labels.issues.map((issue) => issue.message).join('\n')).toContain('"*** ***"');
+    const priority = await client.lookupPriority('1111', { Gold: 8 });
+    for (const shown of [JSON.stringify(customer), JSON.stringify(labels.issues), JSON.stringify(priority.customer)]) {
+      expect(shown).not.toContain(TOKEN);
+      expect(shown).not.toContain(BEARER);
+    }
+  });
+
+  it('masks the url of a network error and a timeout', async () => {
+    const gone = await startFixture({});
+    await gone.close();
+    const client = createConnectorClient({ customerQueryUrl: `${gone.origin}/customer?key=${TOKEN}&query=phone:{refId}`, labelsUrl: `${gone.origin}/label?key=${TOKEN}` });
+    expect(await client.listLabels()).toMatchObject({ kind: 'network_error', url: `${gone.origin}/label?key=***` });
+  });
+
+  it('shows everything when the caller asks for secrets', async () => {
+    const customer = await secured(true).lookupCustomer('1111');
+    expect(customer).toMatchObject({ kind: 'http_error', problem: { detail: `key ${TOKEN} or Bearer ${BEARER} is wrong` } });
+    expect(customer.kind === 'http_error' && customer.response.url).toBe(`${echo.origin}/customer?key=${TOKEN}&query=phone:1111`);
+  });
+});
+
 describe('exchange', () => {
   it('resolves a URL it cannot parse to a network error instead of rejecting', async () => {
     const result = await exchange({ url: 'http://[::1/label?token=TOKEN2', timeoutMs: 1000 });
