@@ -81,6 +81,7 @@ export function createObserver(options: ResolvedOptions): Observer {
         method,
         headers,
         timeoutMs: options.timeoutMs,
+        maxBodyBytes: options.maxBodyBytes,
         ...(body === undefined ? {} : { body }),
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),

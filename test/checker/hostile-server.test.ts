@@ -243,3 +243,68 @@ describe('a connector that echoes every form of a credential', () => {
     }
   });
 });
+
+describe('a connector that tries to exhaust the checker\'s memory', () => {
+  let huge: Server;
+  let origin: string;
+  let streamed = 0;
+  beforeAll(async () => {
+    huge = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://huge');
+      if (url.pathname === '/endless') {
+        // 64 KiB chunks for as long as the checker reads: it must stop at its limit.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const write = () => {
+          while (!res.destroyed && res.write(chunk)) streamed += chunk.length;
+          if (!res.destroyed) res.once('drain', write);
+        };
+        res.write('[');
+        write();
+        res.on('close', () => undefined);
+      } else if (url.pathname === '/empties') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array.from({ length: Number(url.searchParams.get('n')) }, () => '{}').join(',')}]`);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }));
+      }
+    });
+    origin = `http://${await listen(huge)}`;
+  });
+  afterAll(() => close(huge));
+
+  const only = ['labels.status', 'labels.schema'] as const;
+
+  it('reports a body above the limit as the connector\'s failure, not as unreachable, and stops reading', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/endless`, phones: ['1111'], only: [...only] });
+    const status = report.checks.find((c) => c.id === 'labels.status')!;
+    expect(status.status).toBe('fail');
+    expect(status.detail).toBe('the label list is larger than 1 MiB');
+    expect(report.checks.find((c) => c.id === 'labels.schema')?.status).toBe('skip');
+    expect(streamed).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('takes a larger limit when given one', async () => {
+    const report = await verifyConnector({
+      customerQueryUrl: `${origin}/customer?query=phone:{refId}`,
+      labelsUrl: `${origin}/empties?n=400000`,
+      phones: ['1111'],
+      only: ['labels.status'],
+      maxBodyBytes: 2 * 1024 * 1024,
+    });
+    expect(report.checks[0]?.status).toBe('pass');
+    const small = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=400`, phones: ['1111'], only: ['labels.status'], maxBodyBytes: 1000 });
+    expect(small.checks[0]?.detail).toBe('the label list is larger than 1000 bytes');
+  });
+
+  it('keeps a bounded number of issues per check and says how many more there are', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=20000`, phones: ['1111'], only: [...only] });
+    const schema = report.checks.find((c) => c.id === 'labels.schema')!;
+    expect(schema.status).toBe('fail');
+    expect(schema.issues).toHaveLength(50);
+    expect(schema.omittedIssues).toBe(20000 * 8 - 50);
+    expect(schema.detail).toBe('160000 violations of the contract (strict)');
+    expect(formatTextReport(report)).toContain('… and 159,980 more');
+    expect(formatGithubAnnotations(report)).toContain('… and 159,990 more');
+    expect(formatJunitReport(report)).toContain('… and 159,950 more');
+  });
+});

@@ -5,7 +5,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { CheckResult } from '../report.js';
 import { count, fromFindings, judgeJsonAnswer, okJson, type Finding } from './common.js';
 
-type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode'>;
+type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode' | 'maxBodyBytes'>;
 
 const slowest = (durations: number[]) => Math.max(0, ...durations);
 
@@ -26,11 +26,11 @@ function onlyOnOtherPhone(phone: string, observation: Observation): Finding | un
  *
  * @example
  * ```ts
- * labelsStatus(observed, { budgetMs: 1000, mode: 'strict' }).status; // 'pass'
+ * labelsStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).status; // 'pass'
  * ```
  */
 export function labelsStatus(observed: Observed, options: Judged): CheckResult {
-  const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient' });
+  const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient', maxBodyBytes: options.maxBodyBytes, what: 'the label list' });
   const { durationMs } = observed.labels.request;
   return fromFindings('labels.status', finding === undefined ? [] : [finding], [observed.labels], {
     pass: `200 application/json in ${durationMs ?? 0} ms`,
@@ -43,7 +43,7 @@ export function labelsStatus(observed: Observed, options: Judged): CheckResult {
  *
  * @example
  * ```ts
- * customerStatus(observed, { budgetMs: 1000, mode: 'strict' }).detail; // '2 phones: 200 application/json, slowest 12 ms'
+ * customerStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).detail; // '2 phones: 200 application/json, slowest 12 ms'
  * ```
  */
 export function customerStatus(observed: Observed, options: Judged): CheckResult {
@@ -52,6 +52,8 @@ export function customerStatus(observed: Observed, options: Judged): CheckResult
     const finding = judgeJsonAnswer(observation, {
       budgetMs: options.budgetMs,
       lenient: options.mode === 'lenient',
+      maxBodyBytes: options.maxBodyBytes,
+      what: 'the customer',
       notFoundHint: 'the checker needs phone numbers of known customers, or the connector does not find this one',
     }) ?? onlyOnOtherPhone(phone, observation);
     if (finding !== undefined) findings.push(finding);

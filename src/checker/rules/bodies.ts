@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { describeValue, validateCustomer, LabelSchema, LenientLabelSchema, toContractIssues, type ValidationMode } from '../../contract/index.js';
+import { elementIssues } from '../../client/bounded-validate.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult } from '../report.js';
-import { count, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
+import { count, fromFindings, MAX_ISSUES, objectEntries, okJson, skipped, type Finding } from './common.js';
 
 // Without the unique-id refinement: duplicate ids are `labels.unique-ids`' finding, not this one's.
+const labelSchemas = { strict: LabelSchema, lenient: LenientLabelSchema };
 const labelArrays = { strict: z.array(LabelSchema), lenient: z.array(LenientLabelSchema) };
 
 /** Where a body the contract wants bare is wrapped (`{ "data": … }`), the key, to say so. */
@@ -54,23 +56,38 @@ export function customerSchema(observed: Observed, mode: ValidationMode): CheckR
  * labelsSchema(observed, 'strict').status; // 'fail' for a label list sent as a string
  * ```
  */
-export function labelsSchema(observed: Observed, mode: ValidationMode): CheckResult {
+export function labelsSchema(observed: Observed, mode: ValidationMode, deadline?: number): CheckResult {
   const body = okJson(observed.labels);
   if (body === undefined) return skipped('labels.schema', 'the label list did not answer 200 with JSON (see labels.status)');
-  const result = labelArrays[mode].safeParse(body.value, { reportInput: true });
   const findings: Finding[] = [];
-  if (!result.success) {
-    const wrapped = envelopeKey(body.value, (inner) => labelArrays[mode].safeParse(inner).success);
+  let omitted = 0;
+  if (Array.isArray(body.value)) {
+    // Label by label, keeping only the first issues: a list of 200,000 `{}` has 1.6 million.
+    const bounded = elementIssues(body.value, labelSchemas[mode], { max: MAX_ISSUES, ...(deadline === undefined ? {} : { deadline }) });
+    for (const issue of bounded.issues) findings.push({ path: issue.path, message: issue.message, status: 'fail' });
+    omitted = bounded.omitted;
+    if (bounded.stoppedAt !== undefined) {
+      findings.push({ path: `$[${bounded.stoppedAt}]`, status: 'fail', message: `judging stopped at the time limit: ${count(body.value.length - bounded.stoppedAt, 'label')} from here on not checked` });
+    }
+  } else {
+    const result = labelArrays[mode].safeParse(body.value, { reportInput: true });
+    const wrapped = result.success ? undefined : envelopeKey(body.value, (inner) => labelArrays[mode].safeParse(inner).success);
     if (wrapped !== undefined) {
       findings.push({ path: '$', status: 'fail', message: `the label list is wrapped in an envelope under ${JSON.stringify(wrapped)}: send the array itself` });
-    } else {
+    } else if (!result.success) {
       for (const issue of toContractIssues(result.error.issues)) findings.push({ path: issue.path, message: issue.message, status: 'fail' });
     }
   }
-  return fromFindings('labels.schema', findings, [observed.labels], {
-    pass: `${count(Array.isArray(body.value) ? body.value.length : 0, 'label')} conform (${mode})`,
-    fail: (n) => `${count(n, 'violation')} of the contract (${mode})`,
-  });
+  return fromFindings(
+    'labels.schema',
+    findings,
+    [observed.labels],
+    {
+      pass: `${count(Array.isArray(body.value) ? body.value.length : 0, 'label')} conform (${mode})`,
+      fail: (n) => `${count(n, 'violation')} of the contract (${mode})`,
+    },
+    omitted,
+  );
 }
 
 /** The labels' string `_id`s, with their index. */
