@@ -93,6 +93,8 @@ describe('priority-routing-crm check', () => {
     [['--phone', '1', '--header', 'no colon'], /--header must look like "Name: value"/],
     [['--phone', '1', '--format', 'xml'], /--format must be text, json or junit/],
     [['--phone', '1', '--timeout', 'soon'], /--timeout must be a positive number/],
+    [['--phone', '1', '--max-body-bytes', '0'], /--max-body-bytes must be a positive integer number of bytes, got "0"/],
+    [['--phone', '1', '--max-body-bytes', '1.5'], /--max-body-bytes must be a positive integer number of bytes/],
     [['--phone', '1', '--bogus'], /Unknown option '--bogus'/],
     [['--phone', '1', '--skip', checkIds.join(',')], /--only and --skip leave no check to run/],
     [['--phone', '1', '--only', 'labels.status', '--skip', 'labels.status'], /--only and --skip leave no check to run/],
@@ -166,6 +168,13 @@ describe('priority-routing-crm check', () => {
     expect(run.stderr).toMatch(/cannot reach the connector at http:\/\/127\.0\.0\.1:\d+\/label: .*ECONNREFUSED/);
   });
 
+  it('fails the check of a body above --max-body-bytes, naming the size', async () => {
+    const run = await cli([...urls(good), '--phone', '1111', '--header', 'Authorization: Bearer tok', '--only', 'labels.status,labels.schema', '--max-body-bytes', '100']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the label list is larger than 100 bytes');
+    expect(run.stderr).toBe('');
+  });
+
   it('never lets a connector write control characters to the terminal, under GitHub Actions too', async () => {
     const attacking = await startFixture(terminalAttack());
     try {
@@ -190,7 +199,7 @@ describe('priority-routing-crm check', () => {
   it('prints its help with every flag', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--customer-url', '--labels-url', '--phone', '--header', '--timeout', '--only', '--skip', '--lenient', '--weights', '--weights-file', '--format', '--output']) {
+    for (const flag of ['--customer-url', '--labels-url', '--phone', '--header', '--timeout', '--only', '--skip', '--lenient', '--weights', '--weights-file', '--format', '--output', '--max-body-bytes']) {
       expect(run.stdout).toContain(flag);
     }
   });
