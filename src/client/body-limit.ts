@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { createConnectorClient, DEFAULT_MAX_BODY_BYTES } from 'priority-routing-crm';
  * createConnectorClient({ customerQueryUrl, labelsUrl, maxBodyBytes: 4 * DEFAULT_MAX_BODY_BYTES });
  * ```
  */

@@ -32,8 +32,10 @@ export interface ResponseInfo {
 export interface ContractViolationResult {
   ok: false;
   kind: 'contract_violation';
-  /** Every problem found, each with a JSON path and a sentence. */
+  /** The problems found, each with a JSON path and a sentence; at most 50 for a label list. */
   issues: ContractIssue[];
+  /** How many more problems a label list had than `issues` lists; absent when it lists them all. */
+  omittedIssues?: number;
   /** The body as parsed, or as text when it was not JSON. */
   body: unknown;
   response: ResponseInfo;

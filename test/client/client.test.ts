@@ -205,6 +205,38 @@ describe('a connector that echoes the credentials it was sent', () => {
   });
 });
 
+describe('a connector that sends too much', () => {
+  let big: Fixture;
+  beforeAll(async () => {
+    big = await startFixture({
+      alter: (reply, ex) =>
+        ex.route === 'label' ? { status: 200, headers: { 'content-type': 'application/json' }, body: `[${Array.from({ length: Number(ex.url.searchParams.get('n')) }, () => '{}').join(',')}]` } : reply,
+    });
+  });
+  afterAll(() => big.close());
+  const sized = (n: number, maxBodyBytes?: number) =>
+    createConnectorClient({ customerQueryUrl: big.customerQueryUrl, labelsUrl: `${big.labelsUrl}?n=${n}`, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
+
+  it('reads no body above maxBodyBytes (1 MiB by default) and says so as a contract violation', async () => {
+    expect(await sized(400_000).listLabels()).toMatchObject({
+      kind: 'contract_violation',
+      issues: [{ path: '$', code: 'too_big', message: 'the label list is larger than 1 MiB' }],
+      body: '',
+    });
+    expect(await sized(1000, 4000).listLabels()).toMatchObject({ kind: 'contract_violation', issues: expect.arrayContaining([expect.objectContaining({ path: '$[0]._id' })]) });
+    expect(await sized(10, 16).listLabels()).toMatchObject({ issues: [{ message: 'the label list is larger than 16 bytes' }] });
+    expect(() => sized(10, 0)).toThrow('maxBodyBytes must be a positive integer number of bytes, got 0');
+  });
+
+  it('keeps the first 50 issues of a huge list and counts the others', async () => {
+    const result = await sized(20_000).listLabels();
+    if (result.kind !== 'contract_violation') throw new Error(result.kind);
+    expect(result.issues).toHaveLength(50);
+    expect(result.issues[0]).toMatchObject({ path: '$[0]._id' });
+    expect(result.omittedIssues).toBe(20_000 * 8 - 50);
+  });
+});
+
 describe('exchange', () => {
   it('resolves a URL it cannot parse to a network error instead of rejecting', async () => {
     const result = await exchange({ url: 'http://[::1/label?token=TOKEN2', timeoutMs: 1000 });
