@@ -48,8 +48,9 @@ function madeUpNumber(): string {
 
 /** Whether a 200 for a made-up number is a real customer who happens to have it. */
 function hasNumber(observation: Observation, phone: string): boolean {
-  if (observation.result.kind !== 'response' || observation.result.status !== 200 || !observation.json.ok) return false;
-  const body = observation.json.value as Record<string, unknown> | null;
+  const json = observation.json;
+  if (observation.result.kind !== 'response' || observation.result.status !== 200 || !json.ok) return false;
+  const body = json.value as Record<string, unknown> | null;
   if (typeof body !== 'object' || body === null) return false;
   return ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'].some((field) => {
     const value = body[field];

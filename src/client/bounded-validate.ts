@@ -17,6 +17,11 @@ export interface BoundedIssues {
   stoppedAt: number | undefined;
 }
 
+function countIssues(element: z.ZodType, value: unknown): number {
+  const result = element['~standard'].validate(value) as { issues?: readonly unknown[] } | Promise<unknown>;
+  return result instanceof Promise ? 0 : (result.issues?.length ?? 0);
+}
+
 // Checking the clock every element would cost more than judging most of them.
 const CLOCK_EVERY = 1024;
 
@@ -36,14 +41,18 @@ export function elementIssues(list: readonly unknown[], element: z.ZodType, opti
   let omitted = 0;
   for (let index = 0; index < list.length; index += 1) {
     if (options.deadline !== undefined && index % CLOCK_EVERY === 0 && performance.now() > options.deadline) return { issues, omitted, stoppedAt: index };
-    const result = element.safeParse(list[index], { reportInput: issues.length < options.max });
-    if (result.success) continue;
     const room = options.max - issues.length;
-    if (room > 0) {
-      const found = result.error.issues.slice(0, room).map((issue) => ({ ...issue, path: [index, ...issue.path] }));
-      issues.push(...toContractIssues(found));
+    if (room <= 0) {
+      // Only counted: the Standard Schema entry point builds no ZodError (with its stack), and
+      // is several times faster and lighter on memory than safeParse.
+      omitted += countIssues(element, list[index]);
+      continue;
     }
-    omitted += Math.max(0, result.error.issues.length - Math.max(room, 0));
+    const result = element.safeParse(list[index], { reportInput: true });
+    if (result.success) continue;
+    const found = result.error.issues.slice(0, room).map((issue) => ({ ...issue, path: [index, ...issue.path] }));
+    issues.push(...toContractIssues(found));
+    omitted += Math.max(0, result.error.issues.length - room);
   }
   return { issues, omitted, stoppedAt: undefined };
 }

@@ -113,7 +113,8 @@ export const skipped = (id: CheckId, why: string, observations: readonly Observa
  */
 export function okJson(observation: Observation | undefined): { value: unknown } | undefined {
   if (observation === undefined || observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
-  return observation.json.ok ? { value: observation.json.value } : undefined;
+  const json = observation.json;
+  return json.ok ? { value: json.value } : undefined;
 }
 
 // A detail's line breaks are the checker's own (the text report starts a line at each): the
