@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { elementIssues } from '../../src/client/bounded-validate.js';
 import { exchange } from '../../src/client/exchange.js';
+import { LabelSchema } from '../../src/contract/index.js';
 import { createConnectorClient } from '../../src/client/index.js';
 import { customer, fixtureCustomers, problem, startFixture, type Exchange, type Fixture } from '../checker/fixtures/connector.js';
 
@@ -234,6 +236,16 @@ describe('a connector that sends too much', () => {
     expect(result.issues).toHaveLength(50);
     expect(result.issues[0]).toMatchObject({ path: '$[0]._id' });
     expect(result.omittedIssues).toBe(20_000 * 8 - 50);
+  });
+});
+
+describe('elementIssues', () => {
+  it('stops judging at the deadline and says where', () => {
+    const list = Array.from({ length: 3000 }, () => ({}));
+    expect(elementIssues(list, LabelSchema, { max: 50, deadline: performance.now() - 1 })).toEqual({ issues: [], omitted: 0, stoppedAt: 0 });
+    const all = elementIssues(list, LabelSchema, { max: 5 });
+    expect(all).toMatchObject({ omitted: 3000 * 8 - 5, stoppedAt: undefined });
+    expect(all.issues.map((issue) => issue.path)).toEqual(['$[0]._id', '$[0].name', '$[0].color_code', '$[0].created_by', '$[0].updated_by']);
   });
 });
 
