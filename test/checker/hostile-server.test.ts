@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchange } from '../../src/client/exchange.js';
 import {
+  CheckOptionsError,
   ConnectorUnreachableError,
   formatGithubAnnotations,
   formatJsonReport,
@@ -262,6 +263,11 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
         res.write('[');
         write();
         res.on('close', () => undefined);
+      } else if (url.pathname === '/trickle') {
+        // Headers at once, then the body byte by byte, never finished.
+        res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+        const timer = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(timer));
       } else if (url.pathname === '/empties') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array.from({ length: Number(url.searchParams.get('n')) }, () => '{}').join(',')}]`);
       } else {
@@ -294,6 +300,17 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
     expect(report.checks[0]?.status).toBe('pass');
     const small = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=400`, phones: ['1111'], only: ['labels.status'], maxBodyBytes: 1000 });
     expect(small.checks[0]?.detail).toBe('the label list is larger than 1000 bytes');
+  });
+
+  it('bounds the time spent reading a body with the timeout', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/trickle`, phones: ['1111'], only: [...only], timeoutMs: 300 });
+    expect(report.checks.find((c) => c.id === 'labels.status')?.detail).toBe('expected 200, no answer within 300 ms');
+  });
+
+  it('refuses a limit that is not a positive integer before sending anything', async () => {
+    const options = { customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/endless`, phones: ['1111'] };
+    await expect(verifyConnector({ ...options, maxBodyBytes: 0 })).rejects.toThrow(CheckOptionsError);
+    await expect(verifyConnector({ ...options, maxBodyBytes: 1.5 })).rejects.toThrow('maxBodyBytes must be a positive integer number of bytes, got 1.5');
   });
 
   it('keeps a bounded number of issues per check and says how many more there are', async () => {
