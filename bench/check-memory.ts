@@ -1,4 +1,5 @@
-// Peak RSS of `priority-routing-crm check` against hostile connectors, next to a conforming one
+// Peak RSS of `priority-routing-crm check` against hostile connectors (every answer 1 GiB; every
+// answer a list of 200,000 `{}`; a customer whose label ids are 200,000 `{}`), next to a conforming one
 // measured in the same run: `npx tsx bench/check-memory.ts [rounds] [--dist] [--cli <path>]`.
 // Each check is a fresh process under /usr/bin/time -v ("Maximum resident set size"). The goal
 // (issue 8): never past 256 MB, whatever the connector sends.
@@ -62,6 +63,7 @@ const server = createServer((req, res) => {
   if (kind === 'gib') return streamGiB(res);
   const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(typeof value === 'string' ? value : JSON.stringify(value));
   if (kind === 'empties') return json(empties);
+  if (kind === 'crowded' && route !== 'label') return json(JSON.stringify({ ...customer, labels: [] }).replace('"labels":[]', `"labels":${empties}`));
   const phone = url.searchParams.get('query');
   if (route === 'label') return json(labels);
   if (phone === 'phone:1111') return json(customer);
@@ -85,7 +87,7 @@ async function peakMb(kind: string): Promise<number> {
 }
 
 try {
-  const samples = await interleave(rounds, { conforming: () => peakMb('ok'), 'streamed 1 GiB': () => peakMb('gib'), '200,000 {}': () => peakMb('empties') });
+  const samples = await interleave(rounds, { conforming: () => peakMb('ok'), 'streamed 1 GiB': () => peakMb('gib'), '200,000 {}': () => peakMb('empties'), '200,000 {} ids': () => peakMb('crowded') });
   console.log(`peak RSS of check (${cli.at(-1)}), ${rounds} rounds, MB: median (min–max), ratio to conforming`);
   const base = median(samples.conforming);
   for (const [name, values] of Object.entries(samples)) {

@@ -96,6 +96,8 @@ export const PhonePrioritySchema = z.object({
       hint: z.string().optional(),
     }),
   ),
+  /** How many `matched` and `ignored` entries there were beyond the 50 of each listed; absent when none. */
+  omittedEntries: z.int().positive().optional(),
 });
 
 /**

@@ -144,7 +144,7 @@ function evaluate(observed: Observed, options: ResolvedOptions): { checks: Check
     'labels.schema': () => labelsSchema(observed, options.mode, deadline),
     'labels.unique-ids': () => labelsUniqueIds(observed),
     'customer.status': () => customerStatus(observed, options),
-    'customer.schema': () => customerSchema(observed, options.mode),
+    'customer.schema': () => customerSchema(observed, options.mode, deadline),
     'customer.label-ids-exist': () => customerLabelIdsExist(observed),
     'customer.plus-forms': () => plusForms(observed),
     'labels.name-whitespace': () => labelsNameWhitespace(observed),

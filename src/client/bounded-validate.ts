@@ -1,5 +1,5 @@
-import type * as z from 'zod';
-import { toContractIssues, type ContractIssue } from '../contract/index.js';
+import * as z from 'zod';
+import { toContractIssues, validateCustomer, type ContractIssue, type ValidationMode } from '../contract/index.js';
 
 /**
  * The issues of a list validated element by element: the first `max`, how many more there
@@ -36,7 +36,12 @@ const CLOCK_EVERY = 1024;
  * elementIssues([{}, { _id: 'g', name: 'Gold' }], LenientLabelSchema, { max: 50 }).issues[0]?.path; // '$[0]._id'
  * ```
  */
-export function elementIssues(list: readonly unknown[], element: z.ZodType, options: { max: number; deadline?: number }): BoundedIssues {
+export function elementIssues(
+  list: readonly unknown[],
+  element: z.ZodType,
+  options: { max: number; deadline?: number; path?: ReadonlyArray<string | number> },
+): BoundedIssues {
+  const prefix = options.path ?? [];
   const issues: ContractIssue[] = [];
   let omitted = 0;
   for (let index = 0; index < list.length; index += 1) {
@@ -50,9 +55,33 @@ export function elementIssues(list: readonly unknown[], element: z.ZodType, opti
     }
     const result = element.safeParse(list[index], { reportInput: true });
     if (result.success) continue;
-    const found = result.error.issues.slice(0, room).map((issue) => ({ ...issue, path: [index, ...issue.path] }));
+    const found = result.error.issues.slice(0, room).map((issue) => ({ ...issue, path: [...prefix, index, ...issue.path] }));
     issues.push(...toContractIssues(found));
     omitted += Math.max(0, result.error.issues.length - room);
   }
   return { issues, omitted, stoppedAt: undefined };
+}
+
+const LABEL_ID = z.string();
+
+/**
+ * The issues of a customer whose `labels` hold entries that are not strings, with the label ids
+ * judged one by one (the first `max` issues kept, the rest counted) and the other fields as
+ * `validateCustomer` judges them; `undefined` when every label id is a string (then validate it
+ * whole). A customer with 200,000 objects for label ids would otherwise hold 200,000 issues.
+ *
+ * @example
+ * ```ts
+ * customerLabelIssues({ ...sampleCustomer, labels: [{}, {}] }, 'strict', { max: 50 })?.issues[0]?.path; // '$.labels[0]'
+ * ```
+ */
+export function customerLabelIssues(value: unknown, mode: ValidationMode, options: { max: number; deadline?: number }): BoundedIssues | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const labels = (value as { labels?: unknown }).labels;
+  if (!Array.isArray(labels)) return undefined;
+  const ids = elementIssues(labels, LABEL_ID, { ...options, path: ['labels'] });
+  if (ids.issues.length === 0 && ids.stoppedAt === undefined) return undefined;
+  const rest = validateCustomer({ ...value, labels: [] }, { mode });
+  const all = [...(rest.ok ? [] : rest.issues), ...ids.issues];
+  return { issues: all.slice(0, options.max), omitted: ids.omitted + Math.max(0, all.length - options.max), stoppedAt: ids.stoppedAt };
 }

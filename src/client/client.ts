@@ -13,7 +13,7 @@ import {
 } from '../contract/index.js';
 import { parseJsonBody, readProblem } from './body.js';
 import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES, formatBytes } from './body-limit.js';
-import { elementIssues } from './bounded-validate.js';
+import { customerLabelIssues, elementIssues } from './bounded-validate.js';
 import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
 import { resultMasker, type ResultMasker } from './mask-results.js';
 import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
@@ -168,8 +168,9 @@ const ENDPOINT_NAMES: Record<Endpoint, string> = { customer: 'the customer', lab
 
 /**
  * A 200's body, validated; the body's own JSON error when it is not JSON, or its size when it
- * was not read. A label list is judged label by label, keeping the first issues, until
- * `deadline`: validated whole, 200,000 `{}` would hold 1.6 million issues.
+ * was not read. A label list (and a customer's label ids, when some are not strings) is judged
+ * entry by entry, keeping the first issues, until `deadline`: validated whole, 200,000 `{}`
+ * would hold 1.6 million issues.
  */
 function validated<T>(
   response: ExchangeResponse,
@@ -192,6 +193,10 @@ function validated<T>(
   }
   const body = parseJsonBody(response.body);
   if (!body.ok) return violation([body.issue], response.body);
+  if (endpoint === 'customer') {
+    const bounded = customerLabelIssues(body.value, context.mode, { max: MAX_ISSUES, deadline: context.deadline });
+    if (bounded !== undefined) return violation(bounded.issues, body.value, bounded.omitted);
+  }
   if (endpoint === 'labels' && Array.isArray(body.value)) {
     const element = context.mode === 'lenient' ? LenientLabelSchema : LabelSchema;
     const bounded = elementIssues(body.value, element, { max: MAX_ISSUES, deadline: context.deadline });

@@ -32,9 +32,9 @@ export interface ResponseInfo {
 export interface ContractViolationResult {
   ok: false;
   kind: 'contract_violation';
-  /** The problems found, each with a JSON path and a sentence; at most 50 for a label list. */
+  /** The problems found, each with a JSON path and a sentence; at most 50 for a label list or a customer's label ids. */
   issues: ContractIssue[];
-  /** How many more problems a label list had than `issues` lists; absent when it lists them all. */
+  /** How many more problems there were than `issues` lists; absent when it lists them all. */
   omittedIssues?: number;
   /** The body as parsed, or as text when it was not JSON. */
   body: unknown;

@@ -14,7 +14,7 @@ import {
   type CheckReport,
   type VerifyConnectorOptions,
 } from '../../src/checker/index.js';
-import { fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
+import { fixtureCustomers, fixtureLabels, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
 
 // Each as the connector sees it once decoded; some are percent-encoded in the URLs.
 const SECRETS = {
@@ -268,8 +268,15 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).write('[');
         const timer = setInterval(() => res.write(' '), 50);
         res.on('close', () => clearInterval(timer));
+      } else if (url.pathname === '/crowded') {
+        // A customer whose labels are 200,000 objects, or 120,000 different ids the label list lacks.
+        const unknown = url.searchParams.get('ids') === 'unknown';
+        const ids = Array.from({ length: unknown ? 120_000 : 200_000 }, (_, i) => (unknown ? `"${i.toString(36)}"` : '{}'));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }).replace('"labels":[]', `"labels":[${ids.join(',')}]`));
       } else if (url.pathname === '/empties') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array.from({ length: Number(url.searchParams.get('n')) }, () => '{}').join(',')}]`);
+      } else if (url.pathname === '/labels-ok') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fixtureLabels));
       } else {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }));
       }
@@ -300,6 +307,27 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
     expect(report.checks[0]?.status).toBe('pass');
     const small = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=400`, phones: ['1111'], only: ['labels.status'], maxBodyBytes: 1000 });
     expect(small.checks[0]?.detail).toBe('the label list is larger than 1000 bytes');
+  });
+
+  it.each([
+    ['200,000 label objects', 'objects', 200_000],
+    ['120,000 unknown label ids', 'unknown', 120_000],
+  ])('keeps a customer with %s to a report of bounded size', async (_, ids, total) => {
+    const report = await verifyConnector({
+      customerQueryUrl: `${origin}/crowded?ids=${ids}&query=phone:{refId}`,
+      labelsUrl: `${origin}/labels-ok`,
+      phones: ['1111'],
+      weights: { Gold: 8 },
+      only: ['customer.schema', 'customer.label-ids-exist', 'priority'],
+    });
+    const check = report.checks.find((c) => c.id === 'customer.label-ids-exist')!;
+    expect(check.detail).toBe(`${total} label ids not in the label list or not a string`);
+    expect(check.issues).toHaveLength(50);
+    expect(check.omittedIssues).toBe(total - 50);
+    expect(formatTextReport(report)).toContain(`… and ${(total - 20).toLocaleString('en-US')} more`);
+    if (ids === 'objects') expect(report.checks.find((c) => c.id === 'customer.schema')?.omittedIssues).toBe(199_950);
+    expect(report.priorities?.[0]?.reason.length).toBeLessThan(1000);
+    expect(formatJsonReport(report).length).toBeLessThan(100_000);
   });
 
   it('bounds the time spent reading a body with the timeout', async () => {

@@ -211,8 +211,12 @@ describe('a connector that sends too much', () => {
   let big: Fixture;
   beforeAll(async () => {
     big = await startFixture({
-      alter: (reply, ex) =>
-        ex.route === 'label' ? { status: 200, headers: { 'content-type': 'application/json' }, body: `[${Array.from({ length: Number(ex.url.searchParams.get('n')) }, () => '{}').join(',')}]` } : reply,
+      alter: (reply, ex) => {
+        const empties = (n: number) => Array.from({ length: n }, () => ({}));
+        if (ex.route === 'label') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(empties(Number(ex.url.searchParams.get('n')))) };
+        if (ex.found !== undefined) return { ...reply, body: JSON.stringify({ ...ex.found, labels: empties(20_000) }) };
+        return reply;
+      },
     });
   });
   afterAll(() => big.close());
@@ -236,6 +240,11 @@ describe('a connector that sends too much', () => {
     expect(result.issues).toHaveLength(50);
     expect(result.issues[0]).toMatchObject({ path: '$[0]._id' });
     expect(result.omittedIssues).toBe(20_000 * 8 - 50);
+    const crowded = await sized(1).lookupCustomer('1111');
+    if (crowded.kind !== 'contract_violation') throw new Error(crowded.kind);
+    expect(crowded.issues).toHaveLength(50);
+    expect(crowded.issues[0]).toMatchObject({ path: '$.labels[0]', message: expect.stringMatching(/^expected a string/) });
+    expect(crowded.omittedIssues).toBe(20_000 - 50);
   });
 });
 

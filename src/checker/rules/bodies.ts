@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { describeValue, validateCustomer, LabelSchema, LenientLabelSchema, toContractIssues, type ValidationMode } from '../../contract/index.js';
-import { elementIssues } from '../../client/bounded-validate.js';
+import { customerLabelIssues, elementIssues } from '../../client/bounded-validate.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult } from '../report.js';
 import { count, fromFindings, MAX_ISSUES, objectEntries, okJson, skipped, type Finding } from './common.js';
@@ -23,15 +23,24 @@ function envelopeKey(value: unknown, fits: (inner: unknown) => boolean): string 
  * customerSchema(observed, 'lenient').issues; // [{ path: '$.labels', message: …, subject: 'phone 1111' }]
  * ```
  */
-export function customerSchema(observed: Observed, mode: ValidationMode): CheckResult {
+export function customerSchema(observed: Observed, mode: ValidationMode, deadline?: number): CheckResult {
   const readable = observed.customers.filter(({ observation }) => okJson(observation) !== undefined);
   if (readable.length === 0) return skipped('customer.schema', 'no customer answered 200 with JSON (see customer.status)');
   const findings: Finding[] = [];
+  let omitted = 0;
   for (const { observation } of readable) {
     const { value } = okJson(observation)!;
+    const subject = observation.subject;
+    // Label ids one by one when some are not strings: 200,000 objects would make as many issues.
+    const bounded = customerLabelIssues(value, mode, { max: MAX_ISSUES, ...(deadline === undefined ? {} : { deadline }) });
+    if (bounded !== undefined) {
+      for (const issue of bounded.issues) findings.push({ path: issue.path, message: issue.message, subject, status: 'fail' });
+      omitted += bounded.omitted;
+      if (bounded.stoppedAt !== undefined) findings.push({ path: `$.labels[${bounded.stoppedAt}]`, subject, status: 'fail', message: STOPPED('label id') });
+      continue;
+    }
     const result = validateCustomer(value, { mode });
     if (result.ok) continue;
-    const subject = observation.subject;
     const wrapped = Array.isArray(value)
       ? value.length === 1 && validateCustomer(value[0], { mode }).ok ? '$[0]' : undefined
       : envelopeKey(value, (inner) => validateCustomer(inner, { mode }).ok);
@@ -42,10 +51,16 @@ export function customerSchema(observed: Observed, mode: ValidationMode): CheckR
       for (const issue of result.issues) findings.push({ path: issue.path, message: issue.message, subject, status: 'fail' });
     }
   }
-  return fromFindings('customer.schema', findings, readable.map((customer) => customer.observation), {
-    pass: `${count(readable.length, 'customer')} conform (${mode})`,
-    fail: (n) => `${count(n, 'violation')} of the contract (${mode})`,
-  });
+  return fromFindings(
+    'customer.schema',
+    findings,
+    readable.map((customer) => customer.observation),
+    {
+      pass: `${count(readable.length, 'customer')} conform (${mode})`,
+      fail: (n) => `${count(n, 'violation')} of the contract (${mode})`,
+    },
+    omitted,
+  );
 }
 
 /**
@@ -67,7 +82,7 @@ export function labelsSchema(observed: Observed, mode: ValidationMode, deadline?
     for (const issue of bounded.issues) findings.push({ path: issue.path, message: issue.message, status: 'fail' });
     omitted = bounded.omitted;
     if (bounded.stoppedAt !== undefined) {
-      findings.push({ path: `$[${bounded.stoppedAt}]`, status: 'fail', message: `judging stopped at the time limit: ${count(body.value.length - bounded.stoppedAt, 'label')} from here on not checked` });
+      findings.push({ path: `$[${bounded.stoppedAt}]`, status: 'fail', message: STOPPED('label') });
     }
   } else {
     const result = labelArrays[mode].safeParse(body.value, { reportInput: true });
@@ -89,6 +104,8 @@ export function labelsSchema(observed: Observed, mode: ValidationMode, deadline?
     omitted,
   );
 }
+
+const STOPPED = (what: string) => `judging stopped at the time limit (timeoutMs): each ${what} from here on was not checked`;
 
 /** The labels' string `_id`s, with their index. */
 function labelIds(value: unknown) {
@@ -132,6 +149,9 @@ export function customerLabelIdsExist(observed: Observed): CheckResult {
   if (labels === undefined || !Array.isArray(labels.value)) return skipped('customer.label-ids-exist', 'no label array to read (see labels.status)');
   const known = new Set(labelIds(labels.value).map(({ id }) => id));
   const findings: Finding[] = [];
+  let omitted = 0;
+  // All fail alike: past the first MAX_ISSUES, only counted (a customer may carry 200,000).
+  const add = (finding: Finding) => (findings.length < MAX_ISSUES ? void findings.push(finding) : void (omitted += 1));
   const read = [observed.labels];
   let checked = 0;
   for (const { observation } of observed.customers) {
@@ -141,14 +161,14 @@ export function customerLabelIdsExist(observed: Observed): CheckResult {
     body.labels.forEach((id: unknown, index) => {
       checked += 1;
       if (typeof id !== 'string') {
-        findings.push({
+        add({
           path: `$.labels[${index}]`,
           subject: observation.subject,
           status: 'fail',
           message: `${describeValue(id)} is not a label id: label ids are strings, so Hybrid Chat cannot name it and it adds nothing to the priority`,
         });
       } else if (!known.has(id)) {
-        findings.push({
+        add({
           path: `$.labels[${index}]`,
           subject: observation.subject,
           status: 'fail',
@@ -158,8 +178,14 @@ export function customerLabelIdsExist(observed: Observed): CheckResult {
     });
   }
   if (read.length === 1) return skipped('customer.label-ids-exist', 'no customer with a labels array to read (see customer.status and customer.schema)');
-  return fromFindings('customer.label-ids-exist', findings, read, {
-    pass: `${count(checked, 'label id')} on ${count(read.length - 1, 'customer')}, all in the label list`,
-    fail: (n) => `${count(n, 'label id')} not in the label list or not a string`,
-  });
+  return fromFindings(
+    'customer.label-ids-exist',
+    findings,
+    read,
+    {
+      pass: `${count(checked, 'label id')} on ${count(read.length - 1, 'customer')}, all in the label list`,
+      fail: (n) => `${count(n, 'label id')} not in the label list or not a string`,
+    },
+    omitted,
+  );
 }
