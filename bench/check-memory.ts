@@ -74,7 +74,7 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 /** Peak RSS in MB of one `check` against the connector under `/kind`. */
 async function peakMb(kind: string): Promise<number> {
-  const check = [...cli, 'check', '--customer-url', `${origin}/${kind}/customer?query=phone:{refId}`, '--labels-url', `${origin}/${kind}/label`, '--phone', '1111', '--format', 'json', '--timeout', '60000'];
+  const check = [...cli, 'check', '--customer-url', `${origin}/${kind}/customer?query=phone:{refId}`, '--labels-url', `${origin}/${kind}/label`, '--phone', '1111', '--weights', 'Gold=8', '--format', 'json', '--timeout', '60000'];
   const { stderr } = await run('/usr/bin/time', ['-v', process.execPath, ...check], { maxBuffer: 1024 * 1024 * 1024 }).catch((error: { stderr?: string; code?: number }) => {
     // Exit 1 (a check failed) is the expected verdict for the hostile ones; 2 (unreachable) or a
     // crash is what an unbounded checker does, measured all the same.
