@@ -71,7 +71,7 @@ export const checkDefinitions = [
     title: 'Each given phone finds its customer: 200 with JSON in time',
     group: 'Customer',
     description:
-      'GET the customer URL for every --phone: fails unless 200 with a JSON content type (lenient mode: a wrong content type only warns); warns above the time budget.',
+      'GET the customer URL for every --phone: fails unless 200 with a JSON content type (lenient mode: a wrong content type only warns); warns above the time budget, and when the number is only on phone2…phone5 while phone1 is empty (Hybrid Chat reads phone1).',
   },
   {
     id: 'customer.schema',
@@ -84,7 +84,7 @@ export const checkDefinitions = [
     id: 'customer.label-ids-exist',
     title: "Every label id on a customer is in the label list",
     group: 'Customer',
-    description: 'Fails for an id the label list does not have: Hybrid Chat cannot name it, so it adds nothing to the priority.',
+    description: 'Fails for an id the label list does not have, and for an entry that is not a string (an object is no id): Hybrid Chat cannot name it, so it adds nothing to the priority.',
   },
   {
     id: 'customer.plus-forms',
@@ -110,7 +110,7 @@ export const checkDefinitions = [
     title: 'An unknown number gets 404',
     group: 'Error handling',
     description:
-      'Asks for a number the checker makes up (random digits, retried if it happens to exist): fails on 200, 5xx or any other status than 404.',
+      'Asks for a number the checker makes up (random digits, retried if it happens to exist): fails on 200, 5xx or any other status than 404. A 503 with Retry-After (circuit breaker open) only warns, here and in the other error checks.',
   },
   {
     id: 'customer.malformed-query-400',
@@ -135,7 +135,7 @@ export const checkDefinitions = [
     title: 'Error bodies are problem+json',
     group: 'Error handling',
     description:
-      'Every error the checks above provoked: warns unless application/problem+json with type, title, status (equal to the HTTP status) and detail, and without a stack trace.',
+      'Every error the checks above provoked: warns unless application/problem+json with type, title, status (equal to the HTTP status) and detail, and without a stack trace; warns for a 503 without Retry-After.',
   },
   {
     id: 'priority',

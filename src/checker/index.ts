@@ -20,3 +20,4 @@ export { formatTextReport, type TextReportOptions, type Styler, type TextStyle }
 export { formatJunitReport } from './reporters/junit.js';
 export { formatJsonReport } from './reporters/json.js';
 export { formatGithubAnnotations } from './reporters/github.js';
+export { escapeTerminal } from './reporters/escape.js';

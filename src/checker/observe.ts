@@ -19,8 +19,8 @@ export interface Observation {
   result: ExchangeResult;
   /** The request as reports show it, with its curl command. */
   request: CheckRequest;
-  /** The body parsed as JSON, when there was an answer and it is JSON. */
-  json: { ok: true; value: unknown } | { ok: false };
+  /** The body parsed as JSON, when there was an answer and it is JSON; held weakly, so read it once per use. */
+  readonly json: { ok: true; value: unknown } | { ok: false };
 }
 
 /**
@@ -81,6 +81,7 @@ export function createObserver(options: ResolvedOptions): Observer {
         method,
         headers,
         timeoutMs: options.timeoutMs,
+        maxBodyBytes: options.maxBodyBytes,
         ...(body === undefined ? {} : { body }),
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -96,7 +97,7 @@ export function createObserver(options: ResolvedOptions): Observer {
         { showSecrets: options.showSecrets === true },
       );
       const answered = result.kind === 'response';
-      const parsed = answered ? parseJsonBody(result.body) : undefined;
+      let parsed: WeakRef<Observation['json']> | undefined;
       return {
         subject,
         result,
@@ -108,7 +109,16 @@ export function createObserver(options: ResolvedOptions): Observer {
           durationMs: answered ? result.durationMs : null,
           curl,
         },
-        json: parsed?.ok === true ? { ok: true, value: parsed.value } : { ok: false },
+        // Held only weakly, parsed again when collected: a body of 200,000 `{}` parses to tens
+        // of megabytes, and a run holds a dozen answers.
+        get json() {
+          const cached = parsed?.deref();
+          if (cached !== undefined) return cached;
+          const body = answered ? parseJsonBody(result.body) : undefined;
+          const json = body?.ok === true ? { ok: true as const, value: body.value } : { ok: false as const };
+          parsed = new WeakRef(json);
+          return json;
+        },
       };
     },
   };

@@ -1,3 +1,4 @@
+import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES } from '../client/body-limit.js';
 import type { FetchLike } from '../client/exchange.js';
 import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
 import { redactUrl } from '../client/redact.js';
@@ -49,8 +50,16 @@ export interface VerifyConnectorOptions {
   phones: readonly string[];
   /** Sent with every request (credentials). Masked in curl commands unless `showSecrets`. */
   headers?: Readonly<Record<string, string>>;
-  /** Per request, until the last byte; 5000 ms by default. No answer in time fails the check. */
+  /**
+   * Per request, until the last byte; 5000 ms by default. No answer in time fails the check. It
+   * also bounds the time spent judging the answers (a huge list is judged until then).
+   */
   timeoutMs?: number;
+  /**
+   * The largest body read, 1 MiB (1048576) by default. A longer one is not read on and fails its
+   * check ("the label list is larger than 1 MiB"), so that no connector can exhaust memory.
+   */
+  maxBodyBytes?: number;
   /** A slower answer warns; 1000 ms by default. */
   budgetMs?: number;
   /** `strict` (default) or `lenient`: only what routing needs. */
@@ -111,8 +120,9 @@ export type Endpoint = 'customer' | 'labels';
  * options.redactText('401: bad token abc1'); // '401: bad token ***' when abc1 is a token of the run
  * ```
  */
-export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers'> {
+export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers' | 'maxBodyBytes'> {
   timeoutMs: number;
+  maxBodyBytes: number;
   budgetMs: number;
   mode: ValidationMode;
   headers: Readonly<Record<string, string>>;
@@ -166,6 +176,7 @@ export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions
   assertCheckIds('only', options.only);
   assertCheckIds('skip', options.skip);
   if (options.weights !== undefined) asOptionsError(() => assertPriorityWeights(options.weights), 'weights: ');
+  asOptionsError(() => assertMaxBodyBytes('maxBodyBytes', options.maxBodyBytes));
   const selected = selectChecks(options);
   if (selected.size === 0) throw new CheckOptionsError('only and skip leave no check to run');
   const showSecrets = options.showSecrets === true;
@@ -174,6 +185,7 @@ export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions
   return {
     ...options,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 5000),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     budgetMs: positive('budgetMs', options.budgetMs, 1000),
     mode: options.mode ?? 'strict',
     headers: options.headers ?? {},

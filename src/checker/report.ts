@@ -66,7 +66,10 @@ export const CheckResultSchema = z.object({
   status: CheckStatusSchema,
   /** What was found, in a sentence or two. */
   detail: z.string(),
+  /** At most 50 findings per check are kept, so that no connector can exhaust memory. */
   issues: z.array(CheckIssueSchema),
+  /** How many more findings there were than `issues` lists; absent when it lists them all. */
+  omittedIssues: z.int().positive().optional(),
   requests: z.array(CheckRequestSchema),
 });
 
@@ -93,6 +96,8 @@ export const PhonePrioritySchema = z.object({
       hint: z.string().optional(),
     }),
   ),
+  /** How many `matched` and `ignored` entries there were beyond the 50 of each listed; absent when none. */
+  omittedEntries: z.int().positive().optional(),
 });
 
 /**

@@ -48,8 +48,9 @@ function madeUpNumber(): string {
 
 /** Whether a 200 for a made-up number is a real customer who happens to have it. */
 function hasNumber(observation: Observation, phone: string): boolean {
-  if (observation.result.kind !== 'response' || observation.result.status !== 200 || !observation.json.ok) return false;
-  const body = observation.json.value as Record<string, unknown> | null;
+  const json = observation.json;
+  if (observation.result.kind !== 'response' || observation.result.status !== 200 || !json.ok) return false;
+  const body = json.value as Record<string, unknown> | null;
   if (typeof body !== 'object' || body === null) return false;
   return ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'].some((field) => {
     const value = body[field];
@@ -135,13 +136,15 @@ async function observe(options: ResolvedOptions): Promise<Observed> {
 }
 
 function evaluate(observed: Observed, options: ResolvedOptions): { checks: CheckResult[]; priorities?: PhonePriority[] } {
+  // `timeoutMs` bounds judging too: a huge label list is judged until then.
+  const deadline = performance.now() + options.timeoutMs;
   const ranked = priority(observed, options.weights);
   const rules: Record<CheckId, () => CheckResult> = {
     'labels.status': () => labelsStatus(observed, options),
-    'labels.schema': () => labelsSchema(observed, options.mode),
+    'labels.schema': () => labelsSchema(observed, options.mode, deadline),
     'labels.unique-ids': () => labelsUniqueIds(observed),
     'customer.status': () => customerStatus(observed, options),
-    'customer.schema': () => customerSchema(observed, options.mode),
+    'customer.schema': () => customerSchema(observed, options.mode, deadline),
     'customer.label-ids-exist': () => customerLabelIdsExist(observed),
     'customer.plus-forms': () => plusForms(observed),
     'labels.name-whitespace': () => labelsNameWhitespace(observed),

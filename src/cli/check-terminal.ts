@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Styler } from '../checker/index.js';
+import { escapeTerminal, type Styler } from '../checker/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -49,7 +49,7 @@ export interface ProgressLine {
 
 /**
  * The progress line on `stream` (stderr) when it is a terminal; a no-op otherwise, so logs and
- * pipes stay clean.
+ * pipes stay clean. Control characters in the text are shown escaped (`\u001b`).
  *
  * @example
  * ```ts
@@ -62,7 +62,10 @@ export function progressLine(stream: { isTTY?: boolean; columns?: number; write(
   if (stream.isTTY !== true) return { update: () => {}, clear: () => {} };
   const width = Math.max(20, (stream.columns ?? 80) - 1);
   return {
-    update: (text) => void stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`),
+    update: (text) => {
+      const shown = escapeTerminal(text);
+      stream.write(`\r\x1b[2K${shown.length > width ? `${shown.slice(0, width - 1)}…` : shown}`);
+    },
     clear: () => void stream.write('\r\x1b[2K'),
   };
 }

@@ -5,6 +5,7 @@ import {
   CheckOptionsError,
   ConnectorUnreachableError,
   checkIds,
+  escapeTerminal,
   formatGithubAnnotations,
   formatJsonReport,
   formatJunitReport,
@@ -36,7 +37,10 @@ Options:
                              (values are masked as *** in every report)
       --show-secrets         print header values, URL passwords and query tokens
                              instead of *** (reports are then not fit to share)
-      --timeout <ms>         time limit per request; no answer in time fails (default: 5000)
+      --timeout <ms>         time limit per request, and for judging the answers; no answer
+                             in time fails (default: 5000)
+      --max-body-bytes <n>   the largest body read; a longer one fails its check
+                             (default: 1048576, 1 MiB)
       --budget <ms>          a slower answer warns (default: 1000)
       --lenient              check only what routing needs instead of every field
       --weights <list>       routing weights, e.g. Gold=8,Vip=10 (1 to 10): adds the priority check
@@ -65,6 +69,7 @@ const options = {
   header: { type: 'string', multiple: true },
   'show-secrets': { type: 'boolean' },
   timeout: { type: 'string' },
+  'max-body-bytes': { type: 'string' },
   budget: { type: 'string' },
   lenient: { type: 'boolean' },
   weights: { type: 'string' },
@@ -85,6 +90,13 @@ function milliseconds(flag: string, value: string | undefined): number | undefin
   const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === 's' ? 1000 : 1);
   if (!(ms > 0)) throw new UsageError(`--${flag} must be a positive number of milliseconds (or seconds with "s"), got ${JSON.stringify(value)}`);
   return ms;
+}
+
+function byteCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(Number.isSafeInteger(bytes) && bytes > 0)) throw new UsageError(`--${flag} must be a positive integer number of bytes, got ${JSON.stringify(value)}`);
+  return bytes;
 }
 
 function headers(values: readonly string[] = []): Record<string, string> {
@@ -173,6 +185,7 @@ async function run(args: string[]): Promise<number> {
   const weights = await readWeights(values.weights, values['weights-file']);
   const timeoutMs = milliseconds('timeout', values.timeout);
   const budgetMs = milliseconds('budget', values.budget);
+  const maxBodyBytes = byteCount('max-body-bytes', values['max-body-bytes']);
   const requestHeaders = headers(values.header);
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
@@ -193,12 +206,13 @@ async function run(args: string[]): Promise<number> {
       ...(skip === undefined ? {} : { skip }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(budgetMs === undefined ? {} : { budgetMs }),
+      ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
       onProgress: ({ done, total, step }) => progress.update(`checking ${done + 1}/${total} ${step}`),
     });
   } catch (error) {
     if (error instanceof CheckOptionsError) throw new UsageError(error.message);
     if (error instanceof ConnectorUnreachableError) {
-      stderr.write(`priority-routing-crm: ${error.message}\nIs the connector running, and are the URLs right?\n`);
+      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\nIs the connector running, and are the URLs right?\n`);
       return EXIT_USAGE;
     }
     throw error;

@@ -1,4 +1,6 @@
 import {
+  LabelSchema,
+  LenientLabelSchema,
   validateCustomer,
   validateLabelList,
   type LenientCustomer,
@@ -7,9 +9,13 @@ import {
   type StrictLabelList,
   type ValidationMode,
   type ValidationResult,
+  type ContractIssue,
 } from '../contract/index.js';
 import { parseJsonBody, readProblem } from './body.js';
+import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES, formatBytes } from './body-limit.js';
+import { customerLabelIssues, elementIssues } from './bounded-validate.js';
 import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
+import { resultMasker, type ResultMasker } from './mask-results.js';
 import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
 import type { CustomerLookupResult, LabelListResult, RequestFailure, ResponseInfo } from './results.js';
 import { assertConnectorUrls, fillCustomerUrl } from './template.js';
@@ -41,8 +47,16 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
   labelsUrl: string;
   /** The `fetch` to send requests with; the global `fetch` by default. */
   fetch?: FetchLike;
-  /** How long one request (until the last byte of the body) may take; 5000 ms by default. */
+  /**
+   * How long one request (until the last byte of the body) may take; 5000 ms by default. Judging
+   * a huge label list stops after the same time.
+   */
   timeoutMs?: number;
+  /**
+   * The largest body read, 1 MiB (1048576) by default: a longer one is not read on, and a 200
+   * with it is a contract violation ("the label list is larger than 1 MiB").
+   */
+  maxBodyBytes?: number;
   /** `strict` (default): every contract field; `lenient`: only what routing needs. */
   mode?: M;
   /**
@@ -50,6 +64,14 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
    * `authorization` here wins over user info in the URLs.
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Show secrets in results: by default every `url` of a result is masked as `redactUrl` does
+   * (`token=***`, `user:***@`), and the client's secrets (header values, the credential after an
+   * auth scheme, Basic `user:password`, URL passwords, query tokens; as sent, decoded or
+   * encoded) are masked as `***` wherever a problem, an issue or an error message quotes them.
+   * A contract violation's `body` is always the body as received.
+   */
+  showSecrets?: boolean;
 }
 
 /**
@@ -125,29 +147,67 @@ export interface ConnectorClient<M extends ValidationMode = 'strict'> {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const info = (response: ExchangeResponse): ResponseInfo => ({
-  url: response.url,
+type Endpoint = 'customer' | 'labels';
+
+const info = (response: ExchangeResponse, endpoint: Endpoint, mask: ResultMasker): ResponseInfo => ({
+  url: mask.url(response.url, endpoint),
   status: response.status,
-  contentType: response.contentType,
+  contentType: mask.text(response.contentType),
   durationMs: response.durationMs,
 });
 
-function failure(result: Exclude<ExchangeResult, ExchangeResponse>): RequestFailure {
+function failure(result: Exclude<ExchangeResult, ExchangeResponse>, endpoint: Endpoint, mask: ResultMasker): RequestFailure {
+  const url = mask.url(result.url, endpoint);
   return result.kind === 'timeout'
-    ? { ok: false, kind: 'timeout', url: result.url, timeoutMs: result.timeoutMs }
-    : { ok: false, kind: 'network_error', url: result.url, message: result.message, cause: result.cause };
+    ? { ok: false, kind: 'timeout', url, timeoutMs: result.timeoutMs }
+    : { ok: false, kind: 'network_error', url, message: mask.text(result.message), cause: result.cause };
 }
 
-/** A 200's body, validated; the body's own JSON error when it is not JSON. */
-function validated<T>(response: ExchangeResponse, validate: (body: unknown) => ValidationResult<T>) {
+const MAX_ISSUES = 50;
+const ENDPOINT_NAMES: Record<Endpoint, string> = { customer: 'the customer', labels: 'the label list' };
+
+/**
+ * A 200's body, validated; the body's own JSON error when it is not JSON, or its size when it
+ * was not read. A label list (and a customer's label ids, when some are not strings) is judged
+ * entry by entry, keeping the first issues, until `deadline`: validated whole, 200,000 `{}`
+ * would hold 1.6 million issues.
+ */
+function validated<T>(
+  response: ExchangeResponse,
+  endpoint: Endpoint,
+  context: { mask: ResultMasker; maxBodyBytes: number; deadline: number; mode: ValidationMode },
+  validate: (body: unknown) => ValidationResult<T>,
+) {
+  const { mask } = context;
+  const violation = (issues: ContractIssue[], body: unknown, omitted = 0) => ({
+    ok: false as const,
+    kind: 'contract_violation' as const,
+    issues: mask.issues(issues),
+    ...(omitted > 0 ? { omittedIssues: omitted } : {}),
+    body,
+    response: info(response, endpoint, mask),
+  });
+  if (response.bodyTooLarge === true) {
+    const message = `${ENDPOINT_NAMES[endpoint]} is larger than ${formatBytes(context.maxBodyBytes)}`;
+    return violation([{ path: '$', message, code: 'too_big', segments: [] }], '');
+  }
   const body = parseJsonBody(response.body);
-  if (!body.ok) {
-    return { ok: false as const, kind: 'contract_violation' as const, issues: [body.issue], body: response.body, response: info(response) };
+  if (!body.ok) return violation([body.issue], response.body);
+  if (endpoint === 'customer') {
+    const bounded = customerLabelIssues(body.value, context.mode, { max: MAX_ISSUES, deadline: context.deadline });
+    if (bounded !== undefined) return violation(bounded.issues, body.value, bounded.omitted);
+  }
+  if (endpoint === 'labels' && Array.isArray(body.value)) {
+    const element = context.mode === 'lenient' ? LenientLabelSchema : LabelSchema;
+    const bounded = elementIssues(body.value, element, { max: MAX_ISSUES, deadline: context.deadline });
+    const stopped: ContractIssue[] =
+      bounded.stoppedAt === undefined
+        ? []
+        : [{ path: `$[${bounded.stoppedAt}]`, message: `judging stopped at the time limit: the labels from here on were not checked`, code: 'timeout', segments: [bounded.stoppedAt] }];
+    if (bounded.issues.length + stopped.length > 0) return violation([...bounded.issues, ...stopped], body.value, bounded.omitted);
   }
   const result = validate(body.value);
-  return result.ok
-    ? { ok: true as const, value: result.value }
-    : { ok: false as const, kind: 'contract_violation' as const, issues: result.issues, body: body.value, response: info(response) };
+  return result.ok ? { ok: true as const, value: result.value } : violation(result.issues, body.value);
 }
 
 /**
@@ -178,10 +238,15 @@ export function createConnectorClient<M extends ValidationMode = 'strict'>(optio
   assertConnectorUrls(options);
   const mode: ValidationMode = options.mode ?? 'strict';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const mask = resultMasker(options);
+  assertMaxBodyBytes('maxBodyBytes', options.maxBodyBytes);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const judging = () => ({ mask, maxBodyBytes, mode, deadline: performance.now() + timeoutMs });
   const get = (url: string, requestOptions: RequestOptions = {}) =>
     exchange({
       url,
       timeoutMs,
+      maxBodyBytes,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.headers === undefined ? {} : { headers: options.headers }),
       ...(requestOptions.signal === undefined ? {} : { signal: requestOptions.signal }),
@@ -190,23 +255,24 @@ export function createConnectorClient<M extends ValidationMode = 'strict'>(optio
 
   async function lookupCustomer(phone: string, requestOptions?: RequestOptions): Promise<CustomerLookupResult<ClientCustomer<M>>> {
     const response = await get(customerUrl(phone), requestOptions);
-    if (response.kind !== 'response') return failure(response);
-    if (response.status === 404) return { ok: false, kind: 'not_found', problem: readProblem(response.body), response: info(response) };
+    if (response.kind !== 'response') return failure(response, 'customer', mask);
+    const problem = () => mask.problem(readProblem(response.body));
+    if (response.status === 404) return { ok: false, kind: 'not_found', problem: problem(), response: info(response, 'customer', mask) };
     if (response.status !== 200) {
-      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+      return { ok: false, kind: 'http_error', status: response.status, problem: problem(), response: info(response, 'customer', mask) };
     }
-    const result = validated(response, (body) => validateCustomer(body, { mode }));
-    return result.ok ? { ok: true, kind: 'found', customer: result.value as ClientCustomer<M>, response: info(response) } : result;
+    const result = validated(response, 'customer', judging(), (body) => validateCustomer(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', customer: result.value as ClientCustomer<M>, response: info(response, 'customer', mask) } : result;
   }
 
   async function listLabels(requestOptions?: RequestOptions): Promise<LabelListResult<ClientLabelList<M>>> {
     const response = await get(options.labelsUrl, requestOptions);
-    if (response.kind !== 'response') return failure(response);
+    if (response.kind !== 'response') return failure(response, 'labels', mask);
     if (response.status !== 200) {
-      return { ok: false, kind: 'http_error', status: response.status, problem: readProblem(response.body), response: info(response) };
+      return { ok: false, kind: 'http_error', status: response.status, problem: mask.problem(readProblem(response.body)), response: info(response, 'labels', mask) };
     }
-    const result = validated(response, (body) => validateLabelList(body, { mode }));
-    return result.ok ? { ok: true, kind: 'found', labels: result.value as ClientLabelList<M>, response: info(response) } : result;
+    const result = validated(response, 'labels', judging(), (body) => validateLabelList(body, { mode }));
+    return result.ok ? { ok: true, kind: 'found', labels: result.value as ClientLabelList<M>, response: info(response, 'labels', mask) } : result;
   }
 
   async function lookupPriority(phone: string, weights: PriorityWeights, requestOptions?: RequestOptions): Promise<PriorityLookup<M>> {

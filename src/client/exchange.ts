@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from './body-limit.js';
 import { redactUrl } from './redact.js';
 import { base64, basicCredentials, secretMasker } from './secrets.js';
 
@@ -31,6 +32,8 @@ export interface ExchangeRequest {
   headers?: Readonly<Record<string, string>>;
   body?: string;
   timeoutMs: number;
+  /** The largest body read, 1 MiB by default; a longer one is not read on (`bodyTooLarge`). */
+  maxBodyBytes?: number;
   fetch?: FetchLike;
   signal?: AbortSignal;
 }
@@ -53,7 +56,10 @@ export interface ExchangeResponse {
   headers: Headers;
   /** The media type without parameters, in lower case (`application/json`); `""` when none. */
   contentType: string;
+  /** The body as text; `""` when it was larger than `maxBodyBytes`. */
   body: string;
+  /** `true` when the body was larger than `maxBodyBytes`: reading stopped there. */
+  bodyTooLarge?: boolean;
   /** From sending the request to reading the last byte of the body. */
   durationMs: number;
 }
@@ -150,7 +156,8 @@ function withBasicAuth(url: URL, headers: Record<string, string>): void {
 }
 
 /**
- * Sends one request and reads the whole body, within `timeoutMs` for both. Never throws for
+ * Sends one request and reads the whole body, within `timeoutMs` for both, but no more than
+ * `maxBodyBytes` of it (1 MiB by default). Never throws for
  * what the server, the network or the URL does; only an abort of the caller's `signal` rejects.
  * User info in the URL (`http://user:pass@host/…`) is sent as `Authorization: Basic …` unless
  * `headers` has an `authorization`. Error messages never quote a credential or a query token,
@@ -177,7 +184,7 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
     const init: RequestInit = { method, headers, signal, redirect: 'manual' };
     if (request.body !== undefined) init.body = request.body;
     const response = await (request.fetch ?? fetch)(url, init);
-    const body = await response.text();
+    const { body, tooLarge } = await readBoundedBody(response, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     return {
       kind: 'response',
       url,
@@ -186,6 +193,7 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
       headers: response.headers,
       contentType: mediaType(response.headers.get('content-type')),
       body,
+      ...(tooLarge ? { bodyTooLarge: true } : {}),
       durationMs: Math.round(performance.now() - started),
     };
   } catch (error) {

@@ -36,3 +36,4 @@ export {
 export { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
 export { redactUrl, type RedactUrlOptions } from './redact.js';
 export type { FetchLike } from './exchange.js';
+export { DEFAULT_MAX_BODY_BYTES } from './body-limit.js';

@@ -11,8 +11,8 @@ import type { ContractIssue, Problem } from '../contract/index.js';
  */
 export interface ResponseInfo {
   /**
-   * The URL as sent: user info moved to an `Authorization` header, query tokens kept. Pass it
-   * through `redactUrl` before logging it.
+   * The URL as sent (user info moved to an `Authorization` header), with its secrets masked as
+   * `redactUrl` masks them (`token=***`) unless the client was made with `showSecrets`.
    */
   url: string;
   status: number;
@@ -32,8 +32,10 @@ export interface ResponseInfo {
 export interface ContractViolationResult {
   ok: false;
   kind: 'contract_violation';
-  /** Every problem found, each with a JSON path and a sentence. */
+  /** The problems found, each with a JSON path and a sentence; at most 50 for a label list or a customer's label ids. */
   issues: ContractIssue[];
+  /** How many more problems there were than `issues` lists; absent when it lists them all. */
+  omittedIssues?: number;
   /** The body as parsed, or as text when it was not JSON. */
   body: unknown;
   response: ResponseInfo;

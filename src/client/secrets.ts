@@ -47,12 +47,57 @@ export function basicCredentials(url: string): string | undefined {
   return username === '' && password === '' ? undefined : `${decodeComponent(username)}:${decodeComponent(password)}`;
 }
 
+const encodeComponent = (text: string): string[] => {
+  try {
+    const encoded = encodeURIComponent(text);
+    return [encoded, encoded.replaceAll('%20', '+')];
+  } catch {
+    return []; // a lone surrogate: no URL carries it encoded
+  }
+};
+
 // Every form a server or an error message may quote: as given, trimmed (undici trims header
-// values), percent-decoded and form-decoded (`+` as a space).
+// values), percent-decoded, form-decoded (`+` as a space), and each of these percent-encoded
+// again (spaces as %20 or +).
 const forms = (secret: string): string[] => {
   const decoded = decodeComponent(secret);
-  return [secret, secret.trim(), decoded, decodeComponent(secret.replaceAll('+', ' ')), decoded.trim()];
+  const plain = [secret, secret.trim(), decoded, decodeComponent(secret.replaceAll('+', ' ')), decoded.trim()];
+  return [...plain, ...plain.flatMap(encodeComponent)];
 };
+
+// `scheme credentials`, as in `Authorization` (RFC 9110 auth-scheme: a token).
+const AUTH_SCHEME = /^\s*([!#$%&'*+.^_`|~\w-]+)\s+(\S(?:.*\S)?)\s*$/s;
+
+/** `user:password` of a Basic credential, or `undefined` when it is not base64 of one. */
+function decodeBasic(credential: string): string | undefined {
+  try {
+    const bytes = Uint8Array.from(atob(credential), (character) => character.charCodeAt(0));
+    const decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return decoded.includes(':') ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The secrets in one header value: the whole value and, after any auth scheme (`Bearer x`,
+ * `Token x`, `Basic x`, …), the credential alone; for Basic also the decoded `user:password`
+ * and the password alone.
+ *
+ * @example
+ * ```ts
+ * headerSecrets('Basic aGM6czNjcmV0'); // ['Basic aGM6czNjcmV0', 'aGM6czNjcmV0', 'hc:s3cret', 's3cret']
+ * ```
+ */
+export function headerSecrets(value: string): string[] {
+  const match = AUTH_SCHEME.exec(value);
+  if (match === null) return [value];
+  const [, scheme, credential] = match as unknown as [string, string, string];
+  const basic = scheme.toLowerCase() === 'basic' ? decodeBasic(credential) : undefined;
+  return [value, credential, ...(basic === undefined ? [] : [basic, basic.slice(basic.indexOf(':') + 1)])];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /**
  * Where the secrets of a run are: the headers sent (every value is one) and the URLs with what
@@ -69,10 +114,12 @@ export interface SecretSources {
 }
 
 /**
- * A function that replaces every known secret in a text by `***`: header values (as given and
- * trimmed), the parts of each URL that {@link redactUrl} masks (as written, parsed and decoded)
- * and the Basic credentials made from user info (decoded and in base64). For text a server or an
- * error message wrote, which may echo what was sent. Values under 4 characters are left alone.
+ * A function that replaces every known secret in a text by `***`, in any case: header values
+ * (whole, and the credential after an auth scheme; for Basic also `user:password` and the
+ * password alone), the parts of each URL that {@link redactUrl} masks and the Basic credentials
+ * made from user info (decoded and in base64); each as given, trimmed, decoded and
+ * percent-encoded. For text a server or an error message wrote, which may echo what was sent.
+ * Values under 4 characters are left alone.
  *
  * @example
  * ```ts
@@ -85,13 +132,15 @@ export function secretMasker(sources: SecretSources): (text: string) => string {
   const add = (secret: string) => {
     for (const form of forms(secret)) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
   };
-  for (const value of Object.values(sources.headers ?? {})) add(value);
+  for (const value of Object.values(sources.headers ?? {})) for (const secret of headerSecrets(value)) add(secret);
   for (const { url, keep } of sources.urls ?? []) {
     for (const secret of urlSecrets(url, keep === undefined ? {} : { keep })) add(secret);
     const credentials = basicCredentials(url);
     if (credentials !== undefined) for (const secret of [credentials, base64(credentials)]) add(secret);
   }
-  // Longest first, so that `Bearer abc1` goes as a whole before `abc1` is found in it.
-  const ordered = [...secrets].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((masked, secret) => masked.replaceAll(secret, MASK), text);
+  if (secrets.size === 0) return (text) => text;
+  // Longest first, so that `Bearer abc1` goes as a whole before `abc1` is found in it; in any
+  // case, since a media type or a header name may come back lower-cased.
+  const pattern = new RegExp([...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
+  return (text) => text.replace(pattern, MASK);
 }

@@ -2,6 +2,7 @@ import type { FetchLike } from '../client/exchange.js';
 import { checkDefinitions, selectChecks, type CheckId } from '../checker/checks.js';
 import { CheckOptionsError, type VerifyConnectorOptions } from '../checker/options.js';
 import type { CheckReport, CheckResult } from '../checker/report.js';
+import { escapedLines, escapeTerminal } from '../checker/reporters/escape.js';
 import { issueLines, requestsToShow } from '../checker/reporters/select.js';
 import { verifyConnector } from '../checker/verify.js';
 import { fetchFromHandler, type InProcessHandler } from './handler-fetch.js';
@@ -122,7 +123,9 @@ export class ConformanceError extends Error {
   /** The check's full result. */
   readonly result: CheckResult;
   constructor(result: CheckResult) {
-    super([`${result.id}: ${result.detail}`, ...issueLines(result, 50).map((line) => `  ${line}`), ...requestsToShow(result).map((request) => `  ${request.curl}`)].join('\n'));
+    // The runner prints this on a terminal: a connector's control characters are shown escaped.
+    const indented = [...issueLines(result, 50), ...requestsToShow(result).map((request) => request.curl)].map((line) => `  ${escapeTerminal(line)}`);
+    super([...escapedLines(`${result.id}: ${result.detail}`), ...indented].join('\n'));
     this.result = result;
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchange } from '../../src/client/exchange.js';
 import {
+  CheckOptionsError,
   ConnectorUnreachableError,
   formatGithubAnnotations,
   formatJsonReport,
@@ -13,7 +14,7 @@ import {
   type CheckReport,
   type VerifyConnectorOptions,
 } from '../../src/checker/index.js';
-import { startFixture, type Fixture } from './fixtures/connector.js';
+import { fixtureCustomers, fixtureLabels, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
 
 // Each as the connector sees it once decoded; some are percent-encoded in the URLs.
 const SECRETS = {
@@ -142,5 +143,213 @@ describe('redirects', () => {
     const checked = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/label`, phones: ['1111'], only: ['labels.status'] });
     expect(checked.checks[0]?.detail).toMatch(/302/);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('a connector that writes escape sequences, C1 and bidi controls and line breaks', () => {
+  let attacking: Fixture;
+  let attacked: CheckReport;
+  beforeAll(async () => {
+    attacking = await startFixture(terminalAttack());
+    attacked = await verifyConnector({ customerQueryUrl: attacking.customerQueryUrl, labelsUrl: attacking.labelsUrl, phones: ['1111'], weights: { Gold: 8 } });
+  });
+  afterAll(() => attacking.close());
+
+  it('never reaches the text report or the annotations raw, and cannot fake the verdict line', () => {
+    const text = formatTextReport(attacked);
+    expect(text).not.toMatch(TERMINAL_UNSAFE);
+    expect(text).toContain('\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(text).toContain('application/problem+json\\u009b2j');
+    expect(text.split('\n').filter((line) => /^(OK|FAILED)\b/.test(line))).toEqual([expect.stringMatching(/^FAILED {2}15 checks/)]);
+    const annotations = formatGithubAnnotations(attacked);
+    expect(annotations).not.toMatch(TERMINAL_UNSAFE);
+    expect(annotations.trimEnd().split('\n').every((line) => /^::(error|warning) title=/.test(line))).toBe(true);
+  });
+
+  it('keeps a problem detail quoted in a sentence on one line, so a detail\'s lines stay the checker\'s', () => {
+    for (const check of attacked.checks.filter((c) => c.id !== 'priority')) expect(check.detail, check.id).not.toContain('\n');
+    expect(attacked.priorities?.[0]?.reason).not.toContain('\n');
+  });
+
+  it('stays faithful and valid in JSON and JUnit', () => {
+    const json = formatJsonReport(attacked);
+    expect(JSON.parse(json)).toEqual(attacked);
+    expect(json).toContain('\u202eevil\u2066\u2028\u2029');
+    expect(formatJunitReport(attacked)).toContain('\u202eevil\u2066\u2028\u2029');
+  });
+});
+
+describe('a connector that echoes every form of a credential', () => {
+  const BEARER = 'S3CRETbearer1';
+  const BASIC_PASSWORD = 'PASSW0RDb1';
+  const TOKEN = 'SEC+TOK2 x';
+  let echoing: Server;
+  let origin: string;
+  beforeAll(async () => {
+    // Whatever it was sent, in each form: the credential after the scheme, Basic decoded and
+    // the password alone, each query value raw, decoded and encoded again.
+    echoing = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://echo');
+      const [scheme = '', credential = ''] = (req.headers.authorization ?? '').split(' ');
+      const decoded = scheme === 'Basic' ? Buffer.from(credential, 'base64').toString() : '';
+      const raw = (req.url ?? '').split('?')[1]?.split('&').map((parameter) => parameter.split('=')[1] ?? '') ?? [];
+      const values = [...raw.map(decodeURIComponent), ...[...url.searchParams.values()]];
+      const forms = [credential, decoded, decoded.split(':')[1] ?? '', ...raw, ...values, ...values.map(encodeURIComponent)];
+      const echoed = forms.filter((form) => form !== '' && !form.startsWith('phone'));
+      if (req.method === 'POST') {
+        res.writeHead(405, { 'content-type': `application/x-${credential || 'none'}`, allow: 'GET' }).end();
+      } else if (url.pathname === '/label') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([]));
+      } else if (url.searchParams.get('query')?.startsWith('phone:1111') === true) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: echoed }));
+      } else {
+        const detail = `bad credentials ${echoed.join(' | ')}`;
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail }));
+      }
+    });
+    origin = `http://${await listen(echoing)}`;
+  });
+  afterAll(() => close(echoing));
+
+  const outputs = (report: CheckReport) => [formatTextReport(report), formatJsonReport(report), formatJunitReport(report), formatGithubAnnotations(report)];
+  const run = (headers: Record<string, string>, query = '') =>
+    verifyConnector({
+      customerQueryUrl: `${origin}/customer?${query}query=phone:{refId}`,
+      labelsUrl: `${origin}/label`,
+      phones: ['1111'],
+      headers,
+      weights: { Gold: 8 },
+    });
+
+  it.each([
+    ['a Bearer token', { authorization: `Bearer ${BEARER}` }, [BEARER]],
+    ['a credential after any scheme', { authorization: `Token ${BEARER}` }, [BEARER]],
+    ['Basic credentials, decoded and the password alone', { authorization: `Basic ${Buffer.from(`hc:${BASIC_PASSWORD}`).toString('base64')}` }, [`hc:${BASIC_PASSWORD}`, BASIC_PASSWORD]],
+  ])('masks %s in every format', async (_, headers, secrets) => {
+    const report = await run(headers);
+    expect(report.checks.find((c) => c.id === 'customer.label-ids-exist')?.issues.length).toBeGreaterThan(0);
+    for (const output of outputs(report)) {
+      expect(output).toContain('***');
+      for (const secret of secrets) {
+        expect(output).not.toContain(secret);
+        expect(output.toLowerCase()).not.toContain(secret.toLowerCase());
+      }
+    }
+  });
+
+  it('masks a query token raw, percent-encoded and decoded in every format', async () => {
+    const report = await run({}, `tok=${encodeURIComponent(TOKEN).replace('%20', '+')}&`);
+    for (const output of outputs(report)) {
+      for (const form of [TOKEN, encodeURIComponent(TOKEN), 'SEC%2BTOK2+x', 'SEC+TOK2+x', 'SEC%2BTOK2%2Bx']) expect(output).not.toContain(form);
+    }
+  });
+});
+
+describe('a connector that tries to exhaust the checker\'s memory', () => {
+  let huge: Server;
+  let origin: string;
+  let streamed = 0;
+  beforeAll(async () => {
+    huge = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://huge');
+      if (url.pathname === '/endless') {
+        // 64 KiB chunks for as long as the checker reads: it must stop at its limit.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const write = () => {
+          while (!res.destroyed && res.write(chunk)) streamed += chunk.length;
+          if (!res.destroyed) res.once('drain', write);
+        };
+        res.write('[');
+        write();
+        res.on('close', () => undefined);
+      } else if (url.pathname === '/trickle') {
+        // Headers at once, then the body byte by byte, never finished.
+        res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+        const timer = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(timer));
+      } else if (url.pathname === '/crowded') {
+        // A customer whose labels are 200,000 objects, or 120,000 different ids the label list lacks.
+        const unknown = url.searchParams.get('ids') === 'unknown';
+        const ids = Array.from({ length: unknown ? 120_000 : 200_000 }, (_, i) => (unknown ? `"${i.toString(36)}"` : '{}'));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }).replace('"labels":[]', `"labels":[${ids.join(',')}]`));
+      } else if (url.pathname === '/empties') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array.from({ length: Number(url.searchParams.get('n')) }, () => '{}').join(',')}]`);
+      } else if (url.pathname === '/labels-ok') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fixtureLabels));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }));
+      }
+    });
+    origin = `http://${await listen(huge)}`;
+  });
+  afterAll(() => close(huge));
+
+  const only = ['labels.status', 'labels.schema'] as const;
+
+  it('reports a body above the limit as the connector\'s failure, not as unreachable, and stops reading', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/endless`, phones: ['1111'], only: [...only] });
+    const status = report.checks.find((c) => c.id === 'labels.status')!;
+    expect(status.status).toBe('fail');
+    expect(status.detail).toBe('the label list is larger than 1 MiB');
+    expect(report.checks.find((c) => c.id === 'labels.schema')?.status).toBe('skip');
+    expect(streamed).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('takes a larger limit when given one', async () => {
+    const report = await verifyConnector({
+      customerQueryUrl: `${origin}/customer?query=phone:{refId}`,
+      labelsUrl: `${origin}/empties?n=400000`,
+      phones: ['1111'],
+      only: ['labels.status'],
+      maxBodyBytes: 2 * 1024 * 1024,
+    });
+    expect(report.checks[0]?.status).toBe('pass');
+    const small = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=400`, phones: ['1111'], only: ['labels.status'], maxBodyBytes: 1000 });
+    expect(small.checks[0]?.detail).toBe('the label list is larger than 1000 bytes');
+  });
+
+  it.each([
+    ['200,000 label objects', 'objects', 200_000],
+    ['120,000 unknown label ids', 'unknown', 120_000],
+  ])('keeps a customer with %s to a report of bounded size', async (_, ids, total) => {
+    const report = await verifyConnector({
+      customerQueryUrl: `${origin}/crowded?ids=${ids}&query=phone:{refId}`,
+      labelsUrl: `${origin}/labels-ok`,
+      phones: ['1111'],
+      weights: { Gold: 8 },
+      only: ['customer.schema', 'customer.label-ids-exist', 'priority'],
+    });
+    const check = report.checks.find((c) => c.id === 'customer.label-ids-exist')!;
+    expect(check.detail).toBe(`${total} label ids not in the label list or not a string`);
+    expect(check.issues).toHaveLength(50);
+    expect(check.omittedIssues).toBe(total - 50);
+    expect(formatTextReport(report)).toContain(`… and ${(total - 20).toLocaleString('en-US')} more`);
+    if (ids === 'objects') expect(report.checks.find((c) => c.id === 'customer.schema')?.omittedIssues).toBe(199_950);
+    expect(report.priorities?.[0]?.reason.length).toBeLessThan(1000);
+    expect(formatJsonReport(report).length).toBeLessThan(100_000);
+  });
+
+  it('bounds the time spent reading a body with the timeout', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/trickle`, phones: ['1111'], only: [...only], timeoutMs: 300 });
+    expect(report.checks.find((c) => c.id === 'labels.status')?.detail).toBe('expected 200, no answer within 300 ms');
+  });
+
+  it('refuses a limit that is not a positive integer before sending anything', async () => {
+    const options = { customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/endless`, phones: ['1111'] };
+    await expect(verifyConnector({ ...options, maxBodyBytes: 0 })).rejects.toThrow(CheckOptionsError);
+    await expect(verifyConnector({ ...options, maxBodyBytes: 1.5 })).rejects.toThrow('maxBodyBytes must be a positive integer number of bytes, got 1.5');
+  });
+
+  it('keeps a bounded number of issues per check and says how many more there are', async () => {
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/customer?query=phone:{refId}`, labelsUrl: `${origin}/empties?n=20000`, phones: ['1111'], only: [...only] });
+    const schema = report.checks.find((c) => c.id === 'labels.schema')!;
+    expect(schema.status).toBe('fail');
+    expect(schema.issues).toHaveLength(50);
+    expect(schema.omittedIssues).toBe(20000 * 8 - 50);
+    expect(schema.detail).toBe('160000 violations of the contract (strict)');
+    expect(formatTextReport(report)).toContain('… and 159,980 more');
+    expect(formatGithubAnnotations(report)).toContain('… and 159,990 more');
+    expect(formatJunitReport(report)).toContain('… and 159,950 more');
   });
 });

@@ -109,7 +109,8 @@ describe('GitHub annotations', () => {
     expect(lines[0]).toMatch(/^::error title=customer\.schema%3A Each customer conforms to the contract::1 violation of the contract \(strict\)%0A\$\.createdAt: /);
     expect(lines[1]).toMatch(/^::warning title=method\.post-405%3A POST gets 405 with an Allow header::/);
     const withPercent = { ...report, checks: [{ ...report.checks[0]!, status: 'fail' as const, title: 'a, b: c', detail: '100%\r\nnext' }] };
-    expect(formatGithubAnnotations(withPercent)).toBe('::error title=labels.status%3A a%2C b%3A c::100%25%0D%0Anext\n');
+    // The detail's own line break is %0A; a carriage return is a control character, shown escaped.
+    expect(formatGithubAnnotations(withPercent)).toBe('::error title=labels.status%3A a%2C b%3A c::100%25\\u000d%0Anext\n');
   });
 });
 
@@ -120,5 +121,56 @@ describe('curl commands', () => {
     expect(toCurl({ method: 'POST', url: 'http://h/c?a=1&b=2', body: '{}', headers: { 'content-type': 'application/json' }, secretHeaders: { authorization: "Bearer o'k" } }, { showSecrets: true })).toBe(
       `curl -sS -g -i -X POST 'http://h/c?a=1&b=2' -H 'authorization: Bearer o'\\''k' -H 'content-type: application/json' --data-raw '{}'`,
     );
+  });
+});
+
+describe('text a connector wrote, on a terminal', () => {
+  // Every character that can move the cursor, recolour, retitle, reorder or break a line.
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+  const hostile = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eevil\u2066\u2028\u2029\u0085\r\nOK  15 checks: 15 passed';
+  const evilReport = (): CheckReport => ({
+    ...report,
+    phones: ['1111\u001b[8m'],
+    checks: report.checks.map((c) => ({
+      ...c,
+      // A detail's line breaks are the checker's own (the rules never let a connector add one).
+      detail: c.id === 'labels.status' ? `answered 401: ${hostile.replace('\n', '')}` : c.detail,
+      status: c.id === 'labels.status' ? ('fail' as const) : c.status,
+      issues: c.id === 'labels.status' ? [{ path: '$', message: `got ${hostile}`, subject: 'label list' }] : c.issues,
+    })),
+  });
+
+  it('shows every control, C1, bidi and line-separator character escaped in the text report', () => {
+    const text = formatTextReport(evilReport());
+    expect(text).not.toMatch(CONTROL);
+    expect(text).toContain('answered 401: \\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\u2066\\u2028\\u2029\\u0085\\u000dOK  15 checks: 15 passed');
+    expect(text).toContain('got \\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\u2066\\u2028\\u2029\\u0085\\u000d\\u000aOK  15 checks: 15 passed (label list)');
+    expect(text).toContain('phones 1111\\u001b[8m');
+    // The only line that starts with the verdict is the checker's own.
+    expect(text.split('\n').filter((line) => /^(OK|FAILED) /.test(line))).toEqual([expect.stringMatching(/^FAILED {2}15 checks/)]);
+  });
+
+  it('keeps the checker\'s own line breaks in a detail', () => {
+    const multi = { ...report, checks: [{ ...report.checks[0]!, detail: 'phone 1: priority 8\nphone 2: priority 1' }] };
+    expect(formatTextReport(multi)).toContain('          phone 1: priority 8\n          phone 2: priority 1\n');
+  });
+
+  it('escapes them in GitHub annotations, and percent-encodes as workflow commands require', () => {
+    const text = formatGithubAnnotations(evilReport());
+    expect(text).not.toMatch(CONTROL);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.every((line) => line.startsWith('::error ') || line.startsWith('::warning '))).toBe(true);
+    expect(lines[0]).toContain('::answered 401: \\u001b]0;owned\\u0007');
+    expect(lines[0]).toContain('\\u000dOK  15 checks: 15 passed%0Agot \\u001b');
+    expect(lines[0]).toContain('\\u000d\\u000aOK  15 checks: 15 passed (label list)');
+    const title = { ...report, checks: [{ ...report.checks[0]!, status: 'fail' as const, title: 'a\u001b[2J, b: 100%\r\n', detail: 'x' }] };
+    expect(formatGithubAnnotations(title)).toBe('::error title=labels.status%3A a\\u001b[2J%2C b%3A 100%25\\u000d\\u000a::x\n');
+  });
+
+  it('stays faithful in JSON and JUnit', () => {
+    expect(CheckReportSchema.parse(JSON.parse(formatJsonReport(evilReport()))).checks[0]!.issues[0]!.message).toBe(`got ${hostile}`);
+    const xml = formatJunitReport(evilReport());
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('\u202eevil\u2066\u2028\u2029\u0085');
   });
 });

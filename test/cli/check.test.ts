@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckReportSchema, checkIds } from '../../src/checker/index.js';
-import { customer, fixtureCustomers, startFixture, type Fixture } from '../checker/fixtures/connector.js';
+import { progressLine } from '../../src/cli/check-terminal.js';
+import { customer, fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
 
 interface Run {
   code: number | null;
@@ -92,6 +93,8 @@ describe('priority-routing-crm check', () => {
     [['--phone', '1', '--header', 'no colon'], /--header must look like "Name: value"/],
     [['--phone', '1', '--format', 'xml'], /--format must be text, json or junit/],
     [['--phone', '1', '--timeout', 'soon'], /--timeout must be a positive number/],
+    [['--phone', '1', '--max-body-bytes', '0'], /--max-body-bytes must be a positive integer number of bytes, got "0"/],
+    [['--phone', '1', '--max-body-bytes', '1.5'], /--max-body-bytes must be a positive integer number of bytes/],
     [['--phone', '1', '--bogus'], /Unknown option '--bogus'/],
     [['--phone', '1', '--skip', checkIds.join(',')], /--only and --skip leave no check to run/],
     [['--phone', '1', '--only', 'labels.status', '--skip', 'labels.status'], /--only and --skip leave no check to run/],
@@ -165,10 +168,38 @@ describe('priority-routing-crm check', () => {
     expect(run.stderr).toMatch(/cannot reach the connector at http:\/\/127\.0\.0\.1:\d+\/label: .*ECONNREFUSED/);
   });
 
+  it('fails the check of a body above --max-body-bytes, naming the size', async () => {
+    const run = await cli([...urls(good), '--phone', '1111', '--header', 'Authorization: Bearer tok', '--only', 'labels.status,labels.schema', '--max-body-bytes', '100']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the label list is larger than 100 bytes');
+    expect(run.stderr).toBe('');
+  });
+
+  it('never lets a connector write control characters to the terminal, under GitHub Actions too', async () => {
+    const attacking = await startFixture(terminalAttack());
+    try {
+      const run = await cli([...urls(attacking), '--phone', '1111', '--weights', 'Gold=8'], { GITHUB_ACTIONS: 'true' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('\\u001b]0;owned\\u0007');
+      expect(run.stdout).toMatch(/^::error title=/m);
+      expect(run.stdout).not.toMatch(TERMINAL_UNSAFE);
+      expect(run.stderr).toBe('');
+    } finally {
+      await attacking.close();
+    }
+  });
+
+  it('shows control characters escaped in the progress line', () => {
+    const written: string[] = [];
+    const progress = progressLine({ isTTY: true, columns: 200, write: (text: string) => written.push(text) });
+    progress.update('checking 1/2 GET http://h/\u001b]0;owned\u0007\u009b2J\u202e');
+    expect(written).toEqual(['\r\u001b[2Kchecking 1/2 GET http://h/\\u001b]0;owned\\u0007\\u009b2J\\u202e']);
+  });
+
   it('prints its help with every flag', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--customer-url', '--labels-url', '--phone', '--header', '--timeout', '--only', '--skip', '--lenient', '--weights', '--weights-file', '--format', '--output']) {
+    for (const flag of ['--customer-url', '--labels-url', '--phone', '--header', '--timeout', '--only', '--skip', '--lenient', '--weights', '--weights-file', '--format', '--output', '--max-body-bytes']) {
       expect(run.stdout).toContain(flag);
     }
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { elementIssues } from '../../src/client/bounded-validate.js';
 import { exchange } from '../../src/client/exchange.js';
+import { LabelSchema } from '../../src/contract/index.js';
 import { createConnectorClient } from '../../src/client/index.js';
 import { customer, fixtureCustomers, problem, startFixture, type Exchange, type Fixture } from '../checker/fixtures/connector.js';
 
@@ -150,6 +152,109 @@ describe('createConnectorClient', () => {
       expect(result.message).toContain('token=***');
       for (const secret of ['PASSWORD1', 'TOKEN1', 'HEADERKEY1', btoa('hc:PASSWORD1')]) expect(result.message).not.toContain(secret);
     }
+  });
+});
+
+describe('a connector that echoes the credentials it was sent', () => {
+  const TOKEN = 'KEYsecret1';
+  const BEARER = 'CLIENTtok1';
+  let echo: Fixture;
+  beforeAll(async () => {
+    const bearer = (ex: Exchange) => ex.url.searchParams.get('key') ?? '';
+    echo = await startFixture({
+      alter: (reply, ex) =>
+        ex.route === 'label'
+          ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ _id: 'L-1', name: 'Gold', color_code: `${bearer(ex)} ${BEARER}` }]) }
+          : problem(401, `Unauthorized ${BEARER}`, `key ${bearer(ex)} or Bearer ${BEARER} is wrong`),
+    });
+  });
+  afterAll(() => echo.close());
+  const secured = (showSecrets?: boolean) =>
+    createConnectorClient({
+      customerQueryUrl: `${echo.origin}/customer?key=${TOKEN}&query=phone:{refId}`,
+      labelsUrl: `${echo.origin}/label?key=${TOKEN}`,
+      headers: { authorization: `Bearer ${BEARER}` },
+      ...(showSecrets === undefined ? {} : { showSecrets }),
+    });
+
+  it('masks the credentials in the url, the problem and the issues of its results', async () => {
+    const client = secured();
+    const customer = await client.lookupCustomer('1111');
+    expect(customer).toMatchObject({ kind: 'http_error', status: 401, problem: { title: 'Unauthorized ***', detail: 'key *** or *** is wrong' } });
+    expect(customer.kind === 'http_error' && customer.response.url).toBe(`${echo.origin}/customer?key=***&query=phone:1111`);
+    const labels = await client.listLabels();
+    if (labels.kind !== 'contract_violation') throw new Error(labels.kind);
+    expect(labels.response.url).toBe(`${echo.origin}/label?key=***`);
+    expect(labels.issues.map((issue) => issue.message).join('\n')).toContain('"*** ***"');
+    const priority = await client.lookupPriority('1111', { Gold: 8 });
+    for (const shown of [JSON.stringify(customer), JSON.stringify(labels.issues), JSON.stringify(priority.customer)]) {
+      expect(shown).not.toContain(TOKEN);
+      expect(shown).not.toContain(BEARER);
+    }
+  });
+
+  it('masks the url of a network error and a timeout', async () => {
+    const gone = await startFixture({});
+    await gone.close();
+    const client = createConnectorClient({ customerQueryUrl: `${gone.origin}/customer?key=${TOKEN}&query=phone:{refId}`, labelsUrl: `${gone.origin}/label?key=${TOKEN}` });
+    expect(await client.listLabels()).toMatchObject({ kind: 'network_error', url: `${gone.origin}/label?key=***` });
+  });
+
+  it('shows everything when the caller asks for secrets', async () => {
+    const customer = await secured(true).lookupCustomer('1111');
+    expect(customer).toMatchObject({ kind: 'http_error', problem: { detail: `key ${TOKEN} or Bearer ${BEARER} is wrong` } });
+    expect(customer.kind === 'http_error' && customer.response.url).toBe(`${echo.origin}/customer?key=${TOKEN}&query=phone:1111`);
+  });
+});
+
+describe('a connector that sends too much', () => {
+  let big: Fixture;
+  beforeAll(async () => {
+    big = await startFixture({
+      alter: (reply, ex) => {
+        const empties = (n: number) => Array.from({ length: n }, () => ({}));
+        if (ex.route === 'label') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(empties(Number(ex.url.searchParams.get('n')))) };
+        if (ex.found !== undefined) return { ...reply, body: JSON.stringify({ ...ex.found, labels: empties(20_000) }) };
+        return reply;
+      },
+    });
+  });
+  afterAll(() => big.close());
+  const sized = (n: number, maxBodyBytes?: number) =>
+    createConnectorClient({ customerQueryUrl: big.customerQueryUrl, labelsUrl: `${big.labelsUrl}?n=${n}`, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
+
+  it('reads no body above maxBodyBytes (1 MiB by default) and says so as a contract violation', async () => {
+    expect(await sized(400_000).listLabels()).toMatchObject({
+      kind: 'contract_violation',
+      issues: [{ path: '$', code: 'too_big', message: 'the label list is larger than 1 MiB' }],
+      body: '',
+    });
+    expect(await sized(1000, 4000).listLabels()).toMatchObject({ kind: 'contract_violation', issues: expect.arrayContaining([expect.objectContaining({ path: '$[0]._id' })]) });
+    expect(await sized(10, 16).listLabels()).toMatchObject({ issues: [{ message: 'the label list is larger than 16 bytes' }] });
+    expect(() => sized(10, 0)).toThrow('maxBodyBytes must be a positive integer number of bytes, got 0');
+  });
+
+  it('keeps the first 50 issues of a huge list and counts the others', async () => {
+    const result = await sized(20_000).listLabels();
+    if (result.kind !== 'contract_violation') throw new Error(result.kind);
+    expect(result.issues).toHaveLength(50);
+    expect(result.issues[0]).toMatchObject({ path: '$[0]._id' });
+    expect(result.omittedIssues).toBe(20_000 * 8 - 50);
+    const crowded = await sized(1).lookupCustomer('1111');
+    if (crowded.kind !== 'contract_violation') throw new Error(crowded.kind);
+    expect(crowded.issues).toHaveLength(50);
+    expect(crowded.issues[0]).toMatchObject({ path: '$.labels[0]', message: expect.stringMatching(/^expected a string/) });
+    expect(crowded.omittedIssues).toBe(20_000 - 50);
+  });
+});
+
+describe('elementIssues', () => {
+  it('stops judging at the deadline and says where', () => {
+    const list = Array.from({ length: 3000 }, () => ({}));
+    expect(elementIssues(list, LabelSchema, { max: 50, deadline: performance.now() - 1 })).toEqual({ issues: [], omitted: 0, stoppedAt: 0 });
+    const all = elementIssues(list, LabelSchema, { max: 5 });
+    expect(all).toMatchObject({ omitted: 3000 * 8 - 5, stoppedAt: undefined });
+    expect(all.issues.map((issue) => issue.path)).toEqual(['$[0]._id', '$[0].name', '$[0].color_code', '$[0].created_by', '$[0].updated_by']);
   });
 });
 

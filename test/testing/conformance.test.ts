@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/server/index.js';
 import { createMemoryRepository, sampleDataSet, samplePhones } from '../../src/reference/index.js';
 import { ConformanceError, defineConnectorConformanceTests, fetchFromHandler, type ConformanceTarget, type TestApi, type TestBody } from '../../src/testing/index.js';
-import { startFixture, fixturePhones, type Fixture } from '../checker/fixtures/connector.js';
+import { startFixture, fixturePhones, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
 
 const phones = Object.values(samplePhones).filter((phone) => phone !== '3333');
 const connector = createConnector({ repository: createMemoryRepository(sampleDataSet), basePath: '/cim' });
@@ -61,6 +61,19 @@ describe('defineConnectorConformanceTests', () => {
     const error = await cases.find((c) => c.name.startsWith('customer.unknown-number-404'))!.body().catch((e: unknown) => e);
     expect((error as ConformanceError).message).toMatch(/expected 404, answered 200[\s\S]*curl -sS -g -i/);
     expect((error as ConformanceError).result.status).toBe('fail');
+  });
+
+  it('shows a connector\'s control characters escaped in the failure message the runner prints', async () => {
+    const attacking = await startFixture(terminalAttack());
+    try {
+      const { cases } = collect({ customerQueryUrl: attacking.customerQueryUrl, labelsUrl: attacking.labelsUrl, phones: ['1111'], only: ['customer.status'] });
+      const error = (await cases[0]!.body().catch((e: unknown) => e)) as ConformanceError;
+      expect(error).toBeInstanceOf(ConformanceError);
+      expect(error.message).toContain('\\u001b]0;owned\\u0007');
+      expect(error.message).not.toMatch(TERMINAL_UNSAFE);
+    } finally {
+      await attacking.close();
+    }
   });
 
   it('honours only/skip and fails warnings on request', async () => {

@@ -1,4 +1,5 @@
 import type { CheckReport } from '../report.js';
+import { escapedLines, escapeTerminal } from './escape.js';
 import { issueLines } from './select.js';
 
 // GitHub's workflow command escaping: data escapes %, CR, LF; property values also : and ,.
@@ -7,7 +8,8 @@ const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A')
 
 /**
  * GitHub Actions annotations for the failed (`::error`) and warned (`::warning`) checks, one
- * line each, escaped as GitHub requires; `""` when there are none.
+ * line each, escaped as GitHub requires; `""` when there are none. A connector's control
+ * characters are shown escaped (`\u001b`), never sent raw to the log.
  *
  * @example
  * ```ts
@@ -20,8 +22,9 @@ export function formatGithubAnnotations(report: CheckReport): string {
     .filter((check) => check.status === 'fail' || check.status === 'warn')
     .map((check) => {
       const command = check.status === 'fail' ? 'error' : 'warning';
-      const message = [check.detail, ...issueLines(check, 10)].join('\n');
-      return `::${command} title=${escapeProperty(`${check.id}: ${check.title}`)}::${escapeData(message)}\n`;
+      // Control characters shown escaped first, so only the checker's own line breaks become %0A.
+      const message = [...escapedLines(check.detail), ...issueLines(check, 10).map(escapeTerminal)].join('\n');
+      return `::${command} title=${escapeProperty(escapeTerminal(`${check.id}: ${check.title}`))}::${escapeData(message)}\n`;
     })
     .join('');
 }

@@ -31,7 +31,8 @@ export function summaryLine(summary: { total: number; pass: number; fail: number
 }
 
 /**
- * A check's findings as lines: `$.createdAt: expected … (phone 1111)`.
+ * A check's findings as lines: `$.createdAt: expected … (phone 1111)`, then `… and 1,950 more`
+ * for those beyond `limit` or not kept (`omittedIssues`).
  *
  * @example
  * ```ts
@@ -39,9 +40,9 @@ export function summaryLine(summary: { total: number; pass: number; fail: number
  * ```
  */
 export function issueLines(check: CheckResult, limit = Number.POSITIVE_INFINITY): string[] {
-  const lines = check.issues
-    .slice(0, limit)
-    .map((issue) => `${issue.path === '$' ? '' : `${issue.path}: `}${issue.message}${issue.subject === undefined ? '' : ` (${issue.subject})`}`);
-  if (check.issues.length > limit) lines.push(`… and ${check.issues.length - limit} more`);
+  const shown = check.issues.slice(0, limit);
+  const lines = shown.map((issue) => `${issue.path === '$' ? '' : `${issue.path}: `}${issue.message}${issue.subject === undefined ? '' : ` (${issue.subject})`}`);
+  const more = check.issues.length + (check.omittedIssues ?? 0) - shown.length;
+  if (more > 0) lines.push(`… and ${more.toLocaleString('en-US')} more`);
   return lines;
 }

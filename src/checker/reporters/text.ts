@@ -1,5 +1,6 @@
 import { checkGroups } from '../checks.js';
 import type { CheckReport, CheckResult, CheckStatus } from '../report.js';
+import { escapedLines, escapeTerminal } from './escape.js';
 import { issueLines, requestsToShow, summaryLine } from './select.js';
 
 /**
@@ -51,18 +52,19 @@ const INDENT = '          ';
 
 function formatCheck(check: CheckResult, style: Styler, maxIssues: number): string[] {
   const { mark, label, style: colour } = MARKS[check.status];
-  const lines = [`  ${style(colour, `${mark} ${label}`)}  ${style('bold', check.id)}  ${check.title}`];
-  for (const line of check.detail.split('\n')) lines.push(`${INDENT}${style('dim', line)}`);
+  const lines = [`  ${style(colour, `${mark} ${label}`)}  ${style('bold', check.id)}  ${escapeTerminal(check.title)}`];
+  for (const line of escapedLines(check.detail)) lines.push(`${INDENT}${style('dim', line)}`);
   if (check.status === 'fail' || check.status === 'warn') {
-    for (const line of issueLines(check, maxIssues)) lines.push(`${INDENT}${style(colour, line)}`);
-    for (const request of requestsToShow(check)) lines.push(`${INDENT}${style('cyan', request.curl)}`);
+    for (const line of issueLines(check, maxIssues)) lines.push(`${INDENT}${style(colour, escapeTerminal(line))}`);
+    for (const request of requestsToShow(check)) lines.push(`${INDENT}${style('cyan', escapeTerminal(request.curl))}`);
   }
   return lines;
 }
 
 /**
  * The report for people: checks grouped, each with its result and detail; findings and curl
- * commands under failures and warnings; a summary line at the end.
+ * commands under failures and warnings; a summary line at the end. Every control, C1, bidi and
+ * line-separator character from a connector is shown escaped (`\u001b`), never sent raw.
  *
  * @example
  * ```ts
@@ -77,9 +79,9 @@ export function formatTextReport(report: CheckReport, options: TextReportOptions
   const maxIssues = options.maxIssues ?? 20;
   const lines = [
     style('bold', 'priority-routing-crm check'),
-    `  customer URL  ${report.customerQueryUrl}`,
-    `  label URL     ${report.labelsUrl}`,
-    `  ${report.mode} mode, phones ${report.phones.join(', ')}`,
+    `  customer URL  ${escapeTerminal(report.customerQueryUrl)}`,
+    `  label URL     ${escapeTerminal(report.labelsUrl)}`,
+    `  ${report.mode} mode, phones ${escapeTerminal(report.phones.join(', '))}`,
   ];
   for (const group of checkGroups) {
     const checks = report.checks.filter((check) => check.group === group);

@@ -1,22 +1,36 @@
+import { normalizePhone } from '../../contract/index.js';
+import type { Observation } from '../observe.js';
 import type { Observed } from '../observed.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CheckResult } from '../report.js';
-import { count, fromFindings, judgeJsonAnswer, type Finding } from './common.js';
+import { count, fromFindings, judgeJsonAnswer, okJson, type Finding } from './common.js';
 
-type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode'>;
+type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode' | 'maxBodyBytes'>;
 
 const slowest = (durations: number[]) => Math.max(0, ...durations);
+
+const OTHER_PHONES = ['phone2', 'phone3', 'phone4', 'phone5'] as const;
+
+/** Found by a number that is only on phone2…phone5 while phone1 is empty: Hybrid Chat reads phone1. */
+function onlyOnOtherPhone(phone: string, observation: Observation): Finding | undefined {
+  const body = okJson(observation)?.value as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null || body.phone1 !== '') return undefined;
+  const wanted = normalizePhone(phone);
+  const field = OTHER_PHONES.find((name) => typeof body[name] === 'string' && body[name] !== '' && normalizePhone(body[name]) === wanted);
+  if (field === undefined) return undefined;
+  return { path: '$.phone1', subject: observation.subject, status: 'warn', message: `found by ${field}, but phone1 is empty: Hybrid Chat reads the number from phone1` };
+}
 
 /**
  * `labels.status`: the label list answers 200 with JSON within the budget.
  *
  * @example
  * ```ts
- * labelsStatus(observed, { budgetMs: 1000, mode: 'strict' }).status; // 'pass'
+ * labelsStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).status; // 'pass'
  * ```
  */
 export function labelsStatus(observed: Observed, options: Judged): CheckResult {
-  const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient' });
+  const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient', maxBodyBytes: options.maxBodyBytes, what: 'the label list' });
   const { durationMs } = observed.labels.request;
   return fromFindings('labels.status', finding === undefined ? [] : [finding], [observed.labels], {
     pass: `200 application/json in ${durationMs ?? 0} ms`,
@@ -29,17 +43,19 @@ export function labelsStatus(observed: Observed, options: Judged): CheckResult {
  *
  * @example
  * ```ts
- * customerStatus(observed, { budgetMs: 1000, mode: 'strict' }).detail; // '2 phones: 200 application/json, slowest 12 ms'
+ * customerStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).detail; // '2 phones: 200 application/json, slowest 12 ms'
  * ```
  */
 export function customerStatus(observed: Observed, options: Judged): CheckResult {
   const findings: Finding[] = [];
-  for (const { observation } of observed.customers) {
+  for (const { phone, observation } of observed.customers) {
     const finding = judgeJsonAnswer(observation, {
       budgetMs: options.budgetMs,
       lenient: options.mode === 'lenient',
+      maxBodyBytes: options.maxBodyBytes,
+      what: 'the customer',
       notFoundHint: 'the checker needs phone numbers of known customers, or the connector does not find this one',
-    });
+    }) ?? onlyOnOtherPhone(phone, observation);
     if (finding !== undefined) findings.push(finding);
   }
   const observations = observed.customers.map((customer) => customer.observation);

@@ -1,4 +1,5 @@
 import { readProblem } from '../../client/body.js';
+import { formatBytes } from '../../client/body-limit.js';
 import { isJsonMediaType } from '../../client/exchange.js';
 import { checkDefinitions, type CheckId } from '../checks.js';
 import type { Observation } from '../observe.js';
@@ -30,7 +31,18 @@ export interface Finding extends CheckIssue {
 }
 
 /**
- * Builds a check's result with its title and group from the table.
+ * The most findings a check keeps: a hostile connector can provoke millions; the rest are counted.
+ *
+ * @example
+ * ```ts
+ * const kept = findings.slice(0, MAX_ISSUES);
+ * ```
+ */
+export const MAX_ISSUES = 50;
+
+/**
+ * Builds a check's result with its title and group from the table; keeps the first
+ * {@link MAX_ISSUES} issues and counts the others in `omittedIssues`.
  *
  * @example
  * ```ts
@@ -41,16 +53,19 @@ export function checkResult(
   id: CheckId,
   status: CheckStatus,
   detail: string,
-  extras: { issues?: readonly CheckIssue[]; observations?: readonly Observation[] } = {},
+  extras: { issues?: readonly CheckIssue[]; omittedIssues?: number; observations?: readonly Observation[] } = {},
 ): CheckResult {
   const definition = checkDefinitions.find((check) => check.id === id)!;
+  const all = extras.issues ?? [];
+  const omitted = (extras.omittedIssues ?? 0) + Math.max(0, all.length - MAX_ISSUES);
   return {
     id,
     title: definition.title,
     group: definition.group,
     status,
     detail,
-    issues: [...(extras.issues ?? [])],
+    issues: all.slice(0, MAX_ISSUES),
+    ...(omitted > 0 ? { omittedIssues: omitted } : {}),
     requests: (extras.observations ?? []).map((observation) => observation.request),
   };
 }
@@ -68,10 +83,12 @@ export function fromFindings(
   findings: readonly Finding[],
   observations: readonly Observation[],
   details: { pass: string; fail: (count: number) => string },
+  /** Findings beyond `findings`, counted but not kept (their status is no worse than `findings`'). */
+  omitted = 0,
 ): CheckResult {
   const status = findings.length === 0 ? 'pass' : worst(findings.map((finding) => finding.status));
   const issues = findings.map(({ status: _, ...issue }) => issue);
-  return checkResult(id, status, status === 'pass' ? details.pass : details.fail(findings.length), { issues, observations });
+  return checkResult(id, status, status === 'pass' ? details.pass : details.fail(findings.length + omitted), { issues, omittedIssues: omitted, observations });
 }
 
 /**
@@ -96,11 +113,17 @@ export const skipped = (id: CheckId, why: string, observations: readonly Observa
  */
 export function okJson(observation: Observation | undefined): { value: unknown } | undefined {
   if (observation === undefined || observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
-  return observation.json.ok ? { value: observation.json.value } : undefined;
+  const json = observation.json;
+  return json.ok ? { value: json.value } : undefined;
 }
 
+// A detail's line breaks are the checker's own (the text report starts a line at each): the
+// connector's, in text quoted into a sentence, are shown as their escapes.
+const oneLine = (text: string) => text.replace(/[\r\n]/g, (character) => (character === '\r' ? '\\u000d' : '\\u000a'));
+
 /**
- * `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`.
+ * `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`. A line break in the
+ * connector's problem is shown as its escape (`\u000a`), so that the sentence is one line.
  *
  * @example
  * ```ts
@@ -113,7 +136,8 @@ export function describeOutcome(observation: Observation): string {
   if (result.kind === 'network_error') return `no answer: ${result.message}`;
   const problem = result.status >= 400 ? readProblem(result.body) : undefined;
   const type = result.contentType === '' ? 'no content type' : result.contentType;
-  return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${problem.detail || problem.title}`}`;
+  if (result.bodyTooLarge === true) return `answered ${result.status} (${type}) with a body larger than the checker reads`;
+  return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${oneLine(problem.detail || problem.title)}`}`;
 }
 
 /**
@@ -122,12 +146,12 @@ export function describeOutcome(observation: Observation): string {
  *
  * @example
  * ```ts
- * judgeJsonAnswer(observed.labels, { budgetMs: 1000, lenient: false })?.message; // 'expected content type application/json, got text/html'
+ * judgeJsonAnswer(observed.labels, { budgetMs: 1000, lenient: false, maxBodyBytes: 1048576, what: 'the label list' })?.message; // 'expected content type application/json, got text/html'
  * ```
  */
 export function judgeJsonAnswer(
   observation: Observation,
-  options: { budgetMs: number; lenient: boolean; notFoundHint?: string },
+  options: { budgetMs: number; lenient: boolean; maxBodyBytes: number; what: string; notFoundHint?: string },
 ): Finding | undefined {
   const { result, subject } = observation;
   const finding = (status: CheckStatus, message: string): Finding => ({ path: '$', message, subject, status });
@@ -135,6 +159,7 @@ export function judgeJsonAnswer(
     const hint = result.kind === 'response' && result.status === 404 && options.notFoundHint !== undefined ? `; ${options.notFoundHint}` : '';
     return finding('fail', `expected 200, ${describeOutcome(observation)}${hint}`);
   }
+  if (result.bodyTooLarge === true) return finding('fail', `${options.what} is larger than ${formatBytes(options.maxBodyBytes)}`);
   if (!observation.json.ok) return finding('fail', `expected a JSON body, got ${result.body.trim() === '' ? 'an empty body' : `a ${result.contentType || 'non-JSON'} body`}`);
   if (!isJsonMediaType(result.contentType)) {
     const got = result.contentType === '' ? 'no content type' : `content type ${result.contentType}`;
@@ -146,7 +171,8 @@ export function judgeJsonAnswer(
 
 /**
  * Judges an error answer: `pass` for the expected status; `fail` for no answer, 2xx or 5xx
- * (or any other status when `exact`); `warn` for another status.
+ * (or any other status when `exact`); `warn` for another status, and for a 503 with
+ * `Retry-After` (the contract's answer while a circuit breaker is open).
  *
  * @example
  * ```ts
@@ -156,6 +182,12 @@ export function judgeJsonAnswer(
 export function judgeErrorStatus(observation: Observation, expected: number, exact = false): Finding | undefined {
   const { result, subject } = observation;
   if (result.kind === 'response' && result.status === expected) return undefined;
+  const retryAfter = result.kind === 'response' && result.status === 503 ? result.headers.get('retry-after') : null;
+  if (retryAfter !== null) {
+    // The contract's own answer while a circuit breaker shields a failing CRM: valid, but not the one this check is about.
+    const message = `expected ${expected}, ${describeOutcome(observation).replace(/^answered 503/, `answered 503 with Retry-After: ${retryAfter}`)}; the connector's circuit breaker is open (its CRM keeps failing), so this could not be judged: run the check again later`;
+    return { path: '$', subject, status: 'warn', message };
+  }
   const status = result.kind !== 'response' || exact || result.status < 300 || result.status >= 500 ? 'fail' : 'warn';
   return { path: '$', subject, status, message: `expected ${expected}, ${describeOutcome(observation)}` };
 }

@@ -89,9 +89,11 @@ function problemFindings(observation: Observation): Finding[] {
   if (result.contentType !== 'application/problem+json') {
     warn(`${result.status} came as ${result.contentType === '' ? 'no content type' : result.contentType}, not application/problem+json`);
   }
-  const problem = observation.json.ok ? ProblemSchema.safeParse(observation.json.value) : undefined;
+  const json = observation.json;
+  const problem = json.ok ? ProblemSchema.safeParse(json.value) : undefined;
   if (problem === undefined || !problem.success) warn(`the ${result.status} body is not an RFC 9457 problem with type, title, status and detail`);
   else if (problem.data.status !== result.status) warn(`the problem says status ${problem.data.status}, the response is ${result.status}`);
+  if (result.status === 503 && !result.headers.has('retry-after')) warn('the 503 has no Retry-After header: the contract sends one with every 503');
   if (STACK_FRAME.test(result.body)) warn(`the ${result.status} body shows a stack trace: it leaks the connector's internals`);
   return findings;
 }

@@ -1,19 +1,45 @@
 import { resolvePriority, type PriorityResult, type PriorityWeights } from '../../client/priority.js';
+import { describeValue } from '../../contract/index.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult, PhonePriority } from '../report.js';
-import { count, describeOutcome, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
+import { count, describeOutcome, fromFindings, MAX_ISSUES, objectEntries, okJson, skipped, type Finding } from './common.js';
 
-function why(result: PriorityResult, customer: string | undefined): string {
+// A sentence names a few of each kind; a customer may carry 200,000 label ids.
+const NAMED = 5;
+
+/** The first few of `items` (made by `name`), then `and 1,234 more …` for the others. */
+function firstFew<T>(items: readonly T[], name: (item: T) => string, more: (n: string) => string): string[] {
+  const rest = items.length - NAMED;
+  return [...items.slice(0, NAMED).map(name), ...(rest > 0 ? [more(rest.toLocaleString('en-US'))] : [])];
+}
+
+/** Label entries that are not strings: no id at all, said so that "no label" does not hide them. */
+interface Unreadable {
+  indexes: number[];
+  values: readonly unknown[];
+}
+
+function why(result: PriorityResult, customer: string | undefined, unreadable: Unreadable): string {
   if (customer !== undefined) return `${customer}, so priority 1`;
   const [top, ...rest] = result.matched;
-  const counted = top === undefined ? 'no label has a weight' : `${top.name}=${top.weight}${rest.length > 0 ? ` (also ${rest.map((m) => `${m.name}=${m.weight}`).join(', ')})` : ''}`;
-  const ignored = result.ignored.map((entry) =>
-    entry.reason === 'unknown_label_id'
-      ? `id ${JSON.stringify(entry.labelId)} is not in the label list`
-      : `${JSON.stringify(entry.name)} has no weight${entry.hint === undefined ? '' : ` (${entry.hint})`}`,
+  const also = firstFew(rest, (m) => `${m.name}=${m.weight}`, (n) => `${n} more`).join(', ');
+  const counted = top === undefined ? 'no label has a weight' : `${top.name}=${top.weight}${rest.length > 0 ? ` (also ${also})` : ''}`;
+  const ignored = firstFew(
+    result.ignored,
+    (entry) =>
+      entry.reason === 'unknown_label_id'
+        ? `id ${JSON.stringify(entry.labelId)} is not in the label list`
+        : `${JSON.stringify(entry.name)} has no weight${entry.hint === undefined ? '' : ` (${entry.hint})`}`,
+    (n) => `and ${n} more labels ignored`,
   );
-  const labels = result.matched.length + result.ignored.length === 0 ? 'the customer has no label' : counted;
-  return [labels, ...ignored].join('; ');
+  const notStrings = firstFew(
+    unreadable.indexes,
+    (index) => `$.labels[${index}] is ${describeValue(unreadable.values[index])}, not a label id string`,
+    (n) => `and ${n} more entries that are not strings`,
+  );
+  const none = unreadable.indexes.length === 0 ? 'the customer has no label' : 'the customer has no label id Hybrid Chat can read';
+  const labels = result.matched.length + result.ignored.length === 0 ? none : counted;
+  return [labels, ...ignored, ...notStrings].join('; ');
 }
 
 /**
@@ -38,6 +64,8 @@ export function priority(observed: Observed, weights: PriorityWeights | undefine
   const priorities: PhonePriority[] = observed.customers.map(({ phone, observation }) => {
     const body = okJson(observation)?.value as { labels?: unknown } | undefined;
     const ids = Array.isArray(body?.labels) ? body.labels.filter((id): id is string => typeof id === 'string') : undefined;
+    const values: readonly unknown[] = Array.isArray(body?.labels) ? body.labels : [];
+    const unreadable = { values, indexes: values.flatMap((id, index) => (typeof id === 'string' ? [] : [index])) };
     const missing =
       observation.result.kind === 'response' && observation.result.status === 404
         ? 'no customer'
@@ -45,10 +73,19 @@ export function priority(observed: Observed, weights: PriorityWeights | undefine
           ? `no readable customer (${describeOutcome(observation)})`
           : undefined;
     const result = resolvePriority({ customer: ids === undefined ? null : { labels: ids }, labels, weights });
-    const reason = why(result, missing);
-    const suspicious = result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
+    const reason = why(result, missing, unreadable);
+    const suspicious = unreadable.indexes.length > 0 || result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
     findings.push({ path: '$', subject: `phone ${phone}`, status: suspicious ? 'warn' : 'pass', message: `priority ${result.priority}: ${reason}` });
-    return { phone, priority: result.priority, reason, matched: result.matched, ignored: result.ignored };
+    // As many entries as a report keeps issues; the reason counts the others.
+    const omitted = result.matched.length + result.ignored.length - Math.min(result.matched.length, MAX_ISSUES) - Math.min(result.ignored.length, MAX_ISSUES);
+    return {
+      phone,
+      priority: result.priority,
+      reason,
+      matched: result.matched.slice(0, MAX_ISSUES),
+      ignored: result.ignored.slice(0, MAX_ISSUES),
+      ...(omitted > 0 ? { omittedEntries: omitted } : {}),
+    };
   });
   const warned = findings.filter((finding) => finding.status === 'warn');
   const lines = (status: string) => findings.filter((f) => f.status === status).map((f) => `\n${f.subject}: ${f.message}`).join('');
