@@ -49,7 +49,7 @@ export async function createPglite(sql: string = CRM_SCHEMA): Promise<PGlite> {
  * taking a `postgres://` URL reach it through the real `pg` driver.
  */
 export async function servePglite(db: PGlite): Promise<{ url: (password?: string) => string; port: number; stop(): Promise<void> }> {
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
+  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 20 });
   await server.start();
   const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
   return {
