@@ -119,10 +119,10 @@ describe('priority-routing-crm db indexes', () => {
     const printed = await runCli(['db', 'indexes', '--mapping', file], { DATABASE_URL: url });
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(
-      `CREATE INDEX IF NOT EXISTS "prc_crm_contacts_mobile" ON "crm"."contacts" ((regexp_replace("mobile", '[^0-9]', '', 'g')));`,
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contacts_mobile" ON "crm"."contacts" ((regexp_replace("mobile", '[^0-9]', '', 'g')));`,
     );
     expect(printed.stdout).toContain(`ON "crm"."contacts" ((regexp_replace("work_phone", '[^0-9]', '', 'g')));`);
-    expect(printed.stdout).toContain(`CREATE INDEX IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
+    expect(printed.stdout).toContain(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
     expect((await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%'`)).rows).toEqual([]);
 
     const applied = await runCli(['db', 'indexes', '--apply', '--database', url, '--mapping', file]);
