@@ -145,7 +145,8 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
       // query can never hit the next one run on the same connection.
       query.then(
         () => client.release(),
-        (error: unknown) => client.release(isObject(error) && typeof error.code === 'string' ? undefined : (error as Error)),
+        // A server error (it has a severity) leaves the connection usable; a network error does not.
+        (error: unknown) => client.release(isObject(error) && typeof error.severity === 'string' ? undefined : (error as Error)),
       );
       const pid = client.processID;
       const cancel = () => {

@@ -198,8 +198,9 @@ export interface CheckSqlDatabaseOptions {
 export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlSchemaProblem[]> {
   const mapping = parseSqlMapping(options.mapping);
   const runner = createRunner(options.client, options.dialect);
-  const problems = await checkSchema(runner, mapping);
   const sampleSize = options.sampleSize ?? 100;
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 0) throw new RangeError(`sampleSize must be a whole number, 0 or more, got ${String(sampleSize)}`);
+  const problems = await checkSchema(runner, mapping);
   if (problems.length > 0 || sampleSize <= 0) return problems;
 
   const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
