@@ -97,6 +97,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
   });
 }
 
+/** How long a connection waits for the cancel of its statement before it is discarded instead of reused. */
+const CANCEL_WAIT_MS = 5000;
+
 /**
  * Awaits `query` until `signal` aborts. On abort, while the query still runs, `cancel` is started
  * (once). The connection goes back through `release` only after the query and any cancel have
@@ -109,19 +112,31 @@ async function cancellable<T>(
   release: (error?: unknown) => void,
 ): Promise<T> {
   let settled = false;
-  // A failed cancellation is swallowed: the caller has its answer already; the query ends by itself.
-  let cancelling: Promise<void> = Promise.resolve();
+  // Resolves with an error when the cancel has not finished in time: the connection is then
+  // discarded, not reused, since the cancel may still land. A failed cancel is swallowed: the
+  // caller has its answer already, and the statement ends by itself.
+  let cancelling: Promise<Error | undefined> = Promise.resolve(undefined);
   const onAbort = () => {
-    if (!settled) cancelling = cancel().catch(() => {});
+    if (settled) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
+      timer.unref();
+    });
+    const done = cancel().then(
+      () => undefined,
+      () => undefined,
+    );
+    cancelling = Promise.race([done, late]).finally(() => clearTimeout(timer));
   };
   query.then(
     () => {
       settled = true;
-      void cancelling.then(() => release());
+      void cancelling.then((stuck) => release(stuck));
     },
     (error: unknown) => {
       settled = true;
-      void cancelling.then(() => release(error));
+      void cancelling.then((stuck) => release(stuck ?? error));
     },
   );
   if (signal?.aborted) onAbort();
