@@ -13,9 +13,11 @@ export interface OpenedDatabase {
   database: SqlDatabase;
   mapping: SqlMapping;
   engine: SqlEngine;
-  /** `postgres://crm:***@db:5432/crm (postgres)`. */
+  /** `postgres://crm:***@db:5432/crm, PostgreSQL`. */
   describe: string;
 }
+
+const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
 
 /** Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named. */
 export async function readMappingFile(file: string): Promise<SqlMapping> {
@@ -51,7 +53,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
   }
   try {
     const engine = await detectEngine(createRunner(database.client, database.dialect));
-    return { database, mapping, engine, describe: `${database.safeUrl} (${engine})` };
+    return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
   } catch (error) {
     await database.close().catch(() => {});
     throw new Error(`cannot connect to the database at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);

@@ -55,7 +55,7 @@ describe('priority-routing-crm db check', () => {
     const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
     expect(result.stdout).toContain('no problem found');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
@@ -149,7 +149,7 @@ describe('priority-routing-crm serve --database', () => {
     running.push(run);
     const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
     const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);
-    expect(run.stdout()).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+    expect(run.stdout()).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
 
     const customer = await fetch(customerUrl!.replace('{refId}', '+923001234567'));
     expect(customer.status).toBe(200);
