@@ -8,9 +8,11 @@ import {
   createSqlRepository,
   DEFAULT_LABEL_COLOR,
   parseSqlMapping,
+  phoneIndexes,
   SqlMappingError,
   type SqlRepository,
 } from '../../src/repositories/sql/index.js';
+import { customerLookup } from '../../src/repositories/sql/queries.js';
 import { createPglite, crmMapping } from '../support/pglite.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -348,5 +350,33 @@ describe('a SQL repository behind the connector, over HTTP', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the MySQL/MariaDB dialect (statements as sent; run against real servers in test/db)', () => {
+  const mapping = parseSqlMapping(crmMapping);
+
+  it('quotes names with backticks, binds the keys once per phone column, and compares the expression MySQL 8 indexes', () => {
+    const { text, params } = customerLookup('mysql', mapping, ['923001234567', '03001234567']);
+    expect(text).toContain("CAST(REGEXP_REPLACE(c.`mobile`, '[^0-9]', '') AS CHAR(64)) IN (?, ?) OR CAST(REGEXP_REPLACE(c.`phone`, '[^0-9]', '') AS CHAR(64)) IN (?, ?)");
+    expect(text).toContain('FROM `crm`.`contacts` c WHERE');
+    expect(text).toContain('FROM `crm`.`contact_tags` t WHERE t.`contact_id` = c.`id`');
+    expect(params).toEqual(['923001234567', '03001234567', '923001234567', '03001234567', '923001234567', '03001234567']);
+    expect(text).toMatch(/^SELECT /);
+  });
+
+  it("compares MariaDB's generated digits columns where they exist", () => {
+    const { text } = customerLookup('mysql', mapping, ['1111'], new Map([['mobile', 'mobile_digits']]));
+    expect(text).toContain("c.`mobile_digits` IN (?) OR CAST(REGEXP_REPLACE(c.`phone`, '[^0-9]', '') AS CHAR(64)) IN (?)");
+  });
+
+  it('gives each engine its index DDL over the same expression the lookup sends', () => {
+    const [mysql] = phoneIndexes('mysql', mapping);
+    expect(mysql?.statement).toBe("CREATE INDEX `prc_crm_contacts_mobile` ON `crm`.`contacts` ((CAST(REGEXP_REPLACE(`mobile`, '[^0-9]', '') AS CHAR(64))))");
+    const [mariadb] = phoneIndexes('mariadb', mapping);
+    expect(mariadb?.statement).toBe(
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `mobile_digits` VARCHAR(64) AS (REGEXP_REPLACE(`mobile`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_mobile` (`mobile_digits`)",
+    );
+    expect(phoneIndexes('mariadb', mapping).at(-1)?.statement).toBe('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`)');
   });
 });
