@@ -99,6 +99,30 @@ export async function openDatabaseRepository(
 }
 
 /**
+ * `serve`'s repository source for a database: {@link openDatabaseRepository} with the resolved
+ * `--database`, `--mapping` and `--default-country`; `--database` without `--mapping` is a usage
+ * error (exit 2).
+ *
+ * @example
+ * ```ts
+ * if (config.database !== undefined) return openDatabaseSource(config); // { repository, describe, close }
+ * ```
+ */
+export function openDatabaseSource(config: {
+  database: string;
+  mapping?: string | undefined;
+  defaultCountry?: string | undefined;
+  timeoutMs?: number | undefined;
+}): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+  const { database, mapping, defaultCountry, timeoutMs } = config;
+  if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
+  return openDatabaseRepository(database, mapping, {
+    ...(defaultCountry === undefined ? {} : { defaultCountry }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}
+
+/**
  * The database `serve` should use, from `--database`/`DATABASE_URL` and `--mapping`, or
  * `undefined` for the memory repository. `DATABASE_URL` counts only with `--mapping`, so that a
  * variable set for another program never changes what a plain `serve` does.
@@ -109,7 +133,6 @@ export function databaseUrlOf(values: { database?: string; mapping?: string; dat
     if (values.mapping !== undefined) throw new UsageError('--mapping needs --database <url> (or DATABASE_URL in the environment)');
     return undefined;
   }
-  if (values.mapping === undefined) throw new UsageError('--database needs --mapping <file.json>: where the customers and labels are');
   if (values.data !== undefined) throw new UsageError('give either --data or --database, not both');
   return url;
 }
