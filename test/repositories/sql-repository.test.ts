@@ -234,7 +234,13 @@ describe('mapping variants', () => {
     await expect(checkSqlDatabase({ client, mapping: people({}), sampleSize: -1 })).rejects.toThrow(/sampleSize must be a whole number/);
     await expect(checkSqlDatabase({ client, mapping: people({}), sampleSize: Number.NaN })).rejects.toThrow(RangeError);
     expect(statements).toEqual([]);
-    expect(await checkSqlDatabase({ client, mapping: people({ labelIds: 'tag_ids', createdAt: 'made', version: 'rev' }), sampleSize: 10 })).toEqual([]);
+    expect(await checkSqlDatabase({ client, mapping: people({ labelIds: 'tag_names', createdAt: 'made', version: 'rev' }), sampleSize: 10 })).toEqual([]);
+  });
+
+  it('checkSqlDatabase names customer label ids that no label has', async () => {
+    expect(await checkSqlDatabase({ client: db, mapping: people({ labelIds: 'tag_json' }) })).toEqual([
+      { key: 'customers row "00000000-0000-0000-0000-000000000001"', message: 'labels: "7" is not the id of any label in order' },
+    ]);
   });
 
   it('fills every unmapped optional field with the empty value, reads a version column, and quotes mixed-case and reserved names', async () => {
