@@ -104,6 +104,7 @@ describe('priority-routing-crm db check', () => {
     [['db', 'check', '--database', 'postgres://x@127.0.0.1/x'], /give --mapping/],
     [['db', 'check', '--database', `redis://u:${PASSWORD}@127.0.0.1/0`, '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
+    [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
   ])('exits 2 for %j', async (args, message) => {
     const file = await mappingFile('usage.json', crmMapping);
     const result = await runCli(args.map((arg) => (arg === 'PLACEHOLDER' ? file : arg)), { DATABASE_URL: undefined });
@@ -140,6 +141,28 @@ describe('priority-routing-crm db indexes', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('-- already present: prc_crm_contacts_mobile');
     expect(again.stdout).not.toContain('CREATE INDEX');
+  });
+});
+
+describe('priority-routing-crm db indexes --engine', () => {
+  it('prints the DDL of the engine named without connecting, even with DATABASE_URL unreachable', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const result = await runCli(['db', 'indexes', '--engine', 'mariadb', '--mapping', file], { DATABASE_URL: `mysql://x:${PASSWORD}@127.0.0.1:1/x` });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `work_phone_digits` VARCHAR(64) AS (REGEXP_REPLACE(`work_phone`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_work_phone` (`work_phone_digits`);",
+    );
+    expect(result.stdout).toContain('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`);');
+  });
+
+  it.each([
+    [['--engine', 'oracle'], /--engine must be one of postgres, mysql, mariadb/],
+    [['--engine', 'mysql', '--apply'], /--apply needs --database/],
+    [['--engine', 'mysql', '--database', 'mysql://x@127.0.0.1/x'], /either --database or --engine/],
+  ])('exits 2 for %j', async (args, message) => {
+    const result = await runCli(['db', 'indexes', ...args, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 });
 
