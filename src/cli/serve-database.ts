@@ -8,6 +8,11 @@ import { readJsonFile, UsageError } from './usage.js';
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
  * (password masked).
+ *
+ * @example
+ * ```ts
+ * const { database, engine, describe }: OpenedDatabase = await openDatabase(url, mapping, 5000);
+ * ```
  */
 export interface OpenedDatabase {
   database: SqlDatabase;
@@ -19,7 +24,14 @@ export interface OpenedDatabase {
 
 const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
 
-/** Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named. */
+/**
+ * Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named.
+ *
+ * @example
+ * ```ts
+ * const mapping = await readMappingFile('mapping.json'); // throws "--mapping mapping.json: invalid mapping: …"
+ * ```
+ */
 export async function readMappingFile(file: string): Promise<SqlMapping> {
   const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
   try {
@@ -42,6 +54,12 @@ function reasonOf(error: unknown): string {
 /**
  * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
  * An unreachable database is an error naming the host, never the password.
+ *
+ * @example
+ * ```ts
+ * const opened = await openDatabase('postgres://crm:secret@db:5432/crm', mapping, 5000);
+ * opened.describe; // 'postgres://crm:***@db:5432/crm, PostgreSQL'
+ * ```
  */
 export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
   let database: SqlDatabase;
@@ -126,6 +144,12 @@ export function openDatabaseSource(config: {
  * The database `serve` should use, from `--database`/`DATABASE_URL` and `--mapping`, or
  * `undefined` for the memory repository. `DATABASE_URL` counts only with `--mapping`, so that a
  * variable set for another program never changes what a plain `serve` does.
+ *
+ * @example
+ * ```ts
+ * databaseUrlOf({ mapping: 'mapping.json' }, { DATABASE_URL: 'postgres://db/crm' }); // 'postgres://db/crm'
+ * databaseUrlOf({}, { DATABASE_URL: 'postgres://db/crm' }); // undefined: serve the sample data
+ * ```
  */
 export function databaseUrlOf(values: { database?: string; mapping?: string; data?: string }, env: NodeJS.ProcessEnv): string | undefined {
   const url = values.database ?? (values.mapping === undefined ? undefined : env.DATABASE_URL);
