@@ -26,7 +26,7 @@ or certificate files are unreadable or invalid, or the port is taken; 2 a wrong 
 `;
 
 /** Options parsed and validated but whose behaviour this build does not have yet. */
-const NOT_IN_THIS_BUILD = ['mapping', 'defaultCountry', 'labelsTtl', 'customersTtl'] as const satisfies readonly (keyof ServeConfig)[];
+const NOT_IN_THIS_BUILD = ['defaultCountry', 'labelsTtl', 'customersTtl'] as const satisfies readonly (keyof ServeConfig)[];
 
 function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean): string {
   const anyInterface = host === '0.0.0.0' || host === '::';

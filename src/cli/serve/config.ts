@@ -119,6 +119,14 @@ export async function resolveServeConfig(
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give --data (${sources.data}) or --database (${sources.database}), not both`);
   }
+  // Checked here, not when the database opens, so that --print-config refuses it too.
+  if ((config.database === undefined) !== (config.mapping === undefined)) {
+    throw new UsageError(
+      config.database === undefined
+        ? `--mapping (${sources.mapping}) needs --database <url> (or DATABASE_URL in the environment)`
+        : `--database (${sources.database}) needs --mapping <file.json>: where the customers and labels are`,
+    );
+  }
   return {
     config: config as ServeConfig,
     sources,

@@ -1,6 +1,7 @@
 import { createMemoryRepository, type MemoryDataSet } from '../../reference/memory.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../server/repository.js';
+import { openDatabaseSource } from '../serve-database.js';
 import { readJsonFile } from '../usage.js';
 import type { ServeConfig } from './options.js';
 
@@ -15,13 +16,11 @@ export interface RepositorySource {
   close?: () => unknown;
 }
 
-/** Opens the repository a resolved configuration names: `--data`, else the sample data. */
+/** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
 export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
 
 export const openRepository: OpenRepository = async (config) => {
-  if (config.database !== undefined) {
-    throw new Error('--database is not supported by this build of serve');
-  }
+  if (config.database !== undefined) return openDatabaseSource({ ...config, database: config.database });
   const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
   let repository: CustomerRepository;
   try {

@@ -1,0 +1,141 @@
+import { createRunner } from '../repositories/sql/client.js';
+import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../repositories/sql/mapping.js';
+import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../repositories/sql/open.js';
+import { createSqlRepository, type SqlRepository } from '../repositories/sql/repository.js';
+import { checkSchema, detectEngine, type SqlEngine } from '../repositories/sql/schema.js';
+import { readJsonFile, UsageError } from './usage.js';
+
+/**
+ * A database opened for a command: the pool, its engine, and how to name it in messages
+ * (password masked).
+ *
+ * @example
+ * ```ts
+ * const { database, engine, describe }: OpenedDatabase = await openDatabase(url, mapping, 5000);
+ * ```
+ */
+export interface OpenedDatabase {
+  database: SqlDatabase;
+  mapping: SqlMapping;
+  engine: SqlEngine;
+  /** `postgres://crm:***@db:5432/crm, PostgreSQL`. */
+  describe: string;
+}
+
+const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
+
+/**
+ * Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named.
+ *
+ * @example
+ * ```ts
+ * const mapping = await readMappingFile('mapping.json'); // throws "--mapping mapping.json: invalid mapping: …"
+ * ```
+ */
+export async function readMappingFile(file: string): Promise<SqlMapping> {
+  const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
+  try {
+    return parseSqlMapping(json);
+  } catch (error) {
+    if (error instanceof SqlMappingError) throw new Error(`--mapping ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The text of a driver error, which may be an AggregateError with no message of its own. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error.message !== '') return error.message;
+  const inner = error instanceof AggregateError ? error.errors.find((item: unknown) => item instanceof Error && item.message !== '') : undefined;
+  return (inner as Error | undefined)?.message ?? code ?? error.name;
+}
+
+/**
+ * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
+ * An unreachable database is an error naming the host, never the password.
+ *
+ * @example
+ * ```ts
+ * const opened = await openDatabase('postgres://crm:secret@db:5432/crm', mapping, 5000);
+ * opened.describe; // 'postgres://crm:***@db:5432/crm, PostgreSQL'
+ * ```
+ */
+export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
+  let database: SqlDatabase;
+  try {
+    database = await openSqlDatabase(url, { timeoutMs });
+  } catch (error) {
+    const message = `--database: ${redactDatabasePassword(reasonOf(error), url)}`;
+    throw error instanceof TypeError ? new UsageError(message) : new Error(message);
+  }
+  try {
+    const engine = await detectEngine(createRunner(database.client, database.dialect));
+    return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw new Error(`cannot connect to the database at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+  }
+}
+
+/**
+ * What `serve --database` serves: a SQL repository over the database at `url`, with the
+ * mapping read from `mappingFile` and checked against the live schema first (every missing
+ * table or column named, exit 1).
+ *
+ * @example
+ * ```ts
+ * const { repository, describe, close } = await openDatabaseRepository(process.env.DATABASE_URL!, 'mapping.json', { timeoutMs: 3000 });
+ * ```
+ */
+export async function openDatabaseRepository(
+  url: string,
+  mappingFile: string,
+  options: { defaultCountry?: string; timeoutMs?: number } = {},
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+  const mapping = await readMappingFile(mappingFile);
+  const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000);
+  const { database } = opened;
+  try {
+    const problems = await checkSchema(createRunner(database.client, database.dialect), mapping);
+    if (problems.length > 0) {
+      throw new Error(
+        [`--mapping ${mappingFile} does not match the database at ${database.host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'),
+      );
+    }
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error instanceof Error && error.message.startsWith('--mapping') ? error : new Error(`cannot read the schema at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+  }
+  const repository = createSqlRepository({
+    client: database.client,
+    dialect: database.dialect,
+    mapping,
+    ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
+  });
+  return { repository, describe: opened.describe, close: () => database.close() };
+}
+
+/**
+ * `serve`'s repository source for a database: {@link openDatabaseRepository} with the resolved
+ * `--database`, `--mapping` and `--default-country`; `--database` without `--mapping` is a usage
+ * error (exit 2).
+ *
+ * @example
+ * ```ts
+ * if (config.database !== undefined) return openDatabaseSource(config); // { repository, describe, close }
+ * ```
+ */
+export function openDatabaseSource(config: {
+  database: string;
+  mapping?: string | undefined;
+  defaultCountry?: string | undefined;
+  timeoutMs?: number | undefined;
+}): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+  const { database, mapping, defaultCountry, timeoutMs } = config;
+  if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
+  return openDatabaseRepository(database, mapping, {
+    ...(defaultCountry === undefined ? {} : { defaultCountry }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}

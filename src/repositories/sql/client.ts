@@ -1,0 +1,257 @@
+import type { SqlDialect } from './dialect.js';
+
+/**
+ * A client `createSqlRepository` can use: a `pg` `Pool` or `Client`, PGlite, anything else
+ * whose `query(text, params)` resolves to `{ rows }`, or a `mysql2/promise` `Pool` (whose
+ * `query` resolves to `[rows, fields]`). Typed structurally, so that no driver is imported.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import type { SqlClient } from 'priority-routing-crm/sql';
+ * const client: SqlClient = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
+export type SqlClient = { query(text: string, params?: unknown[]): Promise<unknown> } | { getConnection(): Promise<unknown> };
+
+/** A row with every column as text (or null), as the repository's queries select them. */
+export type SqlRow = Record<string, unknown>;
+
+/** Runs one statement, stopping (and cancelling it on the server where the client allows) when `signal` aborts. */
+export interface SqlRunner {
+  readonly dialect: SqlDialect;
+  run(text: string, params: readonly unknown[], signal?: AbortSignal): Promise<SqlRow[]>;
+}
+
+interface PgQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: SqlRow[] }>;
+}
+interface PgPoolClient extends PgQueryable {
+  processID?: number | null;
+  release(destroy?: boolean | Error): void;
+}
+interface PgPool extends PgQueryable {
+  connect(): Promise<PgPoolClient>;
+  Client?: new (config: unknown) => PgStandalone;
+  options?: unknown;
+}
+interface PgStandalone extends PgQueryable {
+  connect(): Promise<unknown>;
+  end(): Promise<unknown>;
+  processID?: number | null;
+  connectionParameters?: unknown;
+}
+interface MysqlConnection {
+  query(text: string, params?: unknown[]): Promise<[unknown, unknown]>;
+  threadId?: number | null;
+  release(): void;
+  destroy?(): void;
+}
+interface MysqlPool {
+  getConnection(): Promise<MysqlConnection>;
+  pool?: { config?: { connectionConfig?: Record<string, unknown> } };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const hasFunction = (value: unknown, name: string) => isObject(value) && typeof value[name] === 'function';
+
+/**
+ * The dialect a client speaks: `mysql` for a `mysql2/promise` pool (it has `getConnection`),
+ * `postgres` for anything else with `query`.
+ */
+export function detectDialect(client: unknown): SqlDialect {
+  if (hasFunction(client, 'getConnection')) return 'mysql';
+  if (hasFunction(client, 'query')) return 'postgres';
+  throw new TypeError('client must be a pg Pool or Client, a PGlite instance, or a mysql2/promise Pool');
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts; `late` gets the value if it comes after. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late?: (value: T) => void): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.then(late, () => {});
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const onAbort = () => {
+      done = true;
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (done) late?.(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!done) reject(error);
+      },
+    );
+  });
+}
+
+/** How long a connection waits for the cancel of its statement before it is discarded instead of reused. */
+const CANCEL_WAIT_MS = 5000;
+
+/**
+ * Awaits `query` until `signal` aborts. On abort, while the query still runs, `cancel` is started
+ * (once). The connection goes back through `release` only after the query and any cancel have
+ * ended, so a cancel meant for this query can never hit the next one run on the same connection.
+ */
+async function cancellable<T>(
+  query: Promise<T>,
+  signal: AbortSignal | undefined,
+  cancel: () => Promise<void>,
+  release: (error?: unknown) => void,
+): Promise<T> {
+  let settled = false;
+  // Resolves with an error when the cancel has not finished in time: the connection is then
+  // discarded, not reused, since the cancel may still land. A failed cancel is swallowed: the
+  // caller has its answer already, and the statement ends by itself.
+  let cancelling: Promise<Error | undefined> = Promise.resolve(undefined);
+  const onAbort = () => {
+    if (settled) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
+      timer.unref();
+    });
+    const done = cancel().then(
+      () => undefined,
+      () => undefined,
+    );
+    cancelling = Promise.race([done, late]).finally(() => clearTimeout(timer));
+  };
+  query.then(
+    () => {
+      settled = true;
+      void cancelling.then((stuck) => release(stuck));
+    },
+    (error: unknown) => {
+      settled = true;
+      void cancelling.then((stuck) => release(stuck ?? error));
+    },
+  );
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await untilAborted(query, signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Cancels PostgreSQL backend `pid` from a connection of its own (the pool may have none free):
+ * `SELECT pg_cancel_backend(pid)`, allowed for a role's own sessions, so a SELECT-only role can.
+ */
+async function cancelPostgres(open: () => PgStandalone, pid: number): Promise<void> {
+  const connection = open();
+  await connection.connect();
+  try {
+    await connection.query('SELECT pg_cancel_backend($1)', [pid]);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Kills the statement running on MySQL/MariaDB thread `threadId`, from a connection of its own. */
+async function cancelMysql(pool: MysqlPool, threadId: number): Promise<void> {
+  const config = pool.pool?.config?.connectionConfig;
+  if (config === undefined) return;
+  // mysql2 is installed: the pool came from it. Loaded only here, so the entry never needs it.
+  const mysql = (await import('mysql2/promise')) as unknown as {
+    createConnection(options: Record<string, unknown>): Promise<{ query(text: string): Promise<unknown>; end(): Promise<void> }>;
+  };
+  const { host, port, user, password, database, socketPath, ssl, connectTimeout } = config;
+  const connection = await mysql.createConnection(
+    Object.fromEntries(Object.entries({ host, port, user, password, database, socketPath, ssl, connectTimeout }).filter(([, value]) => value !== undefined)),
+  );
+  try {
+    await connection.query(`KILL QUERY ${Math.trunc(threadId)}`);
+  } finally {
+    await connection.end();
+  }
+}
+
+function pgPoolRunner(pool: PgPool): SqlRunner {
+  const Client = pool.Client;
+  return {
+    dialect: 'postgres',
+    async run(text, params, signal) {
+      // A connection that arrives after the request gave up goes straight back to the pool.
+      const client = await untilAborted(pool.connect(), signal, (late) => late.release());
+      const pid = client.processID;
+      const cancel = async () => {
+        if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
+      };
+      // A server error (it has a severity) leaves the connection usable; a network error does not.
+      const release = (error?: unknown) =>
+        client.release(error === undefined || (isObject(error) && typeof error.severity === 'string') ? undefined : (error as Error));
+      return (await cancellable(client.query(text, [...params]), signal, cancel, release)).rows;
+    },
+  };
+}
+
+function pgClientRunner(client: PgQueryable): SqlRunner {
+  let running = 0;
+  const standalone = client as PgStandalone;
+  const Client = standalone.constructor as new (config: unknown) => PgStandalone;
+  const cancel = async () => {
+    // One connection runs one statement at a time: cancel only when it is surely this one.
+    const pid = standalone.processID;
+    if (running === 1 && typeof pid === 'number' && standalone.connectionParameters !== undefined) {
+      await cancelPostgres(() => new Client(standalone.connectionParameters), pid);
+    }
+  };
+  return {
+    dialect: 'postgres',
+    async run(text, params, signal) {
+      running += 1;
+      return (await cancellable(client.query(text, [...params]), signal, cancel, () => (running -= 1))).rows;
+    },
+  };
+}
+
+function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
+  return {
+    dialect: 'mysql',
+    async run(text, params, signal) {
+      const connection = await untilAborted(pool.getConnection(), signal, (late) => late.release());
+      const threadId = connection.threadId;
+      const cancel = async () => {
+        if (typeof threadId === 'number') await cancelMysql(pool, threadId);
+      };
+      const release = (error?: unknown) => {
+        // A server error leaves the connection usable; anything else (a dropped socket) does not.
+        if (error === undefined || (isObject(error) && typeof error.errno === 'number' && error.fatal !== true)) connection.release();
+        else if (connection.destroy !== undefined) connection.destroy();
+        else connection.release();
+      };
+      const [rows] = await cancellable(connection.query(text, [...params]), signal, cancel, release);
+      return rows as SqlRow[];
+    },
+  };
+}
+
+/**
+ * The runner for a client: pg pools check a connection out per statement (so its backend can be
+ * cancelled), a single pg client is cancelled when the statement is its only one, PGlite and
+ * other `query`-only clients are simply no longer awaited.
+ */
+export function createRunner(client: SqlClient, dialect: SqlDialect = detectDialect(client)): SqlRunner {
+  if (dialect === 'mysql') {
+    if (!hasFunction(client, 'getConnection')) throw new TypeError('dialect "mysql" needs a mysql2/promise Pool (with getConnection) as client');
+    return mysqlPoolRunner(client as unknown as MysqlPool);
+  }
+  if (!hasFunction(client, 'query')) throw new TypeError('dialect "postgres" needs a client with query(text, params), such as a pg Pool');
+  if (hasFunction(client, 'connect') && hasFunction(client, 'on') && 'totalCount' in client) return pgPoolRunner(client as unknown as PgPool);
+  return pgClientRunner(client as unknown as PgQueryable);
+}
