@@ -32,6 +32,8 @@ export const problemTypes = {
   invalidCrmData: `${BASE}invalid-crm-data`,
   /** 504: the CRM did not answer within `timeoutMs`. */
   crmTimeout: `${BASE}crm-timeout`,
+  /** 503: the CRM failed repeatedly and a circuit breaker is shielding it; see `Retry-After`. */
+  circuitOpen: `${BASE}circuit-open`,
 } as const;
 
 /**
@@ -64,6 +66,7 @@ export const problemCatalog: Readonly<Record<ProblemName, { readonly status: num
   crmFailure: { status: 500, title: 'CRM lookup failed' },
   invalidCrmData: { status: 502, title: 'Invalid data from the CRM' },
   crmTimeout: { status: 504, title: 'CRM timed out' },
+  circuitOpen: { status: 503, title: 'CRM temporarily unavailable' },
 };
 
 /**
