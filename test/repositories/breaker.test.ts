@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type CircuitBreakerState,
   CircuitOpenError,
@@ -9,21 +9,11 @@ import {
   withCircuitBreaker,
 } from '../../src/index.js';
 import { expectProblem, serveConnector } from '../server/serve-connector.js';
+import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
-const T0 = Date.UTC(2026, 0, 1);
 const context = () => ({ signal: new AbortController().signal });
-
-/** Moves the clock the breaker reads (Date only: HTTP and sleeps stay real). */
-function freezeClock() {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(T0);
-  return (ms: number) => vi.setSystemTime(T0 + ms);
-}
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+restoreClockAfterEach();
 
 describe('withCircuitBreaker', () => {
   it('opens after failureThreshold failures: the next 1,000 requests get 503 with Retry-After and never reach the CRM; after the cooldown one probe closes it', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type CacheErrorEvent,
   createConnector,
@@ -11,22 +11,12 @@ import {
 } from '../../src/index.js';
 import { cacheStats } from '../../src/repositories/cache.js';
 import { serveConnector } from '../server/serve-connector.js';
+import { freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
-const T0 = Date.UTC(2026, 0, 1);
 const context = () => ({ signal: new AbortController().signal });
 const query = (digits: string) => ({ phone: `+${digits}`, normalizedPhone: digits });
-
-/** Moves the clock the caches read (Date only: HTTP, timers and sleeps stay real). */
-function freezeClock() {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(T0);
-  return (ms: number) => vi.setSystemTime(T0 + ms);
-}
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+restoreClockAfterEach();
 
 describe('withCache: labels', () => {
   it('answers 1,000 concurrent GET /label on a cold cache with one 50 ms repository call, over HTTP', async () => {
