@@ -6,6 +6,8 @@ import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/inde
 import { normalizeBasePath } from '../server/connector.js';
 import type { Command } from './main.js';
 import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
+import { readResilience, RESILIENCE_HELP, resilienceOptions } from './serve-resilience.js';
+import { createMemoryRepository } from '../reference/memory.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
@@ -18,7 +20,7 @@ Options:
       --base-path <path>  prefix for both routes, such as /cim (default: none)
   -d, --data <file.json>  serve { "customers": [...], "labels": [...] } from this file instead
   -q, --quiet             do not log one line per request
-  -h, --help              show this help
+${RESILIENCE_HELP}  -h, --help              show this help
   -v, --version           print the version
 
 Exit codes: 0 stopped by SIGINT or SIGTERM; 1 the data file is unreadable or invalid, or
@@ -33,6 +35,7 @@ const options = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  ...resilienceOptions,
 } as const;
 
 function readPort(value: string, source: string): number {
@@ -120,6 +123,7 @@ export const serveCommand: Command = {
     if (basePath !== undefined) checkBasePath(basePath);
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
+    const resilience = readResilience(values, false); // h11's --database: pass true there
 
     const stop = listenForStop();
     let server;
@@ -128,6 +132,7 @@ export const serveCommand: Command = {
         port,
         host: values.host,
         data,
+        ...(resilience.active ? { repository: resilience.wrap(createMemoryRepository(data), (line) => stderr.write(line)) } : {}),
         ...(basePath === undefined ? {} : { basePath }),
         ...(values.quiet ? {} : { onResponse: (event: ConnectorResponseEvent) => stdout.write(logLine(event)) }),
         onError: (event) => stderr.write(errorLine(event)),
@@ -141,6 +146,7 @@ export const serveCommand: Command = {
       throw error;
     }
     stdout.write(banner(server, values.host, `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
+    stdout.write(`${resilience.banner}\n`);
     const signal = await stop.signal;
     await server.close();
     stdout.write(`${signal}: stopped\n`);
