@@ -29,7 +29,8 @@ const TIMED_OUT = { ok: false, reason: 'timeout' } as const;
 
 /**
  * Calls a repository method with a context whose `signal` aborts at `timeoutMs`, and turns a
- * throw, a rejection (of anything) or the timeout into an outcome instead of an exception.
+ * throw, a rejection (of anything) or the timeout into an outcome instead of an exception. A
+ * rejection with a `TimeoutError` counts as the timeout.
  *
  * The `AbortController` and the timer exist only when needed: a repository that answers
  * synchronously (the memory repository) costs neither, one that never reads `signal` costs no
@@ -70,7 +71,8 @@ export function callRepository<T>(call: (context: RepositoryContext) => MaybePro
       },
       (error: unknown) => {
         clearTimeout(timer);
-        resolve({ ok: false, reason: 'exception', error });
+        // A timeout inside the repository (a shared call of withCache, AbortSignal.timeout) is still a timeout: 504.
+        resolve(error instanceof DOMException && error.name === 'TimeoutError' ? TIMED_OUT : { ok: false, reason: 'exception', error });
       },
     );
   });

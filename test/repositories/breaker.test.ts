@@ -40,16 +40,20 @@ describe('withCircuitBreaker', () => {
       at(7_500);
       expect((await server.get('/label')).headers.get('retry-after')).toBe('3');
 
-      // Cooldown over: one probe, slow enough that the concurrent requests find it running.
+      // Cooldown over: one probe, held by the CRM while the other requests arrive.
       at(10_000);
       script.mode = 'ok';
-      script.delayMs = 50;
-      const during = await Promise.all(Array.from({ length: 20 }, () => server.get('/label')));
-      expect(during.map((response) => response.status).sort()).toStrictEqual([200, ...Array(19).fill(503)]);
+      const release = script.hold();
+      const probe = server.get('/label');
+      await vi.waitFor(() => expect(script.calls.labels).toBe(1));
+      const during = await Promise.all(Array.from({ length: 19 }, () => server.get('/label')));
+      expect(during.map((response) => response.status)).toStrictEqual(Array(19).fill(503));
+      expect(during[0]!.headers.get('retry-after')).toBe('1');
+      release();
+      expect((await probe).status).toBe(200);
       expect(script.calls.labels).toBe(1);
       expect(states).toStrictEqual(['open', 'half-open', 'closed']);
 
-      script.delayMs = 0;
       const closed = await Promise.all(Array.from({ length: 10 }, () => server.get('/customer?query=phone:1111')));
       expect(closed.map((response) => response.status)).toStrictEqual(Array(10).fill(200));
       expect(script.calls).toStrictEqual({ customers: 15, labels: 1 });

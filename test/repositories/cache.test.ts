@@ -208,3 +208,14 @@ describe('withCache: customers', () => {
     expect(() => withCache(script, { staleIfErrorMs: Number.NaN })).toThrow(/^staleIfErrorMs/);
   });
 });
+
+describe('withCache: timeouts through the handler', () => {
+  it('answers 504, not 500, when the shared call of a lookup times out before the request does', async () => {
+    const script = scriptedRepository({ mode: 'hang' });
+    const connector = createConnector({ repository: withCache(script, { timeoutMs: 20 }), timeoutMs: 1000 });
+    const response = await connector.handle({ url: '/customer?query=phone:1111' });
+    expect(response.status).toBe(504);
+    expect(JSON.parse(response.body!).type).toBe(problemTypes.crmTimeout);
+    expect(script.aborted.count).toBe(1);
+  });
+});

@@ -19,6 +19,8 @@ export interface ScriptedRepository extends CustomerRepository {
   readonly missing: Set<string>;
   /** How many calls saw their signal abort. */
   readonly aborted: { count: number };
+  /** From now on calls wait (after counting) until the returned function is called: a slow CRM without timing. */
+  hold(): () => void;
 }
 
 export function scriptedRepository(initial: Partial<Pick<ScriptedRepository, 'delayMs' | 'mode' | 'labels'>> = {}): ScriptedRepository {
@@ -31,6 +33,14 @@ export function scriptedRepository(initial: Partial<Pick<ScriptedRepository, 'de
     mode: initial.mode ?? 'ok',
     labels: initial.labels ?? sampleLabels,
     missing: new Set(),
+    hold() {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
     async findCustomerByPhone(query, { signal }) {
       calls.customers += 1;
       await answer(signal);
@@ -43,8 +53,10 @@ export function scriptedRepository(initial: Partial<Pick<ScriptedRepository, 'de
       return script.labels;
     },
   };
+  let gate: Promise<void> | undefined;
   const answer = async (signal: AbortSignal) => {
     signal.addEventListener('abort', () => (aborted.count += 1), { once: true });
+    await gate;
     const mode = script.mode;
     if (mode === 'hang') return new Promise<never>(() => {});
     if (script.delayMs > 0) await sleep(script.delayMs);
