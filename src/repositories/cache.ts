@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CustomerRecord, CustomerRepository, LabelRecord, MaybePromise, RepositoryContext } from '../server/repository.js';
+import { readyCustomer, readyLabels } from '../server/wire.js';
 import { wholeNumberOption } from './options.js';
 import { SharedCalls } from './shared-call.js';
 
@@ -137,7 +138,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
       (call) =>
         call.then(
           (list) => {
-            if (labelsTtlMs > 0) labels = { list, fetchedAt: Date.now() };
+            if (labelsTtlMs > 0) labels = { list: readyLabels(list), fetchedAt: Date.now() };
           },
           report,
         ),
@@ -153,7 +154,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
         const record = (await repository.findCustomerByPhone(query, shared)) ?? null;
         const ttl = record === null ? notFoundTtlMs : customersTtlMs;
         // lru-cache reads a ttl of 0 as "forever"; here 0 means "do not keep".
-        if (customers !== undefined && ttl > 0) customers.set(key, { record }, { ttl });
+        if (customers !== undefined && ttl > 0) customers.set(key, { record: record === null ? null : readyCustomer(record) }, { ttl });
         return record;
       },
       context.signal,

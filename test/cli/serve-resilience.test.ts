@@ -58,12 +58,12 @@ describe('readResilience for a database', () => {
     const script = scriptedRepository();
     const lines: string[] = [];
     const repository = resilience.wrap(script, (line) => lines.push(line));
-    expect(await repository.listLabels(context())).toBe(sampleLabels);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     script.mode = 'fail';
     for (let index = 0; index < 5; index += 1) await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toThrow('CRM down');
     await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toMatchObject({ name: 'CircuitOpenError' });
     expect(script.calls.customers).toBe(5);
-    expect(await repository.listLabels(context())).toBe(sampleLabels);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/circuit breaker open\n$/);
   });

@@ -108,13 +108,13 @@ describe('withCircuitBreaker', () => {
     const at = freezeClock();
     const script = scriptedRepository();
     const repository = withCache(withCircuitBreaker(script, { failureThreshold: 1, cooldownMs: 60_000 }), { labelsTtlMs: 1000 });
-    expect(await repository.listLabels(context())).toBe(sampleLabels);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     script.mode = 'fail';
     script.labels = otherLabels;
     at(1000);
-    expect(await repository.listLabels(context())).toBe(sampleLabels);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     await vi.waitFor(() => expect(script.calls.labels).toBe(2));
-    for (let index = 0; index < 100; index += 1) expect(await repository.listLabels(context())).toBe(sampleLabels);
+    for (let index = 0; index < 100; index += 1) expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     expect(script.calls.labels).toBe(2);
   });
 
