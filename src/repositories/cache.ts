@@ -91,7 +91,8 @@ const CLOCK = { now: () => Date.now() };
  *   `maxCustomers` of them (least recently used evicted first, lru-cache);
  * - a request's `signal` ends that request's wait only: the shared call goes on for the others.
  *
- * Lookups are keyed by the query's `normalizedPhone` (the digits).
+ * Lookups are keyed by the query's `normalizedPhone` (the digits). What is kept is validated once,
+ * when stored, and kept reduced to the contract's fields and frozen, so a hit costs no validation.
  *
  * @example
  * ```ts
