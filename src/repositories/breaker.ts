@@ -1,7 +1,7 @@
 import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import type { CustomerRepository, MaybePromise, RepositoryContext } from '../server/repository.js';
 import { CircuitOpenError } from './circuit-open-error.js';
-import { wholeNumberOption } from './options.js';
+import { checkRepository, wholeNumberOption } from './options.js';
 import { waitUnlessAborted } from './shared-call.js';
 
 /**
@@ -60,6 +60,7 @@ const STATES: Record<CircuitState, CircuitBreakerState> = {
  * ```
  */
 export function withCircuitBreaker(repository: CustomerRepository, options: CircuitBreakerOptions = {}): CustomerRepository {
+  checkRepository('withCircuitBreaker', repository);
   const failureThreshold = wholeNumberOption('failureThreshold', options.failureThreshold, 5, 1);
   const cooldownMs = wholeNumberOption('cooldownMs', options.cooldownMs, 10_000, 1);
   const policy = circuitBreaker(handleAll, { halfOpenAfter: cooldownMs, breaker: new ConsecutiveBreaker(failureThreshold) });

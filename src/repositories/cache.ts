@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { CustomerRecord, CustomerRepository, LabelRecord, MaybePromise, RepositoryContext } from '../server/repository.js';
 import { readyCustomer, readyLabels } from '../server/wire.js';
-import { wholeNumberOption } from './options.js';
+import { checkRepository, wholeNumberOption } from './options.js';
 import { SharedCalls } from './shared-call.js';
 
 /**
@@ -102,6 +102,7 @@ const CLOCK = { now: () => Date.now() };
  * ```
  */
 export function withCache(repository: CustomerRepository, options: CacheOptions = {}): CustomerRepository {
+  checkRepository('withCache', repository);
   const labelsTtlMs = wholeNumberOption('labelsTtlMs', options.labelsTtlMs, 30_000);
   const staleIfErrorMs = wholeNumberOption('staleIfErrorMs', options.staleIfErrorMs, 600_000);
   const customersTtlMs = wholeNumberOption('customersTtlMs', options.customersTtlMs, 0);

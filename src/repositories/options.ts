@@ -12,3 +12,14 @@ export function wholeNumberOption(name: string, value: number | undefined, fallb
   }
   return chosen;
 }
+
+/**
+ * Throws a `TypeError` naming the wrapper when `repository` lacks either method: a wrapper is
+ * built at start-up, so the mistake shows there rather than at the first chat.
+ */
+export function checkRepository(wrapper: string, repository: unknown): void {
+  const candidate = repository as { findCustomerByPhone?: unknown; listLabels?: unknown } | null | undefined;
+  if (typeof candidate?.findCustomerByPhone !== 'function' || typeof candidate.listLabels !== 'function') {
+    throw new TypeError(`${wrapper} needs a repository with findCustomerByPhone and listLabels functions`);
+  }
+}

@@ -120,6 +120,8 @@ describe('withCircuitBreaker', () => {
 
   it('rejects an option that cannot work, naming it', () => {
     const script = scriptedRepository();
+    expect(() => withCircuitBreaker(undefined as never)).toThrow(new TypeError('withCircuitBreaker needs a repository with findCustomerByPhone and listLabels functions'));
+    expect(() => withCircuitBreaker({ listLabels: () => [] } as never)).toThrow(TypeError);
     expect(() => withCircuitBreaker(script, { failureThreshold: 0 })).toThrow(/^failureThreshold must be a whole number from 1/);
     expect(() => withCircuitBreaker(script, { cooldownMs: 1.5 })).toThrow(/^cooldownMs must be a whole number/);
   });

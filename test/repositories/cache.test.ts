@@ -220,6 +220,8 @@ describe('withCache: customers', () => {
 
   it('rejects an option that cannot work, naming it', () => {
     const script = scriptedRepository();
+    expect(() => withCache(undefined as never)).toThrow(new TypeError('withCache needs a repository with findCustomerByPhone and listLabels functions'));
+    expect(() => withCache({ listLabels: () => [] } as never)).toThrow(TypeError);
     expect(() => withCache(script, { labelsTtlMs: -1 })).toThrow(/^labelsTtlMs must be a whole number/);
     expect(() => withCache(script, { maxCustomers: 0 })).toThrow(/^maxCustomers must be a whole number from 1/);
     expect(() => withCache(script, { staleIfErrorMs: Number.NaN })).toThrow(/^staleIfErrorMs/);
