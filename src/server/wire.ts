@@ -150,8 +150,9 @@ export const isWireReady = (value: unknown): boolean => typeof value === 'object
 export function readyCustomer<T>(record: T): T {
   if (!validateForWire(record).ok) return record;
   // Picked from the record itself (the schema transforms nothing): zod's copy serializes slower.
+  // The labels array is a private copy, left unfrozen: JSON.stringify takes a slow path for frozen arrays.
   const value = pickCustomer(record as Customer);
-  value.labels = Object.freeze([...value.labels]) as string[];
+  value.labels = [...value.labels];
   Object.freeze(value);
   wireReady.add(value);
   return value as T;
