@@ -27,7 +27,7 @@ declare module 'autocannon' {
     '5xx': number;
     statusCodeStats: Record<string, { count: number }>;
     requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
+    latency: { p50: number; p99: number; max: number };
   }
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
   export default autocannon;

@@ -24,3 +24,4 @@ export {
   type CheckResult,
   type CheckStatus,
 } from './checker/index.js';
+export * from './repositories/index.js';

@@ -4,7 +4,8 @@ import type { Command } from './main.js';
 import { authenticateFrom, hybridChatUrls } from './serve/auth.js';
 import { printableConfig, resolveServeConfig } from './serve/config.js';
 import { createServeLogger } from './serve/logging.js';
-import { countRepositoryCalls, createServeMetrics } from './serve/metrics.js';
+import { countRepositoryCalls, createServeMetrics, noMetrics } from './serve/metrics.js';
+import { readResilience } from './serve-resilience.js';
 import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
 import { type OpenRepository, openRepository } from './serve/repository.js';
 import { startServeServer } from './serve/server.js';
@@ -26,9 +27,9 @@ or certificate files are unreadable or invalid, or the port is taken; 2 a wrong 
 `;
 
 /** Options parsed and validated but whose behaviour this build does not have yet. */
-const NOT_IN_THIS_BUILD = ['defaultCountry', 'labelsTtl', 'customersTtl'] as const satisfies readonly (keyof ServeConfig)[];
+const NOT_IN_THIS_BUILD = ['defaultCountry'] as const satisfies readonly (keyof ServeConfig)[];
 
-function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean): string {
+function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean, protection: string): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
   return `priority-routing-crm reference connector listening on ${url.origin} (${source})
 
@@ -36,6 +37,7 @@ Paste into Hybrid Chat's configuration:
   CIM_CUSTOMER_QUERY_URL=${url.customerQueryUrl}
   CIM_LABELS_API_PATH=${url.labelsUrl}
 ${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}
+${protection}
 Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}
 Try: curl '${url.customerQueryUrl.replace('{refId}', '1111')}'
 Press Ctrl+C to stop.
@@ -95,14 +97,16 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   for (const key of NOT_IN_THIS_BUILD) {
     if (config[key] !== undefined) throw new UsageError(`${flagOf(key)} (${sources[key]}) is not supported by this build of serve`);
   }
-  if (config.noBreaker) throw new UsageError(`--no-breaker (${sources.noBreaker}) is not supported by this build of serve`);
 
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config);
-  const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: false, breaker: false });
+  const resilience = readResilience(config, config.database !== undefined);
+  const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
+  const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
+  const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
   const authenticate = authenticateFrom(config);
 
   const stop = listenForStop();
@@ -111,7 +115,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     server = await startServeServer({
       port: config.port,
       host: config.host,
-      repository: metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics),
+      repository,
       readinessRepository: source.repository,
       readinessTimeoutMs: 3000,
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
@@ -144,11 +148,12 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   if (tls !== undefined) process.on('SIGHUP', onHangup);
 
   const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
-  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source.describe, metrics !== undefined));
+  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source.describe, metrics !== undefined, resilience.banner));
   else {
     log.info('listening', {
       url: server.origin,
       source: source.describe,
+      protection: resilience.banner,
       CIM_CUSTOMER_QUERY_URL: urls.customerQueryUrl,
       CIM_LABELS_API_PATH: urls.labelsUrl,
       ...(urls.notes.length === 0 ? {} : { notes: urls.notes }),

@@ -24,7 +24,7 @@ export interface ReferenceServerOptions extends HandlerOptions {
   basePath?: string;
   /** The customers and labels to serve; default {@link sampleDataSet}. Validated before listening. */
   data?: MemoryDataSet;
-  /** A repository to serve instead of `data` (a SQL repository, say); `data` is then ignored. */
+  /** Serve this repository instead of a memory repository over `data` (such as one wrapped in `withCache`). */
   repository?: CustomerRepository;
 }
 

@@ -5,7 +5,7 @@ import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
 import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
-import { isValidated, wireLabels } from './wire.js';
+import { isValidated, isWireReady, wireLabels } from './wire.js';
 
 /** The last label list served per repository: most lists never change between requests. */
 interface Serialized {
@@ -45,7 +45,7 @@ export async function answerLabels(
 ): Promise<ConnectorResponse> {
   const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs);
   if (!outcome.ok) return failedCall(outcome, settings, exchange);
-  const served = await serialize(repository, outcome.value, isValidated(repository));
+  const served = await serialize(repository, outcome.value, isValidated(repository) || isWireReady(outcome.value));
   if (!served.ok) return invalidData(served.issues, 'a label list', settings, exchange);
   const { body, etag } = served.value;
   const caching = { etag, 'cache-control': settings.labelsCacheControl };

@@ -7,6 +7,7 @@ import { invalidHeaderCharacter } from './header-value.js';
 import type { Settings } from './options.js';
 import type { MaybePromise } from './repository.js';
 import { problemResponse } from './problems.js';
+import { CircuitOpenError } from '../repositories/circuit-open-error.js';
 
 /**
  * What one request carries through the pipeline, for the hooks.
@@ -73,7 +74,7 @@ export function reportError(settings: Settings, exchange: Exchange, event: Omit<
 }
 
 /**
- * The 500 or 504 for a repository call that threw, rejected or timed out.
+ * The 500, 503 (circuit breaker open) or 504 for a repository call that threw, rejected or timed out.
  *
  * @example
  * ```ts
@@ -84,6 +85,11 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
   if (outcome.reason === 'timeout') {
     reportError(settings, exchange, { kind: 'timeout', status: 504 });
     return problemResponse('crmTimeout', `The CRM did not answer within ${settings.timeoutMs} ms.`);
+  }
+  if (outcome.error instanceof CircuitOpenError) {
+    // Not reported to onError: during an outage that would be one event per chat; the breaker's onStateChange reports it once.
+    const seconds = String(outcome.error.retryAfterSeconds);
+    return problemResponse('circuitOpen', `The CRM failed repeatedly; the connector asks it again in ${seconds} s.`, { 'retry-after': seconds });
   }
   reportError(settings, exchange, { kind: 'exception', status: 500, error: outcome.error });
   return problemResponse('crmFailure', 'The CRM lookup failed. The connector log has the details.');

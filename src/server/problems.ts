@@ -36,6 +36,8 @@ export const problemTypes = {
   badRequest: `${BASE}bad-request`,
   requestTimeout: `${BASE}request-timeout`,
   headersTooLarge: `${BASE}headers-too-large`,
+  /** 503: the CRM failed repeatedly and a circuit breaker is shielding it; see `Retry-After`. */
+  circuitOpen: `${BASE}circuit-open`,
 } as const;
 
 /**
@@ -71,6 +73,7 @@ export const problemCatalog: Readonly<Record<ProblemName, { readonly status: num
   badRequest: { status: 400, title: 'Bad request' },
   requestTimeout: { status: 408, title: 'Request timeout' },
   headersTooLarge: { status: 431, title: 'Request header fields too large' },
+  circuitOpen: { status: 503, title: 'CRM temporarily unavailable' },
 };
 
 /**

@@ -102,6 +102,7 @@ export type WireResult<T> = { ok: true; value: T } | { ok: false; issues: Contra
  * ```
  */
 export function validateForWire(record: unknown): WireResult<Customer> {
+  if (isWireReady(record)) return { ok: true, value: record as Customer };
   // zod's fast path first; the slower parse that quotes bad values only for a bad record.
   const fast = CustomerSchema.safeParse(record);
   if (fast.success) return { ok: true, value: pickCustomer(fast.data) };
@@ -118,7 +119,58 @@ export function validateForWire(record: unknown): WireResult<Customer> {
  * ```
  */
 export function wireLabels(records: unknown, trusted: boolean): WireResult<Label[]> {
-  if (trusted) return { ok: true, value: (records as readonly Label[]).map(pickLabel) };
+  if (trusted || isWireReady(records)) return { ok: true, value: (records as readonly Label[]).map(pickLabel) };
   const result = validateLabelList(records);
   return result.ok ? { ok: true, value: result.value.map(pickLabel) } : result;
+}
+
+const wireReady = new WeakSet<object>();
+
+/**
+ * Whether `value` came from {@link readyCustomer} or {@link readyLabels}: validated once, reduced
+ * to the contract's fields and frozen, so handlers send it as is.
+ *
+ * @example
+ * ```ts
+ * isWireReady(readyLabels(sampleLabels)); // true
+ * ```
+ */
+export const isWireReady = (value: unknown): boolean => typeof value === 'object' && value !== null && wireReady.has(value);
+
+/**
+ * A customer record as a cache keeps it: validated now instead of on every hit, only the
+ * contract's fields, frozen. A record that breaks the contract is returned as given, so each
+ * request still answers 502 with its issues.
+ *
+ * @example
+ * ```ts
+ * const kept = readyCustomer(await crm.findCustomerByPhone(query, context));
+ * ```
+ */
+export function readyCustomer<T>(record: T): T {
+  if (!validateForWire(record).ok) return record;
+  // Picked from the record itself (the schema transforms nothing): zod's copy serializes slower.
+  // The labels array is a private copy, left unfrozen: JSON.stringify takes a slow path for frozen arrays.
+  const value = pickCustomer(record as Customer);
+  value.labels = [...value.labels];
+  Object.freeze(value);
+  wireReady.add(value);
+  return value as T;
+}
+
+/**
+ * A label list as a cache keeps it: validated now, only the contract's fields, frozen; a list
+ * that breaks the contract is returned as given.
+ *
+ * @example
+ * ```ts
+ * const kept = readyLabels(await crm.listLabels(context));
+ * ```
+ */
+export function readyLabels<T>(records: T): T {
+  const result = wireLabels(records, false);
+  if (!result.ok) return records;
+  const value = Object.freeze(result.value.map((label) => Object.freeze(label)));
+  wireReady.add(value);
+  return value as T;
 }

@@ -11,7 +11,7 @@ export interface MetricsSink {
   /** One repository call and how it ended. */
   repositoryCall(operation: 'findCustomerByPhone' | 'listLabels', outcome: 'ok' | 'error' | 'aborted'): void;
   /** A cache event, such as `('labels', 'hit')` or `('customers', 'miss')`. */
-  cacheEvent(cache: 'labels' | 'customers', event: 'hit' | 'miss' | 'stale' | 'refresh' | 'evict'): void;
+  cacheEvent(cache: 'labels' | 'customers', event: 'hit' | 'miss' | 'stale' | 'evict'): void;
   /** The breaker's state now: 0 closed, 1 half-open, 2 open. */
   breakerState(state: 'closed' | 'half-open' | 'open'): void;
 }

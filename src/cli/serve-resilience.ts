@@ -1,0 +1,65 @@
+import type { CustomerRepository } from '../server/repository.js';
+import { type CacheErrorEvent, type CacheEvent, withCache } from '../repositories/cache.js';
+import { type CircuitBreakerState, withCircuitBreaker } from '../repositories/breaker.js';
+import type { MetricsSink } from './serve/metrics.js';
+
+/** What the flags chose: the wrapper to apply (if any) and the banner line saying so. */
+export interface Resilience {
+  /** The repository wrapped as chosen; the same one when nothing was. */
+  wrap(repository: CustomerRepository, log: (line: string) => void, metrics: MetricsSink): CustomerRepository;
+  /** Whether {@link Resilience.wrap} changes anything. */
+  readonly active: boolean;
+  /** Whether it adds {@link withCache} and {@link withCircuitBreaker}, for the metrics to register. */
+  readonly cache: boolean;
+  readonly breaker: boolean;
+  /** One banner line, such as `CRM protection: labels cached 30000 ms (stale up to 600000 ms on errors), …`. */
+  readonly banner: string;
+}
+
+const STALE_IF_ERROR_MS = 600_000;
+const FAILURE_THRESHOLD = 5;
+const COOLDOWN_MS = 10_000;
+
+/**
+ * What `--labels-ttl`, `--customers-ttl` and `--no-breaker` (already validated by serve's option
+ * table) turn on. With `database` (a CRM that can be slow or down) the label cache and the
+ * breaker are on unless turned off; over memory data, which never fails, only what the flags ask for.
+ */
+export function readResilience(
+  values: { labelsTtl?: number | undefined; customersTtl?: number | undefined; noBreaker?: boolean | undefined },
+  database: boolean,
+): Resilience {
+  const labelsTtlMs = values.labelsTtl ?? (database ? 30_000 : 0);
+  const customersTtlMs = values.customersTtl ?? 0;
+  const breaker = database && values.noBreaker !== true;
+  const cache = labelsTtlMs > 0 || customersTtlMs > 0 || database;
+  const parts = [
+    labelsTtlMs > 0 ? `labels cached ${labelsTtlMs} ms (stale up to ${STALE_IF_ERROR_MS} ms on errors)` : 'labels not cached',
+    customersTtlMs > 0 ? `customers cached ${customersTtlMs} ms` : 'customers not cached',
+    breaker ? `circuit breaker after ${FAILURE_THRESHOLD} failures, ${COOLDOWN_MS} ms cooldown` : 'no circuit breaker',
+  ];
+  return {
+    active: cache || breaker,
+    cache,
+    breaker,
+    banner: `CRM protection: ${cache || breaker ? parts.join(', ') : 'off (--labels-ttl, --customers-ttl to turn on)'}`,
+    wrap(repository, log, metrics) {
+      let wrapped = repository;
+      if (breaker) {
+        metrics.breakerState('closed');
+        const onStateChange = (state: CircuitBreakerState) => {
+          metrics.breakerState(state);
+          log(`circuit breaker ${state}`);
+        };
+        wrapped = withCircuitBreaker(wrapped, { failureThreshold: FAILURE_THRESHOLD, cooldownMs: COOLDOWN_MS, onStateChange });
+      }
+      if (cache) {
+        const onError = (event: CacheErrorEvent) =>
+          log(`label refresh failed; ${event.stale ? `serving the list stale since ${event.staleSince.toISOString()}` : 'no list to serve'}`);
+        const onEvent = ({ cache: name, event }: CacheEvent) => metrics.cacheEvent(name, event);
+        wrapped = withCache(wrapped, { labelsTtlMs, customersTtlMs, staleIfErrorMs: STALE_IF_ERROR_MS, onError, onEvent });
+      }
+      return wrapped;
+    },
+  };
+}

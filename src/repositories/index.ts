@@ -1,0 +1,3 @@
+export { withCache, type CacheOptions, type CacheErrorEvent } from './cache.js';
+export { withCircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerState } from './breaker.js';
+export { CircuitOpenError } from './circuit-open-error.js';

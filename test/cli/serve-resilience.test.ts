@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { sampleLabels } from '../../src/index.js';
+import { readResilience } from '../../src/cli/serve-resilience.js';
+import type { MetricsSink } from '../../src/cli/serve/metrics.js';
+import { scriptedRepository } from '../support/scripted-repository.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const context = () => ({ signal: new AbortController().signal });
+
+/** Runs `serve` with `args` until its banner's protection line, then stops it by pid; returns stdout and the labels URL. */
+async function bannerOf(args: string[], check?: (labelsUrl: string) => Promise<void>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--quiet', '--log-format', 'text', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  try {
+    for await (const chunk of child.stdout) {
+      out += chunk as string;
+      if (/^CRM protection: .*$/m.test(out)) break;
+    }
+    await check?.(out.match(/CIM_LABELS_API_PATH=(\S+)/)![1]!);
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+  }
+  return out;
+}
+
+describe('serve --labels-ttl, --customers-ttl, --no-breaker', () => {
+  it('leaves the memory data unwrapped by default and says so in the banner', async () => {
+    expect(await bannerOf([])).toMatch(/^CRM protection: off \(--labels-ttl, --customers-ttl to turn on\)$/m);
+  });
+
+  it('caches the labels when asked, shows it in the banner, and still answers', async () => {
+    const out = await bannerOf(['--labels-ttl', '60000', '--customers-ttl', '500'], async (labelsUrl) => {
+      expect(await (await fetch(labelsUrl)).json()).toStrictEqual(sampleLabels);
+    });
+    expect(out).toMatch(/^CRM protection: labels cached 60000 ms \(stale up to 600000 ms on errors\), customers cached 500 ms, no circuit breaker$/m);
+  });
+
+  it('refuses a value that is not a number of milliseconds, naming the flag (exit 2)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--labels-ttl', '30s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(err).toContain('--labels-ttl must be a whole number of milliseconds, got "30s"');
+  });
+});
+
+describe('readResilience for a database', () => {
+  it('turns on a 30 s label cache and the breaker by default, composed so that an open breaker still leaves labels served', async () => {
+    const resilience = readResilience({}, true);
+    expect(resilience.banner).toBe(
+      'CRM protection: labels cached 30000 ms (stale up to 600000 ms on errors), customers not cached, circuit breaker after 5 failures, 10000 ms cooldown',
+    );
+    const script = scriptedRepository();
+    const lines: string[] = [];
+    const states: string[] = [];
+    const events: string[] = [];
+    const sink: MetricsSink = { repositoryCall() {}, breakerState: (state) => states.push(state), cacheEvent: (cache, event) => events.push(`${cache} ${event}`) };
+    const repository = resilience.wrap(script, (line) => lines.push(line), sink);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
+    script.mode = 'fail';
+    for (let index = 0; index < 5; index += 1) await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toThrow('CRM down');
+    await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toMatchObject({ name: 'CircuitOpenError' });
+    expect(script.calls.customers).toBe(5);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
+    expect(lines).toStrictEqual(['circuit breaker open']);
+    // What /metrics shows: prc_breaker_state and prc_cache_events_total.
+    expect(states).toStrictEqual(['closed', 'open']);
+    expect(events).toStrictEqual(['labels miss', ...Array<string>(6).fill('customers miss'), 'labels hit']);
+  });
+
+  it('--no-breaker leaves it out; --labels-ttl 0 keeps no list', () => {
+    expect(readResilience({ noBreaker: true, labelsTtl: 0 }, true).banner).toBe('CRM protection: labels not cached, customers not cached, no circuit breaker');
+  });
+});

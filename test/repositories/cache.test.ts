@@ -1,0 +1,240 @@
+import { setMaxListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type CacheErrorEvent,
+  createConnector,
+  type CustomerRecord,
+  type CustomerRepository,
+  problemTypes,
+  sampleCustomer,
+  sampleLabels,
+  withCache,
+} from '../../src/index.js';
+import { cacheStats } from '../../src/repositories/cache.js';
+import { serveConnector } from '../server/serve-connector.js';
+import { freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
+import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
+
+const context = () => ({ signal: new AbortController().signal });
+const query = (digits: string) => ({ phone: `+${digits}`, normalizedPhone: digits });
+restoreClockAfterEach();
+
+describe('withCache: labels', () => {
+  it('answers 1,000 concurrent GET /label on a cold cache with one 50 ms repository call, over HTTP', async () => {
+    const script = scriptedRepository({ delayMs: 50 });
+    const server = await serveConnector({ repository: withCache(script) });
+    try {
+      const responses = await Promise.all(Array.from({ length: 1000 }, () => server.get('/label')));
+      const bodies = await Promise.all(responses.map((response) => response.json()));
+      expect(responses.map((response) => response.status)).toStrictEqual(Array(1000).fill(200));
+      expect(bodies.every((body) => JSON.stringify(body) === JSON.stringify(sampleLabels))).toBe(true);
+      expect(script.calls.labels).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the list for labelsTtlMs, then serves it stale while one background call refreshes it', async () => {
+    const at = freezeClock();
+    const script = scriptedRepository({ delayMs: 20 });
+    const connector = createConnector({ repository: withCache(script, { labelsTtlMs: 1000 }) });
+    expect((await connector.handle({ url: '/label' })).status).toBe(200);
+    at(999);
+    expect((await connector.handle({ url: '/label' })).status).toBe(200);
+    expect(script.calls.labels).toBe(1);
+
+    script.labels = otherLabels;
+    at(1000);
+    const stale = await Promise.all(Array.from({ length: 50 }, () => connector.handle({ url: '/label' })));
+    expect(stale.every((response) => JSON.parse(response.body!)[0].name === sampleLabels[0]!.name)).toBe(true);
+    expect(script.calls.labels).toBe(2);
+    await vi.waitFor(async () => expect(JSON.parse((await connector.handle({ url: '/label' })).body!)).toStrictEqual(otherLabels));
+    expect(script.calls.labels).toBe(2);
+  });
+
+  it('serves the last good list while refreshing fails, until staleIfErrorMs past going stale, then 500; fresh data once the CRM recovers', async () => {
+    const at = freezeClock();
+    const script = scriptedRepository();
+    const events: CacheErrorEvent[] = [];
+    const connector = createConnector({
+      repository: withCache(script, { labelsTtlMs: 1000, staleIfErrorMs: 5000, onError: (event) => events.push(event) }),
+    });
+    expect((await connector.handle({ url: '/label' })).status).toBe(200);
+
+    script.mode = 'fail';
+    for (const ms of [1000, 3000, 5999]) {
+      at(ms);
+      const before = script.calls.labels;
+      const response = await connector.handle({ url: '/label' });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body!)).toStrictEqual(sampleLabels);
+      await vi.waitFor(() => expect(events).toHaveLength(script.calls.labels - 1));
+      expect(script.calls.labels).toBe(before + 1);
+    }
+    expect(events[0]).toMatchObject({ kind: 'labels-refresh-failed', stale: true, staleSince: new Date(T0 + 1000) });
+    expect((events[0] as { error: Error }).error.message).toBe('CRM down (scripted)');
+
+    at(6000);
+    const failed = await connector.handle({ url: '/label' });
+    expect(failed.status).toBe(500);
+    expect(JSON.parse(failed.body!).type).toBe(problemTypes.crmFailure);
+    expect(events.at(-1)).toMatchObject({ stale: false });
+
+    script.mode = 'ok';
+    script.labels = otherLabels;
+    const recovered = await connector.handle({ url: '/label' });
+    expect(recovered.status).toBe(200);
+    expect(JSON.parse(recovered.body!)).toStrictEqual(otherLabels);
+  });
+
+  it('counts a refresh that outlives the cache timeoutMs as failed, serves stale, and aborts the hung call', async () => {
+    const at = freezeClock();
+    const script = scriptedRepository();
+    const events: CacheErrorEvent[] = [];
+    const repository = withCache(script, { labelsTtlMs: 1000, timeoutMs: 30, onError: (event) => events.push(event) });
+    await repository.listLabels(context());
+    script.mode = 'hang';
+    at(1500);
+    expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    expect(events[0]).toMatchObject({ stale: true, staleSince: new Date(T0 + 1000) });
+    expect((events[0] as { error: DOMException }).error.name).toBe('TimeoutError');
+    expect(script.aborted.count).toBe(1);
+    expect(cacheStats(repository).running).toBe(0);
+  });
+
+  it('with labelsTtlMs 0 keeps nothing, yet concurrent reads still share one call', async () => {
+    const script = scriptedRepository({ delayMs: 20 });
+    const repository = withCache(script, { labelsTtlMs: 0 });
+    await Promise.all(Array.from({ length: 20 }, () => repository.listLabels(context())));
+    expect(script.calls.labels).toBe(1);
+    await repository.listLabels(context());
+    expect(script.calls.labels).toBe(2);
+  });
+});
+
+describe('withCache: customers', () => {
+  it('shares one repository call among 500 concurrent lookups of one number, and makes 500 for 500 numbers', async () => {
+    const script = scriptedRepository({ delayMs: 20 });
+    const connector = createConnector({ repository: withCache(script) });
+    const same = await Promise.all(Array.from({ length: 500 }, () => connector.handle({ url: '/customer?query=phone:%2B923001234567' })));
+    expect(same.every((response) => response.status === 200 && JSON.parse(response.body!).phone1 === '923001234567')).toBe(true);
+    expect(script.calls.customers).toBe(1);
+
+    const numbers = Array.from({ length: 500 }, (_, index) => String(923_000_000_000 + index));
+    const different = await Promise.all(numbers.map((digits) => connector.handle({ url: `/customer?query=phone:${digits}` })));
+    expect(different.map((response) => JSON.parse(response.body!).phone1)).toStrictEqual(numbers);
+    expect(script.calls.customers).toBe(501);
+  });
+
+  it('keeps no customer by default, so a label change shows up on the next lookup', async () => {
+    const script = scriptedRepository();
+    const repository = withCache(script);
+    await repository.findCustomerByPhone(query('1111'), context());
+    await repository.findCustomerByPhone(query('1111'), context());
+    expect(script.calls.customers).toBe(2);
+    expect(cacheStats(repository).customers).toBe(0);
+  });
+
+  it('reuses a found customer for customersTtlMs, and a "not found" only for notFoundTtlMs', async () => {
+    const at = freezeClock();
+    const script = scriptedRepository();
+    script.missing.add('999');
+    const repository = withCache(script, { customersTtlMs: 1000, notFoundTtlMs: 100 });
+    const first = await repository.findCustomerByPhone(query('1111'), context());
+    expect(repository.findCustomerByPhone(query('1111'), context())).toStrictEqual(first);
+    expect(await repository.findCustomerByPhone(query('999'), context())).toBeNull();
+    expect(repository.findCustomerByPhone(query('999'), context())).toBeNull();
+    expect(script.calls.customers).toBe(2);
+
+    at(101);
+    await repository.findCustomerByPhone(query('999'), context());
+    expect(repository.findCustomerByPhone(query('1111'), context())).toStrictEqual(first);
+    expect(script.calls.customers).toBe(3);
+    at(1001);
+    await repository.findCustomerByPhone(query('1111'), context());
+    expect(script.calls.customers).toBe(4);
+  });
+
+  it('keeps a customer validated and reduced to the contract fields; one that breaks the contract still answers 502 on every hit', async () => {
+    let record: Record<string, unknown> = { ...sampleCustomer, nationalId: '42101-secret' };
+    const errors: unknown[] = [];
+    const repository: CustomerRepository = { findCustomerByPhone: async () => record as CustomerRecord, listLabels: () => sampleLabels };
+    const connector = createConnector({ repository: withCache(repository, { customersTtlMs: 60_000 }), onError: (event) => errors.push(event.kind) });
+    for (let index = 0; index < 2; index += 1) {
+      const response = await connector.handle({ url: '/customer?query=phone:1111' });
+      expect(JSON.parse(response.body!)).toStrictEqual(sampleCustomer);
+    }
+    record = { ...sampleCustomer, phone1: 42 };
+    for (let index = 0; index < 2; index += 1) expect((await connector.handle({ url: '/customer?query=phone:2222' })).status).toBe(502);
+    expect(errors).toStrictEqual(['invalid-data', 'invalid-data']);
+  });
+
+  it('never keeps a "not found" unless notFoundTtlMs says so', async () => {
+    const script = scriptedRepository();
+    script.missing.add('999');
+    const repository = withCache(script, { customersTtlMs: 60_000 });
+    expect(await repository.findCustomerByPhone(query('999'), context())).toBeNull();
+    expect(await repository.findCustomerByPhone(query('999'), context())).toBeNull();
+    expect(script.calls.customers).toBe(2);
+  });
+
+  it("ends a caller's wait when its signal aborts, without cancelling the call the others await", async () => {
+    const script = scriptedRepository({ delayMs: 30 });
+    const repository = withCache(script);
+    const leaving = new AbortController();
+    const left = repository.findCustomerByPhone(query('1111'), { signal: leaving.signal });
+    const staying = repository.findCustomerByPhone(query('1111'), context());
+    const reason = new Error('caller gone');
+    leaving.abort(reason);
+    await expect(left).rejects.toBe(reason);
+    expect(await staying).toMatchObject({ phone1: '1111' });
+    expect(script.calls.customers).toBe(1);
+    expect(script.aborted.count).toBe(0);
+  });
+
+  it('stays bounded by maxCustomers with 1,000,000 distinct numbers asked, evicting the least recently used', async () => {
+    let calls = 0;
+    const repository: CustomerRepository = {
+      findCustomerByPhone: (q) => {
+        calls += 1;
+        return { ...sampleCustomer, phone1: q.normalizedPhone } as CustomerRecord;
+      },
+      listLabels: () => sampleLabels,
+    };
+    const cached = withCache(repository, { customersTtlMs: 3_600_000, maxCustomers: 1000 });
+    await cached.findCustomerByPhone(query('1'), context());
+    // Batches of 50 new numbers: '1', touched after each, stays among the 1,000 most recently used.
+    for (let batch = 0; batch < 20_000; batch += 1) {
+      const lookups = [];
+      const batchContext = context();
+      setMaxListeners(100, batchContext.signal); // 50 waits on one signal is this test's doing, not a leak
+      for (let index = 0; index < 50; index += 1) lookups.push(cached.findCustomerByPhone(query(String(1_000_000 + batch * 50 + index)), batchContext));
+      await Promise.all(lookups);
+      // A kept customer is answered synchronously; an evicted one would be a new (async) call.
+      if ((cached.findCustomerByPhone(query('1'), context()) as Partial<CustomerRecord>).phone1 !== '1') expect.fail(`'1' was evicted after batch ${batch}`);
+      if (batch % 1000 === 999) expect(cacheStats(cached)).toStrictEqual({ customers: 1000, running: 0 });
+    }
+    expect(calls).toBe(1_000_001);
+  }, 120_000);
+
+  it('rejects an option that cannot work, naming it', () => {
+    const script = scriptedRepository();
+    expect(() => withCache(undefined as never)).toThrow(new TypeError('withCache needs a repository with findCustomerByPhone and listLabels functions'));
+    expect(() => withCache({ listLabels: () => [] } as never)).toThrow(TypeError);
+    expect(() => withCache(script, { labelsTtlMs: -1 })).toThrow(/^labelsTtlMs must be a whole number/);
+    expect(() => withCache(script, { maxCustomers: 0 })).toThrow(/^maxCustomers must be a whole number from 1/);
+    expect(() => withCache(script, { staleIfErrorMs: Number.NaN })).toThrow(/^staleIfErrorMs/);
+  });
+});
+
+describe('withCache: timeouts through the handler', () => {
+  it('answers 504, not 500, when the shared call of a lookup times out before the request does', async () => {
+    const script = scriptedRepository({ mode: 'hang' });
+    const connector = createConnector({ repository: withCache(script, { timeoutMs: 20 }), timeoutMs: 1000 });
+    const response = await connector.handle({ url: '/customer?query=phone:1111' });
+    expect(response.status).toBe(504);
+    expect(JSON.parse(response.body!).type).toBe(problemTypes.crmTimeout);
+    expect(script.aborted.count).toBe(1);
+  });
+});
