@@ -1,0 +1,223 @@
+import {
+  type CountryCode,
+  Metadata,
+  type MetadataJson,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/core';
+// The "min" metadata (about 80 kB): calling codes, trunk and international prefixes, possible
+// lengths and each country's number pattern, which is all that parsing to E.164 and checking a
+// number is valid need. "max" adds number types (mobile, fixed line…) and "mobile" narrows
+// validity to mobiles, which would turn landlines in a CRM into unparsable numbers.
+import metadataJson from 'libphonenumber-js/min/metadata';
+import { normalizePhone } from './phone.js';
+
+export type { CountryCode } from 'libphonenumber-js/core';
+
+const metadata = metadataJson as MetadataJson;
+
+/**
+ * Whether `value` is an ISO 3166-1 alpha-2 code (upper case) that {@link phoneKeys} knows the
+ * numbering plan of, for checking a `defaultCountry` setting before using it.
+ *
+ * @example
+ * ```ts
+ * import { isCountryCode } from 'priority-routing-crm';
+ * isCountryCode('PK'); // true
+ * isCountryCode('pk'); // false: upper case only
+ * isCountryCode('XX'); // false
+ * ```
+ */
+export function isCountryCode(value: unknown): value is CountryCode {
+  return typeof value === 'string' && /^[A-Z]{2}$/.test(value) && isSupportedCountry(value as CountryCode, metadata);
+}
+
+/**
+ * The message for an unusable `defaultCountry`, naming the option as the caller spells it.
+ *
+ * @example
+ * ```ts
+ * import { countryCodeProblem } from 'priority-routing-crm';
+ * countryCodeProblem('--default-country', 'XX');
+ * // "--default-country must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got \"XX\""
+ * ```
+ */
+export function countryCodeProblem(option: string, value: unknown): string {
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value;
+  return `${option} must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got ${shown}`;
+}
+
+/** Numbering-plan details libphonenumber-js 1.13 has at run time but leaves out of its types. */
+interface PlanInternals {
+  callingCode(): string;
+  IDDPrefix(): string;
+  defaultIDDPrefix(): string | undefined;
+  nationalPrefix(): string | undefined;
+  nationalPrefixForParsing(): string | undefined;
+}
+
+/** What keys of a `defaultCountry` are built from, worked out once per country. */
+interface CountryPlan {
+  country: CountryCode;
+  callingCode: string;
+  /** The trunk prefix written before national numbers (`0`, or `1` in the US), when it is plain digits. */
+  trunk: string;
+  /** The international dialling prefix (`00`, `011`) as digits, or '' when the country has none as plain digits. */
+  idd: string;
+}
+
+const DIGITS = /^\d+$/;
+const plans = new Map<string, CountryPlan>();
+
+function numberingPlan(country: CountryCode): PlanInternals {
+  const selected = new Metadata(metadata);
+  selected.selectNumberingPlan(country);
+  return selected.numberingPlan as unknown as PlanInternals;
+}
+
+function planOf(country: CountryCode): CountryPlan {
+  const known = plans.get(country);
+  if (known !== undefined) return known;
+  if (!isCountryCode(country)) throw new RangeError(countryCodeProblem('defaultCountry', country));
+  const plan = numberingPlan(country);
+  const trunk = plan.nationalPrefix() ?? '';
+  const idd = plan.IDDPrefix();
+  const made: CountryPlan = {
+    country,
+    callingCode: plan.callingCode(),
+    trunk: DIGITS.test(trunk) ? trunk : '',
+    idd: DIGITS.test(idd) ? idd : normalizePhone(plan.defaultIDDPrefix() ?? ''),
+  };
+  plans.set(country, made);
+  return made;
+}
+
+/**
+ * For each calling code, the patterns that libphonenumber-js strips from the start of a national
+ * number (the trunk prefix, carrier codes); a `+` number whose national part starts with none of
+ * them is never changed by parsing.
+ */
+const trunkPatterns = new Map<string, RegExp | null>();
+const callingCodes = metadata.country_calling_codes as Record<string, readonly CountryCode[]>;
+
+function trunkPatternOf(callingCode: string): RegExp | null {
+  const known = trunkPatterns.get(callingCode);
+  if (known !== undefined) return known;
+  const sources = new Set<string>();
+  for (const country of callingCodes[callingCode] ?? []) {
+    const source = numberingPlan(country).nationalPrefixForParsing();
+    if (source !== undefined && source !== '') sources.add(source);
+  }
+  const pattern = sources.size === 0 ? null : new RegExp(`^(?:${[...sources].join('|')})`);
+  trunkPatterns.set(callingCode, pattern);
+  return pattern;
+}
+
+/** A number the country rules accept: its calling code and national significant number. */
+interface Parsed {
+  callingCode: string;
+  national: string;
+}
+
+/** `+`, then digits with spaces, `-`, `.`, `/` or parentheses between them: the form Hybrid Chat and most CRMs use. */
+const PLUS_FORM = /^\+[\d\s\-./()]+$/;
+
+/**
+ * The fast path, for `+` numbers: calling codes are prefix-free, so the first one to three digits
+ * that are a calling code are it, and when the national part does not start with a trunk prefix
+ * the E.164 digits are the digits as written, whether the number is valid or not (an invalid one
+ * falls back to its digits, which are the same). `undefined` leaves the decision to the parser.
+ */
+function fastPlus(phone: string, digits: string): string | undefined {
+  if (!PLUS_FORM.test(phone)) return undefined;
+  for (let length = 1; length <= 3 && length < digits.length; length++) {
+    const callingCode = digits.slice(0, length);
+    if (callingCodes[callingCode] === undefined) continue;
+    const trunk = trunkPatternOf(callingCode);
+    return trunk !== null && trunk.test(digits.slice(length)) ? undefined : digits;
+  }
+  return digits;
+}
+
+/** The number as the country rules read it, or `undefined` when they do not accept it (invalid, or with an extension). */
+function parse(phone: string, plan: CountryPlan): Parsed | undefined {
+  let number: ReturnType<typeof parsePhoneNumberFromString>;
+  try {
+    number = parsePhoneNumberFromString(phone, plan.country, metadata);
+  } catch {
+    return undefined;
+  }
+  if (number === undefined || number.ext !== undefined || !number.isValid()) return undefined;
+  return { callingCode: number.countryCallingCode, national: number.nationalNumber };
+}
+
+/**
+ * The one key a stored number is indexed under: the E.164 digits when the country rules accept
+ * the number, otherwise its digits. Equal for every spelling of one number; the first of
+ * {@link phoneKeys}.
+ *
+ * @example
+ * ```ts
+ * import { phoneKey } from 'priority-routing-crm';
+ * phoneKey('0300-1234567', { defaultCountry: 'PK' }); // '923001234567'
+ * phoneKey('0092 300 1234567', { defaultCountry: 'PK' }); // '923001234567'
+ * phoneKey('0300-1234567'); // '03001234567': digits only without defaultCountry
+ * ```
+ */
+export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode }): string {
+  const digits = normalizePhone(phone);
+  const country = options?.defaultCountry;
+  if (country === undefined) return digits;
+  const plan = planOf(country);
+  const fast = fastPlus(phone, digits);
+  if (fast !== undefined) return fast;
+  const parsed = parse(phone, plan);
+  return parsed === undefined ? digits : parsed.callingCode + parsed.national;
+}
+
+/**
+ * The digit strings under which this number may be stored, E.164 digits first, so that a
+ * repository can look it up with `WHERE digits(phone) IN (…)` or one search per key:
+ *
+ * 1. E.164 digits: `923001234567` (`+92 300 1234567`, `923001234567`);
+ * 2. for a number of `defaultCountry`'s calling code, national with the trunk prefix:
+ *    `03001234567` (`0300-1234567`), national without it: `3001234567`, and, where the trunk
+ *    prefix is `0`, the calling code before it: `9203001234567` (`+92 (0)300 1234567`);
+ * 3. with the country's international dialling prefix: `00923001234567` (`0092 300 1234567`;
+ *    `011…` from the US);
+ * 4. the digits as given, when none of the above is.
+ *
+ * A number the country rules do not accept (a short code, an extension, too few digits) has
+ * only its digits, as has every number without `defaultCountry`: today's comparison.
+ *
+ * @example
+ * ```ts
+ * import { phoneKeys } from 'priority-routing-crm';
+ * phoneKeys('0300 1234567', { defaultCountry: 'PK' });
+ * // ['923001234567', '03001234567', '3001234567', '9203001234567', '00923001234567']
+ * phoneKeys('+44 20 7946 0958', { defaultCountry: 'PK' }); // ['442079460958', '00442079460958']
+ * phoneKeys('0300 1234567'); // ['03001234567']
+ * ```
+ */
+export function phoneKeys(phone: string, options?: { defaultCountry?: CountryCode }): string[] {
+  const digits = normalizePhone(phone);
+  const country = options?.defaultCountry;
+  if (country === undefined) return [digits];
+  const plan = planOf(country);
+  // Always the parser here: which keys a number has depends on whether it is valid, which the
+  // fast path of phoneKey never needs to know.
+  const parsed = parse(phone, plan);
+  if (parsed === undefined) return [digits];
+  const { callingCode, national } = parsed;
+  const e164 = callingCode + national;
+  const keys = [e164];
+  if (callingCode === plan.callingCode) {
+    if (plan.trunk !== '') keys.push(plan.trunk + national);
+    keys.push(national);
+    // `+44 (0)20…`: the trunk `0` kept in international form, a common European spelling.
+    if (plan.trunk === '0') keys.push(callingCode + plan.trunk + national);
+  }
+  if (plan.idd !== '') keys.push(plan.idd + e164);
+  if (!keys.includes(digits) && digits !== '') keys.push(digits);
+  return [...new Set(keys)];
+}
