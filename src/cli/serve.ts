@@ -4,6 +4,7 @@ import { type MemoryDataSet, sampleDataSet } from '../reference/index.js';
 import { startReferenceServer } from '../reference/server.js';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/index.js';
 import { normalizeBasePath } from '../server/connector.js';
+import { countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
 import type { Command } from './main.js';
 import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
 
@@ -17,6 +18,9 @@ Options:
       --host <address>    address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
       --base-path <path>  prefix for both routes, such as /cim (default: none)
   -d, --data <file.json>  serve { "customers": [...], "labels": [...] } from this file instead
+      --default-country <CC>
+                          the country of national-form numbers (ISO 3166-1 alpha-2: PK, GB,
+                          US…): 0300-1234567, +92 300 1234567 and 0092… then match
   -q, --quiet             do not log one line per request
   -h, --help              show this help
   -v, --version           print the version
@@ -30,6 +34,7 @@ const options = {
   host: { type: 'string', default: '127.0.0.1' },
   'base-path': { type: 'string' },
   data: { type: 'string', short: 'd' },
+  'default-country': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -118,6 +123,8 @@ export const serveCommand: Command = {
     const port = values.port !== undefined ? readPort(values.port, '--port') : process.env.PORT ? readPort(process.env.PORT, 'PORT') : 3000;
     const basePath = values['base-path'];
     if (basePath !== undefined) checkBasePath(basePath);
+    const defaultCountry = values['default-country'];
+    if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new UsageError(countryCodeProblem('--default-country', defaultCountry));
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
 
@@ -129,6 +136,7 @@ export const serveCommand: Command = {
         host: values.host,
         data,
         ...(basePath === undefined ? {} : { basePath }),
+        ...(defaultCountry === undefined ? {} : { defaultCountry }),
         ...(values.quiet ? {} : { onResponse: (event: ConnectorResponseEvent) => stdout.write(logLine(event)) }),
         onError: (event) => stderr.write(errorLine(event)),
       });

@@ -63,7 +63,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const { port = 0, host = '127.0.0.1', basePath, data = sampleDataSet, ...handlerOptions } = options;
   const connector = createConnector({
-    repository: createMemoryRepository(data),
+    repository: createMemoryRepository(data, { defaultCountry: handlerOptions.defaultCountry }),
     ...(basePath === undefined ? {} : { basePath }),
     ...handlerOptions,
   });
