@@ -3,8 +3,9 @@ import { checker } from './checker.js';
 import { http } from './http.js';
 import { inprocess } from './inprocess.js';
 import type { SuiteName } from './names.js';
+import { phone } from './phone.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, phone };

@@ -10,7 +10,7 @@ import {
 // number is valid need. "max" adds number types (mobile, fixed line…) and "mobile" narrows
 // validity to mobiles, which would turn landlines in a CRM into unparsable numbers.
 import metadataJson from 'libphonenumber-js/min/metadata';
-import { normalizePhone } from './phone.js';
+import { MAX_PHONE_LENGTH, normalizePhone } from './phone.js';
 
 export type { CountryCode } from 'libphonenumber-js/core';
 
@@ -54,6 +54,8 @@ interface PlanInternals {
   defaultIDDPrefix(): string | undefined;
   nationalPrefix(): string | undefined;
   nationalPrefixForParsing(): string | undefined;
+  nationalPrefixTransformRule(): string | undefined;
+  nationalNumberPattern(): string;
 }
 
 /** What keys of a `defaultCountry` are built from, worked out once per country. */
@@ -64,6 +66,14 @@ interface CountryPlan {
   trunk: string;
   /** The international dialling prefix (`00`, `011`) as digits, or '' when the country has none as plain digits. */
   idd: string;
+  /** The international dialling prefix as libphonenumber-js matches it (`^(?:00)`). */
+  iddPattern: RegExp;
+  /** The trunk-prefix pattern of the country, or null when it has none. */
+  trunkPattern: RegExp | null;
+  /** Whether the trunk pattern rewrites numbers (Argentina, Brazil…): then only the parser decides. */
+  transforms: boolean;
+  /** Whether the country shares its calling code (the US with Canada…, GB with Jersey…): then only the parser decides. */
+  shared: boolean;
 }
 
 const DIGITS = /^\d+$/;
@@ -82,11 +92,16 @@ function planOf(country: CountryCode): CountryPlan {
   const plan = numberingPlan(country);
   const trunk = plan.nationalPrefix() ?? '';
   const idd = plan.IDDPrefix();
+  const callingCode = plan.callingCode();
   const made: CountryPlan = {
     country,
-    callingCode: plan.callingCode(),
+    callingCode,
     trunk: DIGITS.test(trunk) ? trunk : '',
     idd: DIGITS.test(idd) ? idd : normalizePhone(plan.defaultIDDPrefix() ?? ''),
+    iddPattern: new RegExp(`^(?:${idd})`),
+    trunkPattern: trunkPatternOf(callingCode),
+    transforms: (plan.nationalPrefixTransformRule() ?? '') !== '',
+    shared: (callingCodes[callingCode] ?? []).length !== 1,
   };
   plans.set(country, made);
   return made;
@@ -113,6 +128,28 @@ function trunkPatternOf(callingCode: string): RegExp | null {
   return pattern;
 }
 
+/**
+ * For a calling code of one country only, whether a national significant number is valid there:
+ * the test libphonenumber-js makes with "min" metadata (the whole number against the country's
+ * pattern), with the pattern compiled once instead of on every call. `undefined` for a calling
+ * code shared by several countries, where picking the country is the parser's business.
+ */
+const validators = new Map<string, ((national: string) => boolean) | null>();
+
+function validatorOf(callingCode: string): ((national: string) => boolean) | undefined {
+  let validator = validators.get(callingCode);
+  if (validator === undefined) {
+    const countries = callingCodes[callingCode] ?? [];
+    if (countries.length !== 1) validator = null;
+    else {
+      const pattern = new RegExp(`^(?:${numberingPlan(countries[0] as CountryCode).nationalNumberPattern()})$`);
+      validator = (national) => pattern.test(national);
+    }
+    validators.set(callingCode, validator);
+  }
+  return validator ?? undefined;
+}
+
 /** A number the country rules accept: its calling code and national significant number. */
 interface Parsed {
   callingCode: string;
@@ -120,7 +157,8 @@ interface Parsed {
 }
 
 /** `+`, then digits with spaces, `-`, `.`, `/` or parentheses between them: the form Hybrid Chat and most CRMs use. */
-const PLUS_FORM = /^\+[\d\s\-./()]+$/;
+const PLUS_FORM = /^\+[\d \-./()]+$/;
+const PLUS = 43;
 
 /**
  * The fast path, for `+` numbers: calling codes are prefix-free, so the first one to three digits
@@ -129,7 +167,7 @@ const PLUS_FORM = /^\+[\d\s\-./()]+$/;
  * falls back to its digits, which are the same). `undefined` leaves the decision to the parser.
  */
 function fastPlus(phone: string, digits: string): string | undefined {
-  if (!PLUS_FORM.test(phone)) return undefined;
+  if (phone.length > MAX_PHONE_LENGTH || !PLUS_FORM.test(phone)) return undefined;
   for (let length = 1; length <= 3 && length < digits.length; length++) {
     const callingCode = digits.slice(0, length);
     if (callingCodes[callingCode] === undefined) continue;
@@ -137,6 +175,68 @@ function fastPlus(phone: string, digits: string): string | undefined {
     return trunk !== null && trunk.test(digits.slice(length)) ? undefined : digits;
   }
   return digits;
+}
+
+/** Digits with spaces, `-`, `.`, `/` or parentheses between them, without `+`: national, bare international or IDD-prefixed. */
+const LOCAL_FORM = /^[\d \-./()]+$/;
+
+/** The calling code that starts `digits` (calling codes are prefix-free), or undefined. */
+function callingCodeOf(digits: string): string | undefined {
+  for (let length = 1; length <= 3 && length < digits.length; length++) {
+    const callingCode = digits.slice(0, length);
+    if (callingCodes[callingCode] !== undefined) return callingCode;
+  }
+  return undefined;
+}
+
+/**
+ * The key of an international number given without `+` (after an IDD prefix): its digits when
+ * valid, `otherwise` when not, as the parser decides; `undefined` where only the parser can tell.
+ */
+function fastInternational(international: string, otherwise: string): string | undefined {
+  const callingCode = callingCodeOf(international);
+  if (callingCode === undefined) return undefined;
+  const national = international.slice(callingCode.length);
+  const valid = validatorOf(callingCode);
+  const trunk = trunkPatternOf(callingCode);
+  if (valid === undefined || (trunk !== null && trunk.test(national))) return undefined;
+  return valid(national) ? international : otherwise;
+}
+
+/**
+ * The fast path for numbers without `+`, for a country with a calling code of its own: the
+ * steps of libphonenumber-js's parse (IDD prefix, calling code without `+`, trunk prefix, then
+ * the validity test) with its patterns compiled once; anything unusual (a trunk pattern that
+ * rewrites, a carrier code, a shared or unknown calling code, a number that is not valid)
+ * returns `undefined` and goes to the parser. Checked against the parser by property tests.
+ */
+function fastLocal(phone: string, digits: string, plan: CountryPlan): string | undefined {
+  if (plan.shared || plan.transforms || phone.length > MAX_PHONE_LENGTH || !LOCAL_FORM.test(phone) || digits.length < 2) return undefined;
+  const valid = validatorOf(plan.callingCode);
+  if (valid === undefined) return undefined;
+  const idd = plan.iddPattern.exec(digits);
+  if (idd !== null) {
+    const international = digits.slice(idd[0].length);
+    // The parser reads `00` followed by `0` as a national number, not as an IDD prefix.
+    return international.startsWith('0') ? undefined : fastInternational(international, digits);
+  }
+  const { trunkPattern, callingCode } = plan;
+  if (digits.startsWith(callingCode)) {
+    // International digits without `+`, or a national number that starts like the calling
+    // code: the parser keeps the calling code off only if that makes an invalid number valid.
+    const shorter = digits.slice(callingCode.length);
+    if (trunkPattern !== null && (trunkPattern.test(digits) || trunkPattern.test(shorter))) return undefined;
+    if (valid(digits)) return callingCode + digits;
+    return valid(shorter) ? callingCode + shorter : digits;
+  }
+  const trunk = trunkPattern === null ? null : trunkPattern.exec(digits);
+  if (trunk !== null) {
+    // A trunk prefix with a carrier code or more: the parser's.
+    if (trunk.length > 1 && trunk.slice(1).some((group) => group !== undefined)) return undefined;
+    const national = digits.slice(trunk[0].length);
+    return valid(national) ? callingCode + national : undefined;
+  }
+  return valid(digits) ? callingCode + digits : digits;
 }
 
 /** The number as the country rules read it, or `undefined` when they do not accept it (invalid, or with an extension). */
@@ -169,7 +269,7 @@ export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode
   const country = options?.defaultCountry;
   if (country === undefined) return digits;
   const plan = planOf(country);
-  const fast = fastPlus(phone, digits);
+  const fast = phone.charCodeAt(0) === PLUS ? fastPlus(phone, digits) : fastLocal(phone, digits, plan);
   if (fast !== undefined) return fast;
   const parsed = parse(phone, plan);
   return parsed === undefined ? digits : parsed.callingCode + parsed.national;

@@ -108,6 +108,27 @@ describe('the fast path for +numbers', () => {
     );
   });
 
+  // Numbers without `+`: national (trunk prefix or not), international digits, IDD-prefixed,
+  // built from real calling codes and the countries' own trunk and IDD prefixes, so that every
+  // branch of the fast path (and its hand-overs to the parser) is taken.
+  const COUNTRIES: readonly CountryCode[] = ['PK', 'GB', 'US', 'AE', 'IN', 'DE', 'FR', 'CH', 'AT', 'HU', 'BY', 'SA', 'NG', 'CN', 'JP', 'BR', 'AR', 'MX', 'AU', 'RU'];
+  const localNumber = fc
+    .tuple(
+      fc.constantFrom('', '', '0', '00', '011', '0011', '06', '8', '80', '810', '1', '9'),
+      fc.oneof(fc.constant(''), fc.constantFrom(...callingCodes)),
+      fc.array(fc.tuple(separator.filter((sep) => !sep.includes('0')), fc.stringMatching(/^\d{1,4}$/)), { minLength: 1, maxLength: 5 }),
+    )
+    .map(([prefix, code, groups]) => `${prefix}${code}${groups.map(([sep, digits]) => sep + digits).join('')}`);
+
+  it('gives the key the parser gives for national, bare international and IDD-prefixed numbers', () => {
+    fc.assert(
+      fc.property(localNumber, fc.constantFrom(...COUNTRIES), (phone, country) => {
+        expect(phoneKey(phone, { defaultCountry: country })).toBe(parserKey(phone, country));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('agrees with the parser on the examples of every country', () => {
     for (const { spellings, country } of phoneCases) {
       for (const spelling of spellings) expect(phoneKey(spelling, { defaultCountry: country })).toBe(parserKey(spelling, country));
