@@ -47,16 +47,23 @@ export function countryCodeProblem(option: string, value: unknown): string {
   return `${option} must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got ${shown}`;
 }
 
-/** Numbering-plan details libphonenumber-js 1.13 has at run time but leaves out of its types. */
+/**
+ * Numbering-plan details libphonenumber-js 1.13 has at run time but leaves out of its types.
+ * Absent values come back as `undefined` or as the number `0` (its compact metadata): read them
+ * through {@link text}.
+ */
 interface PlanInternals {
   callingCode(): string;
-  IDDPrefix(): string;
-  defaultIDDPrefix(): string | undefined;
-  nationalPrefix(): string | undefined;
-  nationalPrefixForParsing(): string | undefined;
-  nationalPrefixTransformRule(): string | undefined;
+  IDDPrefix(): unknown;
+  defaultIDDPrefix(): unknown;
+  nationalPrefix(): unknown;
+  nationalPrefixForParsing(): unknown;
+  nationalPrefixTransformRule(): unknown;
   nationalNumberPattern(): string;
 }
+
+/** A metadata value as a string, '' when absent. */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** What keys of a `defaultCountry` are built from, worked out once per country. */
 interface CountryPlan {
@@ -72,8 +79,6 @@ interface CountryPlan {
   trunkPattern: RegExp | null;
   /** Whether the trunk pattern rewrites numbers (Argentina, Brazil…): then only the parser decides. */
   transforms: boolean;
-  /** Whether the country shares its calling code (the US with Canada…, GB with Jersey…): then only the parser decides. */
-  shared: boolean;
 }
 
 const DIGITS = /^\d+$/;
@@ -90,18 +95,17 @@ function planOf(country: CountryCode): CountryPlan {
   if (known !== undefined) return known;
   if (!isCountryCode(country)) throw new RangeError(countryCodeProblem('defaultCountry', country));
   const plan = numberingPlan(country);
-  const trunk = plan.nationalPrefix() ?? '';
-  const idd = plan.IDDPrefix();
+  const trunk = text(plan.nationalPrefix());
+  const idd = text(plan.IDDPrefix());
   const callingCode = plan.callingCode();
   const made: CountryPlan = {
     country,
     callingCode,
     trunk: DIGITS.test(trunk) ? trunk : '',
-    idd: DIGITS.test(idd) ? idd : normalizePhone(plan.defaultIDDPrefix() ?? ''),
+    idd: DIGITS.test(idd) ? idd : normalizePhone(text(plan.defaultIDDPrefix())),
     iddPattern: new RegExp(`^(?:${idd})`),
     trunkPattern: trunkPatternOf(callingCode),
-    transforms: (plan.nationalPrefixTransformRule() ?? '') !== '',
-    shared: (callingCodes[callingCode] ?? []).length !== 1,
+    transforms: text(plan.nationalPrefixTransformRule()) !== '',
   };
   plans.set(country, made);
   return made;
@@ -120,8 +124,8 @@ function trunkPatternOf(callingCode: string): RegExp | null {
   if (known !== undefined) return known;
   const sources = new Set<string>();
   for (const country of callingCodes[callingCode] ?? []) {
-    const source = numberingPlan(country).nationalPrefixForParsing();
-    if (source !== undefined && source !== '') sources.add(source);
+    const source = text(numberingPlan(country).nationalPrefixForParsing());
+    if (source !== '') sources.add(source);
   }
   const pattern = sources.size === 0 ? null : new RegExp(`^(?:${[...sources].join('|')})`);
   trunkPatterns.set(callingCode, pattern);
@@ -129,25 +133,102 @@ function trunkPatternOf(callingCode: string): RegExp | null {
 }
 
 /**
- * For a calling code of one country only, whether a national significant number is valid there:
- * the test libphonenumber-js makes with "min" metadata (the whole number against the country's
- * pattern), with the pattern compiled once instead of on every call. `undefined` for a calling
- * code shared by several countries, where picking the country is the parser's business.
+ * The parser's tests on national numbers of one calling code, with every pattern compiled once
+ * (libphonenumber-js compiles them on every call, most of its cost). With "min" metadata a
+ * number is valid when it matches, whole, the pattern of the region the parser picks: the
+ * calling code's only country, or the first whose leading digits it starts with, else the main
+ * country (the first listed: the US for +1, GB for +44).
  */
-const validators = new Map<string, ((national: string) => boolean) | null>();
+interface Rules {
+  /** The main country, whose rules apply before a region is picked. */
+  main: CountryCode;
+  /** Whether the main country's pattern matches the whole number. */
+  matchesMain(national: string): boolean;
+  /** Whether the number is valid in the region picked for it. */
+  valid(national: string): boolean;
+  /** Whether the parser keeps a trunk prefix stripped off: the rest has a possible length (or is too long) for the region picked for it. */
+  possibleAfterTrunk(national: string): boolean;
+  /** Whether the number is longer than any the main country has. */
+  tooLong(national: string): boolean;
+}
 
-function validatorOf(callingCode: string): ((national: string) => boolean) | undefined {
-  let validator = validators.get(callingCode);
-  if (validator === undefined) {
+interface Region {
+  leading: RegExp | null;
+  lengths: readonly number[] | undefined;
+  /** libphonenumber-js's `getNumberType(…) !== undefined` for this region. */
+  hasType(national: string): boolean;
+  /** `isValid` in this region: a number type for the regions whose metadata has types, else the general pattern. */
+  valid(national: string): boolean;
+}
+
+/** A number type in the metadata: its pattern and, optionally, its own possible lengths. */
+type TypeEntry = readonly [string, (readonly number[])?] | 0 | undefined;
+
+function regionOf(country: CountryCode): Region {
+  const plan = numberingPlan(country) as PlanInternals & {
+    leadingDigits(): string | undefined;
+    possibleLengths(): number[] | undefined;
+    types(): readonly TypeEntry[] | 0 | undefined;
+  };
+  const leading = plan.leadingDigits();
+  const general = new RegExp(`^(?:${plan.nationalNumberPattern()})$`);
+  const lengths = plan.possibleLengths();
+  const types = plan.types();
+  // "min" metadata keeps number types only for the few countries that need them to tell
+  // regions of one calling code apart (US/CA, GB/GG/JE, AU/CC/CX…).
+  const typeChecks = (types !== undefined && types !== 0 && types.length > 0 ? types : [])
+    .filter((entry): entry is readonly [string, (readonly number[])?] => Array.isArray(entry) && entry[0] !== '')
+    .map(([pattern, own]) => {
+      const compiled = new RegExp(`^(?:${pattern})$`);
+      const allowed = own ?? lengths;
+      return (national: string) => (allowed === undefined || allowed.includes(national.length)) && compiled.test(national);
+    });
+  const hasType = (national: string) => general.test(national) && typeChecks.some((check) => check(national));
+  return {
+    leading: leading ? new RegExp(`^(?:${leading})`) : null,
+    lengths,
+    hasType,
+    valid: typeChecks.length > 0 ? hasType : (national) => general.test(national),
+  };
+}
+
+/** `checkNumberLength` of libphonenumber-js, read as "not too short and not an impossible length". */
+function possibleOrTooLong(length: number, lengths: readonly number[] | undefined): boolean {
+  if (lengths === undefined || lengths.length === 0) return true;
+  return length > (lengths[lengths.length - 1] as number) || lengths.includes(length);
+}
+
+const rulesByCode = new Map<string, Rules | null>();
+
+function rulesOf(callingCode: string): Rules | undefined {
+  let rules = rulesByCode.get(callingCode);
+  if (rules === undefined) {
     const countries = callingCodes[callingCode] ?? [];
-    if (countries.length !== 1) validator = null;
-    else {
-      const pattern = new RegExp(`^(?:${numberingPlan(countries[0] as CountryCode).nationalNumberPattern()})$`);
-      validator = (national) => pattern.test(national);
-    }
-    validators.set(callingCode, validator);
+    rules = countries.length === 0 ? null : makeRules(countries);
+    rulesByCode.set(callingCode, rules);
   }
-  return validator ?? undefined;
+  return rules ?? undefined;
+}
+
+function makeRules(countries: readonly CountryCode[]): Rules {
+  const regions = countries.map(regionOf);
+  const main = regions[0] as Region;
+  const mainPattern = new RegExp(`^(?:${numberingPlan(countries[0] as CountryCode).nationalNumberPattern()})$`);
+  // A calling code of one country: that country. Else the first region whose leading digits
+  // the number starts with or, for a region without leading digits, that has its type.
+  const pick =
+    regions.length === 1
+      ? () => main
+      : (national: string) =>
+          regions.find((region) => (region.leading !== null ? region.leading.test(national) : region.hasType(national))) ?? main;
+  const maxLength = main.lengths === undefined || main.lengths.length === 0 ? Infinity : (main.lengths[main.lengths.length - 1] as number);
+  return {
+    main: countries[0] as CountryCode,
+    matchesMain: (national) => mainPattern.test(national),
+    valid: (national) => pick(national).valid(national),
+    possibleAfterTrunk: (national) => possibleOrTooLong(national.length, pick(national).lengths),
+    tooLong: (national) => national.length > maxLength,
+  };
 }
 
 /** A number the country rules accept: its calling code and national significant number. */
@@ -197,23 +278,25 @@ function fastInternational(international: string, otherwise: string): string | u
   const callingCode = callingCodeOf(international);
   if (callingCode === undefined) return undefined;
   const national = international.slice(callingCode.length);
-  const valid = validatorOf(callingCode);
+  const rules = rulesOf(callingCode);
   const trunk = trunkPatternOf(callingCode);
-  if (valid === undefined || (trunk !== null && trunk.test(national))) return undefined;
-  return valid(national) ? international : otherwise;
+  if (rules === undefined || (trunk !== null && trunk.test(national))) return undefined;
+  return rules.valid(national) ? international : otherwise;
 }
 
 /**
- * The fast path for numbers without `+`, for a country with a calling code of its own: the
- * steps of libphonenumber-js's parse (IDD prefix, calling code without `+`, trunk prefix, then
- * the validity test) with its patterns compiled once; anything unusual (a trunk pattern that
- * rewrites, a carrier code, a shared or unknown calling code, a number that is not valid)
- * returns `undefined` and goes to the parser. Checked against the parser by property tests.
+ * The fast path for numbers without `+`, for a country that has its calling code to itself or
+ * is its main country (the US for +1, GB for +44): the steps of libphonenumber-js's parse (IDD
+ * prefix, calling code without `+`, trunk prefix, region, validity) with its patterns compiled
+ * once; anything unusual (a trunk pattern that rewrites, a carrier code, an unknown calling code,
+ * a number that is not valid after its trunk prefix) returns `undefined` and goes to the parser.
+ * Checked against the parser by property tests.
  */
 function fastLocal(phone: string, digits: string, plan: CountryPlan): string | undefined {
-  if (plan.shared || plan.transforms || phone.length > MAX_PHONE_LENGTH || !LOCAL_FORM.test(phone) || digits.length < 2) return undefined;
-  const valid = validatorOf(plan.callingCode);
-  if (valid === undefined) return undefined;
+  if (plan.transforms || phone.length > MAX_PHONE_LENGTH || !LOCAL_FORM.test(phone) || digits.length < 2) return undefined;
+  const rules = rulesOf(plan.callingCode);
+  // A country that is not its calling code's main one (Canada, Jersey): the parser's.
+  if (rules === undefined || rules.main !== plan.country) return undefined;
   const idd = plan.iddPattern.exec(digits);
   if (idd !== null) {
     const international = digits.slice(idd[0].length);
@@ -226,17 +309,20 @@ function fastLocal(phone: string, digits: string, plan: CountryPlan): string | u
     // code: the parser keeps the calling code off only if that makes an invalid number valid.
     const shorter = digits.slice(callingCode.length);
     if (trunkPattern !== null && (trunkPattern.test(digits) || trunkPattern.test(shorter))) return undefined;
-    if (valid(digits)) return callingCode + digits;
-    return valid(shorter) ? callingCode + shorter : digits;
+    const strip = (!rules.matchesMain(digits) && rules.matchesMain(shorter)) || rules.tooLong(digits);
+    const national = strip ? shorter : digits;
+    return rules.valid(national) ? callingCode + national : digits;
   }
   const trunk = trunkPattern === null ? null : trunkPattern.exec(digits);
   if (trunk !== null) {
     // A trunk prefix with a carrier code or more: the parser's.
     if (trunk.length > 1 && trunk.slice(1).some((group) => group !== undefined)) return undefined;
     const national = digits.slice(trunk[0].length);
-    return valid(national) ? callingCode + national : undefined;
+    // The parser keeps the prefix off when the rest matches and has a possible length.
+    const kept = rules.matchesMain(national) && rules.possibleAfterTrunk(national);
+    return kept && rules.valid(national) ? callingCode + national : undefined;
   }
-  return valid(digits) ? callingCode + digits : digits;
+  return rules.valid(digits) ? callingCode + digits : digits;
 }
 
 /** The number as the country rules read it, or `undefined` when they do not accept it (invalid, or with an extension). */

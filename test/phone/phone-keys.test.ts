@@ -36,6 +36,11 @@ describe('phoneKeys', () => {
     expect(phoneKeys('(415) 555-2671', { defaultCountry: 'US' })).toStrictEqual(['14155552671', '4155552671', '01114155552671']);
   });
 
+  it('adds no trunk-prefix keys for a country without a trunk prefix (Italy keeps its 0 in the number)', () => {
+    expect(phoneKeys('06 1234 5678', { defaultCountry: 'IT' })).toStrictEqual(['390612345678', '0612345678', '00390612345678']);
+    expect(phoneKeys('+39 06 1234 5678', { defaultCountry: 'IT' })).toStrictEqual(['390612345678', '0612345678', '00390612345678']);
+  });
+
   it('gives a number of another country no national keys: national digits of the default country mean its own numbers', () => {
     expect(phoneKeys('+44 20 7946 0958', { defaultCountry: 'PK' })).toStrictEqual(['442079460958', '00442079460958']);
     expect(phoneKeys('0044 20 7946 0958', { defaultCountry: 'PK' })).toStrictEqual(['442079460958', '00442079460958']);
@@ -111,7 +116,7 @@ describe('the fast path for +numbers', () => {
   // Numbers without `+`: national (trunk prefix or not), international digits, IDD-prefixed,
   // built from real calling codes and the countries' own trunk and IDD prefixes, so that every
   // branch of the fast path (and its hand-overs to the parser) is taken.
-  const COUNTRIES: readonly CountryCode[] = ['PK', 'GB', 'US', 'AE', 'IN', 'DE', 'FR', 'CH', 'AT', 'HU', 'BY', 'SA', 'NG', 'CN', 'JP', 'BR', 'AR', 'MX', 'AU', 'RU'];
+  const COUNTRIES: readonly CountryCode[] = ['PK', 'GB', 'US', 'AE', 'IN', 'DE', 'FR', 'CH', 'AT', 'HU', 'BY', 'SA', 'NG', 'CN', 'JP', 'BR', 'AR', 'MX', 'AU', 'RU', 'CA', 'JE', 'KZ', 'IT', 'FI'];
   const localNumber = fc
     .tuple(
       fc.constantFrom('', '', '0', '00', '011', '0011', '06', '8', '80', '810', '1', '9'),
@@ -123,6 +128,18 @@ describe('the fast path for +numbers', () => {
   it('gives the key the parser gives for national, bare international and IDD-prefixed numbers', () => {
     fc.assert(
       fc.property(localNumber, fc.constantFrom(...COUNTRIES), (phone, country) => {
+        expect(phoneKey(phone, { defaultCountry: country })).toBe(parserKey(phone, country));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('gives the key the parser gives for full-length national numbers of countries that share a calling code', () => {
+    // Random digits of real lengths, with and without the trunk prefix: mostly valid numbers, so
+    // the choice of region (GB or Jersey, the US or Canada) and the number types are exercised.
+    const national = fc.tuple(fc.constantFrom('', '0', '1', '8'), fc.stringMatching(/^[1-9]\d{8,10}$/)).map(([trunk, rest]) => trunk + rest);
+    fc.assert(
+      fc.property(national, fc.constantFrom<CountryCode>('GB', 'US', 'IT', 'AU', 'RU', 'FR', 'GP', 'MA', 'NO'), (phone, country) => {
         expect(phoneKey(phone, { defaultCountry: country })).toBe(parserKey(phone, country));
       }),
       { numRuns: 20000 },
