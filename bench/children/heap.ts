@@ -25,7 +25,7 @@ const empty = heapAfterGc();
 let customers: ReturnType<typeof generateCustomers> | undefined = generateCustomers(Number(sizeText), sampleLabels);
 // `ours-pk` indexes the same `+92…` numbers for defaultCountry PK; `ours-pk-national` first
 // rewrites them to the national form `0300…`, as many CRMs store them; `ours-gb-national` to
-// British mobiles `074…` (a calling code shared with Jersey, Guernsey and Man: the parser's).
+// British mobiles `074…` (a calling code shared with Jersey, Guernsey and Man).
 if (kind === 'ours-pk-national') for (const customer of customers) customer.phone1 = nationalForm(customer.phone1);
 if (kind === 'ours-gb-national') for (const customer of customers) customer.phone1 = britishForm(customer.phone1);
 const withRecords = heapAfterGc();
