@@ -74,8 +74,8 @@ interface CountryPlan {
   /** The international dialling prefix (`00`, `011`) as digits, or '' when the country has none as plain digits. */
   idd: string;
   /** The international dialling prefix as libphonenumber-js matches it (`^(?:00)`). */
-  iddPattern: RegExp;
-  /** The trunk-prefix pattern of the country, or null when it has none. */
+  iddPattern: RegExp | null;
+  /** The trunk-prefix patterns of every country of the calling code, or null when none has one. */
   trunkPattern: RegExp | null;
   /** Whether the trunk pattern rewrites numbers (Argentina, Brazil…): then only the parser decides. */
   transforms: boolean;
@@ -103,7 +103,8 @@ function planOf(country: CountryCode): CountryPlan {
     callingCode,
     trunk: DIGITS.test(trunk) ? trunk : '',
     idd: DIGITS.test(idd) ? idd : normalizePhone(text(plan.defaultIDDPrefix())),
-    iddPattern: new RegExp(`^(?:${idd})`),
+    // Every country in the metadata has one; an empty pattern would match every number.
+    iddPattern: idd === '' ? null : new RegExp(`^(?:${idd})`),
     trunkPattern: trunkPatternOf(callingCode),
     transforms: text(plan.nationalPrefixTransformRule()) !== '',
   };
@@ -297,7 +298,7 @@ function fastLocal(phone: string, digits: string, plan: CountryPlan): string | u
   const rules = rulesOf(plan.callingCode);
   // A country that is not its calling code's main one (Canada, Jersey): the parser's.
   if (rules === undefined || rules.main !== plan.country) return undefined;
-  const idd = plan.iddPattern.exec(digits);
+  const idd = plan.iddPattern === null ? null : plan.iddPattern.exec(digits);
   if (idd !== null) {
     const international = digits.slice(idd[0].length);
     // The parser reads `00` followed by `0` as a national number, not as an IDD prefix.
