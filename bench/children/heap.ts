@@ -1,15 +1,19 @@
 /**
  * Builds one index over a million generated customers in a fresh process (run with
  * `--expose-gc`) and reports the build time and the heap it keeps: `ours` is
- * `createMemoryRepository`, `map` a plain `Map` from digits to the same objects.
+ * `createMemoryRepository` (`ours-pk`, `ours-pk-national`: with defaultCountry PK), `map` a
+ * plain `Map` from digits to the same objects.
  */
-import { baselineIndex, generateCustomers } from '../lib/customers.js';
+import { baselineIndex, britishForm, generateCustomers, nationalForm } from '../lib/customers.js';
 import { loadMain } from '../lib/library.js';
 
 const [kind, sizeText = '1000000'] = process.argv.slice(2);
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 const { createMemoryRepository, sampleLabels } = await loadMain();
+
+const phoneOptions = (name: string | undefined) =>
+  name?.startsWith('ours-pk') ? { defaultCountry: 'PK' as const } : name === 'ours-gb-national' ? { defaultCountry: 'GB' as const } : {};
 
 const heapAfterGc = () => {
   gc();
@@ -19,9 +23,14 @@ const heapAfterGc = () => {
 
 const empty = heapAfterGc();
 let customers: ReturnType<typeof generateCustomers> | undefined = generateCustomers(Number(sizeText), sampleLabels);
+// `ours-pk` indexes the same `+92…` numbers for defaultCountry PK; `ours-pk-national` first
+// rewrites them to the national form `0300…`, as many CRMs store them; `ours-gb-national` to
+// British mobiles `074…` (a calling code shared with Jersey, Guernsey and Man).
+if (kind === 'ours-pk-national') for (const customer of customers) customer.phone1 = nationalForm(customer.phone1);
+if (kind === 'ours-gb-national') for (const customer of customers) customer.phone1 = britishForm(customer.phone1);
 const withRecords = heapAfterGc();
 const started = performance.now();
-const index: unknown = kind === 'ours' ? createMemoryRepository({ customers, labels: sampleLabels }) : baselineIndex(customers);
+const index: unknown = kind === 'map' ? baselineIndex(customers) : createMemoryRepository({ customers, labels: sampleLabels }, phoneOptions(kind));
 const buildMs = performance.now() - started;
 customers = undefined; // the index alone keeps the customers now
 const kept = heapAfterGc();

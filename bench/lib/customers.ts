@@ -7,6 +7,12 @@ const FIRST = 923_000_000_000;
 /** The phone of customer `index` as stored: `+92…`, so its key differs from the stored text. */
 export const phoneOf = (index: number) => `+${FIRST + index}`;
 
+/** The Pakistani national form of a generated `+92…` phone: `+923000000042` → `03000000042`. */
+export const nationalForm = (phone: string) => `0${phone.slice(3)}`;
+
+/** A British mobile in national form, unique per generated phone: `+923000000042` → `07400000042`. */
+export const britishForm = (phone: string) => `074${phone.slice(-8)}`;
+
 /**
  * `count` contract-valid customers, cheaply: one object each with a unique `_id` and phone,
  * shared label arrays (none, one of `labels`, or three) and dates. Deterministic, so a child

@@ -1,3 +1,4 @@
+import type { CountryCode } from '../contract/phone-keys.js';
 import { createRunner } from '../repositories/sql/client.js';
 import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../repositories/sql/mapping.js';
 import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../repositories/sql/open.js';
@@ -91,7 +92,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
 export async function openDatabaseRepository(
   url: string,
   mappingFile: string,
-  options: { defaultCountry?: string; timeoutMs?: number } = {},
+  options: { defaultCountry?: CountryCode; timeoutMs?: number } = {},
 ): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
   const mapping = await readMappingFile(mappingFile);
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000);
@@ -129,7 +130,7 @@ export async function openDatabaseRepository(
 export function openDatabaseSource(config: {
   database: string;
   mapping?: string | undefined;
-  defaultCountry?: string | undefined;
+  defaultCountry?: CountryCode | undefined;
   timeoutMs?: number | undefined;
 }): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
   const { database, mapping, defaultCountry, timeoutMs } = config;

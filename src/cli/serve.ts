@@ -26,8 +26,6 @@ Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config
 or certificate files are unreadable or invalid, or the port is taken; 2 a wrong option.
 `;
 
-/** Options parsed and validated but whose behaviour this build does not have yet. */
-const NOT_IN_THIS_BUILD = ['defaultCountry'] as const satisfies readonly (keyof ServeConfig)[];
 
 function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean, protection: string): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
@@ -94,9 +92,6 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     for (const warning of resolved.warnings) stderr.write(`warning: ${warning}\n`);
     return 0;
   }
-  for (const key of NOT_IN_THIS_BUILD) {
-    if (config[key] !== undefined) throw new UsageError(`${flagOf(key)} (${sources[key]}) is not supported by this build of serve`);
-  }
 
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
@@ -119,6 +114,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       readinessRepository: source.repository,
       readinessTimeoutMs: 3000,
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
+      ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),
       ...(authenticate === undefined ? {} : { authenticate }),
       ...(tlsFiles === undefined ? {} : { tls: tlsFiles }),
       ...(metrics === undefined ? {} : { metrics }),

@@ -11,6 +11,7 @@ export {
   type CustomerQueryResult,
 } from './query.js';
 export { normalizePhone, MAX_PHONE_LENGTH } from './phone.js';
+export { phoneKeys, phoneKey, isCountryCode, countryCodeProblem, type CountryCode } from './phone-keys.js';
 export { toContractIssues, toJsonPath, describeValue, type ContractIssue } from './issues.js';
 export {
   validateCustomer,

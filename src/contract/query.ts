@@ -92,6 +92,12 @@ export const ParsedCustomerQuerySchema = z.object({
   phone: z.string(),
   /** The number reduced to its digits (`+92 300-1234567` → `923001234567`): the lookup key. */
   normalizedPhone: z.string(),
+  /**
+   * Set by the connector's handlers: every digit spelling this number may be stored under,
+   * E.164 digits first (see `phoneKeys`), for the connector's `defaultCountry`; just
+   * `[normalizedPhone]` without one. Absent when the query was parsed outside a handler.
+   */
+  phoneKeys: z.array(z.string()).readonly().optional(),
 });
 
 type ParsedQuery = z.output<typeof ParsedCustomerQuerySchema>;

@@ -1,8 +1,12 @@
 import {
   type ContractIssue,
+  type CountryCode,
+  countryCodeProblem,
   CustomerSchema,
+  isCountryCode,
   LabelListSchema,
   normalizePhone,
+  phoneKey,
   toContractIssues,
   toJsonPath,
 } from '../contract/index.js';
@@ -24,6 +28,24 @@ import { compileRecordCheck } from './record-check.js';
 export interface MemoryDataSet {
   customers: readonly CustomerRecord[];
   labels: readonly LabelRecord[];
+}
+
+/**
+ * Options of {@link createMemoryRepository}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryRepositoryOptions = { defaultCountry: 'PK' };
+ * ```
+ */
+export interface MemoryRepositoryOptions {
+  /**
+   * The country (ISO 3166-1 alpha-2, such as `'PK'`) whose national formats the data and the
+   * chats use. With it, numbers are indexed under their E.164 digits (`phoneKey`), so
+   * `0300-1234567`, `+92 300 1234567`, `0092 300 1234567` and `923001234567` are one number;
+   * a number the country rules do not accept keeps its digits. Without it, digits only.
+   */
+  defaultCountry?: CountryCode | undefined;
 }
 
 /**
@@ -84,10 +106,20 @@ const prefixed = (issues: ContractIssue[], prefix: ReadonlyArray<string | number
   });
 
 /** The digits-only key of a phone; most stored numbers are digits already, which skips the regex. */
-const keyOf = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
+const digitsKey = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
+
+type KeyOf = (phone: string) => string;
+
+/** The key function: digits only, or the E.164 digits for a `defaultCountry`. */
+function keyFunction(defaultCountry: CountryCode | undefined): KeyOf {
+  if (defaultCountry === undefined) return digitsKey;
+  if (!isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
+  const options = { defaultCountry };
+  return (phone) => phoneKey(phone, options);
+}
 
 /** Whether a phone field before `field` of the same customer has this key (one number on two fields). */
-function repeatsOwnNumber(customer: CustomerRecord, field: number, key: string): boolean {
+function repeatsOwnNumber(customer: CustomerRecord, field: number, key: string, keyOf: KeyOf): boolean {
   for (let earlier = 0; earlier < field; earlier++) {
     const phone = customer[PHONE_FIELDS[earlier] as (typeof PHONE_FIELDS)[number]];
     if (phone !== '' && keyOf(phone) === key) return true;
@@ -96,7 +128,7 @@ function repeatsOwnNumber(customer: CustomerRecord, field: number, key: string):
 }
 
 /** Every phone field that repeats another customer's number, naming the first owner. */
-function sharedNumbers(records: readonly unknown[]): ContractIssue[] {
+function sharedNumbers(records: readonly unknown[], keyOf: KeyOf): ContractIssue[] {
   const owners = new Map<string, number>();
   const issues: ContractIssue[] = [];
   records.forEach((record, position) => {
@@ -134,7 +166,9 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  * way to serve an export. Validates everything once, here (throwing a {@link DataSetError} that
  * names each bad record and field), and indexes every phone field (`phone1`…`phone5`) by its
  * digits, so a lookup is one `Map` get at 10 customers or at 1,000,000. Two customers sharing a
- * number is an error: the lookup would be ambiguous.
+ * number is an error: the lookup would be ambiguous. With `defaultCountry`, the key is the
+ * number's E.164 digits, so every spelling of a number finds its customer (and two spellings of
+ * one number on two customers are a shared number).
  *
  * The records are kept as given, not copied: do not change them afterwards; build a new
  * repository instead. Fields beyond the contract stay in memory but are never sent.
@@ -144,9 +178,12 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  * import { createConnector, createMemoryRepository } from 'priority-routing-crm';
  * const repository = createMemoryRepository({ customers: await loadCustomers(), labels: await loadLabels() });
  * const connector = createConnector({ repository });
+ * const pakistan = createMemoryRepository(data, { defaultCountry: 'PK' });
+ * pakistan.findCustomerByPhone(CustomerQuerySchema.parse('phone:0300-1234567')); // the customer stored as +92 300 1234567
  * ```
  */
-export function createMemoryRepository(data: MemoryDataSet): MemoryRepository {
+export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepositoryOptions = {}): MemoryRepository {
+  const keyOf = keyFunction(options?.defaultCountry);
   const issues: ContractIssue[] = [];
   const customers: unknown = data?.customers;
   const labels: unknown = data?.labels;
@@ -180,15 +217,18 @@ export function createMemoryRepository(data: MemoryDataSet): MemoryRepository {
       if (key === '') continue;
       const size = index.size;
       index.set(key, customer);
-      if (index.size === size && !repeatsOwnNumber(customer, field, key)) shared = true;
+      if (index.size === size && !repeatsOwnNumber(customer, field, key, keyOf)) shared = true;
     }
   }
-  if (shared) issues.push(...sharedNumbers(records));
+  if (shared) issues.push(...sharedNumbers(records, keyOf));
   if (issues.length > 0) throw new DataSetError(issues);
 
   const labelList = Object.freeze([...(labels as readonly LabelRecord[])]);
   return markValidated({
-    findCustomerByPhone: (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null,
+    findCustomerByPhone:
+      keyOf === digitsKey
+        ? (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null
+        : (query: CustomerQuery) => index.get(keyOf(query.phone)) ?? null,
     listLabels: () => labelList,
     customerCount: (customers as readonly unknown[]).length,
     labelCount: labelList.length,

@@ -67,7 +67,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const { port = 0, host = '127.0.0.1', basePath, data = sampleDataSet, repository, ...handlerOptions } = options;
   const connector = createConnector({
-    repository: repository ?? createMemoryRepository(data),
+    repository: repository ?? createMemoryRepository(data, { defaultCountry: handlerOptions.defaultCountry }),
     ...(basePath === undefined ? {} : { basePath }),
     ...handlerOptions,
   });

@@ -109,7 +109,8 @@ const CLOCK = { now: () => Date.now() };
  *   `maxCustomers` of them (least recently used evicted first, lru-cache);
  * - a request's `signal` ends that request's wait only: the shared call goes on for the others.
  *
- * Lookups are keyed by the query's `normalizedPhone` (the digits). What is kept is validated once,
+ * Lookups are keyed by the query's first `phoneKeys` entry (the E.164 digits when the connector
+ * has a `defaultCountry`), else its `normalizedPhone` (the digits). What is kept is validated once,
  * when stored, and kept reduced to the contract's fields and frozen, so a hit costs no validation.
  *
  * @example
@@ -173,7 +174,8 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
     );
 
   const findCustomer = (query: Parameters<CustomerRepository['findCustomerByPhone']>[0], context: RepositoryContext) => {
-    const key = query.normalizedPhone;
+    // The canonical key when the connector has a defaultCountry, so every spelling of one number shares.
+    const key = query.phoneKeys?.[0] ?? query.normalizedPhone;
     const kept = customers?.get(key);
     if (kept !== undefined) {
       onEvent({ cache: 'customers', event: 'hit' });

@@ -2,6 +2,7 @@ import { type Customer, customerQueryMessages, parseCustomerQuery } from '../con
 import { type CallOutcome, callRepository, isThenable } from './call.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
+import { withPhoneKeys } from './phone-query.js';
 import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js';
 import { problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
@@ -33,13 +34,14 @@ export function answerCustomer(
   const query = parseCustomerQuery(param.value);
   if (!query.ok) return problemResponse('invalidQuery', `${capitalize(customerQueryMessages[query.error])}.`);
   if (settings.onResponse !== undefined || settings.onError !== undefined) exchange.phone = settings.maskPhone(query.value.phone);
+  const asked = withPhoneKeys(query.value, settings.defaultCountry);
 
   if (isValidated(repository)) {
     // Pre-validated and synchronous (the memory repository): no timer, no signal, no schema.
-    const found = repository.findCustomerByPhone(query.value, IDLE_CONTEXT) as CustomerRecord | null | undefined;
+    const found = repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined;
     return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found));
   }
-  const outcome = callRepository((context) => repository.findCustomerByPhone(query.value, context), settings.timeoutMs);
+  const outcome = callRepository((context) => repository.findCustomerByPhone(asked, context), settings.timeoutMs);
   if (!isThenable(outcome)) return customerResponse(outcome, settings, exchange);
   return Promise.resolve(outcome).then((result) => customerResponse(result, settings, exchange));
 }

@@ -1,3 +1,4 @@
+import { type CountryCode, countryCodeProblem, isCountryCode } from '../contract/index.js';
 import type { Authenticate } from './auth.js';
 import { assertHeaderValue } from './header-value.js';
 import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as maskPhoneDefault } from './hooks.js';
@@ -27,6 +28,12 @@ export interface HandlerOptions {
    * received (`false`), or through your own function.
    */
   maskPhone?: boolean | ((phone: string) => string);
+  /**
+   * The country (ISO 3166-1 alpha-2, such as `'PK'`) whose national formats the CRM and chats
+   * use. With it, `query.phoneKeys` lists every spelling of the asked number (`+92…`, `0300…`,
+   * `0092…`) for the repository to look up; without it, just its digits.
+   */
+  defaultCountry?: CountryCode | undefined;
 }
 
 /**
@@ -44,6 +51,7 @@ export interface Settings {
   onResponse: ((event: ConnectorResponseEvent) => unknown) | undefined;
   labelsCacheControl: string;
   maskPhone: (phone: string) => string;
+  defaultCountry: CountryCode | undefined;
 }
 
 const MAX_TIMER = 2_147_483_647;
@@ -67,6 +75,9 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   if (typeof labelsCacheControl !== 'string') throw new TypeError('labelsCacheControl must be a string such as max-age=300');
   assertHeaderValue('labelsCacheControl', labelsCacheControl);
   const mask = options.maskPhone ?? true;
+  if (options.defaultCountry !== undefined && !isCountryCode(options.defaultCountry)) {
+    throw new RangeError(countryCodeProblem('defaultCountry', options.defaultCountry));
+  }
   return {
     timeoutMs,
     authenticate: options.authenticate,
@@ -74,5 +85,6 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
     onResponse: options.onResponse,
     labelsCacheControl,
     maskPhone: typeof mask === 'function' ? mask : mask ? maskPhoneDefault : unmasked,
+    defaultCountry: options.defaultCountry,
   };
 }

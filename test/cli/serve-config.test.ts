@@ -150,7 +150,7 @@ describe('serve configuration mistakes fail at start, naming the option (exit 2)
     [{ PRC_BASE_PATH: '/a?b' }, [], /PRC_BASE_PATH \(base path\) must be a plain path/],
     [{ PRC_TOKEN: 'a,,b' }, [], /PRC_TOKEN: an empty secret is not allowed/],
     [{ PRC_BASIC_AUTH: 'no-colon-secret' }, [], /PRC_BASIC_AUTH must be user:password$/m],
-    [{ PRC_DEFAULT_COUNTRY: 'Pakistan' }, [], /PRC_DEFAULT_COUNTRY must be a two-letter country code/],
+    [{ PRC_DEFAULT_COUNTRY: 'Pakistan' }, [], /PRC_DEFAULT_COUNTRY must be an ISO 3166-1 alpha-2 country code such as PK, GB or US/],
     [{}, ['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
     [{ PRC_LABELS_TTL: '-5' }, [], /PRC_LABELS_TTL must be a whole number of milliseconds/],
   ])('%j %j', async (env, args, message) => {

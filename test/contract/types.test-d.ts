@@ -52,8 +52,8 @@ describe('the inferred types', () => {
     expectTypeOf<{ type: string; title: string; status: number; detail: string; traceId: string }>().toExtend<Problem>();
   });
 
-  it('CustomerQuery is the phone and its digits', () => {
-    expectTypeOf<IsEqual<CustomerQuery, { phone: string; normalizedPhone: string }>>().toEqualTypeOf<true>();
+  it('CustomerQuery is the phone, its digits and, from the handlers, its phone keys', () => {
+    expectTypeOf<IsEqual<CustomerQuery, { phone: string; normalizedPhone: string; phoneKeys?: readonly string[] | undefined }>>().toEqualTypeOf<true>();
   });
 
   it('validation results narrow by mode', () => {

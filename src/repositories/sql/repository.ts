@@ -1,5 +1,5 @@
 import type { CustomerQuery } from '../../contract/index.js';
-import { phoneKeys } from '../../contract/phone-keys.js';
+import { type CountryCode, countryCodeProblem, isCountryCode, phoneKeys } from '../../contract/phone-keys.js';
 import type { CustomerRepository, RepositoryContext } from '../../server/repository.js';
 import { createRunner, type SqlClient } from './client.js';
 import { digitsColumnOf, type SqlDialect } from './dialect.js';
@@ -23,7 +23,7 @@ export interface SqlRepositoryOptions {
   /** Where the contract's fields are: a plain object of the `--mapping` file's shape, validated here. */
   mapping: unknown;
   /** The site's country (ISO 3166-1 alpha-2) for matching national and international spellings; see `phoneKeys`. */
-  defaultCountry?: string;
+  defaultCountry?: CountryCode;
   /** The dialect; by default detected from the client (`getConnection` → `mysql`, else `postgres`). */
   dialect?: SqlDialect;
 }
@@ -75,6 +75,7 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   const mapping = parseSqlMapping(options.mapping);
   const runner = createRunner(options.client, options.dialect);
   const { defaultCountry } = options;
+  if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
   const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
   // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name.
   // Which exist is read from the catalog, again after a minute (so columns added while serving
