@@ -7,6 +7,7 @@ const entry = {
   node: 'src/adapters/node.ts',
   fetch: 'src/adapters/fetch.ts',
   testing: 'src/testing/index.ts',
+  sql: 'src/repositories/sql/index.ts',
 };
 
 export default defineConfig([
@@ -21,7 +22,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     // zod is a peer: the user's own instance must be the one our schemas belong to.
-    external: ['zod', 'openapi3-ts', /^node:/],
+    external: ['zod', 'openapi3-ts', /^node:/, 'pg', /^mysql2(\/|$)/],
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -29,6 +30,6 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    external: ['zod', 'openapi3-ts'],
+    external: ['zod', 'openapi3-ts', 'pg', /^mysql2(\/|$)/],
   },
 ]);

@@ -1,0 +1,154 @@
+import type { Customer, Label } from '../../contract/index.js';
+import type { SqlRow } from './client.js';
+import { type DialectSyntax, type SqlDialect, syntaxOf } from './dialect.js';
+import type { SqlMapping } from './mapping.js';
+import { toColor, toIsoDate, toLabelIds, toText, toVersion } from './values.js';
+
+/** The most rows one lookup reads: enough to pick the best match, never a whole table. */
+export const MATCH_LIMIT = 10;
+
+const AUDIT = [
+  ['createdBy', 'created_by'],
+  ['updatedBy', 'updated_by'],
+  ['createdAt', 'createdAt'],
+  ['updatedAt', 'updatedAt'],
+  ['version', '__v'],
+] as const;
+const NAMES = [
+  ['firstName', 'first_name'],
+  ['lastName', 'last_name'],
+  ['email', 'email'],
+] as const;
+
+/** A statement and its bound values. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** `SELECT` list entries `<text of column> AS <field>` for the mapped optional columns. */
+function selectOptional(syntax: DialectSyntax, alias: string, pairs: ReadonlyArray<readonly [string, string]>, columns: Record<string, unknown>): string[] {
+  const list: string[] = [];
+  for (const [key, field] of pairs) {
+    const column = columns[key];
+    if (typeof column === 'string') list.push(`${syntax.text(`${alias}.${syntax.quote(column)}`)} AS ${syntax.quote(field)}`);
+  }
+  return list;
+}
+
+/** The select list that reads a customer row as text columns named after the contract's fields. */
+function customerColumns(syntax: DialectSyntax, mapping: SqlMapping): string[] {
+  const { customers, customerLabels } = mapping;
+  const c = (column: string) => `c.${syntax.quote(column)}`;
+  const list = [`${syntax.text(c(customers.id))} AS ${syntax.quote('_id')}`];
+  customers.phones.forEach((phone, index) => list.push(`${syntax.text(c(phone))} AS ${syntax.quote(`phone${index + 1}`)}`));
+  list.push(...selectOptional(syntax, 'c', NAMES, customers), ...selectOptional(syntax, 'c', AUDIT, customers));
+  if (customers.labelIds !== undefined) list.push(`${syntax.text(c(customers.labelIds))} AS ${syntax.quote('labels')}`);
+  else if (customerLabels !== undefined) {
+    const from = `${syntax.quote(customerLabels.table)} t WHERE t.${syntax.quote(customerLabels.customerId)} = ${c(customers.id)}`;
+    list.push(`${syntax.jsonArray(syntax.text(`t.${syntax.quote(customerLabels.labelId)}`), from)} AS ${syntax.quote('labels')}`);
+  }
+  return list;
+}
+
+/**
+ * The lookup: every customer row with a phone column whose digits equal one of `keys`. Each
+ * comparison is `<digits of column> IN (…)`, the shape the indexes from `db indexes` serve;
+ * `digitsColumns` (MariaDB's generated columns, by phone column) replaces the expression.
+ */
+export function customerLookup(
+  dialect: SqlDialect,
+  mapping: SqlMapping,
+  keys: readonly string[],
+  digitsColumns: ReadonlyMap<string, string> = new Map(),
+): Statement {
+  const syntax = syntaxOf(dialect);
+  const params: unknown[] = [];
+  const list = () => {
+    // PostgreSQL numbers its parameters, so each column reuses $1…$n; MySQL's `?` are positional.
+    if (dialect === 'postgres' && params.length > 0) return keys.map((_, i) => syntax.parameter(i + 1)).join(', ');
+    const start = params.length;
+    params.push(...keys);
+    return keys.map((_, i) => syntax.parameter(start + i + 1)).join(', ');
+  };
+  const conditions = mapping.customers.phones.map((phone) => {
+    const generated = digitsColumns.get(phone);
+    const digits = generated === undefined ? syntax.digits(`c.${syntax.quote(phone)}`) : `c.${syntax.quote(generated)}`;
+    return `${digits} IN (${list()})`;
+  });
+  const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${conditions.join(' OR ')} LIMIT ${MATCH_LIMIT}`;
+  return { text, params };
+}
+
+/** A sample of customer rows, for `db check`. */
+export function customerSample(dialect: SqlDialect, mapping: SqlMapping, limit: number): Statement {
+  const syntax = syntaxOf(dialect);
+  return {
+    text: `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c LIMIT ${Math.trunc(limit)}`,
+    params: [],
+  };
+}
+
+/** Every label, in id order. */
+export function labelList(dialect: SqlDialect, mapping: SqlMapping): Statement {
+  const syntax = syntaxOf(dialect);
+  const { labels } = mapping;
+  const l = (column: string) => `l.${syntax.quote(column)}`;
+  const list = [`${syntax.text(l(labels.id))} AS ${syntax.quote('_id')}`, `${syntax.text(l(labels.name))} AS ${syntax.quote('name')}`];
+  if (labels.color !== undefined) list.push(`${syntax.text(l(labels.color))} AS ${syntax.quote('color_code')}`);
+  list.push(...selectOptional(syntax, 'l', AUDIT, labels));
+  return { text: `SELECT ${list.join(', ')} FROM ${syntax.quote(labels.table)} l ORDER BY ${l(labels.id)}`, params: [] };
+}
+
+const auditOf = (row: SqlRow) => ({
+  created_by: toText(row.created_by),
+  updated_by: toText(row.updated_by),
+  createdAt: toIsoDate(row.createdAt),
+  updatedAt: toIsoDate(row.updatedAt),
+  __v: toVersion(row.__v),
+});
+
+/** A customer row in the contract's shape; a missing column is the contract's empty value. */
+export function toCustomer(row: SqlRow): Customer {
+  return {
+    _id: toText(row._id),
+    labels: toLabelIds(row.labels) as string[],
+    phone1: toText(row.phone1),
+    phone2: toText(row.phone2),
+    phone3: toText(row.phone3),
+    phone4: toText(row.phone4),
+    phone5: toText(row.phone5),
+    first_name: toText(row.first_name),
+    last_name: toText(row.last_name),
+    email: toText(row.email),
+    ...auditOf(row),
+  };
+}
+
+/** A label row in the contract's shape. */
+export function toLabel(row: SqlRow): Label {
+  return { _id: toText(row._id), name: toText(row.name), color_code: toColor(row.color_code), ...auditOf(row) };
+}
+
+const PHONES = ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'] as const;
+
+/**
+ * The best of the matched rows: the one whose number matches the earliest key (keys come E.164
+ * first), then the lowest id, so that the answer never depends on the order rows come back in.
+ */
+export function bestMatch(customers: readonly Customer[], keys: readonly string[]): Customer | null {
+  let best: Customer | null = null;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const customer of customers) {
+    let rank = Number.POSITIVE_INFINITY;
+    for (const field of PHONES) {
+      const position = keys.indexOf(customer[field].replace(/\D+/g, ''));
+      if (position !== -1 && position < rank) rank = position;
+    }
+    if (best === null || rank < bestRank || (rank === bestRank && customer._id < best._id)) {
+      best = customer;
+      bestRank = rank;
+    }
+  }
+  return best;
+}

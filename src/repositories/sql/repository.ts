@@ -1,0 +1,101 @@
+import type { CustomerQuery } from '../../contract/index.js';
+import { phoneKeys } from '../../contract/phone-keys.js';
+import type { CustomerRepository, RepositoryContext } from '../../server/repository.js';
+import { createRunner, type SqlClient } from './client.js';
+import { digitsColumnOf, type SqlDialect } from './dialect.js';
+import { parseSqlMapping, type SqlMapping } from './mapping.js';
+import { bestMatch, customerLookup, labelList, toCustomer, toLabel } from './queries.js';
+import { findDigitsColumns } from './schema.js';
+
+/**
+ * Options of {@link createSqlRepository}.
+ *
+ * @example
+ * ```ts
+ * const options: SqlRepositoryOptions = { client: pool, mapping, defaultCountry: 'PK' };
+ * ```
+ */
+export interface SqlRepositoryOptions {
+  /** A `pg` Pool or Client, PGlite (anything with `query(text, params)` → `{ rows }`), or a `mysql2/promise` Pool. */
+  client: SqlClient;
+  /** Where the contract's fields are: a plain object of the `--mapping` file's shape, validated here. */
+  mapping: unknown;
+  /** The site's country (ISO 3166-1 alpha-2) for matching national and international spellings; see `phoneKeys`. */
+  defaultCountry?: string;
+  /** The dialect; by default detected from the client (`getConnection` → `mysql`, else `postgres`). */
+  dialect?: SqlDialect;
+}
+
+/**
+ * A {@link CustomerRepository} over a SQL database, with what it was built from.
+ *
+ * @example
+ * ```ts
+ * const repository: SqlRepository = createSqlRepository({ client: pool, mapping });
+ * repository.dialect; // 'postgres'
+ * ```
+ */
+export interface SqlRepository extends CustomerRepository {
+  /** The dialect the repository writes. */
+  readonly dialect: SqlDialect;
+  /** The validated mapping. */
+  readonly mapping: SqlMapping;
+}
+
+/**
+ * A repository that reads customers and labels from PostgreSQL (or PGlite) or MySQL 8 /
+ * MariaDB, over a client you already have. A lookup sends one `SELECT` that compares the digits
+ * of each mapped phone column with the number's `phoneKeys` (an index lookup once the indexes
+ * from `priority-routing-crm db indexes` exist); values are always bound parameters and names
+ * from the mapping are checked and quoted. When the request's signal aborts, the statement is
+ * cancelled on the server (`pg_cancel_backend` / `KILL QUERY` from a separate connection) and
+ * the connection goes back to the pool once it has stopped.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createConnector } from 'priority-routing-crm';
+ * import { createSqlRepository } from 'priority-routing-crm/sql';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const repository = createSqlRepository({
+ *   client: pool,
+ *   defaultCountry: 'PK',
+ *   mapping: {
+ *     customers: { table: 'crm.contacts', id: 'id', phones: ['mobile', 'phone'], firstName: 'first_name' },
+ *     labels: { table: 'crm.tags', id: 'id', name: 'name', color: 'color' },
+ *     customerLabels: { table: 'crm.contact_tags', customerId: 'contact_id', labelId: 'tag_id' },
+ *   },
+ * });
+ * const connector = createConnector({ repository });
+ * ```
+ */
+export function createSqlRepository(options: SqlRepositoryOptions): SqlRepository {
+  const mapping = parseSqlMapping(options.mapping);
+  const runner = createRunner(options.client, options.dialect);
+  const { defaultCountry } = options;
+  const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
+  // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name:
+  // which exist is read once (and again after a failure to read it).
+  let digitsColumns: Promise<ReadonlyMap<string, string>> | undefined;
+  const generatedColumns = () =>
+    (digitsColumns ??= findDigitsColumns(runner, mapping, digitsColumnOf).catch((error: unknown) => {
+      digitsColumns = undefined;
+      throw error;
+    }));
+  return {
+    dialect: runner.dialect,
+    mapping,
+    findCustomerByPhone: async (query: CustomerQuery, { signal }: RepositoryContext) => {
+      const keys = [...new Set(phoneKeys(query.phone, keyOptions).filter((key) => key !== ''))];
+      if (keys.length === 0) return null;
+      const generated = runner.dialect === 'mysql' ? await generatedColumns() : undefined;
+      const { text, params } = customerLookup(runner.dialect, mapping, keys, generated);
+      const rows = await runner.run(text, params, signal);
+      return bestMatch(rows.map(toCustomer), keys);
+    },
+    listLabels: async ({ signal }: RepositoryContext) => {
+      const { text, params } = labelList(runner.dialect, mapping);
+      return (await runner.run(text, params, signal)).map(toLabel);
+    },
+  };
+}

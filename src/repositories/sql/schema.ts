@@ -1,0 +1,223 @@
+import { CustomerSchema, LabelListSchema, toContractIssues } from '../../contract/index.js';
+import { createRunner, type SqlClient, type SqlRunner } from './client.js';
+import type { SqlDialect } from './dialect.js';
+import { parseSqlMapping, type SqlMapping } from './mapping.js';
+import { customerSample, labelList, toCustomer, toLabel } from './queries.js';
+import { toText } from './values.js';
+
+/**
+ * The database engine behind a client: what decides the index DDL.
+ *
+ * @example
+ * ```ts
+ * import type { SqlEngine } from 'priority-routing-crm/sql';
+ * const engine: SqlEngine = 'mariadb';
+ * ```
+ */
+export type SqlEngine = 'postgres' | 'mysql' | 'mariadb';
+
+/**
+ * One thing wrong between a mapping and a database: the mapping key (or the row) it concerns,
+ * and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const problem: SqlSchemaProblem = { key: 'customers.phones[2]', message: 'column "work_phone" not found in crm.contacts' };
+ * ```
+ */
+export interface SqlSchemaProblem {
+  key: string;
+  message: string;
+}
+
+/** The columns of a table or view, by name (lower case on MySQL, where names ignore case), with their SQL type. */
+export type TableColumns = ReadonlyMap<string, string>;
+
+const splitTable = (table: string): [string | null, string] => {
+  const dot = table.indexOf('.');
+  return dot === -1 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)];
+};
+
+const COLUMNS_SQL: Record<SqlDialect, string> = {
+  postgres:
+    'SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = COALESCE($1::text, current_schema()::text) AND table_name = $2::text',
+  mysql:
+    'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
+};
+
+const INDEXES_SQL: Record<SqlDialect, string> = {
+  postgres: 'SELECT indexname AS name FROM pg_indexes WHERE schemaname = COALESCE($1::text, current_schema()::text) AND tablename = $2::text',
+  mysql: 'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
+};
+
+const normalName = (dialect: SqlDialect, name: string) => (dialect === 'mysql' ? name.toLowerCase() : name);
+
+/** The columns of `table` (empty when it does not exist or the user cannot see it). */
+export async function readColumns(runner: SqlRunner, table: string): Promise<TableColumns> {
+  const rows = await runner.run(COLUMNS_SQL[runner.dialect], splitTable(table));
+  return new Map(rows.map((row) => [normalName(runner.dialect, toText(row.name)), toText(row.type).toLowerCase()]));
+}
+
+/** The index names on `table`. */
+export async function readIndexNames(runner: SqlRunner, table: string): Promise<ReadonlySet<string>> {
+  const rows = await runner.run(INDEXES_SQL[runner.dialect], splitTable(table));
+  return new Set(rows.map((row) => normalName(runner.dialect, toText(row.name))));
+}
+
+/** Which phone columns have their generated digits column (`nameOf(column)`), by phone column. */
+export async function findDigitsColumns(runner: SqlRunner, mapping: SqlMapping, nameOf: (column: string) => string): Promise<ReadonlyMap<string, string>> {
+  const columns = await readColumns(runner, mapping.customers.table);
+  const found = new Map<string, string>();
+  for (const phone of mapping.customers.phones) {
+    const generated = nameOf(phone);
+    if (columns.has(normalName(runner.dialect, generated))) found.set(phone, generated);
+  }
+  return found;
+}
+
+/**
+ * The engine behind a runner: PostgreSQL, or MySQL and MariaDB told apart by `VERSION()`.
+ */
+export async function detectEngine(runner: SqlRunner): Promise<SqlEngine> {
+  if (runner.dialect === 'postgres') return 'postgres';
+  const [row] = await runner.run('SELECT VERSION() AS version', []);
+  return /mariadb/i.test(toText(row?.version)) ? 'mariadb' : 'mysql';
+}
+
+type Kind = 'text' | 'integer' | 'number' | 'date' | 'uuid' | 'array' | 'json' | 'other';
+
+function kindOf(type: string): Kind {
+  if (/^(text|character varying|character|varchar|char|tinytext|mediumtext|longtext|citext|user-defined|name|enum|set)$/.test(type)) return 'text';
+  if (/^(smallint|integer|bigint|int|tinyint|mediumint)$/.test(type)) return 'integer';
+  if (/^(numeric|decimal|real|double precision|double|float)$/.test(type)) return 'number';
+  if (/^(timestamp|timestamp with(out)? time zone|date|datetime)$/.test(type)) return 'date';
+  if (type === 'uuid') return 'uuid';
+  if (type === 'array') return 'array';
+  if (type === 'json' || type === 'jsonb') return 'json';
+  return 'other';
+}
+
+const SCALAR: readonly Kind[] = ['text', 'integer', 'number', 'uuid'];
+const ALLOWED: Record<string, { kinds: readonly Kind[]; what: string }> = {
+  id: { kinds: SCALAR, what: 'a text, integer or uuid column' },
+  phone: { kinds: ['text'], what: 'a text column (a view can cast a numeric one)' },
+  text: { kinds: [...SCALAR, 'date'], what: 'a text column' },
+  date: { kinds: ['date', 'text', 'integer', 'number'], what: 'a date, timestamp, text or epoch-number column' },
+  version: { kinds: ['integer', 'number'], what: 'an integer column' },
+  labelIds: { kinds: ['array', 'json', 'text'], what: 'an array or JSON array column' },
+};
+
+/** The columns a mapping names: mapping key, table, column and what its type must be. */
+function mappedColumns(mapping: SqlMapping, dialect: SqlDialect): Array<{ key: string; table: string; column: string; role: string }> {
+  const list: Array<{ key: string; table: string; column: string; role: string }> = [];
+  const add = (section: string, table: string, key: string, column: string | undefined, role: string) => {
+    if (column !== undefined) list.push({ key: `${section}.${key}`, table, column, role });
+  };
+  const { customers, labels, customerLabels } = mapping;
+  add('customers', customers.table, 'id', customers.id, 'id');
+  // MySQL's REGEXP_REPLACE takes numbers as well; PostgreSQL's takes text only.
+  customers.phones.forEach((phone, index) => add('customers', customers.table, `phones[${index}]`, phone, dialect === 'mysql' ? 'text' : 'phone'));
+  for (const key of ['firstName', 'lastName', 'email', 'createdBy', 'updatedBy'] as const) add('customers', customers.table, key, customers[key], 'text');
+  for (const key of ['createdAt', 'updatedAt'] as const) add('customers', customers.table, key, customers[key], 'date');
+  add('customers', customers.table, 'version', customers.version, 'version');
+  add('customers', customers.table, 'labelIds', customers.labelIds, 'labelIds');
+  add('labels', labels.table, 'id', labels.id, 'id');
+  add('labels', labels.table, 'name', labels.name, 'text');
+  add('labels', labels.table, 'color', labels.color, 'text');
+  for (const key of ['createdBy', 'updatedBy'] as const) add('labels', labels.table, key, labels[key], 'text');
+  for (const key of ['createdAt', 'updatedAt'] as const) add('labels', labels.table, key, labels[key], 'date');
+  add('labels', labels.table, 'version', labels.version, 'version');
+  if (customerLabels !== undefined) {
+    add('customerLabels', customerLabels.table, 'customerId', customerLabels.customerId, 'id');
+    add('customerLabels', customerLabels.table, 'labelId', customerLabels.labelId, 'id');
+  }
+  return list;
+}
+
+/**
+ * Checks a mapping against the live schema: every table exists and every mapped column exists
+ * with a usable type. Sends only `SELECT`s on the catalog.
+ */
+export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promise<SqlSchemaProblem[]> {
+  const problems: SqlSchemaProblem[] = [];
+  const tables = new Map<string, TableColumns>();
+  const sections = [
+    ['customers', mapping.customers.table],
+    ['labels', mapping.labels.table],
+    ...(mapping.customerLabels === undefined ? [] : [['customerLabels', mapping.customerLabels.table]]),
+  ] as const;
+  for (const [section, table] of sections) {
+    if (tables.has(table)) continue;
+    const columns = await readColumns(runner, table);
+    tables.set(table, columns);
+    if (columns.size === 0) problems.push({ key: `${section}.table`, message: `table or view "${table}" not found (or this user cannot see it)` });
+  }
+  for (const { key, table, column, role } of mappedColumns(mapping, runner.dialect)) {
+    const columns = tables.get(table);
+    if (columns === undefined || columns.size === 0) continue;
+    const type = columns.get(normalName(runner.dialect, column));
+    if (type === undefined) {
+      problems.push({ key, message: `column "${column}" not found in ${table}` });
+      continue;
+    }
+    const allowed = ALLOWED[role]!;
+    if (!allowed.kinds.includes(kindOf(type))) problems.push({ key, message: `column "${column}" of ${table} is ${type}; expected ${allowed.what}` });
+  }
+  return problems;
+}
+
+/**
+ * Options of {@link checkSqlDatabase}.
+ *
+ * @example
+ * ```ts
+ * const options: CheckSqlDatabaseOptions = { client: pool, mapping, sampleSize: 100 };
+ * ```
+ */
+export interface CheckSqlDatabaseOptions {
+  client: SqlClient;
+  mapping: unknown;
+  dialect?: SqlDialect;
+  /** How many customer rows to read and check against the contract; 0 checks the schema only. Default 100. */
+  sampleSize?: number;
+}
+
+/**
+ * What `db check` does: the mapping against the live schema (tables, columns, types), then a
+ * sample of customer rows and every label read through the mapping and checked against the
+ * contract. Resolves to every problem found (empty when all is well).
+ *
+ * @example
+ * ```ts
+ * import { checkSqlDatabase } from 'priority-routing-crm/sql';
+ * const problems = await checkSqlDatabase({ client: pool, mapping });
+ * for (const { key, message } of problems) console.error(`${key}: ${message}`);
+ * ```
+ */
+export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlSchemaProblem[]> {
+  const mapping = parseSqlMapping(options.mapping);
+  const runner = createRunner(options.client, options.dialect);
+  const problems = await checkSchema(runner, mapping);
+  const sampleSize = options.sampleSize ?? 100;
+  if (problems.length > 0 || sampleSize <= 0) return problems;
+
+  const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
+  for (const row of sample) {
+    const customer = toCustomer(row);
+    const result = CustomerSchema.safeParse(customer);
+    if (result.success) continue;
+    for (const issue of toContractIssues(result.error.issues)) {
+      problems.push({ key: `customers row ${JSON.stringify(customer._id)}`, message: `${issue.path.replace(/^\$\.?/, '')}: ${issue.message}` });
+    }
+  }
+  const labels = (await runner.run(labelList(runner.dialect, mapping).text, [])).map(toLabel);
+  const result = LabelListSchema.safeParse(labels);
+  if (!result.success) {
+    for (const issue of toContractIssues(result.error.issues)) {
+      const index = issue.segments[0];
+      const id = typeof index === 'number' ? labels[index]?._id : undefined;
+      problems.push({ key: `labels row ${JSON.stringify(id ?? '')}`, message: `${issue.segments.slice(1).join('.')}: ${issue.message}` });
+    }
+  }
+  return problems;
+}
