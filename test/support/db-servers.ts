@@ -52,18 +52,33 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** Runs one statement as the admin on the server's own database (for CREATE/DROP DATABASE, users). */
+export async function serverExec(engine: Engine, sql: string): Promise<void> {
+  const base = serverUrl(engine).toString();
+  if (engine === 'postgres') {
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+    return;
+  }
+  const admin = await mysql.createConnection(base);
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Creates an empty database on the engine's server. */
 export async function createScratchDatabase(engine: Engine, prefix = 'prc'): Promise<ScratchDatabase> {
   const base = serverUrl(engine);
   const name = uniqueName(prefix);
+  await serverExec(engine, `CREATE DATABASE ${name}`);
   if (engine === 'postgres') {
-    const admin = new pg.Client({ connectionString: base.toString() });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
     const url = urlWith(base, { database: name });
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     return {
@@ -73,21 +88,9 @@ export async function createScratchDatabase(engine: Engine, prefix = 'prc'): Pro
       exec: async (sql, params) => (await pool.query(sql, params)).rows,
       drop: async () => {
         await pool.end();
-        const client = new pg.Client({ connectionString: base.toString() });
-        await client.connect();
-        try {
-          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        } finally {
-          await client.end();
-        }
+        await serverExec(engine, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       },
     };
-  }
-  const admin = await mysql.createConnection(base.toString());
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
   }
   const url = urlWith(base, { database: name });
   const pool = mysql.createPool({ uri: url, connectionLimit: 2, multipleStatements: true });
