@@ -88,6 +88,25 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+# True when the pid in file $1 is a running process.
+running() {
+  local pid
+  [[ -s $1 ]] && pid=$(head -n 1 "$1") && [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2> /dev/null
+}
+
+# Pids of processes started from folder $1 (their command line names it): a safety net, so that
+# a server whose pid file was lost is still stopped.
+pids_inside() {
+  local entry pid
+  for entry in /proc/[0-9]*/cmdline; do
+    pid=${entry#/proc/}
+    pid=${pid%/cmdline}
+    [[ $pid == "$$" ]] && continue
+    tr '\0' ' ' < "$entry" 2> /dev/null | grep -qF -- "$1/" && printf '%s\n' "$pid"
+  done
+  return 0
+}
+
 # ---- PostgreSQL (must not run as root: everything runs as the postgres user) -----------------
 
 as_postgres() {
@@ -96,6 +115,7 @@ as_postgres() {
 
 pg_start() {
   local dir=$1 bin
+  running "$dir/pg/pid" && return 0
   bin=$(pg_bindir)
   # -w waits until it accepts connections; sockets stay in our folder, never /var/run/postgresql.
   as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 -s \
@@ -132,6 +152,7 @@ maria_user() { if [[ $(id -u) == 0 ]] && id mysql > /dev/null 2>&1; then echo my
 
 maria_start() {
   local dir=$1 bin user
+  running "$dir/maria/pid" && return 0
   bin=$(maria_bin)
   user=$(maria_user)
   # --no-defaults: nothing from /etc/mysql; every path is in our folder; 127.0.0.1 only.
@@ -200,6 +221,11 @@ cleanup() {
   trap - EXIT INT TERM
   maria_stop "$dir" || true
   pg_stop "$dir" || true
+  local pid
+  for pid in $(pids_inside "$dir"); do
+    log "stopping leftover process $pid"
+    kill -KILL "$pid" 2> /dev/null || true
+  done
   rm -rf "$dir"
   exit "$status"
 }

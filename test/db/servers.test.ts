@@ -49,6 +49,15 @@ describe('scripts/db-servers.sh', () => {
     expect(alive(Number(mariaPid))).toBe(false);
   });
 
+  it('--start leaves a running server alone (its pid file still names it, so --stop and the final cleanup still find it)', async () => {
+    const folder = process.env.PRC_TEST_DB_DIR ?? '';
+    const before = ['pg', 'maria'].map((name) => readFileSync(`${folder}/${name}/pid`, 'utf8'));
+    await run('bash', [SCRIPT, '--start', 'postgres']);
+    await run('bash', [SCRIPT, '--start', 'mariadb']);
+    expect(['pg', 'maria'].map((name) => readFileSync(`${folder}/${name}/pid`, 'utf8'))).toStrictEqual(before);
+    for (const pid of before) expect(alive(Number(pid))).toBe(true);
+  });
+
   it('refuses to run without a command, naming the usage', async () => {
     const error = await run('bash', [SCRIPT]).then(
       () => undefined,

@@ -81,6 +81,7 @@ export async function createScratchDatabase(engine: Engine, prefix = 'prc'): Pro
   if (engine === 'postgres') {
     const url = urlWith(base, { database: name });
     const pool = new pg.Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => {}); // an idle connection ended by a server stop (restart tests): the pool replaces it
     return {
       engine,
       name,
