@@ -23,6 +23,7 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   serve: () => import('./serve.js').then((m) => m.serveCommand),
   check: () => import('./check.js').then((m) => m.checkCommand),
+  db: () => import('./db.js').then((m) => m.dbCommand),
 };
 
 const HELP = `priority-routing-crm ${packageJson.version}
@@ -32,6 +33,8 @@ The Hybrid Chat priority-routing CRM contract: serve a reference connector, or c
 Usage:
   priority-routing-crm serve [options]   serve the reference connector (sample data or --data)
   priority-routing-crm check [options]   check a live connector against the contract
+  priority-routing-crm db <indexes|check> --database <url> --mapping <file>
+                                         phone indexes for, or a mapping check of, a SQL database
 
 Run "priority-routing-crm <command> --help" for a command's options.
 Options:

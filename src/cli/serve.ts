@@ -6,6 +6,7 @@ import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/inde
 import { normalizeBasePath } from '../server/connector.js';
 import type { Command } from './main.js';
 import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
+import { databaseUrlOf, openDatabaseRepository } from './serve-database.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
@@ -17,12 +18,15 @@ Options:
       --host <address>    address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
       --base-path <path>  prefix for both routes, such as /cim (default: none)
   -d, --data <file.json>  serve { "customers": [...], "labels": [...] } from this file instead
+      --database <url>    serve customers and labels from PostgreSQL or MySQL/MariaDB
+                          (postgres://, postgresql://, mysql://, mariadb://; or DATABASE_URL)
+      --mapping <file>    where the contract's fields are in that database (JSON; see README)
   -q, --quiet             do not log one line per request
   -h, --help              show this help
   -v, --version           print the version
 
-Exit codes: 0 stopped by SIGINT or SIGTERM; 1 the data file is unreadable or invalid, or
-the port is taken; 2 a wrong option.
+Exit codes: 0 stopped by SIGINT or SIGTERM; 1 the data file is unreadable or invalid, the
+database is unreachable or lacks a mapped table or column, or the port is taken; 2 a wrong option.
 `;
 
 const options = {
@@ -30,6 +34,8 @@ const options = {
   host: { type: 'string', default: '127.0.0.1' },
   'base-path': { type: 'string' },
   data: { type: 'string', short: 'd' },
+  database: { type: 'string' },
+  mapping: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -118,6 +124,11 @@ export const serveCommand: Command = {
     const port = values.port !== undefined ? readPort(values.port, '--port') : process.env.PORT ? readPort(process.env.PORT, 'PORT') : 3000;
     const basePath = values['base-path'];
     if (basePath !== undefined) checkBasePath(basePath);
+    const databaseUrl = databaseUrlOf(values, process.env);
+    // --default-country comes with the phone-format work; read it here once it exists.
+    const defaultCountry = (values as { 'default-country'?: string })['default-country'];
+    const database =
+      databaseUrl === undefined ? undefined : await openDatabaseRepository(databaseUrl, values.mapping!, defaultCountry === undefined ? {} : { defaultCountry });
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
 
@@ -127,22 +138,24 @@ export const serveCommand: Command = {
       server = await startReferenceServer({
         port,
         host: values.host,
-        data,
+        ...(database === undefined ? { data } : { repository: database.repository }),
         ...(basePath === undefined ? {} : { basePath }),
         ...(values.quiet ? {} : { onResponse: (event: ConnectorResponseEvent) => stdout.write(logLine(event)) }),
         onError: (event) => stderr.write(errorLine(event)),
       });
     } catch (error) {
       stop.dispose();
+      await database?.close();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use on ${values.host}; pick another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on ${values.host}: ${code}`);
       if (values.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${values.data}: ${error.message}`);
       throw error;
     }
-    stdout.write(banner(server, values.host, `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
+    stdout.write(banner(server, values.host, database?.describe ?? `${source}: ${(data.customers?.length ?? 0)} customers, ${(data.labels?.length ?? 0)} labels`));
     const signal = await stop.signal;
     await server.close();
+    await database?.close();
     stdout.write(`${signal}: stopped\n`);
     return 0;
   },

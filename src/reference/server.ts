@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createConnector } from '../server/connector.js';
 import type { HandlerOptions } from '../server/options.js';
+import type { CustomerRepository } from '../server/repository.js';
 import { createMemoryRepository, type MemoryDataSet } from './memory.js';
 import { sampleDataSet } from './sample-data.js';
 
@@ -22,6 +23,8 @@ export interface ReferenceServerOptions extends HandlerOptions {
   basePath?: string;
   /** The customers and labels to serve; default {@link sampleDataSet}. Validated before listening. */
   data?: MemoryDataSet;
+  /** A repository to serve instead of `data` (a SQL repository, say); `data` is then ignored. */
+  repository?: CustomerRepository;
 }
 
 /**
@@ -61,9 +64,9 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
  * ```
  */
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
-  const { port = 0, host = '127.0.0.1', basePath, data = sampleDataSet, ...handlerOptions } = options;
+  const { port = 0, host = '127.0.0.1', basePath, data = sampleDataSet, repository, ...handlerOptions } = options;
   const connector = createConnector({
-    repository: createMemoryRepository(data),
+    repository: repository ?? createMemoryRepository(data),
     ...(basePath === undefined ? {} : { basePath }),
     ...handlerOptions,
   });

@@ -79,8 +79,9 @@ export async function findDigitsColumns(runner: SqlRunner, mapping: SqlMapping, 
  * The engine behind a runner: PostgreSQL, or MySQL and MariaDB told apart by `VERSION()`.
  */
 export async function detectEngine(runner: SqlRunner): Promise<SqlEngine> {
-  if (runner.dialect === 'postgres') return 'postgres';
+  // Asked of PostgreSQL too: the answer proves the database is reachable.
   const [row] = await runner.run('SELECT VERSION() AS version', []);
+  if (runner.dialect === 'postgres') return 'postgres';
   return /mariadb/i.test(toText(row?.version)) ? 'mariadb' : 'mysql';
 }
 

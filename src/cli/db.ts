@@ -1,0 +1,113 @@
+import process, { stdout } from 'node:process';
+import { createRunner } from '../repositories/sql/client.js';
+import { phoneIndexes } from '../repositories/sql/indexes.js';
+import { redactDatabasePassword } from '../repositories/sql/open.js';
+import { checkSqlDatabase, readIndexNames } from '../repositories/sql/schema.js';
+import type { Command } from './main.js';
+import { openDatabase, readMappingFile } from './serve-database.js';
+import { parseCommandLine, UsageError } from './usage.js';
+
+const HELP = `Usage: priority-routing-crm db <indexes|check> --database <url> --mapping <file.json> [options]
+
+Works on the SQL database a connector serves with "serve --database".
+
+  db indexes   print the DDL that makes every phone lookup an index lookup on this engine
+               (PostgreSQL expression indexes, MySQL 8 functional indexes, MariaDB indexed
+               generated columns) and an index on the join table; --apply runs it
+  db check     check the mapping against the live schema (tables, columns, types) and a
+               sample of rows against the contract, naming every problem
+
+Options:
+      --database <url>    postgres://, postgresql://, mysql:// or mariadb:// (default: $DATABASE_URL)
+      --mapping <file>    where the contract's fields are (JSON; see README)
+      --apply             db indexes: create the missing indexes, not only print them
+      --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
+      --timeout <ms>      how long connecting may take (default 5000)
+  -h, --help              show this help
+
+Exit codes: 0 done (db check: no problem); 1 a problem found, the database unreachable, or a
+statement failed; 2 a wrong option.
+`;
+
+const options = {
+  database: { type: 'string' },
+  mapping: { type: 'string' },
+  apply: { type: 'boolean' },
+  sample: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readCount(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,7}$/.test(value)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/**
+ * `priority-routing-crm db indexes|check`: index DDL for the phone lookups, and a check of a
+ * mapping against the live database.
+ *
+ * @example
+ * ```sh
+ * npx priority-routing-crm db check --database postgres://crm@127.0.0.1/crm --mapping mapping.json
+ * npx priority-routing-crm db indexes --database "$DATABASE_URL" --mapping mapping.json --apply
+ * ```
+ */
+export const dbCommand: Command = {
+  summary: 'print or apply the phone indexes of a SQL database, or check a mapping against it',
+  async main(args) {
+    const { values, positionals } = parseCommandLine({ args, options, allowPositionals: true });
+    if (values.help) {
+      stdout.write(HELP);
+      return 0;
+    }
+    const [action, ...extra] = positionals;
+    if (action !== 'indexes' && action !== 'check') {
+      throw new UsageError(action === undefined ? 'db needs a subcommand: indexes or check' : `unknown db subcommand "${action}"; expected indexes or check`);
+    }
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const url = values.database ?? process.env.DATABASE_URL;
+    if (url === undefined) throw new UsageError('give --database <url> (or DATABASE_URL in the environment)');
+    if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');
+    if (values.apply && action === 'check') throw new UsageError('--apply is for db indexes');
+    if (values.sample !== undefined && action === 'indexes') throw new UsageError('--sample is for db check');
+    const sampleSize = readCount(values.sample, '--sample', 100);
+    const timeoutMs = readCount(values.timeout, '--timeout', 5000) || 5000;
+
+    const mapping = await readMappingFile(values.mapping);
+    const opened = await openDatabase(url, mapping, timeoutMs);
+    const { database } = opened;
+    try {
+      if (action === 'check') {
+        const problems = await checkSqlDatabase({ client: database.client, dialect: database.dialect, mapping, sampleSize });
+        stdout.write(`db check: ${values.mapping} against ${opened.describe}\n`);
+        for (const { key, message } of problems) stdout.write(`  ✗ ${key}: ${message}\n`);
+        stdout.write(problems.length === 0 ? `  ✓ no problem found (${sampleSize} customer rows sampled)\n` : `${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+        return problems.length === 0 ? 0 : 1;
+      }
+      const runner = createRunner(database.client, database.dialect);
+      const indexes = phoneIndexes(opened.engine, mapping);
+      stdout.write(`-- phone lookup indexes for ${opened.describe}\n`);
+      const existing = new Map<string, ReadonlySet<string>>();
+      for (const index of indexes) {
+        if (!existing.has(index.table)) existing.set(index.table, await readIndexNames(runner, index.table));
+        const present = existing.get(index.table)!.has(database.dialect === 'mysql' ? index.name.toLowerCase() : index.name);
+        if (present) {
+          stdout.write(`-- already present: ${index.name}\n`);
+          continue;
+        }
+        stdout.write(`${index.statement};\n`);
+        if (values.apply) {
+          await runner.run(index.statement, []);
+          stdout.write(`-- created ${index.name}\n`);
+        }
+      }
+      return 0;
+    } catch (error) {
+      throw new Error(`${action === 'check' ? 'db check' : 'db indexes'} on ${database.host}: ${redactDatabasePassword(error instanceof Error ? error.message : String(error), url)}`);
+    } finally {
+      await database.close().catch(() => {});
+    }
+  },
+};

@@ -1,0 +1,113 @@
+import { createRunner } from '../repositories/sql/client.js';
+import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../repositories/sql/mapping.js';
+import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../repositories/sql/open.js';
+import { createSqlRepository, type SqlRepository } from '../repositories/sql/repository.js';
+import { checkSchema, detectEngine, type SqlEngine } from '../repositories/sql/schema.js';
+import { readJsonFile, UsageError } from './usage.js';
+
+/**
+ * A database opened for a command: the pool, its engine, and how to name it in messages
+ * (password masked).
+ */
+export interface OpenedDatabase {
+  database: SqlDatabase;
+  mapping: SqlMapping;
+  engine: SqlEngine;
+  /** `postgres://crm:***@db:5432/crm (postgres)`. */
+  describe: string;
+}
+
+/** Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named. */
+export async function readMappingFile(file: string): Promise<SqlMapping> {
+  const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
+  try {
+    return parseSqlMapping(json);
+  } catch (error) {
+    if (error instanceof SqlMappingError) throw new Error(`--mapping ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The text of a driver error, which may be an AggregateError with no message of its own. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error.message !== '') return error.message;
+  const inner = error instanceof AggregateError ? error.errors.find((item: unknown) => item instanceof Error && item.message !== '') : undefined;
+  return (inner as Error | undefined)?.message ?? code ?? error.name;
+}
+
+/**
+ * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
+ * An unreachable database is an error naming the host, never the password.
+ */
+export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
+  let database: SqlDatabase;
+  try {
+    database = await openSqlDatabase(url, { timeoutMs });
+  } catch (error) {
+    const message = `--database: ${redactDatabasePassword(reasonOf(error), url)}`;
+    throw error instanceof TypeError ? new UsageError(message) : new Error(message);
+  }
+  try {
+    const engine = await detectEngine(createRunner(database.client, database.dialect));
+    return { database, mapping, engine, describe: `${database.safeUrl} (${engine})` };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw new Error(`cannot connect to the database at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+  }
+}
+
+/**
+ * What `serve --database` serves: a SQL repository over the database at `url`, with the
+ * mapping read from `mappingFile` and checked against the live schema first (every missing
+ * table or column named, exit 1).
+ *
+ * @example
+ * ```ts
+ * const { repository, describe, close } = await openDatabaseRepository(process.env.DATABASE_URL!, 'mapping.json', { timeoutMs: 3000 });
+ * ```
+ */
+export async function openDatabaseRepository(
+  url: string,
+  mappingFile: string,
+  options: { defaultCountry?: string; timeoutMs?: number } = {},
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+  const mapping = await readMappingFile(mappingFile);
+  const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000);
+  const { database } = opened;
+  try {
+    const problems = await checkSchema(createRunner(database.client, database.dialect), mapping);
+    if (problems.length > 0) {
+      throw new Error(
+        [`--mapping ${mappingFile} does not match the database at ${database.host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'),
+      );
+    }
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error instanceof Error && error.message.startsWith('--mapping') ? error : new Error(`cannot read the schema at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+  }
+  const repository = createSqlRepository({
+    client: database.client,
+    dialect: database.dialect,
+    mapping,
+    ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
+  });
+  return { repository, describe: opened.describe, close: () => database.close() };
+}
+
+/**
+ * The database `serve` should use, from `--database`/`DATABASE_URL` and `--mapping`, or
+ * `undefined` for the memory repository. `DATABASE_URL` counts only with `--mapping`, so that a
+ * variable set for another program never changes what a plain `serve` does.
+ */
+export function databaseUrlOf(values: { database?: string; mapping?: string; data?: string }, env: NodeJS.ProcessEnv): string | undefined {
+  const url = values.database ?? (values.mapping === undefined ? undefined : env.DATABASE_URL);
+  if (url === undefined) {
+    if (values.mapping !== undefined) throw new UsageError('--mapping needs --database <url> (or DATABASE_URL in the environment)');
+    return undefined;
+  }
+  if (values.mapping === undefined) throw new UsageError('--database needs --mapping <file.json>: where the customers and labels are');
+  if (values.data !== undefined) throw new UsageError('give either --data or --database, not both');
+  return url;
+}

@@ -1,0 +1,201 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
+import { createPglite, crmMapping, servePglite } from '../support/pglite.js';
+
+const PASSWORD = 'pw-Zq81';
+
+let db: PGlite;
+let served: Awaited<ReturnType<typeof servePglite>>;
+let folder: string;
+let url: string;
+const running: CliRun[] = [];
+
+async function mappingFile(name: string, mapping: unknown): Promise<string> {
+  const file = join(folder, name);
+  await writeFile(file, JSON.stringify(mapping));
+  return file;
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  db = await createPglite();
+  await db.exec(`
+    INSERT INTO crm.contacts (mobile, phone, first_name) VALUES ('+92 300-1234567', NULL, 'Gold'), ('1111', '0092-321-7654321', 'Other');
+    INSERT INTO crm.contact_tags VALUES (1, 1);
+    CREATE VIEW crm.bad_tags AS SELECT id, CASE WHEN id = 2 THEN '' ELSE name END AS name, 'red'::text AS color FROM crm.tags;
+  `);
+  served = await servePglite(db);
+  url = served.url(PASSWORD);
+  folder = await mkdtemp(join(tmpdir(), 'prc-db-'));
+});
+afterAll(async () => {
+  await served.stop();
+  await db.close();
+  await rm(folder, { recursive: true, force: true });
+});
+afterEach(() => {
+  for (const run of running.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+});
+
+describe('priority-routing-crm db check', () => {
+  it('exits 0 when the mapping matches the schema and the sampled rows meet the contract, and masks the password', async () => {
+    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+    expect(result.stdout).toContain('no problem found');
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('exits 1 naming every missing table, missing column and unusable type', async () => {
+    const mapping = {
+      ...crmMapping,
+      customers: { ...crmMapping.customers, phones: ['mobile', 'phone', 'fax'], version: 'first_name' },
+      customerLabels: { table: 'crm.contact_labels', customerId: 'contact_id', labelId: 'tag_id' },
+    };
+    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('bad.json', mapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('customers.phones[2]: column "fax" not found in crm.contacts');
+    expect(result.stdout).toContain('customers.version: column "first_name" of crm.contacts is text; expected an integer column');
+    expect(result.stdout).toContain('customerLabels.table: table or view "crm.contact_labels" not found');
+    expect(result.stdout).toMatch(/^3 problems$/m);
+  });
+
+  it('exits 1 naming each sampled row that breaks the contract', async () => {
+    const mapping = { ...crmMapping, labels: { table: 'crm.bad_tags', id: 'id', name: 'name', color: 'color' } };
+    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('rows.json', mapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('labels row "2": name:');
+    expect(result.stdout).toContain('labels row "1": color_code: expected a colour as #RRGGBB');
+  });
+
+  it('exits 1 with the host and without the password when the database is unreachable', async () => {
+    const port = await closedPort();
+    const result = await runCli(['db', 'check', '--database', `postgres://crm:${PASSWORD}@127.0.0.1:${port}/crm`, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('exits 1 naming the key of a bad mapping file', async () => {
+    const mapping = { ...crmMapping, customers: { ...crmMapping.customers, table: 'crm.contacts; DROP TABLE crm.tags' } };
+    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('hostile.json', mapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('customers.table: expected a table or view name');
+  });
+
+  it.each([
+    [['db'], /db needs a subcommand/],
+    [['db', 'drop'], /unknown db subcommand "drop"/],
+    [['db', 'check', '--mapping', 'm.json'], /give --database/],
+    [['db', 'check', '--database', 'postgres://x@127.0.0.1/x'], /give --mapping/],
+    [['db', 'check', '--database', `redis://u:${PASSWORD}@127.0.0.1/0`, '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
+    [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
+  ])('exits 2 for %j', async (args, message) => {
+    const file = await mappingFile('usage.json', crmMapping);
+    const result = await runCli(args.map((arg) => (arg === 'PLACEHOLDER' ? file : arg)), { DATABASE_URL: undefined });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe('priority-routing-crm db indexes', () => {
+  it('prints an expression index per phone column and one on the join table, --apply creates them, and a second run finds them', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const printed = await runCli(['db', 'indexes', '--mapping', file], { DATABASE_URL: url });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(
+      `CREATE INDEX IF NOT EXISTS "prc_crm_contacts_mobile" ON "crm"."contacts" ((regexp_replace("mobile", '[^0-9]', '', 'g')));`,
+    );
+    expect(printed.stdout).toContain(`ON "crm"."contacts" ((regexp_replace("work_phone", '[^0-9]', '', 'g')));`);
+    expect(printed.stdout).toContain(`CREATE INDEX IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
+    expect((await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%'`)).rows).toEqual([]);
+
+    const applied = await runCli(['db', 'indexes', '--apply', '--database', url, '--mapping', file]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('-- created prc_crm_contacts_phone');
+    const names = (await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%' ORDER BY 1`)).rows;
+    expect(names.map((row) => row.indexname)).toEqual([
+      'prc_crm_contact_tags_contact_id',
+      'prc_crm_contacts_mobile',
+      'prc_crm_contacts_phone',
+      'prc_crm_contacts_work_phone',
+    ]);
+
+    const again = await runCli(['db', 'indexes', '--database', url, '--mapping', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('-- already present: prc_crm_contacts_mobile');
+    expect(again.stdout).not.toContain('CREATE INDEX');
+  });
+});
+
+describe('priority-routing-crm serve --database', () => {
+  it('serves customers and labels from the database over HTTP, with the password masked in the banner', async () => {
+    const run = startCli(['serve', '--port', '0', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    running.push(run);
+    const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
+    const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);
+    expect(run.stdout()).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+
+    const customer = await fetch(customerUrl!.replace('{refId}', '+923001234567'));
+    expect(customer.status).toBe(200);
+    expect(await customer.json()).toMatchObject({ _id: '1', labels: ['1'], phone1: '+92 300-1234567', first_name: 'Gold' });
+    expect((await fetch(customerUrl!.replace('{refId}', '00923217654321'))).status).toBe(200);
+    expect((await fetch(customerUrl!.replace('{refId}', '5555'))).status).toBe(404);
+    const labels = (await (await fetch(labelsUrl!)).json()) as Array<{ name: string }>;
+    expect(labels.map((label) => label.name)).toEqual(['Gold', 'Silver', 'Vip']);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
+  });
+
+  it('takes the URL from DATABASE_URL when --mapping is given', async () => {
+    const run = startCli(['serve', '--port', '0', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
+    running.push(run);
+    const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
+    expect((await fetch(customerUrl!.replace('{refId}', '1111'))).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('exits 1 at start naming the missing column', async () => {
+    const mapping = { ...crmMapping, labels: { ...crmMapping.labels, color: 'colour' } };
+    const result = await runCli(['serve', '--port', '0', '--database', url, '--mapping', await mappingFile('missing.json', mapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('labels.color: column "colour" not found in crm.tags');
+    expect(result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('exits 1 at start with the host, never the password, when the database is unreachable', async () => {
+    const port = await closedPort();
+    const result = await runCli(['serve', '--port', '0', '--database', `mysql://crm:${PASSWORD}@127.0.0.1:${port}/crm`, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain(PASSWORD);
+  });
+
+  it.each([
+    [['--database', 'postgres://x@127.0.0.1/x'], /--database needs --mapping/],
+    [['--mapping', 'm.json'], /--mapping needs --database/],
+    [['--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json', '--data', 'd.json'], /either --data or --database/],
+  ])('exits 2 for %j', async (args, message) => {
+    const result = await runCli(['serve', '--port', '0', ...args], { DATABASE_URL: undefined });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});

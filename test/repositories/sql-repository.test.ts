@@ -1,0 +1,312 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
+import { phoneKeys } from '../../src/contract/phone-keys.js';
+import { startReferenceServer } from '../../src/reference/server.js';
+import {
+  createSqlRepository,
+  DEFAULT_LABEL_COLOR,
+  parseSqlMapping,
+  SqlMappingError,
+  type SqlRepository,
+} from '../../src/repositories/sql/index.js';
+import { createPglite, crmMapping } from '../support/pglite.js';
+
+const context = () => ({ signal: new AbortController().signal });
+const query = (phone: string) => {
+  const parsed = parseCustomerQuery(`phone:${phone}`);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+};
+
+/** A client that records every statement it is sent. */
+function recording(db: PGlite) {
+  const statements: string[] = [];
+  return {
+    statements,
+    client: { query: (text: string, params?: unknown[]) => (statements.push(text), db.query(text, params)) },
+  };
+}
+
+describe('the SQL mapping', () => {
+  it('accepts the issue example and returns it typed', () => {
+    expect(parseSqlMapping(crmMapping).customers.phones).toEqual(['mobile', 'phone', 'work_phone']);
+  });
+
+  it.each([
+    [{ ...crmMapping, customers: { ...crmMapping.customers, phones: [] } }, 'customers.phones'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, phones: ['a', 'b', 'c', 'd', 'e', 'f'] } }, 'customers.phones'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, phones: ['mobile', 'x"; DROP TABLE crm.contacts; --'] } }, 'customers.phones[1]'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, table: 'crm.contacts; DELETE FROM crm.tags' } }, 'customers.table'],
+    [{ ...crmMapping, labels: { ...crmMapping.labels, name: 'name`' } }, 'labels.name'],
+    [{ ...crmMapping, labels: { ...crmMapping.labels, id: '1id' } }, 'labels.id'],
+    [{ ...crmMapping, labels: { ...crmMapping.labels, table: 'a.b.c' } }, 'labels.table'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, email: 42 } }, 'customers.email'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, phone: ['mobile'] } }, 'customers'],
+    [{ ...crmMapping, customers: { ...crmMapping.customers, labelIds: 'tag_ids' } }, 'customers.labelIds'],
+    [{ customers: crmMapping.customers }, 'labels'],
+  ])('refuses a bad mapping and names the key (%#)', (mapping, key) => {
+    let error: unknown;
+    try {
+      parseSqlMapping(mapping);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SqlMappingError);
+    expect((error as SqlMappingError).problems.map((problem) => problem.key)).toContain(key);
+    expect((error as Error).message).toContain(`  ${key}: `);
+  });
+
+  it('names a misspelt key', () => {
+    expect(() => parseSqlMapping({ ...crmMapping, customers: { ...crmMapping.customers, phone: ['mobile'] } })).toThrow(/phone/);
+  });
+
+  it('is checked by createSqlRepository before any statement is sent', async () => {
+    const db = await createPglite('');
+    const { client, statements } = recording(db);
+    expect(() => createSqlRepository({ client, mapping: { ...crmMapping, labels: {} } })).toThrow(SqlMappingError);
+    expect(statements).toEqual([]);
+    await db.close();
+  });
+});
+
+describe('createSqlRepository over PostgreSQL (PGlite)', () => {
+  let db: PGlite;
+  let repository: SqlRepository;
+  let statements: string[];
+
+  beforeAll(async () => {
+    db = await createPglite();
+    await db.exec(`
+      INSERT INTO crm.contacts (mobile, phone, work_phone, first_name, last_name, email) VALUES
+        ('+92 300-1234567', NULL, NULL, 'Gold', 'Customer', 'gold@example.com'),
+        (NULL, '0092 (321) 765 4321', '', 'Second', '', NULL),
+        ('1111', NULL, '44.20.7946.0958', 'Third', NULL, NULL);
+      INSERT INTO crm.contact_tags VALUES (1, 1), (1, 3), (3, 2);
+    `);
+    const recorded = recording(db);
+    statements = recorded.statements;
+    repository = createSqlRepository({ client: recorded.client, mapping: crmMapping });
+  });
+  afterAll(() => db.close());
+
+  it('detects the PostgreSQL dialect from the client', () => {
+    expect(repository.dialect).toBe('postgres');
+  });
+
+  it('finds a customer by any spelling of a number, on any phone column, with ids and dates as the contract wants', async () => {
+    const customer = await repository.findCustomerByPhone(query('923001234567'), context());
+    expect(customer).toStrictEqual({
+      _id: '1',
+      labels: ['1', '3'],
+      phone1: '+92 300-1234567',
+      phone2: '',
+      phone3: '',
+      phone4: '',
+      phone5: '',
+      first_name: 'Gold',
+      last_name: 'Customer',
+      email: 'gold@example.com',
+      created_by: '',
+      updated_by: '',
+      createdAt: '2020-06-18T09:32:53.823Z',
+      updatedAt: '2020-06-18T09:32:53.823Z',
+      __v: 0,
+    });
+    expect(CustomerSchema.safeParse(customer).success).toBe(true);
+    for (const asked of ['+92 300 1234567', '92-300-1234567', '(92) 3001234567']) {
+      expect((await repository.findCustomerByPhone(query(asked), context()))?._id).toBe('1');
+    }
+    expect((await repository.findCustomerByPhone(query('0092 321 7654321'), context()))?.phone2).toBe('0092 (321) 765 4321');
+    expect((await repository.findCustomerByPhone(query('+44 20 7946 0958'), context()))?._id).toBe('3');
+  });
+
+  it('answers null for an unknown number and an empty label list for a customer without labels', async () => {
+    expect(await repository.findCustomerByPhone(query('999'), context())).toBeNull();
+    expect((await repository.findCustomerByPhone(query('00923217654321'), context()))?.labels).toEqual([]);
+  });
+
+  it('lists labels in the contract shape, with the default colour and the epoch where the row has none', async () => {
+    const labels = await repository.listLabels(context());
+    expect(LabelListSchema.safeParse(labels).success).toBe(true);
+    expect(labels.map((label) => [label._id, label.name, label.color_code, label.createdAt])).toEqual([
+      ['1', 'Gold', '#3cb44b', '2020-06-18T09:31:01.328Z'],
+      ['2', 'Silver', '#a9a9a9', '2020-06-18T09:31:12.990Z'],
+      ['3', 'Vip', DEFAULT_LABEL_COLOR, '1970-01-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('sends only SELECT statements, with the number as a bound parameter', async () => {
+    const hostile = `1'); DROP TABLE crm.contacts; --`;
+    expect(await repository.findCustomerByPhone(query(hostile), context())).toBeNull();
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement).toMatch(/^SELECT /);
+      expect(statement).not.toContain('DROP');
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM crm.contacts')).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('compares the digits of each phone column with the key list, the form an expression index serves', () => {
+    expect(statements.find((statement) => statement.includes('regexp_replace'))).toContain(
+      `regexp_replace(c."mobile", '[^0-9]', '', 'g') IN ($1) OR regexp_replace(c."phone", '[^0-9]', '', 'g') IN ($1)`,
+    );
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('timed out'));
+    await expect(repository.findCustomerByPhone(query('923001234567'), { signal: controller.signal })).rejects.toThrow('timed out');
+  });
+});
+
+describe('phoneKeys matching', () => {
+  it('finds a customer stored under any key phoneKeys gives, whatever punctuation it was typed with', async () => {
+    const asked = '+92 300 1234567';
+    const keys = phoneKeys(asked, { defaultCountry: 'PK' });
+    expect(keys.length).toBeGreaterThan(0);
+    const db = await createPglite();
+    // Each key stored as typed by a person: spaced, dashed, parenthesised, in a different column.
+    const spellings = keys.map((key) => `(${key.slice(0, 2)}) ${key.slice(2, 5)}-${key.slice(5)}`);
+    for (const [index, spelling] of spellings.entries()) {
+      const column = ['mobile', 'phone', 'work_phone'][index % 3]!;
+      await db.query(`INSERT INTO crm.contacts (${column}) VALUES ($1)`, [spelling]);
+    }
+    const repository = createSqlRepository({ client: db, mapping: crmMapping, defaultCountry: 'PK' });
+    const found = await repository.findCustomerByPhone(query(asked), context());
+    // The first key (E.164 digits) wins over the others.
+    expect(found?._id).toBe('1');
+    await db.close();
+  });
+});
+
+describe('mapping variants', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = await createPglite(`
+      CREATE TABLE people (
+        "Id" uuid PRIMARY KEY, "Tel" text, tag_ids int[], tag_names text[], tag_json jsonb, tag_text text,
+        made timestamp, changed date, epoch_s bigint, epoch_text text, rev int
+      );
+      CREATE TABLE "order" (code text PRIMARY KEY, title text, hue text);
+      INSERT INTO "order" VALUES ('g', 'Gold', '#3cb44b'), ('s', 'Silver', NULL);
+      INSERT INTO people VALUES
+        ('00000000-0000-0000-0000-000000000001', '1111', '{1,2}', '{g,s}', '["g", 7]', '["s"]',
+         '2020-06-18 09:32:53.823', '2020-06-18', 1592472773, '2020-06-18T09:32:53.823+05:00', 4),
+        ('00000000-0000-0000-0000-000000000002', '2222', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    `);
+  });
+  afterAll(() => db.close());
+
+  const people = (extra: Record<string, unknown>) => ({
+    customers: { table: 'people', id: 'Id', phones: ['Tel'], ...extra },
+    labels: { table: 'order', id: 'code', name: 'title', color: 'hue' },
+  });
+
+  it.each([
+    ['tag_ids', ['1', '2']],
+    ['tag_names', ['g', 's']],
+    ['tag_json', ['g', '7']],
+    ['tag_text', ['s']],
+  ])('reads labels from the array or JSON column %s as strings', async (column, labels) => {
+    const repository = createSqlRepository({ client: db, mapping: people({ labelIds: column }) });
+    expect((await repository.findCustomerByPhone(query('1111'), context()))?.labels).toEqual(labels);
+    expect((await repository.findCustomerByPhone(query('2222'), context()))?.labels).toEqual([]);
+  });
+
+  it.each([
+    ['made', '2020-06-18T09:32:53.823Z'],
+    ['changed', '2020-06-18T00:00:00.000Z'],
+    ['epoch_s', '2020-06-18T09:32:53.000Z'],
+    ['epoch_text', '2020-06-18T04:32:53.823Z'],
+  ])('turns the %s column into ISO 8601 UTC with milliseconds', async (column, iso) => {
+    const repository = createSqlRepository({ client: db, mapping: people({ createdAt: column, updatedAt: column }) });
+    const customer = await repository.findCustomerByPhone(query('1111'), context());
+    expect([customer?.createdAt, customer?.updatedAt]).toEqual([iso, iso]);
+    expect((await repository.findCustomerByPhone(query('2222'), context()))?.createdAt).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('fills every unmapped optional field with the empty value, reads a version column, and quotes mixed-case and reserved names', async () => {
+    const repository = createSqlRepository({ client: db, mapping: people({ version: 'rev' }) });
+    const customer = await repository.findCustomerByPhone(query('1111'), context());
+    expect(customer).toStrictEqual({
+      _id: '00000000-0000-0000-0000-000000000001',
+      labels: [],
+      phone1: '1111',
+      phone2: '',
+      phone3: '',
+      phone4: '',
+      phone5: '',
+      first_name: '',
+      last_name: '',
+      email: '',
+      created_by: '',
+      updated_by: '',
+      createdAt: '1970-01-01T00:00:00.000Z',
+      updatedAt: '1970-01-01T00:00:00.000Z',
+      __v: 4,
+    });
+    expect((await repository.findCustomerByPhone(query('2222'), context()))?.__v).toBe(0);
+    expect(await repository.listLabels(context())).toEqual([
+      expect.objectContaining({ _id: 'g', name: 'Gold', color_code: '#3cb44b', created_by: '', __v: 0 }),
+      expect.objectContaining({ _id: 's', name: 'Silver', color_code: DEFAULT_LABEL_COLOR }),
+    ]);
+  });
+});
+
+describe('a SQL repository behind the connector, over HTTP', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = await createPglite();
+    await db.exec(`INSERT INTO crm.contacts (mobile) VALUES ('1111'), ('2222'); INSERT INTO crm.contact_tags VALUES (1, 1);`);
+    // A view whose id is null: a customer the contract cannot carry (an id is never empty).
+    await db.exec(`CREATE VIEW crm.broken AS SELECT NULL::int AS id, mobile FROM crm.contacts;`);
+  });
+  afterAll(() => db.close());
+
+  it('answers the contract requests from the database', async () => {
+    const server = await startReferenceServer({ repository: createSqlRepository({ client: db, mapping: crmMapping }), basePath: '/cim' });
+    try {
+      const customer = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
+      expect(customer.status).toBe(200);
+      expect(await customer.json()).toMatchObject({ _id: '1', labels: ['1'], phone1: '1111' });
+      expect((await fetch(server.customerQueryUrl.replace('{refId}', '5555'))).status).toBe(404);
+      const labels = await fetch(server.labelsUrl);
+      expect((await labels.json()).map((label: { name: string }) => label.name)).toEqual(['Gold', 'Silver', 'Vip']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 500 problem+json without the SQL when the mapping names a column the table lacks, and serves the next request', async () => {
+    const mapping = { ...crmMapping, customers: { ...crmMapping.customers, email: 'no_such_column' } };
+    const server = await startReferenceServer({ repository: createSqlRepository({ client: db, mapping }) });
+    try {
+      const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = await response.text();
+      expect(body).not.toMatch(/SELECT|no_such_column/);
+      expect((await fetch(server.labelsUrl)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 502 naming the field when a row breaks the contract', async () => {
+    const mapping = { ...crmMapping, customers: { table: 'crm.broken', id: 'id', phones: ['mobile'] } };
+    const errors: unknown[] = [];
+    const server = await startReferenceServer({
+      repository: createSqlRepository({ client: db, mapping }),
+      onError: (event) => errors.push(event),
+    });
+    try {
+      const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
+      expect(response.status).toBe(502);
+      expect(JSON.stringify(errors)).toContain('_id');
+      expect((await fetch(server.labelsUrl)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+
+/** A running `priority-routing-crm` process and what it printed so far. */
+export interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+/**
+ * Starts the CLI (from source, through tsx) with `args`; `env` is added to this process's
+ * environment, and a key set to `undefined` is removed from it.
+ */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+  const merged = { ...process.env, ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+/** Runs the CLI to its end: exit code and output. */
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startCli(args, env);
+  const code = await run.exit;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** Resolves with stdout's match once `pattern` appears in it; rejects when the process exits first. */
+export async function waitForOutput(run: CliRun, pattern: RegExp): Promise<RegExpMatchArray> {
+  for (;;) {
+    const match = run.stdout().match(pattern);
+    if (match) return match;
+    if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
