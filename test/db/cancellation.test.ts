@@ -1,5 +1,3 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { createSqlRepository, type SqlClient } from '../../src/repositories/sql/index.js';
@@ -27,7 +25,7 @@ const SLOW_VIEW: Record<Engine, string> = {
 const SLEEP: Record<Engine, string> = { postgres: 'SELECT pg_sleep(2) AS held_by_test', mariadb: 'SELECT SLEEP(2) AS held_by_test' };
 
 /** A statement straight on the driver's pool, as another part of the application would run it. */
-const direct = (client: SqlClient, sql: string): Promise<unknown> => (client as pg.Pool | mysql.Pool).query(sql);
+const direct = (client: SqlClient, sql: string): Promise<unknown> => (client as { query(sql: string): Promise<unknown> }).query(sql);
 
 describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
   let db: CrmDatabase;
