@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type Engine, urlWith } from '../support/db-servers.js';
+import { closedPort } from '../support/ports.js';
 import { type CrmDatabase, createCrmDatabase } from '../support/sql-backends.js';
 
 let folder: string;
@@ -21,15 +21,6 @@ async function mappingFile(name: string, mapping: unknown): Promise<string> {
   const file = join(folder, name);
   await writeFile(file, JSON.stringify(mapping));
   return file;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // `serve --database` and `db check` as child processes against the real servers; MariaDB under
