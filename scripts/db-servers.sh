@@ -102,7 +102,8 @@ pids_inside() {
     pid=${entry#/proc/}
     pid=${pid%/cmdline}
     [[ $pid == "$$" ]] && continue
-    tr '\0' ' ' < "$entry" 2> /dev/null | grep -qF -- "$1/" && printf '%s\n' "$pid"
+    # A process may end while we look: its file is then gone, which is no error.
+    { tr '\0' ' ' < "$entry"; } 2> /dev/null | grep -qF -- "$1/" && printf '%s\n' "$pid"
   done
   return 0
 }
