@@ -4,7 +4,8 @@ import { http } from './http.js';
 import { inprocess } from './inprocess.js';
 import type { SuiteName } from './names.js';
 import { scale } from './scale.js';
+import { sql } from './sql.js';
 import { startup } from './startup.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, sql };
