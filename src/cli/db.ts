@@ -2,7 +2,7 @@ import process, { stdout } from 'node:process';
 import { createRunner } from '../repositories/sql/client.js';
 import { phoneIndexes } from '../repositories/sql/indexes.js';
 import { redactDatabasePassword } from '../repositories/sql/open.js';
-import { checkSqlDatabase, readIndexNames } from '../repositories/sql/schema.js';
+import { checkSqlDatabase, readIndexNames, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { openDatabase, readMappingFile } from './serve-database.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -23,6 +23,8 @@ Options:
       --apply             db indexes: create the missing indexes, not only print them
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
       --timeout <ms>      how long connecting may take (default 5000)
+      --engine <name>     db indexes: print the DDL for postgres, mysql or mariadb without
+                          connecting (instead of --database; nothing is skipped or applied)
   -h, --help              show this help
 
 Exit codes: 0 done (db check: no problem); 1 a problem found, the database unreachable, or a
@@ -35,6 +37,7 @@ const options = {
   apply: { type: 'boolean' },
   sample: { type: 'string' },
   timeout: { type: 'string' },
+  engine: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -42,6 +45,22 @@ function readCount(value: string | undefined, flag: string, fallback: number): n
   if (value === undefined) return fallback;
   if (!/^\d{1,7}$/.test(value)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+const ENGINES: readonly SqlEngine[] = ['postgres', 'mysql', 'mariadb'];
+
+/** `db indexes --engine <name>`: the DDL for a database this machine cannot (or should not) reach. */
+async function printOffline(action: 'indexes' | 'check', values: { engine?: string; database?: string; mapping?: string; apply?: boolean }): Promise<number> {
+  const engine = values.engine as SqlEngine;
+  if (action !== 'indexes') throw new UsageError('--engine is for db indexes');
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got ${JSON.stringify(values.engine)}`);
+  if (values.database !== undefined) throw new UsageError('give either --database or --engine, not both');
+  if (values.apply) throw new UsageError('--apply needs --database: --engine only prints');
+  if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');
+  const mapping = await readMappingFile(values.mapping);
+  stdout.write(`-- phone lookup indexes for ${engine} (not connected: indexes that exist already are not skipped)\n`);
+  for (const { statement } of phoneIndexes(engine, mapping)) stdout.write(`${statement};\n`);
+  return 0;
 }
 
 /**
@@ -67,6 +86,7 @@ export const dbCommand: Command = {
       throw new UsageError(action === undefined ? 'db needs a subcommand: indexes or check' : `unknown db subcommand "${action}"; expected indexes or check`);
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (values.engine !== undefined) return printOffline(action, values);
     const url = values.database ?? process.env.DATABASE_URL;
     if (url === undefined) throw new UsageError('give --database <url> (or DATABASE_URL in the environment)');
     if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');

@@ -8,16 +8,30 @@ import { readJsonFile, UsageError } from './usage.js';
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
  * (password masked).
+ *
+ * @example
+ * ```ts
+ * const { database, engine, describe }: OpenedDatabase = await openDatabase(url, mapping, 5000);
+ * ```
  */
 export interface OpenedDatabase {
   database: SqlDatabase;
   mapping: SqlMapping;
   engine: SqlEngine;
-  /** `postgres://crm:***@db:5432/crm (postgres)`. */
+  /** `postgres://crm:***@db:5432/crm, PostgreSQL`. */
   describe: string;
 }
 
-/** Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named. */
+const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
+
+/**
+ * Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named.
+ *
+ * @example
+ * ```ts
+ * const mapping = await readMappingFile('mapping.json'); // throws "--mapping mapping.json: invalid mapping: …"
+ * ```
+ */
 export async function readMappingFile(file: string): Promise<SqlMapping> {
   const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
   try {
@@ -40,6 +54,12 @@ function reasonOf(error: unknown): string {
 /**
  * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
  * An unreachable database is an error naming the host, never the password.
+ *
+ * @example
+ * ```ts
+ * const opened = await openDatabase('postgres://crm:secret@db:5432/crm', mapping, 5000);
+ * opened.describe; // 'postgres://crm:***@db:5432/crm, PostgreSQL'
+ * ```
  */
 export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
   let database: SqlDatabase;
@@ -51,7 +71,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
   }
   try {
     const engine = await detectEngine(createRunner(database.client, database.dialect));
-    return { database, mapping, engine, describe: `${database.safeUrl} (${engine})` };
+    return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
   } catch (error) {
     await database.close().catch(() => {});
     throw new Error(`cannot connect to the database at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
@@ -97,9 +117,39 @@ export async function openDatabaseRepository(
 }
 
 /**
+ * `serve`'s repository source for a database: {@link openDatabaseRepository} with the resolved
+ * `--database`, `--mapping` and `--default-country`; `--database` without `--mapping` is a usage
+ * error (exit 2).
+ *
+ * @example
+ * ```ts
+ * if (config.database !== undefined) return openDatabaseSource(config); // { repository, describe, close }
+ * ```
+ */
+export function openDatabaseSource(config: {
+  database: string;
+  mapping?: string | undefined;
+  defaultCountry?: string | undefined;
+  timeoutMs?: number | undefined;
+}): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+  const { database, mapping, defaultCountry, timeoutMs } = config;
+  if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
+  return openDatabaseRepository(database, mapping, {
+    ...(defaultCountry === undefined ? {} : { defaultCountry }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}
+
+/**
  * The database `serve` should use, from `--database`/`DATABASE_URL` and `--mapping`, or
  * `undefined` for the memory repository. `DATABASE_URL` counts only with `--mapping`, so that a
  * variable set for another program never changes what a plain `serve` does.
+ *
+ * @example
+ * ```ts
+ * databaseUrlOf({ mapping: 'mapping.json' }, { DATABASE_URL: 'postgres://db/crm' }); // 'postgres://db/crm'
+ * databaseUrlOf({}, { DATABASE_URL: 'postgres://db/crm' }); // undefined: serve the sample data
+ * ```
  */
 export function databaseUrlOf(values: { database?: string; mapping?: string; data?: string }, env: NodeJS.ProcessEnv): string | undefined {
   const url = values.database ?? (values.mapping === undefined ? undefined : env.DATABASE_URL);
@@ -107,7 +157,6 @@ export function databaseUrlOf(values: { database?: string; mapping?: string; dat
     if (values.mapping !== undefined) throw new UsageError('--mapping needs --database <url> (or DATABASE_URL in the environment)');
     return undefined;
   }
-  if (values.mapping === undefined) throw new UsageError('--database needs --mapping <file.json>: where the customers and labels are');
   if (values.data !== undefined) throw new UsageError('give either --data or --database, not both');
   return url;
 }

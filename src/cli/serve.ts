@@ -6,7 +6,7 @@ import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../server/inde
 import { normalizeBasePath } from '../server/connector.js';
 import type { Command } from './main.js';
 import { parseCommandLine, readJsonFile, UsageError } from './usage.js';
-import { databaseUrlOf, openDatabaseRepository } from './serve-database.js';
+import { databaseUrlOf, openDatabaseSource } from './serve-database.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
@@ -127,8 +127,7 @@ export const serveCommand: Command = {
     const databaseUrl = databaseUrlOf(values, process.env);
     // --default-country comes with the phone-format work; read it here once it exists.
     const defaultCountry = (values as { 'default-country'?: string })['default-country'];
-    const database =
-      databaseUrl === undefined ? undefined : await openDatabaseRepository(databaseUrl, values.mapping!, defaultCountry === undefined ? {} : { defaultCountry });
+    const database = databaseUrl === undefined ? undefined : await openDatabaseSource({ database: databaseUrl, mapping: values.mapping, defaultCountry });
     const data = values.data === undefined ? sampleDataSet : await loadData(values.data);
     const source = values.data === undefined ? 'sample data' : values.data;
 

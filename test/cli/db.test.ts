@@ -55,7 +55,7 @@ describe('priority-routing-crm db check', () => {
     const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
     expect(result.stdout).toContain('no problem found');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
@@ -104,6 +104,7 @@ describe('priority-routing-crm db check', () => {
     [['db', 'check', '--database', 'postgres://x@127.0.0.1/x'], /give --mapping/],
     [['db', 'check', '--database', `redis://u:${PASSWORD}@127.0.0.1/0`, '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
+    [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
   ])('exits 2 for %j', async (args, message) => {
     const file = await mappingFile('usage.json', crmMapping);
     const result = await runCli(args.map((arg) => (arg === 'PLACEHOLDER' ? file : arg)), { DATABASE_URL: undefined });
@@ -119,10 +120,10 @@ describe('priority-routing-crm db indexes', () => {
     const printed = await runCli(['db', 'indexes', '--mapping', file], { DATABASE_URL: url });
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(
-      `CREATE INDEX IF NOT EXISTS "prc_crm_contacts_mobile" ON "crm"."contacts" ((regexp_replace("mobile", '[^0-9]', '', 'g')));`,
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contacts_mobile" ON "crm"."contacts" ((regexp_replace("mobile", '[^0-9]', '', 'g')));`,
     );
     expect(printed.stdout).toContain(`ON "crm"."contacts" ((regexp_replace("work_phone", '[^0-9]', '', 'g')));`);
-    expect(printed.stdout).toContain(`CREATE INDEX IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
+    expect(printed.stdout).toContain(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
     expect((await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%'`)).rows).toEqual([]);
 
     const applied = await runCli(['db', 'indexes', '--apply', '--database', url, '--mapping', file]);
@@ -143,13 +144,35 @@ describe('priority-routing-crm db indexes', () => {
   });
 });
 
+describe('priority-routing-crm db indexes --engine', () => {
+  it('prints the DDL of the engine named without connecting, even with DATABASE_URL unreachable', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const result = await runCli(['db', 'indexes', '--engine', 'mariadb', '--mapping', file], { DATABASE_URL: `mysql://x:${PASSWORD}@127.0.0.1:1/x` });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `work_phone_digits` VARCHAR(64) AS (REGEXP_REPLACE(`work_phone`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_work_phone` (`work_phone_digits`);",
+    );
+    expect(result.stdout).toContain('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`);');
+  });
+
+  it.each([
+    [['--engine', 'oracle'], /--engine must be one of postgres, mysql, mariadb/],
+    [['--engine', 'mysql', '--apply'], /--apply needs --database/],
+    [['--engine', 'mysql', '--database', 'mysql://x@127.0.0.1/x'], /either --database or --engine/],
+  ])('exits 2 for %j', async (args, message) => {
+    const result = await runCli(['db', 'indexes', ...args, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
 describe('priority-routing-crm serve --database', () => {
   it('serves customers and labels from the database over HTTP, with the password masked in the banner', async () => {
     const run = startCli(['serve', '--port', '0', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
     running.push(run);
     const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
     const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);
-    expect(run.stdout()).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres (postgres)`);
+    expect(run.stdout()).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
 
     const customer = await fetch(customerUrl!.replace('{refId}', '+923001234567'));
     expect(customer.status).toBe(200);

@@ -4,12 +4,15 @@ import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/i
 import { phoneKeys } from '../../src/contract/phone-keys.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import {
+  checkSqlDatabase,
   createSqlRepository,
   DEFAULT_LABEL_COLOR,
   parseSqlMapping,
+  phoneIndexes,
   SqlMappingError,
   type SqlRepository,
 } from '../../src/repositories/sql/index.js';
+import { customerLookup } from '../../src/repositories/sql/queries.js';
 import { createPglite, crmMapping } from '../support/pglite.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -226,6 +229,20 @@ describe('mapping variants', () => {
     expect((await repository.findCustomerByPhone(query('2222'), context()))?.createdAt).toBe('1970-01-01T00:00:00.000Z');
   });
 
+  it('checkSqlDatabase refuses a sample size that is not a whole number before sending anything', async () => {
+    const { client, statements } = recording(db);
+    await expect(checkSqlDatabase({ client, mapping: people({}), sampleSize: -1 })).rejects.toThrow(/sampleSize must be a whole number/);
+    await expect(checkSqlDatabase({ client, mapping: people({}), sampleSize: Number.NaN })).rejects.toThrow(RangeError);
+    expect(statements).toEqual([]);
+    expect(await checkSqlDatabase({ client, mapping: people({ labelIds: 'tag_names', createdAt: 'made', version: 'rev' }), sampleSize: 10 })).toEqual([]);
+  });
+
+  it('checkSqlDatabase names customer label ids that no label has', async () => {
+    expect(await checkSqlDatabase({ client: db, mapping: people({ labelIds: 'tag_json' }) })).toEqual([
+      { key: 'customers row "00000000-0000-0000-0000-000000000001"', message: 'labels: "7" is not the id of any label in order' },
+    ]);
+  });
+
   it('fills every unmapped optional field with the empty value, reads a version column, and quotes mixed-case and reserved names', async () => {
     const repository = createSqlRepository({ client: db, mapping: people({ version: 'rev' }) });
     const customer = await repository.findCustomerByPhone(query('1111'), context());
@@ -251,6 +268,37 @@ describe('mapping variants', () => {
       expect.objectContaining({ _id: 'g', name: 'Gold', color_code: '#3cb44b', created_by: '', __v: 0 }),
       expect.objectContaining({ _id: 's', name: 'Silver', color_code: DEFAULT_LABEL_COLOR }),
     ]);
+  });
+});
+
+describe('what the mapping cannot express, a view can', () => {
+  it('serves labels kept as a comma-separated string and a phone split over two columns, through the README view', async () => {
+    const db = await createPglite(`
+      CREATE SCHEMA crm;
+      CREATE TABLE crm.contacts (id int, country_code text, mobile text, phone bigint, tag_list text, tenant_id int, deleted boolean,
+                                 created_at timestamptz, updated_at timestamptz);
+      CREATE TABLE crm.tags (id int, name text);
+      INSERT INTO crm.tags VALUES (1, 'Gold'), (2, 'Vip');
+      INSERT INTO crm.contacts VALUES (1, '92', '3001234567', 441234, '1,2', 1, false, now(), now()),
+                                      (2, '92', '3009999999', NULL, '2', 2, false, now(), now());
+      CREATE VIEW crm.connector_contacts AS
+        SELECT c.id, c.country_code || c.mobile AS mobile, c.phone::text AS phone,
+               string_to_array(c.tag_list, ',') AS tag_ids, c.created_at, c.updated_at
+        FROM crm.contacts c
+        WHERE c.tenant_id = 1 AND NOT c.deleted;
+    `);
+    const repository = createSqlRepository({
+      client: db,
+      mapping: {
+        customers: { table: 'crm.connector_contacts', id: 'id', phones: ['mobile', 'phone'], labelIds: 'tag_ids', createdAt: 'created_at', updatedAt: 'updated_at' },
+        labels: { table: 'crm.tags', id: 'id', name: 'name' },
+      },
+    });
+    expect(await repository.findCustomerByPhone(query('+92 300 1234567'), context())).toMatchObject({ _id: '1', labels: ['1', '2'], phone2: '441234' });
+    expect((await repository.findCustomerByPhone(query('441234'), context()))?._id).toBe('1');
+    // The other tenant's customer is outside the view.
+    expect(await repository.findCustomerByPhone(query('923009999999'), context())).toBeNull();
+    await db.close();
   });
 });
 
@@ -308,5 +356,33 @@ describe('a SQL repository behind the connector, over HTTP', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the MySQL/MariaDB dialect (statements as sent; run against real servers in test/db)', () => {
+  const mapping = parseSqlMapping(crmMapping);
+
+  it('quotes names with backticks, binds the keys once per phone column, and compares the expression MySQL 8 indexes', () => {
+    const { text, params } = customerLookup('mysql', mapping, ['923001234567', '03001234567']);
+    expect(text).toContain("CAST(REGEXP_REPLACE(c.`mobile`, '[^0-9]', '') AS CHAR(64)) IN (?, ?) OR CAST(REGEXP_REPLACE(c.`phone`, '[^0-9]', '') AS CHAR(64)) IN (?, ?)");
+    expect(text).toContain('FROM `crm`.`contacts` c WHERE');
+    expect(text).toContain('FROM `crm`.`contact_tags` t WHERE t.`contact_id` = c.`id`');
+    expect(params).toEqual(['923001234567', '03001234567', '923001234567', '03001234567', '923001234567', '03001234567']);
+    expect(text).toMatch(/^SELECT /);
+  });
+
+  it("compares MariaDB's generated digits columns where they exist", () => {
+    const { text } = customerLookup('mysql', mapping, ['1111'], new Map([['mobile', 'mobile_digits']]));
+    expect(text).toContain("c.`mobile_digits` IN (?) OR CAST(REGEXP_REPLACE(c.`phone`, '[^0-9]', '') AS CHAR(64)) IN (?)");
+  });
+
+  it('gives each engine its index DDL over the same expression the lookup sends', () => {
+    const [mysql] = phoneIndexes('mysql', mapping);
+    expect(mysql?.statement).toBe("CREATE INDEX `prc_crm_contacts_mobile` ON `crm`.`contacts` ((CAST(REGEXP_REPLACE(`mobile`, '[^0-9]', '') AS CHAR(64))))");
+    const [mariadb] = phoneIndexes('mariadb', mapping);
+    expect(mariadb?.statement).toBe(
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `mobile_digits` VARCHAR(64) AS (REGEXP_REPLACE(`mobile`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_mobile` (`mobile_digits`)",
+    );
+    expect(phoneIndexes('mariadb', mapping).at(-1)?.statement).toBe('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`)');
   });
 });

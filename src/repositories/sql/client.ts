@@ -97,8 +97,56 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
   });
 }
 
-/** Swallows a failed cancellation: the caller has its answer already; the query ends by itself. */
-const quietly = (task: () => Promise<unknown>) => task().catch(() => {});
+/** How long a connection waits for the cancel of its statement before it is discarded instead of reused. */
+const CANCEL_WAIT_MS = 5000;
+
+/**
+ * Awaits `query` until `signal` aborts. On abort, while the query still runs, `cancel` is started
+ * (once). The connection goes back through `release` only after the query and any cancel have
+ * ended, so a cancel meant for this query can never hit the next one run on the same connection.
+ */
+async function cancellable<T>(
+  query: Promise<T>,
+  signal: AbortSignal | undefined,
+  cancel: () => Promise<void>,
+  release: (error?: unknown) => void,
+): Promise<T> {
+  let settled = false;
+  // Resolves with an error when the cancel has not finished in time: the connection is then
+  // discarded, not reused, since the cancel may still land. A failed cancel is swallowed: the
+  // caller has its answer already, and the statement ends by itself.
+  let cancelling: Promise<Error | undefined> = Promise.resolve(undefined);
+  const onAbort = () => {
+    if (settled) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
+      timer.unref();
+    });
+    const done = cancel().then(
+      () => undefined,
+      () => undefined,
+    );
+    cancelling = Promise.race([done, late]).finally(() => clearTimeout(timer));
+  };
+  query.then(
+    () => {
+      settled = true;
+      void cancelling.then((stuck) => release(stuck));
+    },
+    (error: unknown) => {
+      settled = true;
+      void cancelling.then((stuck) => release(stuck ?? error));
+    },
+  );
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await untilAborted(query, signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
 
 /**
  * Cancels PostgreSQL backend `pid` from a connection of its own (the pool may have none free):
@@ -140,23 +188,14 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
     async run(text, params, signal) {
       // A connection that arrives after the request gave up goes straight back to the pool.
       const client = await untilAborted(pool.connect(), signal, (late) => late.release());
-      const query = client.query(text, [...params]);
-      // The connection goes back only once its query has ended, so a cancel meant for this
-      // query can never hit the next one run on the same connection.
-      query.then(
-        () => client.release(),
-        (error: unknown) => client.release(isObject(error) && typeof error.code === 'string' ? undefined : (error as Error)),
-      );
       const pid = client.processID;
-      const cancel = () => {
-        if (Client !== undefined && typeof pid === 'number') void quietly(() => cancelPostgres(() => new Client(pool.options), pid));
+      const cancel = async () => {
+        if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
       };
-      signal?.addEventListener('abort', cancel, { once: true });
-      try {
-        return (await untilAborted(query, signal)).rows;
-      } finally {
-        signal?.removeEventListener('abort', cancel);
-      }
+      // A server error (it has a severity) leaves the connection usable; a network error does not.
+      const release = (error?: unknown) =>
+        client.release(error === undefined || (isObject(error) && typeof error.severity === 'string') ? undefined : (error as Error));
+      return (await cancellable(client.query(text, [...params]), signal, cancel, release)).rows;
     },
   };
 }
@@ -165,28 +204,18 @@ function pgClientRunner(client: PgQueryable): SqlRunner {
   let running = 0;
   const standalone = client as PgStandalone;
   const Client = standalone.constructor as new (config: unknown) => PgStandalone;
+  const cancel = async () => {
+    // One connection runs one statement at a time: cancel only when it is surely this one.
+    const pid = standalone.processID;
+    if (running === 1 && typeof pid === 'number' && standalone.connectionParameters !== undefined) {
+      await cancelPostgres(() => new Client(standalone.connectionParameters), pid);
+    }
+  };
   return {
     dialect: 'postgres',
     async run(text, params, signal) {
       running += 1;
-      const query = client.query(text, [...params]);
-      query.then(
-        () => (running -= 1),
-        () => (running -= 1),
-      );
-      const cancel = () => {
-        // One connection runs one statement at a time: cancel only when it is surely this one.
-        const pid = standalone.processID;
-        if (running === 1 && typeof pid === 'number' && standalone.connectionParameters !== undefined) {
-          void quietly(() => cancelPostgres(() => new Client(standalone.connectionParameters), pid));
-        }
-      };
-      signal?.addEventListener('abort', cancel, { once: true });
-      try {
-        return (await untilAborted(query, signal)).rows;
-      } finally {
-        signal?.removeEventListener('abort', cancel);
-      }
+      return (await cancellable(client.query(text, [...params]), signal, cancel, () => (running -= 1))).rows;
     },
   };
 }
@@ -196,27 +225,18 @@ function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
     dialect: 'mysql',
     async run(text, params, signal) {
       const connection = await untilAborted(pool.getConnection(), signal, (late) => late.release());
-      const query = connection.query(text, [...params]);
-      query.then(
-        () => connection.release(),
-        (error: unknown) => {
-          // A server error leaves the connection usable; anything else (a dropped socket) does not.
-          if (isObject(error) && typeof error.errno === 'number' && error.fatal !== true) connection.release();
-          else if (connection.destroy !== undefined) connection.destroy();
-          else connection.release();
-        },
-      );
       const threadId = connection.threadId;
-      const cancel = () => {
-        if (typeof threadId === 'number') void quietly(() => cancelMysql(pool, threadId));
+      const cancel = async () => {
+        if (typeof threadId === 'number') await cancelMysql(pool, threadId);
       };
-      signal?.addEventListener('abort', cancel, { once: true });
-      try {
-        const [rows] = await untilAborted(query, signal);
-        return rows as SqlRow[];
-      } finally {
-        signal?.removeEventListener('abort', cancel);
-      }
+      const release = (error?: unknown) => {
+        // A server error leaves the connection usable; anything else (a dropped socket) does not.
+        if (error === undefined || (isObject(error) && typeof error.errno === 'number' && error.fatal !== true)) connection.release();
+        else if (connection.destroy !== undefined) connection.destroy();
+        else connection.release();
+      };
+      const [rows] = await cancellable(connection.query(text, [...params]), signal, cancel, release);
+      return rows as SqlRow[];
     },
   };
 }

@@ -18,7 +18,8 @@ export interface SqlIndex {
 
 /**
  * The indexes that make every phone lookup of a mapping an index lookup on `engine`, plus one on
- * the join table's customer column: PostgreSQL expression indexes over
+ * the join table's customer column: PostgreSQL expression indexes (built `CONCURRENTLY`, so
+ * writes go on meanwhile; not inside a transaction) over
  * `regexp_replace(col, '[^0-9]', '', 'g')`, MySQL 8 functional indexes over the same digits
  * expression the repository sends, MariaDB generated `<column>_digits` columns with an index
  * (the repository compares those columns when they exist).
@@ -37,7 +38,8 @@ export function phoneIndexes(engine: SqlEngine, mapping: SqlMapping): SqlIndex[]
     const name = indexNameOf(table, phone);
     const column = syntax.quote(phone);
     if (engine === 'postgres') {
-      return { name, table, statement: `CREATE INDEX IF NOT EXISTS ${syntax.quote(name)} ON ${quotedTable} ((${syntax.digits(column)}))` };
+      // CONCURRENTLY: a live CRM keeps writing while the index is built.
+      return { name, table, statement: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${syntax.quote(name)} ON ${quotedTable} ((${syntax.digits(column)}))` };
     }
     if (engine === 'mysql') return { name, table, statement: `CREATE INDEX ${syntax.quote(name)} ON ${quotedTable} ((${syntax.digits(column)}))` };
     const generated = syntax.quote(digitsColumnOf(phone));
@@ -50,7 +52,7 @@ export function phoneIndexes(engine: SqlEngine, mapping: SqlMapping): SqlIndex[]
   const join = mapping.customerLabels;
   if (join !== undefined) {
     const name = indexNameOf(join.table, join.customerId);
-    const ifMissing = engine === 'postgres' ? 'IF NOT EXISTS ' : '';
+    const ifMissing = engine === 'postgres' ? 'CONCURRENTLY IF NOT EXISTS ' : '';
     indexes.push({ name, table: join.table, statement: `CREATE INDEX ${ifMissing}${syntax.quote(name)} ON ${syntax.quote(join.table)} (${syntax.quote(join.customerId)})` });
   }
   return indexes;

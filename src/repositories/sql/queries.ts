@@ -1,4 +1,4 @@
-import type { Customer, Label } from '../../contract/index.js';
+import { type Customer, type Label, normalizePhone } from '../../contract/index.js';
 import type { SqlRow } from './client.js';
 import { type DialectSyntax, type SqlDialect, syntaxOf } from './dialect.js';
 import type { SqlMapping } from './mapping.js';
@@ -142,7 +142,7 @@ export function bestMatch(customers: readonly Customer[], keys: readonly string[
   for (const customer of customers) {
     let rank = Number.POSITIVE_INFINITY;
     for (const field of PHONES) {
-      const position = keys.indexOf(customer[field].replace(/\D+/g, ''));
+      const position = keys.indexOf(normalizePhone(customer[field]));
       if (position !== -1 && position < rank) rank = position;
     }
     if (best === null || rank < bestRank || (rank === bestRank && customer._id < best._id)) {

@@ -7,6 +7,8 @@ import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { bestMatch, customerLookup, labelList, toCustomer, toLabel } from './queries.js';
 import { findDigitsColumns } from './schema.js';
 
+const GENERATED_COLUMNS_TTL_MS = 60_000;
+
 /**
  * Options of {@link createSqlRepository}.
  *
@@ -74,14 +76,21 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   const runner = createRunner(options.client, options.dialect);
   const { defaultCountry } = options;
   const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
-  // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name:
-  // which exist is read once (and again after a failure to read it).
+  // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name.
+  // Which exist is read from the catalog, again after a minute (so columns added while serving
+  // are used without a restart) and after a failure to read it.
   let digitsColumns: Promise<ReadonlyMap<string, string>> | undefined;
-  const generatedColumns = () =>
-    (digitsColumns ??= findDigitsColumns(runner, mapping, digitsColumnOf).catch((error: unknown) => {
-      digitsColumns = undefined;
-      throw error;
-    }));
+  let readAt = 0;
+  const generatedColumns = () => {
+    if (digitsColumns === undefined || Date.now() - readAt > GENERATED_COLUMNS_TTL_MS) {
+      readAt = Date.now();
+      digitsColumns = findDigitsColumns(runner, mapping, digitsColumnOf).catch((error: unknown) => {
+        digitsColumns = undefined;
+        throw error;
+      });
+    }
+    return digitsColumns;
+  };
   return {
     dialect: runner.dialect,
     mapping,

@@ -184,9 +184,10 @@ export interface CheckSqlDatabaseOptions {
 }
 
 /**
- * What `db check` does: the mapping against the live schema (tables, columns, types), then a
- * sample of customer rows and every label read through the mapping and checked against the
- * contract. Resolves to every problem found (empty when all is well).
+ * What `db check` does: the mapping against the live schema (tables, columns, types), then
+ * every label and a sample of customer rows read through the mapping and checked against the
+ * contract, including customer label ids that no label has. Resolves to every problem found
+ * (empty when all is well).
  *
  * @example
  * ```ts
@@ -198,19 +199,11 @@ export interface CheckSqlDatabaseOptions {
 export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlSchemaProblem[]> {
   const mapping = parseSqlMapping(options.mapping);
   const runner = createRunner(options.client, options.dialect);
-  const problems = await checkSchema(runner, mapping);
   const sampleSize = options.sampleSize ?? 100;
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 0) throw new RangeError(`sampleSize must be a whole number, 0 or more, got ${String(sampleSize)}`);
+  const problems = await checkSchema(runner, mapping);
   if (problems.length > 0 || sampleSize <= 0) return problems;
 
-  const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
-  for (const row of sample) {
-    const customer = toCustomer(row);
-    const result = CustomerSchema.safeParse(customer);
-    if (result.success) continue;
-    for (const issue of toContractIssues(result.error.issues)) {
-      problems.push({ key: `customers row ${JSON.stringify(customer._id)}`, message: `${issue.path.replace(/^\$\.?/, '')}: ${issue.message}` });
-    }
-  }
   const labels = (await runner.run(labelList(runner.dialect, mapping).text, [])).map(toLabel);
   const result = LabelListSchema.safeParse(labels);
   if (!result.success) {
@@ -218,6 +211,21 @@ export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promis
       const index = issue.segments[0];
       const id = typeof index === 'number' ? labels[index]?._id : undefined;
       problems.push({ key: `labels row ${JSON.stringify(id ?? '')}`, message: `${issue.segments.slice(1).join('.')}: ${issue.message}` });
+    }
+  }
+  const labelIds = new Set(labels.map((label) => label._id));
+  const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
+  for (const row of sample) {
+    const customer = toCustomer(row);
+    const key = `customers row ${JSON.stringify(customer._id)}`;
+    const parsed = CustomerSchema.safeParse(customer);
+    if (!parsed.success) {
+      for (const issue of toContractIssues(parsed.error.issues)) problems.push({ key, message: `${issue.path.replace(/^\$\.?/, '')}: ${issue.message}` });
+      continue;
+    }
+    // Hybrid Chat silently gives such a label no weight: the customer routes as if unlabelled.
+    for (const id of customer.labels) {
+      if (!labelIds.has(id)) problems.push({ key, message: `labels: ${JSON.stringify(id)} is not the id of any label in ${mapping.labels.table}` });
     }
   }
   return problems;

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const HIDE = new URL('./fixtures/hide-drivers.mjs', import.meta.url).pathname;
+const SCRIPT = new URL('./fixtures/use-sql-entry.ts', import.meta.url).pathname;
+
+function run(hidden: string, urls: string[], lookup = false): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', HIDE, '--import', 'tsx', SCRIPT, ...urls], {
+    env: { ...process.env, PRC_HIDE_DRIVERS: hidden, PRC_LOOKUP: lookup ? '1' : '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describe('the priority-routing-crm/sql entry', () => {
+  it('loads and serves a lookup with neither driver installed, and says which driver a URL needs', { timeout: 60_000 }, async () => {
+    const { code, output } = await run('pg,mysql2', ['postgres://crm:pw@127.0.0.1:1/crm', 'mariadb://crm:pw@127.0.0.1:1/crm'], true);
+    expect(output).toContain('found 7');
+    expect(output).toContain('refused: the pg package is needed for postgres:// URLs: npm install pg');
+    expect(output).toContain('refused: the mysql2 package is needed for mariadb:// URLs: npm install mysql2');
+    expect(output).not.toContain(':pw@');
+    expect(code).toBe(0);
+  });
+
+  it('opens a PostgreSQL URL without mysql2, and a MySQL URL without pg', { timeout: 60_000 }, async () => {
+    expect((await run('mysql2', ['postgresql://crm:pw@127.0.0.1:1/crm'])).output).toContain('opened postgres');
+    expect((await run('pg', ['mysql://crm:pw@127.0.0.1:1/crm'])).output).toContain('opened mysql');
+  });
+});
