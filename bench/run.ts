@@ -21,7 +21,8 @@ if (values.help) {
   console.log(`usage: npm run bench -- [--only ${names.join(',')}] [--rounds N]`);
   process.exit(0);
 }
-const chosen = values.only === undefined ? names : values.only.split(',').map((name) => name.trim());
+// `sql` needs database servers: `npm run bench:db` runs it under scripts/db-servers.sh.
+const chosen = values.only === undefined ? names.filter((name) => name !== 'sql') : values.only.split(',').map((name) => name.trim());
 const unknown = chosen.filter((name) => !names.includes(name as SuiteName));
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; choose from ${names.join(', ')}`);

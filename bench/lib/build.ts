@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRIES = ['index.js', 'node.js', 'fetch.js', 'openapi.js', 'cli.js'];
+const ENTRIES = ['index.js', 'node.js', 'fetch.js', 'openapi.js', 'sql.js', 'cli.js'];
 
 function newestInside(directory: string): number {
   let newest = 0;

@@ -14,3 +14,6 @@ export const loadMain = () => load<typeof import('../../src/index.js')>('index.j
 
 /** `priority-routing-crm/node` from `dist/node.js`. */
 export const loadNode = () => load<typeof import('../../src/adapters/node.js')>('node.js');
+
+/** `priority-routing-crm/sql` from `dist/sql.js`. */
+export const loadSql = () => load<typeof import('../../src/repositories/sql/index.js')>('sql.js');

@@ -20,6 +20,11 @@ export interface DialectSyntax {
   digits(column: string): string;
   /** `column`'s value as text, whatever its SQL type (dates in a parseable form, numbers as digits). */
   text(column: string): string;
+  /**
+   * `column` as text by a plain cast, for ids, phones, names and numbers, whose text form no
+   * session setting changes: much cheaper than `text` on PostgreSQL (no JSON round trip).
+   */
+  plain(column: string): string;
   /** A JSON array (as text) of `expression` over the rows of `from`, `[]`/null when none. */
   jsonArray(expression: string, from: string): string;
 }
@@ -41,6 +46,7 @@ const syntaxes: Record<SqlDialect, DialectSyntax> = {
     digits: (column) => `regexp_replace(${column}, '[^0-9]', '', 'g')`,
     // to_json gives one text form for every type: ISO dates with their offset, numbers, arrays.
     text: (column) => `(to_json(${column}) #>> '{}')`,
+    plain: (column) => `${column}::text`,
     jsonArray: (expression, from) => `(SELECT json_agg(${expression})::text FROM ${from})`,
   },
   mysql: {
@@ -48,6 +54,7 @@ const syntaxes: Record<SqlDialect, DialectSyntax> = {
     parameter: () => '?',
     digits: (column) => `CAST(REGEXP_REPLACE(${column}, '[^0-9]', '') AS CHAR(${DIGITS_LENGTH}))`,
     text: (column) => `CAST(${column} AS CHAR)`,
+    plain: (column) => `CAST(${column} AS CHAR)`,
     jsonArray: (expression, from) => `(SELECT CAST(JSON_ARRAYAGG(${expression}) AS CHAR) FROM ${from})`,
   },
 };

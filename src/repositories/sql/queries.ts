@@ -26,12 +26,16 @@ export interface Statement {
   params: unknown[];
 }
 
+// Only dates need `text` (a form no DateStyle setting changes); everything else is a plain cast.
+const DATE_KEYS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt']);
+
 /** `SELECT` list entries `<text of column> AS <field>` for the mapped optional columns. */
 function selectOptional(syntax: DialectSyntax, alias: string, pairs: ReadonlyArray<readonly [string, string]>, columns: Record<string, unknown>): string[] {
   const list: string[] = [];
   for (const [key, field] of pairs) {
     const column = columns[key];
-    if (typeof column === 'string') list.push(`${syntax.text(`${alias}.${syntax.quote(column)}`)} AS ${syntax.quote(field)}`);
+    const asText = DATE_KEYS.has(key) ? syntax.text : syntax.plain;
+    if (typeof column === 'string') list.push(`${asText(`${alias}.${syntax.quote(column)}`)} AS ${syntax.quote(field)}`);
   }
   return list;
 }
@@ -40,13 +44,13 @@ function selectOptional(syntax: DialectSyntax, alias: string, pairs: ReadonlyArr
 function customerColumns(syntax: DialectSyntax, mapping: SqlMapping): string[] {
   const { customers, customerLabels } = mapping;
   const c = (column: string) => `c.${syntax.quote(column)}`;
-  const list = [`${syntax.text(c(customers.id))} AS ${syntax.quote('_id')}`];
-  customers.phones.forEach((phone, index) => list.push(`${syntax.text(c(phone))} AS ${syntax.quote(`phone${index + 1}`)}`));
+  const list = [`${syntax.plain(c(customers.id))} AS ${syntax.quote('_id')}`];
+  customers.phones.forEach((phone, index) => list.push(`${syntax.plain(c(phone))} AS ${syntax.quote(`phone${index + 1}`)}`));
   list.push(...selectOptional(syntax, 'c', NAMES, customers), ...selectOptional(syntax, 'c', AUDIT, customers));
   if (customers.labelIds !== undefined) list.push(`${syntax.text(c(customers.labelIds))} AS ${syntax.quote('labels')}`);
   else if (customerLabels !== undefined) {
     const from = `${syntax.quote(customerLabels.table)} t WHERE t.${syntax.quote(customerLabels.customerId)} = ${c(customers.id)}`;
-    list.push(`${syntax.jsonArray(syntax.text(`t.${syntax.quote(customerLabels.labelId)}`), from)} AS ${syntax.quote('labels')}`);
+    list.push(`${syntax.jsonArray(syntax.plain(`t.${syntax.quote(customerLabels.labelId)}`), from)} AS ${syntax.quote('labels')}`);
   }
   return list;
 }
