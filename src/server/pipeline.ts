@@ -5,7 +5,7 @@ import { callHook } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import type { Settings } from './options.js';
 import type { MaybePromise } from './repository.js';
-import { problemResponse } from './problems.js';
+import { problemDetails, problemResponse } from './problems.js';
 
 /**
  * What one request carries through the pipeline, for the hooks.
@@ -33,8 +33,7 @@ const ALLOW = { allow: 'GET, HEAD' } as const;
  * // 'This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.'
  * ```
  */
-export const notFoundDetail = (paths: { customer: string; label: string }) =>
-  `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`;
+export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
 
 const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
 const encoder = new TextEncoder();
@@ -82,10 +81,10 @@ export function reportError(settings: Settings, exchange: Exchange, event: Omit<
 export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, exchange: Exchange): ConnectorResponse {
   if (outcome.reason === 'timeout') {
     reportError(settings, exchange, { kind: 'timeout', status: 504 });
-    return problemResponse('crmTimeout', `The CRM did not answer within ${settings.timeoutMs} ms.`);
+    return problemResponse('crmTimeout', problemDetails.crmTimeout(settings.timeoutMs));
   }
   reportError(settings, exchange, { kind: 'exception', status: 500, error: outcome.error });
-  return problemResponse('crmFailure', 'The CRM lookup failed. The connector log has the details.');
+  return problemResponse('crmFailure', problemDetails.crmFailure());
 }
 
 /**
@@ -98,7 +97,7 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
  */
 export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
   reportError(settings, exchange, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
-  return problemResponse('invalidCrmData', `The CRM returned ${what} that breaks the contract. The connector log has the details.`);
+  return problemResponse('invalidCrmData', problemDetails.invalidCrmData(what));
 }
 
 /**
@@ -125,7 +124,7 @@ export function runRoute(
   let result: MaybePromise<ConnectorResponse>;
   try {
     if (route === null) result = problemResponse('notFound', notFound);
-    else if (method === undefined) result = problemResponse('methodNotAllowed', 'Only GET and HEAD are supported.', ALLOW);
+    else if (method === undefined) result = problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW);
     else if (settings.authenticate !== undefined) result = authenticateThen(request, settings, exchange, handler);
     else result = handler(exchange);
   } catch (error) {
@@ -140,7 +139,7 @@ export function runRoute(
 
 function unexpected(error: unknown, settings: Settings, exchange: Exchange): ConnectorResponse {
   reportError(settings, exchange, { kind: 'exception', status: 500, error });
-  return problemResponse('internalError', 'The connector failed unexpectedly. The connector log has the details.');
+  return problemResponse('internalError', problemDetails.internalError('unexpected'));
 }
 
 function finishResponse(
@@ -180,9 +179,9 @@ async function authenticateThen(
     decision = await settings.authenticate?.(request);
   } catch (error) {
     reportError(settings, exchange, { kind: 'exception', status: 500, error });
-    return problemResponse('internalError', 'Checking the credentials failed.');
+    return problemResponse('internalError', problemDetails.internalError('authenticate'));
   }
   if (decision === true) return handler(exchange);
   const challenge = typeof decision === 'object' && decision !== null ? { 'www-authenticate': decision.challenge } : undefined;
-  return problemResponse('unauthorized', 'Credentials are missing or wrong.', challenge);
+  return problemResponse('unauthorized', problemDetails.unauthorized(), challenge);
 }
