@@ -5,17 +5,18 @@ import { documented } from './registry.js';
 const PREFIX = 'phone:';
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
-// The characters before the first digit exclude digits, so the first digit is where the second
+// The characters before the first digit exclude digits, so the first digit is where the third
 // part starts: a backtracking engine answers any input, even a long near-miss, in linear time.
 /**
  * The accepted `query` values as a regular expression, for the OpenAPI document and other
- * tools: `phone:`, then only digits, spaces and `+ - . ( ) /`, at least one of them a digit
- * (a leading space is a `+` that form decoding turned into a space). The limit of 64 characters
+ * tools: `phone:`, then a number made of digits, one leading `+` (or the space form decoding
+ * turns it into), spaces and `- . ( ) /`, with at least one digit. The limit of 64 characters
  * is the schema's `maxLength` (70 with `phone:`), not part of the pattern.
  *
  * It compiles with the same meaning in ECMA-262 (with or without the `u` flag), Python `re` and
  * Rust `regex`, which JSON Schema validators use: no lookaround, no backreference, no escape,
- * ASCII only. (Python's `$` also matches before one final newline, which no query holds.)
+ * ASCII only. (Python's `$` also matches before one final newline, so a validator built on it
+ * accepts `phone:1` followed by a newline, which the connector refuses.)
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
  * pattern.test('phone:abc1111'); // false: not a phone number
  * ```
  */
-export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}[ +()./-]*[0-9][ +()./0-9-]*$`;
+export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}[ +]?[ ()./-]*[0-9][ ()./0-9-]*$`;
 
 // The length limit counts code points, as JSON Schema's maxLength and a `u`-flag pattern do.
 // UTF-16 length is an upper bound on it, so the exact count runs only for long input.

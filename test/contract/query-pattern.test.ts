@@ -11,11 +11,13 @@ const plain = new RegExp(pattern);
 const unicode = new RegExp(pattern, 'u');
 const schemaAccepts = (query: string, regexp: RegExp = plain) => regexp.test(query) && [...query].length <= maxLength;
 
-/** The characters a phone number may hold, and control characters the parser refuses. */
-const phoneCharacter = fc.constantFrom(...'0123456789', ' ', '+', '-', '.', '(', ')', '/', '\u0000', '\n', '\u007f', '\u0085');
+/** The characters a phone number may hold after its start, and control characters the parser refuses. */
+const phoneCharacter = fc.constantFrom(...'0123456789', ' ', '-', '.', '(', ')', '/', '\u0000', '\n', '\u007f', '\u0085');
+const leading = fc.constantFrom('', '', '+', ' ', '+ ', '  ');
 const phoneLikeQuery = fc.oneof(
-  fc.string({ unit: phoneCharacter, maxLength: 70 }).map((rest) => `phone:${rest}`),
-  fc.integer({ min: 60, max: 68 }).chain((n) => fc.string({ unit: phoneCharacter, minLength: n, maxLength: n })).map((rest) => `phone:${rest}`),
+  fc.tuple(leading, fc.string({ unit: phoneCharacter, maxLength: 70 })).map(([start, rest]) => `phone:${start}${rest}`),
+  fc.tuple(leading, fc.integer({ min: 60, max: 68 }).chain((n) => fc.string({ unit: phoneCharacter, minLength: n, maxLength: n })))
+    .map(([start, rest]) => `phone:${start}${rest}`),
   fc.constantFrom('', 'phone', 'Phone:1', 'phone;1', ' phone:1', 'phone:1', 'email:1'),
 );
 
@@ -81,6 +83,9 @@ describe('CUSTOMER_QUERY_PATTERN', () => {
     'phone:\u0661\u0662',
     'phone:1\ud800',
     'phone:_1',
+    'phone:92+300',
+    'phone: +92300',
+    'phone:++92300',
   ])('refuses %j: not a phone number', (query) => {
     expect(schemaAccepts(query)).toBe(false);
     expect(schemaAccepts(query, unicode)).toBe(false);
