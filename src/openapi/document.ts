@@ -3,6 +3,8 @@ import { version } from '../../package.json';
 import { sampleCustomer, sampleLabels } from '../contract/index.js';
 import { problemResponses, responseHeaders, responseRef, statusOf, type ProblemResponseName } from './responses.js';
 import { componentSchemas, customerQueryParameterSchema, schemaRef } from './schemas.js';
+import { securityOf, type OpenApiSecurity } from './security.js';
+import type { AuthScheme } from '../server/auth-schemes.js';
 
 
 /**
@@ -37,6 +39,14 @@ export interface OpenApiDocumentOptions {
   serverUrl?: string;
   /** A description for the server entry. */
   serverDescription?: string;
+  /**
+   * How the connector takes credentials: the same `authenticate` given to `createConnector`
+   * (made by `queryTokenAuth`, `apiKeyAuth`, `basicAuth`, `bearerAuth` or `anyAuth`), or
+   * {@link AuthScheme}s. Declared as `components.securitySchemes` and a root `security` that
+   * any one of them satisfies, so tools can test that auth is enforced. Default none: the
+   * reference connector takes no credentials.
+   */
+  security?: OpenApiSecurity;
 }
 
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
@@ -143,6 +153,7 @@ const listLabels: OperationObject = {
  * ```
  */
 export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApi31Document {
+  const security = options.security === undefined ? undefined : securityOf(options.security);
   const root: OpenApi31Document = {
     openapi: '3.1.0',
     info: {
@@ -168,5 +179,9 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): Ope
   for (const [name, response] of Object.entries(problemResponses())) builder.addResponse(name, response);
   builder.addPath('/customer', { get: lookupCustomer, head: headOf(lookupCustomer, 'lookupCustomerHead') });
   builder.addPath('/label', { get: listLabels, head: headOf(listLabels, 'listLabelsHead') });
+  if (security !== undefined) {
+    for (const [name, scheme] of Object.entries(security.schemes)) builder.addSecurityScheme(name, scheme);
+    root.security = security.requirements;
+  }
   return builder.getSpec();
 }
