@@ -20,6 +20,17 @@ const capitalize = (sentence: string) => sentence.charAt(0).toUpperCase() + sent
 
 const DEFAULT_PATHS = { customer: '/customer', label: '/label' } as const;
 
+const INTERNAL_ERROR_DETAILS = {
+  unexpected: 'The connector failed unexpectedly. The connector log has the details.',
+  authenticate: 'Checking the credentials failed.',
+  send: 'The connector failed to send its answer. The connector log has the details.',
+} as const;
+
+const BAD_REQUEST_DETAILS = {
+  malformed: 'The request is not valid HTTP/1.1 and was not read.',
+  missingHost: 'An HTTP/1.1 request must carry a Host header.',
+} as const;
+
 /**
  * The one table every problem body is built from: status, title, the `type` URI's last segment,
  * and the detail (a fixed sentence, or one built from safe parts only). The connector sends
@@ -60,15 +71,12 @@ const PROBLEMS = {
     slug: 'method-not-allowed',
     detail: () => 'Only GET and HEAD are supported.',
   },
-  /** 500: the connector itself failed (an `authenticate` function threw, or a bug). */
+  /** 500: the connector itself failed (an `authenticate` function threw, sending failed, or a bug). */
   internalError: {
     status: 500,
     title: 'Internal error',
     slug: 'internal-error',
-    detail: (cause: 'authenticate' | 'unexpected' = 'unexpected') =>
-      cause === 'authenticate'
-        ? 'Checking the credentials failed.'
-        : 'The connector failed unexpectedly. The connector log has the details.',
+    detail: (cause: keyof typeof INTERNAL_ERROR_DETAILS = 'unexpected') => INTERNAL_ERROR_DETAILS[cause],
   },
   /** 500: the CRM lookup threw or rejected. */
   crmFailure: {
@@ -99,7 +107,31 @@ const PROBLEMS = {
     slug: 'crm-timeout',
     detail: (timeoutMs: number) => `The CRM did not answer within ${timeoutMs} ms.`,
   },
+  // Node's HTTP parser refused the request before any route saw it (`handleClientError`): not
+  // operations' responses, so the OpenAPI document leaves them out.
+  /** 400: not valid HTTP/1.1 (bad request line, TE and CL, obs-fold), or no Host header. */
+  badRequest: {
+    status: 400,
+    title: 'Bad request',
+    slug: 'bad-request',
+    detail: (cause: keyof typeof BAD_REQUEST_DETAILS = 'malformed') => BAD_REQUEST_DETAILS[cause],
+  },
+  /** 408: the request did not arrive within the server's request timeout. */
+  requestTimeout: { status: 408, title: 'Request timeout', slug: 'request-timeout', detail: () => 'The request did not arrive in time.' },
+  /** 431: the request headers are larger than the server accepts. */
+  headersTooLarge: {
+    status: 431,
+    title: 'Request header fields too large',
+    slug: 'headers-too-large',
+    detail: () => 'The request headers are larger than the server accepts.',
+  },
 } as const;
+
+/**
+ * The problems Node's HTTP parser causes before a route sees the request; the OpenAPI document
+ * leaves them out (no operation can describe a request that is not HTTP).
+ */
+export const transportProblems = ['badRequest', 'requestTimeout', 'headersTooLarge'] as const satisfies readonly ProblemName[];
 
 /**
  * The name of one of the {@link problemTypes}.

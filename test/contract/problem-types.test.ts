@@ -17,6 +17,9 @@ describe('problemTypes', () => {
       invalidCrmData: 'tag:priority-routing-crm,2026:problem/invalid-crm-data',
       circuitOpen: 'tag:priority-routing-crm,2026:problem/circuit-open',
       crmTimeout: 'tag:priority-routing-crm,2026:problem/crm-timeout',
+      badRequest: 'tag:priority-routing-crm,2026:problem/bad-request',
+      requestTimeout: 'tag:priority-routing-crm,2026:problem/request-timeout',
+      headersTooLarge: 'tag:priority-routing-crm,2026:problem/headers-too-large',
     });
   });
 

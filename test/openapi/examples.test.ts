@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import {
   type CustomerRepository,
   type ProblemName,
 } from '../../src/index.js';
-import { circuitOpenResponse } from '../../src/server/problems.js';
+import { circuitOpenResponse, transportProblems } from '../../src/server/problems.js';
 import { serveConnector } from '../server/serve-connector.js';
 
 const document = openApiDocument as any;
@@ -21,8 +22,10 @@ const failing = (customer: () => unknown): CustomerRepository => ({
   listLabels: () => memory.listLabels(),
 });
 
+type DocumentedProblem = Exclude<ProblemName, (typeof transportProblems)[number]>;
+
 /** How to make a real connector send each documented problem, over HTTP on 127.0.0.1. */
-const recipes: Record<ProblemName, { options: ConnectorOptions; path: string; init?: RequestInit }> = {
+const recipes: Record<DocumentedProblem, { options: ConnectorOptions; path: string; init?: RequestInit }> = {
   invalidQuery: { options: { repository: memory }, path: '/customer?query=email:x' },
   unauthorized: { options: { repository: memory, authenticate: bearerAuth({ token: 'secret' }) }, path: '/label' },
   customerNotFound: { options: { repository: memory }, path: '/customer?query=phone:999999' },
@@ -51,7 +54,7 @@ async function serveCircuitOpen(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function realResponse(problem: ProblemName): Promise<Response> {
+async function realResponse(problem: DocumentedProblem): Promise<Response> {
   const { options, path, init } = recipes[problem];
   if (problem === 'circuitOpen') return fetch(`${await serveCircuitOpen()}${path}`);
   const server = await serveConnector(options);
@@ -62,15 +65,16 @@ async function realResponse(problem: ProblemName): Promise<Response> {
 const documented = Object.entries<any>(document.components.responses).flatMap(([name, response]) =>
   Object.entries<any>(response.content['application/problem+json'].examples).map(([problem, example]) => ({
     name,
-    problem: problem as ProblemName,
+    problem: problem as DocumentedProblem,
     example: example.value,
     headers: Object.keys(response.headers ?? {}),
   })),
 );
 
 describe('the OpenAPI problem examples', () => {
-  it('show every problem type the connector sends, each once', () => {
-    expect(documented.map(({ problem }) => problem).sort()).toEqual(Object.keys(problemTypes).sort());
+  it('show every problem type the connector\'s routes send, each once', () => {
+    const routeProblems = Object.keys(problemTypes).filter((name) => !(transportProblems as readonly string[]).includes(name));
+    expect(documented.map(({ problem }) => problem).sort()).toEqual(routeProblems.sort());
   });
 
   it.each(documented)('$name / $problem is exactly the body a real connector sends', async ({ problem, example, headers }) => {
@@ -87,5 +91,19 @@ describe('the OpenAPI problem examples', () => {
       expect(document.paths[path].head.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
     }
     expect(document.components.responses.ServiceUnavailable.headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 1 });
+  });
+});
+
+describe('problem details', () => {
+  it('are never written in place: every problemResponse call in src takes its detail from the table', () => {
+    const src = new URL('../../src/', import.meta.url);
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const inPlace = files.flatMap((file) =>
+      readFileSync(new URL(file, src), 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\*|\/\/)/.test(line) && /problemResponse\(\s*'\w+',\s*['"`]/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(inPlace).toEqual([]);
   });
 });
