@@ -16,7 +16,7 @@ export const ProblemSchema = documented(
     /** A URI reference that names the problem type; `about:blank` when the status says it all. */
     type: documented(z.string().min(1), {
       description: 'A URI reference naming the problem type; "about:blank" when the status code says it all.',
-      examples: ['https://priority-routing-crm.dev/problems/customer-not-found'],
+      examples: ['tag:priority-routing-crm,2026:problem/customer-not-found'],
     }),
     /** A short summary of the problem type, the same for every occurrence. */
     title: documented(z.string().min(1), {

@@ -5,24 +5,29 @@ import { documented } from './registry.js';
 const PREFIX = 'phone:';
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
+// The characters before the first digit exclude digits, so the first digit is where the third
+// part starts: a backtracking engine answers any input, even a long near-miss, in linear time.
 /**
- * The accepted `query` values as an ECMA-262 pattern, for the OpenAPI document and other
- * tools: `phone:`, then 1 to 64 characters (code points, with or without the `u` flag) with no
- * control character and at least one digit.
- * (A leading space, read back as `+`, is allowed by it too.)
+ * The accepted `query` values as a regular expression, for the OpenAPI document and other
+ * tools: `phone:`, then a number made of digits, one leading `+` (or the space form decoding
+ * turns it into), spaces and `- . ( ) /`, with at least one digit. The limit of 64 characters
+ * is the schema's `maxLength` (70 with `phone:`), not part of the pattern.
+ *
+ * It compiles with the same meaning in ECMA-262 (with or without the `u` flag), Python `re` and
+ * Rust `regex`, which JSON Schema validators use: no lookaround, no backreference, no escape,
+ * ASCII only. (Python's `$` also matches before one final newline, so a validator built on it
+ * accepts `phone:1` followed by a newline, which the connector refuses.)
  *
  * @example
  * ```ts
  * import { CUSTOMER_QUERY_PATTERN } from 'priority-routing-crm';
  * const pattern = new RegExp(CUSTOMER_QUERY_PATTERN, 'u');
- * pattern.test('phone:+923001234567'); // true
- * pattern.test('phone:abc'); // false: no digit
+ * pattern.test('phone:+92 (300) 123-4567'); // true
+ * pattern.test('phone:abc1111'); // false: not a phone number
  * ```
  */
-export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}(?=\\D*\\d)(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|[^\\x00-\\x1F\\x7F-\\x9F\\uD800-\\uDBFF]){1,${MAX_PHONE_LENGTH}}$`;
+export const CUSTOMER_QUERY_PATTERN = `^${PREFIX}[ +]?[ ()./-]*[0-9][ ()./0-9-]*$`;
 
-// The pattern's three branches never overlap (a surrogate pair, a lone high surrogate, anything
-// else), so a near-miss costs linear time, not a backtracking search.
 // The length limit counts code points, as JSON Schema's maxLength and a `u`-flag pattern do.
 // UTF-16 length is an upper bound on it, so the exact count runs only for long input.
 function codePointLength(text: string): number {

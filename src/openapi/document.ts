@@ -1,8 +1,10 @@
-import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ReferenceObject, type ResponseObject } from 'openapi3-ts/oas31';
 import { version } from '../../package.json';
 import { sampleCustomer, sampleLabels } from '../contract/index.js';
 import { problemResponses, responseHeaders, responseRef, statusOf, type ProblemResponseName } from './responses.js';
 import { componentSchemas, customerQueryParameterSchema, schemaRef } from './schemas.js';
+import { securityOf, type OpenApiSecurity } from './security.js';
+import type { AuthScheme } from '../server/auth-schemes.js';
 
 
 /**
@@ -37,28 +39,46 @@ export interface OpenApiDocumentOptions {
   serverUrl?: string;
   /** A description for the server entry. */
   serverDescription?: string;
+  /**
+   * How the connector takes credentials: the same `authenticate` given to `createConnector`
+   * (made by `queryTokenAuth`, `apiKeyAuth`, `basicAuth`, `bearerAuth` or `anyAuth`), or
+   * {@link AuthScheme}s. Declared as `components.securitySchemes` and a root `security` that
+   * any one of them satisfies, so tools can test that auth is enforced. Default none: the
+   * reference connector takes no credentials.
+   */
+  security?: OpenApiSecurity;
 }
 
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
-const OTHER_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 
 const problems = (...names: ProblemResponseName[]) =>
   Object.fromEntries(names.map((name) => [String(statusOf(name)), responseRef(name)]));
 
-/** The same 405 operation for every method a connector refuses, so the document says what the server does. */
-function methodNotAllowed(path: 'customer' | 'label'): Partial<PathItemObject> {
-  return Object.fromEntries(
-    OTHER_METHODS.map((method): [string, OperationObject] => [
-      method,
-      {
-        operationId: `${method}${path === 'customer' ? 'Customer' : 'Labels'}NotAllowed`,
-        tags: ['connector'],
-        summary: `${method.toUpperCase()} is not allowed`,
-        description: `Only GET and HEAD are served; every other method gets 405 with Allow: GET, HEAD.`,
-        responses: problems('MethodNotAllowed'),
-      },
-    ]),
+// Only GET and HEAD are operations: tools treat every documented operation as one they may call
+// with valid input, so refused methods are described in words, not modelled as operations.
+const REFUSED_METHODS = 'Every other method gets 405 with Allow: GET, HEAD (the MethodNotAllowed response).';
+
+/**
+ * HEAD is answered like GET without a body: the same statuses and headers, no content. Problem
+ * responses are inlined without their body rather than referenced.
+ */
+function headOf(get: OperationObject, operationId: string): OperationObject {
+  const reusable = problemResponses() as Record<string, ResponseObject>;
+  const responses = Object.fromEntries(
+    Object.entries(get.responses as Record<string, ResponseObject | ReferenceObject>).map(([status, response]) => {
+      const resolved = '$ref' in response ? reusable[response.$ref.split('/').pop()!]! : response;
+      const { content: _content, ...withoutBody } = resolved;
+      return [status, withoutBody];
+    }),
   );
+  // A copy, so that the YAML shows each operation in full rather than as anchors and aliases.
+  return structuredClone({
+    ...get,
+    operationId,
+    summary: `${get.summary} (headers only)`,
+    description: `Answered exactly like GET, without a body. ${REFUSED_METHODS}`,
+    responses,
+  });
 }
 
 const lookupCustomer: OperationObject = {
@@ -66,7 +86,7 @@ const lookupCustomer: OperationObject = {
   tags: ['connector'],
   summary: 'Find the customer by phone number',
   description:
-    'Hybrid Chat calls this with the chat\'s phone number (its refId) to read the customer\'s label ids. HEAD is answered like GET, without a body.',
+    `Hybrid Chat calls this with the chat's phone number (its refId) to read the customer's label ids. HEAD is answered like GET, without a body. ${REFUSED_METHODS}`,
   parameters: [
     {
       name: 'query',
@@ -87,7 +107,7 @@ const lookupCustomer: OperationObject = {
       headers: { 'Cache-Control': responseHeaders.cacheControlNoStore },
       content: { 'application/json': { schema: schemaRef('Customer'), example: sampleCustomer } },
     },
-    ...problems('BadRequest', 'Unauthorized', 'NotFound', 'InternalServerError', 'BadGateway', 'GatewayTimeout'),
+    ...problems('BadRequest', 'Unauthorized', 'NotFound', 'InternalServerError', 'BadGateway', 'ServiceUnavailable', 'GatewayTimeout'),
   },
 };
 
@@ -96,7 +116,7 @@ const listLabels: OperationObject = {
   tags: ['connector'],
   summary: 'List every label',
   description:
-    'Hybrid Chat calls this to turn the label ids on a customer into names, which it matches exactly against the routing engine\'s labels. HEAD is answered like GET, without a body.',
+    `Hybrid Chat calls this to turn the label ids on a customer into names, which it matches exactly against the routing engine's labels. HEAD is answered like GET, without a body. ${REFUSED_METHODS}`,
   parameters: [
     {
       name: 'If-None-Match',
@@ -116,7 +136,7 @@ const listLabels: OperationObject = {
       description: 'The list matches the ETag sent in If-None-Match.',
       headers: { ETag: responseHeaders.etag },
     },
-    ...problems('Unauthorized', 'InternalServerError', 'BadGateway', 'GatewayTimeout'),
+    ...problems('Unauthorized', 'InternalServerError', 'BadGateway', 'ServiceUnavailable', 'GatewayTimeout'),
   },
 };
 
@@ -133,6 +153,7 @@ const listLabels: OperationObject = {
  * ```
  */
 export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApi31Document {
+  const security = options.security === undefined ? undefined : securityOf(options.security);
   const root: OpenApi31Document = {
     openapi: '3.1.0',
     info: {
@@ -156,7 +177,11 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): Ope
   const builder = OpenApiBuilder.create(root);
   for (const [name, schema] of Object.entries(componentSchemas())) builder.addSchema(name, schema);
   for (const [name, response] of Object.entries(problemResponses())) builder.addResponse(name, response);
-  builder.addPath('/customer', { get: lookupCustomer, ...methodNotAllowed('customer') });
-  builder.addPath('/label', { get: listLabels, ...methodNotAllowed('label') });
+  builder.addPath('/customer', { get: lookupCustomer, head: headOf(lookupCustomer, 'lookupCustomerHead') });
+  builder.addPath('/label', { get: listLabels, head: headOf(listLabels, 'listLabelsHead') });
+  if (security !== undefined) {
+    for (const [name, scheme] of Object.entries(security.schemes)) builder.addSecurityScheme(name, scheme);
+    root.security = security.requirements;
+  }
   return builder.getSpec();
 }

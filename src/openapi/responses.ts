@@ -1,54 +1,63 @@
 import type { HeaderObject, ResponseObject } from 'openapi3-ts/oas31';
-import { problemCatalog, problemTypes, type ProblemName } from '../server/problems.js';
-import { notFoundDetail } from '../server/pipeline.js';
+import { problemCatalog, problemDetails, problemTypes, type ProblemName } from '../server/problems.js';
 import { schemaRef } from './schemas.js';
 
+/** The arguments the examples are built with: the connector's defaults. */
+const EXAMPLE_TIMEOUT_MS = 3000;
+const EXAMPLE_RETRY_AFTER_SECONDS = 10;
+
 /**
- * Every error response of the contract: when it is sent and which problem types it carries.
- * Titles, statuses and `type` URIs come from the connector's own problem catalogue, so the
- * document shows exactly what a connector built with this package sends.
+ * Every error response of the contract: when it is sent and, per problem type, the example
+ * `detail`. Titles, statuses, `type` URIs and details all come from the connector's own problem
+ * table, so the document shows exactly what a connector built with this package sends.
  *
  * @example
  * ```ts
  * import { problemResponseTable } from 'priority-routing-crm/openapi';
- * Object.keys(problemResponseTable); // ['BadRequest', 'Unauthorized', 'NotFound', 'MethodNotAllowed', 'InternalServerError', 'BadGateway', 'GatewayTimeout']
- * problemResponseTable.NotFound.problems.customerNotFound; // 'No customer has that phone number.'
+ * Object.keys(problemResponseTable); // ['BadRequest', 'Unauthorized', 'NotFound', 'MethodNotAllowed', 'InternalServerError', 'BadGateway', 'ServiceUnavailable', 'GatewayTimeout']
+ * problemResponseTable.NotFound.problems.customerNotFound; // 'No customer has the phone number given in query.'
  * ```
  */
 export const problemResponseTable = {
   BadRequest: {
-    description: 'query is missing, repeated or badly encoded, does not start with phone:, or the number is empty, longer than 64 characters, holds a control character or no digit.',
-    problems: { invalidQuery: 'query must start with "phone:", such as phone:1111' },
+    description:
+      'query is missing, repeated or badly encoded, does not start with phone:, or the number is empty, longer than 64 characters, holds no digit or is not a phone number (only digits, a leading +, spaces and - . ( ) / are allowed).',
+    problems: { invalidQuery: problemDetails.invalidQuery('wrong_prefix') },
   },
   Unauthorized: {
     description: 'Credentials are required and are missing or wrong.',
-    problems: { unauthorized: 'Valid credentials are required.' },
+    problems: { unauthorized: problemDetails.unauthorized() },
   },
   NotFound: {
     description: 'No customer has that phone number (Hybrid Chat then routes at priority 1), or the path is unknown.',
     problems: {
-      customerNotFound: 'No customer has that phone number.',
-      notFound: notFoundDetail({ customer: '/customer', label: '/label' }),
+      customerNotFound: problemDetails.customerNotFound(),
+      notFound: problemDetails.notFound(),
     },
   },
   MethodNotAllowed: {
     description: 'A method other than GET or HEAD. The Allow header lists GET, HEAD.',
-    problems: { methodNotAllowed: 'Only GET and HEAD are supported.' },
+    problems: { methodNotAllowed: problemDetails.methodNotAllowed() },
   },
   InternalServerError: {
-    description: 'The CRM lookup failed. The body holds nothing from inside the CRM.',
+    description: 'The CRM lookup failed, or the connector itself did (checking the credentials threw). The body holds nothing from inside the CRM.',
     problems: {
-      crmFailure: 'The CRM lookup failed. The connector log has the details.',
-      internalError: 'The connector failed unexpectedly. The connector log has the details.',
+      crmFailure: problemDetails.crmFailure(),
+      internalError: problemDetails.internalError('authenticate'),
     },
   },
   BadGateway: {
     description: 'The CRM returned data that breaks this contract.',
-    problems: { invalidCrmData: 'The CRM returned a customer that breaks the contract. The connector log has the details.' },
+    problems: { invalidCrmData: problemDetails.invalidCrmData('a customer') },
+  },
+  ServiceUnavailable: {
+    description:
+      'The CRM kept failing, so a circuit breaker answers at once instead of calling it until Retry-After has passed.',
+    problems: { circuitOpen: problemDetails.circuitOpen(EXAMPLE_RETRY_AFTER_SECONDS) },
   },
   GatewayTimeout: {
     description: 'The CRM did not answer in time.',
-    problems: { crmTimeout: 'The CRM did not answer within 3000 ms.' },
+    problems: { crmTimeout: problemDetails.crmTimeout(EXAMPLE_TIMEOUT_MS) },
   },
 } as const satisfies Record<string, { description: string; problems: Partial<Record<ProblemName, string>> }>;
 
@@ -69,6 +78,13 @@ const stringHeader = (description: string): HeaderObject => ({ description, sche
 const extraHeaders: Partial<Record<ProblemResponseName, Record<string, HeaderObject>>> = {
   Unauthorized: { 'WWW-Authenticate': stringHeader('The scheme to authenticate with, where one fits (Basic, Bearer).') },
   MethodNotAllowed: { Allow: stringHeader('Always GET, HEAD.') },
+  ServiceUnavailable: {
+    'Retry-After': {
+      description: 'Seconds until the connector calls the CRM again.',
+      required: true,
+      schema: { type: 'integer', minimum: 1 },
+    },
+  },
 };
 
 /**

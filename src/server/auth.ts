@@ -1,5 +1,6 @@
 import type { MaybePromise } from './repository.js';
 import type { ConnectorRequest } from './http.js';
+import { authSchemesOf, describedAs } from './auth-schemes.js';
 import { readHeader } from './headers.js';
 import { assertHeaderValue } from './header-value.js';
 import { matchesAnySecret } from './timing-safe.js';
@@ -68,6 +69,10 @@ function realmOf(realm: string | undefined, what: string): string {
  * ```
  */
 export function queryTokenAuth(options: { token: Secrets; param?: string }): Authenticate {
+  return describedAs(checkQueryToken(options), [{ type: 'queryToken', param: options.param ?? 'token' }]);
+}
+
+function checkQueryToken(options: { token: Secrets; param?: string }): Authenticate {
   const tokens = secretList(options.token, 'queryTokenAuth: token');
   const param = options.param ?? 'token';
   return (request) => {
@@ -85,6 +90,10 @@ export function queryTokenAuth(options: { token: Secrets; param?: string }): Aut
  * ```
  */
 export function apiKeyAuth(options: { key: Secrets; header?: string }): Authenticate {
+  return describedAs(checkApiKey(options), [{ type: 'apiKey', header: options.header ?? 'x-api-key' }]);
+}
+
+function checkApiKey(options: { key: Secrets; header?: string }): Authenticate {
   const keys = secretList(options.key, 'apiKeyAuth: key');
   const header = options.header ?? 'x-api-key';
   return (request) => {
@@ -112,6 +121,10 @@ function credentialsFor(request: ConnectorRequest, scheme: string): string | und
  * ```
  */
 export function bearerAuth(options: { token: Secrets; realm?: string }): Authenticate {
+  return describedAs(checkBearer(options), [{ type: 'bearer' }]);
+}
+
+function checkBearer(options: { token: Secrets; realm?: string }): Authenticate {
   const tokens = secretList(options.token, 'bearerAuth: token');
   const challenge = `Bearer ${realmOf(options.realm, 'bearerAuth: realm')}`;
   const missing = { challenge };
@@ -159,7 +172,13 @@ export interface BasicCredentials {
  * createConnector({ repository, authenticate: basicAuth({ username: 'hybrid-chat', password: process.env.CRM_PASSWORD! }) });
  * ```
  */
-export function basicAuth(options: (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string }): Authenticate {
+export function basicAuth(options: BasicAuthOptions): Authenticate {
+  return describedAs(checkBasic(options), [{ type: 'basic' }]);
+}
+
+type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
+
+function checkBasic(options: BasicAuthOptions): Authenticate {
   const pairs = 'credentials' in options ? options.credentials : [options];
   if (pairs.length === 0) throw new TypeError('basicAuth: give at least one username and password');
   const usernames = pairs.map((pair) => secretList(pair.username, 'basicAuth: username')[0] as string);
@@ -189,6 +208,13 @@ export function basicAuth(options: (BasicCredentials | { credentials: readonly B
  * ```
  */
 export function anyAuth(...methods: readonly Authenticate[]): Authenticate {
+  const schemes = methods.map(authSchemesOf);
+  const authenticate = checkAny(methods);
+  // Describable only when every method is: a document must not omit a way in.
+  return schemes.every((accepted) => accepted !== undefined) ? describedAs(authenticate, schemes.flat()) : authenticate;
+}
+
+function checkAny(methods: readonly Authenticate[]): Authenticate {
   return async (request) => {
     let refusal: AuthDecision = false;
     for (const method of methods) {

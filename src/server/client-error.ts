@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { ConnectorResponse } from './http.js';
 import { sendNodeResponse } from './node-bridge.js';
-import { type ProblemName, problemResponse } from './problems.js';
+import { type ProblemName, problemDetails, problemResponse } from './problems.js';
 
 /**
  * The part of the socket `node:http` passes to its `clientError` listeners that the handler uses:
@@ -20,10 +20,10 @@ export interface ClientErrorSocket {
 
 /** Node's parser and timeout error codes that have their own status, as Node's own default answer has. */
 const PROBLEM_OF_CODE: Readonly<Record<string, readonly [ProblemName, string]>> = {
-  HPE_HEADER_OVERFLOW: ['headersTooLarge', 'The request headers are larger than the server accepts.'],
-  ERR_HTTP_REQUEST_TIMEOUT: ['requestTimeout', 'The request did not arrive in time.'],
+  HPE_HEADER_OVERFLOW: ['headersTooLarge', problemDetails.headersTooLarge()],
+  ERR_HTTP_REQUEST_TIMEOUT: ['requestTimeout', problemDetails.requestTimeout()],
 };
-const MALFORMED = ['badRequest', 'The request is not valid HTTP/1.1 and was not read.'] as const;
+const MALFORMED = ['badRequest', problemDetails.badRequest('malformed')] as const;
 
 /** A response as raw HTTP/1.1 bytes, ending the connection: the parser's state is unknown now. */
 function rawHttpResponse(response: ConnectorResponse): string {
@@ -77,6 +77,6 @@ export function handleClientError(error: Error & { code?: string }, socket: Clie
  */
 export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.httpVersion !== '1.1' || req.headers.host !== undefined) return false;
-  sendNodeResponse(res, problemResponse('badRequest', 'An HTTP/1.1 request must carry a Host header.', { connection: 'close' }));
+  sendNodeResponse(res, problemResponse('badRequest', problemDetails.badRequest('missingHost'), { connection: 'close' }));
   return true;
 }

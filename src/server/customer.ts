@@ -1,19 +1,13 @@
-import { type Customer, customerQueryMessages, parseCustomerQuery } from '../contract/index.js';
+import { type Customer, parseCustomerQuery } from '../contract/index.js';
 import { type CallOutcome, callRepository, isThenable } from './call.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
 import { withPhoneKeys } from './phone-query.js';
 import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js';
-import { problemResponse } from './problems.js';
+import { problemDetails, problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
 import { readQueryParam, splitUrl } from './url.js';
 import { isValidated, pickCustomer, validateForWire } from './wire.js';
-
-const QUERY_PROBLEMS = {
-  missing: 'The query parameter is missing; send query=phone:{number}, such as query=phone:1111.',
-  repeated: 'The query parameter must appear once.',
-  malformed: 'The query parameter is not valid percent-encoded UTF-8.',
-} as const;
 
 /**
  * Answers `GET /customer?query=phone:{refId}` for a request already routed here; synchronously when the repository is.
@@ -30,9 +24,9 @@ export function answerCustomer(
   exchange: Exchange,
 ): MaybePromise<ConnectorResponse> {
   const param = readQueryParam(search, 'query');
-  if (!param.ok) return problemResponse('invalidQuery', QUERY_PROBLEMS[param.reason]);
+  if (!param.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason));
   const query = parseCustomerQuery(param.value);
-  if (!query.ok) return problemResponse('invalidQuery', `${capitalize(customerQueryMessages[query.error])}.`);
+  if (!query.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(query.error));
   if (settings.onResponse !== undefined || settings.onError !== undefined) exchange.phone = settings.maskPhone(query.value.phone);
   const asked = withPhoneKeys(query.value, settings.defaultCountry);
 
@@ -53,7 +47,7 @@ function customerResponse(outcome: CallOutcome<CustomerRecord | null | undefined
   return customer.ok ? customerFound(customer.value) : invalidData(customer.issues, 'a customer', settings, exchange);
 }
 
-const customerNotFound = () => problemResponse('customerNotFound', 'No customer has the phone number given in query.');
+const customerNotFound = () => problemResponse('customerNotFound', problemDetails.customerNotFound());
 
 const customerFound = (customer: Customer): ConnectorResponse => ({
   status: 200,
@@ -63,8 +57,6 @@ const customerFound = (customer: Customer): ConnectorResponse => ({
 
 /** The context for pre-validated repositories, which answer at once and so never need aborting. */
 const IDLE_CONTEXT: RepositoryContext = Object.freeze({ signal: new AbortController().signal });
-
-const capitalize = (sentence: string) => sentence.charAt(0).toUpperCase() + sentence.slice(1);
 
 /**
  * Answers `GET /customer?query=phone:{refId}` with a framework-agnostic request and response:

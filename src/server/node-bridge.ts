@@ -1,5 +1,5 @@
 import type { ConnectorRequest, ConnectorResponse, HeaderValue } from './http.js';
-import { problemResponse } from './problems.js';
+import { problemDetails, problemResponse } from './problems.js';
 
 /**
  * The part of `node:http`'s `IncomingMessage` the connector reads. Express's, Koa's `ctx.req`
@@ -75,7 +75,7 @@ export function sendNodeResponse(res: NodeResponseLike, response: ConnectorRespo
  * ```
  */
 export const sendFailedResponse = (): ConnectorResponse =>
-  problemResponse('internalError', 'The connector failed to send its answer. The connector log has the details.');
+  problemResponse('internalError', problemDetails.internalError('send'));
 
 /** The last resort: a fixed 500 while nothing is on the wire, a destroyed socket otherwise. */
 function sendFallback(res: NodeResponseLike): void {

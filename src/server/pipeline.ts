@@ -6,7 +6,7 @@ import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { invalidHeaderCharacter } from './header-value.js';
 import type { Settings } from './options.js';
 import type { MaybePromise } from './repository.js';
-import { problemResponse } from './problems.js';
+import { circuitOpenResponse, problemDetails, problemResponse } from './problems.js';
 import { CircuitOpenError } from '../repositories/circuit-open-error.js';
 
 /**
@@ -35,8 +35,7 @@ const ALLOW = { allow: 'GET, HEAD' } as const;
  * // 'This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.'
  * ```
  */
-export const notFoundDetail = (paths: { customer: string; label: string }) =>
-  `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`;
+export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
 
 const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
 const encoder = new TextEncoder();
@@ -84,15 +83,14 @@ export function reportError(settings: Settings, exchange: Exchange, event: Omit<
 export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, exchange: Exchange): ConnectorResponse {
   if (outcome.reason === 'timeout') {
     reportError(settings, exchange, { kind: 'timeout', status: 504 });
-    return problemResponse('crmTimeout', `The CRM did not answer within ${settings.timeoutMs} ms.`);
+    return problemResponse('crmTimeout', problemDetails.crmTimeout(settings.timeoutMs));
   }
   if (outcome.error instanceof CircuitOpenError) {
     // Not reported to onError: during an outage that would be one event per chat; the breaker's onStateChange reports it once.
-    const seconds = String(outcome.error.retryAfterSeconds);
-    return problemResponse('circuitOpen', `The CRM failed repeatedly; the connector asks it again in ${seconds} s.`, { 'retry-after': seconds });
+    return circuitOpenResponse(outcome.error.retryAfterSeconds);
   }
   reportError(settings, exchange, { kind: 'exception', status: 500, error: outcome.error });
-  return problemResponse('crmFailure', 'The CRM lookup failed. The connector log has the details.');
+  return problemResponse('crmFailure', problemDetails.crmFailure());
 }
 
 /**
@@ -105,7 +103,7 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
  */
 export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
   reportError(settings, exchange, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
-  return problemResponse('invalidCrmData', `The CRM returned ${what} that breaks the contract. The connector log has the details.`);
+  return problemResponse('invalidCrmData', problemDetails.invalidCrmData(what));
 }
 
 /**
@@ -132,7 +130,7 @@ export function runRoute(
   let result: MaybePromise<ConnectorResponse>;
   try {
     if (route === null) result = problemResponse('notFound', notFound);
-    else if (method === undefined) result = problemResponse('methodNotAllowed', 'Only GET and HEAD are supported.', ALLOW);
+    else if (method === undefined) result = problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW);
     else if (settings.authenticate !== undefined) result = authenticateThen(request, settings, exchange, handler);
     else result = handler(exchange);
   } catch (error) {
@@ -147,7 +145,7 @@ export function runRoute(
 
 function unexpected(error: unknown, settings: Settings, exchange: Exchange): ConnectorResponse {
   reportError(settings, exchange, { kind: 'exception', status: 500, error });
-  return problemResponse('internalError', 'The connector failed unexpectedly. The connector log has the details.');
+  return problemResponse('internalError', problemDetails.internalError('unexpected'));
 }
 
 function finishResponse(
@@ -187,10 +185,10 @@ async function authenticateThen(
     decision = await settings.authenticate?.(request);
   } catch (error) {
     reportError(settings, exchange, { kind: 'exception', status: 500, error });
-    return problemResponse('internalError', 'Checking the credentials failed.');
+    return problemResponse('internalError', problemDetails.internalError('authenticate'));
   }
   if (decision === true) return handler(exchange);
-  if (typeof decision !== 'object' || decision === null) return problemResponse('unauthorized', 'Credentials are missing or wrong.');
+  if (typeof decision !== 'object' || decision === null) return problemResponse('unauthorized', problemDetails.unauthorized());
   // A challenge is computed per request, so it is checked per request: sent as is, a CR/LF or
   // non-Latin-1 character would make writeHead throw after the connector had answered.
   const challenge: unknown = decision.challenge;
@@ -198,7 +196,7 @@ async function authenticateThen(
   if (bad !== undefined) {
     const error = new TypeError(`authenticate returned a challenge that cannot be sent in WWW-Authenticate (it holds ${bad})`);
     reportError(settings, exchange, { kind: 'exception', status: 500, error });
-    return problemResponse('internalError', 'Checking the credentials failed.');
+    return problemResponse('internalError', problemDetails.internalError('authenticate'));
   }
-  return problemResponse('unauthorized', 'Credentials are missing or wrong.', { 'www-authenticate': challenge as string });
+  return problemResponse('unauthorized', problemDetails.unauthorized(), { 'www-authenticate': challenge as string });
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { problemTypes } from '../../src/index.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
 import { jsonLines, SERVE_FIXTURE, spawnServe, startJsonServe, stopServes, waitForJsonLine, waitForOutput } from '../support/serve-process.js';
 
@@ -119,8 +120,8 @@ describe('serve GET /healthz and /readyz', () => {
     expect(await health.json()).toStrictEqual({ status: 'ok' });
     const ready = await fetch(`${origin}/readyz`);
     expect(ready.status).toBe(503);
-    expect(ready.headers.get('content-type')).toBe('application/problem+json');
-    expect(await ready.json()).toMatchObject({ status: 503, title: 'Not ready', detail: 'The repository failed to list the labels.' });
+    expect(ready.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(await ready.json()).toStrictEqual({ type: problemTypes.notReady, status: 503, title: 'Not ready', detail: 'The repository failed to list the labels.' });
     expect((await fetch(`${origin}/cim/healthz`)).status).toBe(404);
   });
 });

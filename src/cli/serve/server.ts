@@ -4,6 +4,8 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { handleClientError, refuseMissingHost } from '../../server/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../server/connector.js';
+import type { ConnectorResponse } from '../../server/http.js';
+import { problemDetails, problemResponse } from '../../server/problems.js';
 import type { CustomerRepository } from '../../server/repository.js';
 import { splitUrl } from '../../server/url.js';
 import type { RequestLogEvent } from './logging.js';
@@ -52,27 +54,29 @@ function sendJson(res: ServerResponse, status: number, contentType: string, body
   res.end(head ? undefined : text);
 }
 
-const notReady = (detail: string) => ({
-  type: 'https://priority-routing-crm.dev/problems/not-ready',
-  title: 'Not ready',
-  status: 503,
-  detail,
-});
+/** A problem from the connector's one table (type URI, title, detail), as the probes answer it. */
+function sendProblem(res: ServerResponse, problem: ConnectorResponse, head: boolean): void {
+  res.writeHead(problem.status, { ...problem.headers, 'content-length': Buffer.byteLength(problem.body ?? '') });
+  res.end(head ? undefined : problem.body);
+}
+
+type NotReadyCause = Parameters<typeof problemDetails.notReady>[0];
+const notReady = (cause: NotReadyCause) => problemResponse('notReady', problemDetails.notReady(cause));
 
 /** `listLabels` within the timeout, or why not (a fixed sentence: the probe's answer is public). */
-async function checkRepository(repository: CustomerRepository, timeoutMs: number): Promise<string | undefined> {
+async function checkRepository(repository: CustomerRepository, timeoutMs: number): Promise<NotReadyCause | undefined> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
+  const timeout = new Promise<NotReadyCause>((resolve) => {
     timer = setTimeout(() => {
       controller.abort();
-      resolve(`The repository did not list the labels within ${timeoutMs} ms.`);
+      resolve('timeout');
     }, timeoutMs);
   });
   const answer = (async () => {
     const labels = await repository.listLabels({ signal: controller.signal });
-    return Array.isArray(labels) ? undefined : 'The repository did not answer with a list of labels.';
-  })().catch(() => 'The repository failed to list the labels.');
+    return Array.isArray(labels) ? undefined : ('notAList' as const);
+  })().catch(() => 'failed' as const);
   try {
     return await Promise.race([answer, timeout]);
   } finally {
@@ -114,9 +118,9 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     const probe = req.method === 'GET' || head;
     if (probe && path === '/healthz') return sendJson(res, 200, 'application/json', { status: 'ok' }, head);
     if (probe && path === '/readyz') {
-      if (stopping) return sendJson(res, 503, 'application/problem+json', notReady('The connector is shutting down.'), head);
+      if (stopping) return sendProblem(res, notReady('shuttingDown'), head);
       void checkRepository(readinessRepository, readinessTimeoutMs).then((problem) =>
-        problem === undefined ? sendJson(res, 200, 'application/json', { status: 'ready' }, head) : sendJson(res, 503, 'application/problem+json', notReady(problem), head),
+        problem === undefined ? sendJson(res, 200, 'application/json', { status: 'ready' }, head) : sendProblem(res, notReady(problem), head),
       );
       return;
     }
@@ -126,7 +130,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
           res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
           res.end(head ? undefined : body);
         },
-        () => sendJson(res, 500, 'application/problem+json', { title: 'Metrics unavailable', status: 500 }, head),
+        () => sendProblem(res, problemResponse('internalError', problemDetails.internalError()), head),
       );
       return;
     }

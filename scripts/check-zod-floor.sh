@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Type-checks the packed tarball, as npm would publish it, in a strict consumer project
+# (strict, skipLibCheck: false, NodeNext; ESM and CJS files) against the lowest zod the
+# peerDependencies range admits. zod 4.0.0's types break ours, so the floor is tested, not
+# assumed. ZOD_VERSION=4.x.y overrides the version (to look for a new floor).
+# Needs the npm registry; runs in a temporary folder that it removes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+range=$(node -p 'require("./package.json").peerDependencies.zod')
+floor=${ZOD_VERSION:-$(node -p 'require("semver").minVersion(process.argv[1]).version' "$range")}
+typescript=$(node -p 'require("./package.json").devDependencies.typescript')
+types_node=$(node -p 'require("./package.json").devDependencies["@types/node"]')
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# npm pack runs prepack (the build), as npm publish does.
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+mkdir "$work/consumer"
+cd "$work/consumer"
+cat > package.json <<'JSON'
+{ "name": "zod-floor-consumer", "private": true, "type": "module" }
+JSON
+cat > tsconfig.json <<'JSON'
+{
+  "compilerOptions": {
+    "target": "ES2022",
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "strict": true,
+    "exactOptionalPropertyTypes": true,
+    "noUncheckedIndexedAccess": true,
+    "skipLibCheck": false,
+    "types": ["node"],
+    "noEmit": true
+  },
+  "include": ["*.ts", "*.cts"]
+}
+JSON
+cat > consumer.ts <<'TS'
+import * as z from 'zod';
+import { CustomerSchema, contractRegistry, createConnector, createMemoryRepository, sampleDataSet, type Customer, type ContractMeta } from 'priority-routing-crm';
+import { createOpenApiDocument } from 'priority-routing-crm/openapi';
+import { createNodeHandler } from 'priority-routing-crm/node';
+import { createFetchHandler } from 'priority-routing-crm/fetch';
+import * as testing from 'priority-routing-crm/testing';
+
+const customer: Customer = CustomerSchema.parse(sampleDataSet.customers[0]);
+const meta: ContractMeta | undefined = contractRegistry.get(CustomerSchema);
+const extended = CustomerSchema.extend({ nationalId: z.string() });
+const repository = createMemoryRepository(sampleDataSet);
+export const used = [customer.phone1, meta?.id, extended, createConnector({ repository }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
+TS
+cat > consumer-cjs.cts <<'TS'
+import zod = require('zod');
+import crm = require('priority-routing-crm');
+import openapi = require('priority-routing-crm/openapi');
+
+export const parsed: crm.Customer = crm.CustomerSchema.parse(crm.sampleDataSet.customers[0]);
+export const document = openapi.createOpenApiDocument();
+export const schema = zod.toJSONSchema(crm.CustomerSchema);
+TS
+
+npm install --no-audit --no-fund --silent --save-exact "zod@$floor" "typescript@$typescript" "@types/node@$types_node" "$work/$tarball"
+echo "zod $(node -p 'require("zod/package.json").version') (peer range $range), typescript $typescript, skipLibCheck false:"
+npx --no-install tsc -p tsconfig.json
+echo "the packed tarball type-checks against zod $floor"
+cd "$root"
