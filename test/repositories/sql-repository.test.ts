@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
+import { createConnector, CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
 import { phoneKeys } from '../../src/contract/phone-keys.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import {
@@ -214,6 +214,16 @@ describe('defaultCountry: every spelling of a number, stored and asked (PGlite)'
       }
       expect(falseMatches, `stored as ${stored}`).toStrictEqual([]);
     }
+  });
+
+  it("uses the connector's defaultCountry (query.phoneKeys) when the repository has none of its own", async () => {
+    await storeOnly('(0300) 123 4567');
+    const connector = createConnector({ repository: createSqlRepository({ client: db, mapping: crmMapping }), defaultCountry: 'PK' });
+    for (const asked of ['+92 300 1234567', '0092 300 1234567', '923001234567']) {
+      const answer = await connector.handle({ url: `/customer?query=phone:${encodeURIComponent(asked)}` });
+      expect([asked, answer.status]).toStrictEqual([asked, 200]);
+    }
+    expect((await connector.handle({ url: '/customer?query=phone:%2B443001234567' })).status).toBe(404);
   });
 
   it('without defaultCountry compares digits only, as before: the national form is not the international one', async () => {
