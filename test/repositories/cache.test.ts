@@ -13,6 +13,7 @@ import {
 import { cacheStats } from '../../src/repositories/cache.js';
 import { serveConnector } from '../server/serve-connector.js';
 import { freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
+import { phoneCases } from '../support/phone-numbers.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -236,5 +237,38 @@ describe('withCache: timeouts through the handler', () => {
     expect(response.status).toBe(504);
     expect(JSON.parse(response.body!).type).toBe(problemTypes.crmTimeout);
     expect(script.aborted.count).toBe(1);
+  });
+});
+
+describe('withCache: every spelling of one number is one key with a defaultCountry', () => {
+  const [pakistan] = phoneCases;
+  const url = (phone: string) => `/customer?query=phone:${encodeURIComponent(phone)}`;
+
+  it('shares one repository call among concurrent lookups of one number in all its spellings, and keeps it for all of them', async () => {
+    const script = scriptedRepository();
+    const connector = createConnector({ repository: withCache(script, { customersTtlMs: 60_000 }), defaultCountry: pakistan!.country });
+    const release = script.hold();
+    const pending = Promise.all(pakistan!.spellings.map((spelling) => connector.handle({ url: url(spelling) })));
+    await vi.waitFor(() => expect(script.calls.customers).toBe(1));
+    release();
+    expect((await pending).map((response) => response.status)).toStrictEqual(pakistan!.spellings.map(() => 200));
+    expect(script.calls.customers).toBe(1);
+    // Kept under the E.164 digits: a later lookup in any spelling is a hit.
+    for (const spelling of pakistan!.spellings) expect((await connector.handle({ url: url(spelling) })).status).toBe(200);
+    expect(script.calls.customers).toBe(1);
+  });
+
+  it('never shares between different numbers, and without defaultCountry shares only equal digits, as before', async () => {
+    const script = scriptedRepository();
+    const pk = createConnector({ repository: withCache(script, { customersTtlMs: 60_000 }), defaultCountry: pakistan!.country });
+    await pk.handle({ url: url(pakistan!.spellings[0]!) });
+    const askable = pakistan!.others.filter((other) => !/x|ext/.test(other));
+    for (const other of askable) await pk.handle({ url: url(other) });
+    expect(script.calls.customers).toBe(1 + askable.length);
+
+    const digitsOnly = scriptedRepository();
+    const plain = createConnector({ repository: withCache(digitsOnly, { customersTtlMs: 60_000 }) });
+    for (const spelling of pakistan!.spellings) await plain.handle({ url: url(spelling) });
+    expect(digitsOnly.calls.customers).toBe(new Set(pakistan!.spellings.map((spelling) => spelling.replace(/\D/g, ''))).size);
   });
 });

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
+import { createConnector, CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
 import { phoneKeys } from '../../src/contract/phone-keys.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../src/repositories/sql/index.js';
 import { customerLookup } from '../../src/repositories/sql/queries.js';
 import { createPglite, crmMapping } from '../support/pglite.js';
+import { phoneCases } from '../support/phone-numbers.js';
 
 const context = () => ({ signal: new AbortController().signal });
 const query = (phone: string) => {
@@ -181,6 +182,57 @@ describe('phoneKeys matching', () => {
     // The first key (E.164 digits) wins over the others.
     expect(found?._id).toBe('1');
     await db.close();
+  });
+});
+
+describe('defaultCountry: every spelling of a number, stored and asked (PGlite)', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = await createPglite();
+  });
+  afterAll(() => db.close());
+
+  /** The customer stored under `stored` only, in the mobile column, as a person typed it. */
+  const storeOnly = async (stored: string) => {
+    await db.exec('DELETE FROM crm.contacts');
+    await db.query(`INSERT INTO crm.contacts (mobile, first_name) VALUES ($1, 'Stored')`, [stored]);
+  };
+  const askable = (phone: string) => parseCustomerQuery(`phone:${phone}`).ok;
+
+  it.each(phoneCases.map((c) => [`${c.country} +${c.e164}`, c] as const))('%s: found in every spelling whatever the stored one, never by another number', async (_name, c) => {
+    const repository = createSqlRepository({ client: db, mapping: crmMapping, defaultCountry: c.country });
+    for (const stored of c.spellings) {
+      await storeOnly(stored);
+      const misses: string[] = [];
+      for (const asked of c.spellings) {
+        if ((await repository.findCustomerByPhone(query(asked), context()))?.phone1 !== stored) misses.push(asked);
+      }
+      expect(misses, `stored as ${stored}`).toStrictEqual([]);
+      const falseMatches: string[] = [];
+      for (const other of c.others.filter(askable)) {
+        if ((await repository.findCustomerByPhone(query(other), context())) !== null) falseMatches.push(other);
+      }
+      expect(falseMatches, `stored as ${stored}`).toStrictEqual([]);
+    }
+  });
+
+  it("uses the connector's defaultCountry (query.phoneKeys) when the repository has none of its own", async () => {
+    await storeOnly('(0300) 123 4567');
+    const connector = createConnector({ repository: createSqlRepository({ client: db, mapping: crmMapping }), defaultCountry: 'PK' });
+    for (const asked of ['+92 300 1234567', '0092 300 1234567', '923001234567']) {
+      const answer = await connector.handle({ url: `/customer?query=phone:${encodeURIComponent(asked)}` });
+      expect([asked, answer.status]).toStrictEqual([asked, 200]);
+    }
+    expect((await connector.handle({ url: '/customer?query=phone:%2B443001234567' })).status).toBe(404);
+  });
+
+  it('without defaultCountry compares digits only, as before: the national form is not the international one', async () => {
+    await storeOnly('0300-1234567');
+    const repository = createSqlRepository({ client: db, mapping: crmMapping });
+    expect((await repository.findCustomerByPhone(query('03001234567'), context()))?.phone1).toBe('0300-1234567');
+    expect(await repository.findCustomerByPhone(query('+92 300 1234567'), context())).toBeNull();
+    const pk = createSqlRepository({ client: db, mapping: crmMapping, defaultCountry: 'PK' });
+    expect((await pk.findCustomerByPhone(query('+92 300 1234567'), context()))?.phone1).toBe('0300-1234567');
   });
 });
 

@@ -22,7 +22,7 @@ export interface SqlRepositoryOptions {
   client: SqlClient;
   /** Where the contract's fields are: a plain object of the `--mapping` file's shape, validated here. */
   mapping: unknown;
-  /** The site's country (ISO 3166-1 alpha-2) for matching national and international spellings; see `phoneKeys`. */
+  /** The site's country (ISO 3166-1 alpha-2) for matching national and international spellings; see `phoneKeys`. Default: the connector's `defaultCountry`. */
   defaultCountry?: CountryCode;
   /** The dialect; by default detected from the client (`getConnection` → `mysql`, else `postgres`). */
   dialect?: SqlDialect;
@@ -96,7 +96,9 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
     dialect: runner.dialect,
     mapping,
     findCustomerByPhone: async (query: CustomerQuery, { signal }: RepositoryContext) => {
-      const keys = [...new Set(phoneKeys(query.phone, keyOptions).filter((key) => key !== ''))];
+      // Without a country of its own, the connector's (`query.phoneKeys`, set by its handlers) applies.
+      const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, keyOptions);
+      const keys = [...new Set(asked.filter((key) => key !== ''))];
       if (keys.length === 0) return null;
       const generated = runner.dialect === 'mysql' ? await generatedColumns() : undefined;
       const { text, params } = customerLookup(runner.dialect, mapping, keys, generated);
