@@ -21,7 +21,7 @@ function parseValue(text: string, line: string): number {
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   // Prometheus reads values with Go's ParseFloat, where "NaN" is case-insensitive; prom-client
-  // writes "Nan" (e.g. nodejs_eventloop_lag_* before the first event-loop sample).
+  // writes "Nan" for a NaN value (seen in the first scrapes after serve starts).
   if (/^nan$/i.test(text)) return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad sample value in: ${line}`);
   return Number(text);
