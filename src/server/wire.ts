@@ -155,8 +155,24 @@ export function readyCustomer<T>(record: T): T {
   value.labels = [...value.labels];
   Object.freeze(value);
   wireReady.add(value);
+  // Frozen, so its body never changes: serialized once here rather than on every hit.
+  readyBodies.set(value, JSON.stringify(value));
   return value as T;
 }
+
+const readyBodies = new WeakMap<object, string>();
+
+/**
+ * The JSON body of a customer from {@link readyCustomer}, serialized when it was kept;
+ * `undefined` for any other value.
+ *
+ * @example
+ * ```ts
+ * readyCustomerBody(readyCustomer(sampleCustomer)); // '{"_id":…}'
+ * ```
+ */
+export const readyCustomerBody = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null ? readyBodies.get(value) : undefined;
 
 /**
  * A label list as a cache keeps it: validated now, only the contract's fields, frozen; a list
