@@ -149,14 +149,14 @@ export const isWireReady = (value: unknown): boolean => typeof value === 'object
  */
 export function readyCustomer<T>(record: T): T {
   if (!validateForWire(record).ok) return record;
-  // Picked from the record itself (the schema transforms nothing): zod's copy serializes slower.
-  // The labels array is a private copy, left unfrozen: JSON.stringify takes a slow path for frozen arrays.
+  // Picked from the record itself (the schema transforms nothing), with a private copy of its labels.
   const value = pickCustomer(record as Customer);
   value.labels = [...value.labels];
+  // Serialized once here rather than on every hit; frozen with its labels, so that body stays its own.
+  readyBodies.set(value, JSON.stringify(value));
+  Object.freeze(value.labels);
   Object.freeze(value);
   wireReady.add(value);
-  // Frozen, so its body never changes: serialized once here rather than on every hit.
-  readyBodies.set(value, JSON.stringify(value));
   return value as T;
 }
 
