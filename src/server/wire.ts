@@ -162,15 +162,7 @@ export function readyCustomer<T>(record: T): T {
 
 const readyBodies = new WeakMap<object, string>();
 
-/**
- * The JSON body of a customer from {@link readyCustomer}, serialized when it was kept;
- * `undefined` for any other value.
- *
- * @example
- * ```ts
- * readyCustomerBody(readyCustomer(sampleCustomer)); // '{"_id":…}'
- * ```
- */
+/** The JSON body of a customer from {@link readyCustomer}, serialized when it was kept; `undefined` for any other value. */
 export const readyCustomerBody = (value: unknown): string | undefined =>
   typeof value === 'object' && value !== null ? readyBodies.get(value) : undefined;
 
