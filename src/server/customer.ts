@@ -7,7 +7,7 @@ import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js'
 import { problemDetails, problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
 import { readQueryParam, splitUrl } from './url.js';
-import { isValidated, pickCustomer, validateForWire } from './wire.js';
+import { isValidated, pickCustomer, readyCustomerBody, validateForWire } from './wire.js';
 
 /**
  * Answers `GET /customer?query=phone:{refId}` for a request already routed here; synchronously when the repository is.
@@ -43,16 +43,21 @@ export function answerCustomer(
 function customerResponse(outcome: CallOutcome<CustomerRecord | null | undefined>, settings: Settings, exchange: Exchange): ConnectorResponse {
   if (!outcome.ok) return failedCall(outcome, settings, exchange);
   if (outcome.value === null || outcome.value === undefined) return customerNotFound();
+  // A customer kept by withCache: validated and serialized when it was stored.
+  const kept = readyCustomerBody(outcome.value);
+  if (kept !== undefined) return customerBody(kept);
   const customer = validateForWire(outcome.value);
   return customer.ok ? customerFound(customer.value) : invalidData(customer.issues, 'a customer', settings, exchange);
 }
 
 const customerNotFound = () => problemResponse('customerNotFound', problemDetails.customerNotFound());
 
-const customerFound = (customer: Customer): ConnectorResponse => ({
+const customerFound = (customer: Customer): ConnectorResponse => customerBody(JSON.stringify(customer));
+
+const customerBody = (body: string): ConnectorResponse => ({
   status: 200,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-  body: JSON.stringify(customer),
+  body,
 });
 
 /** The context for pre-validated repositories, which answer at once and so never need aborting. */

@@ -10,21 +10,25 @@ import { isValidated, isWireReady, wireLabels } from './wire.js';
 /** The last label list served per repository: most lists never change between requests. */
 interface Serialized {
   records: unknown;
+  /** Whether `records` was pre-validated and frozen, so the same array can be sent again unchecked. */
+  trusted: boolean;
   body: string;
   etag: string;
 }
 
 const lastServed = new WeakMap<CustomerRepository, Serialized>();
 
-async function serialize(repository: CustomerRepository, records: unknown, trusted: boolean) {
+async function serialize(repository: CustomerRepository, records: unknown) {
   const last = lastServed.get(repository);
-  // A pre-validated repository hands out one frozen array until its data changes.
-  if (trusted && last !== undefined && last.records === records) return { ok: true as const, value: last };
+  // A pre-validated repository (or withCache) hands out one frozen array until its data changes:
+  // the same array as last time, trusted then, is still trusted, with no lookup per request.
+  if (last !== undefined && last.records === records && last.trusted) return { ok: true as const, value: last };
+  const trusted = isValidated(repository) || isWireReady(records);
   const labels = wireLabels(records, trusted);
   if (!labels.ok) return labels;
   const body = JSON.stringify(labels.value);
   const etag = last !== undefined && last.body === body ? last.etag : await strongEtag(body);
-  const value: Serialized = { records, body, etag };
+  const value: Serialized = { records, trusted, body, etag };
   lastServed.set(repository, value);
   return { ok: true as const, value };
 }
@@ -45,7 +49,7 @@ export async function answerLabels(
 ): Promise<ConnectorResponse> {
   const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs);
   if (!outcome.ok) return failedCall(outcome, settings, exchange);
-  const served = await serialize(repository, outcome.value, isValidated(repository) || isWireReady(outcome.value));
+  const served = await serialize(repository, outcome.value);
   if (!served.ok) return invalidData(served.issues, 'a label list', settings, exchange);
   const { body, etag } = served.value;
   const caching = { etag, 'cache-control': settings.labelsCacheControl };

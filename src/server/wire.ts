@@ -149,14 +149,22 @@ export const isWireReady = (value: unknown): boolean => typeof value === 'object
  */
 export function readyCustomer<T>(record: T): T {
   if (!validateForWire(record).ok) return record;
-  // Picked from the record itself (the schema transforms nothing): zod's copy serializes slower.
-  // The labels array is a private copy, left unfrozen: JSON.stringify takes a slow path for frozen arrays.
+  // Picked from the record itself (the schema transforms nothing), with a private copy of its labels.
   const value = pickCustomer(record as Customer);
   value.labels = [...value.labels];
+  // Serialized once here rather than on every hit; frozen with its labels, so that body stays its own.
+  readyBodies.set(value, JSON.stringify(value));
+  Object.freeze(value.labels);
   Object.freeze(value);
   wireReady.add(value);
   return value as T;
 }
+
+const readyBodies = new WeakMap<object, string>();
+
+/** The JSON body of a customer from {@link readyCustomer}, serialized when it was kept; `undefined` for any other value. */
+export const readyCustomerBody = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null ? readyBodies.get(value) : undefined;
 
 /**
  * A label list as a cache keeps it: validated now, only the contract's fields, frozen; a list

@@ -1,13 +1,21 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
-import { sampleLabels } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { problemTypes, sampleLabels } from '../../src/index.js';
 import { readResilience } from '../../src/cli/serve-resilience.js';
 import type { MetricsSink } from '../../src/cli/serve/metrics.js';
 import { scriptedRepository } from '../support/scripted-repository.js';
+import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
+import { SERVE_FIXTURE, startJsonServe, stopServes } from '../support/serve-process.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const context = () => ({ signal: new AbortController().signal });
+
+async function scrape(origin: string) {
+  const response = await fetch(`${origin}/metrics`);
+  expect(response.status).toBe(200);
+  return parsePrometheusText(await response.text());
+}
 
 /** Runs `serve` with `args` until its banner's protection line, then stops it by pid; returns stdout and the labels URL. */
 async function bannerOf(args: string[], check?: (labelsUrl: string) => Promise<void>): Promise<string> {
@@ -75,5 +83,45 @@ describe('readResilience for a database', () => {
 
   it('--no-breaker leaves it out; --labels-ttl 0 keeps no list', () => {
     expect(readResilience({ noBreaker: true, labelsTtl: 0 }, true).banner).toBe('CRM protection: labels not cached, customers not cached, no circuit breaker');
+  });
+});
+
+describe('serve with a CRM that is down: /metrics and the 503 over HTTP', () => {
+  afterEach(stopServes);
+
+  it('moves prc_cache_events_total and prc_breaker_state, and answers 503 problem+json with Retry-After once the breaker opens', async () => {
+    // --database turns the defaults on (labels 30 s, breaker); the fixture's repository stands in for the database.
+    const { origin } = await startJsonServe(['--port', '0', '--labels-ttl', '60000', '--database', 'postgres://crm@127.0.0.1:1/crm', '--mapping', 'unused.json'], {
+      entry: SERVE_FIXTURE,
+      env: { FIXTURE_CUSTOMERS_FAIL: '1' },
+    });
+    const before = await scrape(origin);
+    expect(before.types.get('prc_breaker_state')).toBe('gauge');
+    expect(sampleValue(before, 'prc_breaker_state', {})).toBe(0);
+
+    const labels = [await fetch(`${origin}/label`), await fetch(`${origin}/label`)];
+    expect(labels.map((response) => response.status)).toStrictEqual([200, 200]);
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index += 1) statuses.push((await fetch(`${origin}/customer?query=phone:1111`)).status);
+    expect(statuses).toStrictEqual([500, 500, 500, 500, 500]);
+    const open = await fetch(`${origin}/customer?query=phone:1111`);
+    expect(open.status).toBe(503);
+    expect(open.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(open.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(open.headers.get('retry-after'))).toBeLessThanOrEqual(10);
+    expect(await open.json()).toMatchObject({ type: problemTypes.circuitOpen, status: 503 });
+    // The label list kept before the outage is still served while the breaker is open.
+    expect((await fetch(`${origin}/label`)).status).toBe(200);
+
+    const after = await scrape(origin);
+    const moved = (name: string, labelSet: Record<string, string>) => sampleValue(after, name, labelSet) - sampleValue(before, name, labelSet);
+    expect(after.types.get('prc_cache_events_total')).toBe('counter');
+    expect(after.types.get('prc_breaker_state')).toBe('gauge');
+    expect(moved('prc_cache_events_total', { cache: 'labels', event: 'miss' })).toBe(1);
+    expect(moved('prc_cache_events_total', { cache: 'labels', event: 'hit' })).toBe(2);
+    expect(moved('prc_cache_events_total', { cache: 'customers', event: 'miss' })).toBe(6);
+    expect(sampleValue(after, 'prc_breaker_state', {})).toBe(2);
+    // The open breaker kept the sixth lookup away from the CRM.
+    expect(moved('prc_repository_calls_total', { operation: 'findCustomerByPhone', outcome: 'error' })).toBe(5);
   });
 });

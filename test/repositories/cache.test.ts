@@ -171,6 +171,17 @@ describe('withCache: customers', () => {
     expect(errors).toStrictEqual(['invalid-data', 'invalid-data']);
   });
 
+  it('sends a kept customer as it was kept: the record it hands out cannot be changed afterwards, labels included', async () => {
+    const repository: CustomerRepository = { findCustomerByPhone: async () => ({ ...sampleCustomer, labels: [...sampleCustomer.labels] }), listLabels: () => sampleLabels };
+    const cached = withCache(repository, { customersTtlMs: 60_000 });
+    const connector = createConnector({ repository: cached });
+    expect(JSON.parse((await connector.handle({ url: '/customer?query=phone:1111' })).body!)).toStrictEqual(sampleCustomer);
+    const kept = (await cached.findCustomerByPhone(query('1111'), context())) as CustomerRecord;
+    expect(() => (kept.labels as string[]).push('added-by-a-caller')).toThrow(TypeError);
+    expect(() => Object.assign(kept, { name: 'changed' })).toThrow(TypeError);
+    expect(JSON.parse((await connector.handle({ url: '/customer?query=phone:1111' })).body!)).toStrictEqual(sampleCustomer);
+  });
+
   it('never keeps a "not found" unless notFoundTtlMs says so', async () => {
     const script = scriptedRepository();
     script.missing.add('999');

@@ -20,7 +20,9 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 function parseValue(text: string, line: string): number {
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  // Prometheus reads values with Go's ParseFloat, where "NaN" is case-insensitive; prom-client
+  // writes "Nan" for a NaN value (seen in the first scrapes after serve starts).
+  if (/^nan$/i.test(text)) return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad sample value in: ${line}`);
   return Number(text);
 }

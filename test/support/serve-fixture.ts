@@ -8,6 +8,7 @@
  *   "fixture: lookup started" on stderr first.
  * - FIXTURE_INVALID_CUSTOMER=1: lookups return a customer that breaks the contract (502).
  * - FIXTURE_LABELS_FAIL=1: listLabels throws (readiness fails).
+ * - FIXTURE_CUSTOMERS_FAIL=1: lookups reject (a CRM that is down), after any FIXTURE_CUSTOMER_DELAY_MS.
  * The repository's close hook prints "fixture: repository closed" on stderr.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -26,6 +27,7 @@ process.exitCode = await runServe(process.argv.slice(2), {
           process.stderr.write('fixture: lookup started\n');
           await delay(customerDelay);
         }
+        if (process.env.FIXTURE_CUSTOMERS_FAIL === '1') throw new Error('CRM is down');
         const customer = await memory.findCustomerByPhone(query);
         return process.env.FIXTURE_INVALID_CUSTOMER === '1' && customer ? { ...customer, updatedAt: 'yesterday' } : customer;
       },
