@@ -13,7 +13,9 @@ export interface TestServer {
 export async function serveConnector(options: ConnectorOptions): Promise<TestServer> {
   const connector = createConnector(options);
   const server: Server = createServer(connector.node);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A backlog above Node's default 511: tests open 1,000 connections at once, and on a loaded
+  // machine the accept queue overflows before the server drains it (ECONNRESET).
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
