@@ -27,7 +27,8 @@ export function answerCustomer(
   if (!param.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason));
   const query = parseCustomerQuery(param.value);
   if (!query.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(query.error));
-  if (settings.onResponse !== undefined || settings.onError !== undefined) exchange.phone = settings.maskPhone(query.value.phone);
+  // Always: with no onError given, failures are still logged (to stderr) with the masked phone.
+  exchange.phone = settings.maskPhone(query.value.phone);
   const asked = withPhoneKeys(query.value, settings.defaultCountry);
 
   if (isValidated(repository)) {
