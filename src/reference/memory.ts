@@ -13,6 +13,7 @@ import {
 import type { CustomerQuery } from '../contract/index.js';
 import type * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
+import { explainDates, withIsoDates } from '../server/record-dates.js';
 import { markValidated } from '../server/wire.js';
 import { compileRecordCheck } from './record-check.js';
 
@@ -132,7 +133,7 @@ function sharedNumbers(records: readonly unknown[], keyOf: KeyOf): ContractIssue
   const owners = new Map<string, number>();
   const issues: ContractIssue[] = [];
   records.forEach((record, position) => {
-    if (!isCustomer(record) && !CustomerSchema.safeParse(record).success) return;
+    if (!isCustomer(record) && !CustomerSchema.safeParse(withIsoDates(record)).success) return;
     for (const field of PHONE_FIELDS) {
       const phone = (record as CustomerRecord)[field];
       const key = phone === '' ? '' : keyOf(phone);
@@ -191,17 +192,20 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
   if (!Array.isArray(labels)) issues.push(issueAt(['labels'], 'expected an array of labels'));
   if (issues.length > 0) throw new DataSetError(issues);
 
-  issues.push(...issuesOf(LabelListSchema, labels, ['labels']));
+  // Dates as drivers return them are kept as the wire's ISO strings (a copy of that record only).
+  const labelRecords = (labels as readonly unknown[]).map(withIsoDates);
+  issues.push(...explainDates({ labels }, issuesOf(LabelListSchema, labelRecords, ['labels'])));
 
   const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
   let shared = false;
   for (let position = 0; position < records.length; position++) {
-    const record = records[position];
+    let record = records[position];
     // The compiled check allocates nothing; only a record it doubts pays for zod's parse, which
     // has the last word and quotes the bad values.
     if (!isCustomer(record)) {
-      const found = issuesOf(CustomerSchema, record, ['customers', position]);
+      record = withIsoDates(record);
+      const found = explainDates({ customers }, issuesOf(CustomerSchema, record, ['customers', position]));
       if (found.length > 0) {
         issues.push(...found);
         continue;
@@ -223,7 +227,7 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
   if (shared) issues.push(...sharedNumbers(records, keyOf));
   if (issues.length > 0) throw new DataSetError(issues);
 
-  const labelList = Object.freeze([...(labels as readonly LabelRecord[])]);
+  const labelList = Object.freeze(labelRecords as readonly LabelRecord[]);
   return markValidated({
     findCustomerByPhone:
       keyOf === digitsKey

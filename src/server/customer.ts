@@ -34,7 +34,7 @@ export function answerCustomer(
   if (isValidated(repository)) {
     // Pre-validated and synchronous (the memory repository): no timer, no signal, no schema.
     const found = repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined;
-    return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found));
+    return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found as Customer));
   }
   const outcome = callRepository((context) => repository.findCustomerByPhone(asked, context), settings.timeoutMs);
   if (!isThenable(outcome)) return customerResponse(outcome, settings, exchange);
