@@ -3,15 +3,16 @@ import {
   type CountryCode,
   countryCodeProblem,
   CustomerSchema,
+  describeValue,
   isCountryCode,
-  LabelListSchema,
+  LabelSchema,
   normalizePhone,
   phoneKey,
   toContractIssues,
   toJsonPath,
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
 import { explainDates, withIsoDates } from '../server/record-dates.js';
 import { markValidated } from '../server/wire.js';
@@ -81,7 +82,10 @@ export class DataSetError extends Error {
   /** Every problem found, with JSON paths such as `$.customers[3].createdAt`. */
   readonly issues: readonly ContractIssue[];
   constructor(issues: readonly ContractIssue[]) {
-    const shown = issues.slice(0, MAX_LISTED).map((issue) => `  ${issue.path.replace(/^\$\.?/, '')}: ${issue.message}`);
+    const shown = issues.slice(0, MAX_LISTED).map((issue) => {
+      const where = issue.path.replace(/^\$\.?/, '');
+      return `  ${where === '' ? '' : `${where}: `}${issue.message}`;
+    });
     const more = issues.length > MAX_LISTED ? [`  … and ${issues.length - MAX_LISTED} more`] : [];
     super([`invalid data set: ${issues.length} problem${issues.length === 1 ? '' : 's'}`, ...shown, ...more].join('\n'));
     this.issues = issues;
@@ -105,6 +109,27 @@ const prefixed = (issues: ContractIssue[], prefix: ReadonlyArray<string | number
     const segments = [...prefix, ...issue.segments];
     return { ...issue, segments, path: toJsonPath(segments) };
   });
+
+const LabelArraySchema = z.array(LabelSchema);
+
+/** The second and later use of each label `_id`, in the data set's path style (`labels[0]`). */
+function duplicateLabelIds(labels: readonly unknown[]): ContractIssue[] {
+  const firstIndex = new Map<string, number>();
+  const issues: ContractIssue[] = [];
+  labels.forEach((label, index) => {
+    let id: unknown;
+    try {
+      id = (label as { _id?: unknown } | null)?._id;
+    } catch {
+      return;
+    }
+    if (typeof id !== 'string' || id === '') return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else issues.push(issueAt(['labels', index, '_id'], `duplicate label id ${JSON.stringify(id)}: labels[${first}] has it too`));
+  });
+  return issues;
+}
 
 /** The digits-only key of a phone; most stored numbers are digits already, which skips the regex. */
 const digitsKey = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
@@ -186,15 +211,20 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
 export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepositoryOptions = {}): MemoryRepository {
   const keyOf = keyFunction(options?.defaultCountry);
   const issues: ContractIssue[] = [];
-  const customers: unknown = data?.customers;
-  const labels: unknown = data?.labels;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DataSetError([issueAt([], `expected { customers: [...], labels: [...] }, got ${describeValue(data)}`)]);
+  }
+  const customers: unknown = data.customers;
+  const labels: unknown = data.labels;
   if (!Array.isArray(customers)) issues.push(issueAt(['customers'], 'expected an array of customers'));
   if (!Array.isArray(labels)) issues.push(issueAt(['labels'], 'expected an array of labels'));
   if (issues.length > 0) throw new DataSetError(issues);
 
   // Dates as drivers return them are kept as the wire's ISO strings (a copy of that record only).
   const labelRecords = (labels as readonly unknown[]).map(withIsoDates);
-  issues.push(...explainDates({ labels }, issuesOf(LabelListSchema, labelRecords, ['labels'])));
+  // Each label on its own, then the ids across the list: the schema's own uniqueness check only
+  // runs when every label is valid, and one run should report every problem.
+  issues.push(...explainDates({ labels }, issuesOf(LabelArraySchema, labelRecords, ['labels'])), ...duplicateLabelIds(labelRecords));
 
   const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
