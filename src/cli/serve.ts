@@ -7,7 +7,7 @@ import { createServeLogger } from './serve/logging.js';
 import { countRepositoryCalls, createServeMetrics, noMetrics } from './serve/metrics.js';
 import { readResilience } from './serve-resilience.js';
 import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
-import { type OpenRepository, openRepository } from './serve/repository.js';
+import { type OpenRepository, openRepository, type RepositorySource } from './serve/repository.js';
 import { startServeServer } from './serve/server.js';
 import { readTlsFiles } from './serve/tls.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -27,19 +27,26 @@ or certificate files are unreadable or invalid, or the port is taken; 2 a wrong 
 `;
 
 
-function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: string, metrics: boolean, protection: string): string {
+function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
-  return `priority-routing-crm reference connector listening on ${url.origin} (${source})
+  const elsewhere = hybridChatElsewhere(host);
+  return `priority-routing-crm reference connector listening on ${url.origin} (${source.describe})
 
 Paste into Hybrid Chat's configuration:
   CIM_CUSTOMER_QUERY_URL=${url.customerQueryUrl}
   CIM_LABELS_API_PATH=${url.labelsUrl}
-${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}
+  IS_CIM_INTEGRATED=true
+${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}${elsewhere === undefined ? '' : `  (${elsewhere})\n`}
 ${protection}
 Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}
-Try: curl '${url.customerQueryUrl.replace('{refId}', '1111')}'
-Press Ctrl+C to stop.
+${source.samplePhone === undefined ? '' : `Try: curl '${url.customerQueryUrl.replace('{refId}', encodeURIComponent(source.samplePhone))}'\n`}Press Ctrl+C to stop.
 `;
+}
+
+/** The note for a loopback address, which Hybrid Chat on another machine cannot reach. */
+function hybridChatElsewhere(host: string): string | undefined {
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return loopback ? `Hybrid Chat on another machine cannot reach ${host}: start with --host 0.0.0.0 and use this machine's address` : undefined;
 }
 
 /**
@@ -144,15 +151,19 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   if (tls !== undefined) process.on('SIGHUP', onHangup);
 
   const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
-  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source.describe, metrics !== undefined, resilience.banner));
+  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source, metrics !== undefined, resilience.banner));
   else {
+    const elsewhere = hybridChatElsewhere(config.host);
+    const notes = elsewhere === undefined ? urls.notes : [...urls.notes, elsewhere];
     log.info('listening', {
       url: server.origin,
       source: source.describe,
       protection: resilience.banner,
       CIM_CUSTOMER_QUERY_URL: urls.customerQueryUrl,
       CIM_LABELS_API_PATH: urls.labelsUrl,
-      ...(urls.notes.length === 0 ? {} : { notes: urls.notes }),
+      IS_CIM_INTEGRATED: 'true',
+      ...(notes.length === 0 ? {} : { notes }),
+      ...(source.samplePhone === undefined ? {} : { try: `curl '${urls.customerQueryUrl.replace('{refId}', encodeURIComponent(source.samplePhone))}'` }),
     });
   }
 

@@ -66,10 +66,12 @@ export async function readJsonFile(file: string, flag: string, toError: (message
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw toError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw toError(`cannot read ${flag} ${file}: ${code === 'ENOENT' ? 'ENOENT (no such file)' : (code ?? String(error))}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    // A UTF-8 byte order mark, as some Windows editors save files, is not part of the JSON.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch (error) {
     throw toError(`${flag} ${file} is not valid JSON: ${(error as Error).message}`);
   }

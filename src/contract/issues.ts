@@ -81,7 +81,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const FORMAT_NAMES: Record<string, string> = {
-  datetime: 'an ISO 8601 date-time like 2020-06-18T09:32:53.823Z',
+  datetime: 'an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z',
   regex: 'a string of the required form',
 };
 
@@ -102,14 +102,30 @@ const EXPECTED: { [K in z.core.$ZodIssue['code']]?: (issue: Extract<z.core.$ZodI
   invalid_format: (issue) => FORMAT_NAMES[issue.format] ?? `a string in ${issue.format} format`,
 };
 
+/** A date-time written with an offset or without a zone: the same instant in UTC, when it is one. */
+function utcEquivalent(input: unknown): string | undefined {
+  if (typeof input !== 'string' || !ISO_LIKE.test(input)) return undefined;
+  // Date.parse rolls 2020-02-30 over to March: only a real calendar date has an equivalent.
+  const [year, month, day] = input.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined;
+  const time = Date.parse(input);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 function sentence(issue: z.core.$ZodIssue, input: unknown, hasInput: boolean): string {
   const expected = (EXPECTED[issue.code] as ((i: z.core.$ZodIssue) => string) | undefined)?.(issue);
   // A message set on the schema itself (e.g. the colour's) says it better than the generic one.
   const own = issue.message.startsWith('expected ') ? issue.message : undefined;
   if (expected === undefined && own === undefined) return issue.message;
   const what = own ?? `expected ${expected}`;
-  if (!hasInput || input === undefined) return issue.code === 'invalid_type' ? `missing: ${what}` : what;
-  return `${what}, got ${describeValue(input)}`;
+  if (!hasInput || input === undefined) {
+    if (issue.code !== 'invalid_type') return what;
+    // A missing text field is most often one the CRM has no value for: the contract wants "" then.
+    return issue.expected === 'string' ? `missing: ${what} ("" where the CRM has no value)` : `missing: ${what}`;
+  }
+  const utc = issue.code === 'invalid_format' && issue.format === 'datetime' ? utcEquivalent(input) : undefined;
+  return `${what}, got ${describeValue(input)}${utc === undefined ? '' : ` (in UTC: ${utc})`}`;
 }
 
 /**
@@ -120,7 +136,7 @@ function sentence(issue: z.core.$ZodIssue, input: unknown, hasInput: boolean): s
  * ```ts
  * const result = CustomerSchema.safeParse(body, { reportInput: true });
  * if (!result.success) toContractIssues(result.error.issues);
- * // [{ path: '$.createdAt', message: 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "18/06/2020"', … }]
+ * // [{ path: '$.createdAt', message: 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "18/06/2020"', … }]
  * ```
  */
 export function toContractIssues(issues: ReadonlyArray<z.core.$ZodIssue>): ContractIssue[] {

@@ -5,8 +5,8 @@ import type { ProblemSchema } from './problem.js';
 import type { CustomerQuerySchema } from './query.js';
 
 /**
- * A customer as `GET /customer?query=phone:{refId}` returns it (inferred from
- * {@link CustomerSchema}; hover a field for what it means).
+ * A customer as `GET /customer?query=phone:{refId}` returns it (what {@link CustomerSchema}
+ * parses; hover a field for what it means).
  *
  * - `_id`: the customer's id in the CRM, any non-empty string.
  * - `labels`: ids of the customer's labels, each the `_id` of a label from `GET /label`; may be empty.
@@ -24,10 +24,47 @@ import type { CustomerQuerySchema } from './query.js';
  * };
  * ```
  */
-export type Customer = z.output<typeof CustomerSchema>;
+// Written out rather than inferred (`z.output<typeof CustomerSchema>`): inferred types lose the
+// field comments in the shipped .d.ts, so a vendor's editor would show nothing on hover.
+// test/contract/types.test-d.ts proves this equals the schema's output.
+export interface Customer {
+  /** The customer's id in the CRM: any non-empty string (a 24-hex ObjectId in CIM). */
+  _id: string;
+  /**
+   * Ids of the labels assigned to the customer. Each equals the `_id` of one label from
+   * `GET /label`. May be empty.
+   */
+  labels: string[];
+  /** The customer's phone number. Hybrid Chat reads the number here. */
+  phone1: string;
+  /** A further phone number; `""` where there is none. */
+  phone2: string;
+  /** A further phone number; `""` where there is none. */
+  phone3: string;
+  /** A further phone number; `""` where there is none. */
+  phone4: string;
+  /** A further phone number; `""` where there is none. */
+  phone5: string;
+  /** First name; `""` where unknown. */
+  first_name: string;
+  /** Last name; `""` where unknown. */
+  last_name: string;
+  /** E-mail address; `""` where unknown. Not checked as an address: CRMs hold what they hold. */
+  email: string;
+  /** Who made the record; `""` where unknown. */
+  created_by: string;
+  /** Who last changed the record; `""` where unknown. */
+  updated_by: string;
+  /** When the record was made: ISO 8601 date-time in UTC, ending in `Z` (`2020-06-18T09:32:53.823Z`). */
+  createdAt: string;
+  /** When the record was last changed: ISO 8601 date-time in UTC, ending in `Z`. */
+  updatedAt: string;
+  /** Record version (Mongoose's `__v`): an integer, 0 or more. */
+  __v: number;
+}
 
 /**
- * A label as `GET /label` returns it in its array (inferred from {@link LabelSchema}).
+ * A label as `GET /label` returns it in its array (what {@link LabelSchema} parses).
  *
  * - `_id`: the id customers' `labels` refer to, unique in the list.
  * - `name`: matched exactly (case and white space count) against the routing engine's labels.
@@ -42,7 +79,28 @@ export type Customer = z.output<typeof CustomerSchema>;
  * };
  * ```
  */
-export type Label = z.output<typeof LabelSchema>;
+// Written out for the same reason as Customer; the type test proves it equals the schema's output.
+export interface Label {
+  /** The label's id; customers' `labels` arrays refer to it. Unique within the label list. */
+  _id: string;
+  /**
+   * The label's name. Hybrid Chat matches it exactly (case and white space count) against the
+   * routing engine's label names, so `"platinum "` never matches `"Platinum"`.
+   */
+  name: string;
+  /** Display colour, `#RRGGBB` (hex digits, either case). */
+  color_code: string;
+  /** Who made the record; `""` where unknown. */
+  created_by: string;
+  /** Who last changed the record; `""` where unknown. */
+  updated_by: string;
+  /** When the record was made: ISO 8601 date-time in UTC, ending in `Z` (`2020-06-18T09:31:01.328Z`). */
+  createdAt: string;
+  /** When the record was last changed: ISO 8601 date-time in UTC, ending in `Z`. */
+  updatedAt: string;
+  /** Record version (Mongoose's `__v`): an integer, 0 or more. */
+  __v: number;
+}
 
 /**
  * An RFC 9457 problem details body (`application/problem+json`), inferred from

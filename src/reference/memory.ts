@@ -3,16 +3,18 @@ import {
   type CountryCode,
   countryCodeProblem,
   CustomerSchema,
+  describeValue,
   isCountryCode,
-  LabelListSchema,
+  LabelSchema,
   normalizePhone,
   phoneKey,
   toContractIssues,
   toJsonPath,
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
+import { explainDates, withIsoDates } from '../server/record-dates.js';
 import { markValidated } from '../server/wire.js';
 import { compileRecordCheck } from './record-check.js';
 
@@ -80,7 +82,10 @@ export class DataSetError extends Error {
   /** Every problem found, with JSON paths such as `$.customers[3].createdAt`. */
   readonly issues: readonly ContractIssue[];
   constructor(issues: readonly ContractIssue[]) {
-    const shown = issues.slice(0, MAX_LISTED).map((issue) => `  ${issue.path.replace(/^\$\.?/, '')}: ${issue.message}`);
+    const shown = issues.slice(0, MAX_LISTED).map((issue) => {
+      const where = issue.path.replace(/^\$\.?/, '');
+      return `  ${where === '' ? '' : `${where}: `}${issue.message}`;
+    });
     const more = issues.length > MAX_LISTED ? [`  … and ${issues.length - MAX_LISTED} more`] : [];
     super([`invalid data set: ${issues.length} problem${issues.length === 1 ? '' : 's'}`, ...shown, ...more].join('\n'));
     this.issues = issues;
@@ -104,6 +109,27 @@ const prefixed = (issues: ContractIssue[], prefix: ReadonlyArray<string | number
     const segments = [...prefix, ...issue.segments];
     return { ...issue, segments, path: toJsonPath(segments) };
   });
+
+const LabelArraySchema = z.array(LabelSchema);
+
+/** The second and later use of each label `_id`, in the data set's path style (`labels[0]`). */
+function duplicateLabelIds(labels: readonly unknown[]): ContractIssue[] {
+  const firstIndex = new Map<string, number>();
+  const issues: ContractIssue[] = [];
+  labels.forEach((label, index) => {
+    let id: unknown;
+    try {
+      id = (label as { _id?: unknown } | null)?._id;
+    } catch {
+      return;
+    }
+    if (typeof id !== 'string' || id === '') return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else issues.push(issueAt(['labels', index, '_id'], `duplicate label id ${JSON.stringify(id)}: labels[${first}] has it too`));
+  });
+  return issues;
+}
 
 /** The digits-only key of a phone; most stored numbers are digits already, which skips the regex. */
 const digitsKey = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
@@ -132,7 +158,7 @@ function sharedNumbers(records: readonly unknown[], keyOf: KeyOf): ContractIssue
   const owners = new Map<string, number>();
   const issues: ContractIssue[] = [];
   records.forEach((record, position) => {
-    if (!isCustomer(record) && !CustomerSchema.safeParse(record).success) return;
+    if (!isCustomer(record) && !CustomerSchema.safeParse(withIsoDates(record)).success) return;
     for (const field of PHONE_FIELDS) {
       const phone = (record as CustomerRecord)[field];
       const key = phone === '' ? '' : keyOf(phone);
@@ -185,23 +211,31 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
 export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepositoryOptions = {}): MemoryRepository {
   const keyOf = keyFunction(options?.defaultCountry);
   const issues: ContractIssue[] = [];
-  const customers: unknown = data?.customers;
-  const labels: unknown = data?.labels;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DataSetError([issueAt([], `expected { customers: [...], labels: [...] }, got ${describeValue(data)}`)]);
+  }
+  const customers: unknown = data.customers;
+  const labels: unknown = data.labels;
   if (!Array.isArray(customers)) issues.push(issueAt(['customers'], 'expected an array of customers'));
   if (!Array.isArray(labels)) issues.push(issueAt(['labels'], 'expected an array of labels'));
   if (issues.length > 0) throw new DataSetError(issues);
 
-  issues.push(...issuesOf(LabelListSchema, labels, ['labels']));
+  // Dates as drivers return them are kept as the wire's ISO strings (a copy of that record only).
+  const labelRecords = (labels as readonly unknown[]).map(withIsoDates);
+  // Each label on its own, then the ids across the list: the schema's own uniqueness check only
+  // runs when every label is valid, and one run should report every problem.
+  issues.push(...explainDates({ labels }, issuesOf(LabelArraySchema, labelRecords, ['labels'])), ...duplicateLabelIds(labelRecords));
 
   const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
   let shared = false;
   for (let position = 0; position < records.length; position++) {
-    const record = records[position];
+    let record = records[position];
     // The compiled check allocates nothing; only a record it doubts pays for zod's parse, which
     // has the last word and quotes the bad values.
     if (!isCustomer(record)) {
-      const found = issuesOf(CustomerSchema, record, ['customers', position]);
+      record = withIsoDates(record);
+      const found = explainDates({ customers }, issuesOf(CustomerSchema, record, ['customers', position]));
       if (found.length > 0) {
         issues.push(...found);
         continue;
@@ -223,7 +257,7 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
   if (shared) issues.push(...sharedNumbers(records, keyOf));
   if (issues.length > 0) throw new DataSetError(issues);
 
-  const labelList = Object.freeze([...(labels as readonly LabelRecord[])]);
+  const labelList = Object.freeze(labelRecords as readonly LabelRecord[]);
   return markValidated({
     findCustomerByPhone:
       keyOf === digitsKey

@@ -27,13 +27,14 @@ export function answerCustomer(
   if (!param.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason));
   const query = parseCustomerQuery(param.value);
   if (!query.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(query.error));
-  if (settings.onResponse !== undefined || settings.onError !== undefined) exchange.phone = settings.maskPhone(query.value.phone);
+  // Always: with no onError given, failures are still logged (to stderr) with the masked phone.
+  exchange.phone = settings.maskPhone(query.value.phone);
   const asked = withPhoneKeys(query.value, settings.defaultCountry);
 
   if (isValidated(repository)) {
     // Pre-validated and synchronous (the memory repository): no timer, no signal, no schema.
     const found = repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined;
-    return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found));
+    return found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found as Customer));
   }
   const outcome = callRepository((context) => repository.findCustomerByPhone(asked, context), settings.timeoutMs);
   if (!isThenable(outcome)) return customerResponse(outcome, settings, exchange);

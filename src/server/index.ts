@@ -1,5 +1,5 @@
 export type { ConnectorRequest, ConnectorResponse, ConnectorHandle, HeaderValue } from './http.js';
-export type { CustomerRepository, RepositoryContext, CustomerRecord, LabelRecord, MaybePromise } from './repository.js';
+export type { CustomerRepository, RepositoryContext, CustomerRecord, LabelRecord, MaybePromise, RecordTimestamp } from './repository.js';
 export { createConnector, type Connector, type ConnectorOptions } from './connector.js';
 export { lookupCustomer } from './customer.js';
 export { listLabels } from './labels.js';

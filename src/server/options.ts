@@ -1,6 +1,7 @@
 import { type CountryCode, countryCodeProblem, isCountryCode } from '../contract/index.js';
 import type { Authenticate } from './auth.js';
 import { assertHeaderValue } from './header-value.js';
+import { writeConnectorError } from './error-log.js';
 import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as maskPhoneDefault } from './hooks.js';
 
 /**
@@ -17,7 +18,11 @@ export interface HandlerOptions {
   timeoutMs?: number;
   /** Decides whether a request may be answered; see `queryTokenAuth`, `basicAuth`, `apiKeyAuth`, `bearerAuth`. */
   authenticate?: Authenticate;
-  /** Called for every 500, 502 and 504, with the details the client never sees. */
+  /**
+   * Called for every 500, 502 and 504, with the details the client never sees. Without it, each
+   * failure is written to stderr as one line (route, kind, masked phone, contract issues, the
+   * thrown error's name and message); passing `onError` replaces that line.
+   */
   onError?: (event: ConnectorErrorEvent) => unknown;
   /** Called once per answered request, for access logs and metrics. */
   onResponse?: (event: ConnectorResponseEvent) => unknown;
@@ -47,7 +52,7 @@ export interface HandlerOptions {
 export interface Settings {
   timeoutMs: number;
   authenticate: Authenticate | undefined;
-  onError: ((event: ConnectorErrorEvent) => unknown) | undefined;
+  onError: (event: ConnectorErrorEvent) => unknown;
   onResponse: ((event: ConnectorResponseEvent) => unknown) | undefined;
   labelsCacheControl: string;
   maskPhone: (phone: string) => string;
@@ -81,7 +86,7 @@ export function resolveSettings(options: HandlerOptions = {}): Settings {
   return {
     timeoutMs,
     authenticate: options.authenticate,
-    onError: options.onError,
+    onError: options.onError ?? writeConnectorError,
     onResponse: options.onResponse,
     labelsCacheControl,
     maskPhone: typeof mask === 'function' ? mask : mask ? maskPhoneDefault : unmasked,

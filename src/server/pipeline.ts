@@ -66,7 +66,6 @@ export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefine
  * ```
  */
 export function reportError(settings: Settings, exchange: Exchange, event: Omit<ConnectorErrorEvent, 'route' | 'phone'>): void {
-  if (settings.onError === undefined) return;
   const full: ConnectorErrorEvent = { ...event, route: exchange.route };
   if (exchange.phone !== undefined) full.phone = exchange.phone;
   callHook(settings.onError, full);

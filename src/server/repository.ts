@@ -24,26 +24,46 @@ export interface RepositoryContext {
 }
 
 /**
- * A customer as a repository may return it: the contract's fields, plus anything else the CRM
- * holds. Extra fields (a national id, an internal note) are dropped before the response is
- * written; missing or malformed contract fields make the handler answer 502.
+ * `createdAt` and `updatedAt` as a repository may give them: the wire's ISO 8601 UTC string, or
+ * a `Date` as database drivers return timestamps (sent as `2020-06-18T09:32:53.823Z`).
  *
  * @example
  * ```ts
- * const record: CustomerRecord = { ...sampleCustomer, nationalId: '42101-…' }; // nationalId is never sent
+ * const stamp: RecordTimestamp = row.created_at; // a Date from pg or mysql2
  * ```
  */
-export type CustomerRecord = Customer & Record<string, unknown>;
+export type RecordTimestamp = string | Date;
+
+/** A contract type with its timestamps as a repository may give them. */
+type WithRecordTimestamps<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: RecordTimestamp; updatedAt: RecordTimestamp };
 
 /**
- * A label as a repository may return it: the contract's fields plus anything else.
+ * A customer as a repository may return it: the contract's fields (timestamps as ISO strings or
+ * `Date`s), plus anything else the CRM holds, in the vendor's own types: an
+ * `interface CrmCustomer extends Customer { nationalId: string }`, a class that
+ * `implements Customer`, or an object literal with more fields. Extra fields (a national id, an
+ * internal note) are dropped before the response is written; missing or malformed contract
+ * fields make the handler answer 502.
+ *
+ * @example
+ * ```ts
+ * const record: CustomerRecord = { ...sampleCustomer, nationalId: '42101-…', createdAt: new Date() }; // nationalId is never sent
+ * ```
+ */
+// The second member lets object literals carry extra fields; the first accepts interfaces and
+// classes, which have no index signature.
+export type CustomerRecord = WithRecordTimestamps<Customer> | (WithRecordTimestamps<Customer> & Record<string, unknown>);
+
+/**
+ * A label as a repository may return it: the contract's fields (timestamps as ISO strings or
+ * `Date`s) plus anything else, in the vendor's own types.
  *
  * @example
  * ```ts
  * const record: LabelRecord = { ...sampleLabels[0]!, internalCode: 'G1' }; // internalCode is never sent
  * ```
  */
-export type LabelRecord = Label & Record<string, unknown>;
+export type LabelRecord = WithRecordTimestamps<Label> | (WithRecordTimestamps<Label> & Record<string, unknown>);
 
 /**
  * What a CRM vendor implements over its own data: find a customer by phone, list the labels.

@@ -6,6 +6,7 @@ import {
   validateCustomer,
   validateLabelList,
 } from '../contract/index.js';
+import { explainDates, withIsoDates } from './record-dates.js';
 import type { CustomerRepository } from './repository.js';
 
 const validatedRepositories = new WeakSet<CustomerRepository>();
@@ -101,13 +102,15 @@ export type WireResult<T> = { ok: true; value: T } | { ok: false; issues: Contra
  * validateForWire({ ...sampleCustomer, note: 'x' }); // { ok: true, value: sampleCustomer's fields only }
  * ```
  */
-export function validateForWire(record: unknown): WireResult<Customer> {
-  if (isWireReady(record)) return { ok: true, value: record as Customer };
+export function validateForWire(given: unknown): WireResult<Customer> {
+  if (isWireReady(given)) return { ok: true, value: given as Customer };
+  // Dates as drivers return them become the wire's ISO strings before the schema sees them.
+  const record = withIsoDates(given);
   // zod's fast path first; the slower parse that quotes bad values only for a bad record.
   const fast = CustomerSchema.safeParse(record);
   if (fast.success) return { ok: true, value: pickCustomer(fast.data) };
   const result = validateCustomer(record);
-  return result.ok ? { ok: true, value: pickCustomer(result.value) } : result;
+  return result.ok ? { ok: true, value: pickCustomer(result.value) } : { ok: false, issues: explainDates(record, result.issues) };
 }
 
 /**
@@ -120,8 +123,10 @@ export function validateForWire(record: unknown): WireResult<Customer> {
  */
 export function wireLabels(records: unknown, trusted: boolean): WireResult<Label[]> {
   if (trusted || isWireReady(records)) return { ok: true, value: (records as readonly Label[]).map(pickLabel) };
-  const result = validateLabelList(records);
-  return result.ok ? { ok: true, value: result.value.map(pickLabel) } : result;
+  const dated = Array.isArray(records) ? records.map(withIsoDates) : records;
+  const result = validateLabelList(dated);
+  if (result.ok) return { ok: true, value: result.value.map(pickLabel) };
+  return { ok: false, issues: explainDates(dated, result.issues) };
 }
 
 const wireReady = new WeakSet<object>();
@@ -149,8 +154,8 @@ export const isWireReady = (value: unknown): boolean => typeof value === 'object
  */
 export function readyCustomer<T>(record: T): T {
   if (!validateForWire(record).ok) return record;
-  // Picked from the record itself (the schema transforms nothing), with a private copy of its labels.
-  const value = pickCustomer(record as Customer);
+  // Picked from the record itself (the schema transforms nothing, dates aside), with a private copy of its labels.
+  const value = pickCustomer(withIsoDates(record) as Customer);
   value.labels = [...value.labels];
   // Serialized once here rather than on every hit; frozen with its labels, so that body stays its own.
   readyBodies.set(value, JSON.stringify(value));

@@ -95,6 +95,12 @@ describe('serve logs', () => {
     expect(run.stderr()).not.toContain('923001234567');
   });
 
+  it('the JSON listening line has IS_CIM_INTEGRATED, the note for Hybrid Chat elsewhere and a number in the data to try', async () => {
+    const { listening } = await startJsonServe(['--port', '0']);
+    expect(listening).toMatchObject({ IS_CIM_INTEGRATED: 'true', notes: [expect.stringContaining('--host 0.0.0.0')] });
+    expect(listening.try).toMatch(/query=phone:1111'$/);
+  });
+
   it('--quiet drops the request lines, not the failures', async () => {
     const { run, origin } = await startJsonServe(['--port', '0', '-q'], { entry: SERVE_FIXTURE, env: { FIXTURE_INVALID_CUSTOMER: '1' } });
     await fetch(`${origin}/label`);

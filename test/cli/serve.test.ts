@@ -20,9 +20,29 @@ describe('priority-routing-crm serve', () => {
     expect(await (await fetch(customerUrl!.replace('{refId}', '1111'))).json()).toStrictEqual(sampleCustomer);
     expect(await (await fetch(labelsUrl!)).json()).toStrictEqual(sampleLabels);
     await fetch(customerUrl!.replace('{refId}', '+923001234567'));
-    await waitFor(run, /GET \/customer 200 [\d.]+ms \+92\*{6}4567$/m);
+    await waitFor(run, /GET \/cim\/customer 200 [\d.]+ms \+92\*{6}4567$/m);
     expect(run.stdout()).not.toContain('923001234567');
 
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('the paste-ready block has IS_CIM_INTEGRATED=true and says what to do when Hybrid Chat runs elsewhere', async () => {
+    const run = serve(['--port', '0']);
+    await waitFor(run, /Press Ctrl\+C/);
+    expect(run.stdout()).toMatch(/^ {2}CIM_LABELS_API_PATH=\S+\n {2}IS_CIM_INTEGRATED=true$/m);
+    expect(run.stdout()).toMatch(/Hybrid Chat on another machine cannot reach 127\.0\.0\.1: start with --host 0\.0\.0\.0 and use this machine's address/);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('logs each request with the path as requested: base path included, and for a 404', async () => {
+    const run = serve(['--port', '0', '--base-path', '/cim']);
+    const [, origin] = await waitFor(run, /listening on (http:\/\/127\.0\.0\.1:\d+) /);
+    await fetch(`${origin}/cim/label`);
+    await fetch(`${origin}/label`);
+    await waitFor(run, /GET \/cim\/label 200 [\d.]+ms$/m);
+    await waitFor(run, /GET \/label 404 [\d.]+ms$/m);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
   });
@@ -79,11 +99,44 @@ describe('serve --data', () => {
     expect(broken.stderr()).toContain('customers[1].updatedAt: expected an ISO 8601 date-time');
   });
 
+  it('the banner tries a number that is in the data served', async () => {
+    const file = join(dir, 'own.json');
+    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, phone1: '+923210000000' }], labels: sampleLabels }));
+    const run = serve(['--port', '0', '--data', file]);
+    const [, tryUrl] = await waitFor(run, /^Try: curl '(\S+)'$/m);
+    expect(tryUrl).toMatch(/query=phone:%2B923210000000$/);
+    expect((await fetch(tryUrl!)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('accepts a UTF-8 byte order mark', async () => {
+    const file = join(dir, 'bom.json');
+    await writeFile(file, `\uFEFF${JSON.stringify({ customers: [sampleCustomer], labels: sampleLabels })}`);
+    const run = serve(['--port', '0', '--data', file]);
+    await waitFor(run, /bom\.json: 1 customers, 5 labels/);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('reports every problem of a file in one run', async () => {
+    const file = join(dir, 'many.json');
+    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, createdAt: '2020-06-18T14:32:53.823+05:00' }], labels: [sampleLabels[0], { ...sampleLabels[0], name: '' }] }));
+    const run = serve(['--data', file]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain('labels[1].name: ');
+    expect(run.stderr()).toContain(`labels[1]._id: duplicate label id "${sampleLabels[0]!._id}": labels[0] has it too`);
+    expect(run.stderr()).toContain('customers[0].createdAt: expected an ISO 8601 date-time in UTC, ending in Z');
+    expect(run.stderr()).toContain('(in UTC: 2020-06-18T09:32:53.823Z)');
+  });
+
   it.each([
-    ['missing', 'missing.json', /cannot read --data .*missing\.json: ENOENT/],
+    ['missing', 'missing.json', /cannot read --data .*missing\.json: ENOENT \(no such file\)/],
+    ['top-level array', 'array.json', /expected \{ customers: \[\.\.\.\], labels: \[\.\.\.\] \}, got an array of 1/],
     ['not JSON', 'text.json', /is not valid JSON/],
   ])('exits 1 for a %s file', async (_case, name, message) => {
     if (name === 'text.json') await writeFile(join(dir, name), 'customers: []');
+    if (name === 'array.json') await writeFile(join(dir, name), JSON.stringify([sampleCustomer]));
     const run = serve(['--data', join(dir, name)]);
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toMatch(message);

@@ -1,7 +1,8 @@
 import type { IsEqual } from 'type-fest';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Customer, CustomerQuery, Label, Problem } from '../../src/index.js';
-import { validateCustomer, validateLabelList } from '../../src/index.js';
+import type * as z from 'zod';
+import { CustomerSchema, LabelSchema, validateCustomer, validateLabelList } from '../../src/index.js';
 
 /** The customer exactly as CONTRACT.md's table has it. */
 interface ContractCustomer {
@@ -35,12 +36,14 @@ interface ContractLabel {
 }
 
 describe('the inferred types', () => {
-  it('Customer is the contract customer', () => {
+  it('Customer is the contract customer, and what CustomerSchema parses', () => {
     expectTypeOf<Customer>().toEqualTypeOf<ContractCustomer>();
+    expectTypeOf<Customer>().toEqualTypeOf<z.output<typeof CustomerSchema>>();
   });
 
-  it('Label is the contract label', () => {
+  it('Label is the contract label, and what LabelSchema parses', () => {
     expectTypeOf<Label>().toEqualTypeOf<ContractLabel>();
+    expectTypeOf<Label>().toEqualTypeOf<z.output<typeof LabelSchema>>();
   });
 
   it('Problem has the RFC 9457 members and allows extensions', () => {

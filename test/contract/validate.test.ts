@@ -45,6 +45,18 @@ describe('validateCustomer (strict)', () => {
     expect(issues[0]!.message).toMatch(/^expected (a string|an array|an integer|a number), got /);
   });
 
+  it('states the UTC rule for a date-time with an offset and shows its UTC equivalent', () => {
+    const issues = issuesOf(validateCustomer({ ...sampleCustomer, createdAt: '2020-06-18T14:32:53.823+05:00' }));
+    expect(issues[0]?.message).toBe(
+      'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "2020-06-18T14:32:53.823+05:00" (in UTC: 2020-06-18T09:32:53.823Z)',
+    );
+  });
+
+  it('says what a missing text field expects, "" included', () => {
+    const { email: _left, ...rest } = sampleCustomer;
+    expect(issuesOf(validateCustomer(rest))[0]?.message).toBe('missing: expected a string ("" where the CRM has no value)');
+  });
+
   it.each(customerFieldNames)('rejects a customer without %s', (field) => {
     const { [field]: _left, ...rest } = sampleCustomer;
     const issues = issuesOf(validateCustomer(rest));
@@ -52,9 +64,9 @@ describe('validateCustomer (strict)', () => {
   });
 
   it.each([
-    ['createdAt', '18/06/2020', 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "18/06/2020"'],
-    ['updatedAt', '2020-06-18T09:32:53.823+02:00', 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "2020-06-18T09:32:53.823+02:00"'],
-    ['createdAt', '2020-02-30T00:00:00Z', 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "2020-02-30T00:00:00Z"'],
+    ['createdAt', '18/06/2020', 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "18/06/2020"'],
+    ['updatedAt', '2020-06-18T09:32:53.823+02:00', 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "2020-06-18T09:32:53.823+02:00" (in UTC: 2020-06-18T07:32:53.823Z)'],
+    ['createdAt', '2020-02-30T00:00:00Z', 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "2020-02-30T00:00:00Z"'],
     ['_id', '', 'expected a non-empty string, got ""'],
     ['__v', -1, 'expected a number ≥ 0, got -1'],
     ['__v', 1.5, 'expected an integer, got 1.5'],
@@ -113,7 +125,7 @@ describe('validateLabelList', () => {
     ['color_code', 'red', 'expected a colour as #RRGGBB like #3cb44b, got "red"'],
     ['color_code', '#3cb44', 'expected a colour as #RRGGBB like #3cb44b, got "#3cb44"'],
     ['name', '', 'expected a non-empty string, got ""'],
-    ['createdAt', '2020-06-18', 'expected an ISO 8601 date-time like 2020-06-18T09:32:53.823Z, got "2020-06-18"'],
+    ['createdAt', '2020-06-18', 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "2020-06-18"'],
   ] as const)('rejects %s = %j', (field, value, message) => {
     expect(issuesOf(validateLabelList([{ ...sampleLabels[0], [field]: value }]))).toEqual([
       expect.objectContaining({ path: `$[0].${field}`, message }),

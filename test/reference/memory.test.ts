@@ -60,11 +60,20 @@ describe('createMemoryRepository', () => {
   });
 
   it.each([
-    ['nothing', undefined],
-    ['an array', []],
-    ['customers that are not an array', { customers: {}, labels: [] }],
-  ])('refuses %s as the data set', (_case, data) => {
-    expect(dataSetError(data).message).toMatch(/customers: expected an array/);
+    ['nothing', undefined, /expected \{ customers: \[\.\.\.\], labels: \[\.\.\.\] \}, got nothing/],
+    ['an array', [sampleCustomer], /expected \{ customers: \[\.\.\.\], labels: \[\.\.\.\] \}, got an array of 1/],
+    ['customers that are not an array', { customers: {}, labels: [] }, /customers: expected an array/],
+  ])('refuses %s as the data set', (_case, data, message) => {
+    expect(dataSetError(data).message).toMatch(message);
+  });
+
+  it('reports duplicate label ids together with field errors, in one path style', () => {
+    const error = dataSetError({
+      customers: [{ ...sampleCustomer, createdAt: 'yesterday' }],
+      labels: [sampleLabels[0], { ...sampleLabels[0], color_code: 'red' }],
+    });
+    expect(error.issues.map((issue) => issue.path)).toStrictEqual(['$.labels[1].color_code', '$.labels[1]._id', '$.customers[0].createdAt']);
+    expect(error.message).toContain(`labels[1]._id: duplicate label id "${sampleLabels[0]!._id}": labels[0] has it too`);
   });
 
   it('lists at most 20 problems in its message', () => {

@@ -66,9 +66,10 @@ function textLogger(quiet: boolean): ServeLogger {
       .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join('');
   return {
-    request: ({ method, route, status, durationMs, phone }) => {
+    request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
-      stdout.write(`${now()} ${method} ${routeText(route)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
+      // The path as requested (base path included, and for a 404 too): a misconfigured URL shows.
+      stdout.write(`${now()} ${method} ${path === '' ? routeText(route) : loggablePath(path)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
     },
     failure: ({ kind, route, status, issues, error }) =>
       stderr.write(

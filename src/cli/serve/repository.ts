@@ -12,6 +12,8 @@ import type { ServeConfig } from './options.js';
 export interface RepositorySource {
   repository: CustomerRepository;
   describe: string;
+  /** A phone number that is in the data, for the banner's `Try: curl` line; none for a database. */
+  samplePhone?: string;
   /** Called once at shutdown, after the last request; may be async. */
   close?: () => unknown;
 }
@@ -30,5 +32,10 @@ export const openRepository: OpenRepository = async (config) => {
     throw error;
   }
   const source = config.data ?? 'sample data';
-  return { repository, describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels` };
+  const samplePhone = data.customers.find((customer) => customer.phone1 !== '')?.phone1;
+  return {
+    repository,
+    describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels`,
+    ...(samplePhone === undefined ? {} : { samplePhone }),
+  };
 };

@@ -1,0 +1,71 @@
+import type { ContractIssue } from '../contract/index.js';
+
+const DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
+
+const isDate = (value: unknown): value is Date => value instanceof Date;
+
+/** A `Date` whose time is NaN (`new Date('garbage')`): there is no instant to send. */
+const isInvalidDate = (value: unknown): boolean => isDate(value) && Number.isNaN(value.getTime());
+
+/**
+ * A record with `createdAt`/`updatedAt` as database drivers return them (`Date`) turned into the
+ * wire's ISO 8601 UTC strings with milliseconds (`2020-06-18T09:32:53.823Z`): a shallow copy when
+ * a field was a valid `Date`, the record itself otherwise (strings are checked by the schema as
+ * they are). An invalid `Date` is left in place for the schema to reject; see {@link dateIssues}.
+ *
+ * @example
+ * ```ts
+ * withIsoDates({ ...row, createdAt: new Date(0) }).createdAt; // '1970-01-01T00:00:00.000Z'
+ * ```
+ */
+export function withIsoDates<T>(record: T): T {
+  if (typeof record !== 'object' || record === null) return record;
+  let copy: Record<string, unknown> | undefined;
+  try {
+    for (const field of DATE_FIELDS) {
+      const value = (record as Record<string, unknown>)[field];
+      if (!isDate(value) || Number.isNaN(value.getTime())) continue;
+      copy ??= { ...(record as Record<string, unknown>) };
+      copy[field] = value.toISOString();
+    }
+  } catch {
+    // A getter that throws: the schema's check reports the record as unreadable.
+    return record;
+  }
+  return (copy ?? record) as T;
+}
+
+/** The value at `segments` under `root`, or `undefined` where the path does not lead anywhere. */
+function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unknown {
+  let value = root;
+  for (const segment of segments) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/**
+ * The issues found under `root` (a record, a list, a data set: the issues' paths start there),
+ * with the schema's words for an invalid `Date` in `createdAt`/`updatedAt` ("expected string")
+ * replaced by words a vendor can act on.
+ *
+ * @example
+ * ```ts
+ * explainDates({ createdAt: new Date('x') }, issues)[0].message; // 'an invalid Date (its time is NaN): …'
+ * ```
+ */
+export function explainDates(root: unknown, issues: ContractIssue[]): ContractIssue[] {
+  return issues.map((issue) => {
+    const last = issue.segments.at(-1);
+    if (last !== 'createdAt' && last !== 'updatedAt') return issue;
+    let value: unknown;
+    try {
+      value = valueAt(root, issue.segments);
+    } catch {
+      return issue;
+    }
+    if (!isInvalidDate(value)) return issue;
+    return { ...issue, message: 'an invalid Date (its time is NaN): expected a valid Date or an ISO 8601 date-time in UTC ending in Z' };
+  });
+}
