@@ -127,6 +127,17 @@ describe('serve --print-config', () => {
     });
   });
 
+  it.each([
+    ['postgres://127.0.0.1:5432/crm?sslmode=disable&password=q-secret', 'postgres://127.0.0.1:5432/crm?sslmode=disable&password=********'],
+    ['postgresql://crm:u-secret@/crm?host=/var/run/postgresql', 'postgresql://crm:********@/crm?host=/var/run/postgresql'],
+    ['mysql://crm:s/l#a?sh-secret@db.local/crm', 'mysql://crm:********@db.local/crm'],
+  ])('masks the password of %s, wherever the URL holds it', async (url, masked) => {
+    const { code, stdout } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: url });
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/secret/);
+    expect(JSON.parse(stdout).database).toBe(masked);
+  });
+
   it('warns when a config file holding secrets is readable by other users, not when it is private', async () => {
     const file = join(dir, 'secrets.json');
     await writeFile(file, JSON.stringify({ token: 'file-secret' }));

@@ -101,6 +101,14 @@ describe('serve logs', () => {
     expect(listening.try).toMatch(/query=phone:1111'$/);
   });
 
+  it('masks a phone number in a path however it is written (separators, spaces, brackets)', async () => {
+    const { run, origin } = await startJsonServe(['--port', '0']);
+    for (const path of ['/customer/0300-123-4567', '/customer/+92%20300%201234567', '/customer/(0300)%20123.4567', '/v1/2026/x']) await fetch(`${origin}${path}`);
+    await waitForJsonLine(run, 'request', (line) => line.path === '/v1/2026/x');
+    const paths = jsonLines(run).filter((line) => line.msg === 'request').map((line) => line.path);
+    expect(paths).toStrictEqual(['/customer/03*****4567', '/customer/+92******4567', '/customer/03*****4567', '/v1/2026/x']);
+  });
+
   it('--quiet drops the request lines, not the failures', async () => {
     const { run, origin } = await startJsonServe(['--port', '0', '-q'], { entry: SERVE_FIXTURE, env: { FIXTURE_INVALID_CUSTOMER: '1' } });
     await fetch(`${origin}/label`);

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { normalizeBasePath } from '../../server/connector.js';
+import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { readJsonFile, UsageError } from '../usage.js';
 import {
   envNames,
@@ -145,15 +146,6 @@ function maskSecret(key: ServeOptionKey, value: unknown): unknown {
   return (value as string[]).map(() => MASK);
 }
 
-/** `postgres://app:pw@db/crm` → `postgres://app:********@db/crm`; text that is not a URL is left as it is. */
-function maskUrlPassword(text: string): string {
-  if (!URL.canParse(text)) return text;
-  const url = new URL(text);
-  if (url.password === '') return text;
-  url.password = MASK;
-  return url.href;
-}
-
 /**
  * The effective configuration as `--print-config` prints it: the table's keys (so that the
  * output, with real secrets put back, is a valid `--config` file), secrets masked, and where
@@ -164,7 +156,7 @@ export function printableConfig({ config, sources }: Pick<ResolvedServe, 'config
   for (const key of serveOptionKeys) {
     const value = (config as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    shown[key] = isSecret(key) ? maskSecret(key, value) : isUrlWithPassword(key) ? maskUrlPassword(value as string) : value;
+    shown[key] = isSecret(key) ? maskSecret(key, value) : isUrlWithPassword(key) ? maskDatabaseUrl(value as string, MASK) : value;
   }
   return { config: shown, sources: Object.fromEntries(Object.entries(sources).filter(([key]) => key in shown)) };
 }

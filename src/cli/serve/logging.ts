@@ -16,10 +16,17 @@ export interface ServeLogger {
 }
 
 /**
- * A path as it may be logged: digit runs long enough to be a phone number are masked, for a
- * client that puts the number in the path (`/customer/923001234567`) instead of the query.
+ * A path as it may be logged: a phone number in it is masked, for a client that puts the number
+ * in the path (`/customer/923001234567`) instead of the query, however it is written: digits
+ * with the separators people type between them (`0300-123-4567`, `+92%20300%201234567`,
+ * `(0300) 123.4567`), 6 digits or more in all, masked as their digits.
  */
-export const loggablePath = (path: string) => path.replace(/\+?\d{6,}/g, (digits) => maskPhone(digits));
+export const loggablePath = (path: string) =>
+  path.replace(/(?:\+|%2B)?(?:\(|%28)?(?:\d(?:[-. ()]|%20|%28|%29)*)+/gi, (number) => {
+    // Each repetition starts with a digit and separators are not digits: one way to match, linear time.
+    const digits = number.replace(/%[\dA-F]{2}/gi, '').replace(/\D/g, '');
+    return digits.length < 6 ? number : maskPhone(/^(?:\+|%2B)/i.test(number) ? `+${digits}` : digits);
+  });
 
 const routeText = (route: string | null) => (route === null ? '-' : `/${route}`);
 

@@ -9,8 +9,10 @@ const PROTOCOLS: Record<string, SqlDialect> = {
 };
 
 /**
- * A database URL with its password replaced by `***`, safe for banners, logs and errors.
- * Text that is not a URL is returned with anything between `:` and `@` masked.
+ * A database URL with its password replaced by `***` (or `mask`), safe for banners, logs and
+ * errors: the user-info password, a `password=` query parameter (which the drivers also read),
+ * and, in text that is not a URL (`postgresql://crm:pw@/crm?host=/run/pg`, a `/` in the password),
+ * everything between the user name's `:` and the last `@`.
  *
  * @example
  * ```ts
@@ -18,14 +20,15 @@ const PROTOCOLS: Record<string, SqlDialect> = {
  * maskDatabaseUrl('postgres://crm:s3cret@db.local:5432/crm'); // 'postgres://crm:***@db.local:5432/crm'
  * ```
  */
-export function maskDatabaseUrl(url: string): string {
+export function maskDatabaseUrl(url: string, mask = '***'): string {
+  const text = url.replace(/([?&][^=&#]*password=)[^&#]*/gi, (_, key: string) => `${key}${mask}`);
   try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
+    const parsed = new URL(text);
+    if (parsed.password === '') return text;
+    parsed.password = mask;
     return parsed.href;
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    return text.replace(/^([^:/?#]+:\/\/[^:/?#@]*:)[^]*@/, (_, head: string) => `${head}${mask}@`);
   }
 }
 

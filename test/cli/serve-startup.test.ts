@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI_MAIN, cleanEnv } from '../support/serve-process.js';
+
+const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
+const HEAVY = ['pino', 'prom-client', 'cockatiel'];
+
+/** Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; `stop` sends SIGTERM once stdout shows it. */
+function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number | null; loaded: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', REPORTER, CLI_MAIN, ...args], {
+    env: cleanEnv({ PRC_TEST_WATCH_PACKAGES: HEAVY.join(',') }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let stopped = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    // Once: a second SIGTERM after the graceful stop would kill the process.
+    if (!stopped && stop?.test(out)) stopped = child.kill('SIGTERM');
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  return new Promise((resolve) =>
+    child.once('close', (code) => resolve({ code, loaded: JSON.parse(/loaded packages: (.*)/.exec(err)?.[1] ?? 'null') as string[] })),
+  );
+}
+
+describe('serve loads the logger, the metrics and the breaker only when it really serves', () => {
+  it.each([[['serve', '--help']], [['serve', '--version']], [['serve', '--print-config']], [['check', '--help']]])('%j loads none of them', async (args) => {
+    expect(await loadedPackages(args)).toEqual({ code: 0, loaded: [] });
+  });
+
+  it('serve itself loads pino and prom-client', async () => {
+    const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'json'], /"listening"/);
+    expect(code).toBe(0);
+    expect(loaded).toEqual(expect.arrayContaining(['pino', 'prom-client']));
+  });
+});
