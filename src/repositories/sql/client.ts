@@ -202,10 +202,16 @@ function statementName(text: string): string | undefined {
 }
 
 // Errors after which a connection's prepared statements may be stale: drop the connection.
-const STALE_STATEMENT_CODES: ReadonlySet<string> = new Set(['0A000', '26000']);
+const STALE_STATEMENT_CODES: ReadonlySet<string> = new Set(['0A000', '26000', '42P05']);
+
+// The server's sessions are shared between connections (PGlite's socket server, PgBouncer in
+// transaction mode): a name prepared elsewhere exists (42P05) or one prepared here is gone (26000).
+const SHARED_SESSION_CODES: ReadonlySet<string> = new Set(['42P05', '26000']);
 
 function pgPoolRunner(pool: PgPool): SqlRunner {
   const Client = pool.Client;
+  // Turned off for good the first time the server shows shared sessions.
+  let prepare = true;
   return {
     dialect: 'postgres',
     async run(text, params, signal) {
@@ -221,8 +227,15 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
           error === undefined || (isObject(error) && typeof error.severity === 'string' && !STALE_STATEMENT_CODES.has(String(error.code))) ? undefined : (error as Error),
         );
       // Only statements with values (the lookup) are prepared; DDL and catalog reads run as sent.
-      const name = params.length > 0 ? statementName(text) : undefined;
-      const query = name === undefined ? client.query(text, [...params]) : (client as unknown as PgPreparedQueryable).query({ name, text, values: [...params] });
+      const name = prepare && params.length > 0 ? statementName(text) : undefined;
+      const query =
+        name === undefined
+          ? client.query(text, [...params])
+          : (client as unknown as PgPreparedQueryable).query({ name, text, values: [...params] }).catch((error: unknown) => {
+              if (!isObject(error) || !SHARED_SESSION_CODES.has(String(error.code))) throw error;
+              prepare = false;
+              return client.query(text, [...params]);
+            });
       return (await cancellable(query, signal, cancel, release)).rows;
     },
   };
