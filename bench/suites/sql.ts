@@ -69,7 +69,7 @@ function httpClient(port: number) {
 
 /** `priority-routing-crm serve --database` from `dist/`, quiet; resolves with its port once listening. */
 async function startServe(url: string, mappingFile: string) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--quiet', '--port', '0', '--database', url, '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--log-format', 'text', '--quiet', '--port', '0', '--database', url, '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -43,7 +43,7 @@ describe.each<[Engine, string]>([
   afterAll(() => db?.close());
 
   it('serve --database answers the contract requests from the database, masks the password, and stops on SIGTERM', async () => {
-    const run = startCli(['serve', '--port', '0', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+    const run = startCli(['serve', '--log-format', 'text', '--port', '0', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
     running.push(run);
     const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
     const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);

@@ -26,6 +26,9 @@ export interface SqlRunner {
 interface PgQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: SqlRow[] }>;
 }
+interface PgPreparedQueryable {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: SqlRow[] }>;
+}
 interface PgPoolClient extends PgQueryable {
   processID?: number | null;
   release(destroy?: boolean | Error): void;
@@ -181,8 +184,34 @@ async function cancelMysql(pool: MysqlPool, threadId: number): Promise<void> {
   }
 }
 
+/**
+ * The name of `text` as a prepared statement: the same text always gets the same name, so that pg
+ * prepares it once per connection and each later run skips parsing and planning (about 160 µs
+ * of a 280 µs lookup on PostgreSQL 15).
+ */
+const statementNames = new Map<string, string>();
+/** Past this many texts (a mapping has a few), statements run unnamed: the map never grows unbounded. */
+const MAX_STATEMENT_NAMES = 1000;
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
+    name = `prc_lookup_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+// Errors after which a connection's prepared statements may be stale: drop the connection.
+const STALE_STATEMENT_CODES: ReadonlySet<string> = new Set(['0A000', '26000', '42P05']);
+
+// The server's sessions are shared between connections (PGlite's socket server, PgBouncer in
+// transaction mode): a name prepared elsewhere exists (42P05) or one prepared here is gone (26000).
+const SHARED_SESSION_CODES: ReadonlySet<string> = new Set(['42P05', '26000']);
+
 function pgPoolRunner(pool: PgPool): SqlRunner {
   const Client = pool.Client;
+  // Turned off for good the first time the server shows shared sessions.
+  let prepare = true;
   return {
     dialect: 'postgres',
     async run(text, params, signal) {
@@ -194,8 +223,20 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
       };
       // A server error (it has a severity) leaves the connection usable; a network error does not.
       const release = (error?: unknown) =>
-        client.release(error === undefined || (isObject(error) && typeof error.severity === 'string') ? undefined : (error as Error));
-      return (await cancellable(client.query(text, [...params]), signal, cancel, release)).rows;
+        client.release(
+          error === undefined || (isObject(error) && typeof error.severity === 'string' && !STALE_STATEMENT_CODES.has(String(error.code))) ? undefined : (error as Error),
+        );
+      // Only statements with values (the lookup) are prepared; DDL and catalog reads run as sent.
+      const name = prepare && params.length > 0 ? statementName(text) : undefined;
+      const query =
+        name === undefined
+          ? client.query(text, [...params])
+          : (client as unknown as PgPreparedQueryable).query({ name, text, values: [...params] }).catch((error: unknown) => {
+              if (!isObject(error) || !SHARED_SESSION_CODES.has(String(error.code))) throw error;
+              prepare = false;
+              return client.query(text, [...params]);
+            });
+      return (await cancellable(query, signal, cancel, release)).rows;
     },
   };
 }

@@ -67,12 +67,12 @@ export function customerLookup(
   digitsColumns: ReadonlyMap<string, string> = new Map(),
 ): Statement {
   const syntax = syntaxOf(dialect);
-  const params: unknown[] = [];
+  // PostgreSQL numbers its parameters, so each column reuses $1…$n; MySQL's `?` are positional.
+  let next = 0;
   const list = () => {
-    // PostgreSQL numbers its parameters, so each column reuses $1…$n; MySQL's `?` are positional.
-    if (dialect === 'postgres' && params.length > 0) return keys.map((_, i) => syntax.parameter(i + 1)).join(', ');
-    const start = params.length;
-    params.push(...keys);
+    if (dialect === 'postgres') return keys.map((_, i) => syntax.parameter(i + 1)).join(', ');
+    const start = next;
+    next += keys.length;
     return keys.map((_, i) => syntax.parameter(start + i + 1)).join(', ');
   };
   const conditions = mapping.customers.phones.map((phone) => {
@@ -81,7 +81,12 @@ export function customerLookup(
     return `${digits} IN (${list()})`;
   });
   const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${conditions.join(' OR ')} LIMIT ${MATCH_LIMIT}`;
-  return { text, params };
+  return { text, params: lookupParams(dialect, mapping, keys) };
+}
+
+/** The bound values of {@link customerLookup}'s statement: the keys once (PostgreSQL), or once per phone column (MySQL). */
+export function lookupParams(dialect: SqlDialect, mapping: SqlMapping, keys: readonly string[]): unknown[] {
+  return dialect === 'postgres' ? [...keys] : mapping.customers.phones.flatMap(() => keys);
 }
 
 /** A sample of customer rows, for `db check`. */
