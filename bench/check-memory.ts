@@ -1,5 +1,6 @@
 // Peak RSS of `priority-routing-crm check` against hostile connectors (every answer 1 GiB; every
-// answer a list of 200,000 `{}`; a customer whose label ids are 200,000 `{}`), next to a conforming one
+// answer a list of 200,000 `{}`; every answer the longest list of `{}` the default 1 MiB body limit
+// lets through; a customer whose label ids are 200,000 `{}`), next to a conforming one
 // measured in the same run: `npx tsx bench/check-memory.ts [rounds] [--dist] [--cli <path>]`.
 // Each check is a fresh process under /usr/bin/time -v ("Maximum resident set size"). The goal
 // (issue 8): never past 256 MB, whatever the connector sends.
@@ -40,6 +41,8 @@ const customer = {
 };
 const labels = [{ _id: 'L-gold', name: 'Gold', color_code: '#3cb44b', created_by: '', updated_by: '', createdAt: customer.createdAt, updatedAt: customer.createdAt, __v: 0 }];
 const empties = `[${Array.from({ length: 200_000 }, () => '{}').join(',')}]`;
+// 349,525 `{}` are exactly 1 MiB: the most a connector can make the checker parse by default.
+const largest = `[${Array.from({ length: (1024 * 1024 - 2 + 1) / 3 }, () => '{}').join(',')}]`;
 
 /** 1 GiB of JSON-looking bytes, streamed as fast as the reader takes them. */
 function streamGiB(res: ServerResponse): void {
@@ -63,6 +66,7 @@ const server = createServer((req, res) => {
   if (kind === 'gib') return streamGiB(res);
   const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(typeof value === 'string' ? value : JSON.stringify(value));
   if (kind === 'empties') return json(empties);
+  if (kind === 'largest') return json(largest);
   if (kind === 'crowded' && route !== 'label') return json(JSON.stringify({ ...customer, labels: [] }).replace('"labels":[]', `"labels":${empties}`));
   const phone = url.searchParams.get('query');
   if (route === 'label') return json(labels);
@@ -87,12 +91,12 @@ async function peakMb(kind: string): Promise<number> {
 }
 
 try {
-  const samples = await interleave(rounds, { conforming: () => peakMb('ok'), 'streamed 1 GiB': () => peakMb('gib'), '200,000 {}': () => peakMb('empties'), '200,000 {} ids': () => peakMb('crowded') });
+  const samples = await interleave(rounds, { conforming: () => peakMb('ok'), 'streamed 1 GiB': () => peakMb('gib'), '200,000 {}': () => peakMb('empties'), '349,525 {} (1 MiB)': () => peakMb('largest'), '200,000 {} ids': () => peakMb('crowded') });
   console.log(`peak RSS of check (${cli.at(-1)}), ${rounds} rounds, MB: median (min–max), ratio to conforming`);
   const base = median(samples.conforming);
   for (const [name, values] of Object.entries(samples)) {
     const m = median(values);
-    console.log(`  ${name.padEnd(16)} ${m.toFixed(0).padStart(5)} (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})  ×${(m / base).toFixed(2)}${Math.max(...values) > LIMIT_MB ? `  OVER ${LIMIT_MB} MB` : ''}`);
+    console.log(`  ${name.padEnd(20)} ${m.toFixed(0).padStart(5)} (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})  ×${(m / base).toFixed(2)}${Math.max(...values) > LIMIT_MB ? `  OVER ${LIMIT_MB} MB` : ''}`);
   }
 } finally {
   server.closeAllConnections();

@@ -155,6 +155,16 @@ describe('verifyConnector against broken connectors', () => {
     expect(result(report, 'labels.name-case-duplicates').issues[0]?.message).toContain('"Gold" ($[0]), "gold" ($[3])');
   });
 
+  it('names a few labels of a crowd sharing one name, and counts the rest (a connector may send thousands)', async () => {
+    const crowd = Array.from({ length: 3000 }, (_, i) => label(`L-g${i}`, i % 2 === 0 ? 'gold' : 'GOLD'));
+    const report = await check({ labels: [...fixtureLabels, ...crowd] });
+    const [message] = result(report, 'labels.name-case-duplicates').issues.map((issue) => issue.message);
+    // The fixture's own "Gold" and the first "GOLD": every spelling shows, then a count.
+    expect(message).toContain('"Gold" ($[0]), "gold" ($[3]), "GOLD" ($[4])');
+    expect(message).toContain('and 2,998 more');
+    expect(message!.length).toBeLessThan(500);
+  });
+
   it('warns about error bodies that are not problem+json or show a stack trace', async () => {
     const report = await check({
       alter: (reply, ex) =>

@@ -8,6 +8,8 @@ function labelNames(observed: Observed) {
   return objectEntries(body.value).flatMap(({ index, entry }) => (typeof entry.name === 'string' ? [{ index, name: entry.name }] : []));
 }
 
+// How many labels of one crowded name a sentence names.
+const NAMED = 5;
 const SKIP = 'no label array to read (see labels.status and labels.schema)';
 
 /**
@@ -45,13 +47,28 @@ export function labelsNameCaseDuplicates(observed: Observed): CheckResult {
   const names = labelNames(observed);
   if (names === undefined) return skipped('labels.name-case-duplicates', SKIP);
   const groups = new Map<string, typeof names>();
-  for (const label of names) groups.set(label.name.toLowerCase(), [...(groups.get(label.name.toLowerCase()) ?? []), label]);
+  // Pushed in place: copying the group for each label was quadratic in a crowd of one name.
+  for (const label of names) {
+    const key = label.name.toLowerCase();
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [label]);
+    else group.push(label);
+  }
   const findings: Finding[] = [...groups.values()]
     .filter((group) => group.length > 1)
     .map((group) => {
       const [first, ...others] = group as [(typeof names)[number], ...typeof names];
-      const listed = group.map(({ index, name }) => `${JSON.stringify(name)} ($[${index}])`).join(', ');
       const same = others.every(({ name }) => name === first.name);
+      // A connector may send thousands of one name: a few are named (each spelling once when
+      // they differ by case), the rest counted, so the report stays small.
+      const firstOfEach = new Map<string, (typeof names)[number]>();
+      for (const label of group) if (!firstOfEach.has(label.name)) firstOfEach.set(label.name, label);
+      const shown = (same ? group : [...firstOfEach.values()]).slice(0, NAMED);
+      const rest = group.length - shown.length;
+      const listed = [
+        ...shown.map(({ index, name }) => `${JSON.stringify(name)} ($[${index}])`),
+        ...(rest > 0 ? [`and ${rest.toLocaleString('en-US')} more`] : []),
+      ].join(', ');
       return {
         path: `$[${others[0]!.index}].name`,
         status: 'warn',
