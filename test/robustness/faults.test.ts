@@ -159,7 +159,8 @@ describe.each(Object.entries(transports))('through %s', (_transport, send) => {
 
       if (answer.status === 504) {
         expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-        expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
+        // Well short of a hang (the repository never answers), with room for a loaded CI machine.
+        expect(elapsed).toBeLessThan(TIMEOUT_MS + 2_000);
         expect(script.signals[0]?.aborted).toBe(true);
         expect((script.signals[0]?.reason as DOMException | undefined)?.name).toBe('TimeoutError');
       }
