@@ -1,11 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { createPglite, crmMapping, servePglite } from '../support/pglite.js';
+import { closedPort } from '../support/ports.js';
 
 const PASSWORD = 'pw-Zq81';
 
@@ -19,15 +19,6 @@ async function mappingFile(name: string, mapping: unknown): Promise<string> {
   const file = join(folder, name);
   await writeFile(file, JSON.stringify(mapping));
   return file;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {

@@ -1,8 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnector, CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
+import { createConnector, parseCustomerQuery } from '../../src/index.js';
 import { phoneKeys } from '../../src/contract/phone-keys.js';
-import { startReferenceServer } from '../../src/reference/server.js';
 import {
   checkSqlDatabase,
   createSqlRepository,
@@ -13,7 +12,8 @@ import {
   type SqlRepository,
 } from '../../src/repositories/sql/index.js';
 import { customerLookup } from '../../src/repositories/sql/queries.js';
-import { createPglite, crmMapping } from '../support/pglite.js';
+import { CRM_CONTACTS, CRM_SCHEMA, createPglite, crmMapping, openPgliteCrm } from '../support/pglite.js';
+import { describeSqlRepository } from '../support/sql-repository-cases.js';
 import { phoneCases } from '../support/phone-numbers.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -74,20 +74,15 @@ describe('the SQL mapping', () => {
   });
 });
 
-describe('createSqlRepository over PostgreSQL (PGlite)', () => {
+describeSqlRepository('createSqlRepository over PostgreSQL (PGlite)', openPgliteCrm);
+
+describe('createSqlRepository over PGlite, as a recording client sees it', () => {
   let db: PGlite;
   let repository: SqlRepository;
   let statements: string[];
 
   beforeAll(async () => {
-    db = await createPglite();
-    await db.exec(`
-      INSERT INTO crm.contacts (mobile, phone, work_phone, first_name, last_name, email) VALUES
-        ('+92 300-1234567', NULL, NULL, 'Gold', 'Customer', 'gold@example.com'),
-        (NULL, '0092 (321) 765 4321', '', 'Second', '', NULL),
-        ('1111', NULL, '44.20.7946.0958', 'Third', NULL, NULL);
-      INSERT INTO crm.contact_tags VALUES (1, 1), (1, 3), (3, 2);
-    `);
+    db = await createPglite(CRM_SCHEMA + CRM_CONTACTS);
     const recorded = recording(db);
     statements = recorded.statements;
     repository = createSqlRepository({ client: recorded.client, mapping: crmMapping });
@@ -96,48 +91,6 @@ describe('createSqlRepository over PostgreSQL (PGlite)', () => {
 
   it('detects the PostgreSQL dialect from the client', () => {
     expect(repository.dialect).toBe('postgres');
-  });
-
-  it('finds a customer by any spelling of a number, on any phone column, with ids and dates as the contract wants', async () => {
-    const customer = await repository.findCustomerByPhone(query('923001234567'), context());
-    expect(customer).toStrictEqual({
-      _id: '1',
-      labels: ['1', '3'],
-      phone1: '+92 300-1234567',
-      phone2: '',
-      phone3: '',
-      phone4: '',
-      phone5: '',
-      first_name: 'Gold',
-      last_name: 'Customer',
-      email: 'gold@example.com',
-      created_by: '',
-      updated_by: '',
-      createdAt: '2020-06-18T09:32:53.823Z',
-      updatedAt: '2020-06-18T09:32:53.823Z',
-      __v: 0,
-    });
-    expect(CustomerSchema.safeParse(customer).success).toBe(true);
-    for (const asked of ['+92 300 1234567', '92-300-1234567', '(92) 3001234567']) {
-      expect((await repository.findCustomerByPhone(query(asked), context()))?._id).toBe('1');
-    }
-    expect((await repository.findCustomerByPhone(query('0092 321 7654321'), context()))?.phone2).toBe('0092 (321) 765 4321');
-    expect((await repository.findCustomerByPhone(query('+44 20 7946 0958'), context()))?._id).toBe('3');
-  });
-
-  it('answers null for an unknown number and an empty label list for a customer without labels', async () => {
-    expect(await repository.findCustomerByPhone(query('999'), context())).toBeNull();
-    expect((await repository.findCustomerByPhone(query('00923217654321'), context()))?.labels).toEqual([]);
-  });
-
-  it('lists labels in the contract shape, with the default colour and the epoch where the row has none', async () => {
-    const labels = await repository.listLabels(context());
-    expect(LabelListSchema.safeParse(labels).success).toBe(true);
-    expect(labels.map((label) => [label._id, label.name, label.color_code, label.createdAt])).toEqual([
-      ['1', 'Gold', '#3cb44b', '2020-06-18T09:31:01.328Z'],
-      ['2', 'Silver', '#a9a9a9', '2020-06-18T09:31:12.990Z'],
-      ['3', 'Vip', DEFAULT_LABEL_COLOR, '1970-01-01T00:00:00.000Z'],
-    ]);
   });
 
   it('sends only SELECT statements, with the number as a bound parameter', async () => {
@@ -352,63 +305,6 @@ describe('what the mapping cannot express, a view can', () => {
     // The other tenant's customer is outside the view.
     expect(await repository.findCustomerByPhone(query('923009999999'), context())).toBeNull();
     await db.close();
-  });
-});
-
-describe('a SQL repository behind the connector, over HTTP', () => {
-  let db: PGlite;
-  beforeAll(async () => {
-    db = await createPglite();
-    await db.exec(`INSERT INTO crm.contacts (mobile) VALUES ('1111'), ('2222'); INSERT INTO crm.contact_tags VALUES (1, 1);`);
-    // A view whose id is null: a customer the contract cannot carry (an id is never empty).
-    await db.exec(`CREATE VIEW crm.broken AS SELECT NULL::int AS id, mobile FROM crm.contacts;`);
-  });
-  afterAll(() => db.close());
-
-  it('answers the contract requests from the database', async () => {
-    const server = await startReferenceServer({ repository: createSqlRepository({ client: db, mapping: crmMapping }), basePath: '/cim' });
-    try {
-      const customer = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-      expect(customer.status).toBe(200);
-      expect(await customer.json()).toMatchObject({ _id: '1', labels: ['1'], phone1: '1111' });
-      expect((await fetch(server.customerQueryUrl.replace('{refId}', '5555'))).status).toBe(404);
-      const labels = await fetch(server.labelsUrl);
-      expect((await labels.json()).map((label: { name: string }) => label.name)).toEqual(['Gold', 'Silver', 'Vip']);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('answers 500 problem+json without the SQL when the mapping names a column the table lacks, and serves the next request', async () => {
-    const mapping = { ...crmMapping, customers: { ...crmMapping.customers, email: 'no_such_column' } };
-    const server = await startReferenceServer({ repository: createSqlRepository({ client: db, mapping }) });
-    try {
-      const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-      expect(response.status).toBe(500);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      const body = await response.text();
-      expect(body).not.toMatch(/SELECT|no_such_column/);
-      expect((await fetch(server.labelsUrl)).status).toBe(200);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('answers 502 naming the field when a row breaks the contract', async () => {
-    const mapping = { ...crmMapping, customers: { table: 'crm.broken', id: 'id', phones: ['mobile'] } };
-    const errors: unknown[] = [];
-    const server = await startReferenceServer({
-      repository: createSqlRepository({ client: db, mapping }),
-      onError: (event) => errors.push(event),
-    });
-    try {
-      const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-      expect(response.status).toBe(502);
-      expect(JSON.stringify(errors)).toContain('_id');
-      expect((await fetch(server.labelsUrl)).status).toBe(200);
-    } finally {
-      await server.close();
-    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { AddressInfo } from 'node:net';
+import { crmMappingFor } from './crm-mapping.js';
+import type { CrmFixture } from './sql-repository-cases.js';
 
 /**
  * A CRM schema in the shape the issue's mapping example describes: contacts with three phone
@@ -21,21 +23,20 @@ export const CRM_SCHEMA = `
     ('Vip', NULL, NULL, NULL);
 `;
 
+/** The tables of {@link CRM_SCHEMA}. */
+const CRM_TABLES = { contacts: 'crm.contacts', tags: 'crm.tags', contact_tags: 'crm.contact_tags' };
+
 /** The mapping of {@link CRM_SCHEMA}, as a `--mapping` file would hold it. */
-export const crmMapping = {
-  customers: {
-    table: 'crm.contacts',
-    id: 'id',
-    phones: ['mobile', 'phone', 'work_phone'],
-    firstName: 'first_name',
-    lastName: 'last_name',
-    email: 'email',
-    createdAt: 'created_at',
-    updatedAt: 'updated_at',
-  },
-  labels: { table: 'crm.tags', id: 'id', name: 'name', color: 'color', createdAt: 'created_at', updatedAt: 'updated_at' },
-  customerLabels: { table: 'crm.contact_tags', customerId: 'contact_id', labelId: 'tag_id' },
-};
+export const crmMapping = crmMappingFor(CRM_TABLES);
+
+/** The contacts of the shared repository cases (test/support/sql-repository-cases.ts). */
+export const CRM_CONTACTS = `
+  INSERT INTO crm.contacts (mobile, phone, work_phone, first_name, last_name, email) VALUES
+    ('+92 300-1234567', NULL, NULL, 'Gold', 'Customer', 'gold@example.com'),
+    (NULL, '0092 (321) 765 4321', '', 'Second', '', NULL),
+    ('1111', NULL, '44.20.7946.0958', 'Third', NULL, NULL);
+  INSERT INTO crm.contact_tags VALUES (1, 1), (1, 3), (3, 2);
+`;
 
 /** An in-memory PostgreSQL (PGlite) with `sql` run on it. */
 export async function createPglite(sql: string = CRM_SCHEMA): Promise<PGlite> {
@@ -56,5 +57,18 @@ export async function servePglite(db: PGlite): Promise<{ url: (password?: string
     port,
     url: (password = 'secret-pw') => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
+  };
+}
+
+/** {@link CRM_SCHEMA} with {@link CRM_CONTACTS} in PGlite, for the shared repository cases. */
+export async function openPgliteCrm(): Promise<CrmFixture> {
+  const db = await createPglite(CRM_SCHEMA + CRM_CONTACTS);
+  return {
+    mapping: crmMapping,
+    tables: CRM_TABLES,
+    pool: () => db,
+    // Several statements go through exec (no parameters); one with parameters through query.
+    exec: async (sql, params) => (params === undefined ? ((await db.exec(sql)).at(-1)?.rows ?? []) : (await db.query(sql, params)).rows) as Record<string, unknown>[],
+    close: () => db.close(),
   };
 }

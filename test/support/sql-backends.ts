@@ -6,6 +6,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { SqlClient } from '../../src/repositories/sql/index.js';
+import { crmMappingFor } from './crm-mapping.js';
 import { createScratchDatabase, type Engine, type ScratchDatabase, serverExec, uniqueName, urlWith } from './db-servers.js';
 
 /** The contacts every engine is loaded with, the same as the PGlite suite's. */
@@ -44,24 +45,6 @@ const SCHEMAS: Record<Engine, string> = {
     ${TAG_ROWS((text) => `'${text}'`)};
     ${CONTACT_ROWS}`,
 };
-
-/** The issue's mapping with this engine's qualified table names. */
-export function crmMappingFor(tables: Record<'contacts' | 'tags' | 'contact_tags', string>) {
-  return {
-    customers: {
-      table: tables.contacts,
-      id: 'id',
-      phones: ['mobile', 'phone', 'work_phone'],
-      firstName: 'first_name',
-      lastName: 'last_name',
-      email: 'email',
-      createdAt: 'created_at',
-      updatedAt: 'updated_at',
-    },
-    labels: { table: tables.tags, id: 'id', name: 'name', color: 'color', createdAt: 'created_at', updatedAt: 'updated_at' },
-    customerLabels: { table: tables.contact_tags, customerId: 'contact_id', labelId: 'tag_id' },
-  };
-}
 
 /** A scratch database holding the CRM schema, with a pool for the repository and admin access. */
 export interface CrmDatabase {

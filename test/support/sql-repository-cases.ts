@@ -1,6 +1,6 @@
 /**
- * The SQL repository's behaviour, written once and run on every engine: real PostgreSQL and
- * MariaDB (test/db), over the CRM schema of sql-backends.ts.
+ * The SQL repository's behaviour, written once and run on every engine: PGlite in `npm test`
+ * (pglite.ts), real PostgreSQL and MariaDB in `npm run test:db` (sql-backends.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/index.js';
