@@ -4,7 +4,7 @@
  * the contract's shape. Every example in this folder mounts it.
  */
 import type { Customer, Label } from '../src/index.js';
-import type { CustomerRepository } from '../src/server/repository.js';
+import type { CustomerRepository } from '../src/core/repository.js';
 
 /** A row of the vendor's contacts table. */
 interface ContactRow {

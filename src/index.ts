@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export * from './contract/index.js';
-export * from './server/index.js';
+export * from './core/index.js';
 export * from './reference/index.js';
 export * from './client/index.js';
 export {

@@ -1,4 +1,4 @@
-import { createConnector, type Connector, type ConnectorOptions } from '../server/connector.js';
+import { createConnector, type Connector, type ConnectorOptions } from '../core/connector.js';
 
 /**
  * What every adapter factory accepts: a connector made with `createConnector`, or the options to

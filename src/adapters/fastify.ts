@@ -1,6 +1,6 @@
 import { METHODS as METHODS_NODE_PARSES } from 'node:http';
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import type { NodeRequestLike, NodeResponseLike } from '../server/node-bridge.js';
+import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 import { serveNode } from './node-serve.js';
 
 /**

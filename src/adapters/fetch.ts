@@ -8,10 +8,10 @@
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
 
 export type { ConnectorInput } from './connector-input.js';
-export { createConnector } from '../server/connector.js';
-export type { Connector, ConnectorOptions } from '../server/connector.js';
+export { createConnector } from '../core/connector.js';
+export type { Connector, ConnectorOptions } from '../core/connector.js';
 export type { CustomerQuery } from '../contract/index.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../server/repository.js';
+export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../core/repository.js';
 
 /**
  * A WHATWG fetch handler: what Hono, Bun, Deno and workers call with each request.

@@ -1,5 +1,5 @@
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import type { NodeRequestLike, NodeResponseLike } from '../server/node-bridge.js';
+import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 import { serveNode } from './node-serve.js';
 
 /**

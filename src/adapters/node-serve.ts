@@ -1,6 +1,6 @@
-import type { ConnectorResponse } from '../server/http.js';
-import { type Connector, sendFailureReporter } from '../server/connector.js';
-import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from '../server/node-bridge.js';
+import type { ConnectorResponse } from '../core/http.js';
+import { type Connector, sendFailureReporter } from '../core/connector.js';
+import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
 
 /**
  * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a

@@ -6,20 +6,20 @@
  * @packageDocumentation
  */
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import type { NodeResponseLike } from '../server/node-bridge.js';
+import type { NodeResponseLike } from './node-bridge.js';
 import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
 
 export type { ConnectorInput } from './connector-input.js';
 export type { NodeRequest } from './node-serve.js';
-export type { NodeRequestLike, NodeResponseLike } from '../server/node-bridge.js';
-export { createConnector } from '../server/connector.js';
-export type { Connector, ConnectorOptions } from '../server/connector.js';
+export type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
+export { createConnector } from '../core/connector.js';
+export type { Connector, ConnectorOptions } from '../core/connector.js';
 export type { CustomerQuery } from '../contract/index.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../server/repository.js';
+export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../core/repository.js';
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
 export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
 export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';
-export { handleClientError, type ClientErrorSocket } from '../server/client-error.js';
+export { handleClientError, type ClientErrorSocket } from './client-error.js';
 
 /**
  * A `node:http` request listener that resolves once the response is written.

@@ -1,4 +1,4 @@
-import { MASK } from '../client/redact.js';
+import { MASK } from '../redaction/redact.js';
 
 /**
  * What {@link toCurl} needs to rebuild a request.

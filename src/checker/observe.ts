@@ -1,5 +1,5 @@
-import { parseJsonBody } from '../client/body.js';
-import { exchange, type ExchangeResult } from '../client/exchange.js';
+import { parseJsonBody } from '../transport/body.js';
+import { exchange, type ExchangeResult } from '../transport/exchange.js';
 import { toCurl } from './curl.js';
 import type { Endpoint, ResolvedOptions } from './options.js';
 import type { CheckRequest } from './report.js';

@@ -1,9 +1,9 @@
-import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES } from '../client/body-limit.js';
-import type { FetchLike } from '../client/exchange.js';
-import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
-import { redactUrl } from '../client/redact.js';
-import { secretMasker } from '../client/secrets.js';
-import { assertConnectorUrls } from '../client/template.js';
+import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES } from '../transport/body-limit.js';
+import type { FetchLike } from '../transport/exchange.js';
+import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
+import { redactUrl } from '../redaction/redact.js';
+import { secretMasker } from '../redaction/secrets.js';
+import { assertConnectorUrls } from '../contract/url-template.js';
 import type { ValidationMode } from '../contract/index.js';
 import { checkIds, isCheckId, selectChecks, type CheckId } from './checks.js';
 import { refIdParameter } from './query-url.js';

@@ -1,4 +1,4 @@
-import { REF_ID_PLACEHOLDER } from '../client/template.js';
+import { REF_ID_PLACEHOLDER } from '../contract/url-template.js';
 
 /**
  * The customer URLs with a broken query, derived from the template.

@@ -1,4 +1,4 @@
-import { fillCustomerUrl } from '../client/template.js';
+import { fillCustomerUrl } from '../contract/url-template.js';
 import { normalizePhone } from '../contract/index.js';
 import { checkIds, type CheckId } from './checks.js';
 import { createObserver, type Observation, type Observer } from './observe.js';

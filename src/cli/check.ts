@@ -17,7 +17,7 @@ import {
   type CheckId,
   type CheckReport,
 } from '../checker/index.js';
-import { assertPriorityWeights, type PriorityWeights } from '../client/priority.js';
+import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
 import { progressLine, stylerFor } from './check-terminal.js';
 import type { Command } from './main.js';
 import { EXIT_USAGE, parseCommandLine, readJsonFile, UsageError } from './usage.js';

@@ -1,4 +1,4 @@
-import type { CustomerRepository } from '../server/repository.js';
+import type { CustomerRepository } from '../core/repository.js';
 import { type CacheErrorEvent, type CacheEvent, withCache } from '../repositories/cache.js';
 import { type CircuitBreakerState, withCircuitBreaker } from '../repositories/breaker.js';
 import type { MetricsSink } from './serve/metrics.js';

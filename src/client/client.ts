@@ -11,14 +11,14 @@ import {
   type ValidationResult,
   type ContractIssue,
 } from '../contract/index.js';
-import { parseJsonBody, readProblem } from './body.js';
-import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES, formatBytes } from './body-limit.js';
-import { customerLabelIssues, elementIssues } from './bounded-validate.js';
-import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from './exchange.js';
+import { parseJsonBody, readProblem } from '../transport/body.js';
+import { assertMaxBodyBytes, DEFAULT_MAX_BODY_BYTES, formatBytes } from '../transport/body-limit.js';
+import { customerLabelIssues, elementIssues } from '../transport/bounded-validate.js';
+import { exchange, type ExchangeResponse, type ExchangeResult, type FetchLike } from '../transport/exchange.js';
 import { resultMasker, type ResultMasker } from './mask-results.js';
-import { resolvePriority, type PriorityResult, type PriorityWeights } from './priority.js';
+import { resolvePriority, type PriorityResult, type PriorityWeights } from '../contract/priority.js';
 import type { CustomerLookupResult, LabelListResult, RequestFailure, ResponseInfo } from './results.js';
-import { assertConnectorUrls, fillCustomerUrl } from './template.js';
+import { assertConnectorUrls, fillCustomerUrl } from '../contract/url-template.js';
 
 /**
  * Options of {@link createConnectorClient}.

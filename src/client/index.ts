@@ -32,8 +32,8 @@ export {
   type IgnoredLabel,
   type UnknownLabelId,
   type UnweightedLabel,
-} from './priority.js';
-export { fillCustomerUrl, REF_ID_PLACEHOLDER } from './template.js';
-export { redactUrl, type RedactUrlOptions } from './redact.js';
-export type { FetchLike } from './exchange.js';
-export { DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
+} from '../contract/priority.js';
+export { fillCustomerUrl, REF_ID_PLACEHOLDER } from '../contract/url-template.js';
+export { redactUrl, type RedactUrlOptions } from '../redaction/redact.js';
+export type { FetchLike } from '../transport/exchange.js';
+export { DEFAULT_MAX_BODY_BYTES } from '../transport/body-limit.js';

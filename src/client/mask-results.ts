@@ -1,7 +1,7 @@
 import { refIdParameter } from '../checker/query-url.js';
 import type { ContractIssue, Problem } from '../contract/index.js';
-import { redactUrl } from './redact.js';
-import { secretMasker } from './secrets.js';
+import { redactUrl } from '../redaction/redact.js';
+import { secretMasker } from '../redaction/secrets.js';
 
 /**
  * How a client shows what it sent and what a connector answered: URLs masked as `redactUrl`

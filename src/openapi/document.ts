@@ -4,7 +4,7 @@ import { sampleCustomer, sampleLabels } from '../contract/index.js';
 import { problemResponses, responseHeaders, responseRef, statusOf, type ProblemResponseName } from './responses.js';
 import { componentSchemas, customerQueryParameterSchema, schemaRef } from './schemas.js';
 import { securityOf, type OpenApiSecurity } from './security.js';
-import type { AuthScheme } from '../server/auth-schemes.js';
+import type { AuthScheme } from '../core/auth-schemes.js';
 
 
 /**

@@ -8,7 +8,7 @@ import { createOpenApiDocument } from './document.js';
 export { createOpenApiDocument, type OpenApiDocumentOptions, type OpenApi31Document } from './document.js';
 export { problemResponseTable, type ProblemResponseName } from './responses.js';
 export type { OpenApiSecurity } from './security.js';
-export type { AuthScheme } from '../server/auth-schemes.js';
+export type { AuthScheme } from '../core/auth-schemes.js';
 
 /**
  * The document with the default server (`http://127.0.0.1:3000`, the reference connector).

@@ -1,5 +1,5 @@
 import type { HeaderObject, ResponseObject } from 'openapi3-ts/oas31';
-import { problemCatalog, problemDetails, problemTypes, type ProblemName } from '../server/problems.js';
+import { problemCatalog, problemDetails, problemTypes, type ProblemName } from '../core/problems.js';
 import { schemaRef } from './schemas.js';
 
 /** The arguments the examples are built with: the connector's defaults. */

@@ -1,6 +1,6 @@
 import type { SecurityRequirementObject, SecuritySchemeObject } from 'openapi3-ts/oas31';
-import type { Authenticate } from '../server/auth.js';
-import { authSchemesOf, type AuthScheme } from '../server/auth-schemes.js';
+import type { Authenticate } from '../core/auth.js';
+import { authSchemesOf, type AuthScheme } from '../core/auth-schemes.js';
 
 /**
  * The `security` option of `createOpenApiDocument`: the connector's `authenticate` as made by

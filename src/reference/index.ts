@@ -1,2 +1,1 @@
-export { createMemoryRepository, DataSetError, type MemoryDataSet, type MemoryRepository } from './memory.js';
 export { sampleDataSet, samplePhones } from './sample-data.js';

@@ -1,6 +1,6 @@
 import { sampleCustomer, sampleLabels } from '../contract/index.js';
 import type { Customer } from '../contract/index.js';
-import type { MemoryDataSet } from './memory.js';
+import type { MemoryDataSet } from '../repositories/memory.js';
 
 const GOLD = '5eeb3455de812695676383d2';
 const SILVER = '5eeb3460de8126013d6383d3';

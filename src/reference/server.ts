@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleClientError, refuseMissingHost } from '../server/client-error.js';
-import { createConnector } from '../server/connector.js';
-import type { HandlerOptions } from '../server/options.js';
-import type { CustomerRepository } from '../server/repository.js';
-import { createMemoryRepository, type MemoryDataSet } from './memory.js';
+import { handleClientError, refuseMissingHost } from '../adapters/client-error.js';
+import { createConnector } from '../core/connector.js';
+import type { HandlerOptions } from '../core/options.js';
+import type { CustomerRepository } from '../core/repository.js';
+import { createMemoryRepository, type MemoryDataSet } from '../repositories/memory.js';
 import { sampleDataSet } from './sample-data.js';
 
 /**

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
-import type { CustomerRepository, MaybePromise, RepositoryContext } from '../server/repository.js';
+import type { CustomerRepository, MaybePromise, RepositoryContext } from '../core/repository.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { checkRepository, wholeNumberOption } from './options.js';
 import { waitUnlessAborted } from './shared-call.js';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { CustomerRecord, CustomerRepository, LabelRecord, MaybePromise, RepositoryContext } from '../server/repository.js';
-import { readyCustomer, readyLabels } from '../server/wire.js';
+import type { CustomerRecord, CustomerRepository, LabelRecord, MaybePromise, RepositoryContext } from '../core/repository.js';
+import { readyCustomer, readyLabels } from '../core/wire.js';
 import { checkRepository, wholeNumberOption } from './options.js';
 import { SharedCalls } from './shared-call.js';
 

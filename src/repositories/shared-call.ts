@@ -1,4 +1,4 @@
-import type { RepositoryContext } from '../server/repository.js';
+import type { RepositoryContext } from '../core/repository.js';
 
 /**
  * One repository call shared by every caller asking for the same key while it runs.

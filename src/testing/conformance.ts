@@ -1,4 +1,4 @@
-import type { FetchLike } from '../client/exchange.js';
+import type { FetchLike } from '../transport/exchange.js';
 import { checkDefinitions, selectChecks, type CheckId } from '../checker/checks.js';
 import { CheckOptionsError, type VerifyConnectorOptions } from '../checker/options.js';
 import type { CheckReport, CheckResult } from '../checker/report.js';

@@ -1,5 +1,5 @@
-import type { FetchLike } from '../client/exchange.js';
-import type { ConnectorHandle, ConnectorResponse } from '../server/http.js';
+import type { FetchLike } from '../transport/exchange.js';
+import type { ConnectorHandle, ConnectorResponse } from '../core/http.js';
 
 /**
  * A connector to call in-process: our `ConnectorHandle` (`connector.handle`) or any fetch-style

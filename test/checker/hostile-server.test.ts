@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange } from '../../src/client/exchange.js';
+import { exchange } from '../../src/transport/exchange.js';
 import {
   CheckOptionsError,
   ConnectorUnreachableError,

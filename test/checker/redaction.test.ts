@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/client/redact.js';
+import { redactUrl } from '../../src/redaction/redact.js';
 import {
   ConnectorUnreachableError,
   formatGithubAnnotations,

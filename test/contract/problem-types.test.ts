@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { circuitOpenResponse } from '../../src/server/problems.js';
+import { circuitOpenResponse } from '../../src/core/problems.js';
 import { problemCatalog, problemTypes } from '../../src/index.js';
 
 // These URIs are public API that clients and monitoring switch on: a change here is a breaking

@@ -12,8 +12,8 @@ import {
   type CustomerRepository,
   type ProblemName,
 } from '../../src/index.js';
-import { circuitOpenResponse, probeProblems, transportProblems } from '../../src/server/problems.js';
-import { serveConnector } from '../server/serve-connector.js';
+import { circuitOpenResponse, probeProblems, transportProblems } from '../../src/core/problems.js';
+import { serveConnector } from '../core/serve-connector.js';
 
 const document = openApiDocument as any;
 const memory = createMemoryRepository(sampleDataSet);

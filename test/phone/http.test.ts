@@ -9,7 +9,7 @@ import {
   sampleCustomer,
 } from '../../src/index.js';
 import { type ReferenceServer, startReferenceServer } from '../../src/reference/server.js';
-import { rawGet, serveConnector, type TestServer } from '../server/serve-connector.js';
+import { rawGet, serveConnector, type TestServer } from '../core/serve-connector.js';
 import { phoneCases } from '../support/phone-numbers.js';
 
 const pakistan = { ...sampleCustomer, _id: 'pk-owner', phone1: '0300-1234567' };

@@ -8,7 +8,7 @@ import {
   withCache,
   withCircuitBreaker,
 } from '../../src/index.js';
-import { expectProblem, serveConnector } from '../server/serve-connector.js';
+import { expectProblem, serveConnector } from '../core/serve-connector.js';
 import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 

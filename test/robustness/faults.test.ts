@@ -17,7 +17,7 @@ import {
 /**
  * Fault injection through the repository, table-driven: every fault on both routes, answered by
  * `connector.handle` in-process and by the node adapter over real HTTP. Each fault is followed by
- * a normal request that must succeed. (test/server/faults.test.ts has the basic cases one by one.)
+ * a normal request that must succeed. (test/core/faults.test.ts has the basic cases one by one.)
  */
 
 const SECRET = 'SECRET-national-id-4242';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as z from 'zod';
 import { describe, expect, it, vi } from 'vitest';
 import { CustomerSchema, LabelSchema, customerFieldNames, sampleCustomer } from '../../src/index.js';
-import { compileRecordCheck } from '../../src/reference/record-check.js';
+import { compileRecordCheck } from '../../src/repositories/record-check.js';
 import { seeded } from './arbitraries.js';
 
 const isCustomer = compileRecordCheck(CustomerSchema);

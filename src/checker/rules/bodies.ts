@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { describeValue, validateCustomer, LabelSchema, LenientLabelSchema, toContractIssues, type ValidationMode } from '../../contract/index.js';
-import { customerLabelIssues, elementIssues } from '../../client/bounded-validate.js';
+import { customerLabelIssues, elementIssues } from '../../transport/bounded-validate.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult } from '../report.js';
 import { count, fromFindings, MAX_ISSUES, objectEntries, okJson, skipped, type Finding } from './common.js';

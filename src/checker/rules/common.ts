@@ -1,6 +1,6 @@
-import { readProblem } from '../../client/body.js';
-import { formatBytes } from '../../client/body-limit.js';
-import { isJsonMediaType } from '../../client/exchange.js';
+import { readProblem } from '../../transport/body.js';
+import { formatBytes } from '../../transport/body-limit.js';
+import { isJsonMediaType } from '../../transport/exchange.js';
 import { checkDefinitions, type CheckId } from '../checks.js';
 import type { Observation } from '../observe.js';
 import type { CheckIssue, CheckResult, CheckStatus } from '../report.js';

@@ -1,4 +1,4 @@
-import { resolvePriority, type PriorityResult, type PriorityWeights } from '../../client/priority.js';
+import { resolvePriority, type PriorityResult, type PriorityWeights } from '../../contract/priority.js';
 import { describeValue } from '../../contract/index.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult, PhonePriority } from '../report.js';

@@ -1,4 +1,4 @@
-import { anyAuth, apiKeyAuth, type Authenticate, basicAuth, bearerAuth, queryTokenAuth } from '../../server/auth.js';
+import { anyAuth, apiKeyAuth, type Authenticate, basicAuth, bearerAuth, queryTokenAuth } from '../../core/auth.js';
 import { MASK, type ConfigSources } from './config.js';
 import type { ServeConfig } from './options.js';
 

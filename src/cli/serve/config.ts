@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { normalizeBasePath } from '../../server/connector.js';
+import { normalizeBasePath } from '../../core/connector.js';
 import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { readJsonFile, UsageError } from '../usage.js';
 import {

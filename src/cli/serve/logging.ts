@@ -1,7 +1,7 @@
 import { stderr, stdout } from 'node:process';
 import { pino } from 'pino';
-import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../server/hooks.js';
-import { maskPhone } from '../../server/hooks.js';
+import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../core/hooks.js';
+import { maskPhone } from '../../core/hooks.js';
 
 /** One answered connector request, with the path (never the query, which holds the phone). */
 export type RequestLogEvent = ConnectorResponseEvent & { path: string };

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConnectorRoute } from '../../server/hooks.js';
-import type { CustomerRepository } from '../../server/repository.js';
+import type { ConnectorRoute } from '../../core/hooks.js';
+import type { CustomerRepository } from '../../core/repository.js';
 
 /**
  * What the cache and circuit-breaker wrappers report to `/metrics`. A no-op sink is used when

@@ -1,6 +1,6 @@
-import { createMemoryRepository, type MemoryDataSet } from '../../reference/memory.js';
+import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
-import type { CustomerRepository } from '../../server/repository.js';
+import type { CustomerRepository } from '../../core/repository.js';
 import { openDatabaseSource } from '../serve-database.js';
 import { readJsonFile } from '../usage.js';
 import type { ServeConfig } from './options.js';

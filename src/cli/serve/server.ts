@@ -2,12 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { handleClientError, refuseMissingHost } from '../../server/client-error.js';
-import { createConnector, type ConnectorOptions } from '../../server/connector.js';
-import type { ConnectorResponse } from '../../server/http.js';
-import { problemDetails, problemResponse } from '../../server/problems.js';
-import type { CustomerRepository } from '../../server/repository.js';
-import { splitUrl } from '../../server/url.js';
+import { handleClientError, refuseMissingHost } from '../../adapters/client-error.js';
+import { createConnector, type ConnectorOptions } from '../../core/connector.js';
+import type { ConnectorResponse } from '../../core/http.js';
+import { problemDetails, problemResponse } from '../../core/problems.js';
+import type { CustomerRepository } from '../../core/repository.js';
+import { splitUrl } from '../../core/url.js';
 import type { RequestLogEvent } from './logging.js';
 import type { ServeMetrics } from './metrics.js';
 

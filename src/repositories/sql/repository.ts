@@ -1,6 +1,6 @@
 import type { CustomerQuery } from '../../contract/index.js';
 import { type CountryCode, countryCodeProblem, isCountryCode, phoneKeys } from '../../contract/phone-keys.js';
-import type { CustomerRepository, RepositoryContext } from '../../server/repository.js';
+import type { CustomerRepository, RepositoryContext } from '../../core/repository.js';
 import { createRunner, type SqlClient } from './client.js';
 import { digitsColumnOf, type SqlDialect } from './dialect.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';

@@ -13,9 +13,9 @@ import {
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
 import * as z from 'zod';
-import type { CustomerRecord, CustomerRepository, LabelRecord } from '../server/repository.js';
-import { explainDates, withIsoDates } from '../server/record-dates.js';
-import { markValidated } from '../server/wire.js';
+import type { CustomerRecord, CustomerRepository, LabelRecord } from '../core/repository.js';
+import { explainDates, withIsoDates } from '../core/record-dates.js';
+import { markValidated } from '../core/wire.js';
 import { compileRecordCheck } from './record-check.js';
 
 /**

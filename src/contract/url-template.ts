@@ -1,4 +1,4 @@
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../redaction/redact.js';
 
 /**
  * The placeholder Hybrid Chat replaces with the phone number in `CIM_CUSTOMER_QUERY_URL`.

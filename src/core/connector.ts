@@ -1,5 +1,5 @@
-import { fromFetchRequest, toFetchResponse } from './fetch-bridge.js';
-import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from './node-bridge.js';
+import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
+import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from '../adapters/node-bridge.js';
 import { answerCustomer } from './customer.js';
 import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';

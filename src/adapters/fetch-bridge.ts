@@ -1,4 +1,4 @@
-import type { ConnectorRequest, ConnectorResponse } from './http.js';
+import type { ConnectorRequest, ConnectorResponse } from '../core/http.js';
 
 /**
  * A {@link ConnectorRequest} over a fetch `Request` (Hono, Next.js route handlers, Bun, Deno,

@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
-import type { ConnectorResponse } from './http.js';
+import type { ConnectorResponse } from '../core/http.js';
 import { sendNodeResponse } from './node-bridge.js';
-import { type ProblemName, problemDetails, problemResponse } from './problems.js';
+import { type ProblemName, problemDetails, problemResponse } from '../core/problems.js';
 
 /**
  * The part of the socket `node:http` passes to its `clientError` listeners that the handler uses:

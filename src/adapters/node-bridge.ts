@@ -1,5 +1,5 @@
-import type { ConnectorRequest, ConnectorResponse, HeaderValue } from './http.js';
-import { problemDetails, problemResponse } from './problems.js';
+import type { ConnectorRequest, ConnectorResponse, HeaderValue } from '../core/http.js';
+import { problemDetails, problemResponse } from '../core/problems.js';
 
 /**
  * The part of `node:http`'s `IncomingMessage` the connector reads. Express's, Koa's `ctx.req`

@@ -1,4 +1,4 @@
-import type { Customer, Label } from '../contract/index.js';
+import type { Customer, Label } from './index.js';
 
 /**
  * The lowest priority: what a chat gets with no customer, no label or no weighted label.

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from './body-limit.js';
-import { redactUrl } from './redact.js';
-import { base64, basicCredentials, secretMasker } from './secrets.js';
+import { redactUrl } from '../redaction/redact.js';
+import { base64, basicCredentials, secretMasker } from '../redaction/secrets.js';
 
 /**
  * The `fetch` the client and the checker call: the global one by default, or any function with
