@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Type-checks the packed tarball, as npm would publish it, in a strict consumer project
 # (strict, skipLibCheck: false, NodeNext; ESM and CJS files) against the lowest zod the
-# peerDependencies range admits. zod 4.0.0's types break ours, so the floor is tested, not
-# assumed. ZOD_VERSION=4.x.y overrides the version (to look for a new floor).
+# peerDependencies range admits, with repository records in a vendor's own interface and
+# class types, and checks that hovering a field of such a record shows its documentation.
+# zod 4.0.0's types break ours, so the floor is tested, not assumed. ZOD_VERSION=4.x.y overrides the version (to look for a new floor).
 # Needs the npm registry; runs in a temporary folder that it removes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,18 +42,70 @@ cat > tsconfig.json <<'JSON'
 JSON
 cat > consumer.ts <<'TS'
 import * as z from 'zod';
-import { CustomerSchema, contractRegistry, createConnector, createMemoryRepository, sampleDataSet, type Customer, type ContractMeta } from 'priority-routing-crm';
+import { CustomerSchema, createConnector, createMemoryRepository, sampleDataSet, type Customer, type CustomerRepository, type Label } from 'priority-routing-crm';
 import { createOpenApiDocument } from 'priority-routing-crm/openapi';
 import { createNodeHandler } from 'priority-routing-crm/node';
 import { createFetchHandler } from 'priority-routing-crm/fetch';
 import * as testing from 'priority-routing-crm/testing';
 
+// Records in a vendor's own types (issue 9 point 2): an interface, a class, and dates as drivers return them.
+interface CrmCustomer extends Customer {
+  nationalId: string;
+}
+interface CrmLabel extends Label {
+  internalCode: string;
+}
+type DriverCustomer = Omit<CrmCustomer, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+class CustomerRow implements Customer {
+  _id = 'c-1'; labels: string[] = []; phone1 = '923001234567'; phone2 = ''; phone3 = ''; phone4 = ''; phone5 = '';
+  first_name = ''; last_name = ''; email = ''; created_by = ''; updated_by = '';
+  createdAt = '2020-06-18T09:32:53.823Z'; updatedAt = '2020-06-18T09:32:53.823Z'; __v = 0; nationalId = '42101-1234567-1';
+}
+declare const crmCustomer: CrmCustomer;
+declare const driverCustomer: DriverCustomer;
+declare const crmLabels: CrmLabel[];
+
+const repository: CustomerRepository = {
+  findCustomerByPhone: async (): Promise<CrmCustomer | DriverCustomer | CustomerRow | null> => [crmCustomer, driverCustomer, new CustomerRow()][Math.floor(Math.random() * 3)] ?? null,
+  listLabels: async (): Promise<CrmLabel[]> => crmLabels,
+};
+crmCustomer.phone1; // hover.mjs asks for this field's documentation
+
 const customer: Customer = CustomerSchema.parse(sampleDataSet.customers[0]);
-const meta: ContractMeta | undefined = contractRegistry.get(CustomerSchema);
 const extended = CustomerSchema.extend({ nationalId: z.string() });
-const repository = createMemoryRepository(sampleDataSet);
-export const used = [customer.phone1, meta?.id, extended, createConnector({ repository }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
+const memory = createMemoryRepository({ customers: [crmCustomer, driverCustomer, new CustomerRow()], labels: crmLabels });
+export const used = [customer.phone1, extended, createConnector({ repository }), createConnector({ repository: memory }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
 TS
+cat > hover.mjs <<'JS'
+// Asks TypeScript's language service, as an editor would, what hovering crmCustomer.phone1 in
+// consumer.ts shows: the field comment must come through the packed .d.ts files.
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+
+const file = `${process.cwd()}/consumer.ts`;
+const text = readFileSync(file, 'utf8');
+const config = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', ts.sys.readFile).config, ts.sys, process.cwd());
+const service = ts.createLanguageService({
+  getScriptFileNames: () => [file],
+  getScriptVersion: () => '1',
+  getScriptSnapshot: (name) => (ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)) : undefined),
+  getCurrentDirectory: () => process.cwd(),
+  getCompilationSettings: () => config.options,
+  getDefaultLibFileName: ts.getDefaultLibFilePath,
+  fileExists: ts.sys.fileExists,
+  readFile: ts.sys.readFile,
+  readDirectory: ts.sys.readDirectory,
+  directoryExists: ts.sys.directoryExists,
+  getDirectories: ts.sys.getDirectories,
+});
+const position = text.indexOf('crmCustomer.phone1;') + 'crmCustomer.'.length + 1;
+const docs = ts.displayPartsToString(service.getQuickInfoAtPosition(file, position)?.documentation ?? []);
+if (!/Hybrid Chat/.test(docs)) {
+  console.error(`hovering crmCustomer.phone1 shows ${docs === '' ? 'no documentation' : JSON.stringify(docs)}`);
+  process.exit(1);
+}
+console.log(`hovering crmCustomer.phone1 (an interface extending Customer) shows: ${docs.split('\n')[0]}`);
+JS
 cat > consumer-cjs.cts <<'TS'
 import zod = require('zod');
 import crm = require('priority-routing-crm');
@@ -67,4 +120,5 @@ npm install --no-audit --no-fund --silent --save-exact "zod@$floor" "typescript@
 echo "zod $(node -p 'require("zod/package.json").version') (peer range $range), typescript $typescript, skipLibCheck false:"
 npx --no-install tsc -p tsconfig.json
 echo "the packed tarball type-checks against zod $floor"
+node hover.mjs
 cd "$root"
