@@ -45,7 +45,7 @@ export function parseCommandLine<const T extends ParseArgsConfig>(config: T) {
   try {
     return parseArgs(config);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error));
+    throw new UsageError(error instanceof Error ? usageMessage(error.message) : String(error));
   }
 }
 
@@ -75,4 +75,14 @@ export async function readJsonFile(file: string, flag: string, toError: (message
   } catch (error) {
     throw toError(`${flag} ${file} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * parseArgs's message, shortened to one line. A value that starts with a dash (`--labels-ttl -1`)
+ * is "ambiguous" to parseArgs: say how to write it, so the value itself can then be judged.
+ */
+function usageMessage(message: string): string {
+  const ambiguous = /^Option '([^']+)' argument is ambiguous\.[\s\S]*use '(--[^=']+)=-XYZ'/.exec(message);
+  if (ambiguous !== null) return `${ambiguous[1]} needs a value; write one that starts with "-" as ${ambiguous[2]}=-…`;
+  return message.replace(/\.?\s+To specify.*$/s, '');
 }

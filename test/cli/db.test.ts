@@ -204,12 +204,18 @@ describe('priority-routing-crm serve --database', () => {
   });
 
   it.each([
-    [['--database', 'postgres://x@127.0.0.1/x'], /--database \(--database\) needs --mapping/],
-    [['--mapping', 'm.json'], /--mapping \(--mapping\) needs --database/],
-    [['--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json', '--data', 'd.json'], /give --data \(--data\) or --database \(--database\), not both/],
+    [['--database', 'postgres://x@127.0.0.1/x'], /: --database needs --mapping/],
+    [['--mapping', 'm.json'], /: --mapping needs --database/],
+    [['--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json', '--data', 'd.json'], /give --data or --database, not both/],
   ])('exits 2 for %j', async (args, message) => {
     const result = await runCli(['serve', '--port', '0', ...args], { DATABASE_URL: undefined });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('names DATABASE_URL as the source when the URL came from the environment', async () => {
+    const result = await runCli(['serve', '--port', '0'], { DATABASE_URL: 'postgres://x@127.0.0.1/x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--database (DATABASE_URL) needs --mapping');
   });
 });

@@ -59,6 +59,8 @@ describe('priority-routing-crm serve', () => {
     [['--port', 'eighty'], /--port must be a port number/],
     [['--port', '70000'], /--port must be a port number/],
     [['--base-path', '/a?b'], /--base-path must be a plain path/],
+    [['--labels-ttl', '-1'], /--labels-ttl needs a value; write one that starts with "-" as --labels-ttl=-…$/m],
+    [['--labels-ttl=-1'], /--labels-ttl must be a whole number of milliseconds, got "-1"/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const run = serve(args);
     expect(await run.exit).toBe(2);

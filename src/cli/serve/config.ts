@@ -111,21 +111,21 @@ export async function resolveServeConfig(
     try {
       normalizeBasePath(config.basePath);
     } catch (error) {
-      throw new UsageError(`${sources.basePath === '--base-path' ? '--base-path' : `${sources.basePath} (base path)`} ${(error as Error).message.replace(/^basePath /, '')}`);
+      throw new UsageError(`${sourceOf('basePath', sources)} ${(error as Error).message.replace(/^basePath /, '')}`);
     }
   }
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new UsageError(`--tls-cert and --tls-key go together: give both (${config.tlsCert === undefined ? 'no certificate' : 'no key'} was given)`);
   }
   if (config.data !== undefined && config.database !== undefined) {
-    throw new UsageError(`give --data (${sources.data}) or --database (${sources.database}), not both`);
+    throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(
       config.database === undefined
-        ? `--mapping (${sources.mapping}) needs --database <url> (or DATABASE_URL in the environment)`
-        : `--database (${sources.database}) needs --mapping <file.json>: where the customers and labels are`,
+        ? `${sourceOf('mapping', sources)} needs --database <url> (or DATABASE_URL in the environment)`
+        : `${sourceOf('database', sources)} needs --mapping <file.json>: where the customers and labels are`,
     );
   }
   return {
@@ -162,3 +162,10 @@ export function printableConfig({ config, sources }: Pick<ResolvedServe, 'config
 }
 
 export { MASK };
+
+/** The flag, followed by where the value came from when that was not the flag itself (`--database (DATABASE_URL)`). */
+function sourceOf(key: ServeOptionKey, sources: ConfigSources): string {
+  const flag = flagOf(key);
+  const source = sources[key];
+  return source === undefined || source === flag ? flag : `${flag} (${source})`;
+}
