@@ -20,6 +20,17 @@ describe('README links', () => {
     expect(links.filter((link) => !/^(https:\/\/|#)/.test(link))).toEqual([]);
   });
 
+  it('in-page anchors name a heading of the README', () => {
+    // GitHub's and npm's slugs: lower case, punctuation but `-` dropped, spaces as `-`.
+    const prose = readme.replace(/^```[\s\S]*?^```/gm, '');
+    const slugs = new Set(
+      [...prose.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]!.toLowerCase().replace(/[^\p{L}\p{N}\- ]/gu, '').replaceAll(' ', '-')),
+    );
+    const anchors = links.filter((link) => link.startsWith('#')).map((link) => link.slice(1));
+    expect(anchors.length).toBeGreaterThan(5);
+    expect(anchors.filter((anchor) => !slugs.has(anchor))).toEqual([]);
+  });
+
   it('point into the published package only at files it ships', () => {
     const packageLinks = links.filter((link) => link.startsWith('https://cdn.jsdelivr.net/npm/priority-routing-crm/'));
     expect(packageLinks.length).toBeGreaterThan(0);
