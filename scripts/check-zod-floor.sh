@@ -41,17 +41,16 @@ cat > tsconfig.json <<'JSON'
 JSON
 cat > consumer.ts <<'TS'
 import * as z from 'zod';
-import { CustomerSchema, contractRegistry, createConnector, createMemoryRepository, sampleDataSet, type Customer, type ContractMeta } from 'priority-routing-crm';
+import { CustomerSchema, createConnector, createMemoryRepository, sampleDataSet, type Customer } from 'priority-routing-crm';
 import { createOpenApiDocument } from 'priority-routing-crm/openapi';
 import { createNodeHandler } from 'priority-routing-crm/node';
 import { createFetchHandler } from 'priority-routing-crm/fetch';
 import * as testing from 'priority-routing-crm/testing';
 
 const customer: Customer = CustomerSchema.parse(sampleDataSet.customers[0]);
-const meta: ContractMeta | undefined = contractRegistry.get(CustomerSchema);
 const extended = CustomerSchema.extend({ nationalId: z.string() });
 const repository = createMemoryRepository(sampleDataSet);
-export const used = [customer.phone1, meta?.id, extended, createConnector({ repository }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
+export const used = [customer.phone1, extended, createConnector({ repository }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
 TS
 cat > consumer-cjs.cts <<'TS'
 import zod = require('zod');

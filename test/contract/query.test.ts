@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_QUERY_PATTERN, CustomerQuerySchema, MAX_PHONE_LENGTH, customerQueryMessages, normalizePhone, parseCustomerQuery } from '../../src/index.js';
+import { CUSTOMER_QUERY_PATTERN, CustomerQuerySchema, normalizePhone, parseCustomerQuery } from '../../src/index.js';
+import { MAX_PHONE_LENGTH } from '../../src/contract/phone.js';
+import { customerQueryMessages } from '../../src/contract/query.js';
 
 const pattern = new RegExp(CUSTOMER_QUERY_PATTERN);
 
@@ -64,13 +66,16 @@ describe('CustomerQuerySchema', () => {
 
   it('rejects what is not a string', () => {
     expect(CustomerQuerySchema.safeParse(['phone:1', 'phone:2']).success).toBe(false);
-    expect(parseCustomerQuery(undefined)).toMatchObject({ ok: false, error: 'not_a_string' });
+    expect(parseCustomerQuery(undefined)).toEqual({
+      ok: false,
+      issues: [{ path: '$', code: 'not_a_string', message: 'query must be a single string such as phone:1111', segments: [] }],
+    });
   });
 
   it('never echoes the number in its messages', () => {
     const result = parseCustomerQuery(`phone:${'9'.repeat(80)}`);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).not.toContain('999');
+    if (!result.ok) expect(result.issues[0]?.message).not.toContain('999');
   });
 });
 

@@ -1,13 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  type CircuitBreakerState,
-  CircuitOpenError,
-  problemCatalog,
-  problemTypes,
-  sampleLabels,
-  withCache,
-  withCircuitBreaker,
-} from '../../src/index.js';
+import { type CircuitBreakerState, CircuitOpenError, problemTypes, sampleLabels, withCache, withCircuitBreaker } from '../../src/index.js';
+import { problemCatalog } from '../../src/core/problems.js';
 import { expectProblem, serveConnector } from '../core/serve-connector.js';
 import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
