@@ -64,11 +64,21 @@ export {
   type Authenticate,
   type AuthDecision,
   type BasicCredentials,
+  type BasicAuthOptions,
   type Secrets,
 } from './core/auth.js';
+export type { NodeRequestLike, NodeResponseLike } from './adapters/node-bridge.js';
 
 // Repositories.
-export type { CustomerRepository, RepositoryContext, CustomerRecord, LabelRecord, MaybePromise, RecordTimestamp } from './core/repository.js';
+export type {
+  CustomerRepository,
+  RepositoryContext,
+  CustomerRecord,
+  LabelRecord,
+  MaybePromise,
+  RecordTimestamp,
+  WithRecordTimestamps,
+} from './core/repository.js';
 export * from './repositories/index.js';
 export { sampleDataSet, samplePhones } from './reference/sample-data.js';
 

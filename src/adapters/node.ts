@@ -9,15 +9,12 @@ import { resolveConnector, type ConnectorInput } from './connector-input.js';
 import type { NodeResponseLike } from './node-bridge.js';
 import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
 
-export type { ConnectorInput } from './connector-input.js';
+export type * from './connector-types.js';
 export type { NodeRequest } from './node-serve.js';
-export type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 export { createConnector } from '../core/connector.js';
-export type { Connector, ConnectorOptions } from '../core/connector.js';
-export type { CustomerQuery } from '../contract/index.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../core/repository.js';
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
-export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
+export { fastifyConnector, type FastifyInstanceLike, type FastifyRequestLike, type FastifyReplyLike } from './fastify.js';
+export type { MemoryDataSet } from '../repositories/memory.js';
 export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';
 export { handleClientError, type ClientErrorSocket } from './client-error.js';
 

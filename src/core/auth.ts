@@ -176,7 +176,8 @@ export function basicAuth(options: BasicAuthOptions): Authenticate {
   return describedAs(checkBasic(options), [{ type: 'basic' }]);
 }
 
-type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
+/** Options of {@link basicAuth}: one user (`username`, `password`) or several (`credentials`), and the `realm` of the challenge. */
+export type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
 
 function checkBasic(options: BasicAuthOptions): Authenticate {
   const pairs = 'credentials' in options ? options.credentials : [options];
