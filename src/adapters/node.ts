@@ -48,6 +48,10 @@ export type NodeMiddleware = (req: NodeRequest, res: NodeResponseLike, next: (er
  * Under Express or Connect it reads `req.originalUrl`, the URL Hybrid Chat called, so
  * `basePath` is the full prefix even inside `app.use('/cim', …)`.
  *
+ * Reach for it to go from options straight to a listener; when you already hold a connector
+ * from `createConnector` (to share it with `fetch` or `matches`), its `node` method is the same
+ * listener and answers alike. Pass that connector here instead of options to keep one instance.
+ *
  * @example
  * ```ts
  * import { createServer } from 'node:http';
