@@ -33,14 +33,14 @@ describe('CustomerQuerySchema', () => {
     const result = CustomerQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([expect.objectContaining({ message, params: { reason } })]);
-    expect(parseCustomerQuery(query)).toEqual({ ok: false, error: reason, message });
+    expect(parseCustomerQuery(query)).toEqual({ ok: false, issues: [{ path: '$', code: reason, message, segments: [] }] });
     // As the OpenAPI document states it: the pattern, and maxLength for the length.
     expect(pattern.test(query) && [...query].length <= 'phone:'.length + MAX_PHONE_LENGTH).toBe(false);
   });
 
   it('counts the 64-character limit in code points, as JSON Schema does', () => {
-    expect(parseCustomerQuery(`phone:1${'😀'.repeat(63)}`)).toMatchObject({ ok: false, error: 'not_a_phone_number' });
-    expect(parseCustomerQuery(`phone:1${'😀'.repeat(64)}`)).toMatchObject({ ok: false, error: 'too_long' });
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(63)}`)).toMatchObject({ ok: false, issues: [{ code: 'not_a_phone_number' }] });
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(64)}`)).toMatchObject({ ok: false, issues: [{ code: 'too_long' }] });
   });
 
   it.each([
@@ -56,7 +56,7 @@ describe('CustomerQuerySchema', () => {
   ])('refuses %j: not a phone number', (query) => {
     const message = customerQueryMessages.not_a_phone_number;
     expect(message).toContain('not a phone number');
-    expect(parseCustomerQuery(query)).toEqual({ ok: false, error: 'not_a_phone_number', message });
+    expect(parseCustomerQuery(query)).toEqual({ ok: false, issues: [{ path: '$', code: 'not_a_phone_number', message, segments: [] }] });
     expect(CustomerQuerySchema.safeParse(query).error?.issues).toEqual([expect.objectContaining({ message, params: { reason: 'not_a_phone_number' } })]);
   });
 

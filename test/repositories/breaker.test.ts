@@ -45,7 +45,7 @@ describe('withCircuitBreaker', () => {
       release();
       expect((await probe).status).toBe(200);
       expect(script.calls.labels).toBe(1);
-      expect(states).toStrictEqual(['open', 'half-open', 'closed']);
+      expect(states).toStrictEqual(['open', 'half_open', 'closed']);
 
       const closed = await Promise.all(Array.from({ length: 10 }, () => server.get('/customer?query=phone:1111')));
       expect(closed.map((response) => response.status)).toStrictEqual(Array(10).fill(200));
