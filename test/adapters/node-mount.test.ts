@@ -1,5 +1,4 @@
 import express from 'express';
-import type { RequestListener } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createNodeHandler } from '../../src/adapters/node.js';
 import { createConnector } from '../../src/core/connector.js';
@@ -10,12 +9,12 @@ import { startNode, useServer } from './servers.js';
 // `connector.node` (a method of a connector you already have) and `createNodeHandler` (a factory
 // from options) are two spellings of one listener: under Express's app.use('/cim', …), which
 // cuts the mount path off req.url, both must read req.originalUrl and answer alike.
-const listeners: Record<string, () => RequestListener> = {
-  'connector.node': () => createConnector({ repository: referenceRepository(), basePath: '/cim' }).node as RequestListener,
-  createNodeHandler: () => createNodeHandler({ repository: referenceRepository(), basePath: '/cim' }) as RequestListener,
+const listeners = {
+  'connector.node': () => createConnector({ repository: referenceRepository(), basePath: '/cim' }).node,
+  createNodeHandler: () => createNodeHandler({ repository: referenceRepository(), basePath: '/cim' }),
 };
 
-const mounted = (listener: RequestListener) => {
+const mounted = (listener: ReturnType<(typeof listeners)[keyof typeof listeners]>) => {
   const app = express();
   app.use('/cim', listener);
   return startNode(app);
@@ -35,8 +34,8 @@ async function observe(response: Response) {
 }
 
 describe('connector.node and createNodeHandler under one Express mount', () => {
-  const viaNode = useServer(() => mounted(listeners['connector.node']!()));
-  const viaHandler = useServer(() => mounted(listeners.createNodeHandler!()));
+  const viaNode = useServer(() => mounted(listeners['connector.node']()));
+  const viaHandler = useServer(() => mounted(listeners.createNodeHandler()));
 
   it.each([
     ['GET', '/cim/customer?query=phone:1111'],
