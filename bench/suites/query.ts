@@ -1,4 +1,5 @@
-import { loadMain } from '../lib/library.js';
+// readQueryParam is internal (not in dist's public entries): measured from src, through tsx.
+import { readQueryParam } from '../../src/core/url.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { median, interleave } from '../lib/stats.js';
 
@@ -33,7 +34,6 @@ const spread = (samples: readonly number[]) => `${(((Math.max(...samples) - Math
  * reader must stay linear: within 3× of `URLSearchParams` whatever the shape.
  */
 export async function query(rounds: number): Promise<SuiteResult> {
-  const { readQueryParam } = await loadMain();
   const rows: Row[] = [];
   for (const [shape, search] of SHAPES) {
     const ours = () => readQueryParam(search, 'query');

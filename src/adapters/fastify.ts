@@ -9,11 +9,13 @@ import { serveNode } from './node-serve.js';
  */
 const METHODS = METHODS_NODE_PARSES.filter((method) => method !== 'CONNECT');
 
-interface FastifyRequestLike {
+/** The part of a Fastify request the connector reads: the Node request underneath. */
+export interface FastifyRequestLike {
   raw: NodeRequestLike;
 }
 
-interface FastifyReplyLike {
+/** The part of a Fastify reply the connector uses: it writes the Node response itself. */
+export interface FastifyReplyLike {
   raw: NodeResponseLike;
   hijack(): unknown;
   callNotFound(): unknown;

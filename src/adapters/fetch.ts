@@ -7,11 +7,8 @@
  */
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
 
-export type { ConnectorInput } from './connector-input.js';
+export type * from './connector-types.js';
 export { createConnector } from '../core/connector.js';
-export type { Connector, ConnectorOptions } from '../core/connector.js';
-export type { CustomerQuery } from '../contract/index.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../core/repository.js';
 
 /**
  * A WHATWG fetch handler: what Hono, Bun, Deno and workers call with each request.

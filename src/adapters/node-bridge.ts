@@ -13,6 +13,11 @@ import { problemDetails, problemResponse } from '../core/problems.js';
 export interface NodeRequestLike {
   method?: string | undefined;
   url?: string | undefined;
+  /**
+   * Set by Express and Connect: the URL before a mount path (`app.use('/cim', …)`) was cut off
+   * `url`. The connector reads it first, so `basePath` is always the full prefix Hybrid Chat called.
+   */
+  originalUrl?: string | undefined;
   headers: Readonly<Record<string, HeaderValue>>;
 }
 
@@ -41,7 +46,21 @@ export interface NodeResponseLike {
  * ```
  */
 export function fromNodeRequest(req: NodeRequestLike): ConnectorRequest {
-  return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+  return { method: req.method ?? 'GET', url: requestUrl(req), headers: req.headers };
+}
+
+/**
+ * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
+ * mount rewrites `url`. One function for `connector.node` and `createNodeHandler`, so both
+ * answer a mounted request alike.
+ *
+ * @example
+ * ```ts
+ * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
+ * ```
+ */
+export function requestUrl(req: NodeRequestLike): string {
+  return req.originalUrl ?? req.url ?? '/';
 }
 
 /**

@@ -13,18 +13,7 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  */
 export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined };
 
-/**
- * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
- * mount rewrites `url`.
- *
- * @example
- * ```ts
- * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
- * ```
- */
-export function requestUrl(req: NodeRequest): string {
-  return req.originalUrl ?? req.url ?? '/';
-}
+export { requestUrl } from './node-bridge.js';
 
 /**
  * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.

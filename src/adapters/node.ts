@@ -9,15 +9,12 @@ import { resolveConnector, type ConnectorInput } from './connector-input.js';
 import type { NodeResponseLike } from './node-bridge.js';
 import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
 
-export type { ConnectorInput } from './connector-input.js';
+export type * from './connector-types.js';
 export type { NodeRequest } from './node-serve.js';
-export type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
 export { createConnector } from '../core/connector.js';
-export type { Connector, ConnectorOptions } from '../core/connector.js';
-export type { CustomerQuery } from '../contract/index.js';
-export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext, MaybePromise } from '../core/repository.js';
 export { createKoaMiddleware, type KoaContextLike, type KoaMiddleware } from './koa.js';
-export { fastifyConnector, type FastifyInstanceLike } from './fastify.js';
+export { fastifyConnector, type FastifyInstanceLike, type FastifyRequestLike, type FastifyReplyLike } from './fastify.js';
+export type { MemoryDataSet } from '../repositories/memory.js';
 export { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../reference/server.js';
 export { handleClientError, type ClientErrorSocket } from './client-error.js';
 
@@ -50,6 +47,10 @@ export type NodeMiddleware = (req: NodeRequest, res: NodeResponseLike, next: (er
  *
  * Under Express or Connect it reads `req.originalUrl`, the URL Hybrid Chat called, so
  * `basePath` is the full prefix even inside `app.use('/cim', …)`.
+ *
+ * Reach for it to go from options straight to a listener; when you already hold a connector
+ * from `createConnector` (to share it with `fetch` or `matches`), its `node` method is the same
+ * listener and answers alike. Pass that connector here instead of options to keep one instance.
  *
  * @example
  * ```ts

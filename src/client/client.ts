@@ -8,7 +8,7 @@ import {
   type StrictCustomer,
   type StrictLabelList,
   type ValidationMode,
-  type ValidationResult,
+  type Result,
   type ContractIssue,
 } from '../contract/index.js';
 import { parseJsonBody, readProblem } from '../transport/body.js';
@@ -176,7 +176,7 @@ function validated<T>(
   response: ExchangeResponse,
   endpoint: Endpoint,
   context: { mask: ResultMasker; maxBodyBytes: number; deadline: number; mode: ValidationMode },
-  validate: (body: unknown) => ValidationResult<T>,
+  validate: (body: unknown) => Result<T>,
 ) {
   const { mask } = context;
   const violation = (issues: ContractIssue[], body: unknown, omitted = 0) => ({

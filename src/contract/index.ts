@@ -8,7 +8,6 @@ export {
   parseCustomerQuery,
   customerQueryMessages,
   type CustomerQueryError,
-  type CustomerQueryResult,
 } from './query.js';
 export { normalizePhone, MAX_PHONE_LENGTH } from './phone.js';
 export { phoneKeys, phoneKey, isCountryCode, countryCodeProblem, type CountryCode } from './phone-keys.js';
@@ -18,12 +17,12 @@ export {
   validateLabelList,
   type ValidationMode,
   type ValidateOptions,
-  type ValidationResult,
   type StrictCustomer,
   type StrictLabelList,
   type LenientCustomer,
   type LenientLabelList,
 } from './validate.js';
+export type { Result } from './result.js';
 export { sampleCustomer, sampleLabels } from './samples.js';
 export { contractRegistry, type ContractMeta } from './registry.js';
 export type { Customer, Label, Problem, CustomerQuery } from './types.js';

@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * import { MAX_PHONE_LENGTH, parseCustomerQuery } from 'priority-routing-crm';
- * parseCustomerQuery(`phone:${'1'.repeat(MAX_PHONE_LENGTH + 1)}`); // { ok: false, error: 'too_long', … }
+ * parseCustomerQuery(`phone:${'1'.repeat(MAX_PHONE_LENGTH + 1)}`); // { ok: false, issues: [{ code: 'too_long', … }] }
  * ```
  */
 export const MAX_PHONE_LENGTH = 64;

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { MAX_PHONE_LENGTH, normalizePhone } from './phone.js';
 import { documented } from './registry.js';
+import type { Result } from './result.js';
+import type { CustomerQuery } from './types.js';
 
 const PREFIX = 'phone:';
 const CONTROL_CHARACTER = /\p{Cc}/u;
@@ -44,14 +46,8 @@ const DIGIT = /\d/;
 const PHONE_CHARACTERS = /^\+?[0-9 ()./-]*$/;
 
 /**
- * Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}.
- *
- * @example
- * ```ts
- * import { parseCustomerQuery, type CustomerQueryError } from 'priority-routing-crm';
- * const result = parseCustomerQuery('phone:');
- * const error: CustomerQueryError | undefined = result.ok ? undefined : result.error; // 'empty'
- * ```
+ * Why a `query` value was refused: the `code` of the issue {@link parseCustomerQuery} returns;
+ * each maps to a sentence in {@link customerQueryMessages}.
  */
 export type CustomerQueryError =
   | 'not_a_string'
@@ -64,12 +60,6 @@ export type CustomerQueryError =
 
 /**
  * The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input).
- *
- * @example
- * ```ts
- * import { customerQueryMessages } from 'priority-routing-crm';
- * customerQueryMessages.wrong_prefix; // 'query must start with "phone:", such as phone:1111'
- * ```
  */
 export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>> = {
   not_a_string: 'query must be a single string such as phone:1111',
@@ -107,22 +97,12 @@ export const ParsedCustomerQuerySchema = z.object({
 
 type ParsedQuery = z.output<typeof ParsedCustomerQuerySchema>;
 
-/**
- * The outcome of {@link parseCustomerQuery}.
- *
- * @example
- * ```ts
- * import { parseCustomerQuery, type CustomerQueryResult } from 'priority-routing-crm';
- * const result: CustomerQueryResult = parseCustomerQuery(new URL(request.url).searchParams.get('query'));
- * if (result.ok) await crm.findByPhone(result.value.normalizedPhone);
- * else console.warn(result.error, result.message); // e.g. 'wrong_prefix', 'query must start with "phone:", such as phone:1111'
- * ```
- */
-export type CustomerQueryResult =
-  | { ok: true; value: ParsedQuery }
-  | { ok: false; error: CustomerQueryError; message: string };
-
-const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false, error, message: customerQueryMessages[error] });
+// A refused query is one issue about the whole value (`$`): the code is the reason, the message
+// the sentence the connector's 400 detail uses.
+const refuse = (error: CustomerQueryError): Result<CustomerQuery> => ({
+  ok: false,
+  issues: [{ path: '$', message: customerQueryMessages[error], code: error, segments: [] }],
+});
 
 /**
  * Parses the decoded `query` value of `GET /customer?query=phone:{refId}` without throwing.
@@ -138,10 +118,10 @@ const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false,
  * ```ts
  * parseCustomerQuery('phone: 923001234567');
  * // { ok: true, value: { phone: '+923001234567', normalizedPhone: '923001234567' } }
- * parseCustomerQuery('email:x'); // { ok: false, error: 'wrong_prefix', message: '…' }
+ * parseCustomerQuery('email:x'); // { ok: false, issues: [{ path: '$', code: 'wrong_prefix', message: '…', segments: [] }] }
  * ```
  */
-export function parseCustomerQuery(query: unknown): CustomerQueryResult {
+export function parseCustomerQuery(query: unknown): Result<CustomerQuery> {
   if (typeof query !== 'string') return refuse('not_a_string');
   if (!query.startsWith(PREFIX)) return refuse('wrong_prefix');
   let phone = query.slice(PREFIX.length);
@@ -170,10 +150,10 @@ export function parseCustomerQuery(query: unknown): CustomerQueryResult {
 export const CustomerQuerySchema = documented(
   z
     .string()
-    .transform((query, ctx) => {
+    .transform((query, ctx): ParsedQuery => {
       const result = parseCustomerQuery(query);
       if (result.ok) return result.value;
-      ctx.issues.push({ code: 'custom', message: result.message, input: query, params: { reason: result.error } });
+      for (const issue of result.issues) ctx.issues.push({ code: 'custom', message: issue.message, input: query, params: { reason: issue.code } });
       return z.NEVER;
     })
     .pipe(ParsedCustomerQuerySchema),

@@ -1,7 +1,8 @@
 import type * as z from 'zod';
 import { CustomerSchema, LenientCustomerSchema } from './customer.js';
-import { type ContractIssue, toContractIssues } from './issues.js';
+import { toContractIssues } from './issues.js';
 import { LabelListSchema, LenientLabelListSchema } from './label.js';
+import type { Result } from './result.js';
 
 /**
  * How much of the contract to demand.
@@ -34,19 +35,6 @@ export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
   /** `strict` (default) or `lenient`; see {@link ValidationMode}. */
   mode?: M;
 }
-
-/**
- * Either the parsed value or every issue found, never a thrown error.
- *
- * @example
- * ```ts
- * import { validateCustomer, type StrictCustomer, type ValidationResult } from 'priority-routing-crm';
- * const result: ValidationResult<StrictCustomer> = validateCustomer(await response.json());
- * if (result.ok) console.log(result.value.labels);
- * else console.error(result.issues.map((issue) => issue.path)); // e.g. ['$.createdAt']
- * ```
- */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
 
 /**
  * A customer as a strict reading gives it: exactly the contract's fields.
@@ -85,7 +73,7 @@ export type LenientCustomer = z.output<typeof LenientCustomerSchema>;
  */
 export type LenientLabelList = z.output<typeof LenientLabelListSchema>;
 
-function run<T>(schema: z.ZodType<T>, value: unknown): ValidationResult<T> {
+function run<T>(schema: z.ZodType<T>, value: unknown): Result<T> {
   const result = schema.safeParse(value, { reportInput: true });
   return result.success ? { ok: true, value: result.data } : { ok: false, issues: toContractIssues(result.error.issues) };
 }
@@ -100,12 +88,12 @@ function run<T>(schema: z.ZodType<T>, value: unknown): ValidationResult<T> {
  * if (!result.ok) for (const issue of result.issues) console.error(`${issue.path}: ${issue.message}`);
  * ```
  */
-export function validateCustomer(value: unknown, options?: ValidateOptions<'strict'>): ValidationResult<StrictCustomer>;
-export function validateCustomer(value: unknown, options: ValidateOptions<'lenient'>): ValidationResult<LenientCustomer>;
+export function validateCustomer(value: unknown, options?: ValidateOptions<'strict'>): Result<StrictCustomer>;
+export function validateCustomer(value: unknown, options: ValidateOptions<'lenient'>): Result<LenientCustomer>;
 export function validateCustomer(
   value: unknown,
   options?: ValidateOptions,
-): ValidationResult<StrictCustomer> | ValidationResult<LenientCustomer>;
+): Result<StrictCustomer> | Result<LenientCustomer>;
 export function validateCustomer(value: unknown, options: ValidateOptions = {}) {
   return options.mode === 'lenient' ? run(LenientCustomerSchema, value) : run(CustomerSchema, value);
 }
@@ -120,12 +108,12 @@ export function validateCustomer(value: unknown, options: ValidateOptions = {}) 
  * if (result.ok) console.log(result.value.map((label) => label.name));
  * ```
  */
-export function validateLabelList(value: unknown, options?: ValidateOptions<'strict'>): ValidationResult<StrictLabelList>;
-export function validateLabelList(value: unknown, options: ValidateOptions<'lenient'>): ValidationResult<LenientLabelList>;
+export function validateLabelList(value: unknown, options?: ValidateOptions<'strict'>): Result<StrictLabelList>;
+export function validateLabelList(value: unknown, options: ValidateOptions<'lenient'>): Result<LenientLabelList>;
 export function validateLabelList(
   value: unknown,
   options?: ValidateOptions,
-): ValidationResult<StrictLabelList> | ValidationResult<LenientLabelList>;
+): Result<StrictLabelList> | Result<LenientLabelList>;
 export function validateLabelList(value: unknown, options: ValidateOptions = {}) {
   return options.mode === 'lenient' ? run(LenientLabelListSchema, value) : run(LabelListSchema, value);
 }

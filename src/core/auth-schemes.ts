@@ -7,14 +7,14 @@ import type { Authenticate } from './auth.js';
  * @example
  * ```ts
  * import { createOpenApiDocument, type AuthScheme } from 'priority-routing-crm/openapi';
- * const scheme: AuthScheme = { type: 'queryToken', param: 'token' };
+ * const scheme: AuthScheme = { type: 'query_token', param: 'token' };
  * createOpenApiDocument({ security: scheme }).components?.securitySchemes;
  * // { queryToken: { type: 'apiKey', in: 'query', name: 'token', description: '…' } }
  * ```
  */
 export type AuthScheme =
-  | { readonly type: 'queryToken'; readonly param: string }
-  | { readonly type: 'apiKey'; readonly header: string }
+  | { readonly type: 'query_token'; readonly param: string }
+  | { readonly type: 'api_key'; readonly header: string }
   | { readonly type: 'basic' }
   | { readonly type: 'bearer' };
 

@@ -69,7 +69,7 @@ function realmOf(realm: string | undefined, what: string): string {
  * ```
  */
 export function queryTokenAuth(options: { token: Secrets; param?: string }): Authenticate {
-  return describedAs(checkQueryToken(options), [{ type: 'queryToken', param: options.param ?? 'token' }]);
+  return describedAs(checkQueryToken(options), [{ type: 'query_token', param: options.param ?? 'token' }]);
 }
 
 function checkQueryToken(options: { token: Secrets; param?: string }): Authenticate {
@@ -90,7 +90,7 @@ function checkQueryToken(options: { token: Secrets; param?: string }): Authentic
  * ```
  */
 export function apiKeyAuth(options: { key: Secrets; header?: string }): Authenticate {
-  return describedAs(checkApiKey(options), [{ type: 'apiKey', header: options.header ?? 'x-api-key' }]);
+  return describedAs(checkApiKey(options), [{ type: 'api_key', header: options.header ?? 'x-api-key' }]);
 }
 
 function checkApiKey(options: { key: Secrets; header?: string }): Authenticate {
@@ -176,7 +176,8 @@ export function basicAuth(options: BasicAuthOptions): Authenticate {
   return describedAs(checkBasic(options), [{ type: 'basic' }]);
 }
 
-type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
+/** Options of {@link basicAuth}: one user (`username`, `password`) or several (`credentials`), and the `realm` of the challenge. */
+export type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
 
 function checkBasic(options: BasicAuthOptions): Authenticate {
   const pairs = 'credentials' in options ? options.credentials : [options];

@@ -42,7 +42,12 @@ export interface Connector {
   handle: ConnectorHandle;
   /** For fetch runtimes (Hono, Next.js route handlers, Bun, Deno, workers). */
   fetch(request: Request): Promise<Response>;
-  /** For `node:http` and frameworks built on it: answers every request, 404 for other paths. */
+  /**
+   * For `node:http` and frameworks built on it: answers every request, 404 for other paths.
+   * Reach for it when you already hold the connector (to share it with `fetch` or `matches`);
+   * `createNodeHandler` from `priority-routing-crm/node` makes the same listener from options.
+   * Both answer alike, and both read Express's `req.originalUrl` inside `app.use('/cim', …)`.
+   */
   node(req: NodeRequestLike, res: NodeResponseLike): Promise<void>;
   /** Whether the URL's path is one of the connector's two routes (any method): lets middleware pass on the rest. */
   matches(request: ConnectorRequest | string): boolean;

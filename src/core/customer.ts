@@ -1,4 +1,4 @@
-import { type Customer, parseCustomerQuery } from '../contract/index.js';
+import { type Customer, type CustomerQueryError, parseCustomerQuery } from '../contract/index.js';
 import { type CallOutcome, callRepository, isThenable } from './call.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
@@ -26,7 +26,7 @@ export function answerCustomer(
   const param = readQueryParam(search, 'query');
   if (!param.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason));
   const query = parseCustomerQuery(param.value);
-  if (!query.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(query.error));
+  if (!query.ok) return problemResponse('invalidQuery', problemDetails.invalidQuery(query.issues[0]?.code as CustomerQueryError));
   // Always: with no onError given, failures are still logged (to stderr) with the masked phone.
   exchange.phone = settings.maskPhone(query.value.phone);
   const asked = withPhoneKeys(query.value, settings.defaultCountry);

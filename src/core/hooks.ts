@@ -12,7 +12,7 @@ export type ConnectorRoute = 'customer' | 'label';
 
 /**
  * Why a request failed on the connector's side:
- * - `invalid-data` (502): the repository returned data that breaks the contract; see `issues`.
+ * - `invalid_data` (502): the repository returned data that breaks the contract; see `issues`.
  * - `exception` (500): the repository or `authenticate` threw or rejected, `authenticate` returned a
  *   challenge that cannot be sent, or the answer could not be written; see `error`.
  * - `timeout` (504): the repository did not answer within `timeoutMs`.
@@ -20,10 +20,10 @@ export type ConnectorRoute = 'customer' | 'label';
  *
  * @example
  * ```ts
- * if (event.kind === 'invalid-data') alertCrmTeam(event.issues);
+ * if (event.kind === 'invalid_data') alertCrmTeam(event.issues);
  * ```
  */
-export type ConnectorErrorKind = 'invalid-data' | 'exception' | 'timeout' | 'hook';
+export type ConnectorErrorKind = 'invalid_data' | 'exception' | 'timeout' | 'hook';
 
 /**
  * What `onError` receives. Meant for your logs: it may hold CRM data (`issues` quote the bad
@@ -39,7 +39,7 @@ export interface ConnectorErrorEvent {
   route: ConnectorRoute | null;
   /** The status answered (0 for `hook`, which does not change the response). */
   status: number;
-  /** For `invalid-data`: every way the repository's data breaks the contract. */
+  /** For `invalid_data`: every way the repository's data breaks the contract. */
   issues?: ContractIssue[];
   /** For `exception` and `hook`: the thrown value, as thrown (not always an `Error`). */
   error?: unknown;

@@ -101,7 +101,7 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
  * ```
  */
 export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
-  reportError(settings, exchange, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
+  reportError(settings, exchange, { kind: 'invalid_data', status: 502, issues: issues ?? [] });
   return problemResponse('invalidCrmData', problemDetails.invalidCrmData(what));
 }
 

@@ -35,7 +35,7 @@ export interface RepositoryContext {
 export type RecordTimestamp = string | Date;
 
 /** A contract type with its timestamps as a repository may give them. */
-type WithRecordTimestamps<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: RecordTimestamp; updatedAt: RecordTimestamp };
+export type WithRecordTimestamps<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: RecordTimestamp; updatedAt: RecordTimestamp };
 
 /**
  * A customer as a repository may return it: the contract's fields (timestamps as ISO strings or

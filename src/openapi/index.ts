@@ -9,6 +9,9 @@ export { createOpenApiDocument, type OpenApiDocumentOptions, type OpenApi31Docum
 export { problemResponseTable, type ProblemResponseName } from './responses.js';
 export type { OpenApiSecurity } from './security.js';
 export type { AuthScheme } from '../core/auth-schemes.js';
+export type { Authenticate, AuthDecision } from '../core/auth.js';
+export type { ConnectorRequest, HeaderValue } from '../core/http.js';
+export type { MaybePromise } from '../core/repository.js';
 
 /**
  * The document with the default server (`http://127.0.0.1:3000`, the reference connector).

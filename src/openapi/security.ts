@@ -22,22 +22,22 @@ export type OpenApiSecurity = Authenticate | AuthScheme | readonly (Authenticate
 const OPTION = 'createOpenApiDocument: security';
 
 const NAMES: Readonly<Record<AuthScheme['type'], string>> = {
-  queryToken: 'queryToken',
-  apiKey: 'apiKey',
+  query_token: 'queryToken',
+  api_key: 'apiKey',
   basic: 'basicAuth',
   bearer: 'bearerAuth',
 };
 
 function schemeObject(scheme: AuthScheme): SecuritySchemeObject {
   switch (scheme.type) {
-    case 'queryToken':
+    case 'query_token':
       return {
         type: 'apiKey',
         in: 'query',
         name: scheme.param,
         description: `A shared secret in the query parameter ${scheme.param}, on both URLs Hybrid Chat is configured with.`,
       };
-    case 'apiKey':
+    case 'api_key':
       return { type: 'apiKey', in: 'header', name: scheme.header, description: `An API key in the ${scheme.header} header.` };
     case 'basic':
       return { type: 'http', scheme: 'basic', description: 'HTTP Basic (RFC 7617), such as from user info in the URLs Hybrid Chat calls.' };
@@ -51,15 +51,15 @@ function checkedScheme(value: unknown): AuthScheme {
   const scheme = value as Partial<Record<string, unknown>> | null;
   const type = typeof scheme === 'object' && scheme !== null ? scheme['type'] : undefined;
   if (type === 'basic' || type === 'bearer') return { type };
-  if (type === 'queryToken' || type === 'apiKey') {
-    const key = type === 'queryToken' ? 'param' : 'header';
+  if (type === 'query_token' || type === 'api_key') {
+    const key = type === 'query_token' ? 'param' : 'header';
     const name = scheme?.[key];
     if (typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       throw new TypeError(`${OPTION}: a ${type} scheme needs ${key}, a non-empty name without spaces or separators`);
     }
-    return type === 'queryToken' ? { type, param: name } : { type, header: name };
+    return type === 'query_token' ? { type, param: name } : { type, header: name };
   }
-  throw new TypeError(`${OPTION}: expected { type: 'queryToken' | 'apiKey' | 'basic' | 'bearer' } or an auth helper's result, got ${JSON.stringify(type ?? value)}`);
+  throw new TypeError(`${OPTION}: expected { type: 'query_token' | 'api_key' | 'basic' | 'bearer' } or an auth helper's result, got ${JSON.stringify(type ?? value)}`);
 }
 
 function schemesOf(entry: Authenticate | AuthScheme): readonly AuthScheme[] {

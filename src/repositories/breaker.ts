@@ -6,7 +6,7 @@ import { waitUnlessAborted } from './shared-call.js';
 
 /**
  * The state of a {@link withCircuitBreaker} breaker: `closed` (calls go through), `open` (calls
- * fail fast with {@link CircuitOpenError}), `half-open` (one probe is with the CRM).
+ * fail fast with {@link CircuitOpenError}), `half_open` (one probe is with the CRM).
  *
  * @example
  * ```ts
@@ -14,7 +14,7 @@ import { waitUnlessAborted } from './shared-call.js';
  * const state: CircuitBreakerState = 'open';
  * ```
  */
-export type CircuitBreakerState = 'closed' | 'open' | 'half-open';
+export type CircuitBreakerState = 'closed' | 'open' | 'half_open';
 
 /**
  * Options of {@link withCircuitBreaker}.
@@ -37,7 +37,7 @@ export interface CircuitBreakerOptions {
 const STATES: Record<CircuitState, CircuitBreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.HalfOpen]: 'half_open',
   [CircuitState.Isolated]: 'open',
 };
 

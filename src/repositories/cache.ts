@@ -17,7 +17,7 @@ import { SharedCalls } from './shared-call.js';
  */
 export type CacheErrorEvent =
   | {
-      kind: 'labels-refresh-failed';
+      kind: 'labels_refresh_failed';
       /** The last good list is still served. */
       stale: true;
       /** When the served list went stale (its fetch time plus `labelsTtlMs`). */
@@ -26,7 +26,7 @@ export type CacheErrorEvent =
       error: unknown;
     }
   | {
-      kind: 'labels-refresh-failed';
+      kind: 'labels_refresh_failed';
       /** No list could be served: none was read yet, or the last is older than `staleIfErrorMs` allows. */
       stale: false;
       error: unknown;
@@ -148,8 +148,8 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
     const now = Date.now();
     const event: CacheErrorEvent =
       labels !== undefined && servable(labels, now)
-        ? { kind: 'labels-refresh-failed', stale: true, staleSince: new Date(labels.fetchedAt + labelsTtlMs), error }
-        : { kind: 'labels-refresh-failed', stale: false, error };
+        ? { kind: 'labels_refresh_failed', stale: true, staleSince: new Date(labels.fetchedAt + labelsTtlMs), error }
+        : { kind: 'labels_refresh_failed', stale: false, error };
     try {
       onError(event);
     } catch {

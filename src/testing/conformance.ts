@@ -7,7 +7,8 @@ import { issueLines, requestsToShow } from '../checker/reporters/select.js';
 import { verifyConnector } from '../checker/verify.js';
 import { fetchFromHandler, type InProcessHandler } from './handler-fetch.js';
 
-type CommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUrl' | 'fetch' | 'onProgress' | 'signal'>;
+/** The checker options every conformance target accepts (everything but where and how to send requests). */
+export type ConformanceCommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUrl' | 'fetch' | 'onProgress' | 'signal'>;
 
 /**
  * A connector reached over HTTP, by the URLs Hybrid Chat is configured with.
@@ -22,7 +23,7 @@ type CommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUr
  * defineConnectorConformanceTests(target, { describe, it });
  * ```
  */
-export interface ConformanceUrlTarget extends CommonOptions {
+export interface ConformanceUrlTarget extends ConformanceCommonOptions {
   customerQueryUrl: string;
   labelsUrl: string;
   /** The `fetch` to use; global `fetch` by default. */
@@ -38,7 +39,7 @@ export interface ConformanceUrlTarget extends CommonOptions {
  * defineConnectorConformanceTests(target, { describe, it });
  * ```
  */
-export interface ConformanceHandlerTarget extends CommonOptions {
+export interface ConformanceHandlerTarget extends ConformanceCommonOptions {
   /** `connector.handle`, `connector.fetch`, a Hono app's `app.fetch`, …. */
   handler: InProcessHandler;
   /** The base path the connector is mounted under (`/cim`); none by default. */

@@ -15,4 +15,9 @@ export {
   type TestBody,
 } from './conformance.js';
 export { fetchFromHandler, type InProcessHandler } from './handler-fetch.js';
+export type { ConformanceCommonOptions } from './conformance.js';
+export type { ConnectorRequest, ConnectorResponse, ConnectorHandle, HeaderValue } from '../core/http.js';
+export type { FetchLike } from '../transport/exchange.js';
+export type { PriorityWeights } from '../contract/priority.js';
+export type { ValidationMode } from '../contract/validate.js';
 export * from '../checker/index.js';

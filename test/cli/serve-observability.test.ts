@@ -88,7 +88,7 @@ describe('serve logs', () => {
     for (const request of requests) expect(typeof request.durationMs).toBe('number');
 
     const failure = lines.find((line) => line.msg === 'connector failure');
-    expect(failure).toMatchObject({ level: 'error', kind: 'invalid-data', route: '/customer', status: 502, phone: '+92******4567' });
+    expect(failure).toMatchObject({ level: 'error', kind: 'invalid_data', route: '/customer', status: 502, phone: '+92******4567' });
     expect(failure?.issues).toContainEqual(expect.objectContaining({ path: '$.updatedAt', message: expect.stringContaining('ISO 8601') }));
 
     expect(run.stdout()).not.toContain('923001234567');
@@ -122,7 +122,7 @@ describe('serve logs', () => {
     const [, url] = await waitForOutput(run, /CIM_CUSTOMER_QUERY_URL=(\S+)/);
     await fetch(url!.replace('{refId}', encodeURIComponent(PHONE)));
     await waitForOutput(run, /^\S+ GET \/customer 502 [\d.]+ms \+92\*{6}4567$/m);
-    await waitForOutput(run, /error invalid-data on \/customer \(502\)\n {2}\$\.updatedAt: .*ISO 8601/, 'stderr');
+    await waitForOutput(run, /error invalid_data on \/customer \(502\)\n {2}\$\.updatedAt: .*ISO 8601/, 'stderr');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { circuitOpenResponse } from '../../src/core/problems.js';
-import { problemCatalog, problemTypes } from '../../src/index.js';
+import { problemTypes } from '../../src/index.js';
+import { problemCatalog } from '../../src/core/problems.js';
 
 // These URIs are public API that clients and monitoring switch on: a change here is a breaking
 // change and needs a CHANGELOG entry.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_QUERY_PATTERN, CustomerQuerySchema, MAX_PHONE_LENGTH, customerQueryMessages, normalizePhone, parseCustomerQuery } from '../../src/index.js';
+import { CUSTOMER_QUERY_PATTERN, CustomerQuerySchema, normalizePhone, parseCustomerQuery } from '../../src/index.js';
+import { MAX_PHONE_LENGTH } from '../../src/contract/phone.js';
+import { customerQueryMessages } from '../../src/contract/query.js';
 
 const pattern = new RegExp(CUSTOMER_QUERY_PATTERN);
 
@@ -31,14 +33,14 @@ describe('CustomerQuerySchema', () => {
     const result = CustomerQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([expect.objectContaining({ message, params: { reason } })]);
-    expect(parseCustomerQuery(query)).toEqual({ ok: false, error: reason, message });
+    expect(parseCustomerQuery(query)).toEqual({ ok: false, issues: [{ path: '$', code: reason, message, segments: [] }] });
     // As the OpenAPI document states it: the pattern, and maxLength for the length.
     expect(pattern.test(query) && [...query].length <= 'phone:'.length + MAX_PHONE_LENGTH).toBe(false);
   });
 
   it('counts the 64-character limit in code points, as JSON Schema does', () => {
-    expect(parseCustomerQuery(`phone:1${'😀'.repeat(63)}`)).toMatchObject({ ok: false, error: 'not_a_phone_number' });
-    expect(parseCustomerQuery(`phone:1${'😀'.repeat(64)}`)).toMatchObject({ ok: false, error: 'too_long' });
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(63)}`)).toMatchObject({ ok: false, issues: [{ code: 'not_a_phone_number' }] });
+    expect(parseCustomerQuery(`phone:1${'😀'.repeat(64)}`)).toMatchObject({ ok: false, issues: [{ code: 'too_long' }] });
   });
 
   it.each([
@@ -54,7 +56,7 @@ describe('CustomerQuerySchema', () => {
   ])('refuses %j: not a phone number', (query) => {
     const message = customerQueryMessages.not_a_phone_number;
     expect(message).toContain('not a phone number');
-    expect(parseCustomerQuery(query)).toEqual({ ok: false, error: 'not_a_phone_number', message });
+    expect(parseCustomerQuery(query)).toEqual({ ok: false, issues: [{ path: '$', code: 'not_a_phone_number', message, segments: [] }] });
     expect(CustomerQuerySchema.safeParse(query).error?.issues).toEqual([expect.objectContaining({ message, params: { reason: 'not_a_phone_number' } })]);
   });
 
@@ -64,13 +66,16 @@ describe('CustomerQuerySchema', () => {
 
   it('rejects what is not a string', () => {
     expect(CustomerQuerySchema.safeParse(['phone:1', 'phone:2']).success).toBe(false);
-    expect(parseCustomerQuery(undefined)).toMatchObject({ ok: false, error: 'not_a_string' });
+    expect(parseCustomerQuery(undefined)).toEqual({
+      ok: false,
+      issues: [{ path: '$', code: 'not_a_string', message: 'query must be a single string such as phone:1111', segments: [] }],
+    });
   });
 
   it('never echoes the number in its messages', () => {
     const result = parseCustomerQuery(`phone:${'9'.repeat(80)}`);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).not.toContain('999');
+    if (!result.ok) expect(result.issues[0]?.message).not.toContain('999');
   });
 });
 

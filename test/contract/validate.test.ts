@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  customerFieldNames,
-  sampleCustomer,
-  sampleLabels,
-  validateCustomer,
-  validateLabelList,
-  type ContractIssue,
-} from '../../src/index.js';
+import { sampleCustomer, sampleLabels, validateCustomer, validateLabelList, type ContractIssue } from '../../src/index.js';
+import { customerFieldNames } from '../../src/contract/customer.js';
 
 const labelFieldNames = ['_id', 'name', 'color_code', 'created_by', 'updated_by', 'createdAt', 'updatedAt', '__v'] as const;
 

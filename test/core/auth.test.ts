@@ -1,17 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  anyAuth,
-  apiKeyAuth,
-  basicAuth,
-  bearerAuth,
-  createMemoryRepository,
-  problemTypes,
-  queryTokenAuth,
-  sampleDataSet,
-  timingSafeEqualString,
-  type Authenticate,
-  type ConnectorErrorEvent,
-} from '../../src/index.js';
+import { anyAuth, apiKeyAuth, basicAuth, bearerAuth, createMemoryRepository, problemTypes, queryTokenAuth, sampleDataSet, type Authenticate, type ConnectorErrorEvent } from '../../src/index.js';
+import { timingSafeEqualString } from '../../src/core/timing-safe.js';
 import { expectProblem, serveConnector, type TestServer } from './serve-connector.js';
 
 let server: TestServer | undefined;

@@ -38,7 +38,7 @@ describe('failures without onError', () => {
       expect((await server!.get('/customer?query=phone:%2B923009999999')).status).toBe(500);
     });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('502 invalid-data on /customer');
+    expect(lines[0]).toContain('502 invalid_data on /customer');
     expect(lines[0]).toContain('+92******4567');
     expect(lines[0]).not.toContain('923001234567');
     expect(lines[0]).toMatch(/\$\.labels: expected an array/);

@@ -55,8 +55,8 @@ const faults: Array<[string, number, string, ConnectorErrorEvent['kind'], (conte
   ['rejects with a non-Error', 500, problemTypes.crmFailure, 'exception', () => Promise.reject({ secret: SECRET })],
   ['rejects with undefined', 500, problemTypes.crmFailure, 'exception', () => Promise.reject(undefined)],
   ['returns a thenable whose then throws', 500, problemTypes.crmFailure, 'exception', () => ({ then: () => { throw new Error(SECRET); } })],
-  ['lies: a bad date and a missing field', 502, problemTypes.invalidCrmData, 'invalid-data', () => ({ ...sampleCustomer, createdAt: SECRET, phone1: undefined })],
-  ['lies: an array instead of one customer', 502, problemTypes.invalidCrmData, 'invalid-data', () => [sampleCustomer]],
+  ['lies: a bad date and a missing field', 502, problemTypes.invalidCrmData, 'invalid_data', () => ({ ...sampleCustomer, createdAt: SECRET, phone1: undefined })],
+  ['lies: an array instead of one customer', 502, problemTypes.invalidCrmData, 'invalid_data', () => [sampleCustomer]],
 ];
 
 describe.each(['customer', 'label'] as const)('a failing repository on /%s', (route) => {
@@ -69,7 +69,7 @@ describe.each(['customer', 'label'] as const)('a failing repository on /%s', (ro
     await expectSafeProblem(await server.get(path), status, type);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ kind, route, status });
-    if (kind === 'invalid-data') expect(errors[0]?.issues?.length).toBeGreaterThan(0);
+    if (kind === 'invalid_data') expect(errors[0]?.issues?.length).toBeGreaterThan(0);
     const next = await server.get(path);
     expect(next.status).toBe(200);
     expect(await next.json()).toStrictEqual(expected);

@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMemoryRepository,
-  listLabels,
-  lookupCustomer,
-  maskPhone,
-  sampleCustomer,
-  sampleDataSet,
-  samplePhones,
-  type ConnectorErrorEvent,
-  type ConnectorResponseEvent,
-} from '../../src/index.js';
+import { createMemoryRepository, maskPhone, sampleCustomer, sampleDataSet, samplePhones, type ConnectorErrorEvent, type ConnectorResponseEvent } from '../../src/index.js';
+import { listLabels } from '../../src/core/labels.js';
+import { lookupCustomer } from '../../src/core/customer.js';
 import { serveConnector, type TestServer } from './serve-connector.js';
 
 let server: TestServer | undefined;

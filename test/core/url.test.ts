@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFormComponent, ifNoneMatchHits, readQueryParam, splitUrl } from '../../src/index.js';
+import { decodeFormComponent, readQueryParam, splitUrl } from '../../src/core/url.js';
+import { ifNoneMatchHits } from '../../src/core/etag.js';
 
 describe('splitUrl', () => {
   it.each([

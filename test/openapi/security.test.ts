@@ -63,7 +63,7 @@ describe('createOpenApiDocument({ security })', () => {
   });
 
   it('takes schemes described by hand, alone or in a list, without repeating one', () => {
-    const security: OpenApiSecurity = [{ type: 'bearer' }, { type: 'apiKey', header: 'x-key' }, { type: 'bearer' }, { type: 'queryToken', param: 'a' }, { type: 'queryToken', param: 'b' }];
+    const security: OpenApiSecurity = [{ type: 'bearer' }, { type: 'api_key', header: 'x-key' }, { type: 'bearer' }, { type: 'query_token', param: 'a' }, { type: 'query_token', param: 'b' }];
     const document = createOpenApiDocument({ security }) as any;
     expect(Object.keys(document.components.securitySchemes)).toEqual(['bearerAuth', 'apiKey', 'queryToken', 'queryToken2']);
     expect(document.components.securitySchemes.queryToken2).toMatchObject({ in: 'query', name: 'b' });
@@ -76,8 +76,8 @@ describe('createOpenApiDocument({ security })', () => {
     expect(() => createOpenApiDocument({ security: anyAuth(bearerAuth({ token: SECRET }), custom) })).toThrow(TypeError);
     expect(() => createOpenApiDocument({ security: [] })).toThrow(/createOpenApiDocument: security: give at least one scheme/);
     expect(() => createOpenApiDocument({ security: { type: 'oauth' } as never })).toThrow(/createOpenApiDocument: security: expected/);
-    expect(() => createOpenApiDocument({ security: { type: 'apiKey', header: 'x key' } })).toThrow(/needs header/);
-    expect(() => createOpenApiDocument({ security: { type: 'queryToken' } as never })).toThrow(/needs param/);
+    expect(() => createOpenApiDocument({ security: { type: 'api_key', header: 'x key' } })).toThrow(/needs header/);
+    expect(() => createOpenApiDocument({ security: { type: 'query_token' } as never })).toThrow(/needs param/);
   });
 
   it('leaves the default document, the reference connector, without security', () => {

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Customer,
-  type CustomerQuery,
-  type CustomerRepository,
-  createConnector,
-  lookupCustomer,
-  normalizePhone,
-  sampleCustomer,
-} from '../../src/index.js';
+import { type Customer, type CustomerQuery, type CustomerRepository, createConnector, normalizePhone, sampleCustomer } from '../../src/index.js';
+import { lookupCustomer } from '../../src/core/customer.js';
 import { type ReferenceServer, startReferenceServer } from '../../src/reference/server.js';
 import { rawGet, serveConnector, type TestServer } from '../core/serve-connector.js';
 import { phoneCases } from '../support/phone-numbers.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { parsePhoneNumberFromString, getCountries, getCountryCallingCode } from 'libphonenumber-js/min';
 import { describe, expect, it } from 'vitest';
-import { type CountryCode, countryCodeProblem, isCountryCode, normalizePhone, phoneKey, phoneKeys } from '../../src/index.js';
+import { type CountryCode, isCountryCode, normalizePhone, phoneKey, phoneKeys } from '../../src/index.js';
+import { countryCodeProblem } from '../../src/contract/phone-keys.js';
 import { phoneCases } from '../support/phone-numbers.js';
 
 describe.each(phoneCases)('phoneKeys for $country $e164', ({ country, e164, spellings, others }) => {

@@ -1,13 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  type CircuitBreakerState,
-  CircuitOpenError,
-  problemCatalog,
-  problemTypes,
-  sampleLabels,
-  withCache,
-  withCircuitBreaker,
-} from '../../src/index.js';
+import { type CircuitBreakerState, CircuitOpenError, problemTypes, sampleLabels, withCache, withCircuitBreaker } from '../../src/index.js';
+import { problemCatalog } from '../../src/core/problems.js';
 import { expectProblem, serveConnector } from '../core/serve-connector.js';
 import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
@@ -52,7 +45,7 @@ describe('withCircuitBreaker', () => {
       release();
       expect((await probe).status).toBe(200);
       expect(script.calls.labels).toBe(1);
-      expect(states).toStrictEqual(['open', 'half-open', 'closed']);
+      expect(states).toStrictEqual(['open', 'half_open', 'closed']);
 
       const closed = await Promise.all(Array.from({ length: 10 }, () => server.get('/customer?query=phone:1111')));
       expect(closed.map((response) => response.status)).toStrictEqual(Array(10).fill(200));

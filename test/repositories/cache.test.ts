@@ -72,7 +72,7 @@ describe('withCache: labels', () => {
       await vi.waitFor(() => expect(events).toHaveLength(script.calls.labels - 1));
       expect(script.calls.labels).toBe(before + 1);
     }
-    expect(events[0]).toMatchObject({ kind: 'labels-refresh-failed', stale: true, staleSince: new Date(T0 + 1000) });
+    expect(events[0]).toMatchObject({ kind: 'labels_refresh_failed', stale: true, staleSince: new Date(T0 + 1000) });
     expect((events[0] as { error: Error }).error.message).toBe('CRM down (scripted)');
 
     at(6000);
@@ -168,7 +168,7 @@ describe('withCache: customers', () => {
     }
     record = { ...sampleCustomer, phone1: 42 };
     for (let index = 0; index < 2; index += 1) expect((await connector.handle({ url: '/customer?query=phone:2222' })).status).toBe(502);
-    expect(errors).toStrictEqual(['invalid-data', 'invalid-data']);
+    expect(errors).toStrictEqual(['invalid_data', 'invalid_data']);
   });
 
   it('sends a kept customer as it was kept: the record it hands out cannot be changed afterwards, labels included', async () => {

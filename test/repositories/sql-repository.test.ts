@@ -19,7 +19,7 @@ import { phoneCases } from '../support/phone-numbers.js';
 const context = () => ({ signal: new AbortController().signal });
 const query = (phone: string) => {
   const parsed = parseCustomerQuery(`phone:${phone}`);
-  if (!parsed.ok) throw new Error(parsed.message);
+  if (!parsed.ok) throw new Error(parsed.issues[0]?.message);
   return parsed.value;
 };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFormComponent, readQueryParam } from '../../src/index.js';
+import { decodeFormComponent, readQueryParam } from '../../src/core/url.js';
 import { seeded } from './arbitraries.js';
 
 /** Query strings built from the pieces a query-string reader must judge: separators, encodings, the name. */

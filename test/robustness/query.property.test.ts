@@ -1,19 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CustomerQuerySchema,
-  MAX_PHONE_LENGTH,
-  ProblemSchema,
-  createConnector,
-  createMemoryRepository,
-  customerQueryMessages,
-  normalizePhone,
-  parseCustomerQuery,
-  problemTypes,
-  sampleCustomer,
-  sampleDataSet,
-  sampleLabels,
-} from '../../src/index.js';
+import { CustomerQuerySchema, ProblemSchema, createConnector, createMemoryRepository, normalizePhone, parseCustomerQuery, problemTypes, sampleCustomer, sampleDataSet, sampleLabels } from '../../src/index.js';
+import { MAX_PHONE_LENGTH } from '../../src/contract/phone.js';
+import { customerQueryMessages, type CustomerQueryError } from '../../src/contract/query.js';
 import { anyText, phoneSpelling, queryValue, seeded } from './arbitraries.js';
 
 const ASCII_DIGITS = /^[0-9]+$/;
@@ -44,8 +33,11 @@ describe('parseCustomerQuery over arbitrary input', () => {
           const received = query.slice('phone:'.length);
           expect(phone).toBe(received.startsWith(' ') ? `+${received.slice(1)}` : received);
         } else {
-          expect(Object.keys(customerQueryMessages)).toContain(result.error);
-          expect(result.message).toBe(customerQueryMessages[result.error]);
+          // One issue about the whole value: its code is the reason, its message that reason's sentence.
+          const [issue, ...more] = result.issues;
+          expect(more).toEqual([]);
+          expect(Object.keys(customerQueryMessages)).toContain(issue?.code);
+          expect(issue).toEqual({ path: '$', segments: [], code: issue?.code, message: customerQueryMessages[issue?.code as CustomerQueryError] });
         }
       }),
       seeded(2000),
@@ -59,7 +51,7 @@ describe('parseCustomerQuery over arbitrary input', () => {
         const viaZod = CustomerQuerySchema.safeParse(query);
         expect(viaZod.success).toBe(direct.ok);
         if (direct.ok) expect(viaZod.data).toEqual(direct.value);
-        else expect(viaZod.error?.issues[0]).toMatchObject({ message: direct.message, params: { reason: direct.error } });
+        else expect(viaZod.error?.issues[0]).toMatchObject({ message: direct.issues[0]?.message, params: { reason: direct.issues[0]?.code } });
       }),
       seeded(1000),
     );

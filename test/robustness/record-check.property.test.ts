@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as z from 'zod';
 import { describe, expect, it, vi } from 'vitest';
-import { CustomerSchema, LabelSchema, customerFieldNames, sampleCustomer } from '../../src/index.js';
+import { CustomerSchema, LabelSchema, sampleCustomer } from '../../src/index.js';
+import { customerFieldNames } from '../../src/contract/customer.js';
 import { compileRecordCheck } from '../../src/repositories/record-check.js';
 import { seeded } from './arbitraries.js';
 

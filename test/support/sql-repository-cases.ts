@@ -23,7 +23,7 @@ export const context = () => ({ signal: new AbortController().signal });
 /** The parsed query for `phone:<phone>`. */
 export function query(phone: string) {
   const parsed = parseCustomerQuery(`phone:${phone}`);
-  if (!parsed.ok) throw new Error(parsed.message);
+  if (!parsed.ok) throw new Error(parsed.issues[0]?.message);
   return parsed.value;
 }
 

@@ -12,8 +12,8 @@ export interface MetricsSink {
   repositoryCall(operation: 'findCustomerByPhone' | 'listLabels', outcome: 'ok' | 'error' | 'aborted'): void;
   /** A cache event, such as `('labels', 'hit')` or `('customers', 'miss')`. */
   cacheEvent(cache: 'labels' | 'customers', event: 'hit' | 'miss' | 'stale' | 'evict'): void;
-  /** The breaker's state now: 0 closed, 1 half-open, 2 open. */
-  breakerState(state: 'closed' | 'half-open' | 'open'): void;
+  /** The breaker's state now: 0 closed, 1 half_open, 2 open. */
+  breakerState(state: 'closed' | 'half_open' | 'open'): void;
 }
 
 /** The registry behind `/metrics` and the sink that feeds it. */
@@ -26,7 +26,7 @@ export interface ServeMetrics extends MetricsSink {
 
 export const noMetrics: MetricsSink = { repositoryCall() {}, cacheEvent() {}, breakerState() {} };
 
-const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+const BREAKER_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
 
 /**
  * A private registry (not prom-client's global one, so two servers in one process never mix)
@@ -49,7 +49,7 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     ? new Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers: [register] })
     : undefined;
   const breaker = options.breaker
-    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', registers: [register] })
+    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half_open, 2 open.', registers: [register] })
     : undefined;
   return {
     request(route, status, durationMs) {

@@ -19,3 +19,13 @@ export {
   type OpenSqlDatabaseOptions,
   type SqlDatabase,
 } from './open.js';
+export type {
+  CustomerRepository,
+  CustomerRecord,
+  LabelRecord,
+  RepositoryContext,
+  MaybePromise,
+  RecordTimestamp,
+  WithRecordTimestamps,
+} from '../../core/repository.js';
+export type { Customer, Label, CustomerQuery } from '../../contract/types.js';
