@@ -1,31 +1,14 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { type Listening, listen } from '../support/listen.js';
 
 /** A server under test, bound to 127.0.0.1 on a free port. */
-export interface Running {
-  /** `http://127.0.0.1:<port>` */
-  origin: string;
-  close(): Promise<void>;
-}
+export type Running = Listening;
 
 /** Starts a `node:http` server (or one around a request listener, such as an Express app). */
-export async function startNode(serverOrListener: Server | RequestListener): Promise<Running> {
-  const server = typeof serverOrListener === 'function' ? createServer(serverOrListener) : serverOrListener;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+export function startNode(serverOrListener: Server | RequestListener): Promise<Running> {
+  return listen(typeof serverOrListener === 'function' ? createServer(serverOrListener) : serverOrListener);
 }
 
 /**
@@ -33,7 +16,7 @@ export async function startNode(serverOrListener: Server | RequestListener): Pro
  * alone (`overrideGlobalObjects: false`).
  */
 export function startFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Running> {
-  return startNode(createAdaptorServer({ fetch, overrideGlobalObjects: false }) as Server);
+  return listen(createAdaptorServer({ fetch, overrideGlobalObjects: false }) as Server);
 }
 
 /** Starts a server before the enclosing `describe`'s tests and closes it after them. */

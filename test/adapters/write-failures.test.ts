@@ -12,7 +12,9 @@ import {
   fastifyConnector,
   type ConnectorInput,
 } from '../../src/adapters/node.js';
-import { type ConnectorErrorEvent, type ConnectorOptions, problemTypes } from '../../src/index.js';
+import { type ConnectorErrorEvent, type ConnectorOptions } from '../../src/index.js';
+import { listenFastify } from '../support/listen.js';
+import { expectProblem } from '../support/problems.js';
 import { watchUnhandledRejections } from '../support/unhandled.js';
 import { referenceRepository } from './reference.js';
 import { type Running, startFetch, startNode } from './servers.js';
@@ -29,8 +31,7 @@ const adapters: ReadonlyArray<readonly [string, Start]> = [
     async (input) => {
       const app = Fastify();
       await app.register(fastifyConnector, input);
-      const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-      return { origin, close: () => app.close() };
+      return listenFastify(app);
     },
   ],
   [
@@ -45,11 +46,7 @@ const adapters: ReadonlyArray<readonly [string, Start]> = [
 // connector.node is the real connector's own method, which a spread copy keeps: covered above.
 const nodeAdapters = adapters.filter(([name]) => !name.startsWith('Hono') && !name.includes('connector.node'));
 
-async function expectInternalError(response: Response): Promise<void> {
-  expect(response.status).toBe(500);
-  expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-  expect(await response.json()).toMatchObject({ type: problemTypes.internalError, status: 500 });
-}
+const expectInternalError = (response: Response) => expectProblem(response, 'internalError');
 
 async function withServer(start: Start, input: ConnectorInput, run: (origin: string) => Promise<void>): Promise<void> {
   const server = await start(input);

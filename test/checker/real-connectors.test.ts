@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp as createExpressApp } from '../../examples/express.js';
 import { createApp as createFastifyApp } from '../../examples/fastify.js';
@@ -9,6 +8,7 @@ import { samplePhones } from '../../src/reference/index.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { referenceRepository } from '../adapters/reference.js';
 import { startFetch, startNode, type Running } from '../adapters/servers.js';
+import { listenFastify } from '../support/listen.js';
 import { customer, label, startFixture } from './fixtures/connector.js';
 
 // 3333 carries, on purpose, a label id that is not in the list: the one sample phone that fails.
@@ -47,11 +47,7 @@ describe('no false alarms', () => {
     ['Hono', () => startFetch(createHonoApp(referenceRepository()).fetch)],
     [
       'Fastify',
-      async () => {
-        const app = await createFastifyApp(referenceRepository());
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        return { origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
-      },
+      async () => listenFastify(await createFastifyApp(referenceRepository())),
     ],
   ];
   it.each(frameworks)('passes the %s adapter', async (_name, start) => {

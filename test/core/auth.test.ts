@@ -5,14 +5,14 @@ import {
   basicAuth,
   bearerAuth,
   createMemoryRepository,
-  problemTypes,
   queryTokenAuth,
   sampleDataSet,
   timingSafeEqualString,
   type Authenticate,
   type ConnectorErrorEvent,
 } from '../../src/index.js';
-import { expectProblem, serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 
 let server: TestServer | undefined;
 afterEach(() => server?.close());
@@ -27,7 +27,7 @@ async function withAuth(authenticate: Authenticate) {
 }
 
 async function expect401(response: Response, challenge: RegExp | null) {
-  const text = await expectProblem(response, 401, problemTypes.unauthorized);
+  const text = await expectProblem(response, 'unauthorized');
   if (challenge === null) expect(response.headers.get('www-authenticate')).toBeNull();
   else expect(response.headers.get('www-authenticate')).toMatch(challenge);
   return text;

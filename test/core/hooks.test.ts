@@ -10,7 +10,7 @@ import {
   type ConnectorErrorEvent,
   type ConnectorResponseEvent,
 } from '../../src/index.js';
-import { serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
 
 let server: TestServer | undefined;
 afterEach(() => server?.close());

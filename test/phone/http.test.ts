@@ -9,8 +9,9 @@ import {
   sampleCustomer,
 } from '../../src/index.js';
 import { type ReferenceServer, startReferenceServer } from '../../src/reference/server.js';
-import { rawGet, serveConnector, type TestServer } from '../core/serve-connector.js';
+import { rawGet, serveConnector, type TestServer } from '../support/serve-connector.js';
 import { phoneCases } from '../support/phone-numbers.js';
+import { expectProblem } from '../support/problems.js';
 
 const pakistan = { ...sampleCustomer, _id: 'pk-owner', phone1: '0300-1234567' };
 const london = { ...sampleCustomer, _id: 'gb-owner', phone1: '+44 (0)20 7946 0958' };
@@ -54,9 +55,7 @@ describe('the reference connector with defaultCountry over real HTTP', () => {
   });
 
   it.each(['+443001234567', '1234567', '+923001234568', '15', '0300-1234567%20(12)'])('answers 404 for phone:%s', async (refId) => {
-    const response = await rawGet(server.url, `/customer?query=phone:${refId}`);
-    expect(response.status).toBe(404);
-    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    await expectProblem(await rawGet(server.url, `/customer?query=phone:${refId}`), 'customerNotFound');
   });
 });
 

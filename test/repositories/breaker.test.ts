@@ -3,12 +3,12 @@ import {
   type CircuitBreakerState,
   CircuitOpenError,
   problemCatalog,
-  problemTypes,
   sampleLabels,
   withCache,
   withCircuitBreaker,
 } from '../../src/index.js';
-import { expectProblem, serveConnector } from '../core/serve-connector.js';
+import { serveConnector } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
@@ -24,7 +24,7 @@ describe('withCircuitBreaker', () => {
       repository: withCircuitBreaker(script, { failureThreshold: 5, cooldownMs: 10_000, onStateChange: (state) => states.push(state) }),
     });
     try {
-      for (let index = 0; index < 5; index += 1) await expectProblem(await server.get('/customer?query=phone:1111'), 500, problemTypes.crmFailure);
+      for (let index = 0; index < 5; index += 1) await expectProblem(await server.get('/customer?query=phone:1111'), 'crmFailure');
       expect(states).toStrictEqual(['open']);
 
       at(1);
@@ -33,7 +33,7 @@ describe('withCircuitBreaker', () => {
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('10');
       }
-      const text = await expectProblem(shielded[0]!, 503, problemTypes.circuitOpen);
+      const text = await expectProblem(shielded[0]!, 'circuitOpen');
       expect(JSON.parse(text)).toMatchObject({ title: problemCatalog.circuitOpen.title, detail: expect.stringContaining('10 s') });
       expect(script.calls).toStrictEqual({ customers: 5, labels: 0 });
 
@@ -81,8 +81,8 @@ describe('withCircuitBreaker', () => {
     const script = scriptedRepository({ mode: 'hang' });
     const server = await serveConnector({ repository: withCircuitBreaker(script, { failureThreshold: 3 }), timeoutMs: 20 });
     try {
-      for (let index = 0; index < 3; index += 1) await expectProblem(await server.get('/label'), 504, problemTypes.crmTimeout);
-      await expectProblem(await server.get('/label'), 503, problemTypes.circuitOpen);
+      for (let index = 0; index < 3; index += 1) await expectProblem(await server.get('/label'), 'crmTimeout');
+      await expectProblem(await server.get('/label'), 'circuitOpen');
       expect(script.calls.labels).toBe(3);
       expect(script.aborted.count).toBe(3);
     } finally {

@@ -11,7 +11,7 @@ import {
   withCache,
 } from '../../src/index.js';
 import { cacheStats } from '../../src/repositories/cache.js';
-import { serveConnector } from '../core/serve-connector.js';
+import { serveConnector } from '../support/serve-connector.js';
 import { freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
 import { phoneCases } from '../support/phone-numbers.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
