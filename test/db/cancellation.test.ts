@@ -71,9 +71,12 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       const answeredAfter = performance.now() - started;
       await expectProblem(response, 'crmTimeout');
       expect(answeredAfter).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-      expect(answeredAfter).toBeLessThan(TIMEOUT_MS + 500);
-      // Gone from pg_stat_activity / the process list within a second of the answer.
-      expect(await msUntil(async () => (await db.running('slow_contacts')).length === 0, 3000)).toBeLessThan(1000);
+      // The statement sleeps 30 s: what this catches is an answer that waits for it. The margin
+      // is wide because a loaded 2-core machine can stall the event loop for a second.
+      expect(answeredAfter).toBeLessThan(TIMEOUT_MS + 2_000);
+      // Gone from pg_stat_activity / the process list well before the 30 s it would run (a few
+      // seconds of room for a loaded machine; the cancel itself takes milliseconds).
+      expect(await msUntil(async () => (await db.running('slow_contacts')).length === 0, 10_000)).toBeLessThan(5_000);
     } finally {
       await server.close();
     }
@@ -96,7 +99,9 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
       const waited = performance.now() - started;
       await expectProblem(response, 'crmTimeout');
-      expect(waited).toBeLessThan(TIMEOUT_MS + 300);
+      // The held statement lasts 2 s: an answer before it ends proves the wait stopped at
+      // timeoutMs, with room for a loaded machine.
+      expect(waited).toBeLessThan(TIMEOUT_MS + 1_200);
       await held;
       // The connection that came too late went back to the pool: the next request gets it.
       const next = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));

@@ -117,13 +117,12 @@ describe('defaultCountry on the handlers', () => {
     expect(() => createConnector({ repository: digitsRepository([], []), defaultCountry: defaultCountry as 'PK' })).toThrow(/^defaultCountry must be/);
   });
 
-  it('works out phoneKeys only when a repository reads them', async () => {
+  it('gives the repository the phoneKeys of defaultCountry, the same frozen list on every read', async () => {
     const queries: CustomerQuery[] = [];
     const repository: CustomerRepository = { findCustomerByPhone: (query) => (queries.push(query), null), listLabels: () => [] };
     const response = await lookupCustomer(repository, { url: '/customer?query=phone:0300-1234567' }, { defaultCountry: 'PK' });
     expect(response.status).toBe(404);
     const [query] = queries;
-    expect(Object.getOwnPropertyDescriptor(query, 'phoneKeys')?.get).toBeTypeOf('function');
     expect(query!.phoneKeys).toStrictEqual(['923001234567', '03001234567', '3001234567', '9203001234567', '00923001234567']);
     expect(query!.phoneKeys).toBe(query!.phoneKeys);
     expect(Object.isFrozen(query!.phoneKeys)).toBe(true);

@@ -9,7 +9,7 @@ import {
 } from '../../src/index.js';
 import { serveConnector } from '../support/serve-connector.js';
 import { expectProblem } from '../support/problems.js';
-import { freezeClock, restoreClockAfterEach } from '../support/clock.js';
+import { BACKGROUND_WAIT, freezeClock, restoreClockAfterEach } from '../support/clock.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -45,7 +45,7 @@ describe('withCircuitBreaker', () => {
       script.mode = 'ok';
       const release = script.hold();
       const probe = server.get('/label');
-      await vi.waitFor(() => expect(script.calls.labels).toBe(1));
+      await vi.waitFor(() => expect(script.calls.labels).toBe(1), BACKGROUND_WAIT);
       const during = await Promise.all(Array.from({ length: 19 }, () => server.get('/label')));
       expect(during.map((response) => response.status)).toStrictEqual(Array(19).fill(503));
       expect(during[0]!.headers.get('retry-after')).toBe('1');
@@ -113,7 +113,7 @@ describe('withCircuitBreaker', () => {
     script.labels = otherLabels;
     at(1000);
     expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
-    await vi.waitFor(() => expect(script.calls.labels).toBe(2));
+    await vi.waitFor(() => expect(script.calls.labels).toBe(2), BACKGROUND_WAIT);
     for (let index = 0; index < 100; index += 1) expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     expect(script.calls.labels).toBe(2);
   });
