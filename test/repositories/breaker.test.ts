@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   type CircuitBreakerState,
   CircuitOpenError,
-  problemCatalog,
   sampleLabels,
   withCache,
   withCircuitBreaker,
@@ -34,7 +33,7 @@ describe('withCircuitBreaker', () => {
         expect(response.headers.get('retry-after')).toBe('10');
       }
       const text = await expectProblem(shielded[0]!, 'circuitOpen');
-      expect(JSON.parse(text)).toMatchObject({ title: problemCatalog.circuitOpen.title, detail: expect.stringContaining('10 s') });
+      expect(JSON.parse(text).detail).toContain('10 s');
       expect(script.calls).toStrictEqual({ customers: 5, labels: 0 });
 
       at(7_500);

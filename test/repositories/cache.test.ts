@@ -5,13 +5,13 @@ import {
   createConnector,
   type CustomerRecord,
   type CustomerRepository,
-  problemTypes,
   sampleCustomer,
   sampleLabels,
   withCache,
 } from '../../src/index.js';
 import { cacheStats } from '../../src/repositories/cache.js';
 import { serveConnector } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 import { BACKGROUND_WAIT, freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
 import { phoneCases } from '../support/phone-numbers.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
@@ -77,8 +77,7 @@ describe('withCache: labels', () => {
 
     at(6000);
     const failed = await connector.handle({ url: '/label' });
-    expect(failed.status).toBe(500);
-    expect(JSON.parse(failed.body!).type).toBe(problemTypes.crmFailure);
+    await expectProblem(failed, 'crmFailure');
     expect(events.at(-1)).toMatchObject({ stale: false });
 
     script.mode = 'ok';
@@ -245,8 +244,7 @@ describe('withCache: timeouts through the handler', () => {
     const script = scriptedRepository({ mode: 'hang' });
     const connector = createConnector({ repository: withCache(script, { timeoutMs: 20 }), timeoutMs: 1000 });
     const response = await connector.handle({ url: '/customer?query=phone:1111' });
-    expect(response.status).toBe(504);
-    expect(JSON.parse(response.body!).type).toBe(problemTypes.crmTimeout);
+    await expectProblem(response, 'crmTimeout');
     expect(script.aborted.count).toBe(1);
   });
 });

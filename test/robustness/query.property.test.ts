@@ -3,17 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   CustomerQuerySchema,
   MAX_PHONE_LENGTH,
-  ProblemSchema,
   createConnector,
   createMemoryRepository,
   customerQueryMessages,
   normalizePhone,
   parseCustomerQuery,
-  problemTypes,
   sampleCustomer,
   sampleDataSet,
   sampleLabels,
 } from '../../src/index.js';
+import { expectProblem } from '../support/problems.js';
 import { anyText, phoneSpelling, queryValue, seeded } from './arbitraries.js';
 
 const ASCII_DIGITS = /^[0-9]+$/;
@@ -116,10 +115,7 @@ describe('the query through connector.handle, with the server\'s own URL decodin
         const response = await connector.handle({ url: `/customer?query=${encodeURIComponent(query)}` });
         const parsed = parseCustomerQuery(query);
         if (parsed.ok) expect([200, 404]).toContain(response.status);
-        else {
-          expect(response.status).toBe(400);
-          expect(ProblemSchema.parse(JSON.parse(response.body ?? ''))).toMatchObject({ status: 400, type: problemTypes.invalidQuery });
-        }
+        else await expectProblem(response, 'invalidQuery');
       }),
       seeded(1000),
     );

@@ -146,8 +146,7 @@ export function describeSqlRepository(title: string, open: () => Promise<CrmFixt
           onError: (event) => errors.push(event),
         });
         try {
-          const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-          expect(response.status).toBe(502);
+          await expectProblem(await fetch(server.customerQueryUrl.replace('{refId}', '1111')), 'invalidCrmData');
           expect(JSON.stringify(errors)).toContain('_id');
           expect((await fetch(server.labelsUrl)).status).toBe(200);
         } finally {
