@@ -8,8 +8,7 @@ import { expectProblem } from '../support/problems.js';
 import { contractCases } from './contract-cases.js';
 import { sendRaw } from '../support/raw-http.js';
 import { referenceRepository } from './reference.js';
-import { listenFastify } from '../support/listen.js';
-import { useServer } from './servers.js';
+import { listenFastify, useServer } from '../support/listen.js';
 
 describe('Fastify 5: fastifyConnector plugin', () => {
   const server = useServer(async () => listenFastify(await createApp(referenceRepository())));

@@ -6,7 +6,7 @@ import { vendorCases } from './app-cases.js';
 import { expectProblem } from '../support/problems.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 // Next.js itself is not installed: `serveLikeNext` calls the route export named after the method, as Next's app router does.
 describe('Next.js-style route handlers: createRouteHandlers', () => {

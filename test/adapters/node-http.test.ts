@@ -6,7 +6,7 @@ import { vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
 import { expectProblem } from '../support/problems.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 describe('node:http: createNodeHandler under /cim', () => {
   const server = useServer(() => startNode(createApp(referenceRepository())));

@@ -12,14 +12,13 @@ import {
   fastifyConnector,
   type ConnectorInput,
 } from '../../src/adapters/node.js';
-import { type ConnectorErrorEvent, type ConnectorOptions } from '../../src/index.js';
-import { listenFastify } from '../support/listen.js';
+import type { ConnectorErrorEvent, ConnectorOptions } from '../../src/index.js';
 import { expectProblem } from '../support/problems.js';
 import { watchUnhandledRejections } from '../support/unhandled.js';
 import { referenceRepository } from './reference.js';
-import { type Running, startFetch, startNode } from './servers.js';
+import { type Listening, listenFastify, startFetch, startNode } from '../support/listen.js';
 
-type Start = (input: ConnectorInput) => Promise<Running>;
+type Start = (input: ConnectorInput) => Promise<Listening>;
 
 const adapters: ReadonlyArray<readonly [string, Start]> = [
   ['node:http with connector.node', async (input) => startNode(('handle' in input ? input : createConnector(input)).node)],

@@ -7,8 +7,7 @@ import { verifyConnector, type CheckReport } from '../../src/checker/index.js';
 import { samplePhones } from '../../src/reference/index.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { referenceRepository } from '../adapters/reference.js';
-import { startFetch, startNode, type Running } from '../adapters/servers.js';
-import { listenFastify } from '../support/listen.js';
+import { type Listening, listenFastify, startFetch, startNode } from '../support/listen.js';
 import { customer, label, startFixture } from './fixtures/connector.js';
 
 // 3333 carries, on purpose, a label id that is not in the list: the one sample phone that fails.
@@ -41,7 +40,7 @@ describe('no false alarms', () => {
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['customer.label-ids-exist']);
   });
 
-  const frameworks: Array<[string, () => Promise<Running>]> = [
+  const frameworks: Array<[string, () => Promise<Listening>]> = [
     ['Express', () => startNode(createExpressApp(referenceRepository()))],
     ['Koa', () => startNode(createKoaApp(referenceRepository()).callback())],
     ['Hono', () => startFetch(createHonoApp(referenceRepository()).fetch)],

@@ -1,6 +1,8 @@
-import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import type { FastifyInstance } from 'fastify';
+import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A server under test, listening on 127.0.0.1 at a port the OS picked. */
 export interface Listening {
@@ -61,4 +63,34 @@ export async function closedPort(): Promise<number> {
   const { port, close } = await listen(createServer());
   await close();
   return port;
+}
+
+/** Starts a `node:http` server (or one around a request listener, such as an Express app). */
+export function startNode(serverOrListener: HttpServer | RequestListener): Promise<Listening> {
+  return listen(typeof serverOrListener === 'function' ? createHttpServer(serverOrListener) : serverOrListener);
+}
+
+/**
+ * Starts a fetch handler on `@hono/node-server`, leaving Node's global `Request` and `Response`
+ * alone (`overrideGlobalObjects: false`).
+ */
+export function startFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Listening> {
+  return listen(createAdaptorServer({ fetch, overrideGlobalObjects: false }) as HttpServer);
+}
+
+/** Starts a server before the enclosing `describe`'s tests and closes it after them. */
+export function useServer(start: () => Promise<Listening>): { origin: () => string } {
+  let running: Listening | undefined;
+  beforeAll(async () => {
+    running = await start();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  return {
+    origin: () => {
+      if (running === undefined) throw new Error('the server has not started');
+      return running.origin;
+    },
+  };
 }
