@@ -10,7 +10,7 @@ import { startJsonServe, stopServes } from '../support/serve-process.js';
 
 const raw = (text: string) => Buffer.from(text, 'latin1');
 
-/** What Node's parser refuses, each as raw bytes, with the status and problem type expected. */
+/** What Node's parser refuses, each as raw bytes, with the problem expected. */
 const refused: ReadonlyArray<readonly [string, Buffer, ProblemName]> = [
   ['a malformed request line', raw('GET /cim/label x HTTP/1.1\r\nHost: a\r\n\r\n'), 'badRequest'],
   [

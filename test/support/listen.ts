@@ -32,11 +32,10 @@ export async function listen(server: Server | HttpServer, options: { backlog?: n
       resolve();
     });
   });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`expected a TCP address, got ${String(address)}`);
+  const port = portOf(server);
   return {
-    origin: `http://127.0.0.1:${address.port}`,
-    port: address.port,
+    origin: `http://127.0.0.1:${port}`,
+    port,
     // Closing twice is fine (an afterEach may close what a test already closed).
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -53,9 +52,14 @@ export async function listen(server: Server | HttpServer, options: { backlog?: n
  */
 export async function listenFastify(app: FastifyInstance): Promise<Listening> {
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
+  const port = portOf(app.server);
+  return { origin: `http://127.0.0.1:${port}`, port, close: () => app.close() };
+}
+
+function portOf(server: Server | HttpServer): number {
+  const address = server.address();
   if (address === null || typeof address === 'string') throw new Error(`expected a TCP address, got ${String(address)}`);
-  return { origin: `http://127.0.0.1:${address.port}`, port: address.port, close: () => app.close() };
+  return address.port;
 }
 
 /** A loopback port nothing listens on (the OS picked it free, then it was closed). */
