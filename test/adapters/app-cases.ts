@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { expectFrameworkNotFound, expectProblem } from './contract-cases.js';
+import { expectProblem } from '../support/problems.js';
+import { expectFrameworkNotFound } from './contract-cases.js';
 
 /**
  * Cases for a connector mounted as middleware at `/cim` in an app that also has `GET /health`
@@ -31,6 +32,6 @@ export function vendorCases(origin: () => string): void {
   });
 
   it('answers 404 for a number the vendor does not have', async () => {
-    await expectProblem(await fetch(`${origin()}/cim/customer?query=phone:1111`), 404);
+    await expectProblem(await fetch(`${origin()}/cim/customer?query=phone:1111`), 'customerNotFound');
   });
 }

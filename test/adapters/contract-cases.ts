@@ -1,18 +1,9 @@
 import { expect, it } from 'vitest';
-import { ProblemSchema, sampleCustomer, sampleLabels } from '../../src/contract/index.js';
+import { sampleCustomer, sampleLabels } from '../../src/contract/index.js';
+import { expectProblem } from '../support/problems.js';
 
 /** The label `+923001234567` carries in the reference data set. */
 const VIP_LABEL_ID = '5eeb3499de8126f6b26383d5';
-
-/** Asserts an RFC 9457 problem+json answer with `status` that leaks no stack frame. */
-export async function expectProblem(response: Response, status: number): Promise<void> {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const text = await response.text();
-  const problem = ProblemSchema.parse(JSON.parse(text));
-  expect(problem.status).toBe(status);
-  expect(text).not.toMatch(/\bat .+:\d+:\d+/); // no stack frame
-}
 
 /** How the adapter under test treats a path under its mount that is neither route. */
 export interface ContractCaseOptions {
@@ -60,7 +51,7 @@ export function contractCases(baseUrl: () => string, options: ContractCaseOption
   });
 
   it('answers 404 problem+json for a number no customer has', async () => {
-    await expectProblem(await get('/customer?query=phone:5550000000'), 404);
+    await expectProblem(await get('/customer?query=phone:5550000000'), 'customerNotFound');
   });
 
   it.each([
@@ -70,7 +61,7 @@ export function contractCases(baseUrl: () => string, options: ContractCaseOption
     ['a control character', '/customer?query=phone:11%0011'],
     ['a broken escape', '/customer?query=phone:%E0%A4%A'],
   ])('answers 400 problem+json for %s, then serves the next request', async (_name, path) => {
-    await expectProblem(await get(path), 400);
+    await expectProblem(await get(path), 'invalidQuery');
     expect((await get('/customer?query=phone:1111')).status).toBe(200);
   });
 
@@ -99,13 +90,13 @@ export function contractCases(baseUrl: () => string, options: ContractCaseOption
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('answers %s with 405 and Allow: GET, HEAD', async (method) => {
     const response = await get('/customer?query=phone:1111', { method, body: method === 'DELETE' ? null : '{}' });
-    await expectProblem(response, 405);
+    await expectProblem(response, 'methodNotAllowed');
     expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 
   if (options.unknownPath === 'problem') {
     it('answers 404 problem+json for an unknown path under its mount', async () => {
-      await expectProblem(await get('/customers'), 404);
+      await expectProblem(await get('/customers'), 'notFound');
     });
   } else {
     it("passes an unknown path under its mount on to the framework's own 404", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Listening, listen } from '../support/listen.js';
 
 const EXAMPLES = ['express', 'fastify', 'hono', 'koa', 'nextjs', 'node-http'] as const;
 
@@ -35,14 +35,13 @@ function runExample(name: string, env: Record<string, string>): Promise<Exit> {
 }
 
 describe('every example run as a script', () => {
-  let busy: Server;
+  let busy: Listening;
   let port: number;
   beforeAll(async () => {
-    busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    port = (busy.address() as AddressInfo).port;
+    busy = await listen(createServer());
+    ({ port } = busy);
   });
-  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+  afterAll(() => busy.close());
 
   it.concurrent.each(EXAMPLES)('%s: reports a busy port and exits 1, never announcing that it listens', async (name) => {
     const exit = await runExample(name, { PORT: String(port) });

@@ -5,7 +5,7 @@ import { createNodeMiddleware } from '../../src/adapters/node.js';
 import { passThroughCases, vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 describe('Express 5: app.use(createNodeMiddleware(...))', () => {
   const server = useServer(() => startNode(createApp(referenceRepository())));

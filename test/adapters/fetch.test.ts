@@ -4,7 +4,7 @@ import { createConnector, createFetchHandler } from '../../src/adapters/fetch.js
 import { vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startFetch, useServer } from './servers.js';
+import { startFetch, useServer } from '../support/listen.js';
 
 describe('createFetchHandler on its own (Bun, Deno, workers) with a connector and no base path', () => {
   const handler = createFetchHandler(createConnector({ repository: referenceRepository() }));

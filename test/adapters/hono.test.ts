@@ -3,7 +3,7 @@ import { createApp } from '../../examples/hono.js';
 import { passThroughCases, vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startFetch, useServer } from './servers.js';
+import { startFetch, useServer } from '../support/listen.js';
 
 describe('Hono 4 on @hono/node-server: createFetchHandler', () => {
   const server = useServer(() => startFetch(createApp(referenceRepository()).fetch));

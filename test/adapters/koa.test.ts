@@ -3,7 +3,7 @@ import { createApp } from '../../examples/koa.js';
 import { passThroughCases, vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 describe('Koa 3: createKoaMiddleware', () => {
   const server = useServer(() => startNode(createApp(referenceRepository()).callback()));

@@ -3,9 +3,10 @@ import { serveLikeNext } from '../../examples/nextjs.js';
 import * as route from '../../examples/nextjs/app/cim/[...path]/route.js';
 import { createRouteHandlers } from '../../src/adapters/fetch.js';
 import { vendorCases } from './app-cases.js';
-import { contractCases, expectProblem } from './contract-cases.js';
+import { expectProblem } from '../support/problems.js';
+import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 // Next.js itself is not installed: `serveLikeNext` calls the route export named after the method, as Next's app router does.
 describe('Next.js-style route handlers: createRouteHandlers', () => {
@@ -14,7 +15,7 @@ describe('Next.js-style route handlers: createRouteHandlers', () => {
 
   it('exports every method, so the connector (not Next.js) answers OPTIONS with 405 and Allow', async () => {
     const response = await fetch(`${server.origin()}/cim/label`, { method: 'OPTIONS' });
-    await expectProblem(response, 405);
+    await expectProblem(response, 'methodNotAllowed');
     expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 });

@@ -1,20 +1,19 @@
 import { createServer } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createApp } from '../../examples/node-http.js';
 import { createConnector, createNodeHandler } from '../../src/adapters/node.js';
 import { vendorCases } from './app-cases.js';
 import { contractCases } from './contract-cases.js';
+import { expectProblem } from '../support/problems.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 describe('node:http: createNodeHandler under /cim', () => {
   const server = useServer(() => startNode(createApp(referenceRepository())));
   contractCases(() => `${server.origin()}/cim`, { unknownPath: 'problem' });
 
   it('answers paths outside its base path with a problem+json 404 too', async () => {
-    const response = await fetch(`${server.origin()}/customer?query=phone:1111`);
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await expectProblem(await fetch(`${server.origin()}/customer?query=phone:1111`), 'notFound');
   });
 });
 

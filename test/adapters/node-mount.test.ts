@@ -4,7 +4,7 @@ import { createNodeHandler } from '../../src/adapters/node.js';
 import { createConnector } from '../../src/core/connector.js';
 import { contractCases } from './contract-cases.js';
 import { referenceRepository } from './reference.js';
-import { startNode, useServer } from './servers.js';
+import { startNode, useServer } from '../support/listen.js';
 
 // `connector.node` (a method of a connector you already have) and `createNodeHandler` (a factory
 // from options) are two spellings of one listener: under Express's app.use('/cim', …), which

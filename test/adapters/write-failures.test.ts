@@ -12,12 +12,13 @@ import {
   fastifyConnector,
   type ConnectorInput,
 } from '../../src/adapters/node.js';
-import { type ConnectorErrorEvent, type ConnectorOptions, problemTypes } from '../../src/index.js';
+import type { ConnectorErrorEvent, ConnectorOptions } from '../../src/index.js';
+import { expectProblem } from '../support/problems.js';
 import { watchUnhandledRejections } from '../support/unhandled.js';
 import { referenceRepository } from './reference.js';
-import { type Running, startFetch, startNode } from './servers.js';
+import { type Listening, listenFastify, startFetch, startNode } from '../support/listen.js';
 
-type Start = (input: ConnectorInput) => Promise<Running>;
+type Start = (input: ConnectorInput) => Promise<Listening>;
 
 const adapters: ReadonlyArray<readonly [string, Start]> = [
   ['node:http with connector.node', async (input) => startNode(('handle' in input ? input : createConnector(input)).node)],
@@ -29,8 +30,7 @@ const adapters: ReadonlyArray<readonly [string, Start]> = [
     async (input) => {
       const app = Fastify();
       await app.register(fastifyConnector, input);
-      const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-      return { origin, close: () => app.close() };
+      return listenFastify(app);
     },
   ],
   [
@@ -45,11 +45,7 @@ const adapters: ReadonlyArray<readonly [string, Start]> = [
 // connector.node is the real connector's own method, which a spread copy keeps: covered above.
 const nodeAdapters = adapters.filter(([name]) => !name.startsWith('Hono') && !name.includes('connector.node'));
 
-async function expectInternalError(response: Response): Promise<void> {
-  expect(response.status).toBe(500);
-  expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-  expect(await response.json()).toMatchObject({ type: problemTypes.internalError, status: 500 });
-}
+const expectInternalError = (response: Response) => expectProblem(response, 'internalError');
 
 async function withServer(start: Start, input: ConnectorInput, run: (origin: string) => Promise<void>): Promise<void> {
   const server = await start(input);

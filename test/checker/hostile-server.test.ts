@@ -1,6 +1,5 @@
 // A connector that quotes back everything it was sent: the checker must not print it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchange } from '../../src/transport/exchange.js';
 import {
@@ -14,6 +13,7 @@ import {
   type CheckReport,
   type VerifyConnectorOptions,
 } from '../../src/checker/index.js';
+import { type Listening, listen } from '../support/listen.js';
 import { fixtureCustomers, fixtureLabels, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from './fixtures/connector.js';
 
 // Each as the connector sees it once decoded; some are percent-encoded in the URLs.
@@ -26,22 +26,12 @@ const SECRETS = {
   header: 'SECHDR1',
 } as const;
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)));
-}
-
-const close = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-
-let hostile: Server;
+let hostile: Listening;
 let host: string;
 let options: VerifyConnectorOptions;
 let report: CheckReport;
 beforeAll(async () => {
-  hostile = createServer((req, res) => {
+  hostile = await listen(createServer((req, res) => {
     const query = (req.url ?? '').split('?')[1] ?? '';
     const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
     const echo = [
@@ -54,8 +44,8 @@ beforeAll(async () => {
     const status = req.url?.includes('email:x') === true ? 400 : req.url?.startsWith('/customer?SEC') === true ? 401 : 404;
     const body = JSON.stringify({ type: 'about:blank', title: echo, status, detail: echo });
     res.writeHead(status, { 'content-type': 'application/problem+json' }).end(body);
-  });
-  host = await listen(hostile);
+  }));
+  host = new URL(hostile.origin).host;
   options = {
     // Forms the WHATWG parser accepts that a `scheme://` pattern misses.
     customerQueryUrl: ` http://hc:SEC%40PW1@${host}/customer?${SECRETS.bare}&token=SEC%2BTOK1&query=phone:{refId}`,
@@ -66,7 +56,7 @@ beforeAll(async () => {
   };
   report = await verifyConnector(options);
 });
-afterAll(() => close(hostile));
+afterAll(() => hostile.close());
 
 describe('a connector that echoes credentials in its problem details', () => {
   it('still reports what the connector answered, with the echoed credentials masked', () => {
@@ -124,16 +114,16 @@ describe('network errors', () => {
 
 describe('redirects', () => {
   let target: Fixture;
-  let redirecting: Server;
+  let redirecting: Listening;
   let origin: string;
   const seen: string[] = [];
   beforeAll(async () => {
     target = await startFixture({ alter: (reply, exchange) => (seen.push(exchange.url.pathname), reply) });
-    redirecting = createServer((_, res) => res.writeHead(302, { location: `${target.labelsUrl}?to=elsewhere` }).end());
-    origin = `http://${await listen(redirecting)}`;
+    redirecting = await listen(createServer((_, res) => res.writeHead(302, { location: `${target.labelsUrl}?to=elsewhere` }).end()));
+    origin = redirecting.origin;
   });
   afterAll(async () => {
-    await Promise.all([target.close(), close(redirecting)]);
+    await Promise.all([target.close(), redirecting.close()]);
   });
 
   it('answers with the 3xx and never sends the credentials on to another server', async () => {
@@ -183,12 +173,12 @@ describe('a connector that echoes every form of a credential', () => {
   const BEARER = 'S3CRETbearer1';
   const BASIC_PASSWORD = 'PASSW0RDb1';
   const TOKEN = 'SEC+TOK2 x';
-  let echoing: Server;
+  let echoing: Listening;
   let origin: string;
   beforeAll(async () => {
     // Whatever it was sent, in each form: the credential after the scheme, Basic decoded and
     // the password alone, each query value raw, decoded and encoded again.
-    echoing = createServer((req, res) => {
+    echoing = await listen(createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://echo');
       const [scheme = '', credential = ''] = (req.headers.authorization ?? '').split(' ');
       const decoded = scheme === 'Basic' ? Buffer.from(credential, 'base64').toString() : '';
@@ -206,10 +196,10 @@ describe('a connector that echoes every form of a credential', () => {
         const detail = `bad credentials ${echoed.join(' | ')}`;
         res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail }));
       }
-    });
-    origin = `http://${await listen(echoing)}`;
+    }));
+    origin = echoing.origin;
   });
-  afterAll(() => close(echoing));
+  afterAll(() => echoing.close());
 
   const outputs = (report: CheckReport) => [formatTextReport(report), formatJsonReport(report), formatJunitReport(report), formatGithubAnnotations(report)];
   const run = (headers: Record<string, string>, query = '') =>
@@ -246,11 +236,11 @@ describe('a connector that echoes every form of a credential', () => {
 });
 
 describe('a connector that tries to exhaust the checker\'s memory', () => {
-  let huge: Server;
+  let huge: Listening;
   let origin: string;
   let streamed = 0;
   beforeAll(async () => {
-    huge = createServer((req, res) => {
+    huge = await listen(createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://huge');
       if (url.pathname === '/endless') {
         // 64 KiB chunks for as long as the checker reads: it must stop at its limit.
@@ -280,10 +270,10 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
       } else {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }));
       }
-    });
-    origin = `http://${await listen(huge)}`;
+    }));
+    origin = huge.origin;
   });
-  afterAll(() => close(huge));
+  afterAll(() => huge.close());
 
   const only = ['labels.status', 'labels.schema'] as const;
 

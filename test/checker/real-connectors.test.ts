@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp as createExpressApp } from '../../examples/express.js';
 import { createApp as createFastifyApp } from '../../examples/fastify.js';
@@ -8,7 +7,7 @@ import { verifyConnector, type CheckReport } from '../../src/checker/index.js';
 import { samplePhones } from '../../src/reference/index.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { referenceRepository } from '../adapters/reference.js';
-import { startFetch, startNode, type Running } from '../adapters/servers.js';
+import { type Listening, listenFastify, startFetch, startNode } from '../support/listen.js';
 import { customer, label, startFixture } from './fixtures/connector.js';
 
 // 3333 carries, on purpose, a label id that is not in the list: the one sample phone that fails.
@@ -41,17 +40,13 @@ describe('no false alarms', () => {
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['customer.label-ids-exist']);
   });
 
-  const frameworks: Array<[string, () => Promise<Running>]> = [
+  const frameworks: Array<[string, () => Promise<Listening>]> = [
     ['Express', () => startNode(createExpressApp(referenceRepository()))],
     ['Koa', () => startNode(createKoaApp(referenceRepository()).callback())],
     ['Hono', () => startFetch(createHonoApp(referenceRepository()).fetch)],
     [
       'Fastify',
-      async () => {
-        const app = await createFastifyApp(referenceRepository());
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        return { origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
-      },
+      async () => listenFastify(await createFastifyApp(referenceRepository())),
     ],
   ];
   it.each(frameworks)('passes the %s adapter', async (_name, start) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { createPglite, crmMapping, servePglite } from '../support/pglite.js';
-import { closedPort } from '../support/ports.js';
+import { closedPort } from '../support/listen.js';
 
 const PASSWORD = 'pw-Zq81';
 

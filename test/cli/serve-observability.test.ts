@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { problemTypes } from '../../src/index.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
+import { expectProblem } from '../support/problems.js';
 import { jsonLines, SERVE_FIXTURE, spawnServe, startJsonServe, stopServes, waitForJsonLine, waitForOutput } from '../support/serve-process.js';
 
 afterEach(stopServes);
@@ -133,9 +134,7 @@ describe('serve GET /healthz and /readyz', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toStrictEqual({ status: 'ok' });
     const ready = await fetch(`${origin}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(ready.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(await ready.json()).toStrictEqual({ type: problemTypes.notReady, status: 503, title: 'Not ready', detail: 'The repository failed to list the labels.' });
+    expect(JSON.parse(await expectProblem(ready, 'notReady'))).toStrictEqual({ type: problemTypes.notReady, status: 503, title: 'Not ready', detail: 'The repository failed to list the labels.' });
     expect((await fetch(`${origin}/cim/healthz`)).status).toBe(404);
   });
 });

@@ -60,7 +60,8 @@ describe('serve on SIGTERM', () => {
   });
 
   it('cuts what is still running after --shutdown-timeout, then exits 0 all the same', async () => {
-    const { run, origin } = await startJsonServe(['--port', '0', '--shutdown-timeout', '300'], { entry: SERVE_FIXTURE, env: { FIXTURE_CUSTOMER_DELAY_MS: '5000' } });
+    // The lookup would take 30 s; the exit is timed against that, with room for a loaded machine.
+    const { run, origin } = await startJsonServe(['--port', '0', '--shutdown-timeout', '300'], { entry: SERVE_FIXTURE, env: { FIXTURE_CUSTOMER_DELAY_MS: '30000' } });
     const connection = await rawConnection(origin);
     connection.send('/customer?query=phone:1111');
     await waitForOutput(run, /fixture: lookup started/, 'stderr');
@@ -68,7 +69,7 @@ describe('serve on SIGTERM', () => {
     run.child.kill('SIGINT');
     expect(await connection.closed).toBe('');
     expect(await run.exit).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(3000);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(await waitForJsonLine(run, 'requests still in flight after 300 ms were cut')).toMatchObject({ level: 'warn' });
     expect(run.stderr()).toContain('fixture: repository closed');
   });

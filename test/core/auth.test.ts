@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { anyAuth, apiKeyAuth, basicAuth, bearerAuth, createMemoryRepository, problemTypes, queryTokenAuth, sampleDataSet, type Authenticate, type ConnectorErrorEvent } from '../../src/index.js';
+import {
+  anyAuth,
+  apiKeyAuth,
+  basicAuth,
+  bearerAuth,
+  createMemoryRepository,
+  queryTokenAuth,
+  sampleDataSet,
+  type Authenticate,
+  type ConnectorErrorEvent,
+} from '../../src/index.js';
 import { timingSafeEqualString } from '../../src/core/timing-safe.js';
-import { expectProblem, serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 
 let server: TestServer | undefined;
 afterEach(() => server?.close());
@@ -16,7 +27,7 @@ async function withAuth(authenticate: Authenticate) {
 }
 
 async function expect401(response: Response, challenge: RegExp | null) {
-  const text = await expectProblem(response, 401, problemTypes.unauthorized);
+  const text = await expectProblem(response, 'unauthorized');
   if (challenge === null) expect(response.headers.get('www-authenticate')).toBeNull();
   else expect(response.headers.get('www-authenticate')).toMatch(challenge);
   return text;

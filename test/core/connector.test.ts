@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ProblemSchema,
   createConnector,
   createMemoryRepository,
-  problemTypes,
   sampleCustomer,
   sampleDataSet,
   sampleLabels,
   samplePhones,
   type CustomerRepository,
 } from '../../src/index.js';
-import { expectProblem, rawGet, serveConnector, type TestServer } from './serve-connector.js';
+import { rawGet, serveConnector, type TestServer } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -45,7 +44,7 @@ describe('GET /customer', () => {
   });
 
   it('answers 404 with a problem when no customer has the number', async () => {
-    const text = await expectProblem(await server.get('/cim/customer?query=phone:999999'), 404, problemTypes.customerNotFound);
+    const text = await expectProblem(await server.get('/cim/customer?query=phone:999999'), 'customerNotFound');
     expect(text).not.toContain('999999');
   });
 
@@ -62,10 +61,7 @@ describe('GET /customer', () => {
     ['a lone %', '/cim/customer?query=phone:11%1'],
     ['invalid UTF-8', '/cim/customer?query=phone:%FF1111'],
   ])('answers 400 for %s', async (_case, path) => {
-    const raw = await rawGet(server.origin, path);
-    expect(raw.status).toBe(400);
-    expect(raw.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-    expect(ProblemSchema.parse(JSON.parse(raw.body))).toMatchObject({ status: 400, type: problemTypes.invalidQuery });
+    await expectProblem(await rawGet(server.origin, path), 'invalidQuery');
   });
 
   it('ignores other query parameters and a fragment', async () => {
@@ -141,19 +137,19 @@ describe('routing', () => {
 
   it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('answers %s with 405 and Allow: GET, HEAD', async (method) => {
     const response = await server.get('/cim/label', { method });
-    await expectProblem(response, 405, problemTypes.methodNotAllowed);
+    await expectProblem(response, 'methodNotAllowed');
     expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it.each(['/customer?query=phone:1111', '/label', '/cim', '/cim/label/', '/cim/labels', '/cim/customer/x', '/'])(
     'answers 404 for %s outside the routes',
     async (path) => {
-      await expectProblem(await server.get(path), 404, problemTypes.notFound);
+      await expectProblem(await server.get(path), 'notFound');
     },
   );
 
   it('names its routes, base path included, in the 404 for another path', async () => {
-    const text = await expectProblem(await server.get('/customer?query=phone:1111'), 404, problemTypes.notFound);
+    const text = await expectProblem(await server.get('/customer?query=phone:1111'), 'notFound');
     expect(JSON.parse(text).detail).toBe('This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.');
   });
 

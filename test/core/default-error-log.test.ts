@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sampleCustomer, sampleLabels, type ConnectorErrorEvent, type CustomerRepository } from '../../src/index.js';
-import { serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

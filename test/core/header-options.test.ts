@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basicAuth, bearerAuth, createConnector, createMemoryRepository, sampleDataSet } from '../../src/index.js';
-import { serveConnector } from './serve-connector.js';
+import { serveConnector } from '../support/serve-connector.js';
 
 const repository = createMemoryRepository(sampleDataSet);
 

@@ -1,8 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryRepository, maskPhone, sampleCustomer, sampleDataSet, samplePhones, type ConnectorErrorEvent, type ConnectorResponseEvent } from '../../src/index.js';
+import {
+  createMemoryRepository,
+  maskPhone,
+  sampleCustomer,
+  sampleDataSet,
+  samplePhones,
+  type ConnectorErrorEvent,
+  type ConnectorResponseEvent,
+} from '../../src/index.js';
 import { listLabels } from '../../src/core/labels.js';
 import { lookupCustomer } from '../../src/core/customer.js';
-import { serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
 
 let server: TestServer | undefined;
 afterEach(() => server?.close());
@@ -17,10 +25,19 @@ describe('onResponse', () => {
     await server.get('/nowhere');
     expect(events).toHaveLength(3);
     expect(events[0]).toMatchObject({ method: 'GET', route: 'customer', status: 200, phone: '+92******4567' });
-    expect(events[0]?.durationMs).toBeGreaterThanOrEqual(0);
     expect(events[1]).toMatchObject({ method: 'HEAD', route: 'label', status: 200 });
     expect(events[1]).not.toHaveProperty('phone');
     expect(events[2]).toMatchObject({ route: null, status: 404 });
+  });
+
+  it('reports in durationMs the time the repository took to answer', async () => {
+    const events: ConnectorResponseEvent[] = [];
+    const slow = { ...repository, findCustomerByPhone: async () => (await new Promise((resolve) => setTimeout(resolve, 60)), sampleCustomer) };
+    server = await serveConnector({ repository: slow, onResponse: (event) => void events.push(event) });
+    expect((await server.get('/customer?query=phone:1111')).status).toBe(200);
+    // A lower bound only: a loaded machine makes the request slower, never faster. (Timers may
+    // fire a millisecond early, hence 55.)
+    expect(events[0]?.durationMs).toBeGreaterThanOrEqual(55);
   });
 
   it('gives the phone as received with maskPhone: false, or through a custom mask', async () => {

@@ -4,11 +4,11 @@ import {
   type ConnectorResponseEvent,
   createConnector,
   createMemoryRepository,
-  problemTypes,
   sampleDataSet,
 } from '../../src/index.js';
 import { phoneSpelling, queryValue, seeded } from '../robustness/arbitraries.js';
-import { expectProblem, serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
+import { expectProblem } from '../support/problems.js';
 
 /** What a logged phone may show: a number's own characters, and the mask's `*`. */
 const LOGGABLE = /^[0-9+ ()./*-]*$/;
@@ -24,7 +24,7 @@ describe('what counts as a phone number, over real HTTP', () => {
   it.each(['phone:abc1111xyz', 'phone:session-1111', 'phone:1111%E2%80%A8', 'phone:%E2%80%AE1111', 'phone:1111;x', 'phone:11%2B11'])(
     '%s: 400 "not a phone number", never the customer 1111',
     async (query) => {
-      const text = await expectProblem(await server.get(`/customer?query=${query}`), 400, problemTypes.invalidQuery);
+      const text = await expectProblem(await server.get(`/customer?query=${query}`), 'invalidQuery');
       expect(JSON.parse(text).detail).toMatch(/not a phone number/);
     },
   );

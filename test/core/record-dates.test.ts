@@ -11,7 +11,7 @@ import {
   withCache,
 } from '../../src/index.js';
 
-import { serveConnector, type TestServer } from './serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { createSqlRepository, type SqlClient } from '../../src/repositories/sql/index.js';
 import type { Engine } from '../support/db-servers.js';
+import { expectProblem } from '../support/problems.js';
 import { type CrmDatabase, createCrmDatabase } from '../support/sql-backends.js';
 import { query } from '../support/sql-repository-cases.js';
 
@@ -68,12 +69,14 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       expect(await msUntil(async () => (await db.running('slow_contacts')).length === 1, TIMEOUT_MS)).toBeLessThan(TIMEOUT_MS);
       const response = await answer;
       const answeredAfter = performance.now() - started;
-      expect(response.status).toBe(504);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      await expectProblem(response, 'crmTimeout');
       expect(answeredAfter).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-      expect(answeredAfter).toBeLessThan(TIMEOUT_MS + 500);
-      // Gone from pg_stat_activity / the process list within a second of the answer.
-      expect(await msUntil(async () => (await db.running('slow_contacts')).length === 0, 3000)).toBeLessThan(1000);
+      // The statement sleeps 30 s: what this catches is an answer that waits for it. The margin
+      // is wide because a loaded 2-core machine can stall the event loop for a second.
+      expect(answeredAfter).toBeLessThan(TIMEOUT_MS + 2_000);
+      // Gone from pg_stat_activity / the process list well before the 30 s it would run (a few
+      // seconds of room for a loaded machine; the cancel itself takes milliseconds).
+      expect(await msUntil(async () => (await db.running('slow_contacts')).length === 0, 10_000)).toBeLessThan(5_000);
     } finally {
       await server.close();
     }
@@ -95,9 +98,10 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       const started = performance.now();
       const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
       const waited = performance.now() - started;
-      expect(response.status).toBe(504);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(waited).toBeLessThan(TIMEOUT_MS + 300);
+      await expectProblem(response, 'crmTimeout');
+      // The held statement lasts 2 s: an answer before it ends proves the wait stopped at
+      // timeoutMs, with room for a loaded machine.
+      expect(waited).toBeLessThan(TIMEOUT_MS + 1_200);
       await held;
       // The connection that came too late went back to the pool: the next request gets it.
       const next = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));

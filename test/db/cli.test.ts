@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type Engine, urlWith } from '../support/db-servers.js';
-import { closedPort } from '../support/ports.js';
+import { closedPort } from '../support/listen.js';
 import { type CrmDatabase, createCrmDatabase } from '../support/sql-backends.js';
 
 let folder: string;

@@ -3,20 +3,22 @@ import { startReferenceServer } from '../../src/reference/server.js';
 import { createSqlRepository, openSqlDatabase, type SqlClient } from '../../src/repositories/sql/index.js';
 import { controlServer, type Engine } from '../support/db-servers.js';
 import { type CrmDatabase, createCrmDatabase } from '../support/sql-backends.js';
+import { expectProblem } from '../support/problems.js';
 
 const TIMEOUT_MS = 1000;
 
 interface Answer {
   status: number;
-  type: string | null;
+  headers: Record<string, string>;
+  body: string;
   ms: number;
 }
 
 async function ask(url: string): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(url);
-  await response.arrayBuffer();
-  return { status: response.status, type: response.headers.get('content-type'), ms: performance.now() - started };
+  const body = await response.text();
+  return { status: response.status, headers: Object.fromEntries(response.headers), body, ms: performance.now() - started };
 }
 
 // The database stopped mid-run and started again, under a connector that keeps running: each
@@ -58,9 +60,10 @@ describe.each<[Engine, 'openSqlDatabase (as serve --database)' | 'a pool of your
       // And several at once, as a queue would send them.
       down.push(...(await Promise.all(Array.from({ length: 6 }, () => ask(customer)))));
       for (const answer of down) {
-        expect([500, 504]).toContain(answer.status);
-        expect(answer.type).toMatch(/^application\/problem\+json/);
-        expect(answer.ms).toBeLessThan(TIMEOUT_MS + 250);
+        await expectProblem(answer, ['crmFailure', 'crmTimeout']);
+        // Catches a request that outlives timeoutMs (a connect that hangs); twice the timeout
+        // leaves room for a loaded machine.
+        expect(answer.ms).toBeLessThan(2 * TIMEOUT_MS);
       }
 
       await controlServer('start', engine);

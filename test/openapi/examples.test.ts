@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/openapi/index.js';
 import {
@@ -13,7 +12,8 @@ import {
   type ProblemName,
 } from '../../src/index.js';
 import { circuitOpenResponse, probeProblems, transportProblems } from '../../src/core/problems.js';
-import { serveConnector } from '../core/serve-connector.js';
+import { serveConnector } from '../support/serve-connector.js';
+import { listen } from '../support/listen.js';
 
 const document = openApiDocument as any;
 const memory = createMemoryRepository(sampleDataSet);
@@ -49,9 +49,9 @@ afterAll(() => Promise.all(closers.map((close) => close())));
 async function serveCircuitOpen(): Promise<string> {
   const response = circuitOpenResponse(10);
   const server = createServer((_request, reply) => reply.writeHead(response.status, response.headers).end(response.body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, close } = await listen(server);
+  closers.push(close);
+  return origin;
 }
 
 async function realResponse(problem: DocumentedProblem): Promise<Response> {

@@ -11,7 +11,7 @@ import {
   sampleDataSet,
   type Authenticate,
 } from '../../src/index.js';
-import { serveConnector, type TestServer } from '../core/serve-connector.js';
+import { serveConnector, type TestServer } from '../support/serve-connector.js';
 
 const SECRET = 's3cret';
 const repository = createMemoryRepository(sampleDataSet);

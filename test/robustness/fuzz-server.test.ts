@@ -4,7 +4,7 @@ import { CustomerSchema, LabelListSchema, ProblemSchema, problemTypes, sampleCus
 import { startReferenceServer, type ReferenceServer } from '../../src/reference/server.js';
 import { anyAuth, basicAuth, queryTokenAuth } from '../../src/core/index.js';
 import { seeded } from './arbitraries.js';
-import { type RawRequest, type RawResponse, sendRaw } from './raw-http.js';
+import { type RawRequest, type RawResponse, sendRaw } from '../support/raw-http.js';
 import { fuzzRequest, nodeMayRefuse } from './requests.js';
 
 /** Requests sent at once per property run: 250 runs × 8 = 2,000 requests. */

@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CustomerQuerySchema, ProblemSchema, createConnector, createMemoryRepository, normalizePhone, parseCustomerQuery, problemTypes, sampleCustomer, sampleDataSet, sampleLabels } from '../../src/index.js';
+import {
+  CustomerQuerySchema,
+  createConnector,
+  createMemoryRepository,
+  normalizePhone,
+  parseCustomerQuery,
+  sampleCustomer,
+  sampleDataSet,
+  sampleLabels,
+} from '../../src/index.js';
 import { MAX_PHONE_LENGTH } from '../../src/contract/phone.js';
 import { customerQueryMessages, type CustomerQueryError } from '../../src/contract/query.js';
+import { expectProblem } from '../support/problems.js';
 import { anyText, phoneSpelling, queryValue, seeded } from './arbitraries.js';
 
 const ASCII_DIGITS = /^[0-9]+$/;
@@ -108,10 +118,7 @@ describe('the query through connector.handle, with the server\'s own URL decodin
         const response = await connector.handle({ url: `/customer?query=${encodeURIComponent(query)}` });
         const parsed = parseCustomerQuery(query);
         if (parsed.ok) expect([200, 404]).toContain(response.status);
-        else {
-          expect(response.status).toBe(400);
-          expect(ProblemSchema.parse(JSON.parse(response.body ?? ''))).toMatchObject({ status: 400, type: problemTypes.invalidQuery });
-        }
+        else await expectProblem(response, 'invalidQuery');
       }),
       seeded(1000),
     );

@@ -36,9 +36,7 @@ const mutatedCustomer = fc
 describe('the compiled customer check', () => {
   it('is compiled for the contract customer (the memory repository uses it), as generated code and as the fallback', () => {
     expect(isCustomer).toBeTypeOf('function');
-    expect(isCustomer?.name).toBe('isRecord');
     expect(isCustomerFallback).toBeTypeOf('function');
-    expect(isCustomerFallback?.name).not.toBe('isRecord');
   });
 
   it.each([
@@ -70,7 +68,6 @@ describe('the compiled customer check', () => {
     });
     try {
       const check = compileRecordCheck(CustomerSchema);
-      expect(check?.name).not.toBe('isRecord');
       expect(check?.(sampleCustomer)).toBe(true);
       expect(check?.({ ...sampleCustomer, __v: -1 })).toBe(false);
     } finally {

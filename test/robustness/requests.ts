@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { RawRequest } from './raw-http.js';
+import type { RawRequest } from '../support/raw-http.js';
 import { anyText } from './arbitraries.js';
 
 /** Node's default `--max-http-header-size`: a request line plus headers beyond it get Node's own 431. */

@@ -20,3 +20,10 @@ export function restoreClockAfterEach(): void {
     vi.useRealTimers();
   });
 }
+
+/**
+ * Options for `vi.waitFor` on background work (a refresh, a retry): it takes milliseconds, but
+ * a loaded 2-core machine can stall a process for about a second, `vi.waitFor`'s default limit.
+ * Waiting longer costs nothing when the work is done; it only delays a real failure.
+ */
+export const BACKGROUND_WAIT = { timeout: 5_000 } as const;

@@ -7,6 +7,7 @@ import { CustomerSchema, LabelListSchema, parseCustomerQuery } from '../../src/i
 import { phoneKeys } from '../../src/contract/phone-keys.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { createSqlRepository, DEFAULT_LABEL_COLOR, type SqlClient, type SqlRepository } from '../../src/repositories/sql/index.js';
+import { expectProblem } from './problems.js';
 
 /** What the cases need from an engine: the CRM schema loaded, a client, admin SQL. */
 export interface CrmFixture {
@@ -129,9 +130,7 @@ export function describeSqlRepository(title: string, open: () => Promise<CrmFixt
         const server = await startReferenceServer({ repository: createSqlRepository({ client: db.pool(), mapping }) });
         try {
           const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-          expect(response.status).toBe(500);
-          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-          expect(await response.text()).not.toMatch(/SELECT|no_such_column/);
+          expect(await expectProblem(response, 'crmFailure')).not.toMatch(/SELECT|no_such_column/);
           expect((await fetch(server.labelsUrl)).status).toBe(200);
         } finally {
           await server.close();
@@ -147,8 +146,7 @@ export function describeSqlRepository(title: string, open: () => Promise<CrmFixt
           onError: (event) => errors.push(event),
         });
         try {
-          const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
-          expect(response.status).toBe(502);
+          await expectProblem(await fetch(server.customerQueryUrl.replace('{refId}', '1111')), 'invalidCrmData');
           expect(JSON.stringify(errors)).toContain('_id');
           expect((await fetch(server.labelsUrl)).status).toBe(200);
         } finally {
