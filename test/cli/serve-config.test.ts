@@ -158,7 +158,7 @@ describe('serve configuration mistakes fail at start, naming the option (exit 2)
     [{ PRC_LOG_FORMAT: 'xml' }, [], /PRC_LOG_FORMAT must be json or text, got "xml"/],
     [{ PRC_NO_METRICS: 'maybe' }, [], /PRC_NO_METRICS must be true or false/],
     [{ PRC_SHUTDOWN_TIMEOUT: '10s' }, [], /PRC_SHUTDOWN_TIMEOUT must be a whole number of milliseconds/],
-    [{ PRC_BASE_PATH: '/a?b' }, [], /PRC_BASE_PATH \(base path\) must be a plain path/],
+    [{ PRC_BASE_PATH: '/a?b' }, [], /--base-path \(PRC_BASE_PATH\) must be a plain path/],
     [{ PRC_TOKEN: 'a,,b' }, [], /PRC_TOKEN: an empty secret is not allowed/],
     [{ PRC_BASIC_AUTH: 'no-colon-secret' }, [], /PRC_BASIC_AUTH must be user:password$/m],
     [{ PRC_DEFAULT_COUNTRY: 'Pakistan' }, [], /PRC_DEFAULT_COUNTRY must be an ISO 3166-1 alpha-2 country code such as PK, GB or US/],
