@@ -25,6 +25,7 @@ interface FastifyReplyLike {
  *
  * @example
  * ```ts
+ * import { type FastifyInstanceLike, fastifyConnector } from 'priority-routing-crm/node';
  * const register = (app: FastifyInstanceLike) => fastifyConnector(app, { repository });
  * ```
  */

@@ -18,6 +18,7 @@ export type { CustomerRepository, CustomerRecord, LabelRecord, RepositoryContext
  *
  * @example
  * ```ts
+ * import { type FetchHandler, createFetchHandler } from 'priority-routing-crm/fetch';
  * const handler: FetchHandler = createFetchHandler({ repository });
  * const response = await handler(new Request('http://crm.example/label'));
  * ```
@@ -55,6 +56,7 @@ export function createFetchHandler(input: ConnectorInput): FetchHandler {
  *
  * @example
  * ```ts
+ * import { type RouteHandlers, createRouteHandlers } from 'priority-routing-crm/fetch';
  * const { GET, HEAD }: RouteHandlers = createRouteHandlers({ repository, basePath: '/cim' });
  * ```
  */

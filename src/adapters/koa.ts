@@ -7,6 +7,7 @@ import { serveNode } from './node-serve.js';
  *
  * @example
  * ```ts
+ * import { type KoaContextLike } from 'priority-routing-crm/node';
  * app.use((ctx: KoaContextLike, next) => middleware(ctx, next));
  * ```
  */
@@ -24,6 +25,7 @@ export interface KoaContextLike {
  *
  * @example
  * ```ts
+ * import { type KoaMiddleware, createKoaMiddleware } from 'priority-routing-crm/node';
  * const middleware: KoaMiddleware = createKoaMiddleware({ repository, basePath: '/cim' });
  * app.use(middleware);
  * ```

@@ -8,6 +8,7 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  *
  * @example
  * ```ts
+ * import { type NodeRequest, type NodeResponseLike } from 'priority-routing-crm/node';
  * const handler = (req: NodeRequest, res: NodeResponseLike) => serveNode(connector, req, res, requestUrl(req));
  * ```
  */
@@ -16,11 +17,6 @@ export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined }
 /**
  * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
  * mount rewrites `url`.
- *
- * @example
- * ```ts
- * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
- * ```
  */
 export function requestUrl(req: NodeRequest): string {
   return req.originalUrl ?? req.url ?? '/';
@@ -28,11 +24,6 @@ export function requestUrl(req: NodeRequest): string {
 
 /**
  * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.
- *
- * @example
- * ```ts
- * await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
- * ```
  */
 export function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
   // Never rejects: a connector object that throws or rejects, or an answer that cannot be

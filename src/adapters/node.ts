@@ -26,6 +26,7 @@ export { handleClientError, type ClientErrorSocket } from './client-error.js';
  *
  * @example
  * ```ts
+ * import { type NodeHandler, createNodeHandler } from 'priority-routing-crm/node';
  * const handler: NodeHandler = createNodeHandler({ repository });
  * http.createServer(handler);
  * ```
@@ -37,6 +38,7 @@ export type NodeHandler = (req: NodeRequest, res: NodeResponseLike) => Promise<v
  *
  * @example
  * ```ts
+ * import { type NodeMiddleware, createNodeMiddleware } from 'priority-routing-crm/node';
  * const middleware: NodeMiddleware = createNodeMiddleware({ repository, basePath: '/cim' });
  * app.use(middleware);
  * ```

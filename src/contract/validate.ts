@@ -37,14 +37,6 @@ export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
 
 /**
  * Either the parsed value or every issue found, never a thrown error.
- *
- * @example
- * ```ts
- * import { validateCustomer, type StrictCustomer, type ValidationResult } from 'priority-routing-crm';
- * const result: ValidationResult<StrictCustomer> = validateCustomer(await response.json());
- * if (result.ok) console.log(result.value.labels);
- * else console.error(result.issues.map((issue) => issue.path)); // e.g. ['$.createdAt']
- * ```
  */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
 

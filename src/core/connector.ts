@@ -15,6 +15,7 @@ import { splitUrl } from './url.js';
  *
  * @example
  * ```ts
+ * import { type ConnectorOptions, bearerAuth } from 'priority-routing-crm';
  * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token }) };
  * ```
  */
@@ -33,6 +34,7 @@ export interface ConnectorOptions extends HandlerOptions {
  *
  * @example
  * ```ts
+ * import { createConnector } from 'priority-routing-crm';
  * const connector = createConnector({ repository });
  * http.createServer(connector.node).listen(3000);
  * ```
@@ -53,11 +55,6 @@ export interface Connector {
 /**
  * `/cim/` → `/cim`, `cim` → `/cim`, `/` and `` → ``; throws a `TypeError` for a base path with
  * a query, fragment, white space or percent-encoding.
- *
- * @example
- * ```ts
- * normalizeBasePath('cim/'); // '/cim'
- * ```
  */
 export function normalizeBasePath(basePath: string): string {
   if (/[?#\s%]/.test(basePath)) throw new TypeError(`basePath must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
@@ -132,11 +129,6 @@ const sendFailureReporters = new WeakMap<Connector, (url: string) => (error: unk
 /**
  * What an adapter calls when it cannot write the connector's answer for `url`: `onError` of a
  * connector made by {@link createConnector}, nothing for another object shaped like one.
- *
- * @example
- * ```ts
- * await respondNode(res, connector.handle(request), sendFailureReporter(connector, url));
- * ```
  */
 export const sendFailureReporter = (connector: Connector, url: string): ((error: unknown) => void) | undefined =>
   sendFailureReporters.get(connector)?.(url);

@@ -5,6 +5,7 @@ import type { ContractIssue } from '../contract/index.js';
  *
  * @example
  * ```ts
+ * import { type ConnectorRoute } from 'priority-routing-crm';
  * const route: ConnectorRoute = 'label';
  * ```
  */
@@ -74,6 +75,7 @@ export interface ConnectorResponseEvent {
  *
  * @example
  * ```ts
+ * import { maskPhone } from 'priority-routing-crm';
  * maskPhone('+923001234567'); // '+92******4567'
  * ```
  */
@@ -87,11 +89,6 @@ export function maskPhone(phone: string): string {
 /**
  * Calls a user hook so that nothing it does (throw, reject) can break the response: a hook is
  * for observing, never for failing a chat's routing.
- *
- * @example
- * ```ts
- * callHook(settings.onResponse, event, (error) => console.error('onResponse failed', error));
- * ```
  */
 export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, onFailure?: (error: unknown) => void): void {
   if (hook === undefined) return;

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import { type HeaderValue } from 'priority-routing-crm';
  * const accept: HeaderValue = req.headers.accept;
  * ```
  */
@@ -19,6 +20,7 @@ export type HeaderValue = string | readonly string[] | undefined;
  *
  * @example
  * ```ts
+ * import { type ConnectorRequest } from 'priority-routing-crm';
  * const request: ConnectorRequest = { method: 'GET', url: '/customer?query=phone:1111', headers: { accept: 'application/json' } };
  * ```
  */
@@ -59,6 +61,7 @@ export interface ConnectorResponse {
  *
  * @example
  * ```ts
+ * import { type ConnectorHandle, createConnector } from 'priority-routing-crm';
  * const handle: ConnectorHandle = createConnector({ repository }).handle;
  * await handle({ url: '/customer?query=phone:1111' }); // { status: 200, … }
  * ```

@@ -5,6 +5,7 @@ import type { Customer, CustomerQuery, Label } from '../contract/index.js';
  *
  * @example
  * ```ts
+ * import { type LabelRecord, type MaybePromise } from 'priority-routing-crm';
  * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find();
  * ```
  */
@@ -29,6 +30,7 @@ export interface RepositoryContext {
  *
  * @example
  * ```ts
+ * import { type RecordTimestamp } from 'priority-routing-crm';
  * const stamp: RecordTimestamp = row.created_at; // a Date from pg or mysql2
  * ```
  */
@@ -47,6 +49,7 @@ type WithRecordTimestamps<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt:
  *
  * @example
  * ```ts
+ * import { type CustomerRecord, sampleCustomer } from 'priority-routing-crm';
  * const record: CustomerRecord = { ...sampleCustomer, nationalId: '42101-…', createdAt: new Date() }; // nationalId is never sent
  * ```
  */
@@ -60,6 +63,7 @@ export type CustomerRecord = WithRecordTimestamps<Customer> | (WithRecordTimesta
  *
  * @example
  * ```ts
+ * import { type LabelRecord, sampleLabels } from 'priority-routing-crm';
  * const record: LabelRecord = { ...sampleLabels[0]!, internalCode: 'G1' }; // internalCode is never sent
  * ```
  */
@@ -70,6 +74,7 @@ export type LabelRecord = WithRecordTimestamps<Label> | (WithRecordTimestamps<La
  *
  * @example
  * ```ts
+ * import { type CustomerRepository } from 'priority-routing-crm';
  * const repository: CustomerRepository = {
  *   async findCustomerByPhone({ normalizedPhone }, { signal }) {
  *     return db.customers.findOne({ phoneDigits: normalizedPhone }, { signal }); // null when none

@@ -36,12 +36,6 @@ export type CacheErrorEvent =
  * What `onEvent` of {@link withCache} receives for each read: which cache, and whether it was
  * answered from it (`hit`), served stale while one call refreshes it (`stale`), or went to the
  * repository (`miss`); `evict` when a kept customer made room for another.
- *
- * @example
- * ```ts
- * import type { CacheEvent } from 'priority-routing-crm';
- * const count = ({ cache, event }: CacheEvent) => metrics.inc({ cache, event });
- * ```
  */
 export interface CacheEvent {
   cache: 'labels' | 'customers';

@@ -24,6 +24,7 @@ import { compileRecordCheck } from './record-check.js';
  *
  * @example
  * ```ts
+ * import { type MemoryDataSet, sampleCustomer, sampleLabels } from 'priority-routing-crm';
  * const data: MemoryDataSet = { customers: [sampleCustomer], labels: [...sampleLabels] };
  * ```
  */
@@ -34,11 +35,6 @@ export interface MemoryDataSet {
 
 /**
  * Options of {@link createMemoryRepository}.
- *
- * @example
- * ```ts
- * const options: MemoryRepositoryOptions = { defaultCountry: 'PK' };
- * ```
  */
 export interface MemoryRepositoryOptions {
   /**
@@ -55,6 +51,7 @@ export interface MemoryRepositoryOptions {
  *
  * @example
  * ```ts
+ * import { type MemoryRepository, createMemoryRepository, sampleDataSet } from 'priority-routing-crm';
  * const repository: MemoryRepository = createMemoryRepository(sampleDataSet);
  * repository.customerCount; // 7
  * ```
@@ -74,6 +71,7 @@ export interface MemoryRepository extends CustomerRepository {
  *
  * @example
  * ```ts
+ * import { DataSetError, createMemoryRepository } from 'priority-routing-crm';
  * try { createMemoryRepository(data); } catch (error) { if (error instanceof DataSetError) console.error(error.message); }
  * ```
  */
@@ -201,6 +199,7 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  *
  * @example
  * ```ts
+ * import { CustomerQuerySchema } from 'priority-routing-crm';
  * import { createConnector, createMemoryRepository } from 'priority-routing-crm';
  * const repository = createMemoryRepository({ customers: await loadCustomers(), labels: await loadLabels() });
  * const connector = createConnector({ repository });

@@ -14,6 +14,7 @@ type CommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUr
  *
  * @example
  * ```ts
+ * import { type ConformanceUrlTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
  * const target: ConformanceUrlTarget = {
  *   customerQueryUrl: 'http://127.0.0.1:3000/customer?query=phone:{refId}',
  *   labelsUrl: 'http://127.0.0.1:3000/label',
@@ -34,6 +35,7 @@ export interface ConformanceUrlTarget extends CommonOptions {
  *
  * @example
  * ```ts
+ * import { type ConformanceHandlerTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
  * const target: ConformanceHandlerTarget = { handler: app.fetch, basePath: '/cim', phones: ['1111', '+923001234567'] };
  * defineConnectorConformanceTests(target, { describe, it });
  * ```
@@ -50,6 +52,7 @@ export interface ConformanceHandlerTarget extends CommonOptions {
  *
  * @example
  * ```ts
+ * import { type ConformanceTarget } from 'priority-routing-crm/testing';
  * const target: ConformanceTarget = process.env.CONNECTOR_URL
  *   ? { customerQueryUrl: `${process.env.CONNECTOR_URL}/customer?query=phone:{refId}`, labelsUrl: `${process.env.CONNECTOR_URL}/label`, phones: ['1111'] }
  *   : { handler: connector.handle, phones: ['1111'] };
@@ -63,6 +66,7 @@ export type ConformanceTarget = ConformanceUrlTarget | ConformanceHandlerTarget;
  *
  * @example
  * ```ts
+ * import { type TestBody } from 'priority-routing-crm/testing';
  * const body: TestBody = async () => {};
  * ```
  */
@@ -73,6 +77,7 @@ export type TestBody = (...args: unknown[]) => Promise<void>;
  *
  * @example
  * ```ts
+ * import { type TestApi } from 'priority-routing-crm/testing';
  * import { describe, it } from 'vitest'; // or: import { describe, it } from '@jest/globals';
  * const api: TestApi = { describe, it };
  * ```
@@ -89,6 +94,7 @@ export interface TestApi {
  *
  * @example
  * ```ts
+ * import { defineConnectorConformanceTests } from 'priority-routing-crm/testing';
  * defineConnectorConformanceTests(target, { describe, it, name: 'CRM connector', failOnWarn: true, failOnSkip: true, testTimeoutMs: 30_000 });
  * ```
  */
@@ -115,6 +121,7 @@ const IN_PROCESS_ORIGIN = 'http://connector.test';
  *
  * @example
  * ```ts
+ * import { ConformanceError } from 'priority-routing-crm/testing';
  * try { await body(); } catch (error) { if (error instanceof ConformanceError) console.log(error.result.issues); }
  * ```
  */
