@@ -53,11 +53,44 @@ export interface Failure {
  * Free identifiers an example may use without declaring them: what a reader of the docs already
  * has in hand. Global on purpose (a script .d.ts), typed from the public entries.
  */
-export const PRELUDE = `// check-examples prelude: what a reader already has.
+export const PRELUDE = `// check-examples prelude: what a reader of the docs already has in hand.
+/** The vendor's repository over their CRM (what createConnector and the bridges are given). */
 declare const repository: import('priority-routing-crm').CustomerRepository;
+/** A connector made with createConnector({ repository }). */
 declare const connector: import('priority-routing-crm').Connector;
+/** A client made with createConnectorClient({ customerQueryUrl, labelsUrl }), and its two URLs. */
+declare const client: import('priority-routing-crm').ConnectorClient;
+declare const customerQueryUrl: string;
+declare const labelsUrl: string;
+/** One answer of that client (client.getCustomer(phone)). */
+declare const result: import('priority-routing-crm').CustomerLookupResult<import('priority-routing-crm').StrictCustomer>;
+/** The checker's input and output (priority-routing-crm/testing). */
+declare const options: import('priority-routing-crm/testing').VerifyConnectorOptions;
+declare const report: import('priority-routing-crm/testing').CheckReport;
+/** A request in hand and a response received (Fetch API). */
 declare const request: Request;
+declare const response: Response;
+declare const signal: AbortSignal;
+/** An Express app (express()). */
 declare const app: import('express').Express;
+/** A pg pool and a SQL mapping (priority-routing-crm/sql). */
+declare const pool: import('pg').Pool;
+declare const mapping: import('priority-routing-crm/sql').SqlMapping;
+/**
+ * The vendor's own data access, whatever it is: rows come back untyped, as they do from pg or a
+ * document store's driver.
+ */
+interface VendorCollection {
+  findOne(filter: object, options?: { signal?: AbortSignal }): Promise<any>;
+  find(filter: object, options?: { signal?: AbortSignal }): Promise<any[]>;
+}
+declare const db: {
+  customers: VendorCollection;
+  labels: VendorCollection;
+  contacts: VendorCollection;
+  tiers: VendorCollection;
+  query(sql: string, parameters?: unknown[]): Promise<{ rows: any[] }>;
+};
 `;
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,9 @@ import { type ProblemName, problemDetails, problemResponse } from '../core/probl
  *
  * @example
  * ```ts
- * import { type ClientErrorSocket, handleClientError } from 'priority-routing-crm/node';
+ * import { createServer } from 'node:http';
+ * import { type ClientErrorSocket, createNodeHandler, handleClientError } from 'priority-routing-crm/node';
+ * const server = createServer(createNodeHandler({ repository }));
  * server.on('clientError', (error: Error, socket: ClientErrorSocket) => handleClientError(error, socket));
  * ```
  */

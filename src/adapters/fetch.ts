@@ -78,8 +78,7 @@ export interface RouteHandlers {
  * ```ts
  * // app/cim/[...path]/route.ts
  * import { createRouteHandlers } from 'priority-routing-crm/fetch';
- * import { repository } from '@/lib/crm';
- *
+ * // `repository`: your CustomerRepository, e.g. imported from '@/lib/crm'.
  * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = createRouteHandlers({ repository, basePath: '/cim' });
  * ```
  */

@@ -22,8 +22,10 @@ export interface NodeRequestLike {
  *
  * @example
  * ```ts
- * import { type NodeResponseLike } from 'priority-routing-crm/node';
- * createServer((req, res: NodeResponseLike) => sendNodeResponse(res, { status: 204, headers: {}, body: null }));
+ * import { createServer } from 'node:http';
+ * import { createNodeHandler, type NodeResponseLike } from 'priority-routing-crm/node';
+ * const handle = createNodeHandler({ repository });
+ * createServer((req, res) => handle(req, res satisfies NodeResponseLike));
  * ```
  */
 export interface NodeResponseLike {

@@ -8,8 +8,10 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  *
  * @example
  * ```ts
- * import { type NodeRequest, type NodeResponseLike } from 'priority-routing-crm/node';
- * const handler = (req: NodeRequest, res: NodeResponseLike) => serveNode(connector, req, res, requestUrl(req));
+ * import { createNodeHandler, type NodeRequest, type NodeResponseLike } from 'priority-routing-crm/node';
+ * const handle = createNodeHandler({ repository });
+ * // Behind app.use('/cim', …), req.url is '/customer?…' and req.originalUrl '/cim/customer?…'.
+ * const handler = (req: NodeRequest, res: NodeResponseLike) => handle(req, res);
  * ```
  */
 export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined };

@@ -26,9 +26,10 @@ export { handleClientError, type ClientErrorSocket } from './client-error.js';
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
  * import { type NodeHandler, createNodeHandler } from 'priority-routing-crm/node';
  * const handler: NodeHandler = createNodeHandler({ repository });
- * http.createServer(handler);
+ * createServer(handler).listen(8080);
  * ```
  */
 export type NodeHandler = (req: NodeRequest, res: NodeResponseLike) => Promise<void>;

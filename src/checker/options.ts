@@ -95,7 +95,7 @@ export interface VerifyConnectorOptions {
  * @example
  * ```ts
  * import { CheckOptionsError, verifyConnector } from 'priority-routing-crm/testing';
- * try { await verifyConnector(options); } catch (error) { if (error instanceof CheckOptionsError) usage(error.message); }
+ * try { await verifyConnector(options); } catch (error) { if (error instanceof CheckOptionsError) console.error(`check: ${error.message}`); }
  * ```
  */
 export class CheckOptionsError extends TypeError {

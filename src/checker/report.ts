@@ -59,6 +59,7 @@ export const CheckRequestSchema = z.object({
  *
  * @example
  * ```ts
+ * import { z } from 'zod';
  * import { CheckResultSchema } from 'priority-routing-crm/testing';
  * const failed = z.array(CheckResultSchema).parse(report.checks).filter((check) => check.status === 'fail');
  * ```
@@ -82,6 +83,7 @@ export const CheckResultSchema = z.object({
  *
  * @example
  * ```ts
+ * import { z } from 'zod';
  * import { PhonePrioritySchema } from 'priority-routing-crm/testing';
  * for (const { phone, priority, reason } of z.array(PhonePrioritySchema).parse(report.priorities ?? [])) console.log(phone, priority, reason);
  * ```

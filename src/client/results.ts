@@ -63,7 +63,7 @@ export interface HttpErrorResult {
  *
  * @example
  * ```ts
- * if (result.kind === 'network_error') console.error(`cannot reach ${redactUrl(result.url)}: ${result.message}`);
+ * if (result.kind === 'network_error') console.error(`cannot reach ${result.url}: ${result.message}`); // secrets in the URL are masked
  * ```
  */
 export interface NetworkErrorResult {

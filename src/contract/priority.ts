@@ -72,7 +72,8 @@ export interface MatchedLabel {
  *
  * @example
  * ```ts
- * import { type UnknownLabelId } from 'priority-routing-crm';
+ * import { resolvePriority, sampleCustomer, sampleLabels, type UnknownLabelId } from 'priority-routing-crm';
+ * const result = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { Gold: 8 } });
  * const dangling = result.ignored.filter((entry): entry is UnknownLabelId => entry.reason === 'unknown_label_id');
  * ```
  */
@@ -86,6 +87,8 @@ export interface UnknownLabelId {
  *
  * @example
  * ```ts
+ * import { resolvePriority, sampleCustomer, sampleLabels } from 'priority-routing-crm';
+ * const result = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { gold: 8 } });
  * const hints = result.ignored.flatMap((entry) => (entry.reason === 'unweighted_name' && entry.hint !== undefined ? [entry.hint] : []));
  * ```
  */
@@ -118,8 +121,8 @@ export type IgnoredLabel = UnknownLabelId | UnweightedLabel;
  *
  * @example
  * ```ts
- * import { type PriorityResult, resolvePriority } from 'priority-routing-crm';
- * const { priority, matched, ignored }: PriorityResult = resolvePriority({ customer, labels, weights: { Gold: 8 } });
+ * import { type PriorityResult, resolvePriority, sampleCustomer, sampleLabels } from 'priority-routing-crm';
+ * const { priority, matched, ignored }: PriorityResult = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { Gold: 8 } });
  * ```
  */
 export interface PriorityResult {

@@ -25,7 +25,9 @@ export type AuthDecision = boolean | { readonly challenge: string };
  * @example
  * ```ts
  * import { type Authenticate } from 'priority-routing-crm';
- * const authenticate: Authenticate = (request) => readHeader(request, 'x-forwarded-for') === '10.0.0.5';
+ * // Headers arrive as node:http gives them (lower-case names) or as a Fetch `Headers`.
+ * const authenticate: Authenticate = ({ headers }) =>
+ *   (headers instanceof Headers ? headers.get('x-forwarded-for') : headers?.['x-forwarded-for']) === '10.0.0.5';
  * ```
  */
 export type Authenticate = (request: ConnectorRequest) => MaybePromise<AuthDecision>;
@@ -212,8 +214,9 @@ function checkBasic(options: BasicAuthOptions): Authenticate {
  *
  * @example
  * ```ts
- * import { anyAuth, bearerAuth, queryTokenAuth } from 'priority-routing-crm';
- * authenticate: anyAuth(bearerAuth({ token: TOKEN }), queryTokenAuth({ token: TOKEN }))
+ * import { anyAuth, bearerAuth, createConnector, queryTokenAuth } from 'priority-routing-crm';
+ * const token = process.env.CRM_TOKEN ?? '';
+ * const connector = createConnector({ repository, authenticate: anyAuth(bearerAuth({ token }), queryTokenAuth({ token })) });
  * ```
  */
 export function anyAuth(...methods: readonly Authenticate[]): Authenticate {

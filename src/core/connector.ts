@@ -16,7 +16,7 @@ import { splitUrl } from './url.js';
  * @example
  * ```ts
  * import { type ConnectorOptions, bearerAuth } from 'priority-routing-crm';
- * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token }) };
+ * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token: process.env.CRM_TOKEN ?? '' }) };
  * ```
  */
 export interface ConnectorOptions extends HandlerOptions {
@@ -34,9 +34,10 @@ export interface ConnectorOptions extends HandlerOptions {
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
  * import { createConnector } from 'priority-routing-crm';
  * const connector = createConnector({ repository });
- * http.createServer(connector.node).listen(3000);
+ * createServer(connector.node).listen(3000);
  * ```
  */
 export interface Connector {

@@ -21,7 +21,9 @@ export type ConnectorRoute = 'customer' | 'label';
  *
  * @example
  * ```ts
- * if (event.kind === 'invalid-data') alertCrmTeam(event.issues);
+ * import { createConnector, type ConnectorErrorKind } from 'priority-routing-crm';
+ * const failures = new Map<ConnectorErrorKind, number>();
+ * const connector = createConnector({ repository, onError: (event) => failures.set(event.kind, (failures.get(event.kind) ?? 0) + 1) });
  * ```
  */
 export type ConnectorErrorKind = 'invalid-data' | 'exception' | 'timeout' | 'hook';
@@ -32,7 +34,11 @@ export type ConnectorErrorKind = 'invalid-data' | 'exception' | 'timeout' | 'hoo
  *
  * @example
  * ```ts
- * onError: (event) => logger.error({ route: event.route, kind: event.kind, issues: event.issues }, 'connector failure')
+ * import { pino } from 'pino';
+ * import { createConnector, type ConnectorErrorEvent } from 'priority-routing-crm';
+ * const logger = pino();
+ * const onError = (event: ConnectorErrorEvent) => logger.error({ route: event.route, kind: event.kind, issues: event.issues }, 'connector failure');
+ * const connector = createConnector({ repository, onError });
  * ```
  */
 export interface ConnectorErrorEvent {
@@ -53,8 +59,10 @@ export interface ConnectorErrorEvent {
  *
  * @example
  * ```ts
- * onResponse: ({ method, route, status, durationMs, phone }) =>
- *   console.log(`${method} ${route ?? '-'} ${status} ${durationMs.toFixed(1)}ms ${phone ?? ''}`)
+ * import { createConnector, type ConnectorResponseEvent } from 'priority-routing-crm';
+ * const onResponse = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
+ *   console.log(`${method} ${route ?? '-'} ${status} ${durationMs.toFixed(1)}ms ${phone ?? ''}`);
+ * const connector = createConnector({ repository, onResponse });
  * ```
  */
 export interface ConnectorResponseEvent {

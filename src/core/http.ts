@@ -10,7 +10,11 @@
  * @example
  * ```ts
  * import { type HeaderValue } from 'priority-routing-crm';
- * const accept: HeaderValue = req.headers.accept;
+ * import { createServer } from 'node:http';
+ * createServer((req, res) => {
+ *   const accept: HeaderValue = req.headers.accept;
+ *   res.end(String(accept));
+ * });
  * ```
  */
 export type HeaderValue = string | readonly string[] | undefined;
@@ -42,8 +46,12 @@ export interface ConnectorRequest {
  *
  * @example
  * ```ts
- * const { status, headers, body } = await connector.handle({ url: '/label' });
- * res.writeHead(status, headers).end(body ?? undefined);
+ * import { createServer } from 'node:http';
+ * import { type ConnectorResponse } from 'priority-routing-crm';
+ * createServer(async (req, res) => {
+ *   const { status, headers, body }: ConnectorResponse = await connector.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+ *   res.writeHead(status, headers).end(body ?? undefined);
+ * });
  * ```
  */
 export interface ConnectorResponse {

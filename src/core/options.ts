@@ -11,7 +11,7 @@ import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as mas
  * @example
  * ```ts
  * import { type HandlerOptions } from 'priority-routing-crm';
- * const options: HandlerOptions = { timeoutMs: 1500, labelsCacheControl: 'max-age=300', onError: (e) => log.error(e) };
+ * const options: HandlerOptions = { timeoutMs: 1500, labelsCacheControl: 'max-age=300', onError: (event) => console.error(event.kind, event.route) };
  * ```
  */
 export interface HandlerOptions {

@@ -6,7 +6,7 @@ import type { Customer, CustomerQuery, Label } from '../contract/index.js';
  * @example
  * ```ts
  * import { type LabelRecord, type MaybePromise } from 'priority-routing-crm';
- * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find();
+ * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find({});
  * ```
  */
 export type MaybePromise<T> = T | PromiseLike<T>;
@@ -16,7 +16,11 @@ export type MaybePromise<T> = T | PromiseLike<T>;
  *
  * @example
  * ```ts
- * findCustomerByPhone: (query, { signal }) => db.customers.findOne({ phone: query.normalizedPhone }, { signal })
+ * import { type CustomerRepository } from 'priority-routing-crm';
+ * const repository: CustomerRepository = {
+ *   findCustomerByPhone: (query, { signal }) => db.customers.findOne({ phone: query.normalizedPhone }, { signal }),
+ *   listLabels: ({ signal }) => db.labels.find({}, { signal }),
+ * };
  * ```
  */
 export interface RepositoryContext {
@@ -31,7 +35,8 @@ export interface RepositoryContext {
  * @example
  * ```ts
  * import { type RecordTimestamp } from 'priority-routing-crm';
- * const stamp: RecordTimestamp = row.created_at; // a Date from pg or mysql2
+ * const { rows } = await pool.query<{ created_at: Date }>('SELECT created_at FROM customers LIMIT 1');
+ * const stamp: RecordTimestamp | undefined = rows[0]?.created_at; // a Date from pg or mysql2
  * ```
  */
 export type RecordTimestamp = string | Date;

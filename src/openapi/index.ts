@@ -17,7 +17,7 @@ export type { AuthScheme } from '../core/auth-schemes.js';
  * @example
  * ```ts
  * import { openApiDocument } from 'priority-routing-crm/openapi';
- * openApiDocument.paths['/customer'].get.operationId; // 'lookupCustomer'
+ * openApiDocument.paths?.['/customer']?.get?.operationId; // 'lookupCustomer'
  * ```
  */
 export const openApiDocument = createOpenApiDocument();

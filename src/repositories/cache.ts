@@ -110,8 +110,7 @@ const CLOCK = { now: () => Date.now() };
  * @example
  * ```ts
  * import { createConnector, withCache } from 'priority-routing-crm';
- * const repository = withCache(crmRepository, { labelsTtlMs: 30_000, staleIfErrorMs: 600_000 });
- * const connector = createConnector({ repository });
+ * const connector = createConnector({ repository: withCache(repository, { labelsTtlMs: 30_000, staleIfErrorMs: 600_000 }) });
  * ```
  */
 export function withCache(repository: CustomerRepository, options: CacheOptions = {}): CustomerRepository {

@@ -72,6 +72,8 @@ export interface MemoryRepository extends CustomerRepository {
  * @example
  * ```ts
  * import { DataSetError, createMemoryRepository } from 'priority-routing-crm';
+ * import { readFile } from 'node:fs/promises';
+ * const data = JSON.parse(await readFile('crm.json', 'utf8'));
  * try { createMemoryRepository(data); } catch (error) { if (error instanceof DataSetError) console.error(error.message); }
  * ```
  */
@@ -199,11 +201,10 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  *
  * @example
  * ```ts
- * import { CustomerQuerySchema } from 'priority-routing-crm';
- * import { createConnector, createMemoryRepository } from 'priority-routing-crm';
- * const repository = createMemoryRepository({ customers: await loadCustomers(), labels: await loadLabels() });
+ * import { createConnector, createMemoryRepository, CustomerQuerySchema, sampleDataSet } from 'priority-routing-crm';
+ * const repository = createMemoryRepository({ customers: sampleDataSet.customers, labels: sampleDataSet.labels });
  * const connector = createConnector({ repository });
- * const pakistan = createMemoryRepository(data, { defaultCountry: 'PK' });
+ * const pakistan = createMemoryRepository(sampleDataSet, { defaultCountry: 'PK' });
  * pakistan.findCustomerByPhone(CustomerQuerySchema.parse('phone:0300-1234567')); // the customer stored as +92 300 1234567
  * ```
  */

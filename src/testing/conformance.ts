@@ -14,6 +14,7 @@ type CommonOptions = Omit<VerifyConnectorOptions, 'customerQueryUrl' | 'labelsUr
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
  * import { type ConformanceUrlTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
  * const target: ConformanceUrlTarget = {
  *   customerQueryUrl: 'http://127.0.0.1:3000/customer?query=phone:{refId}',
@@ -35,8 +36,10 @@ export interface ConformanceUrlTarget extends CommonOptions {
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
+ * import { createFetchHandler } from 'priority-routing-crm/fetch';
  * import { type ConformanceHandlerTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
- * const target: ConformanceHandlerTarget = { handler: app.fetch, basePath: '/cim', phones: ['1111', '+923001234567'] };
+ * const target: ConformanceHandlerTarget = { handler: createFetchHandler({ repository, basePath: '/cim' }), basePath: '/cim', phones: ['1111', '+923001234567'] };
  * defineConnectorConformanceTests(target, { describe, it });
  * ```
  */
@@ -94,7 +97,9 @@ export interface TestApi {
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
  * import { defineConnectorConformanceTests } from 'priority-routing-crm/testing';
+ * const target = { handler: connector.handle, phones: ['1111'] };
  * defineConnectorConformanceTests(target, { describe, it, name: 'CRM connector', failOnWarn: true, failOnSkip: true, testTimeoutMs: 30_000 });
  * ```
  */
@@ -121,8 +126,13 @@ const IN_PROCESS_ORIGIN = 'http://connector.test';
  *
  * @example
  * ```ts
- * import { ConformanceError } from 'priority-routing-crm/testing';
- * try { await body(); } catch (error) { if (error instanceof ConformanceError) console.log(error.result.issues); }
+ * import { describe, it } from 'vitest';
+ * import { ConformanceError, defineConnectorConformanceTests, type TestBody } from 'priority-routing-crm/testing';
+ * // Log a failed check's issues as data as well as in the message.
+ * const logged = (name: string, body: TestBody) => it(name, async () => {
+ *   try { await body(); } catch (error) { if (error instanceof ConformanceError) console.log(error.result.issues); throw error; }
+ * });
+ * defineConnectorConformanceTests({ handler: connector.handle, phones: ['1111'] }, { describe, it: logged });
  * ```
  */
 export class ConformanceError extends Error {
@@ -165,7 +175,7 @@ function statically(id: CheckId, target: ConformanceTarget): boolean {
  * // connector.conformance.test.ts
  * import { describe, it } from 'vitest';
  * import { defineConnectorConformanceTests } from 'priority-routing-crm/testing';
- * import { connector } from '../src/connector.js';
+ * // `connector`: your createConnector({ repository }), e.g. imported from '../src/connector.js'.
  *
  * defineConnectorConformanceTests({ handler: connector.handle, phones: ['1111', '+923001234567'], weights: { Gold: 8 } }, { describe, it });
  * ```

@@ -74,7 +74,7 @@ function formatCheck(check: CheckResult, style: Styler, maxIssues: number): stri
  * import { styleText } from 'node:util';
  * import { formatTextReport, verifyConnector } from 'priority-routing-crm/testing';
  * const report = await verifyConnector(options);
- * process.stdout.write(formatTextReport(report, { style: process.stdout.isTTY ? styleText : undefined }));
+ * process.stdout.write(formatTextReport(report, process.stdout.isTTY ? { style: styleText } : {}));
  * ```
  */
 export function formatTextReport(report: CheckReport, options: TextReportOptions = {}): string {
