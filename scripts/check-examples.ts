@@ -147,10 +147,11 @@ function documentedNodes(declaration: ts.Declaration): ts.Node[] {
  * Every `@example` block on an export of the given entries (re-exports followed), and every
  * `@example` tag under `srcDir` that none of them reaches.
  */
-export function extractExamples(root: string, entries: { subpath: string; source: string }[], srcDir = join(root, 'src')): { snippets: Snippet[]; strays: StrayExample[] } {
+export function extractExamples(root: string, entries: { subpath: string; source: string }[], srcDir = join(root, 'src')): { snippets: Snippet[]; strays: StrayExample[]; unfenced: StrayExample[] } {
   const program = ts.createProgram(entries.map((entry) => join(root, entry.source)), { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true, types: [] });
   const checker = program.getTypeChecker();
   const snippets: Snippet[] = [];
+  const unfenced: StrayExample[] = [];
   const seen = new Set<ts.JSDocTag>();
   for (const entry of entries) {
     const file = program.getSourceFile(join(root, entry.source));
@@ -167,7 +168,7 @@ export function extractExamples(root: string, entries: { subpath: string; source
             const memberName = node === declaration ? '' : `.${(node as ts.NamedDeclaration).name?.getText(source) ?? 'constructor'}`;
             const blocks = fencedBlocks(source, tag);
             const where = { file: relative(root, source.fileName), symbol: `${entry.subpath}: ${exported.name}${memberName}` };
-            if (blocks.length === 0) snippets.push({ ...where, line: lineOf(source, tag.getStart(source)), code: '@example without a ```ts block' });
+            if (blocks.length === 0) unfenced.push({ file: where.file, line: lineOf(source, tag.getStart(source)) });
             for (const block of blocks) snippets.push({ ...where, ...block });
           }
         }
@@ -195,7 +196,7 @@ export function extractExamples(root: string, entries: { subpath: string; source
   };
   walk(srcDir);
   const unique = new Map(strays.map((stray) => [`${stray.file}:${stray.line}`, stray]));
-  return { snippets, strays: [...unique.values()] };
+  return { snippets, strays: [...unique.values()], unfenced };
 }
 
 /** Every ```ts block of a markdown file, except those right after `<!-- not-compiled: reason -->`. */
@@ -224,9 +225,10 @@ export function extractMarkdown(file: string, text: string): { snippets: Snippet
 /**
  * Type-checks the snippets, each as its own module of one consumer project in a temporary
  * directory: node_modules/priority-routing-crm links to `packageRoot` (its package.json `exports`
- * and built dist), every other package links to packageRoot's own node_modules.
+ * and built dist), every other package links to packageRoot's own node_modules. The compiler
+ * options are packageRoot's tsconfig.json with the overrides above; `prelude` is a global .d.ts.
  */
-export function checkSnippets(snippets: Snippet[], packageRoot = repoRoot): Failure[] {
+export function checkSnippets(snippets: Snippet[], { packageRoot = repoRoot, prelude = PRELUDE }: { packageRoot?: string; prelude?: string } = {}): Failure[] {
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string };
   const project = mkdtempSync(join(tmpdir(), 'check-examples-'));
   try {
@@ -238,7 +240,7 @@ export function checkSnippets(snippets: Snippet[], packageRoot = repoRoot): Fail
     }
     symlinkSync(packageRoot, join(modules, manifest.name), 'dir');
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'check-examples-consumer', private: true, type: 'module' }));
-    writeFileSync(join(project, 'prelude.d.ts'), PRELUDE);
+    writeFileSync(join(project, 'prelude.d.ts'), prelude);
     const files = snippets.map((snippet, index) => {
       const path = join(project, `snippet-${index}.ts`);
       writeFileSync(path, `${snippet.code}\n`);
@@ -269,9 +271,6 @@ export function checkSnippets(snippets: Snippet[], packageRoot = repoRoot): Fail
         failures.push({ file: where, line: diagnostic.file !== undefined && diagnostic.start !== undefined ? lineOf(diagnostic.file, diagnostic.start) : 0, symbol: '(consumer project)', message });
       }
     }
-    for (const snippet of snippets) {
-      if (snippet.code.startsWith('@example without')) failures.push({ ...snippet, message: 'an @example needs a fenced ```ts block' });
-    }
     return failures;
   } finally {
     rmSync(project, { recursive: true, force: true });
@@ -286,9 +285,10 @@ function isThirdParty(fileName: string, packageRoot: string): boolean {
 
 function main() {
   const entries = publicEntries();
-  const { snippets: examples, strays } = extractExamples(repoRoot, entries);
+  const { snippets: examples, strays, unfenced } = extractExamples(repoRoot, entries);
   const readme = extractMarkdown('README.md', readFileSync(join(repoRoot, 'README.md'), 'utf8'));
   const failures = checkSnippets([...examples, ...readme.snippets]);
+  for (const example of unfenced) failures.push({ ...example, symbol: '(example)', message: 'an @example needs a fenced ```ts block' });
   for (const stray of strays) failures.push({ ...stray, symbol: '(not a public export)', message: '@example on a declaration no public entry exports: examples belong on public exports' });
   for (const failure of failures) console.error(`${failure.file}:${failure.line} ${failure.symbol}: ${failure.message}`);
   const summary = `${examples.length} @example blocks of ${entries.length} entries, ${readme.snippets.length} README ts blocks (${readme.skipped.length} marked not-compiled)`;
