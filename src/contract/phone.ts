@@ -1,5 +1,11 @@
 /**
  * The longest phone number (after `phone:`) the contract accepts.
+ *
+ * @example
+ * ```ts
+ * import { MAX_PHONE_LENGTH, parseCustomerQuery } from 'priority-routing-crm';
+ * parseCustomerQuery(`phone:${'1'.repeat(MAX_PHONE_LENGTH + 1)}`); // { ok: false, error: 'too_long', … }
+ * ```
  */
 export const MAX_PHONE_LENGTH = 64;
 
@@ -11,7 +17,6 @@ const NON_DIGITS = /\D+/g;
  *
  * @example
  * ```ts
- * import { normalizePhone } from 'priority-routing-crm';
  * normalizePhone('+92 300-1234567'); // '923001234567'
  * ```
  */

@@ -45,6 +45,13 @@ const PHONE_CHARACTERS = /^\+?[0-9 ()./-]*$/;
 
 /**
  * Why a `query` value was refused; each maps to a sentence in {@link customerQueryMessages}.
+ *
+ * @example
+ * ```ts
+ * import { parseCustomerQuery, type CustomerQueryError } from 'priority-routing-crm';
+ * const result = parseCustomerQuery('phone:');
+ * const error: CustomerQueryError | undefined = result.ok ? undefined : result.error; // 'empty'
+ * ```
  */
 export type CustomerQueryError =
   | 'not_a_string'
@@ -57,6 +64,12 @@ export type CustomerQueryError =
 
 /**
  * The sentence for each {@link CustomerQueryError}, safe to show a client (it never echoes the input).
+ *
+ * @example
+ * ```ts
+ * import { customerQueryMessages } from 'priority-routing-crm';
+ * customerQueryMessages.wrong_prefix; // 'query must start with "phone:", such as phone:1111'
+ * ```
  */
 export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>> = {
   not_a_string: 'query must be a single string such as phone:1111',
@@ -70,6 +83,11 @@ export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>>
 
 /**
  * What a `query=phone:{refId}` value parses to; {@link CustomerQuery} is inferred from it.
+ *
+ * @example
+ * ```ts
+ * ParsedCustomerQuerySchema.parse({ phone: '+923001234567', normalizedPhone: '923001234567' });
+ * ```
  */
 export const ParsedCustomerQuerySchema = z.object({
   /**
@@ -91,6 +109,14 @@ type ParsedQuery = z.output<typeof ParsedCustomerQuerySchema>;
 
 /**
  * The outcome of {@link parseCustomerQuery}.
+ *
+ * @example
+ * ```ts
+ * import { parseCustomerQuery, type CustomerQueryResult } from 'priority-routing-crm';
+ * const result: CustomerQueryResult = parseCustomerQuery(new URL(request.url).searchParams.get('query'));
+ * if (result.ok) await crm.findByPhone(result.value.normalizedPhone);
+ * else console.warn(result.error, result.message); // e.g. 'wrong_prefix', 'query must start with "phone:", such as phone:1111'
+ * ```
  */
 export type CustomerQueryResult =
   | { ok: true; value: ParsedQuery }
@@ -110,7 +136,6 @@ const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false,
  *
  * @example
  * ```ts
- * import { parseCustomerQuery } from 'priority-routing-crm';
  * parseCustomerQuery('phone: 923001234567');
  * // { ok: true, value: { phone: '+923001234567', normalizedPhone: '923001234567' } }
  * parseCustomerQuery('email:x'); // { ok: false, error: 'wrong_prefix', message: '…' }

@@ -37,6 +37,14 @@ export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
 
 /**
  * Either the parsed value or every issue found, never a thrown error.
+ *
+ * @example
+ * ```ts
+ * import { validateCustomer, type StrictCustomer, type ValidationResult } from 'priority-routing-crm';
+ * const result: ValidationResult<StrictCustomer> = validateCustomer(await response.json());
+ * if (result.ok) console.log(result.value.labels);
+ * else console.error(result.issues.map((issue) => issue.path)); // e.g. ['$.createdAt']
+ * ```
  */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
 
@@ -108,7 +116,6 @@ export function validateCustomer(value: unknown, options: ValidateOptions = {}) 
  * @example
  * ```ts
  * import { validateLabelList } from 'priority-routing-crm';
- * const body: unknown = await response.json();
  * const result = validateLabelList(body, { mode: 'lenient' });
  * if (result.ok) console.log(result.value.map((label) => label.name));
  * ```
