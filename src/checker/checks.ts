@@ -45,7 +45,7 @@ export interface CheckDefinition {
  *
  * @example
  * ```ts
- * import { checkDefinitions } from 'priority-routing-crm';
+ * import { checkDefinitions } from 'priority-routing-crm/testing';
  * for (const check of checkDefinitions) console.log(check.id, '-', check.title);
  * ```
  */
@@ -166,7 +166,7 @@ export type CheckId = (typeof checkDefinitions)[number]['id'];
  *
  * @example
  * ```ts
- * import { checkIds } from 'priority-routing-crm';
+ * import { checkIds } from 'priority-routing-crm/testing';
  * checkIds.includes('customer.schema'); // true
  * ```
  */

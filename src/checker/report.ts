@@ -113,7 +113,7 @@ export const PhonePrioritySchema = z.object({
  * @example
  * ```ts
  * import { readFile } from 'node:fs/promises';
- * import { CheckReportSchema } from 'priority-routing-crm';
+ * import { CheckReportSchema } from 'priority-routing-crm/testing';
  * const report = CheckReportSchema.parse(JSON.parse(await readFile('report.json', 'utf8')));
  * const failed = report.checks.filter((check) => check.status === 'fail');
  * ```
@@ -207,7 +207,7 @@ export type CheckReport = z.output<typeof CheckReportSchema>;
  * @example
  * ```ts
  * import { writeFile } from 'node:fs/promises';
- * import { checkReportJsonSchema } from 'priority-routing-crm';
+ * import { checkReportJsonSchema } from 'priority-routing-crm/testing';
  * await writeFile('check-report.schema.json', JSON.stringify(checkReportJsonSchema(), null, 2));
  * ```
  */

@@ -170,7 +170,7 @@ function evaluate(observed: Observed, options: ResolvedOptions): { checks: Check
  *
  * @example
  * ```ts
- * import { verifyConnector } from 'priority-routing-crm';
+ * import { verifyConnector } from 'priority-routing-crm/testing';
  *
  * const report = await verifyConnector({
  *   customerQueryUrl: 'http://127.0.0.1:3000/customer?query=phone:{refId}',

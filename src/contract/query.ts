@@ -83,11 +83,6 @@ export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>>
 
 /**
  * What a `query=phone:{refId}` value parses to; {@link CustomerQuery} is inferred from it.
- *
- * @example
- * ```ts
- * ParsedCustomerQuerySchema.parse({ phone: '+923001234567', normalizedPhone: '923001234567' });
- * ```
  */
 export const ParsedCustomerQuerySchema = z.object({
   /**
@@ -136,6 +131,7 @@ const refuse = (error: CustomerQueryError): CustomerQueryResult => ({ ok: false,
  *
  * @example
  * ```ts
+ * import { parseCustomerQuery } from 'priority-routing-crm';
  * parseCustomerQuery('phone: 923001234567');
  * // { ok: true, value: { phone: '+923001234567', normalizedPhone: '923001234567' } }
  * parseCustomerQuery('email:x'); // { ok: false, error: 'wrong_prefix', message: '…' }
