@@ -19,6 +19,11 @@ export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined }
 /**
  * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
  * mount rewrites `url`.
+ *
+ * @example
+ * ```ts
+ * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
+ * ```
  */
 export function requestUrl(req: NodeRequest): string {
   return req.originalUrl ?? req.url ?? '/';
