@@ -35,6 +35,11 @@ async function serialize(repository: CustomerRepository, records: unknown) {
 
 /**
  * Answers `GET /label` for a request already routed here.
+ *
+ * @example
+ * ```ts
+ * const response = await answerLabels(repository, { url: '/label' }, settings, { route: 'label', phone: undefined });
+ * ```
  */
 export async function answerLabels(
   repository: CustomerRepository,
@@ -61,6 +66,13 @@ export async function answerLabels(
  * (exactly the contract's fields), a strong `ETag`, `304` for a matching `If-None-Match`, the
  * configured `Cache-Control`; 405 for other methods; 500/502/504 when the repository fails,
  * lies or hangs. Never rejects.
+ *
+ * @example
+ * ```ts
+ * import { listLabels } from 'priority-routing-crm';
+ * const response = await listLabels(repository);
+ * response.headers.etag; // '"…"'
+ * ```
  */
 export function listLabels(
   repository: CustomerRepository,

@@ -11,6 +11,11 @@ import { CircuitOpenError } from '../repositories/circuit-open-error.js';
 
 /**
  * What one request carries through the pipeline, for the hooks.
+ *
+ * @example
+ * ```ts
+ * const exchange: Exchange = { route: 'customer', phone: undefined };
+ * ```
  */
 export interface Exchange {
   readonly route: ConnectorRoute | null;
@@ -23,6 +28,12 @@ const ALLOW = { allow: 'GET, HEAD' } as const;
 /**
  * The 404 detail for a path that is neither route, naming the routes so the caller can fix the
  * URL; the connector passes its own, with its base path.
+ *
+ * @example
+ * ```ts
+ * notFoundDetail({ customer: '/cim/customer', label: '/cim/label' });
+ * // 'This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.'
+ * ```
  */
 export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
 
@@ -31,6 +42,12 @@ const encoder = new TextEncoder();
 
 /**
  * `GET` or `HEAD` in upper case, or `undefined` for any other method.
+ *
+ * @example
+ * ```ts
+ * readMethod({ method: 'head', url: '/label' }); // 'HEAD'
+ * readMethod({ method: 'POST', url: '/label' }); // undefined
+ * ```
  */
 export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefined {
   const method = request.method;
@@ -42,6 +59,11 @@ export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefine
 
 /**
  * Reports a failure to `onError`, never letting the hook itself fail the response.
+ *
+ * @example
+ * ```ts
+ * reportError(settings, exchange, { kind: 'timeout', status: 504 });
+ * ```
  */
 export function reportError(settings: Settings, exchange: Exchange, event: Omit<ConnectorErrorEvent, 'route' | 'phone'>): void {
   const full: ConnectorErrorEvent = { ...event, route: exchange.route };
@@ -51,6 +73,11 @@ export function reportError(settings: Settings, exchange: Exchange, event: Omit<
 
 /**
  * The 500, 503 (circuit breaker open) or 504 for a repository call that threw, rejected or timed out.
+ *
+ * @example
+ * ```ts
+ * if (!outcome.ok) return failedCall(outcome, settings, exchange);
+ * ```
  */
 export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, exchange: Exchange): ConnectorResponse {
   if (outcome.reason === 'timeout') {
@@ -67,6 +94,11 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
 
 /**
  * The 502 for repository data that breaks the contract (the issues go to `onError` only).
+ *
+ * @example
+ * ```ts
+ * if (!labels.ok) return invalidData(labels.issues, 'a label list', settings, exchange);
+ * ```
  */
 export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
   reportError(settings, exchange, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
@@ -78,6 +110,11 @@ export function invalidData(issues: ConnectorErrorEvent['issues'], what: string,
  * the detail), the method check (405), authentication
  * (401), HEAD without a body, the `onResponse` hook, and a last-resort 500 for a bug. A handler
  * that answers synchronously costs one promise in all.
+ *
+ * @example
+ * ```ts
+ * return runRoute('label', request, settings, (exchange) => answerLabels(repository, request, settings, exchange));
+ * ```
  */
 export function runRoute(
   route: ConnectorRoute | null,
