@@ -1,5 +1,6 @@
 // Docs that compile: every JSDoc `@example` on an export of a public entry (package.json
-// `exports`: root, /node, /fetch, /sql, /openapi, /testing) and every ```ts block of README.md is
+// `exports`: root, /node, /fetch, /sql, /openapi, /testing) and every ```ts block of README.md (and
+// of the guides in docs/*.md, when there are any) is
 // type-checked, in one TypeScript program, as a consumer would write it: from a temporary project
 // whose node_modules/priority-routing-crm is a symlink to this repository, so the imports go
 // through package.json `exports` to the BUILT declarations (run `npm run build` first; .ci/run
@@ -11,7 +12,7 @@
 // declared. An `@example` anywhere else in src (on a declaration no public entry exports) is an
 // error too: examples belong on public exports.
 //
-// A README ```ts block that is deliberately not standalone is skipped when the line right before
+// A markdown ```ts block that is deliberately not standalone is skipped when the line right before
 // it is `<!-- not-compiled: reason -->` (the reason is required).
 //
 // Snippets may use a few free identifiers that stand for what the reader already has; they are
@@ -19,7 +20,7 @@
 // otherwise be mostly setup).
 //
 // Usage: npm run check:examples   (tsx scripts/check-examples.ts)
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -214,7 +215,7 @@ export function extractMarkdown(file: string, text: string): { snippets: Snippet
     while (end < lines.length && !/^```\s*$/.test(lines[end] as string)) end++;
     let previous = index - 1;
     while (previous >= 0 && (lines[previous] as string).trim() === '') previous--;
-    const snippet = { file, line: start + 1, symbol: `README § ${heading}`, code: lines.slice(start, end).join('\n') };
+    const snippet = { file, line: start + 1, symbol: `${file} § ${heading}`, code: lines.slice(start, end).join('\n') };
     if (previous >= 0 && /^<!--\s*not-compiled:\s*\S.*-->\s*$/.test(lines[previous] as string)) skipped.push(snippet);
     else snippets.push(snippet);
     index = end;
@@ -286,12 +287,14 @@ function isThirdParty(fileName: string, packageRoot: string): boolean {
 function main() {
   const entries = publicEntries();
   const { snippets: examples, strays, unfenced } = extractExamples(repoRoot, entries);
-  const readme = extractMarkdown('README.md', readFileSync(join(repoRoot, 'README.md'), 'utf8'));
+  const guides = existsSync(join(repoRoot, 'docs')) ? readdirSync(join(repoRoot, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`) : [];
+  const markdown = ['README.md', ...guides].map((file) => extractMarkdown(file, readFileSync(join(repoRoot, file), 'utf8')));
+  const readme = { snippets: markdown.flatMap((part) => part.snippets), skipped: markdown.flatMap((part) => part.skipped) };
   const failures = checkSnippets([...examples, ...readme.snippets]);
   for (const example of unfenced) failures.push({ ...example, symbol: '(example)', message: 'an @example needs a fenced ```ts block' });
   for (const stray of strays) failures.push({ ...stray, symbol: '(not a public export)', message: '@example on a declaration no public entry exports: examples belong on public exports' });
   for (const failure of failures) console.error(`${failure.file}:${failure.line} ${failure.symbol}: ${failure.message}`);
-  const summary = `${examples.length} @example blocks of ${entries.length} entries, ${readme.snippets.length} README ts blocks (${readme.skipped.length} marked not-compiled)`;
+  const summary = `${examples.length} @example blocks of ${entries.length} entries, ${readme.snippets.length} ts blocks of ${markdown.length} markdown files (README.md${guides.map((guide) => `, ${guide}`).join('')}; ${readme.skipped.length} marked not-compiled)`;
   if (failures.length > 0) {
     console.error(`check-examples: ${failures.length} problem(s) in ${summary}`);
     process.exit(1);

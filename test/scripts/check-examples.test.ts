@@ -74,7 +74,7 @@ describe('extractMarkdown', () => {
   it('takes every ts block and skips only one marked not-compiled with a reason', () => {
     const text = ['# Guide', '```ts', 'const a = 1;', '```', '<!-- not-compiled: a fragment of the block above -->', '```ts', 'b;', '```', '```sh', 'npm test', '```', ''].join('\n');
     const { snippets, skipped } = extractMarkdown('README.md', text);
-    expect(snippets).toEqual([{ file: 'README.md', line: 3, symbol: 'README § Guide', code: 'const a = 1;' }]);
+    expect(snippets).toEqual([{ file: 'README.md', line: 3, symbol: 'README.md § Guide', code: 'const a = 1;' }]);
     expect(skipped.map((snippet) => snippet.code)).toEqual(['b;']);
   });
 
