@@ -9,6 +9,9 @@ import { type ProblemName, problemDetails, problemResponse } from '../core/probl
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
+ * import { type ClientErrorSocket, createNodeHandler, handleClientError } from 'priority-routing-crm/node';
+ * const server = createServer(createNodeHandler({ repository }));
  * server.on('clientError', (error: Error, socket: ClientErrorSocket) => handleClientError(error, socket));
  * ```
  */
@@ -69,11 +72,6 @@ export function handleClientError(error: Error & { code?: string }, socket: Clie
  * For a server made with `requireHostHeader: false`: answers an HTTP/1.1 request without `Host`
  * with a problem+json 400 and `Connection: close` (RFC 9112 §3.2), as Node would with a bare
  * 400, and says whether it did.
- *
- * @example
- * ```ts
- * createServer({ requireHostHeader: false }, (req, res) => refuseMissingHost(req, res) || connector.node(req, res));
- * ```
  */
 export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.httpVersion !== '1.1' || req.headers.host !== undefined) return false;

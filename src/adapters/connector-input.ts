@@ -6,6 +6,7 @@ import { createConnector, type Connector, type ConnectorOptions } from '../core/
  *
  * @example
  * ```ts
+ * import { type ConnectorInput } from 'priority-routing-crm/node';
  * const input: ConnectorInput = { repository, basePath: '/cim' };
  * ```
  */
@@ -13,11 +14,6 @@ export type ConnectorInput = Connector | ConnectorOptions;
 
 /**
  * The connector an adapter serves: `input` itself when it is one, else a new one from the options.
- *
- * @example
- * ```ts
- * const connector = resolveConnector({ repository });
- * ```
  */
 export function resolveConnector(input: ConnectorInput): Connector {
   return 'repository' in input ? createConnector(input) : input;

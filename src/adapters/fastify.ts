@@ -27,6 +27,7 @@ export interface FastifyReplyLike {
  *
  * @example
  * ```ts
+ * import { type FastifyInstanceLike, fastifyConnector } from 'priority-routing-crm/node';
  * const register = (app: FastifyInstanceLike) => fastifyConnector(app, { repository });
  * ```
  */

@@ -3,11 +3,6 @@ import type { ConnectorRequest, ConnectorResponse } from '../core/http.js';
 /**
  * A {@link ConnectorRequest} over a fetch `Request` (Hono, Next.js route handlers, Bun, Deno,
  * workers). The body is never read.
- *
- * @example
- * ```ts
- * const response = await connector.handle(fromFetchRequest(request));
- * ```
  */
 export function fromFetchRequest(request: Request): ConnectorRequest {
   return { method: request.method, url: request.url, headers: request.headers };
@@ -16,11 +11,6 @@ export function fromFetchRequest(request: Request): ConnectorRequest {
 /**
  * A fetch `Response` for a {@link ConnectorResponse}, built with the runtime's own global
  * `Response`.
- *
- * @example
- * ```ts
- * return toFetchResponse(await connector.handle(fromFetchRequest(request)));
- * ```
  */
 export function toFetchResponse(response: ConnectorResponse): Response {
   return new Response(response.body, { status: response.status, headers: response.headers });

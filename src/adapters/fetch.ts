@@ -15,6 +15,7 @@ export { createConnector } from '../core/connector.js';
  *
  * @example
  * ```ts
+ * import { type FetchHandler, createFetchHandler } from 'priority-routing-crm/fetch';
  * const handler: FetchHandler = createFetchHandler({ repository });
  * const response = await handler(new Request('http://crm.example/label'));
  * ```
@@ -52,6 +53,7 @@ export function createFetchHandler(input: ConnectorInput): FetchHandler {
  *
  * @example
  * ```ts
+ * import { type RouteHandlers, createRouteHandlers } from 'priority-routing-crm/fetch';
  * const { GET, HEAD }: RouteHandlers = createRouteHandlers({ repository, basePath: '/cim' });
  * ```
  */
@@ -73,8 +75,7 @@ export interface RouteHandlers {
  * ```ts
  * // app/cim/[...path]/route.ts
  * import { createRouteHandlers } from 'priority-routing-crm/fetch';
- * import { repository } from '@/lib/crm';
- *
+ * // `repository`: your CustomerRepository, e.g. imported from '@/lib/crm'.
  * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = createRouteHandlers({ repository, basePath: '/cim' });
  * ```
  */

@@ -7,7 +7,11 @@ import { serveNode } from './node-serve.js';
  *
  * @example
  * ```ts
- * app.use((ctx: KoaContextLike, next) => middleware(ctx, next));
+ * import Koa from 'koa';
+ * import { createKoaMiddleware, type KoaContextLike } from 'priority-routing-crm/node';
+ * const middleware = createKoaMiddleware({ repository });
+ * const app = new Koa();
+ * app.use((ctx, next) => middleware(ctx satisfies KoaContextLike, next));
  * ```
  */
 export interface KoaContextLike {
@@ -24,8 +28,10 @@ export interface KoaContextLike {
  *
  * @example
  * ```ts
+ * import Koa from 'koa';
+ * import { type KoaMiddleware, createKoaMiddleware } from 'priority-routing-crm/node';
  * const middleware: KoaMiddleware = createKoaMiddleware({ repository, basePath: '/cim' });
- * app.use(middleware);
+ * new Koa().use(middleware);
  * ```
  */
 export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;

@@ -7,6 +7,7 @@ import { problemDetails, problemResponse } from '../core/problems.js';
  *
  * @example
  * ```ts
+ * import { type NodeRequestLike } from 'priority-routing-crm/node';
  * const request: NodeRequestLike = { method: 'GET', url: '/label', headers: {} };
  * ```
  */
@@ -26,7 +27,10 @@ export interface NodeRequestLike {
  *
  * @example
  * ```ts
- * createServer((req, res: NodeResponseLike) => sendNodeResponse(res, { status: 204, headers: {}, body: null }));
+ * import { createServer } from 'node:http';
+ * import { createNodeHandler, type NodeResponseLike } from 'priority-routing-crm/node';
+ * const handle = createNodeHandler({ repository });
+ * createServer((req, res) => handle(req, res satisfies NodeResponseLike));
  * ```
  */
 export interface NodeResponseLike {
@@ -39,11 +43,6 @@ export interface NodeResponseLike {
 
 /**
  * A {@link ConnectorRequest} over a `node:http` request, without copying its headers.
- *
- * @example
- * ```ts
- * http.createServer((req, res) => connector.handle(fromNodeRequest(req)).then((r) => sendNodeResponse(res, r)));
- * ```
  */
 export function fromNodeRequest(req: NodeRequestLike): ConnectorRequest {
   return { method: req.method ?? 'GET', url: requestUrl(req), headers: req.headers };
@@ -68,11 +67,6 @@ export function requestUrl(req: NodeRequestLike): string {
  * already sent (another handler answered first). Never throws: when writing fails (a header
  * value `writeHead` refuses), the answer becomes a 500 problem if no header has gone out yet,
  * else the connection is destroyed; `onFailure` then receives the error.
- *
- * @example
- * ```ts
- * sendNodeResponse(res, await connector.handle(fromNodeRequest(req)));
- * ```
  */
 export function sendNodeResponse(res: NodeResponseLike, response: ConnectorResponse, onFailure?: (error: unknown) => void): void {
   if (res.headersSent) return;
@@ -87,11 +81,6 @@ export function sendNodeResponse(res: NodeResponseLike, response: ConnectorRespo
 /**
  * The fixed 500 sent instead of an answer that could not be written (a header value the runtime
  * refuses): built from constants only, so it cannot fail the same way.
- *
- * @example
- * ```ts
- * return toFetchResponse(sendFailedResponse());
- * ```
  */
 export const sendFailedResponse = (): ConnectorResponse =>
   problemResponse('internalError', problemDetails.internalError('send'));
@@ -129,11 +118,6 @@ function writeResponse(res: NodeResponseLike, response: ConnectorResponse): void
  * Waits for a pending answer and writes it with {@link sendNodeResponse}; never rejects, so a
  * `node:http` listener or a framework handler that returns it can leave no rejection unhandled.
  * A rejected `pending` is answered as a 500 too.
- *
- * @example
- * ```ts
- * http.createServer((req, res) => respondNode(res, connector.handle(fromNodeRequest(req))));
- * ```
  */
 export async function respondNode(res: NodeResponseLike, pending: PromiseLike<ConnectorResponse>, onFailure?: (error: unknown) => void): Promise<void> {
   let response: ConnectorResponse;

@@ -8,7 +8,10 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  *
  * @example
  * ```ts
- * const handler = (req: NodeRequest, res: NodeResponseLike) => serveNode(connector, req, res, requestUrl(req));
+ * import { createNodeHandler, type NodeRequest, type NodeResponseLike } from 'priority-routing-crm/node';
+ * const handle = createNodeHandler({ repository });
+ * // Behind app.use('/cim', …), req.url is '/customer?…' and req.originalUrl '/cim/customer?…'.
+ * const handler = (req: NodeRequest, res: NodeResponseLike) => handle(req, res);
  * ```
  */
 export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined };
@@ -17,11 +20,6 @@ export { requestUrl } from './node-bridge.js';
 
 /**
  * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.
- *
- * @example
- * ```ts
- * await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
- * ```
  */
 export function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
   // Never rejects: a connector object that throws or rejects, or an answer that cannot be

@@ -23,8 +23,10 @@ export { handleClientError, type ClientErrorSocket } from './client-error.js';
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
+ * import { type NodeHandler, createNodeHandler } from 'priority-routing-crm/node';
  * const handler: NodeHandler = createNodeHandler({ repository });
- * http.createServer(handler);
+ * createServer(handler).listen(8080);
  * ```
  */
 export type NodeHandler = (req: NodeRequest, res: NodeResponseLike) => Promise<void>;
@@ -34,6 +36,7 @@ export type NodeHandler = (req: NodeRequest, res: NodeResponseLike) => Promise<v
  *
  * @example
  * ```ts
+ * import { type NodeMiddleware, createNodeMiddleware } from 'priority-routing-crm/node';
  * const middleware: NodeMiddleware = createNodeMiddleware({ repository, basePath: '/cim' });
  * app.use(middleware);
  * ```

@@ -3,6 +3,7 @@
  *
  * @example
  * ```ts
+ * import { checkGroups } from 'priority-routing-crm/testing';
  * checkGroups[0]; // 'Label list'
  * ```
  */
@@ -13,6 +14,7 @@ export const checkGroups = ['Label list', 'Customer', 'Label names', 'Error hand
  *
  * @example
  * ```ts
+ * import { type CheckGroup } from 'priority-routing-crm/testing';
  * const group: CheckGroup = 'Error handling';
  * ```
  */
@@ -23,6 +25,7 @@ export type CheckGroup = (typeof checkGroups)[number];
  *
  * @example
  * ```ts
+ * import { type CheckDefinition, type CheckGroup, checkDefinitions } from 'priority-routing-crm/testing';
  * const byGroup = (group: CheckGroup): CheckDefinition[] => checkDefinitions.filter((check) => check.group === group);
  * ```
  */
@@ -151,6 +154,7 @@ export const checkDefinitions = [
  *
  * @example
  * ```ts
+ * import { type CheckId, verifyConnector } from 'priority-routing-crm/testing';
  * const skip: CheckId[] = ['method.post-405', 'priority'];
  * await verifyConnector({ ...options, skip });
  * ```
@@ -173,6 +177,7 @@ export const checkIds = checkDefinitions.map((check) => check.id) as readonly Ch
  *
  * @example
  * ```ts
+ * import { isCheckId } from 'priority-routing-crm/testing';
  * isCheckId('customer.schema'); // true
  * isCheckId('customer.shcema'); // false
  * ```
@@ -186,6 +191,7 @@ export function isCheckId(id: string): id is CheckId {
  *
  * @example
  * ```ts
+ * import { selectChecks } from 'priority-routing-crm/testing';
  * selectChecks({ only: ['labels.status', 'customer.schema'], skip: ['customer.schema'] }); // Set { 'labels.status' }
  * ```
  */

@@ -2,12 +2,6 @@ import { MASK } from '../redaction/redact.js';
 
 /**
  * What {@link toCurl} needs to rebuild a request.
- *
- * @example
- * ```ts
- * const request: CurlRequest = { method: 'POST', url: 'http://h/label', headers: { 'content-type': 'application/json' }, body: '{}' };
- * toCurl(request); // "curl -sS -g -i -X POST http://h/label -H 'content-type: application/json' --data-raw '{}'"
- * ```
  */
 export interface CurlRequest {
   method: string;
@@ -21,12 +15,6 @@ export interface CurlRequest {
 
 /**
  * Quotes one word for a POSIX shell, leaving plain words as they are.
- *
- * @example
- * ```ts
- * shellQuote("it's"); // 'it'\''s'
- * shellQuote('http://h/label'); // http://h/label
- * ```
  */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -37,12 +25,6 @@ export function shellQuote(word: string): string {
  * A curl command that sends the request again, quoted for a POSIX shell. `-g` keeps curl from
  * reading `[]{}` in the URL as globs. The values of `secretHeaders` are replaced by {@link MASK}
  * unless `showSecrets` is set, so that reports can be shared.
- *
- * @example
- * ```ts
- * toCurl({ method: 'GET', url: 'http://h/customer?query=phone:+1&t=2', secretHeaders: { authorization: 'Bearer x' } });
- * // "curl -sS -g -i 'http://h/customer?query=phone:+1&t=2' -H 'authorization: ***'"
- * ```
  */
 export function toCurl(request: CurlRequest, options: { showSecrets?: boolean } = {}): string {
   const words = ['curl', '-sS', '-g', '-i'];

@@ -6,12 +6,6 @@ import type { CheckRequest } from './report.js';
 
 /**
  * One request the checker sent and what it learned from it.
- *
- * @example
- * ```ts
- * const observation = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
- * if (observation.result.kind === 'response') console.log(observation.result.status, observation.request.curl);
- * ```
  */
 export interface Observation {
   /** Which response this is, for issues: `phone 1111`, `label list`, `POST customer URL`. */
@@ -25,11 +19,6 @@ export interface Observation {
 
 /**
  * What to send.
- *
- * @example
- * ```ts
- * const probe: Probe = { subject: 'POST label URL', endpoint: 'labels', method: 'POST', body: '{}', url: 'http://h/label' };
- * ```
  */
 export interface Probe {
   subject: string;
@@ -42,12 +31,6 @@ export interface Probe {
 
 /**
  * Sends probes with the run's headers, timeout and fetch, and reports progress.
- *
- * @example
- * ```ts
- * observer.plan(2);
- * const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
- * ```
  */
 export interface Observer {
   /** Announces `count` more requests, so the progress total is right. */
@@ -57,12 +40,6 @@ export interface Observer {
 
 /**
  * Makes the {@link Observer} of one run.
- *
- * @example
- * ```ts
- * const observer = createObserver(resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] }));
- * const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: labelsUrl });
- * ```
  */
 export function createObserver(options: ResolvedOptions): Observer {
   let done = 0;

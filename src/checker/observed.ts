@@ -2,11 +2,6 @@ import type { Observation } from './observe.js';
 
 /**
  * A `+` number's three URL forms, as sent.
- *
- * @example
- * ```ts
- * const forms: PlusForms = { phone: '+923001234567', forms: [{ form: 'raw', observation }] };
- * ```
  */
 export interface PlusForms {
   phone: string;
@@ -16,11 +11,6 @@ export interface PlusForms {
 
 /**
  * Everything the checker sent and got in one run; the rules read it and send nothing.
- *
- * @example
- * ```ts
- * const labelIds = (observed: Observed) => okJson(observed.labels);
- * ```
  */
 export interface Observed {
   labels: Observation;

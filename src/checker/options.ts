@@ -13,6 +13,7 @@ import { refIdParameter } from './query-url.js';
  *
  * @example
  * ```ts
+ * import { type CheckProgress, verifyConnector } from 'priority-routing-crm/testing';
  * await verifyConnector({ ...options, onProgress: ({ done, total, step }: CheckProgress) => console.error(`${done + 1}/${total} ${step}`) });
  * ```
  */
@@ -30,6 +31,7 @@ export interface CheckProgress {
  *
  * @example
  * ```ts
+ * import { type VerifyConnectorOptions, verifyConnector } from 'priority-routing-crm/testing';
  * const options: VerifyConnectorOptions = {
  *   customerQueryUrl: 'https://crm.example/cim/customer?token=abc&query=phone:{refId}',
  *   labelsUrl: 'https://crm.example/cim/label?token=abc',
@@ -92,7 +94,8 @@ export interface VerifyConnectorOptions {
  *
  * @example
  * ```ts
- * try { await verifyConnector(options); } catch (error) { if (error instanceof CheckOptionsError) usage(error.message); }
+ * import { CheckOptionsError, verifyConnector } from 'priority-routing-crm/testing';
+ * try { await verifyConnector(options); } catch (error) { if (error instanceof CheckOptionsError) console.error(`check: ${error.message}`); }
  * ```
  */
 export class CheckOptionsError extends TypeError {
@@ -101,24 +104,11 @@ export class CheckOptionsError extends TypeError {
 
 /**
  * Which of the connector's two URLs a request goes to.
- *
- * @example
- * ```ts
- * const endpoint: Endpoint = 'labels';
- * ```
  */
 export type Endpoint = 'customer' | 'labels';
 
 /**
  * The options with defaults applied and everything checked.
- *
- * @example
- * ```ts
- * const options: ResolvedOptions = resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] });
- * options.selected.has('priority'); // true
- * options.redactUrl('http://h/label?token=abc', 'labels'); // 'http://h/label?token=***'
- * options.redactText('401: bad token abc1'); // '401: bad token ***' when abc1 is a token of the run
- * ```
  */
 export interface ResolvedOptions extends Omit<VerifyConnectorOptions, 'timeoutMs' | 'budgetMs' | 'mode' | 'headers' | 'maxBodyBytes'> {
   timeoutMs: number;
@@ -162,11 +152,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 /**
  * Checks the options and applies the defaults; throws {@link CheckOptionsError}.
- *
- * @example
- * ```ts
- * resolveOptions({ customerQueryUrl, labelsUrl, phones: ['1111'] }).timeoutMs; // 5000
- * ```
  */
 export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions {
   asOptionsError(() => assertConnectorUrls(options));

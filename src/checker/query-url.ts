@@ -2,12 +2,6 @@ import { REF_ID_PLACEHOLDER } from '../contract/url-template.js';
 
 /**
  * The customer URLs with a broken query, derived from the template.
- *
- * @example
- * ```ts
- * const { malformed, missing }: QueryVariants = queryVariants('http://h/c?query=phone:{refId}')!;
- * // malformed: 'http://h/c?query=email:x', missing: 'http://h/c'
- * ```
  */
 export interface QueryVariants {
   /** The `{refId}` parameter's value replaced by `email:x`. */
@@ -20,12 +14,6 @@ export interface QueryVariants {
  * Derives the malformed-query and missing-query URLs from a customer URL template, keeping every
  * other query parameter (a token, say) in place and in order. `undefined` when `{refId}` is not
  * in the query string (a path template), where those requests mean nothing.
- *
- * @example
- * ```ts
- * queryVariants('http://h/c?token=abc&query=phone:{refId}&v=2');
- * // { malformed: 'http://h/c?token=abc&query=email:x&v=2', missing: 'http://h/c?token=abc&v=2' }
- * ```
  */
 export function queryVariants(template: string): QueryVariants | undefined {
   const found = findRefIdParameter(template);
@@ -41,11 +29,6 @@ export function queryVariants(template: string): QueryVariants | undefined {
 /**
  * The name of the query parameter that holds `{refId}` (`query` in Hybrid Chat's own URL), or
  * `undefined` when `{refId}` is not in the query string.
- *
- * @example
- * ```ts
- * refIdParameter('http://h/c?token=abc&q=phone:{refId}'); // 'q'
- * ```
  */
 export function refIdParameter(template: string): string | undefined {
   return findRefIdParameter(template)?.name;

@@ -9,11 +9,6 @@ const optional = <K extends string>(key: K, value: string | undefined, redact: R
  * The result with every text a connector could have put in it masked by `redact`: the detail,
  * each issue and each request. Ids, titles and statuses are the checker's own and stay. Applied
  * once to every result, so no rule has to remember that a problem `detail` may echo a token.
- *
- * @example
- * ```ts
- * const checks = results.map((check) => redactCheckResult(check, options.redactText));
- * ```
  */
 export function redactCheckResult(result: CheckResult, redact: Redact): CheckResult {
   return {
@@ -31,11 +26,6 @@ export function redactCheckResult(result: CheckResult, redact: Redact): CheckRes
 
 /**
  * The priority with the label ids, names and sentences (all from the connector) masked by `redact`.
- *
- * @example
- * ```ts
- * const priorities = ranked.map((entry) => redactPhonePriority(entry, options.redactText));
- * ```
  */
 export function redactPhonePriority(entry: PhonePriority, redact: Redact): PhonePriority {
   return {

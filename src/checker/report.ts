@@ -7,6 +7,7 @@ import { checkIds } from './checks.js';
  *
  * @example
  * ```ts
+ * import { CheckStatusSchema } from 'priority-routing-crm/testing';
  * CheckStatusSchema.parse('warn'); // 'warn'
  * ```
  */
@@ -17,6 +18,7 @@ export const CheckStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip']);
  *
  * @example
  * ```ts
+ * import { CheckIssueSchema } from 'priority-routing-crm/testing';
  * CheckIssueSchema.parse({ path: '$.createdAt', message: 'expected an ISO 8601 date-time', subject: 'phone 1111' });
  * ```
  */
@@ -34,6 +36,7 @@ export const CheckIssueSchema = z.object({
  *
  * @example
  * ```ts
+ * import { CheckRequestSchema } from 'priority-routing-crm/testing';
  * const request = CheckRequestSchema.parse(report.checks[0]!.requests[0]);
  * console.log(request.status, request.curl);
  * ```
@@ -56,6 +59,8 @@ export const CheckRequestSchema = z.object({
  *
  * @example
  * ```ts
+ * import { z } from 'zod';
+ * import { CheckResultSchema } from 'priority-routing-crm/testing';
  * const failed = z.array(CheckResultSchema).parse(report.checks).filter((check) => check.status === 'fail');
  * ```
  */
@@ -78,6 +83,8 @@ export const CheckResultSchema = z.object({
  *
  * @example
  * ```ts
+ * import { z } from 'zod';
+ * import { PhonePrioritySchema } from 'priority-routing-crm/testing';
  * for (const { phone, priority, reason } of z.array(PhonePrioritySchema).parse(report.priorities ?? [])) console.log(phone, priority, reason);
  * ```
  */
@@ -137,6 +144,7 @@ export const CheckReportSchema = z.object({
  *
  * @example
  * ```ts
+ * import { type CheckStatus } from 'priority-routing-crm/testing';
  * const exitCode = (status: CheckStatus) => (status === 'fail' ? 1 : 0);
  * ```
  */
@@ -146,6 +154,7 @@ export type CheckStatus = z.output<typeof CheckStatusSchema>;
  *
  * @example
  * ```ts
+ * import { type CheckIssue } from 'priority-routing-crm/testing';
  * const line = (issue: CheckIssue) => `${issue.path}: ${issue.message}`;
  * ```
  */
@@ -155,6 +164,7 @@ export type CheckIssue = z.output<typeof CheckIssueSchema>;
  *
  * @example
  * ```ts
+ * import { type CheckRequest } from 'priority-routing-crm/testing';
  * const curls = (requests: CheckRequest[]) => requests.map((request) => request.curl).join('\n');
  * ```
  */
@@ -164,6 +174,7 @@ export type CheckRequest = z.output<typeof CheckRequestSchema>;
  *
  * @example
  * ```ts
+ * import { type CheckResult } from 'priority-routing-crm/testing';
  * const failed: CheckResult[] = report.checks.filter((check) => check.status === 'fail');
  * ```
  */
@@ -173,6 +184,7 @@ export type CheckResult = z.output<typeof CheckResultSchema>;
  *
  * @example
  * ```ts
+ * import { type PhonePriority } from 'priority-routing-crm/testing';
  * const byPhone = new Map((report.priorities ?? []).map((entry: PhonePriority) => [entry.phone, entry.priority]));
  * ```
  */
@@ -182,6 +194,7 @@ export type PhonePriority = z.output<typeof PhonePrioritySchema>;
  *
  * @example
  * ```ts
+ * import { type CheckReport, verifyConnector } from 'priority-routing-crm/testing';
  * const report: CheckReport = await verifyConnector(options);
  * process.exitCode = report.ok ? 0 : 1;
  * ```

@@ -21,6 +21,7 @@ import { priority } from './rules/priority.js';
  *
  * @example
  * ```ts
+ * import { ConnectorUnreachableError, verifyConnector } from 'priority-routing-crm/testing';
  * try { await verifyConnector(options); } catch (error) { if (error instanceof ConnectorUnreachableError) console.error(error.message); }
  * ```
  */

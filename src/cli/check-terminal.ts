@@ -7,11 +7,6 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Whether to colour a stream: never with `NO_COLOR` (any non-empty value, per no-color.org);
  * always with `FORCE_COLOR` other than `0`/`false`; otherwise only on a terminal that is not
  * `TERM=dumb`. Node 20's `styleText` does not look at the stream itself.
- *
- * @example
- * ```ts
- * useColor(process.stdout, process.env); // false when piped or with NO_COLOR=1
- * ```
  */
 export function useColor(stream: { isTTY?: boolean }, env: Env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
@@ -22,11 +17,6 @@ export function useColor(stream: { isTTY?: boolean }, env: Env): boolean {
 /**
  * The {@link Styler} for a stream: `styleText` when {@link useColor} says so, else `undefined`
  * (plain text).
- *
- * @example
- * ```ts
- * formatTextReport(report, { style: stylerFor(process.stdout, process.env) });
- * ```
  */
 export function stylerFor(stream: { isTTY?: boolean }, env: Env): Styler | undefined {
   return useColor(stream, env) ? (style, text) => styleText(style, text) : undefined;
@@ -34,13 +24,6 @@ export function stylerFor(stream: { isTTY?: boolean }, env: Env): Styler | undef
 
 /**
  * A one-line progress display on a terminal that rewrites itself; silent elsewhere.
- *
- * @example
- * ```ts
- * const progress: ProgressLine = progressLine(process.stderr);
- * progress.update('checking 1/12 GET http://127.0.0.1:3000/label');
- * progress.clear();
- * ```
  */
 export interface ProgressLine {
   update(text: string): void;
@@ -50,13 +33,6 @@ export interface ProgressLine {
 /**
  * The progress line on `stream` (stderr) when it is a terminal; a no-op otherwise, so logs and
  * pipes stay clean. Control characters in the text are shown escaped (`\u001b`).
- *
- * @example
- * ```ts
- * const progress = progressLine(process.stderr);
- * progress.update('checking 3/12 GET http://…');
- * progress.clear();
- * ```
  */
 export function progressLine(stream: { isTTY?: boolean; columns?: number; write(text: string): unknown }): ProgressLine {
   if (stream.isTTY !== true) return { update: () => {}, clear: () => {} };

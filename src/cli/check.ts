@@ -243,11 +243,6 @@ async function run(args: string[]): Promise<number> {
 
 /**
  * `priority-routing-crm check`: verifies a live connector; exit 0 (passed), 1 (a check failed) or 2.
- *
- * @example
- * ```ts
- * process.exitCode = await checkCommand.main(['--phone', '1111', '--format', 'json']);
- * ```
  */
 export const checkCommand: Command = {
   summary: 'check a live connector against the contract',

@@ -66,12 +66,6 @@ async function printOffline(action: 'indexes' | 'check', values: { engine?: stri
 /**
  * `priority-routing-crm db indexes|check`: index DDL for the phone lookups, and a check of a
  * mapping against the live database.
- *
- * @example
- * ```sh
- * npx priority-routing-crm db check --database postgres://crm@127.0.0.1/crm --mapping mapping.json
- * npx priority-routing-crm db indexes --database "$DATABASE_URL" --mapping mapping.json --apply
- * ```
  */
 export const dbCommand: Command = {
   summary: 'print or apply the phone indexes of a SQL database, or check a mapping against it',

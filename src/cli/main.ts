@@ -5,12 +5,6 @@ import { EXIT_USAGE, UsageError } from './usage.js';
 
 /**
  * A subcommand: parses its own arguments and resolves to the process exit code.
- *
- * @example
- * ```ts
- * // `priority-routing-crm check --phone 1111` loads check.js on demand and runs:
- * process.exitCode = await (await import('./check.js')).checkCommand.main(['--phone', '1111']);
- * ```
  */
 export interface Command {
   /** One line for the top-level help. */

@@ -9,11 +9,6 @@ import { readJsonFile, UsageError } from './usage.js';
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
  * (password masked).
- *
- * @example
- * ```ts
- * const { database, engine, describe }: OpenedDatabase = await openDatabase(url, mapping, 5000);
- * ```
  */
 export interface OpenedDatabase {
   database: SqlDatabase;
@@ -27,11 +22,6 @@ const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql:
 
 /**
  * Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named.
- *
- * @example
- * ```ts
- * const mapping = await readMappingFile('mapping.json'); // throws "--mapping mapping.json: invalid mapping: …"
- * ```
  */
 export async function readMappingFile(file: string): Promise<SqlMapping> {
   const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
@@ -55,12 +45,6 @@ function reasonOf(error: unknown): string {
 /**
  * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
  * An unreachable database is an error naming the host, never the password.
- *
- * @example
- * ```ts
- * const opened = await openDatabase('postgres://crm:secret@db:5432/crm', mapping, 5000);
- * opened.describe; // 'postgres://crm:***@db:5432/crm, PostgreSQL'
- * ```
  */
 export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
   let database: SqlDatabase;
@@ -83,11 +67,6 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
  * What `serve --database` serves: a SQL repository over the database at `url`, with the
  * mapping read from `mappingFile` and checked against the live schema first (every missing
  * table or column named, exit 1).
- *
- * @example
- * ```ts
- * const { repository, describe, close } = await openDatabaseRepository(process.env.DATABASE_URL!, 'mapping.json', { timeoutMs: 3000 });
- * ```
  */
 export async function openDatabaseRepository(
   url: string,
@@ -121,11 +100,6 @@ export async function openDatabaseRepository(
  * `serve`'s repository source for a database: {@link openDatabaseRepository} with the resolved
  * `--database`, `--mapping` and `--default-country`; `--database` without `--mapping` is a usage
  * error (exit 2).
- *
- * @example
- * ```ts
- * if (config.database !== undefined) return openDatabaseSource(config); // { repository, describe, close }
- * ```
  */
 export function openDatabaseSource(config: {
   database: string;

@@ -190,11 +190,6 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
  * `priority-routing-crm serve`: the reference connector on `node:http` or HTTPS, configured from
  * flags, the environment and an optional JSON file, with health checks, Prometheus metrics,
  * JSON or text logs (phone numbers masked) and a graceful stop.
- *
- * @example
- * ```sh
- * PRC_TOKEN=s3cret npx priority-routing-crm serve --port 8080 --base-path /cim
- * ```
  */
 export const serveCommand: Command = {
   summary: 'serve the reference connector (sample data or --data)',

@@ -3,27 +3,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
  * Exit code for a wrong command line (unknown flag, missing value).
- *
- * @example
- * ```sh
- * $ priority-routing-crm serve --port 99999
- * priority-routing-crm: --port must be a port number from 0 to 65535, got "99999"
- * Run "priority-routing-crm --help" for usage.
- * $ echo $?
- * 2
- * ```
  */
 export const EXIT_USAGE = 2;
 
 /**
  * A mistake in the command line: printed with a hint and exit code 2.
- *
- * @example
- * ```ts
- * import { UsageError } from './usage.js';
- * if (phones.length === 0) throw new UsageError('give at least one --phone: the number of a customer the connector knows');
- * // main.ts prints "priority-routing-crm: give at least one --phone: …", a --help hint, and exits with 2
- * ```
  */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -32,14 +16,6 @@ export class UsageError extends Error {
 /**
  * `parseArgs` (strict unless the config says otherwise), with its errors turned into {@link UsageError}s that name the
  * flag, so every subcommand reports a wrong flag the same way.
- *
- * @example
- * ```ts
- * import { parseCommandLine } from './usage.js';
- * const options = { port: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } } as const;
- * parseCommandLine({ args: ['--port', '8080', '-q'], options }).values; // { port: '8080', quiet: true }
- * parseCommandLine({ args: ['--prot', '8080'], options }); // throws UsageError: Unknown option '--prot'
- * ```
  */
 export function parseCommandLine<const T extends ParseArgsConfig>(config: T) {
   try {
@@ -52,14 +28,6 @@ export function parseCommandLine<const T extends ParseArgsConfig>(config: T) {
 /**
  * Reads and parses the JSON file a flag names, with a message that names the flag and the
  * file. `toError` decides the exit code: a {@link UsageError} for 2, a plain `Error` for 1.
- *
- * @example
- * ```ts
- * import { readJsonFile, UsageError } from './usage.js';
- * const data = await readJsonFile('customers.json', '--data', (message) => new Error(message)); // exit 1 on failure
- * await readJsonFile('missing.json', '--weights-file', (message) => new UsageError(message));
- * // throws UsageError: cannot read --weights-file missing.json: ENOENT (exit 2)
- * ```
  */
 export async function readJsonFile(file: string, flag: string, toError: (message: string) => Error): Promise<unknown> {
   let text: string;

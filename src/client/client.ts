@@ -25,6 +25,7 @@ import { assertConnectorUrls, fillCustomerUrl } from '../contract/url-template.j
  *
  * @example
  * ```ts
+ * import { type ConnectorClientOptions, createConnectorClient } from 'priority-routing-crm';
  * const options: ConnectorClientOptions<'lenient'> = {
  *   customerQueryUrl: 'http://crm.example/cim/customer?query=phone:{refId}',
  *   labelsUrl: 'http://hc:secret@crm.example/cim/label',
@@ -92,6 +93,7 @@ export interface RequestOptions {
  *
  * @example
  * ```ts
+ * import { type ClientCustomer } from 'priority-routing-crm';
  * const show = (customer: ClientCustomer<'lenient'>) => `${customer._id}: ${customer.labels.join(', ')}`;
  * ```
  */
@@ -101,6 +103,7 @@ export type ClientCustomer<M extends ValidationMode> = M extends 'lenient' ? Len
  *
  * @example
  * ```ts
+ * import { type ClientLabelList } from 'priority-routing-crm';
  * const names = (labels: ClientLabelList<'strict'>) => labels.map((label) => label.name);
  * ```
  */
@@ -111,6 +114,7 @@ export type ClientLabelList<M extends ValidationMode> = M extends 'lenient' ? Le
  *
  * @example
  * ```ts
+ * import { type PriorityLookup } from 'priority-routing-crm';
  * const lookup: PriorityLookup<'strict'> = await client.lookupPriority('1111', { Gold: 8 });
  * if (lookup.customer.kind !== 'found') console.log(`priority 1: ${lookup.customer.kind}`);
  * ```
@@ -126,6 +130,7 @@ export interface PriorityLookup<M extends ValidationMode> extends PriorityResult
  *
  * @example
  * ```ts
+ * import { type ConnectorClient, createConnectorClient } from 'priority-routing-crm';
  * const client: ConnectorClient = createConnectorClient({ customerQueryUrl, labelsUrl });
  * client.customerUrl('+923001234567'); // '…?query=phone:+923001234567'
  * const labels = await client.listLabels();

@@ -7,12 +7,6 @@ import { secretMasker } from '../redaction/secrets.js';
  * How a client shows what it sent and what a connector answered: URLs masked as `redactUrl`
  * does, and every secret of the client (header values, URL passwords, query tokens, in every
  * form) masked in text the connector wrote, unless `showSecrets`.
- *
- * @example
- * ```ts
- * const mask = resultMasker({ customerQueryUrl, labelsUrl, headers: { authorization: 'Bearer abc1' } });
- * mask.url('http://h/label?token=abc', 'labels'); // 'http://h/label?token=***'
- * ```
  */
 export interface ResultMasker {
   url(url: string, endpoint: 'customer' | 'labels'): string;
@@ -23,12 +17,6 @@ export interface ResultMasker {
 
 /**
  * Makes the {@link ResultMasker} of one client.
- *
- * @example
- * ```ts
- * const mask = resultMasker({ customerQueryUrl, labelsUrl, showSecrets: false });
- * mask.text('bad key abc1'); // 'bad key ***' when abc1 is a token in one of the URLs
- * ```
  */
 export function resultMasker(options: {
   customerQueryUrl: string;

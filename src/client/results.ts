@@ -63,7 +63,7 @@ export interface HttpErrorResult {
  *
  * @example
  * ```ts
- * if (result.kind === 'network_error') console.error(`cannot reach ${redactUrl(result.url)}: ${result.message}`);
+ * if (result.kind === 'network_error') console.error(`cannot reach ${result.url}: ${result.message}`); // secrets in the URL are masked
  * ```
  */
 export interface NetworkErrorResult {
@@ -98,6 +98,7 @@ export interface TimeoutResult {
  *
  * @example
  * ```ts
+ * import { type RequestFailure } from 'priority-routing-crm';
  * const describe = (failure: RequestFailure) => (failure.kind === 'http_error' ? `HTTP ${failure.status}` : failure.kind);
  * ```
  */
@@ -138,6 +139,7 @@ export interface CustomerNotFound {
  *
  * @example
  * ```ts
+ * import { type CustomerLookupResult, type StrictCustomer } from 'priority-routing-crm';
  * const result: CustomerLookupResult<StrictCustomer> = await client.lookupCustomer('1111');
  * if (result.ok) console.log(result.customer._id);
  * ```
@@ -165,6 +167,7 @@ export interface LabelsFound<L> {
  *
  * @example
  * ```ts
+ * import { type LabelListResult, type StrictLabelList } from 'priority-routing-crm';
  * const result: LabelListResult<StrictLabelList> = await client.listLabels();
  * const names = result.ok ? result.labels.map((label) => label.name) : [];
  * ```

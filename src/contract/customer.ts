@@ -36,13 +36,6 @@ const customerShape = {
 
 /**
  * The names of the customer fields, in the order the seed shows them.
- *
- * @example
- * ```ts
- * import { customerFieldNames } from 'priority-routing-crm';
- * customerFieldNames.length; // 15
- * customerFieldNames.slice(0, 3); // ['_id', 'labels', 'phone1']
- * ```
  */
 export const customerFieldNames = Object.keys(customerShape) as ReadonlyArray<keyof typeof customerShape>;
 

@@ -27,15 +27,6 @@ const MAX_SHOWN = 60;
 
 /**
  * `['labels', 1]` → `$.labels[1]`; keys that are not identifiers are quoted: `$["first name"]`.
- *
- * @example
- * ```ts
- * import { toJsonPath } from 'priority-routing-crm';
- * toJsonPath(['labels', 1]); // '$.labels[1]'
- * toJsonPath([0, '_id']); // '$[0]._id'
- * toJsonPath(['first name']); // '$["first name"]'
- * toJsonPath([]); // '$'
- * ```
  */
 export function toJsonPath(segments: ReadonlyArray<PropertyKey>): string {
   let path = '$';
@@ -49,15 +40,6 @@ export function toJsonPath(segments: ReadonlyArray<PropertyKey>): string {
 
 /**
  * A short, readable rendering of a received value for messages.
- *
- * @example
- * ```ts
- * import { describeValue } from 'priority-routing-crm';
- * describeValue('18/06/2020'); // '"18/06/2020"' (quoted; cut to 60 characters and …)
- * describeValue(undefined); // 'nothing'
- * describeValue(['a', 'b']); // 'an array of 2'
- * describeValue({ id: 1 }); // 'an object'
- * ```
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -131,13 +113,6 @@ function sentence(issue: z.core.$ZodIssue, input: unknown, hasInput: boolean): s
 /**
  * Turns zod's issues into {@link ContractIssue}s with JSON paths and sentences. Parse with
  * `reportInput: true` so that each sentence can say what it got.
- *
- * @example
- * ```ts
- * const result = CustomerSchema.safeParse(body, { reportInput: true });
- * if (!result.success) toContractIssues(result.error.issues);
- * // [{ path: '$.createdAt', message: 'expected an ISO 8601 date-time in UTC, ending in Z, like 2020-06-18T09:32:53.823Z, got "18/06/2020"', … }]
- * ```
  */
 export function toContractIssues(issues: ReadonlyArray<z.core.$ZodIssue>): ContractIssue[] {
   return issues.map((issue) => {

@@ -34,13 +34,6 @@ export function isCountryCode(value: unknown): value is CountryCode {
 
 /**
  * The message for an unusable `defaultCountry`, naming the option as the caller spells it.
- *
- * @example
- * ```ts
- * import { countryCodeProblem } from 'priority-routing-crm';
- * countryCodeProblem('--default-country', 'XX');
- * // "--default-country must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got \"XX\""
- * ```
  */
 export function countryCodeProblem(option: string, value: unknown): string {
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value;

@@ -17,6 +17,7 @@ const NON_DIGITS = /\D+/g;
  *
  * @example
  * ```ts
+ * import { normalizePhone } from 'priority-routing-crm';
  * normalizePhone('+92 300-1234567'); // '923001234567'
  * ```
  */

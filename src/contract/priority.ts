@@ -5,6 +5,7 @@ import type { Customer, Label } from './index.js';
  *
  * @example
  * ```ts
+ * import { MIN_PRIORITY, resolvePriority } from 'priority-routing-crm';
  * resolvePriority({ customer: null, labels: [], weights: {} }).priority === MIN_PRIORITY; // true
  * ```
  */
@@ -14,6 +15,7 @@ export const MIN_PRIORITY = 1;
  *
  * @example
  * ```ts
+ * import { MAX_PRIORITY } from 'priority-routing-crm';
  * const weights = { Vvip: MAX_PRIORITY, Vip: MAX_PRIORITY - 1 };
  * ```
  */
@@ -25,6 +27,7 @@ export const MAX_PRIORITY = 10;
  *
  * @example
  * ```ts
+ * import { type PriorityWeights } from 'priority-routing-crm';
  * const weights: PriorityWeights = { Gold: 8, Vip: 10 };
  * ```
  */
@@ -35,6 +38,7 @@ export type PriorityWeights = Readonly<Record<string, number>>;
  *
  * @example
  * ```ts
+ * import { type ResolvePriorityInput, resolvePriority } from 'priority-routing-crm';
  * const input: ResolvePriorityInput = { customer: { labels: ['L-1'] }, labels: [{ _id: 'L-1', name: 'Gold' }], weights: { Gold: 8 } };
  * resolvePriority(input).priority; // 8
  * ```
@@ -53,6 +57,7 @@ export interface ResolvePriorityInput {
  *
  * @example
  * ```ts
+ * import { type MatchedLabel } from 'priority-routing-crm';
  * const matched: MatchedLabel = { labelId: 'L-1', name: 'Gold', weight: 8 };
  * ```
  */
@@ -67,6 +72,8 @@ export interface MatchedLabel {
  *
  * @example
  * ```ts
+ * import { resolvePriority, sampleCustomer, sampleLabels, type UnknownLabelId } from 'priority-routing-crm';
+ * const result = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { Gold: 8 } });
  * const dangling = result.ignored.filter((entry): entry is UnknownLabelId => entry.reason === 'unknown_label_id');
  * ```
  */
@@ -80,6 +87,8 @@ export interface UnknownLabelId {
  *
  * @example
  * ```ts
+ * import { resolvePriority, sampleCustomer, sampleLabels } from 'priority-routing-crm';
+ * const result = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { gold: 8 } });
  * const hints = result.ignored.flatMap((entry) => (entry.reason === 'unweighted_name' && entry.hint !== undefined ? [entry.hint] : []));
  * ```
  */
@@ -101,6 +110,7 @@ export interface UnweightedLabel {
  *
  * @example
  * ```ts
+ * import { type IgnoredLabel } from 'priority-routing-crm';
  * const explain = (entry: IgnoredLabel) => (entry.reason === 'unknown_label_id' ? `no label ${entry.labelId}` : `${entry.name} has no weight`);
  * ```
  */
@@ -111,7 +121,8 @@ export type IgnoredLabel = UnknownLabelId | UnweightedLabel;
  *
  * @example
  * ```ts
- * const { priority, matched, ignored }: PriorityResult = resolvePriority({ customer, labels, weights: { Gold: 8 } });
+ * import { type PriorityResult, resolvePriority, sampleCustomer, sampleLabels } from 'priority-routing-crm';
+ * const { priority, matched, ignored }: PriorityResult = resolvePriority({ customer: sampleCustomer, labels: sampleLabels, weights: { Gold: 8 } });
  * ```
  */
 export interface PriorityResult {
@@ -131,6 +142,7 @@ const fold = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
  *
  * @example
  * ```ts
+ * import { assertPriorityWeights } from 'priority-routing-crm';
  * assertPriorityWeights({ Gold: 8, Vip: 10 }); // fine
  * assertPriorityWeights({ Gold: 11 }); // RangeError: weight of "Gold" must be an integer from 1 to 10, got 11
  * ```

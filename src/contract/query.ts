@@ -73,11 +73,6 @@ export const customerQueryMessages: Readonly<Record<CustomerQueryError, string>>
 
 /**
  * What a `query=phone:{refId}` value parses to; {@link CustomerQuery} is inferred from it.
- *
- * @example
- * ```ts
- * ParsedCustomerQuerySchema.parse({ phone: '+923001234567', normalizedPhone: '923001234567' });
- * ```
  */
 export const ParsedCustomerQuerySchema = z.object({
   /**
@@ -116,6 +111,7 @@ const refuse = (error: CustomerQueryError): Result<CustomerQuery> => ({
  *
  * @example
  * ```ts
+ * import { parseCustomerQuery } from 'priority-routing-crm';
  * parseCustomerQuery('phone: 923001234567');
  * // { ok: true, value: { phone: '+923001234567', normalizedPhone: '923001234567' } }
  * parseCustomerQuery('email:x'); // { ok: false, issues: [{ path: '$', code: 'wrong_prefix', message: '…', segments: [] }] }

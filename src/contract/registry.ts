@@ -2,13 +2,6 @@ import * as z from 'zod';
 
 /**
  * What the contract records about a schema for documentation (the OpenAPI document reads it).
- *
- * @example
- * ```ts
- * import { contractRegistry, CustomerSchema, type ContractMeta } from 'priority-routing-crm';
- * const meta: ContractMeta | undefined = contractRegistry.get(CustomerSchema);
- * meta?.id; // 'Customer'
- * ```
  */
 export interface ContractMeta {
   /** Component name in the OpenAPI document; only the top-level schemas have one. */
@@ -28,27 +21,11 @@ export interface ContractMeta {
  * A private registry rather than zod's global one: the package may be loaded twice (ESM and
  * CJS) into one process, and the ids `Customer`, `Label`, `Problem` must never collide with a
  * user's own schemas of the same name.
- *
- * @example
- * ```ts
- * import * as z from 'zod';
- * import { contractRegistry } from 'priority-routing-crm';
- * const { schemas } = z.toJSONSchema(contractRegistry, { target: 'draft-2020-12', io: 'input' });
- * Object.keys(schemas); // ['Customer', 'Label', 'LabelList', 'Problem']
- * ```
  */
 export const contractRegistry = z.registry<ContractMeta>();
 
 /**
  * Registers `meta` for `schema` in {@link contractRegistry} and returns the same schema.
- *
- * @example
- * ```ts
- * import * as z from 'zod';
- * import { contractRegistry, documented } from './registry.js';
- * const phone1 = documented(z.string(), { description: "The customer's phone number.", examples: ['1111'] });
- * contractRegistry.get(phone1); // { description: "The customer's phone number.", examples: ['1111'] }
- * ```
  */
 export function documented<S extends z.ZodType>(schema: S, meta: ContractMeta): S {
   contractRegistry.add(schema, meta);

@@ -5,6 +5,7 @@ import { redactUrl } from '../redaction/redact.js';
  *
  * @example
  * ```ts
+ * import { REF_ID_PLACEHOLDER } from 'priority-routing-crm';
  * const template = `http://crm.example/cim/customer?query=phone:${REF_ID_PLACEHOLDER}`;
  * ```
  */
@@ -16,6 +17,7 @@ export const REF_ID_PLACEHOLDER = '{refId}';
  *
  * @example
  * ```ts
+ * import { fillCustomerUrl } from 'priority-routing-crm';
  * fillCustomerUrl('http://crm/cim/customer?query=phone:{refId}', '+923001234567');
  * // 'http://crm/cim/customer?query=phone:+923001234567'
  * ```
@@ -29,12 +31,6 @@ export function fillCustomerUrl(template: string, phone: string): string {
  * Throws a `TypeError` naming `option` unless `url` (a template may hold `{refId}`) is an
  * absolute `http:` or `https:` URL. The message shows the URL with its secrets masked (every
  * query value but the one holding `{refId}`).
- *
- * @example
- * ```ts
- * assertHttpUrl('labelsUrl', 'http://crm.example/cim/label'); // fine
- * assertHttpUrl('labelsUrl', 'crm.example/cim/label'); // TypeError: labelsUrl must be an absolute http(s) URL, …
- * ```
  */
 export function assertHttpUrl(option: string, url: unknown): asserts url is string {
   const filled = typeof url === 'string' ? fillCustomerUrl(url, '1') : '';
@@ -48,11 +44,6 @@ export function assertHttpUrl(option: string, url: unknown): asserts url is stri
 /**
  * Throws a `TypeError` naming the option unless both URLs are absolute http(s) URLs and the
  * customer URL holds `{refId}`, where Hybrid Chat puts the phone number.
- *
- * @example
- * ```ts
- * assertConnectorUrls({ customerQueryUrl: 'http://crm.example/cim/customer?query=phone:{refId}', labelsUrl: 'http://crm.example/cim/label' });
- * ```
  */
 export function assertConnectorUrls(urls: { customerQueryUrl: unknown; labelsUrl: unknown }): void {
   assertHttpUrl('customerQueryUrl', urls.customerQueryUrl);

@@ -104,6 +104,7 @@ export function validateCustomer(value: unknown, options: ValidateOptions = {}) 
  * @example
  * ```ts
  * import { validateLabelList } from 'priority-routing-crm';
+ * const body: unknown = await response.json();
  * const result = validateLabelList(body, { mode: 'lenient' });
  * if (result.ok) console.log(result.value.map((label) => label.name));
  * ```

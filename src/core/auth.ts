@@ -12,6 +12,7 @@ import { readQueryParam, splitUrl } from './url.js';
  *
  * @example
  * ```ts
+ * import { type AuthDecision } from 'priority-routing-crm';
  * const decision: AuthDecision = { challenge: 'Bearer realm="crm"' }; // 401 with that challenge
  * ```
  */
@@ -23,7 +24,10 @@ export type AuthDecision = boolean | { readonly challenge: string };
  *
  * @example
  * ```ts
- * const authenticate: Authenticate = (request) => readHeader(request, 'x-forwarded-for') === '10.0.0.5';
+ * import { type Authenticate } from 'priority-routing-crm';
+ * // Headers arrive as node:http gives them (lower-case names) or as a Fetch `Headers`.
+ * const authenticate: Authenticate = ({ headers }) =>
+ *   (headers instanceof Headers ? headers.get('x-forwarded-for') : headers?.['x-forwarded-for']) === '10.0.0.5';
  * ```
  */
 export type Authenticate = (request: ConnectorRequest) => MaybePromise<AuthDecision>;
@@ -33,6 +37,7 @@ export type Authenticate = (request: ConnectorRequest) => MaybePromise<AuthDecis
  *
  * @example
  * ```ts
+ * import { type Secrets } from 'priority-routing-crm';
  * const tokens: Secrets = [process.env.TOKEN!, process.env.PREVIOUS_TOKEN!];
  * ```
  */
@@ -65,6 +70,7 @@ function realmOf(realm: string | undefined, what: string): string {
  *
  * @example
  * ```ts
+ * import { createConnector, queryTokenAuth } from 'priority-routing-crm';
  * createConnector({ repository, authenticate: queryTokenAuth({ token: [process.env.TOKEN!, process.env.OLD_TOKEN!] }) });
  * ```
  */
@@ -86,6 +92,7 @@ function checkQueryToken(options: { token: Secrets; param?: string }): Authentic
  *
  * @example
  * ```ts
+ * import { apiKeyAuth, createConnector } from 'priority-routing-crm';
  * createConnector({ repository, authenticate: apiKeyAuth({ header: 'x-api-key', key: process.env.API_KEY! }) });
  * ```
  */
@@ -117,6 +124,7 @@ function credentialsFor(request: ConnectorRequest, scheme: string): string | und
  *
  * @example
  * ```ts
+ * import { bearerAuth, createConnector } from 'priority-routing-crm';
  * createConnector({ repository, authenticate: bearerAuth({ token: process.env.CONNECTOR_TOKEN! }) });
  * ```
  */
@@ -154,6 +162,7 @@ function decodeBasic(credentials: string): { username: string; password: string 
  *
  * @example
  * ```ts
+ * import { type BasicCredentials } from 'priority-routing-crm';
  * const pair: BasicCredentials = { username: 'hybrid-chat', password: process.env.CRM_PASSWORD! };
  * ```
  */
@@ -169,6 +178,7 @@ export interface BasicCredentials {
  *
  * @example
  * ```ts
+ * import { basicAuth, createConnector } from 'priority-routing-crm';
  * createConnector({ repository, authenticate: basicAuth({ username: 'hybrid-chat', password: process.env.CRM_PASSWORD! }) });
  * ```
  */
@@ -205,7 +215,9 @@ function checkBasic(options: BasicAuthOptions): Authenticate {
  *
  * @example
  * ```ts
- * authenticate: anyAuth(bearerAuth({ token: TOKEN }), queryTokenAuth({ token: TOKEN }))
+ * import { anyAuth, bearerAuth, createConnector, queryTokenAuth } from 'priority-routing-crm';
+ * const token = process.env.CRM_TOKEN ?? '';
+ * const connector = createConnector({ repository, authenticate: anyAuth(bearerAuth({ token }), queryTokenAuth({ token })) });
  * ```
  */
 export function anyAuth(...methods: readonly Authenticate[]): Authenticate {

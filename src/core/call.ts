@@ -2,11 +2,6 @@ import type { MaybePromise, RepositoryContext } from './repository.js';
 
 /**
  * How a repository call ended.
- *
- * @example
- * ```ts
- * if (!outcome.ok && outcome.reason === 'timeout') return 504;
- * ```
  */
 export type CallOutcome<T> =
   | { ok: true; value: T }
@@ -15,12 +10,6 @@ export type CallOutcome<T> =
 
 /**
  * Whether a value is a promise or another thenable.
- *
- * @example
- * ```ts
- * isThenable(Promise.resolve(1)); // true
- * isThenable(1); // false
- * ```
  */
 export const isThenable = <T>(value: MaybePromise<T>): value is PromiseLike<T> =>
   typeof (value as PromiseLike<T> | null | undefined)?.then === 'function';
@@ -35,11 +24,6 @@ const TIMED_OUT = { ok: false, reason: 'timeout' } as const;
  * The `AbortController` and the timer exist only when needed: a repository that answers
  * synchronously (the memory repository) costs neither, one that never reads `signal` costs no
  * controller.
- *
- * @example
- * ```ts
- * const outcome = await callRepository((context) => repository.listLabels(context), 3000);
- * ```
  */
 export function callRepository<T>(call: (context: RepositoryContext) => MaybePromise<T>, timeoutMs: number): MaybePromise<CallOutcome<T>> {
   const context = new LazyContext(timeoutMs);

@@ -15,7 +15,8 @@ import { splitUrl } from './url.js';
  *
  * @example
  * ```ts
- * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token }) };
+ * import { type ConnectorOptions, bearerAuth } from 'priority-routing-crm';
+ * const options: ConnectorOptions = { repository, basePath: '/cim', authenticate: bearerAuth({ token: process.env.CRM_TOKEN ?? '' }) };
  * ```
  */
 export interface ConnectorOptions extends HandlerOptions {
@@ -33,8 +34,10 @@ export interface ConnectorOptions extends HandlerOptions {
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
+ * import { createConnector } from 'priority-routing-crm';
  * const connector = createConnector({ repository });
- * http.createServer(connector.node).listen(3000);
+ * createServer(connector.node).listen(3000);
  * ```
  */
 export interface Connector {
@@ -58,11 +61,6 @@ export interface Connector {
 /**
  * `/cim/` → `/cim`, `cim` → `/cim`, `/` and `` → ``; throws a `TypeError` for a base path with
  * a query, fragment, white space or percent-encoding.
- *
- * @example
- * ```ts
- * normalizeBasePath('cim/'); // '/cim'
- * ```
  */
 export function normalizeBasePath(basePath: string): string {
   if (/[?#\s%]/.test(basePath)) throw new TypeError(`basePath must be a plain path such as /cim, got ${JSON.stringify(basePath)}`);
@@ -137,11 +135,6 @@ const sendFailureReporters = new WeakMap<Connector, (url: string) => (error: unk
 /**
  * What an adapter calls when it cannot write the connector's answer for `url`: `onError` of a
  * connector made by {@link createConnector}, nothing for another object shaped like one.
- *
- * @example
- * ```ts
- * await respondNode(res, connector.handle(request), sendFailureReporter(connector, url));
- * ```
  */
 export const sendFailureReporter = (connector: Connector, url: string): ((error: unknown) => void) | undefined =>
   sendFailureReporters.get(connector)?.(url);

@@ -11,12 +11,6 @@ const INVALID = /[^\t\x20-\x7e]/;
 /**
  * The first character of `value` that cannot be in a header value, as `U+000A` (with the
  * character itself when it is printable), or `undefined` when every character may.
- *
- * @example
- * ```ts
- * invalidHeaderCharacter('no-cache\n'); // 'U+000A'
- * invalidHeaderCharacter('max-age=60'); // undefined
- * ```
  */
 export function invalidHeaderCharacter(value: string): string | undefined {
   const found = INVALID.exec(value);
@@ -29,11 +23,6 @@ export function invalidHeaderCharacter(value: string): string | undefined {
 /**
  * Throws a `TypeError` naming `option` and the bad character when `value` cannot be sent as a
  * header value; called when the connector is created, so a typo fails at start.
- *
- * @example
- * ```ts
- * assertHeaderValue('labelsCacheControl', 'no-cache\0'); // TypeError: labelsCacheControl holds U+0000, …
- * ```
  */
 export function assertHeaderValue(option: string, value: string): void {
   const bad = invalidHeaderCharacter(value);

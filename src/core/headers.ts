@@ -4,11 +4,6 @@ import type { ConnectorRequest } from './http.js';
  * Reads one request header from a {@link ConnectorRequest}, whether its headers are a `node:http`
  * record (lower-case names, arrays for repeated headers), a record in any case, or a fetch
  * `Headers`. Repeated values are joined with `, ` as HTTP does.
- *
- * @example
- * ```ts
- * readHeader({ url: '/label', headers: { 'if-none-match': '"abc"' } }, 'If-None-Match'); // '"abc"'
- * ```
  */
 export function readHeader(request: ConnectorRequest, name: string): string | undefined {
   const headers = request.headers;

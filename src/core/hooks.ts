@@ -5,6 +5,7 @@ import type { ContractIssue } from '../contract/index.js';
  *
  * @example
  * ```ts
+ * import { type ConnectorRoute } from 'priority-routing-crm';
  * const route: ConnectorRoute = 'label';
  * ```
  */
@@ -20,7 +21,9 @@ export type ConnectorRoute = 'customer' | 'label';
  *
  * @example
  * ```ts
- * if (event.kind === 'invalid_data') alertCrmTeam(event.issues);
+ * import { createConnector, type ConnectorErrorKind } from 'priority-routing-crm';
+ * const failures = new Map<ConnectorErrorKind, number>();
+ * const connector = createConnector({ repository, onError: (event) => failures.set(event.kind, (failures.get(event.kind) ?? 0) + 1) });
  * ```
  */
 export type ConnectorErrorKind = 'invalid_data' | 'exception' | 'timeout' | 'hook';
@@ -31,7 +34,11 @@ export type ConnectorErrorKind = 'invalid_data' | 'exception' | 'timeout' | 'hoo
  *
  * @example
  * ```ts
- * onError: (event) => logger.error({ route: event.route, kind: event.kind, issues: event.issues }, 'connector failure')
+ * import { pino } from 'pino';
+ * import { createConnector, type ConnectorErrorEvent } from 'priority-routing-crm';
+ * const logger = pino();
+ * const onError = (event: ConnectorErrorEvent) => logger.error({ route: event.route, kind: event.kind, issues: event.issues }, 'connector failure');
+ * const connector = createConnector({ repository, onError });
  * ```
  */
 export interface ConnectorErrorEvent {
@@ -52,8 +59,10 @@ export interface ConnectorErrorEvent {
  *
  * @example
  * ```ts
- * onResponse: ({ method, route, status, durationMs, phone }) =>
- *   console.log(`${method} ${route ?? '-'} ${status} ${durationMs.toFixed(1)}ms ${phone ?? ''}`)
+ * import { createConnector, type ConnectorResponseEvent } from 'priority-routing-crm';
+ * const onResponse = ({ method, route, status, durationMs, phone }: ConnectorResponseEvent) =>
+ *   console.log(`${method} ${route ?? '-'} ${status} ${durationMs.toFixed(1)}ms ${phone ?? ''}`);
+ * const connector = createConnector({ repository, onResponse });
  * ```
  */
 export interface ConnectorResponseEvent {
@@ -74,6 +83,7 @@ export interface ConnectorResponseEvent {
  *
  * @example
  * ```ts
+ * import { maskPhone } from 'priority-routing-crm';
  * maskPhone('+923001234567'); // '+92******4567'
  * ```
  */
@@ -87,11 +97,6 @@ export function maskPhone(phone: string): string {
 /**
  * Calls a user hook so that nothing it does (throw, reject) can break the response: a hook is
  * for observing, never for failing a chat's routing.
- *
- * @example
- * ```ts
- * callHook(settings.onResponse, event, (error) => console.error('onResponse failed', error));
- * ```
  */
 export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E, onFailure?: (error: unknown) => void): void {
   if (hook === undefined) return;

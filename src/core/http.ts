@@ -9,7 +9,12 @@
  *
  * @example
  * ```ts
- * const accept: HeaderValue = req.headers.accept;
+ * import { type HeaderValue } from 'priority-routing-crm';
+ * import { createServer } from 'node:http';
+ * createServer((req, res) => {
+ *   const accept: HeaderValue = req.headers.accept;
+ *   res.end(String(accept));
+ * });
  * ```
  */
 export type HeaderValue = string | readonly string[] | undefined;
@@ -19,6 +24,7 @@ export type HeaderValue = string | readonly string[] | undefined;
  *
  * @example
  * ```ts
+ * import { type ConnectorRequest } from 'priority-routing-crm';
  * const request: ConnectorRequest = { method: 'GET', url: '/customer?query=phone:1111', headers: { accept: 'application/json' } };
  * ```
  */
@@ -40,8 +46,12 @@ export interface ConnectorRequest {
  *
  * @example
  * ```ts
- * const { status, headers, body } = await connector.handle({ url: '/label' });
- * res.writeHead(status, headers).end(body ?? undefined);
+ * import { createServer } from 'node:http';
+ * import { type ConnectorResponse } from 'priority-routing-crm';
+ * createServer(async (req, res) => {
+ *   const { status, headers, body }: ConnectorResponse = await connector.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+ *   res.writeHead(status, headers).end(body ?? undefined);
+ * });
  * ```
  */
 export interface ConnectorResponse {
@@ -59,6 +69,7 @@ export interface ConnectorResponse {
  *
  * @example
  * ```ts
+ * import { type ConnectorHandle, createConnector } from 'priority-routing-crm';
  * const handle: ConnectorHandle = createConnector({ repository }).handle;
  * await handle({ url: '/customer?query=phone:1111' }); // { status: 200, … }
  * ```

@@ -66,13 +66,6 @@ export async function answerLabels(
  * (exactly the contract's fields), a strong `ETag`, `304` for a matching `If-None-Match`, the
  * configured `Cache-Control`; 405 for other methods; 500/502/504 when the repository fails,
  * lies or hangs. Never rejects.
- *
- * @example
- * ```ts
- * import { listLabels } from 'priority-routing-crm';
- * const response = await listLabels(repository);
- * response.headers.etag; // '"…"'
- * ```
  */
 export function listLabels(
   repository: CustomerRepository,

@@ -10,7 +10,8 @@ import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as mas
  *
  * @example
  * ```ts
- * const options: HandlerOptions = { timeoutMs: 1500, labelsCacheControl: 'max-age=300', onError: (e) => log.error(e) };
+ * import { type HandlerOptions } from 'priority-routing-crm';
+ * const options: HandlerOptions = { timeoutMs: 1500, labelsCacheControl: 'max-age=300', onError: (event) => console.error(event.kind, event.route) };
  * ```
  */
 export interface HandlerOptions {
@@ -43,11 +44,6 @@ export interface HandlerOptions {
 
 /**
  * {@link HandlerOptions} with defaults applied and checked once, not per request.
- *
- * @example
- * ```ts
- * const settings: Settings = resolveSettings({ timeoutMs: 1000 });
- * ```
  */
 export interface Settings {
   timeoutMs: number;
@@ -64,12 +60,6 @@ const unmasked = (phone: string) => phone;
 
 /**
  * Applies the defaults and rejects options that cannot work, with a message naming the option.
- *
- * @example
- * ```ts
- * resolveSettings({}).timeoutMs; // 3000
- * resolveSettings({ timeoutMs: -1 }); // throws RangeError
- * ```
  */
 export function resolveSettings(options: HandlerOptions = {}): Settings {
   const timeoutMs = options.timeoutMs ?? 3000;

@@ -42,12 +42,6 @@ const encoder = new TextEncoder();
 
 /**
  * `GET` or `HEAD` in upper case, or `undefined` for any other method.
- *
- * @example
- * ```ts
- * readMethod({ method: 'head', url: '/label' }); // 'HEAD'
- * readMethod({ method: 'POST', url: '/label' }); // undefined
- * ```
  */
 export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefined {
   const method = request.method;

@@ -183,12 +183,6 @@ export const problemTypes: { readonly [N in ProblemName]: `${typeof TYPE_BASE}${
 /**
  * The status and title of each problem type: what the connector sends, and what the OpenAPI
  * document shows, from this one table.
- *
- * @example
- * ```ts
- * import { problemCatalog } from 'priority-routing-crm';
- * problemCatalog.crmTimeout; // { status: 504, title: 'CRM timed out' }
- * ```
  */
 export const problemCatalog: Readonly<Record<ProblemName, { readonly status: number; readonly title: string }>> = Object.freeze(
   mapProblems(({ status, title }) => Object.freeze({ status, title })),
@@ -207,13 +201,6 @@ export const problemDetails: { readonly [N in ProblemName]: (typeof PROBLEMS)[N]
  * Builds an `application/problem+json` response. `detail` must be a fixed sentence or one built
  * from safe parts: it reaches the client, so never put CRM data, stack traces or secrets in it.
  * Take it from {@link problemDetails}.
- *
- * @example
- * ```ts
- * import { problemResponse } from 'priority-routing-crm';
- * const response = problemResponse('customerNotFound', 'No customer has the phone number given in query.');
- * response.status; // 404
- * ```
  */
 export function problemResponse(
   name: ProblemName,

@@ -12,11 +12,6 @@ const isInvalidDate = (value: unknown): boolean => isDate(value) && Number.isNaN
  * wire's ISO 8601 UTC strings with milliseconds (`2020-06-18T09:32:53.823Z`): a shallow copy when
  * a field was a valid `Date`, the record itself otherwise (strings are checked by the schema as
  * they are). An invalid `Date` is left in place for the schema to reject; see {@link dateIssues}.
- *
- * @example
- * ```ts
- * withIsoDates({ ...row, createdAt: new Date(0) }).createdAt; // '1970-01-01T00:00:00.000Z'
- * ```
  */
 export function withIsoDates<T>(record: T): T {
   if (typeof record !== 'object' || record === null) return record;
@@ -49,11 +44,6 @@ function valueAt(root: unknown, segments: ReadonlyArray<string | number>): unkno
  * The issues found under `root` (a record, a list, a data set: the issues' paths start there),
  * with the schema's words for an invalid `Date` in `createdAt`/`updatedAt` ("expected string")
  * replaced by words a vendor can act on.
- *
- * @example
- * ```ts
- * explainDates({ createdAt: new Date('x') }, issues)[0].message; // 'an invalid Date (its time is NaN): …'
- * ```
  */
 export function explainDates(root: unknown, issues: ContractIssue[]): ContractIssue[] {
   return issues.map((issue) => {

@@ -5,7 +5,8 @@ import type { Customer, CustomerQuery, Label } from '../contract/index.js';
  *
  * @example
  * ```ts
- * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find();
+ * import { type LabelRecord, type MaybePromise } from 'priority-routing-crm';
+ * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find({});
  * ```
  */
 export type MaybePromise<T> = T | PromiseLike<T>;
@@ -15,7 +16,11 @@ export type MaybePromise<T> = T | PromiseLike<T>;
  *
  * @example
  * ```ts
- * findCustomerByPhone: (query, { signal }) => db.customers.findOne({ phone: query.normalizedPhone }, { signal })
+ * import { type CustomerRepository } from 'priority-routing-crm';
+ * const repository: CustomerRepository = {
+ *   findCustomerByPhone: (query, { signal }) => db.customers.findOne({ phone: query.normalizedPhone }, { signal }),
+ *   listLabels: ({ signal }) => db.labels.find({}, { signal }),
+ * };
  * ```
  */
 export interface RepositoryContext {
@@ -29,7 +34,9 @@ export interface RepositoryContext {
  *
  * @example
  * ```ts
- * const stamp: RecordTimestamp = row.created_at; // a Date from pg or mysql2
+ * import { type RecordTimestamp } from 'priority-routing-crm';
+ * const { rows } = await pool.query<{ created_at: Date }>('SELECT created_at FROM customers LIMIT 1');
+ * const stamp: RecordTimestamp | undefined = rows[0]?.created_at; // a Date from pg or mysql2
  * ```
  */
 export type RecordTimestamp = string | Date;
@@ -47,6 +54,7 @@ export type WithRecordTimestamps<T> = Omit<T, 'createdAt' | 'updatedAt'> & { cre
  *
  * @example
  * ```ts
+ * import { type CustomerRecord, sampleCustomer } from 'priority-routing-crm';
  * const record: CustomerRecord = { ...sampleCustomer, nationalId: '42101-…', createdAt: new Date() }; // nationalId is never sent
  * ```
  */
@@ -60,6 +68,7 @@ export type CustomerRecord = WithRecordTimestamps<Customer> | (WithRecordTimesta
  *
  * @example
  * ```ts
+ * import { type LabelRecord, sampleLabels } from 'priority-routing-crm';
  * const record: LabelRecord = { ...sampleLabels[0]!, internalCode: 'G1' }; // internalCode is never sent
  * ```
  */
@@ -70,6 +79,7 @@ export type LabelRecord = WithRecordTimestamps<Label> | (WithRecordTimestamps<La
  *
  * @example
  * ```ts
+ * import { type CustomerRepository } from 'priority-routing-crm';
  * const repository: CustomerRepository = {
  *   async findCustomerByPhone({ normalizedPhone }, { signal }) {
  *     return db.customers.findOne({ phoneDigits: normalizedPhone }, { signal }); // null when none

@@ -4,11 +4,6 @@ const encoder = new TextEncoder();
  * Compares a received secret with an expected one in time that depends only on the received
  * value's length, so that a caller cannot find the secret byte by byte by timing answers. Works
  * in every runtime (no `node:crypto`).
- *
- * @example
- * ```ts
- * timingSafeEqualString(tokenFromRequest, process.env.CONNECTOR_TOKEN!); // true or false
- * ```
  */
 export function timingSafeEqualString(received: string, expected: string): boolean {
   const given = encoder.encode(received);
@@ -26,11 +21,6 @@ export function timingSafeEqualString(received: string, expected: string): boole
 /**
  * True when `received` equals any of `expected`. Every candidate is compared, so the time taken
  * does not reveal which one (if any) matched: several secrets can be live during a rotation.
- *
- * @example
- * ```ts
- * matchesAnySecret(token, ['new-token', 'old-token']);
- * ```
  */
 export function matchesAnySecret(received: string, expected: readonly string[]): boolean {
   let matched = false;

@@ -5,11 +5,6 @@
 
 /**
  * The path and the raw query string (without `?`) of a request URL.
- *
- * @example
- * ```ts
- * const { path, search }: UrlParts = splitUrl(req.url ?? '/');
- * ```
  */
 export interface UrlParts {
   /** The path as received, still percent-encoded: `/cim/customer`. */
@@ -23,11 +18,6 @@ const SLASH = 47;
 /**
  * Splits `req.url` (`/customer?query=…`) or an absolute URL (`http://host/customer?…`) into its
  * path and raw query string; a fragment is dropped.
- *
- * @example
- * ```ts
- * splitUrl('http://crm.example/cim/label?token=x'); // { path: '/cim/label', search: 'token=x' }
- * ```
  */
 export function splitUrl(url: string): UrlParts {
   let start = 0;
@@ -56,13 +46,6 @@ function cut(url: string, from: number, hashFrom = from): string {
  * Decodes one query-string component with form semantics (`+` is a space, then percent-decoding),
  * as `application/x-www-form-urlencoded` does. `undefined` for malformed percent-encoding or
  * invalid UTF-8, where `URLSearchParams` would silently guess.
- *
- * @example
- * ```ts
- * decodeFormComponent('phone:+92300'); // 'phone: 92300'
- * decodeFormComponent('phone:%2B92300'); // 'phone:+92300'
- * decodeFormComponent('%E0%A4%A'); // undefined
- * ```
  */
 export function decodeFormComponent(component: string): string | undefined {
   const spaced = component.includes('+') ? component.replaceAll('+', ' ') : component;
@@ -76,12 +59,6 @@ export function decodeFormComponent(component: string): string | undefined {
 
 /**
  * What {@link readQueryParam} found: the one decoded value, or why there is none.
- *
- * @example
- * ```ts
- * const result = readQueryParam(search, 'query');
- * if (!result.ok) console.log(result.reason); // 'missing' | 'repeated' | 'malformed'
- * ```
  */
 export type QueryParamResult =
   | { ok: true; value: string }
@@ -95,12 +72,6 @@ const MALFORMED = { ok: false, reason: 'malformed' } as const;
  * Finds the single value of the query parameter `name` in a raw query string, decoding it once
  * with form semantics. A parameter given twice is `repeated` (never "first one wins": two values
  * for a credential or a lookup key are an attack or a bug).
- *
- * @example
- * ```ts
- * readQueryParam('query=phone:%2B92300&token=x', 'query'); // { ok: true, value: 'phone:+92300' }
- * readQueryParam('query=a&query=b', 'query'); // { ok: false, reason: 'repeated' }
- * ```
  */
 export function readQueryParam(search: string, name: string): QueryParamResult {
   let raw: string | undefined;

@@ -16,11 +16,6 @@ const validatedRepositories = new WeakSet<CustomerRepository>();
  * and which answers synchronously (the memory repository): the handlers then call it directly,
  * without timer, signal or per-request schema validation, and only pick the contract's fields.
  * Internal to the package; vendor repositories are always validated and timed.
- *
- * @example
- * ```ts
- * return markValidated({ findCustomerByPhone: (query) => index.get(query.normalizedPhone) ?? null, listLabels: () => labels });
- * ```
  */
 export function markValidated<R extends CustomerRepository>(repository: R): R {
   validatedRepositories.add(repository);
@@ -29,22 +24,12 @@ export function markValidated<R extends CustomerRepository>(repository: R): R {
 
 /**
  * Whether {@link markValidated} was applied to `repository`.
- *
- * @example
- * ```ts
- * isValidated(createMemoryRepository(sampleDataSet)); // true
- * ```
  */
 export const isValidated = (repository: CustomerRepository): boolean => validatedRepositories.has(repository);
 
 /**
  * Exactly the contract's customer fields, in the seed's order. The object literal is checked by
  * the compiler against `Customer`, so a field added to the schema cannot be forgotten here.
- *
- * @example
- * ```ts
- * pickCustomer({ ...sampleCustomer, nationalId: 'x' } as Customer); // no nationalId
- * ```
  */
 export const pickCustomer = (record: Customer): Customer => ({
   labels: record.labels,
@@ -66,11 +51,6 @@ export const pickCustomer = (record: Customer): Customer => ({
 
 /**
  * Exactly the contract's label fields, in the seed's order.
- *
- * @example
- * ```ts
- * pickLabel({ ...sampleLabels[0]!, owner: 'x' } as Label); // no owner
- * ```
  */
 export const pickLabel = (record: Label): Label => ({
   _id: record._id,
@@ -96,11 +76,6 @@ export type WireResult<T> = { ok: true; value: T } | { ok: false; issues: Contra
 
 /**
  * A customer from a repository as it may be sent: validated, then only the contract's fields.
- *
- * @example
- * ```ts
- * validateForWire({ ...sampleCustomer, note: 'x' }); // { ok: true, value: sampleCustomer's fields only }
- * ```
  */
 export function validateForWire(given: unknown): WireResult<Customer> {
   if (isWireReady(given)) return { ok: true, value: given as Customer };
@@ -115,11 +90,6 @@ export function validateForWire(given: unknown): WireResult<Customer> {
 
 /**
  * A label list as it may be sent: picked when pre-validated, validated otherwise.
- *
- * @example
- * ```ts
- * wireLabels(await repository.listLabels(context), false); // { ok: true, value: [...] } or { ok: false, issues }
- * ```
  */
 export function wireLabels(records: unknown, trusted: boolean): WireResult<Label[]> {
   if (trusted || isWireReady(records)) return { ok: true, value: (records as readonly Label[]).map(pickLabel) };
@@ -134,11 +104,6 @@ const wireReady = new WeakSet<object>();
 /**
  * Whether `value` came from {@link readyCustomer} or {@link readyLabels}: validated once, reduced
  * to the contract's fields and frozen, so handlers send it as is.
- *
- * @example
- * ```ts
- * isWireReady(readyLabels(sampleLabels)); // true
- * ```
  */
 export const isWireReady = (value: unknown): boolean => typeof value === 'object' && value !== null && wireReady.has(value);
 
@@ -146,11 +111,6 @@ export const isWireReady = (value: unknown): boolean => typeof value === 'object
  * A customer record as a cache keeps it: validated now instead of on every hit, only the
  * contract's fields, frozen. A record that breaks the contract is returned as given, so each
  * request still answers 502 with its issues.
- *
- * @example
- * ```ts
- * const kept = readyCustomer(await crm.findCustomerByPhone(query, context));
- * ```
  */
 export function readyCustomer<T>(record: T): T {
   if (!validateForWire(record).ok) return record;
@@ -174,11 +134,6 @@ export const readyCustomerBody = (value: unknown): string | undefined =>
 /**
  * A label list as a cache keeps it: validated now, only the contract's fields, frozen; a list
  * that breaks the contract is returned as given.
- *
- * @example
- * ```ts
- * const kept = readyLabels(await crm.listLabels(context));
- * ```
  */
 export function readyLabels<T>(records: T): T {
   const result = wireLabels(records, false);

@@ -20,7 +20,7 @@ export type { MaybePromise } from '../core/repository.js';
  * @example
  * ```ts
  * import { openApiDocument } from 'priority-routing-crm/openapi';
- * openApiDocument.paths['/customer'].get.operationId; // 'lookupCustomer'
+ * openApiDocument.paths?.['/customer']?.get?.operationId; // 'lookupCustomer'
  * ```
  */
 export const openApiDocument = createOpenApiDocument();

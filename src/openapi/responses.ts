@@ -89,13 +89,6 @@ const extraHeaders: Partial<Record<ProblemResponseName, Record<string, HeaderObj
 
 /**
  * The HTTP status of a problem response (every problem type in one response shares it).
- *
- * @example
- * ```ts
- * import { statusOf } from './responses.js';
- * statusOf('NotFound'); // 404
- * statusOf('GatewayTimeout'); // 504
- * ```
  */
 export function statusOf(name: ProblemResponseName): number {
   const [first] = Object.keys(problemResponseTable[name].problems) as ProblemName[];
@@ -104,13 +97,6 @@ export function statusOf(name: ProblemResponseName): number {
 
 /**
  * `components.responses`: one problem+json response per error status, with an example per problem type.
- *
- * @example
- * ```ts
- * import { problemResponses } from './responses.js';
- * for (const [name, response] of Object.entries(problemResponses())) builder.addResponse(name, response);
- * problemResponses().MethodNotAllowed.headers; // { Allow: { description: 'Always GET, HEAD.', schema: { type: 'string' } } }
- * ```
  */
 export function problemResponses(): Record<ProblemResponseName, ResponseObject> {
   const entries = Object.entries(problemResponseTable).map(([name, { description, problems }]) => {
@@ -133,23 +119,11 @@ export function problemResponses(): Record<ProblemResponseName, ResponseObject> 
 
 /**
  * `{ $ref }` to a reusable problem response.
- *
- * @example
- * ```ts
- * import { responseRef } from './responses.js';
- * responseRef('NotFound'); // { $ref: '#/components/responses/NotFound' }
- * ```
  */
 export const responseRef = (name: ProblemResponseName) => ({ $ref: `#/components/responses/${name}` });
 
 /**
  * Response headers shared by the operations.
- *
- * @example
- * ```ts
- * import { responseHeaders } from './responses.js';
- * const headers = { ETag: responseHeaders.etag, 'Cache-Control': responseHeaders.cacheControlLabels };
- * ```
  */
 export const responseHeaders = {
   cacheControlNoStore: stringHeader('Always no-store: a customer record is personal data and changes.'),

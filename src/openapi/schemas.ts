@@ -16,13 +16,6 @@ function embedded(schema: Record<string, unknown>): SchemaObject {
  * The contract's component schemas (`Customer`, `Label`, `LabelList`, `Problem`), converted by
  * zod 4 from the same zod schemas the validators use. `io: 'input'` describes what a connector
  * may send: fields beyond the contract are allowed.
- *
- * @example
- * ```ts
- * import { componentSchemas } from './schemas.js';
- * Object.keys(componentSchemas()); // ['Customer', 'Label', 'LabelList', 'Problem']
- * componentSchemas().LabelList?.items; // { $ref: '#/components/schemas/Label' }
- * ```
  */
 export function componentSchemas(): Record<string, SchemaObject> {
   const { schemas } = z.toJSONSchema(contractRegistry, {
@@ -36,15 +29,6 @@ export function componentSchemas(): Record<string, SchemaObject> {
 
 /**
  * The `query` parameter's schema, from {@link CustomerQuerySchema}.
- *
- * @example
- * ```ts
- * import { CUSTOMER_QUERY_PATTERN } from '../contract/index.js';
- * import { customerQueryParameterSchema } from './schemas.js';
- * const schema = customerQueryParameterSchema();
- * schema.maxLength; // 70: 'phone:' and up to 64 characters
- * schema.pattern === CUSTOMER_QUERY_PATTERN; // true
- * ```
  */
 export function customerQueryParameterSchema(): SchemaObject {
   return embedded(z.toJSONSchema(CustomerQuerySchema, { target: 'draft-2020-12', io: 'input', metadata: contractRegistry }));
@@ -52,11 +36,5 @@ export function customerQueryParameterSchema(): SchemaObject {
 
 /**
  * `{ $ref }` to a component schema.
- *
- * @example
- * ```ts
- * import { schemaRef } from './schemas.js';
- * schemaRef('Customer'); // { $ref: '#/components/schemas/Customer' }
- * ```
  */
 export const schemaRef = (id: 'Customer' | 'Label' | 'LabelList' | 'Problem') => ({ $ref: COMPONENT_REF(id) });

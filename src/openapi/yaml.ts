@@ -8,14 +8,6 @@ const HEADER = '# Generated from the zod schemas by `npm run openapi`. Do not ed
  * `yaml` library underneath), with a header saying where it comes from. Written as YAML 1.1 so
  * that strings a 1.1 reader would take for dates or booleans (`2020-06-18T09:32:53.823Z`) are
  * quoted, and every reader gets strings back.
- *
- * @example
- * ```ts
- * import { writeFileSync } from 'node:fs';
- * import { renderOpenApiYaml } from '../src/openapi/yaml.js';
- * writeFileSync('openapi.yaml', renderOpenApiYaml()); // what `npm run openapi` does
- * renderOpenApiYaml().startsWith('# Generated from the zod schemas'); // true
- * ```
  */
 export function renderOpenApiYaml(): string {
   return HEADER + OpenApiBuilder.create(openApiDocument).getSpecAsYaml(undefined, { lineWidth: 0, version: '1.1' });

@@ -1,21 +1,10 @@
 /**
  * Shown instead of a value that may be a credential.
- *
- * @example
- * ```ts
- * redactUrl('http://h/label?token=abc'); // `http://h/label?token=${MASK}`
- * ```
  */
 export const MASK = '***';
 
 /**
  * Options of {@link redactUrl}.
- *
- * @example
- * ```ts
- * const options: RedactUrlOptions = { keep: 'q', showSecrets: process.argv.includes('--show-secrets') };
- * redactUrl('http://h/c?key=abc&q=phone:1111', options);
- * ```
  */
 export interface RedactUrlOptions {
   /**
@@ -90,14 +79,6 @@ function redactWritten(url: string, keep: ReadonlySet<string>): string {
  * the WHATWG parser accepts is shown as it parses (and as `fetch` sends it: `http:\\h` becomes
  * `http://h/`), with `{refId}` kept readable; a template or a string the parser refuses is
  * masked as written.
- *
- * @example
- * ```ts
- * redactUrl('http://hc:s3cret@crm.example/cim/customer?token=abc&query=phone:{refId}');
- * // 'http://hc:***@crm.example/cim/customer?token=***&query=phone:{refId}'
- * redactUrl('http://crm.example/c?key=abc&q=phone:1111', { keep: 'q' }); // 'http://crm.example/c?key=***&q=phone:1111'
- * redactUrl('http://crm.example/label?token=abc', { keep: [] }); // 'http://crm.example/label?token=***'
- * ```
  */
 export function redactUrl(url: string, options: RedactUrlOptions = {}): string {
   if (options.showSecrets === true) return url;
@@ -109,11 +90,6 @@ export function redactUrl(url: string, options: RedactUrlOptions = {}): string {
  * The parts of `url` that {@link redactUrl} masks, as written and as the parser serializes them
  * (not decoded): the password or lone user name, hidden query values, bare parameters, the
  * fragment. For masking the same secrets where a server or an error message quotes them.
- *
- * @example
- * ```ts
- * urlSecrets('http://hc:pw@h/c?token=abc&query=phone:{refId}#frag'); // ['pw', 'abc', 'frag', …]
- * ```
  */
 export function urlSecrets(url: string, options: Pick<RedactUrlOptions, 'keep'> = {}): string[] {
   const keep = keepSet(options.keep);

@@ -5,12 +5,6 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * `decodeURIComponent`, or the text as it is when it is not valid percent-encoding.
- *
- * @example
- * ```ts
- * decodeComponent('a%2Bb'); // 'a+b'
- * decodeComponent('100%'); // '100%'
- * ```
  */
 export function decodeComponent(text: string): string {
   try {
@@ -22,11 +16,6 @@ export function decodeComponent(text: string): string {
 
 /**
  * Base64 of the UTF-8 bytes of `text`, without Node's `Buffer`: the `Authorization: Basic` value.
- *
- * @example
- * ```ts
- * base64('hc:pw'); // 'aGM6cHc='
- * ```
  */
 export function base64(text: string): string {
   return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
@@ -35,11 +24,6 @@ export function base64(text: string): string {
 /**
  * The `user:password` that `exchange` sends as `Authorization: Basic` for a URL's user info
  * (percent-decoded), or `undefined` when the URL has none or does not parse.
- *
- * @example
- * ```ts
- * basicCredentials('http://hc:p%40ss@crm.example/label'); // 'hc:p@ss'
- * ```
  */
 export function basicCredentials(url: string): string | undefined {
   if (!URL.canParse(url)) return undefined;
@@ -83,11 +67,6 @@ function decodeBasic(credential: string): string | undefined {
  * The secrets in one header value: the whole value and, after any auth scheme (`Bearer x`,
  * `Token x`, `Basic x`, …), the credential alone; for Basic also the decoded `user:password`
  * and the password alone.
- *
- * @example
- * ```ts
- * headerSecrets('Basic aGM6czNjcmV0'); // ['Basic aGM6czNjcmV0', 'aGM6czNjcmV0', 'hc:s3cret', 's3cret']
- * ```
  */
 export function headerSecrets(value: string): string[] {
   const match = AUTH_SCHEME.exec(value);
@@ -102,11 +81,6 @@ const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&
 /**
  * Where the secrets of a run are: the headers sent (every value is one) and the URLs with what
  * of them stays visible (`keep`, as in {@link redactUrl}).
- *
- * @example
- * ```ts
- * const sources: SecretSources = { headers: { authorization: 'Bearer abc' }, urls: [{ url: labelsUrl, keep: [] }] };
- * ```
  */
 export interface SecretSources {
   headers?: Readonly<Record<string, string>>;
@@ -120,12 +94,6 @@ export interface SecretSources {
  * made from user info (decoded and in base64); each as given, trimmed, decoded and
  * percent-encoded. For text a server or an error message wrote, which may echo what was sent.
  * Values under 4 characters are left alone.
- *
- * @example
- * ```ts
- * const redactText = secretMasker({ headers: { 'x-key': 'SECRET1' }, urls: [{ url: 'http://h/label?token=abc1' }] });
- * redactText('bad key SECRET1 for token abc1'); // 'bad key *** for token ***'
- * ```
  */
 export function secretMasker(sources: SecretSources): (text: string) => string {
   const secrets = new Set<string>();

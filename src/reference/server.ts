@@ -12,6 +12,8 @@ import { sampleDataSet } from './sample-data.js';
  *
  * @example
  * ```ts
+ * import { type ReferenceServerOptions } from 'priority-routing-crm/node';
+ * import { sampleDataSet } from 'priority-routing-crm';
  * const options: ReferenceServerOptions = { port: 0, basePath: '/cim', data: sampleDataSet };
  * ```
  */
@@ -33,6 +35,7 @@ export interface ReferenceServerOptions extends HandlerOptions {
  *
  * @example
  * ```ts
+ * import { startReferenceServer } from 'priority-routing-crm/node';
  * const { customerQueryUrl, labelsUrl, close } = await startReferenceServer();
  * ```
  */

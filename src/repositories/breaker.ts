@@ -55,8 +55,8 @@ const STATES: Record<CircuitState, CircuitBreakerState> = {
  * @example
  * ```ts
  * import { createConnector, withCache, withCircuitBreaker } from 'priority-routing-crm';
- * const repository = withCache(withCircuitBreaker(crmRepository, { failureThreshold: 5, cooldownMs: 10_000 }));
- * const connector = createConnector({ repository });
+ * const resilient = withCache(withCircuitBreaker(repository, { failureThreshold: 5, cooldownMs: 10_000 }));
+ * const connector = createConnector({ repository: resilient });
  * ```
  */
 export function withCircuitBreaker(repository: CustomerRepository, options: CircuitBreakerOptions = {}): CustomerRepository {

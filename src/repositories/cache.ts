@@ -36,12 +36,6 @@ export type CacheErrorEvent =
  * What `onEvent` of {@link withCache} receives for each read: which cache, and whether it was
  * answered from it (`hit`), served stale while one call refreshes it (`stale`), or went to the
  * repository (`miss`); `evict` when a kept customer made room for another.
- *
- * @example
- * ```ts
- * import type { CacheEvent } from 'priority-routing-crm';
- * const count = ({ cache, event }: CacheEvent) => metrics.inc({ cache, event });
- * ```
  */
 export interface CacheEvent {
   cache: 'labels' | 'customers';
@@ -116,8 +110,7 @@ const CLOCK = { now: () => Date.now() };
  * @example
  * ```ts
  * import { createConnector, withCache } from 'priority-routing-crm';
- * const repository = withCache(crmRepository, { labelsTtlMs: 30_000, staleIfErrorMs: 600_000 });
- * const connector = createConnector({ repository });
+ * const connector = createConnector({ repository: withCache(repository, { labelsTtlMs: 30_000, staleIfErrorMs: 600_000 }) });
  * ```
  */
 export function withCache(repository: CustomerRepository, options: CacheOptions = {}): CustomerRepository {

@@ -24,6 +24,7 @@ import { compileRecordCheck } from './record-check.js';
  *
  * @example
  * ```ts
+ * import { type MemoryDataSet, sampleCustomer, sampleLabels } from 'priority-routing-crm';
  * const data: MemoryDataSet = { customers: [sampleCustomer], labels: [...sampleLabels] };
  * ```
  */
@@ -34,11 +35,6 @@ export interface MemoryDataSet {
 
 /**
  * Options of {@link createMemoryRepository}.
- *
- * @example
- * ```ts
- * const options: MemoryRepositoryOptions = { defaultCountry: 'PK' };
- * ```
  */
 export interface MemoryRepositoryOptions {
   /**
@@ -55,6 +51,7 @@ export interface MemoryRepositoryOptions {
  *
  * @example
  * ```ts
+ * import { type MemoryRepository, createMemoryRepository, sampleDataSet } from 'priority-routing-crm';
  * const repository: MemoryRepository = createMemoryRepository(sampleDataSet);
  * repository.customerCount; // 7
  * ```
@@ -74,6 +71,9 @@ export interface MemoryRepository extends CustomerRepository {
  *
  * @example
  * ```ts
+ * import { DataSetError, createMemoryRepository } from 'priority-routing-crm';
+ * import { readFile } from 'node:fs/promises';
+ * const data = JSON.parse(await readFile('crm.json', 'utf8'));
  * try { createMemoryRepository(data); } catch (error) { if (error instanceof DataSetError) console.error(error.message); }
  * ```
  */
@@ -201,10 +201,10 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  *
  * @example
  * ```ts
- * import { createConnector, createMemoryRepository } from 'priority-routing-crm';
- * const repository = createMemoryRepository({ customers: await loadCustomers(), labels: await loadLabels() });
+ * import { createConnector, createMemoryRepository, CustomerQuerySchema, sampleDataSet } from 'priority-routing-crm';
+ * const repository = createMemoryRepository({ customers: sampleDataSet.customers, labels: sampleDataSet.labels });
  * const connector = createConnector({ repository });
- * const pakistan = createMemoryRepository(data, { defaultCountry: 'PK' });
+ * const pakistan = createMemoryRepository(sampleDataSet, { defaultCountry: 'PK' });
  * pakistan.findCustomerByPhone(CustomerQuerySchema.parse('phone:0300-1234567')); // the customer stored as +92 300 1234567
  * ```
  */

@@ -134,12 +134,6 @@ function generated(fields: ReadonlyArray<[string, Plan]>): Check | undefined {
  * true only for values the schema accepts; `undefined` when the schema holds anything it does
  * not fully understand. Values whose getters throw or proxies count as not accepted.
  * `generate: false` skips the generated code (for tests of the fallback).
- *
- * @example
- * ```ts
- * const isCustomer = compileRecordCheck(CustomerSchema) ?? ((value) => CustomerSchema.safeParse(value).success);
- * if (!isCustomer(record)) report(CustomerSchema.safeParse(record, { reportInput: true }));
- * ```
  */
 export function compileRecordCheck(schema: z.ZodType, { generate = true }: { generate?: boolean } = {}): Check | undefined {
   const { def } = internals(schema);

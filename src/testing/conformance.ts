@@ -15,6 +15,8 @@ export type ConformanceCommonOptions = Omit<VerifyConnectorOptions, 'customerQue
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
+ * import { type ConformanceUrlTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
  * const target: ConformanceUrlTarget = {
  *   customerQueryUrl: 'http://127.0.0.1:3000/customer?query=phone:{refId}',
  *   labelsUrl: 'http://127.0.0.1:3000/label',
@@ -35,7 +37,10 @@ export interface ConformanceUrlTarget extends ConformanceCommonOptions {
  *
  * @example
  * ```ts
- * const target: ConformanceHandlerTarget = { handler: app.fetch, basePath: '/cim', phones: ['1111', '+923001234567'] };
+ * import { describe, it } from 'vitest';
+ * import { createFetchHandler } from 'priority-routing-crm/fetch';
+ * import { type ConformanceHandlerTarget, defineConnectorConformanceTests } from 'priority-routing-crm/testing';
+ * const target: ConformanceHandlerTarget = { handler: createFetchHandler({ repository, basePath: '/cim' }), basePath: '/cim', phones: ['1111', '+923001234567'] };
  * defineConnectorConformanceTests(target, { describe, it });
  * ```
  */
@@ -51,6 +56,7 @@ export interface ConformanceHandlerTarget extends ConformanceCommonOptions {
  *
  * @example
  * ```ts
+ * import { type ConformanceTarget } from 'priority-routing-crm/testing';
  * const target: ConformanceTarget = process.env.CONNECTOR_URL
  *   ? { customerQueryUrl: `${process.env.CONNECTOR_URL}/customer?query=phone:{refId}`, labelsUrl: `${process.env.CONNECTOR_URL}/label`, phones: ['1111'] }
  *   : { handler: connector.handle, phones: ['1111'] };
@@ -64,6 +70,7 @@ export type ConformanceTarget = ConformanceUrlTarget | ConformanceHandlerTarget;
  *
  * @example
  * ```ts
+ * import { type TestBody } from 'priority-routing-crm/testing';
  * const body: TestBody = async () => {};
  * ```
  */
@@ -74,6 +81,7 @@ export type TestBody = (...args: unknown[]) => Promise<void>;
  *
  * @example
  * ```ts
+ * import { type TestApi } from 'priority-routing-crm/testing';
  * import { describe, it } from 'vitest'; // or: import { describe, it } from '@jest/globals';
  * const api: TestApi = { describe, it };
  * ```
@@ -90,6 +98,9 @@ export interface TestApi {
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
+ * import { defineConnectorConformanceTests } from 'priority-routing-crm/testing';
+ * const target = { handler: connector.handle, phones: ['1111'] };
  * defineConnectorConformanceTests(target, { describe, it, name: 'CRM connector', failOnWarn: true, failOnSkip: true, testTimeoutMs: 30_000 });
  * ```
  */
@@ -116,7 +127,13 @@ const IN_PROCESS_ORIGIN = 'http://connector.test';
  *
  * @example
  * ```ts
- * try { await body(); } catch (error) { if (error instanceof ConformanceError) console.log(error.result.issues); }
+ * import { describe, it } from 'vitest';
+ * import { ConformanceError, defineConnectorConformanceTests, type TestBody } from 'priority-routing-crm/testing';
+ * // Log a failed check's issues as data as well as in the message.
+ * const logged = (name: string, body: TestBody) => it(name, async () => {
+ *   try { await body(); } catch (error) { if (error instanceof ConformanceError) console.log(error.result.issues); throw error; }
+ * });
+ * defineConnectorConformanceTests({ handler: connector.handle, phones: ['1111'] }, { describe, it: logged });
  * ```
  */
 export class ConformanceError extends Error {
@@ -159,7 +176,7 @@ function statically(id: CheckId, target: ConformanceTarget): boolean {
  * // connector.conformance.test.ts
  * import { describe, it } from 'vitest';
  * import { defineConnectorConformanceTests } from 'priority-routing-crm/testing';
- * import { connector } from '../src/connector.js';
+ * // `connector`: your createConnector({ repository }), e.g. imported from '../src/connector.js'.
  *
  * defineConnectorConformanceTests({ handler: connector.handle, phones: ['1111', '+923001234567'], weights: { Gold: 8 } }, { describe, it });
  * ```

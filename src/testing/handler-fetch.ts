@@ -7,7 +7,8 @@ import type { ConnectorHandle, ConnectorResponse } from '../core/http.js';
  *
  * @example
  * ```ts
- * const handler: InProcessHandler = (request) => Response.json([], { status: request.method === 'GET' ? 200 : 405 });
+ * import { type InProcessHandler, fetchFromHandler } from 'priority-routing-crm/testing';
+ * const handler: InProcessHandler = (request: Request) => Response.json([], { status: request.method === 'GET' ? 200 : 405 });
  * const fetch = fetchFromHandler(handler);
  * ```
  */

@@ -12,11 +12,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * `1 MiB`, `64 KiB` or `1000 bytes`: a size as a limit is given.
- *
- * @example
- * ```ts
- * formatBytes(1048576); // '1 MiB'
- * ```
  */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
@@ -26,11 +21,6 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Throws a `TypeError` naming `name` unless `value` is a positive integer number of bytes.
- *
- * @example
- * ```ts
- * assertMaxBodyBytes('maxBodyBytes', 0); // throws 'maxBodyBytes must be a positive integer number of bytes, got 0'
- * ```
  */
 export function assertMaxBodyBytes(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
@@ -42,11 +32,6 @@ export function assertMaxBodyBytes(name: string, value: number | undefined): voi
  * Reads a response body up to `maxBytes`: the text, or `tooLarge` as soon as it is longer (by
  * its `Content-Length` or while streaming), having stopped reading, so that no connector can
  * make the reader hold more than the limit.
- *
- * @example
- * ```ts
- * const { body, tooLarge } = await readBoundedBody(response, DEFAULT_MAX_BODY_BYTES);
- * ```
  */
 export async function readBoundedBody(response: Response, maxBytes: number): Promise<{ body: string; tooLarge: boolean }> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);

@@ -2,22 +2,11 @@ import { ProblemSchema, describeValue, type ContractIssue, type Problem } from '
 
 /**
  * A body parsed as JSON, or the contract issue that says why it is not JSON.
- *
- * @example
- * ```ts
- * const body: JsonBody = parseJsonBody(text);
- * if (!body.ok) console.error(body.issue.message);
- * ```
  */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; issue: ContractIssue };
 
 /**
  * Parses a response body as JSON without throwing.
- *
- * @example
- * ```ts
- * parseJsonBody('<html>'); // { ok: false, issue: { path: '$', message: 'expected a JSON body, got "<html>"', … } }
- * ```
  */
 export function parseJsonBody(text: string): JsonBody {
   try {
@@ -30,11 +19,6 @@ export function parseJsonBody(text: string): JsonBody {
 
 /**
  * The RFC 9457 problem in an error body, when the body is one (whatever its content type says).
- *
- * @example
- * ```ts
- * readProblem('{"type":"about:blank","title":"Not Found","status":404,"detail":"…"}')?.title; // 'Not Found'
- * ```
  */
 export function readProblem(text: string): Problem | undefined {
   const body = parseJsonBody(text);

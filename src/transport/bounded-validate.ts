@@ -4,11 +4,6 @@ import { toContractIssues, validateCustomer, type ContractIssue, type Validation
 /**
  * The issues of a list validated element by element: the first `max`, how many more there
  * were, and where judging stopped when the deadline came first.
- *
- * @example
- * ```ts
- * const { issues, omitted, stoppedAt }: BoundedIssues = elementIssues(list, LabelSchema, { max: 50 });
- * ```
  */
 export interface BoundedIssues {
   issues: ContractIssue[];
@@ -30,11 +25,6 @@ const CLOCK_EVERY = 1024;
  * into the list, `$[3].name`) and only counting the others, until `deadline` (a
  * `performance.now()` time). Validating the whole array at once would hold every issue: a list
  * of 200,000 `{}` makes 1.6 million of them and gigabytes of memory.
- *
- * @example
- * ```ts
- * elementIssues([{}, { _id: 'g', name: 'Gold' }], LenientLabelSchema, { max: 50 }).issues[0]?.path; // '$[0]._id'
- * ```
  */
 export function elementIssues(
   list: readonly unknown[],
@@ -69,11 +59,6 @@ const LABEL_ID = z.string();
  * judged one by one (the first `max` issues kept, the rest counted) and the other fields as
  * `validateCustomer` judges them; `undefined` when every label id is a string (then validate it
  * whole). A customer with 200,000 objects for label ids would otherwise hold 200,000 issues.
- *
- * @example
- * ```ts
- * customerLabelIssues({ ...sampleCustomer, labels: [{}, {}] }, 'strict', { max: 50 })?.issues[0]?.path; // '$.labels[0]'
- * ```
  */
 export function customerLabelIssues(value: unknown, mode: ValidationMode, options: { max: number; deadline?: number }): BoundedIssues | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;

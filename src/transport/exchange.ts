@@ -8,6 +8,7 @@ import { base64, basicCredentials, secretMasker } from '../redaction/secrets.js'
  *
  * @example
  * ```ts
+ * import { type FetchLike, createConnectorClient } from 'priority-routing-crm';
  * const logged: FetchLike = async (url, init) => {
  *   console.error(init.method, url);
  *   return fetch(url, init);
@@ -19,12 +20,6 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * One request to send.
- *
- * @example
- * ```ts
- * const request: ExchangeRequest = { url: 'http://127.0.0.1:3000/label', method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 2000 };
- * const result = await exchange(request);
- * ```
  */
 export interface ExchangeRequest {
   url: string;
@@ -40,12 +35,6 @@ export interface ExchangeRequest {
 
 /**
  * What came back: the status, the headers and the whole body as text.
- *
- * @example
- * ```ts
- * const result = await exchange({ url, timeoutMs: 2000 });
- * if (result.kind === 'response') console.log(result.status, result.headers.get('allow'));
- * ```
  */
 export interface ExchangeResponse {
   kind: 'response';
@@ -66,11 +55,6 @@ export interface ExchangeResponse {
 
 /**
  * The request never got an answer: refused, reset, DNS failure, TLS error.
- *
- * @example
- * ```ts
- * if (result.kind === 'network_error') console.error(result.message); // 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3000'
- * ```
  */
 export interface ExchangeNetworkError {
   kind: 'network_error';
@@ -83,11 +67,6 @@ export interface ExchangeNetworkError {
 
 /**
  * No complete answer within `timeoutMs`.
- *
- * @example
- * ```ts
- * if (result.kind === 'timeout') console.error(`no answer within ${result.timeoutMs} ms`);
- * ```
  */
 export interface ExchangeTimeout {
   kind: 'timeout';
@@ -98,21 +77,11 @@ export interface ExchangeTimeout {
 
 /**
  * The outcome of {@link exchange}: it never rejects, except when the caller's own signal aborts.
- *
- * @example
- * ```ts
- * const status = (result: ExchangeResult) => (result.kind === 'response' ? result.status : null);
- * ```
  */
 export type ExchangeResult = ExchangeResponse | ExchangeNetworkError | ExchangeTimeout;
 
 /**
  * The media type of a `Content-Type` value, lower case, without parameters.
- *
- * @example
- * ```ts
- * mediaType('Application/JSON; charset=utf-8'); // 'application/json'
- * ```
  */
 export function mediaType(contentType: string | null): string {
   return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
@@ -120,12 +89,6 @@ export function mediaType(contentType: string | null): string {
 
 /**
  * Whether a media type carries JSON: `application/json` and any `+json` type.
- *
- * @example
- * ```ts
- * isJsonMediaType('application/problem+json'); // true
- * isJsonMediaType('text/html'); // false
- * ```
  */
 export function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.-]+\+json$/.test(type);
@@ -163,12 +126,6 @@ function withBasicAuth(url: URL, headers: Record<string, string>): void {
  * `headers` has an `authorization`. Error messages never quote a credential or a query token,
  * as given, trimmed or decoded. Redirects are not followed (`redirect: 'manual'`): a 3xx is the
  * answer, so that no header or credential is ever sent on to another server.
- *
- * @example
- * ```ts
- * const result = await exchange({ url: 'http://127.0.0.1:3000/label', timeoutMs: 5000 });
- * if (result.kind === 'response') console.log(result.status, result.contentType, result.durationMs);
- * ```
  */
 export async function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
   const method = request.method ?? 'GET';

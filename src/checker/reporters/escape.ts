@@ -19,10 +19,5 @@ export const escapeTerminal = (text: string): string => text.replace(TERMINAL_UN
 
 /**
  * A multi-line text (a check's detail: its line breaks are the checker's own) as escaped lines.
- *
- * @example
- * ```ts
- * escapedLines('phone 1: priority 8\nphone 2: \u001b[2J'); // ['phone 1: priority 8', 'phone 2: \\u001b[2J']
- * ```
  */
 export const escapedLines = (text: string): string[] => text.split('\n').map(escapeTerminal);

@@ -13,6 +13,7 @@ const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A')
  *
  * @example
  * ```ts
+ * import { formatGithubAnnotations } from 'priority-routing-crm/testing';
  * if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(formatGithubAnnotations(report));
  * // ::error title=customer.schema%3A Each customer conforms to the contract::1 violation …
  * ```

@@ -8,11 +8,6 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /**
  * Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot carry.
- *
- * @example
- * ```ts
- * escapeXml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
- * ```
  */
 export const escapeXml = (text: string): string => text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 

@@ -2,11 +2,6 @@ import type { CheckRequest, CheckResult } from '../report.js';
 
 /**
  * The requests worth reproducing for a check: those its issues are about, or all of them.
- *
- * @example
- * ```ts
- * for (const request of requestsToShow(check)) console.log(request.curl);
- * ```
  */
 export function requestsToShow(check: CheckResult): CheckRequest[] {
   const subjects = new Set(check.issues.map((issue) => issue.subject).filter((subject) => subject !== undefined));
@@ -16,11 +11,6 @@ export function requestsToShow(check: CheckResult): CheckRequest[] {
 
 /**
  * `12 passed, 1 failed, 2 warned, 1 skipped`, leaving out the zeros except "passed".
- *
- * @example
- * ```ts
- * summaryLine({ total: 15, pass: 12, fail: 1, warn: 2, skip: 0 }); // '15 checks: 12 passed, 1 failed, 2 warned'
- * ```
  */
 export function summaryLine(summary: { total: number; pass: number; fail: number; warn: number; skip: number }): string {
   const parts = [`${summary.pass} passed`];
@@ -33,11 +23,6 @@ export function summaryLine(summary: { total: number; pass: number; fail: number
 /**
  * A check's findings as lines: `$.createdAt: expected … (phone 1111)`, then `… and 1,950 more`
  * for those beyond `limit` or not kept (`omittedIssues`).
- *
- * @example
- * ```ts
- * issueLines(check, 10); // ['$.createdAt: expected an ISO 8601 date-time … (phone 1111)', …]
- * ```
  */
 export function issueLines(check: CheckResult, limit = Number.POSITIVE_INFINITY): string[] {
   const shown = check.issues.slice(0, limit);

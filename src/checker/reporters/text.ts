@@ -8,6 +8,7 @@ import { issueLines, requestsToShow, summaryLine } from './select.js';
  *
  * @example
  * ```ts
+ * import { type TextStyle } from 'priority-routing-crm/testing';
  * const danger: TextStyle = 'red';
  * ```
  */
@@ -18,6 +19,7 @@ export type TextStyle = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'gray' | '
  *
  * @example
  * ```ts
+ * import { type Styler } from 'priority-routing-crm/testing';
  * import { styleText } from 'node:util';
  * const style: Styler = (style, text) => styleText(style, text);
  * ```
@@ -29,6 +31,7 @@ export type Styler = (style: TextStyle, text: string) => string;
  *
  * @example
  * ```ts
+ * import { type TextReportOptions, formatTextReport } from 'priority-routing-crm/testing';
  * const options: TextReportOptions = { maxIssues: 5 };
  * process.stdout.write(formatTextReport(report, options));
  * ```
@@ -71,7 +74,7 @@ function formatCheck(check: CheckResult, style: Styler, maxIssues: number): stri
  * import { styleText } from 'node:util';
  * import { formatTextReport, verifyConnector } from 'priority-routing-crm/testing';
  * const report = await verifyConnector(options);
- * process.stdout.write(formatTextReport(report, { style: process.stdout.isTTY ? styleText : undefined }));
+ * process.stdout.write(formatTextReport(report, process.stdout.isTTY ? { style: styleText } : {}));
  * ```
  */
 export function formatTextReport(report: CheckReport, options: TextReportOptions = {}): string {

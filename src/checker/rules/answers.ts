@@ -23,11 +23,6 @@ function onlyOnOtherPhone(phone: string, observation: Observation): Finding | un
 
 /**
  * `labels.status`: the label list answers 200 with JSON within the budget.
- *
- * @example
- * ```ts
- * labelsStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).status; // 'pass'
- * ```
  */
 export function labelsStatus(observed: Observed, options: Judged): CheckResult {
   const finding = judgeJsonAnswer(observed.labels, { budgetMs: options.budgetMs, lenient: options.mode === 'lenient', maxBodyBytes: options.maxBodyBytes, what: 'the label list' });
@@ -40,11 +35,6 @@ export function labelsStatus(observed: Observed, options: Judged): CheckResult {
 
 /**
  * `customer.status`: every given phone finds a customer, 200 with JSON within the budget.
- *
- * @example
- * ```ts
- * customerStatus(observed, { budgetMs: 1000, mode: 'strict', maxBodyBytes: 1048576 }).detail; // '2 phones: 200 application/json, slowest 12 ms'
- * ```
  */
 export function customerStatus(observed: Observed, options: Judged): CheckResult {
   const findings: Finding[] = [];

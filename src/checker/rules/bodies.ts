@@ -17,11 +17,6 @@ function envelopeKey(value: unknown, fits: (inner: unknown) => boolean): string 
 
 /**
  * `customer.schema`: each customer body conforms.
- *
- * @example
- * ```ts
- * customerSchema(observed, 'lenient').issues; // [{ path: '$.labels', message: …, subject: 'phone 1111' }]
- * ```
  */
 export function customerSchema(observed: Observed, mode: ValidationMode, deadline?: number): CheckResult {
   const readable = observed.customers.filter(({ observation }) => okJson(observation) !== undefined);
@@ -65,11 +60,6 @@ export function customerSchema(observed: Observed, mode: ValidationMode, deadlin
 
 /**
  * `labels.schema`: the label list conforms (duplicate ids aside).
- *
- * @example
- * ```ts
- * labelsSchema(observed, 'strict').status; // 'fail' for a label list sent as a string
- * ```
  */
 export function labelsSchema(observed: Observed, mode: ValidationMode, deadline?: number): CheckResult {
   const body = okJson(observed.labels);
@@ -114,11 +104,6 @@ function labelIds(value: unknown) {
 
 /**
  * `labels.unique-ids`: no two labels share an `_id`.
- *
- * @example
- * ```ts
- * labelsUniqueIds(observed).issues; // [{ path: '$[2]._id', message: 'duplicate label id "L-1": …' }]
- * ```
  */
 export function labelsUniqueIds(observed: Observed): CheckResult {
   const body = okJson(observed.labels);
@@ -138,11 +123,6 @@ export function labelsUniqueIds(observed: Observed): CheckResult {
 
 /**
  * `customer.label-ids-exist`: every id on a customer is in the label list.
- *
- * @example
- * ```ts
- * customerLabelIdsExist(observed).status; // 'fail' when a customer has an id the label list lacks
- * ```
  */
 export function customerLabelIdsExist(observed: Observed): CheckResult {
   const labels = okJson(observed.labels);

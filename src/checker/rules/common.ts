@@ -9,22 +9,12 @@ const RANK: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3 }
 
 /**
  * The worst of several statuses: fail over warn over pass over skip.
- *
- * @example
- * ```ts
- * worst(['pass', 'warn', 'skip']); // 'warn'
- * ```
  */
 export const worst = (statuses: readonly CheckStatus[]): CheckStatus =>
   statuses.reduce<CheckStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'skip');
 
 /**
  * A finding with the status it earns.
- *
- * @example
- * ```ts
- * const finding: Finding = { path: '$', subject: 'label list', status: 'warn', message: 'took 1200 ms, above the 1000 ms budget' };
- * ```
  */
 export interface Finding extends CheckIssue {
   status: CheckStatus;
@@ -32,22 +22,12 @@ export interface Finding extends CheckIssue {
 
 /**
  * The most findings a check keeps: a hostile connector can provoke millions; the rest are counted.
- *
- * @example
- * ```ts
- * const kept = findings.slice(0, MAX_ISSUES);
- * ```
  */
 export const MAX_ISSUES = 50;
 
 /**
  * Builds a check's result with its title and group from the table; keeps the first
  * {@link MAX_ISSUES} issues and counts the others in `omittedIssues`.
- *
- * @example
- * ```ts
- * checkResult('labels.status', 'pass', '200 application/json in 12 ms', { observations: [observed.labels] });
- * ```
  */
 export function checkResult(
   id: CheckId,
@@ -72,11 +52,6 @@ export function checkResult(
 
 /**
  * A result from findings: the worst finding's status, or `pass` with `passDetail`.
- *
- * @example
- * ```ts
- * fromFindings('labels.unique-ids', findings, [observed.labels], { pass: 'every id is unique', fail: (n) => `${n} duplicate ids` });
- * ```
  */
 export function fromFindings(
   id: CheckId,
@@ -93,23 +68,12 @@ export function fromFindings(
 
 /**
  * Skipped, with the reason.
- *
- * @example
- * ```ts
- * skipped('priority', 'no weights given');
- * ```
  */
 export const skipped = (id: CheckId, why: string, observations: readonly Observation[] = []): CheckResult =>
   checkResult(id, 'skip', why, { observations });
 
 /**
  * The body of a 200 that parsed as JSON, else `undefined`.
- *
- * @example
- * ```ts
- * const labels = okJson(observed.labels);
- * if (labels !== undefined && Array.isArray(labels.value)) console.log(labels.value.length);
- * ```
  */
 export function okJson(observation: Observation | undefined): { value: unknown } | undefined {
   if (observation === undefined || observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
@@ -124,11 +88,6 @@ const oneLine = (text: string) => text.replace(/[\r\n]/g, (character) => (charac
 /**
  * `answered 500: The CRM lookup failed.` or `no answer within 5000 ms`. A line break in the
  * connector's problem is shown as its escape (`\u000a`), so that the sentence is one line.
- *
- * @example
- * ```ts
- * describeOutcome(observation); // 'answered 500 (application/problem+json): The CRM lookup failed.'
- * ```
  */
 export function describeOutcome(observation: Observation): string {
   const { result } = observation;
@@ -143,11 +102,6 @@ export function describeOutcome(observation: Observation): string {
 /**
  * Judges an answer that should be 200 with JSON within the budget: `fail` for anything else,
  * `warn` for a slow answer or (lenient) a wrong content type with a JSON body.
- *
- * @example
- * ```ts
- * judgeJsonAnswer(observed.labels, { budgetMs: 1000, lenient: false, maxBodyBytes: 1048576, what: 'the label list' })?.message; // 'expected content type application/json, got text/html'
- * ```
  */
 export function judgeJsonAnswer(
   observation: Observation,
@@ -173,11 +127,6 @@ export function judgeJsonAnswer(
  * Judges an error answer: `pass` for the expected status; `fail` for no answer, 2xx or 5xx
  * (or any other status when `exact`); `warn` for another status, and for a 503 with
  * `Retry-After` (the contract's answer while a circuit breaker is open).
- *
- * @example
- * ```ts
- * judgeErrorStatus(observation, 404, true)?.message; // 'expected 404, answered 200 (application/json)'
- * ```
  */
 export function judgeErrorStatus(observation: Observation, expected: number, exact = false): Finding | undefined {
   const { result, subject } = observation;
@@ -194,11 +143,6 @@ export function judgeErrorStatus(observation: Observation, expected: number, exa
 
 /**
  * The entries of a JSON array that are objects, with their index.
- *
- * @example
- * ```ts
- * objectEntries([{ _id: 'a' }, 'x', { _id: 'b' }]); // [{ index: 0, entry: { _id: 'a' } }, { index: 2, entry: { _id: 'b' } }]
- * ```
  */
 export function objectEntries(value: unknown): Array<{ index: number; entry: Record<string, unknown> }> {
   if (!Array.isArray(value)) return [];
@@ -209,11 +153,5 @@ export function objectEntries(value: unknown): Array<{ index: number; entry: Rec
 
 /**
  * `"1 phone"`, `"3 phones"`.
- *
- * @example
- * ```ts
- * count(1, 'phone'); // '1 phone'
- * count(3, 'phone'); // '3 phones'
- * ```
  */
 export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -18,11 +18,6 @@ function expectOne(id: CheckId, observation: Observation | undefined, expected: 
 
 /**
  * `customer.unknown-number-404`: a number no customer has gets 404, and nothing else.
- *
- * @example
- * ```ts
- * unknownNumber404(observed).detail; // 'answered 404 for a made-up number'
- * ```
  */
 export function unknownNumber404(observed: Observed): CheckResult {
   const last = observed.unknown.at(-1);
@@ -37,31 +32,16 @@ export function unknownNumber404(observed: Observed): CheckResult {
 
 /**
  * `customer.malformed-query-400`: `query=email:x` gets 400.
- *
- * @example
- * ```ts
- * malformedQuery400(observed).status; // 'fail' when query=email:x gets 500
- * ```
  */
 export const malformedQuery400 = (observed: Observed) => expectOne('customer.malformed-query-400', observed.malformed, 400);
 
 /**
  * `customer.missing-query-400`: no `query` gets 400.
- *
- * @example
- * ```ts
- * missingQuery400(observed).status; // 'pass' when a URL without query gets 400
- * ```
  */
 export const missingQuery400 = (observed: Observed) => expectOne('customer.missing-query-400', observed.missing, 400);
 
 /**
  * `method.post-405`: POST gets 405 with an `Allow` header, on both URLs.
- *
- * @example
- * ```ts
- * post405(observed).issues; // [{ subject: 'POST label URL', message: 'answered 405 without an Allow header …' }]
- * ```
  */
 export function post405(observed: Observed): CheckResult {
   const findings: Finding[] = [];
@@ -100,11 +80,6 @@ function problemFindings(observation: Observation): Finding[] {
 
 /**
  * `errors.problem-json`: every error answer the run provoked is a problem+json without internals.
- *
- * @example
- * ```ts
- * errorsProblemJson(observed).status; // 'warn' when a 404 is text/html
- * ```
  */
 export function errorsProblemJson(observed: Observed): CheckResult {
   const all = [

@@ -14,11 +14,6 @@ const SKIP = 'no label array to read (see labels.status and labels.schema)';
 
 /**
  * `labels.name-whitespace`: warns for names with leading or trailing white space.
- *
- * @example
- * ```ts
- * labelsNameWhitespace(observed).issues; // [{ path: '$[1].name', message: '"Gold " has trailing white space: …' }]
- * ```
  */
 export function labelsNameWhitespace(observed: Observed): CheckResult {
   const names = labelNames(observed);
@@ -37,11 +32,6 @@ export function labelsNameWhitespace(observed: Observed): CheckResult {
 
 /**
  * `labels.name-case-duplicates`: warns for names equal to another but for case.
- *
- * @example
- * ```ts
- * labelsNameCaseDuplicates(observed).status; // 'warn' for "Gold" and "gold"
- * ```
  */
 export function labelsNameCaseDuplicates(observed: Observed): CheckResult {
   const names = labelNames(observed);

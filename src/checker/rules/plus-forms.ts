@@ -9,11 +9,6 @@ const idOf = (value: unknown) =>
 
 /**
  * `customer.plus-forms`: a `+` number finds the same customer in all three URL forms.
- *
- * @example
- * ```ts
- * plusForms(observed).issues; // [{ subject: 'phone +923001234567', message: '%2B: expected the customer, answered 404 …' }]
- * ```
  */
 export function plusForms(observed: Observed): CheckResult {
   if (observed.plusForms.length === 0) {

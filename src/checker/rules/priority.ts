@@ -44,12 +44,6 @@ function why(result: PriorityResult, customer: string | undefined, unreadable: U
 
 /**
  * `priority`: the priority each phone would get with the given weights, and why.
- *
- * @example
- * ```ts
- * const { result, priorities } = priority(observed, { Gold: 8, Vip: 10 });
- * priorities?.[0]; // { phone: '1111', priority: 8, reason: 'Gold=8', … }
- * ```
  */
 export function priority(observed: Observed, weights: PriorityWeights | undefined): { result: CheckResult; priorities?: PhonePriority[] } {
   if (weights === undefined) return { result: skipped('priority', 'no weights given (--weights Gold=8,Vip=10 or --weights-file)') };

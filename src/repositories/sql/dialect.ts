@@ -61,11 +61,6 @@ const syntaxes: Record<SqlDialect, DialectSyntax> = {
 
 /**
  * The syntax of a dialect.
- *
- * @example
- * ```ts
- * syntaxOf('postgres').quote('crm.contacts'); // '"crm"."contacts"'
- * ```
  */
 export const syntaxOf = (dialect: SqlDialect): DialectSyntax => syntaxes[dialect];
 

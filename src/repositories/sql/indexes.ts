@@ -7,6 +7,7 @@ import type { SqlEngine } from './schema.js';
  *
  * @example
  * ```ts
+ * import { type SqlIndex } from 'priority-routing-crm/sql';
  * const index: SqlIndex = { name: 'prc_crm_contacts_mobile', table: 'crm.contacts', statement: 'CREATE INDEX …' };
  * ```
  */

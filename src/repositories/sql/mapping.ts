@@ -86,6 +86,7 @@ export type SqlMapping = z.infer<typeof SqlMappingSchema>;
  * @example
  * ```ts
  * import { parseSqlMapping, SqlMappingError } from 'priority-routing-crm/sql';
+ * const json: unknown = JSON.parse(process.env.CRM_MAPPING ?? '{}');
  * try { parseSqlMapping(json); } catch (error) { if (error instanceof SqlMappingError) console.error(error.message); }
  * ```
  */
@@ -108,6 +109,7 @@ const keyOf = (path: ReadonlyArray<PropertyKey>) =>
  *
  * @example
  * ```ts
+ * import { readFile } from 'node:fs/promises';
  * import { parseSqlMapping } from 'priority-routing-crm/sql';
  * const mapping = parseSqlMapping(JSON.parse(await readFile('mapping.json', 'utf8')));
  * ```

@@ -66,6 +66,7 @@ export function redactDatabasePassword(text: string, url: string): string {
  *
  * @example
  * ```ts
+ * import { type OpenSqlDatabaseOptions } from 'priority-routing-crm/sql';
  * const options: OpenSqlDatabaseOptions = { timeoutMs: 3000, maxConnections: 10 };
  * ```
  */
@@ -81,6 +82,7 @@ export interface OpenSqlDatabaseOptions {
  *
  * @example
  * ```ts
+ * import { type SqlDatabase, openSqlDatabase } from 'priority-routing-crm/sql';
  * const { client, dialect, close }: SqlDatabase = await openSqlDatabase(process.env.DATABASE_URL!);
  * ```
  */

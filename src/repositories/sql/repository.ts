@@ -14,6 +14,7 @@ const GENERATED_COLUMNS_TTL_MS = 60_000;
  *
  * @example
  * ```ts
+ * import { type SqlRepositoryOptions } from 'priority-routing-crm/sql';
  * const options: SqlRepositoryOptions = { client: pool, mapping, defaultCountry: 'PK' };
  * ```
  */
@@ -33,6 +34,7 @@ export interface SqlRepositoryOptions {
  *
  * @example
  * ```ts
+ * import { type SqlRepository, createSqlRepository } from 'priority-routing-crm/sql';
  * const repository: SqlRepository = createSqlRepository({ client: pool, mapping });
  * repository.dialect; // 'postgres'
  * ```

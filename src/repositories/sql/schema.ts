@@ -22,6 +22,7 @@ export type SqlEngine = 'postgres' | 'mysql' | 'mariadb';
  *
  * @example
  * ```ts
+ * import { type SqlSchemaProblem } from 'priority-routing-crm/sql';
  * const problem: SqlSchemaProblem = { key: 'customers.phones[2]', message: 'column "work_phone" not found in crm.contacts' };
  * ```
  */
@@ -172,6 +173,7 @@ export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promi
  *
  * @example
  * ```ts
+ * import { type CheckSqlDatabaseOptions } from 'priority-routing-crm/sql';
  * const options: CheckSqlDatabaseOptions = { client: pool, mapping, sampleSize: 100 };
  * ```
  */
