@@ -51,12 +51,7 @@ export function fromNodeRequest(req: NodeRequestLike): ConnectorRequest {
 /**
  * The URL the client called: Express's and Connect's `originalUrl` when there is one, since a
  * mount rewrites `url`. One function for `connector.node` and `createNodeHandler`, so both
- * answer a mounted request alike.
- *
- * @example
- * ```ts
- * requestUrl(req); // '/cim/customer?query=phone:1111' even inside app.use('/cim', …)
- * ```
+ * answer a mounted request alike: `/cim/customer?query=…` even inside `app.use('/cim', …)`.
  */
 export function requestUrl(req: NodeRequestLike): string {
   return req.originalUrl ?? req.url ?? '/';

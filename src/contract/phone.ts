@@ -1,12 +1,4 @@
-/**
- * The longest phone number (after `phone:`) the contract accepts.
- *
- * @example
- * ```ts
- * import { MAX_PHONE_LENGTH, parseCustomerQuery } from 'priority-routing-crm';
- * parseCustomerQuery(`phone:${'1'.repeat(MAX_PHONE_LENGTH + 1)}`); // { ok: false, issues: [{ code: 'too_long', … }] }
- * ```
- */
+/** The longest phone number (after `phone:`) the contract accepts. */
 export const MAX_PHONE_LENGTH = 64;
 
 const NON_DIGITS = /\D+/g;
