@@ -19,7 +19,7 @@ Works on the SQL database a connector serves with "serve --database".
 
 Options:
       --database <url>    postgres://, postgresql://, mysql:// or mariadb:// (default: $DATABASE_URL)
-      --mapping <file>    where the contract's fields are (JSON; see README)
+      --mapping <file>    where the contract's fields are (JSON; see docs/sql.md)
       --apply             db indexes: create the missing indexes, not only print them
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
       --timeout <ms>      how long connecting may take (default 5000)

@@ -1,9 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkIds } from '../../src/checker/index.js';
 import { envNames, isCliOnly, serveOptionKeys } from '../../src/cli/serve/options.js';
 
-const readme = () => readFile(new URL('../../README.md', import.meta.url), 'utf8');
+const page = (path: string) => () => readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
+/** The configuration reference moved from the README into the serve guide, the check ids into the checking guide. */
+const serveGuide = page('docs/serve.md');
+const checkingGuide = page('docs/checking.md');
+/** The README and every guide: any of them may name a `PRC_` variable. */
+async function allPages(): Promise<string> {
+  const guides = (await readdir(new URL('../../docs/', import.meta.url))).filter((name) => name.endsWith('.md'));
+  return (await Promise.all(['README.md', ...guides.map((name) => `docs/${name}`)].map((path) => page(path)()))).join('\n');
+}
 
 /** The lines of the Markdown table that starts with `header`. */
 function tableRows(text: string, header: string): string[] {
@@ -17,12 +25,13 @@ function tableRows(text: string, header: string): string[] {
   return rows;
 }
 
-describe("README's serve configuration reference", () => {
+describe("docs/serve.md's configuration reference", () => {
   it('lists every option of the table with its environment variables and its config key', async () => {
-    const text = await readme();
-    const start = text.indexOf('### Configuration reference');
+    const text = await serveGuide();
+    const start = text.indexOf('## Configuration reference');
     expect(start).toBeGreaterThan(0);
-    const section = text.slice(start, text.indexOf('\n## ', start));
+    const end = text.indexOf('\n## ', start + 1);
+    const section = text.slice(start, end === -1 ? undefined : end);
     for (const key of serveOptionKeys.filter((k) => !isCliOnly(k))) {
       const row = section.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${key}\``));
       expect(row, `a row with the config key ${key}`).toBeDefined();
@@ -30,19 +39,19 @@ describe("README's serve configuration reference", () => {
     }
   });
 
-  it('names no PRC_ environment variable that serve does not read', async () => {
+  it('names no PRC_ environment variable that serve does not read, in the README or any guide', async () => {
     const known = new Set(serveOptionKeys.flatMap((key) => envNames(key)));
     // The two that scripts/db-servers.sh sets for `npm run test:db`.
     known.add('PRC_TEST_POSTGRES_URL').add('PRC_TEST_MYSQL_URL');
-    const named = new Set((await readme()).match(/\bPRC_[A-Z0-9_]+/g));
+    const named = new Set((await allPages()).match(/\bPRC_[A-Z0-9_]+/g));
     expect(named.size).toBeGreaterThan(5);
     expect([...named].filter((name) => !known.has(name))).toEqual([]);
   });
 });
 
-describe("README's check reference", () => {
+describe("docs/checking.md's check reference", () => {
   it('describes every check of `check`, and no other', async () => {
-    const rows = tableRows(await readme(), '| check id |');
+    const rows = tableRows(await checkingGuide(), '| check id |');
     const listed = rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((match) => match[1]!));
     expect([...listed].sort()).toEqual([...checkIds].sort());
   });
