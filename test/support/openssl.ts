@@ -6,8 +6,8 @@ const run = promisify(execFile);
 const openssl = (...args: string[]) => run('openssl', args);
 
 /**
- * A throwaway certificate authority, made by openssl with the commands the README's "Run it in
- * production" section shows (EC P-256 keys for speed; the README uses the same flags).
+ * A throwaway certificate authority, made by openssl with the commands docs/serve.md shows
+ * (EC P-256 keys for speed; the guide uses the same flags).
  */
 export async function makeTestCa(dir: string): Promise<{ caCert: string; caKey: string }> {
   const caCert = join(dir, 'ca.pem');
