@@ -10,12 +10,6 @@ import { problemDetails, problemResponse } from './problems.js';
  * The credentials step: `undefined` when `authenticate` lets the request through, otherwise the
  * answer that refuses it: 401 (with the challenge, if any), or 500 for an `authenticate` that
  * threw or returned a challenge that cannot be sent.
- *
- * @example
- * ```ts
- * const refusal = await checkCredentials(request, settings.authenticate, settings, traceOf('label'));
- * if (refusal !== undefined) return refusal;
- * ```
  */
 export async function checkCredentials(
   request: ConnectorRequest,

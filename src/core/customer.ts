@@ -14,11 +14,6 @@ import { isValidated, pickCustomer, readyCustomerBody, validateForWire } from '.
 /**
  * The steps of `GET /customer?query=phone:{refId}` for a request already routed here and let
  * through: query → repository → shape → response. Synchronous when the repository is.
- *
- * @example
- * ```ts
- * const { response, trace } = await answerCustomer(repository, 'query=phone:1111', settings);
- * ```
  */
 export function answerCustomer(repository: CustomerRepository, search: string, settings: Settings): MaybePromise<Answer> {
   const param = readQueryParam(search, 'query');

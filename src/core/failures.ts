@@ -11,11 +11,6 @@ export type Failure = Omit<ConnectorErrorEvent, 'route' | 'phone'>;
 
 /**
  * Reports a failure to `onError` under `trace`, never letting the hook itself fail the response.
- *
- * @example
- * ```ts
- * report(settings, traceOf('label'), { kind: 'timeout', status: 504 });
- * ```
  */
 export function report(settings: Settings, trace: Trace, failure: Failure): void {
   const event: ConnectorErrorEvent = { ...failure, route: trace.route };
@@ -25,11 +20,6 @@ export function report(settings: Settings, trace: Trace, failure: Failure): void
 
 /**
  * The 500, 503 (circuit breaker open) or 504 for a repository call that threw, rejected or timed out.
- *
- * @example
- * ```ts
- * if (!outcome.ok) return failedCall(outcome, settings, trace);
- * ```
  */
 export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, trace: Trace): Answer {
   if (outcome.reason === 'timeout') {
@@ -46,11 +36,6 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
 
 /**
  * The 502 for repository data that breaks the contract (the issues go to `onError` only).
- *
- * @example
- * ```ts
- * if (!labels.ok) return invalidData(labels.issues, 'a label list', settings, trace);
- * ```
  */
 export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, trace: Trace): Answer {
   report(settings, trace, { kind: 'invalid-data', status: 502, issues: issues ?? [] });
@@ -66,11 +51,6 @@ export function unexpected(error: unknown, settings: Settings, trace: Trace): An
 /**
  * Runs `step` so that a throw or a rejection becomes {@link unexpected} under `trace`: the
  * request path never rejects, and a bug is reported with what was known when it happened.
- *
- * @example
- * ```ts
- * return guarded(settings, trace, () => findCustomer(repository, query, settings, trace));
- * ```
  */
 export function guarded(settings: Settings, trace: Trace, step: () => MaybePromise<Answer>): MaybePromise<Answer> {
   let result: MaybePromise<Answer>;

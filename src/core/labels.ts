@@ -41,11 +41,6 @@ const LABEL = traceOf('label');
 /**
  * The steps of `GET /label` for a request already routed here and let through: repository →
  * shape (validated, serialized, tagged) → 304 or 200.
- *
- * @example
- * ```ts
- * const { response } = await answerLabels(repository, { url: '/label' }, settings);
- * ```
  */
 export async function answerLabels(repository: CustomerRepository, request: ConnectorRequest, settings: Settings): Promise<Answer> {
   const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs);

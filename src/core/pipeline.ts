@@ -38,13 +38,8 @@ export const notFoundDetail = (paths: { customer: string; label: string }) => pr
 const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
 
 /**
- * Routing that sends a request at any path to `route`: what {@link lookupCustomer} and
- * {@link listLabels} answer with, outside a connector.
- *
- * @example
- * ```ts
- * handle(request, singleRoute('label', settings, (request) => answerLabels(repository, request, settings)));
- * ```
+ * Routing that sends a request at any path to `route`: what `lookupCustomer` and
+ * `listLabels` answer with, outside a connector.
  */
 export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: Routing['answer']): Routing => ({
   settings,
@@ -60,11 +55,6 @@ const encoder = new TextEncoder();
  * The request path, top to bottom: route → method → credentials → the route's own steps (query
  * → repository → shape) → HEAD → `onResponse`. Never rejects: a bug is a 500 reported to
  * `onError`. A route that answers synchronously costs one promise in all.
- *
- * @example
- * ```ts
- * const response = await handle({ url: '/label' }, routing);
- * ```
  */
 export function handle(request: ConnectorRequest, routing: Routing): Promise<ConnectorResponse> {
   const { settings } = routing;
