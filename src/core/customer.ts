@@ -1,7 +1,7 @@
 import { type Customer, type CustomerQuery, parseCustomerQuery } from '../contract/index.js';
 import { type Answer, answer, customerTrace, type Trace, traceOf } from './answer.js';
 import { type CallOutcome, callRepository, isThenable } from './call.js';
-import { failedCall, guarded, invalidData } from './failures.js';
+import { failedCall, invalidData, unexpected } from './failures.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
 import { withPhoneKeys } from './phone-query.js';
@@ -24,7 +24,11 @@ export function answerCustomer(repository: CustomerRepository, search: string, s
   const trace = customerTrace(settings.maskPhone(query.value.phone));
   const asked = withPhoneKeys(query.value, settings.defaultCountry);
   // From here on a bug is reported with the phone, as every other failure of this lookup is.
-  return guarded(settings, trace, () => findCustomer(repository, asked, settings, trace));
+  try {
+    return findCustomer(repository, asked, settings, trace);
+  } catch (error) {
+    return unexpected(error, settings, trace);
+  }
 }
 
 const CUSTOMER = traceOf('customer');
@@ -40,8 +44,16 @@ function findCustomer(repository: CustomerRepository, asked: CustomerQuery, sett
   return Promise.resolve(outcome).then((done) => shapeCustomer(done, settings, trace));
 }
 
-/** What the repository answered, as the response the contract allows. */
+/** What the repository answered, as the response the contract allows (a bug in checking it is a 500 with the phone). */
 function shapeCustomer(outcome: CallOutcome<CustomerRecord | null | undefined>, settings: Settings, trace: Trace): Answer {
+  try {
+    return checkedCustomer(outcome, settings, trace);
+  } catch (error) {
+    return unexpected(error, settings, trace);
+  }
+}
+
+function checkedCustomer(outcome: CallOutcome<CustomerRecord | null | undefined>, settings: Settings, trace: Trace): Answer {
   if (!outcome.ok) return failedCall(outcome, settings, trace);
   if (outcome.value === null || outcome.value === undefined) return answer(customerNotFound(), trace);
   // A customer kept by withCache: validated and serialized when it was stored.

@@ -1,10 +1,9 @@
 import { CircuitOpenError } from '../repositories/circuit-open-error.js';
 import { type Answer, answer, type Trace } from './answer.js';
-import { type CallOutcome, isThenable } from './call.js';
+import type { CallOutcome } from './call.js';
 import { callHook, type ConnectorErrorEvent } from './hooks.js';
 import type { Settings } from './options.js';
 import { circuitOpenResponse, problemDetails, problemResponse } from './problems.js';
-import type { MaybePromise } from './repository.js';
 
 /** A failure as a step knows it; the route and phone come from the trace it is reported under. */
 export type Failure = Omit<ConnectorErrorEvent, 'route' | 'phone'>;
@@ -46,19 +45,4 @@ export function invalidData(issues: ConnectorErrorEvent['issues'], what: string,
 export function unexpected(error: unknown, settings: Settings, trace: Trace): Answer {
   report(settings, trace, { kind: 'exception', status: 500, error });
   return answer(problemResponse('internalError', problemDetails.internalError('unexpected')), trace);
-}
-
-/**
- * Runs `step` so that a throw or a rejection becomes {@link unexpected} under `trace`: the
- * request path never rejects, and a bug is reported with what was known when it happened.
- */
-export function guarded(settings: Settings, trace: Trace, step: () => MaybePromise<Answer>): MaybePromise<Answer> {
-  let result: MaybePromise<Answer>;
-  try {
-    result = step();
-  } catch (error) {
-    return unexpected(error, settings, trace);
-  }
-  if (!isThenable(result)) return result;
-  return Promise.resolve(result).then(undefined, (error: unknown) => unexpected(error, settings, trace));
 }

@@ -1,7 +1,7 @@
 import { type Answer, answer, traceOf } from './answer.js';
 import { isThenable } from './call.js';
 import { checkCredentials } from './credentials.js';
-import { guarded, report } from './failures.js';
+import { report, unexpected } from './failures.js';
 import { callHook, type ConnectorRoute } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import type { Settings } from './options.js';
@@ -62,9 +62,17 @@ export function handle(request: ConnectorRequest, routing: Routing): Promise<Con
   const { path, search } = splitUrl(request.url);
   const route = routing.routeOf(path);
   const method = readMethod(request);
-  const answered = guarded(settings, traceOf(route), () => answerRequest(request, route, method, search, routing));
+  let answered: MaybePromise<Answer>;
+  try {
+    answered = answerRequest(request, route, method, search, routing);
+  } catch (error) {
+    answered = unexpected(error, settings, traceOf(route));
+  }
   if (!isThenable(answered)) return Promise.resolve(finish(answered, method, request, settings, started));
-  return Promise.resolve(answered).then((done) => finish(done, method, request, settings, started));
+  return Promise.resolve(answered).then(
+    (done) => finish(done, method, request, settings, started),
+    (error: unknown) => finish(unexpected(error, settings, traceOf(route)), method, request, settings, started),
+  );
 }
 
 /** What every route shares before its own steps: 404 for no route, 405, then the credentials. */
@@ -109,20 +117,21 @@ function finish(
   settings: Settings,
   started: number,
 ): ConnectorResponse {
-  const sent =
-    method === 'HEAD' && response.body !== null
-      ? { ...response, headers: { ...response.headers, 'content-length': String(encoder.encode(response.body).byteLength) }, body: null }
-      : response;
+  // The response was made for this request alone, so HEAD edits it in place rather than copying it.
+  if (method === 'HEAD' && response.body !== null) {
+    response.headers['content-length'] = String(encoder.encode(response.body).byteLength);
+    response.body = null;
+  }
   if (settings.onResponse !== undefined) {
     const event = {
       method: (request.method ?? 'GET').toUpperCase(),
       route: trace.route,
-      status: sent.status,
+      status: response.status,
       durationMs: performance.now() - started,
     };
     callHook(settings.onResponse, trace.phone === undefined ? event : { ...event, phone: trace.phone }, (error) =>
       report(settings, trace, { kind: 'hook', status: 0, error }),
     );
   }
-  return sent;
+  return response;
 }
