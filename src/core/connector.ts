@@ -1,11 +1,13 @@
 import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
 import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from '../adapters/node-bridge.js';
+import { traceOf } from './answer.js';
 import { answerCustomer } from './customer.js';
+import { report } from './failures.js';
 import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';
 import { answerLabels } from './labels.js';
 import { type HandlerOptions, resolveSettings } from './options.js';
-import { notFoundDetail, reportError, runRoute } from './pipeline.js';
+import { handle as handleRequest, notFoundDetail, type Routing } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { splitUrl } from './url.js';
 
@@ -91,22 +93,19 @@ export function createConnector(options: ConnectorOptions): Connector {
   const settings = resolveSettings(options);
   const base = normalizeBasePath(options.basePath ?? '');
   const paths = Object.freeze({ customer: `${base}/customer`, label: `${base}/label` });
-  const notFound = notFoundDetail(paths);
   const routeOf = (path: string): ConnectorRoute | null =>
     path === paths.customer ? 'customer' : path === paths.label ? 'label' : null;
-
-  const handle: ConnectorHandle = (request) => {
-    const { path, search } = splitUrl(request.url);
-    return runRoute(routeOf(path), request, settings, (exchange) =>
-      exchange.route === 'customer'
-        ? answerCustomer(repository, search, settings, exchange)
-        : answerLabels(repository, request, settings, exchange),
-      notFound,
-    );
+  const routing: Routing = {
+    settings,
+    routeOf,
+    notFound: notFoundDetail(paths),
+    answer: (request, route, search) =>
+      route === 'customer' ? answerCustomer(repository, search, settings) : answerLabels(repository, request, settings),
   };
+  const handle: ConnectorHandle = (request) => handleRequest(request, routing);
 
   const sendFailed = (url: string) => (error: unknown) =>
-    reportError(settings, { route: routeOf(splitUrl(url).path), phone: undefined }, { kind: 'exception', status: 500, error });
+    report(settings, traceOf(routeOf(splitUrl(url).path)), { kind: 'exception', status: 500, error });
 
   const connector: Connector = {
     handle,

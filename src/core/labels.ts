@@ -1,9 +1,12 @@
+import type { Result } from '../contract/result.js';
+import { type Answer, answer, traceOf } from './answer.js';
 import { callRepository } from './call.js';
 import { ifNoneMatchHits, strongEtag } from './etag.js';
+import { failedCall, invalidData } from './failures.js';
 import { readHeader } from './headers.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
-import { type Exchange, failedCall, invalidData, runRoute } from './pipeline.js';
+import { handle, singleRoute } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { isValidated, isWireReady, wireLabels } from './wire.js';
 
@@ -18,11 +21,11 @@ interface Serialized {
 
 const lastServed = new WeakMap<CustomerRepository, Serialized>();
 
-async function serialize(repository: CustomerRepository, records: unknown) {
+async function serialize(repository: CustomerRepository, records: unknown): Promise<Result<Serialized>> {
   const last = lastServed.get(repository);
   // A pre-validated repository (or withCache) hands out one frozen array until its data changes:
   // the same array as last time, trusted then, is still trusted, with no lookup per request.
-  if (last !== undefined && last.records === records && last.trusted) return { ok: true as const, value: last };
+  if (last !== undefined && last.records === records && last.trusted) return { ok: true, value: last };
   const trusted = isValidated(repository) || isWireReady(records);
   const labels = wireLabels(records, trusted);
   if (!labels.ok) return labels;
@@ -30,28 +33,24 @@ async function serialize(repository: CustomerRepository, records: unknown) {
   const etag = last !== undefined && last.body === body ? last.etag : await strongEtag(body);
   const value: Serialized = { records, trusted, body, etag };
   lastServed.set(repository, value);
-  return { ok: true as const, value };
+  return { ok: true, value };
 }
 
+const LABEL = traceOf('label');
+
 /**
- * Answers `GET /label` for a request already routed here.
- *
- * @example
- * ```ts
- * const response = await answerLabels(repository, { url: '/label' }, settings, { route: 'label', phone: undefined });
- * ```
+ * The steps of `GET /label` for a request already routed here and let through: repository →
+ * shape (validated, serialized, tagged) → 304 or 200.
  */
-export async function answerLabels(
-  repository: CustomerRepository,
-  request: ConnectorRequest,
-  settings: Settings,
-  exchange: Exchange,
-): Promise<ConnectorResponse> {
+export async function answerLabels(repository: CustomerRepository, request: ConnectorRequest, settings: Settings): Promise<Answer> {
   const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs);
-  if (!outcome.ok) return failedCall(outcome, settings, exchange);
+  if (!outcome.ok) return failedCall(outcome, settings, LABEL);
   const served = await serialize(repository, outcome.value);
-  if (!served.ok) return invalidData(served.issues, 'a label list', settings, exchange);
-  const { body, etag } = served.value;
+  if (!served.ok) return invalidData(served.issues, 'a label list', settings, LABEL);
+  return answer(labelsResponse(served.value, request, settings), LABEL);
+}
+
+function labelsResponse({ body, etag }: Serialized, request: ConnectorRequest, settings: Settings): ConnectorResponse {
   const caching = { etag, 'cache-control': settings.labelsCacheControl };
   if (ifNoneMatchHits(readHeader(request, 'if-none-match'), etag)) return { status: 304, headers: caching, body: null };
   return {
@@ -73,5 +72,5 @@ export function listLabels(
   options?: HandlerOptions,
 ): Promise<ConnectorResponse> {
   const settings = resolveSettings(options);
-  return runRoute('label', request, settings, (exchange) => answerLabels(repository, request, settings, exchange));
+  return handle(request, singleRoute('label', settings, (asked) => answerLabels(repository, asked, settings)));
 }

@@ -1,33 +1,31 @@
-import type { AuthDecision } from './auth.js';
-import { type CallOutcome, isThenable } from './call.js';
-import type { ConnectorErrorEvent, ConnectorRoute } from './hooks.js';
-import { callHook } from './hooks.js';
+import { type Answer, answer, traceOf } from './answer.js';
+import { isThenable } from './call.js';
+import { checkCredentials } from './credentials.js';
+import { report, unexpected } from './failures.js';
+import { callHook, type ConnectorRoute } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
-import { invalidHeaderCharacter } from './header-value.js';
 import type { Settings } from './options.js';
+import { problemDetails, problemResponse } from './problems.js';
 import type { MaybePromise } from './repository.js';
-import { circuitOpenResponse, problemDetails, problemResponse } from './problems.js';
-import { CircuitOpenError } from '../repositories/circuit-open-error.js';
+import { splitUrl } from './url.js';
 
 /**
- * What one request carries through the pipeline, for the hooks.
- *
- * @example
- * ```ts
- * const exchange: Exchange = { route: 'customer', phone: undefined };
- * ```
+ * What every request is answered from, fixed when the connector is made. Nothing in it changes
+ * per request: each step takes what it needs from here and from the request, and returns what
+ * it produced.
  */
-export interface Exchange {
-  readonly route: ConnectorRoute | null;
-  /** The masked (or not, per `maskPhone`) phone asked for, once known. */
-  phone: string | undefined;
+export interface Routing {
+  readonly settings: Settings;
+  /** The route a URL path names; `null` for any other path. */
+  readonly routeOf: (path: string) => ConnectorRoute | null;
+  /** The 404 detail, naming the routes (with the base path) so the caller can fix the URL. */
+  readonly notFound: string;
+  /** The route's own steps, for a request already let through: see `answerCustomer` and `answerLabels`. */
+  readonly answer: (request: ConnectorRequest, route: ConnectorRoute, search: string) => MaybePromise<Answer>;
 }
 
-const ALLOW = { allow: 'GET, HEAD' } as const;
-
 /**
- * The 404 detail for a path that is neither route, naming the routes so the caller can fix the
- * URL; the connector passes its own, with its base path.
+ * The 404 detail for a path that is neither route; the connector passes its own, with its base path.
  *
  * @example
  * ```ts
@@ -38,10 +36,70 @@ const ALLOW = { allow: 'GET, HEAD' } as const;
 export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
 
 const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
+
+/**
+ * Routing that sends a request at any path to `route`: what `lookupCustomer` and
+ * `listLabels` answer with, outside a connector.
+ */
+export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: Routing['answer']): Routing => ({
+  settings,
+  routeOf: () => route,
+  notFound: DEFAULT_NOT_FOUND,
+  answer,
+});
+
+const ALLOW = { allow: 'GET, HEAD' } as const;
 const encoder = new TextEncoder();
 
 /**
+ * The request path, top to bottom: route → method → credentials → the route's own steps (query
+ * → repository → shape) → HEAD → `onResponse`. Never rejects: a bug is a 500 reported to
+ * `onError`. A route that answers synchronously costs one promise in all.
+ */
+export function handle(request: ConnectorRequest, routing: Routing): Promise<ConnectorResponse> {
+  const { settings } = routing;
+  const started = settings.onResponse === undefined ? 0 : performance.now();
+  const { path, search } = splitUrl(request.url);
+  const route = routing.routeOf(path);
+  const method = readMethod(request);
+  let answered: MaybePromise<Answer>;
+  try {
+    answered = answerRequest(request, route, method, search, routing);
+  } catch (error) {
+    answered = unexpected(error, settings, traceOf(route));
+  }
+  if (!isThenable(answered)) return Promise.resolve(finish(answered, method, request, settings, started));
+  return Promise.resolve(answered).then(
+    (done) => finish(done, method, request, settings, started),
+    (error: unknown) => finish(unexpected(error, settings, traceOf(route)), method, request, settings, started),
+  );
+}
+
+/** What every route shares before its own steps: 404 for no route, 405, then the credentials. */
+function answerRequest(
+  request: ConnectorRequest,
+  route: ConnectorRoute | null,
+  method: 'GET' | 'HEAD' | undefined,
+  search: string,
+  routing: Routing,
+): MaybePromise<Answer> {
+  if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
+  if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
+  const { authenticate } = routing.settings;
+  if (authenticate === undefined) return routing.answer(request, route, search);
+  return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then(
+    (refusal) => refusal ?? routing.answer(request, route, search),
+  );
+}
+
+/**
  * `GET` or `HEAD` in upper case, or `undefined` for any other method.
+ *
+ * @example
+ * ```ts
+ * readMethod({ method: 'head', url: '/label' }); // 'HEAD'
+ * readMethod({ method: 'POST', url: '/label' }); // undefined
+ * ```
  */
 export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefined {
   const method = request.method;
@@ -51,104 +109,15 @@ export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefine
   return upper === 'GET' || upper === 'HEAD' ? upper : undefined;
 }
 
-/**
- * Reports a failure to `onError`, never letting the hook itself fail the response.
- *
- * @example
- * ```ts
- * reportError(settings, exchange, { kind: 'timeout', status: 504 });
- * ```
- */
-export function reportError(settings: Settings, exchange: Exchange, event: Omit<ConnectorErrorEvent, 'route' | 'phone'>): void {
-  const full: ConnectorErrorEvent = { ...event, route: exchange.route };
-  if (exchange.phone !== undefined) full.phone = exchange.phone;
-  callHook(settings.onError, full);
-}
-
-/**
- * The 500, 503 (circuit breaker open) or 504 for a repository call that threw, rejected or timed out.
- *
- * @example
- * ```ts
- * if (!outcome.ok) return failedCall(outcome, settings, exchange);
- * ```
- */
-export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, exchange: Exchange): ConnectorResponse {
-  if (outcome.reason === 'timeout') {
-    reportError(settings, exchange, { kind: 'timeout', status: 504 });
-    return problemResponse('crmTimeout', problemDetails.crmTimeout(settings.timeoutMs));
-  }
-  if (outcome.error instanceof CircuitOpenError) {
-    // Not reported to onError: during an outage that would be one event per chat; the breaker's onStateChange reports it once.
-    return circuitOpenResponse(outcome.error.retryAfterSeconds);
-  }
-  reportError(settings, exchange, { kind: 'exception', status: 500, error: outcome.error });
-  return problemResponse('crmFailure', problemDetails.crmFailure());
-}
-
-/**
- * The 502 for repository data that breaks the contract (the issues go to `onError` only).
- *
- * @example
- * ```ts
- * if (!labels.ok) return invalidData(labels.issues, 'a label list', settings, exchange);
- * ```
- */
-export function invalidData(issues: ConnectorErrorEvent['issues'], what: string, settings: Settings, exchange: Exchange): ConnectorResponse {
-  reportError(settings, exchange, { kind: 'invalid_data', status: 502, issues: issues ?? [] });
-  return problemResponse('invalidCrmData', problemDetails.invalidCrmData(what));
-}
-
-/**
- * Runs a route's handler inside what every route shares: 404 for no route (with `notFound` as
- * the detail), the method check (405), authentication
- * (401), HEAD without a body, the `onResponse` hook, and a last-resort 500 for a bug. A handler
- * that answers synchronously costs one promise in all.
- *
- * @example
- * ```ts
- * return runRoute('label', request, settings, (exchange) => answerLabels(repository, request, settings, exchange));
- * ```
- */
-export function runRoute(
-  route: ConnectorRoute | null,
-  request: ConnectorRequest,
-  settings: Settings,
-  handler: (exchange: Exchange) => MaybePromise<ConnectorResponse>,
-  notFound: string = DEFAULT_NOT_FOUND,
-): Promise<ConnectorResponse> {
-  const started = settings.onResponse === undefined ? 0 : performance.now();
-  const exchange: Exchange = { route, phone: undefined };
-  const method = readMethod(request);
-  let result: MaybePromise<ConnectorResponse>;
-  try {
-    if (route === null) result = problemResponse('notFound', notFound);
-    else if (method === undefined) result = problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW);
-    else if (settings.authenticate !== undefined) result = authenticateThen(request, settings, exchange, handler);
-    else result = handler(exchange);
-  } catch (error) {
-    result = unexpected(error, settings, exchange);
-  }
-  if (!isThenable(result)) return Promise.resolve(finishResponse(result, method, request, settings, exchange, started));
-  return Promise.resolve(result).then(
-    (response) => finishResponse(response, method, request, settings, exchange, started),
-    (error: unknown) => finishResponse(unexpected(error, settings, exchange), method, request, settings, exchange, started),
-  );
-}
-
-function unexpected(error: unknown, settings: Settings, exchange: Exchange): ConnectorResponse {
-  reportError(settings, exchange, { kind: 'exception', status: 500, error });
-  return problemResponse('internalError', problemDetails.internalError('unexpected'));
-}
-
-function finishResponse(
-  response: ConnectorResponse,
+/** The last step: HEAD loses the body (keeping its length), and `onResponse` hears of the answer. */
+function finish(
+  { response, trace }: Answer,
   method: 'GET' | 'HEAD' | undefined,
   request: ConnectorRequest,
   settings: Settings,
-  exchange: Exchange,
   started: number,
 ): ConnectorResponse {
+  // The response was made for this request alone, so HEAD edits it in place rather than copying it.
   if (method === 'HEAD' && response.body !== null) {
     response.headers['content-length'] = String(encoder.encode(response.body).byteLength);
     response.body = null;
@@ -156,40 +125,13 @@ function finishResponse(
   if (settings.onResponse !== undefined) {
     const event = {
       method: (request.method ?? 'GET').toUpperCase(),
-      route: exchange.route,
+      route: trace.route,
       status: response.status,
       durationMs: performance.now() - started,
     };
-    callHook(settings.onResponse, exchange.phone === undefined ? event : { ...event, phone: exchange.phone }, (error) =>
-      reportError(settings, exchange, { kind: 'hook', status: 0, error }),
+    callHook(settings.onResponse, trace.phone === undefined ? event : { ...event, phone: trace.phone }, (error) =>
+      report(settings, trace, { kind: 'hook', status: 0, error }),
     );
   }
   return response;
-}
-
-async function authenticateThen(
-  request: ConnectorRequest,
-  settings: Settings,
-  exchange: Exchange,
-  handler: (exchange: Exchange) => MaybePromise<ConnectorResponse>,
-): Promise<ConnectorResponse> {
-  let decision: AuthDecision | undefined;
-  try {
-    decision = await settings.authenticate?.(request);
-  } catch (error) {
-    reportError(settings, exchange, { kind: 'exception', status: 500, error });
-    return problemResponse('internalError', problemDetails.internalError('authenticate'));
-  }
-  if (decision === true) return handler(exchange);
-  if (typeof decision !== 'object' || decision === null) return problemResponse('unauthorized', problemDetails.unauthorized());
-  // A challenge is computed per request, so it is checked per request: sent as is, a CR/LF or
-  // non-Latin-1 character would make writeHead throw after the connector had answered.
-  const challenge: unknown = decision.challenge;
-  const bad = typeof challenge === 'string' ? invalidHeaderCharacter(challenge) : 'no string';
-  if (bad !== undefined) {
-    const error = new TypeError(`authenticate returned a challenge that cannot be sent in WWW-Authenticate (it holds ${bad})`);
-    reportError(settings, exchange, { kind: 'exception', status: 500, error });
-    return problemResponse('internalError', problemDetails.internalError('authenticate'));
-  }
-  return problemResponse('unauthorized', problemDetails.unauthorized(), { 'www-authenticate': challenge as string });
 }

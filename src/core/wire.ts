@@ -1,11 +1,11 @@
 import {
-  type ContractIssue,
   type Customer,
   CustomerSchema,
   type Label,
   validateCustomer,
   validateLabelList,
 } from '../contract/index.js';
+import type { Result } from '../contract/result.js';
 import { explainDates, withIsoDates } from './record-dates.js';
 import type { CustomerRepository } from './repository.js';
 
@@ -64,20 +64,9 @@ export const pickLabel = (record: Label): Label => ({
 });
 
 /**
- * The wire form of a value from a repository, or why it breaks the contract.
- *
- * @example
- * ```ts
- * const result: WireResult<Customer> = validateForWire(record);
- * if (!result.ok) console.log(result.issues);
- * ```
- */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
-
-/**
  * A customer from a repository as it may be sent: validated, then only the contract's fields.
  */
-export function validateForWire(given: unknown): WireResult<Customer> {
+export function validateForWire(given: unknown): Result<Customer> {
   if (isWireReady(given)) return { ok: true, value: given as Customer };
   // Dates as drivers return them become the wire's ISO strings before the schema sees them.
   const record = withIsoDates(given);
@@ -91,7 +80,7 @@ export function validateForWire(given: unknown): WireResult<Customer> {
 /**
  * A label list as it may be sent: picked when pre-validated, validated otherwise.
  */
-export function wireLabels(records: unknown, trusted: boolean): WireResult<Label[]> {
+export function wireLabels(records: unknown, trusted: boolean): Result<Label[]> {
   if (trusted || isWireReady(records)) return { ok: true, value: (records as readonly Label[]).map(pickLabel) };
   const dated = Array.isArray(records) ? records.map(withIsoDates) : records;
   const result = validateLabelList(dated);
