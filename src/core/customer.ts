@@ -81,14 +81,6 @@ const IDLE_CONTEXT: RepositoryContext = Object.freeze({ signal: new AbortControl
  * 200 with exactly the contract's customer fields, 400 for a bad query, 404 when no customer has
  * the number, 405 for a method other than GET or HEAD, 500/502/504 when the repository fails,
  * lies or hangs. Never rejects. Use {@link createConnector} to serve both routes with routing.
- *
- * @example
- * ```ts
- * import { lookupCustomer } from 'priority-routing-crm';
- * const response = await lookupCustomer(repository, { url: '/customer?query=phone:+923001234567' });
- * response.status; // 200
- * JSON.parse(response.body!).labels; // ['5eeb3499de8126f6b26383d5']
- * ```
  */
 export function lookupCustomer(
   repository: CustomerRepository,

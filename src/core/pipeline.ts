@@ -26,12 +26,6 @@ export interface Routing {
 
 /**
  * The 404 detail for a path that is neither route; the connector passes its own, with its base path.
- *
- * @example
- * ```ts
- * notFoundDetail({ customer: '/cim/customer', label: '/cim/label' });
- * // 'This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.'
- * ```
  */
 export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
 
@@ -94,12 +88,6 @@ function answerRequest(
 
 /**
  * `GET` or `HEAD` in upper case, or `undefined` for any other method.
- *
- * @example
- * ```ts
- * readMethod({ method: 'head', url: '/label' }); // 'HEAD'
- * readMethod({ method: 'POST', url: '/label' }); // undefined
- * ```
  */
 export function readMethod(request: ConnectorRequest): 'GET' | 'HEAD' | undefined {
   const method = request.method;
