@@ -11,12 +11,13 @@ export function isMain(moduleUrl: string): boolean {
   return script !== undefined && pathToFileURL(script).href === moduleUrl;
 }
 
-/** Prints the two URLs to paste into Hybrid Chat's configuration. */
+/** Prints what to paste into Hybrid Chat's configuration: the two URLs, and the switch that turns the lookup on. */
 export function announce(framework: string): void {
   const base = `http://${listenOn.host}:${listenOn.port}/cim`;
   console.log(`${framework} connector listening. Configure Hybrid Chat with:
   CIM_CUSTOMER_QUERY_URL=${base}/customer?query=phone:{refId}
-  CIM_LABELS_API_PATH=${base}/label`);
+  CIM_LABELS_API_PATH=${base}/label
+  IS_CIM_INTEGRATED=true`);
 }
 
 /** Says why the server cannot listen (the port taken, a bad PORT) on stderr and exits 1. */

@@ -55,4 +55,30 @@ describe('every example run as a script', () => {
     expect(exit.stderr).toMatch(/^cannot listen on 127\.0\.0\.1:NaN: /);
     expect(exit.code).toBe(1);
   }, 40_000);
+
+  it('prints, once listening, everything Hybrid Chat needs: the two URLs and IS_CIM_INTEGRATED=true', async () => {
+    const free = await listen(createServer());
+    const freePort = free.port;
+    await free.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/node-http.ts'], { env: { ...process.env, PORT: String(freePort) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('IS_CIM_INTEGRATED')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`examples/node-http.ts exited ${code}; stdout: ${stdout}`)));
+        // Rejects before the test's own timeout, so that `finally` still stops the child.
+        setTimeout(() => reject(new Error(`no IS_CIM_INTEGRATED line after 20 s; stdout: ${stdout}`)), 20_000).unref();
+      });
+      const base = `http://127.0.0.1:${freePort}/cim`;
+      expect(stdout).toContain(`CIM_CUSTOMER_QUERY_URL=${base}/customer?query=phone:{refId}`);
+      expect(stdout).toContain(`CIM_LABELS_API_PATH=${base}/label`);
+      expect(stdout).toMatch(/^\s*IS_CIM_INTEGRATED=true$/m);
+      expect((await fetch(`${base}/label`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 40_000);
 });
