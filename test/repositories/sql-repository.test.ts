@@ -25,6 +25,9 @@ const query = (phone: string) => {
 };
 
 /** A client that records every statement it is sent. */
+/** Tests that start their own PGlite: its WebAssembly start takes seconds on a loaded machine. */
+const PGLITE_START_MS = 60_000;
+
 function recording(db: PGlite) {
   const statements: string[] = [];
   return {
@@ -72,7 +75,7 @@ describe('the SQL mapping', () => {
     expect(() => createSqlRepository({ client, mapping: { ...crmMapping, labels: {} } })).toThrow(SqlMappingError);
     expect(statements).toEqual([]);
     await db.close();
-  });
+  }, PGLITE_START_MS);
 });
 
 describeSqlRepository('createSqlRepository over PostgreSQL (PGlite)', openPgliteCrm);
@@ -87,7 +90,7 @@ describe('createSqlRepository over PGlite, as a recording client sees it', () =>
     const recorded = recording(db);
     statements = recorded.statements;
     repository = createSqlRepository({ client: recorded.client, mapping: crmMapping });
-  });
+  }, PGLITE_START_MS);
   afterAll(() => db.close());
 
   it('detects the PostgreSQL dialect from the client', () => {
@@ -136,7 +139,7 @@ describe('phoneKeys matching', () => {
     // The first key (E.164 digits) wins over the others.
     expect(found?._id).toBe('1');
     await db.close();
-  });
+  }, PGLITE_START_MS);
 });
 
 describe('defaultCountry: every spelling of a number, stored and asked (PGlite)', () => {
@@ -306,7 +309,7 @@ describe('what the mapping cannot express, a view can', () => {
     // The other tenant's customer is outside the view.
     expect(await repository.findCustomerByPhone(query('923009999999'), context())).toBeNull();
     await db.close();
-  });
+  }, PGLITE_START_MS);
 });
 
 describe('the MySQL/MariaDB dialect (statements as sent; run against real servers in test/db)', () => {
