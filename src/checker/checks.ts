@@ -1,3 +1,5 @@
+import { deepFreeze } from '../contract/deep-freeze.js';
+
 /**
  * The groups the text report shows checks in, in this order.
  *
@@ -7,7 +9,7 @@
  * checkGroups[0]; // 'Label list'
  * ```
  */
-export const checkGroups = ['Label list', 'Customer', 'Label names', 'Error handling', 'Priority'] as const;
+export const checkGroups = deepFreeze(['Label list', 'Customer', 'Label names', 'Error handling', 'Priority'] as const);
 
 /**
  * A group of checks in the report.
@@ -49,7 +51,7 @@ export interface CheckDefinition {
  * for (const check of checkDefinitions) console.log(check.id, '-', check.title);
  * ```
  */
-export const checkDefinitions = [
+export const checkDefinitions = deepFreeze([
   {
     id: 'labels.status',
     title: 'The label list answers 200 with JSON in time',
@@ -147,7 +149,7 @@ export const checkDefinitions = [
     description:
       'With weights (--weights Gold=8,Vip=10): the priority Hybrid Chat would give each --phone, and why. Warns for label ids not in the list and names that differ from a weight only by case or white space. Skipped without weights.',
   },
-] as const satisfies readonly CheckDefinition[];
+] as const satisfies readonly CheckDefinition[]);
 
 /**
  * The id of one of the {@link checkDefinitions}.
@@ -170,7 +172,7 @@ export type CheckId = (typeof checkDefinitions)[number]['id'];
  * checkIds.includes('customer.schema'); // true
  * ```
  */
-export const checkIds = checkDefinitions.map((check) => check.id) as readonly CheckId[] as readonly [CheckId, ...CheckId[]];
+export const checkIds = deepFreeze(checkDefinitions.map((check) => check.id) as readonly CheckId[] as readonly [CheckId, ...CheckId[]]);
 
 /**
  * Whether `id` names a check, for validating `--only`/`--skip` lists.

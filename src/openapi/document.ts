@@ -183,5 +183,6 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): Ope
     for (const [name, scheme] of Object.entries(security.schemes)) builder.addSecurityScheme(name, scheme);
     root.security = security.requirements;
   }
-  return builder.getSpec();
+  // A copy: the builder's objects are module constants shared by every document built here.
+  return structuredClone(builder.getSpec());
 }

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { deepFreeze } from '../contract/deep-freeze.js';
 import { createOpenApiDocument } from './document.js';
 
 export { createOpenApiDocument, type OpenApiDocumentOptions, type OpenApi31Document } from './document.js';
@@ -23,4 +24,4 @@ export type { MaybePromise } from '../core/repository.js';
  * openApiDocument.paths?.['/customer']?.get?.operationId; // 'lookupCustomer'
  * ```
  */
-export const openApiDocument = createOpenApiDocument();
+export const openApiDocument = deepFreeze(createOpenApiDocument());

@@ -1,5 +1,6 @@
 import type { HeaderObject, ResponseObject } from 'openapi3-ts/oas31';
 import { problemCatalog, problemDetails, problemTypes, type ProblemName } from '../core/problems.js';
+import { deepFreeze } from '../contract/deep-freeze.js';
 import { schemaRef } from './schemas.js';
 
 /** The arguments the examples are built with: the connector's defaults. */
@@ -18,7 +19,7 @@ const EXAMPLE_RETRY_AFTER_SECONDS = 10;
  * problemResponseTable.NotFound.problems.customerNotFound; // 'No customer has the phone number given in query.'
  * ```
  */
-export const problemResponseTable = {
+export const problemResponseTable = deepFreeze({
   BadRequest: {
     description:
       'query is missing, repeated or badly encoded, does not start with phone:, or the number is empty, longer than 64 characters, holds no digit or is not a phone number (only digits, a leading +, spaces and - . ( ) / are allowed).',
@@ -59,7 +60,7 @@ export const problemResponseTable = {
     description: 'The CRM did not answer in time.',
     problems: { crmTimeout: problemDetails.crmTimeout(EXAMPLE_TIMEOUT_MS) },
   },
-} as const satisfies Record<string, { description: string; problems: Partial<Record<ProblemName, string>> }>;
+} as const satisfies Record<string, { description: string; problems: Partial<Record<ProblemName, string>> }>);
 
 /**
  * The name of a reusable problem response in `components.responses`.
