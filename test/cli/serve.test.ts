@@ -112,6 +112,17 @@ describe('serve --data', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('the banner tries a number in the data even when customers have it on phone2..phone5 only', async () => {
+    const file = join(dir, 'phone2.json');
+    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, phone1: '', phone2: '+923210000002' }], labels: sampleLabels }));
+    const run = serve(['--port', '0', '--data', file]);
+    const [, tryUrl] = await waitFor(run, /^Try: curl '(\S+)'$/m);
+    expect(tryUrl).toMatch(/query=phone:%2B923210000002$/);
+    expect((await fetch(tryUrl!)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
   it('accepts a UTF-8 byte order mark', async () => {
     const file = join(dir, 'bom.json');
     await writeFile(file, `\uFEFF${JSON.stringify({ customers: [sampleCustomer], labels: sampleLabels })}`);
