@@ -2,10 +2,23 @@ import type { ContractIssue } from '../contract/index.js';
 
 const DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
 
-const isDate = (value: unknown): value is Date => value instanceof Date;
+/**
+ * The time of a real `Date`, or `undefined` for anything else. `instanceof Date` would miss a
+ * `Date` made in another realm (a vm context, as some test runners and sandboxes load drivers
+ * in); `Date.prototype.getTime` reads the internal time slot, so it accepts those and throws
+ * for objects that only look like a Date.
+ */
+function dateTime(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A `Date` whose time is NaN (`new Date('garbage')`): there is no instant to send. */
-const isInvalidDate = (value: unknown): boolean => isDate(value) && Number.isNaN(value.getTime());
+const isInvalidDate = (value: unknown): boolean => Number.isNaN(dateTime(value));
 
 /**
  * A record with `createdAt`/`updatedAt` as database drivers return them (`Date`) turned into the
@@ -19,9 +32,10 @@ export function withIsoDates<T>(record: T): T {
   try {
     for (const field of DATE_FIELDS) {
       const value = (record as Record<string, unknown>)[field];
-      if (!isDate(value) || Number.isNaN(value.getTime())) continue;
+      const time = dateTime(value);
+      if (time === undefined || Number.isNaN(time)) continue;
       copy ??= { ...(record as Record<string, unknown>) };
-      copy[field] = value.toISOString();
+      copy[field] = new Date(time).toISOString();
     }
   } catch {
     // A getter that throws: the schema's check reports the record as unreadable.

@@ -101,12 +101,15 @@ describe('serve --data', () => {
     expect(broken.stderr()).toContain('customers[1].updatedAt: expected an ISO 8601 date-time');
   });
 
-  it('the banner tries a number that is in the data served', async () => {
+  it.each([
+    ['on phone1', { phone1: '+923210000000' }, '%2B923210000000'],
+    ['on phone2 only (phone1 empty)', { phone1: '', phone2: '+923210000002' }, '%2B923210000002'],
+  ])('the banner tries a number that is in the data served: %s', async (_case, phones, encoded) => {
     const file = join(dir, 'own.json');
-    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, phone1: '+923210000000' }], labels: sampleLabels }));
+    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, ...phones }], labels: sampleLabels }));
     const run = serve(['--port', '0', '--data', file]);
     const [, tryUrl] = await waitFor(run, /^Try: curl '(\S+)'$/m);
-    expect(tryUrl).toMatch(/query=phone:%2B923210000000$/);
+    expect(tryUrl).toMatch(new RegExp(`query=phone:${encoded}$`));
     expect((await fetch(tryUrl!)).status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);

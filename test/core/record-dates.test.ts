@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMemoryRepository,
@@ -54,6 +55,31 @@ describe('timestamps as Date', () => {
     const customer = await (await server.get(`/customer?query=phone:${sampleCustomer.phone1}`)).json();
     expect(customer.createdAt).toBe('2020-06-18T09:32:53.823Z');
     expect((await (await server.get('/label')).json())[1].createdAt).toBe('2020-06-18T09:32:53.823Z');
+  });
+
+  it('a Date from another realm (a vm context, as some test runners and sandboxes make) is sent like any Date', async () => {
+    const foreign = runInNewContext('[new Date(Date.UTC(2020, 5, 18, 9, 32, 53, 823)), new Date(NaN)]') as [Date, Date];
+    expect(foreign[0]).not.toBeInstanceOf(Date);
+    const events: ConnectorErrorEvent[] = [];
+    let customer: CustomerRecord = { ...sampleCustomer, createdAt: foreign[0], updatedAt: foreign[0] };
+    server = await serveConnector({ repository: { findCustomerByPhone: async () => customer, listLabels: async () => driverLabels }, onError: (event) => void events.push(event) });
+    const response = await server.get(`/customer?query=phone:${sampleCustomer.phone1}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toStrictEqual({ ...sampleCustomer, createdAt: '2020-06-18T09:32:53.823Z', updatedAt: '2020-06-18T09:32:53.823Z' });
+    customer = { ...sampleCustomer, updatedAt: foreign[1] };
+    expect((await server.get(`/customer?query=phone:${sampleCustomer.phone1}`)).status).toBe(502);
+    expect(events[0]?.issues).toStrictEqual([expect.objectContaining({ path: '$.updatedAt', message: expect.stringContaining('invalid Date') })]);
+  });
+
+  it('an object that only pretends to be a Date is not one', async () => {
+    const fake = { [Symbol.toStringTag]: 'Date', toISOString: () => '2020-06-18T09:32:53.823Z', getTime: () => 0 };
+    const events: ConnectorErrorEvent[] = [];
+    server = await serveConnector({
+      repository: { findCustomerByPhone: async () => ({ ...sampleCustomer, createdAt: fake }) as never, listLabels: async () => driverLabels },
+      onError: (event) => void events.push(event),
+    });
+    expect((await server.get(`/customer?query=phone:${sampleCustomer.phone1}`)).status).toBe(502);
+    expect(events[0]?.issues).toStrictEqual([expect.objectContaining({ path: '$.createdAt' })]);
   });
 
   it('an invalid Date is a contract issue (502, reported to onError) and the next request is served', async () => {

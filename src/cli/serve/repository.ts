@@ -3,6 +3,7 @@ import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
 import { openDatabaseSource } from '../serve-database.js';
 import { readJsonFile } from '../usage.js';
+import { parseCustomerQuery } from '../../contract/query.js';
 import type { ServeConfig } from './options.js';
 
 /**
@@ -32,10 +33,23 @@ export const openRepository: OpenRepository = async (config) => {
     throw error;
   }
   const source = config.data ?? 'sample data';
-  const samplePhone = data.customers.find((customer) => customer.phone1 !== '')?.phone1;
+  const samplePhone = tryablePhone(data);
   return {
     repository,
     describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels`,
     ...(samplePhone === undefined ? {} : { samplePhone }),
   };
 };
+
+const PHONE_FIELDS = ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'] as const;
+
+/** The first number in the data that a query can find: customers may keep theirs on phone2..phone5 only. */
+function tryablePhone(data: MemoryDataSet): string | undefined {
+  for (const customer of data.customers) {
+    for (const field of PHONE_FIELDS) {
+      const phone = customer[field];
+      if (typeof phone === 'string' && phone !== '' && parseCustomerQuery(`phone:${phone}`).ok) return phone;
+    }
+  }
+  return undefined;
+}
