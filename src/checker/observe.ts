@@ -1,3 +1,4 @@
+import type { Outcome } from '../contract/result.js';
 import { parseJsonBody } from '../transport/body.js';
 import { exchange, type ExchangeResult } from '../transport/exchange.js';
 import { toCurl } from './curl.js';
@@ -14,7 +15,7 @@ export interface Observation {
   /** The request as reports show it, with its curl command. */
   request: CheckRequest;
   /** The body parsed as JSON, when there was an answer and it is JSON; held weakly, so read it once per use. */
-  readonly json: { ok: true; value: unknown } | { ok: false };
+  readonly json: Outcome<unknown, Record<never, never>>;
 }
 
 /**

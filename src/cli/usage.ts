@@ -25,6 +25,13 @@ export function parseCommandLine<const T extends ParseArgsConfig>(config: T) {
   }
 }
 
+/** The read errors an operator meets, said in words next to their code. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'ENOENT (no such file)',
+  EISDIR: 'EISDIR (a folder, not a file)',
+  EACCES: 'EACCES (no permission to read it)',
+};
+
 /**
  * Reads and parses the JSON file a flag names, with a message that names the flag and the
  * file. `toError` decides the exit code: a {@link UsageError} for 2, a plain `Error` for 1.
@@ -35,7 +42,7 @@ export async function readJsonFile(file: string, flag: string, toError: (message
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw toError(`cannot read ${flag} ${file}: ${code === 'ENOENT' ? 'ENOENT (no such file)' : (code ?? String(error))}`);
+    throw toError(`cannot read ${flag} ${file}: ${READ_ERRORS[code ?? ''] ?? code ?? String(error)}`);
   }
   try {
     // A UTF-8 byte order mark, as some Windows editors save files, is not part of the JSON.

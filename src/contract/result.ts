@@ -13,3 +13,11 @@ import type { ContractIssue } from './issues.js';
  * ```
  */
 export type Result<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
+
+/**
+ * The same shape with failure fields of one's own, for the internal steps whose failures are not
+ * contract issues (a repository call that timed out, a query parameter that is missing). Kept
+ * internal: the public API has {@link Result} only, which is `Outcome<T, { issues }>` written out
+ * so that an editor's hover shows the plain shape.
+ */
+export type Outcome<T, Failure extends object> = { ok: true; value: T } | ({ ok: false } & Failure);

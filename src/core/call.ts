@@ -1,12 +1,10 @@
+import type { Outcome } from '../contract/result.js';
 import type { MaybePromise, RepositoryContext } from './repository.js';
 
 /**
  * How a repository call ended.
  */
-export type CallOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: 'exception'; error: unknown }
-  | { ok: false; reason: 'timeout' };
+export type CallOutcome<T> = Outcome<T, { reason: 'exception'; error: unknown } | { reason: 'timeout' }>;
 
 /**
  * Whether a value is a promise or another thenable.

@@ -2,6 +2,7 @@
  * Reading `req.url` without `new URL()`: the request path runs on every chat, and splitting a
  * string is a fraction of the cost of a full WHATWG parse.
  */
+import type { Outcome } from '../contract/result.js';
 
 /**
  * The path and the raw query string (without `?`) of a request URL.
@@ -60,9 +61,7 @@ export function decodeFormComponent(component: string): string | undefined {
 /**
  * What {@link readQueryParam} found: the one decoded value, or why there is none.
  */
-export type QueryParamResult =
-  | { ok: true; value: string }
-  | { ok: false; reason: 'missing' | 'repeated' | 'malformed' };
+export type QueryParamResult = Outcome<string, { reason: 'missing' | 'repeated' | 'malformed' }>;
 
 const MISSING = { ok: false, reason: 'missing' } as const;
 const REPEATED = { ok: false, reason: 'repeated' } as const;

@@ -1,9 +1,10 @@
 import { ProblemSchema, describeValue, type ContractIssue, type Problem } from '../contract/index.js';
+import type { Outcome } from '../contract/result.js';
 
 /**
  * A body parsed as JSON, or the contract issue that says why it is not JSON.
  */
-export type JsonBody = { ok: true; value: unknown } | { ok: false; issue: ContractIssue };
+export type JsonBody = Outcome<unknown, { issue: ContractIssue }>;
 
 /**
  * Parses a response body as JSON without throwing.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -137,11 +137,13 @@ describe('serve --data', () => {
 
   it.each([
     ['missing', 'missing.json', /cannot read --data .*missing\.json: ENOENT \(no such file\)/],
+    ['folder', 'folder.json', /cannot read --data .*folder\.json: EISDIR \(a folder, not a file\)/],
     ['top-level array', 'array.json', /expected \{ customers: \[\.\.\.\], labels: \[\.\.\.\] \}, got an array of 1/],
     ['not JSON', 'text.json', /is not valid JSON/],
   ])('exits 1 for a %s file', async (_case, name, message) => {
     if (name === 'text.json') await writeFile(join(dir, name), 'customers: []');
     if (name === 'array.json') await writeFile(join(dir, name), JSON.stringify([sampleCustomer]));
+    if (name === 'folder.json') await mkdir(join(dir, name), { recursive: true });
     const run = serve(['--data', join(dir, name)]);
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toMatch(message);
