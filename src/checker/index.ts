@@ -1,3 +1,5 @@
+// Public: src/testing/index.ts re-exports all of this (`export *`), so every name here is in
+// the `priority-routing-crm/testing` entry and a semver promise; the CLI imports it too.
 export { verifyConnector, ConnectorUnreachableError } from './verify.js';
 export { CheckOptionsError, type VerifyConnectorOptions, type CheckProgress } from './options.js';
 export { checkDefinitions, checkIds, checkGroups, isCheckId, selectChecks, type CheckDefinition, type CheckId, type CheckGroup } from './checks.js';

@@ -6,7 +6,7 @@ import { secretMasker } from '../redaction/secrets.js';
 import { assertConnectorUrls } from '../contract/url-template.js';
 import type { ValidationMode } from '../contract/index.js';
 import { checkIds, isCheckId, selectChecks, type CheckId } from './checks.js';
-import { refIdParameter } from './query-url.js';
+import { refIdParameter } from '../contract/url-template.js';
 
 /**
  * Progress while checks run: one call per request sent.

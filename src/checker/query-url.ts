@@ -1,4 +1,4 @@
-import { REF_ID_PLACEHOLDER } from '../contract/url-template.js';
+import { findRefIdParameter } from '../contract/url-template.js';
 
 /**
  * The customer URLs with a broken query, derived from the template.
@@ -24,23 +24,4 @@ export function queryVariants(template: string): QueryVariants | undefined {
     malformed: withParameters(parameters.map((parameter, i) => (i === index ? `${name}=email:x` : parameter))),
     missing: withParameters(parameters.filter((_, i) => i !== index)),
   };
-}
-
-/**
- * The name of the query parameter that holds `{refId}` (`query` in Hybrid Chat's own URL), or
- * `undefined` when `{refId}` is not in the query string.
- */
-export function refIdParameter(template: string): string | undefined {
-  return findRefIdParameter(template)?.name;
-}
-
-function findRefIdParameter(template: string) {
-  const hash = template.indexOf('#');
-  const url = hash === -1 ? template : template.slice(0, hash);
-  const question = url.indexOf('?');
-  if (question === -1) return undefined;
-  const parameters = url.slice(question + 1).split('&');
-  const index = parameters.findIndex((parameter) => parameter.includes(REF_ID_PLACEHOLDER));
-  if (index === -1) return undefined;
-  return { path: url.slice(0, question), parameters, index, name: parameters[index]!.split('=', 1)[0]! };
 }

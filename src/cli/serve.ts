@@ -100,7 +100,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
-    import('./serve-resilience.js'),
+    import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
     import('./serve/tls.js'),

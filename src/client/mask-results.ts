@@ -1,4 +1,4 @@
-import { refIdParameter } from '../checker/query-url.js';
+import { refIdParameter } from '../contract/url-template.js';
 import type { ContractIssue, Problem } from '../contract/index.js';
 import { redactUrl } from '../redaction/redact.js';
 import { secretMasker } from '../redaction/secrets.js';

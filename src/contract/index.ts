@@ -1,3 +1,6 @@
+// Internal: the contract's names in one import for the rest of src/. Not an entry, and not the
+// public list: a name is public only if src/index.ts exports it (contractRegistry,
+// toContractIssues and the like are here for the package's own use).
 export { CustomerSchema, LenientCustomerSchema, customerFieldNames } from './customer.js';
 export { LabelSchema, LabelListSchema, LenientLabelSchema, LenientLabelListSchema } from './label.js';
 export { ProblemSchema } from './problem.js';

@@ -52,3 +52,26 @@ export function assertConnectorUrls(urls: { customerQueryUrl: unknown; labelsUrl
     throw new TypeError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
   }
 }
+
+/**
+ * The name of the query parameter that holds `{refId}` (`query` in Hybrid Chat's own URL), or
+ * `undefined` when `{refId}` is not in the query string.
+ */
+export function refIdParameter(template: string): string | undefined {
+  return findRefIdParameter(template)?.name;
+}
+
+/**
+ * Where `{refId}` sits in a template's query string: the path, the `&`-separated parameters,
+ * which of them holds it, and that parameter's name; `undefined` for a path template.
+ */
+export function findRefIdParameter(template: string) {
+  const hash = template.indexOf('#');
+  const url = hash === -1 ? template : template.slice(0, hash);
+  const question = url.indexOf('?');
+  if (question === -1) return undefined;
+  const parameters = url.slice(question + 1).split('&');
+  const index = parameters.findIndex((parameter) => parameter.includes(REF_ID_PLACEHOLDER));
+  if (index === -1) return undefined;
+  return { path: url.slice(0, question), parameters, index, name: parameters[index]!.split('=', 1)[0]! };
+}

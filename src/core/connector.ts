@@ -1,3 +1,6 @@
+// connector.node and connector.fetch are forms of the connector itself (public since the
+// server-side issue), so the core reaches for the two bridges; they live with every other bridge
+// in src/adapters and know only node:http's and fetch's shapes, no framework.
 import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
 import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from '../adapters/node-bridge.js';
 import { traceOf } from './answer.js';

@@ -1,3 +1,5 @@
+// Public: src/index.ts re-exports all of this (`export *`), so every name here is in the root
+// entry and a semver promise. Keep internal helpers out of this file.
 export {
   createMemoryRepository,
   DataSetError,

@@ -91,7 +91,8 @@ const broken: Array<{ name: string; options: FixtureOptions; fails: CheckId[]; o
     name: 'no answer in time from the label list',
     options: { alter: (reply, ex) => (ex.route === 'label' && ex.method === 'GET' ? { ...reply, delayMs: 2000 } : reply) },
     fails: ['labels.status'],
-    overrides: { timeoutMs: 250 },
+    // 1 s, well under the 2 s delay: every other request must answer within it, even on a loaded machine.
+    overrides: { timeoutMs: 1000 },
   },
 ];
 
@@ -265,8 +266,9 @@ describe('verifyConnector against broken connectors', () => {
   });
 
   it('keeps a slow customer endpoint a failed check when the label list answers', async () => {
-    const report = await check({ alter: (reply, ex) => (ex.route === 'customer' ? { ...reply, delayMs: 2000 } : reply) }, { timeoutMs: 150, only: ['customer.status'] });
-    expect(result(report, 'customer.status')).toMatchObject({ status: 'fail', issues: expect.arrayContaining([expect.objectContaining({ message: 'expected 200, no answer within 150 ms' })]) });
+    // 1 s, well under the 2 s delay: the label list must answer within it, even on a loaded machine.
+    const report = await check({ alter: (reply, ex) => (ex.route === 'customer' ? { ...reply, delayMs: 2000 } : reply) }, { timeoutMs: 1000, only: ['customer.status'] });
+    expect(result(report, 'customer.status')).toMatchObject({ status: 'fail', issues: expect.arrayContaining([expect.objectContaining({ message: 'expected 200, no answer within 1000 ms' })]) });
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { createApp as createFastifyApp } from '../../examples/fastify.js';
 import { createApp as createHonoApp } from '../../examples/hono.js';
 import { createApp as createKoaApp } from '../../examples/koa.js';
 import { verifyConnector, type CheckReport } from '../../src/checker/index.js';
-import { samplePhones } from '../../src/reference/index.js';
+import { samplePhones } from '../../src/reference/sample-data.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { referenceRepository } from '../adapters/reference.js';
 import { type Listening, listenFastify, startFetch, startNode } from '../support/listen.js';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleLabels } from '../../src/index.js';
-import { readResilience } from '../../src/cli/serve-resilience.js';
+import { readResilience } from '../../src/cli/serve/resilience.js';
 import type { MetricsSink } from '../../src/cli/serve/metrics.js';
 import { scriptedRepository } from '../support/scripted-repository.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elementIssues } from '../../src/transport/bounded-validate.js';
 import { exchange } from '../../src/transport/exchange.js';
 import { LabelSchema } from '../../src/contract/index.js';
-import { createConnectorClient } from '../../src/client/index.js';
+import { createConnectorClient } from '../../src/client/client.js';
 import { customer, fixtureCustomers, problem, startFixture, type Exchange, type Fixture } from '../checker/fixtures/connector.js';
 
 let fixture: Fixture;

@@ -32,9 +32,25 @@ describe('problemTypes', () => {
     }
   });
 
-  it('each have a status and title in the catalogue', () => {
-    expect(Object.keys(problemCatalog)).toEqual(Object.keys(problemTypes));
-    expect(problemCatalog.circuitOpen).toEqual({ status: 503, title: 'CRM unavailable' });
+  // Pinned here, value by value: test/support/problems.ts (expectProblem) reads the status and
+  // title of every problem answer from this table, so this is the one place a wrong entry fails.
+  it('each have the status and title clients see', () => {
+    expect(problemCatalog).toEqual({
+      invalidQuery: { status: 400, title: 'Invalid customer query' },
+      unauthorized: { status: 401, title: 'Unauthorized' },
+      customerNotFound: { status: 404, title: 'Customer not found' },
+      notFound: { status: 404, title: 'Not found' },
+      methodNotAllowed: { status: 405, title: 'Method not allowed' },
+      internalError: { status: 500, title: 'Internal error' },
+      crmFailure: { status: 500, title: 'CRM lookup failed' },
+      invalidCrmData: { status: 502, title: 'Invalid data from the CRM' },
+      circuitOpen: { status: 503, title: 'CRM unavailable' },
+      crmTimeout: { status: 504, title: 'CRM timed out' },
+      badRequest: { status: 400, title: 'Bad request' },
+      requestTimeout: { status: 408, title: 'Request timeout' },
+      headersTooLarge: { status: 431, title: 'Request header fields too large' },
+      notReady: { status: 503, title: 'Not ready' },
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerSchema, LabelListSchema, ProblemSchema, problemTypes, sampleCustomer, sampleLabels } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/reference/server.js';
-import { anyAuth, basicAuth, queryTokenAuth } from '../../src/core/index.js';
+import { anyAuth, basicAuth, queryTokenAuth } from '../../src/core/auth.js';
 import { seeded } from './arbitraries.js';
 import { type RawRequest, type RawResponse, sendRaw } from '../support/raw-http.js';
 import { fuzzRequest, nodeMayRefuse } from './requests.js';

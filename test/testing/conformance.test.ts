@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnector } from '../../src/core/index.js';
+import { createConnector } from '../../src/core/connector.js';
 import { createMemoryRepository } from '../../src/repositories/index.js';
-import { sampleDataSet, samplePhones } from '../../src/reference/index.js';
+import { sampleDataSet, samplePhones } from '../../src/reference/sample-data.js';
 import { ConformanceError, defineConnectorConformanceTests, fetchFromHandler, type ConformanceTarget, type TestApi, type TestBody } from '../../src/testing/index.js';
 import { startFixture, fixturePhones, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
 

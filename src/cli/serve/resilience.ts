@@ -1,7 +1,7 @@
-import type { CustomerRepository } from '../core/repository.js';
-import { type CacheErrorEvent, type CacheEvent, withCache } from '../repositories/cache.js';
-import { type CircuitBreakerState, withCircuitBreaker } from '../repositories/breaker.js';
-import type { MetricsSink } from './serve/metrics.js';
+import type { CustomerRepository } from '../../core/repository.js';
+import { type CacheErrorEvent, type CacheEvent, withCache } from '../../repositories/cache.js';
+import { type CircuitBreakerState, withCircuitBreaker } from '../../repositories/breaker.js';
+import type { MetricsSink } from './metrics.js';
 
 /** What the flags chose: the wrapper to apply (if any) and the banner line saying so. */
 export interface Resilience {

@@ -1,1 +1,0 @@
-export { sampleDataSet, samplePhones } from './sample-data.js';
