@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readResilience } from '../../src/cli/serve-resilience.js';
+import { readResilience } from '../../src/cli/serve/resilience.js';
 import { resolveSettings } from '../../src/core/options.js';
 import { createConnector, createMemoryRepository, sampleDataSet, withCircuitBreaker } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
