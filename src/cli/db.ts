@@ -4,7 +4,7 @@ import { phoneIndexes } from '../repositories/sql/indexes.js';
 import { redactDatabasePassword } from '../repositories/sql/open.js';
 import { checkSqlDatabase, readIndexNames, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
-import { openDatabase, readMappingFile } from './serve-database.js';
+import { openDatabase, readMappingFile } from './serve/database.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm db <indexes|check> --database <url> --mapping <file.json> [options]

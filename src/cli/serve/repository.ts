@@ -1,7 +1,7 @@
 import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
-import { openDatabaseSource } from '../serve-database.js';
+import { openDatabaseSource } from './database.js';
 import { readJsonFile } from '../usage.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import type { ServeConfig } from './options.js';

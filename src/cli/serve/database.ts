@@ -1,10 +1,10 @@
-import type { CountryCode } from '../contract/phone-keys.js';
-import { createRunner } from '../repositories/sql/client.js';
-import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../repositories/sql/mapping.js';
-import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../repositories/sql/open.js';
-import { createSqlRepository, type SqlRepository } from '../repositories/sql/repository.js';
-import { checkSchema, detectEngine, type SqlEngine } from '../repositories/sql/schema.js';
-import { readJsonFile, UsageError } from './usage.js';
+import type { CountryCode } from '../../contract/phone-keys.js';
+import { createRunner } from '../../repositories/sql/client.js';
+import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
+import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
+import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
+import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
+import { readJsonFile, UsageError } from '../usage.js';
 
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
