@@ -116,7 +116,7 @@ export const document = openapi.createOpenApiDocument();
 export const schema = zod.toJSONSchema(crm.CustomerSchema);
 TS
 
-npm install --no-audit --no-fund --silent --save-exact "zod@$floor" "typescript@$typescript" "@types/node@$types_node" "$work/$tarball"
+npm install --no-audit --no-fund --loglevel=error --save-exact "zod@$floor" "typescript@$typescript" "@types/node@$types_node" "$work/$tarball"
 echo "zod $(node -p 'require("zod/package.json").version') (peer range $range), typescript $typescript, skipLibCheck false:"
 npx --no-install tsc -p tsconfig.json
 echo "the packed tarball type-checks against zod $floor"
