@@ -3,8 +3,8 @@
  * `vendorRepository` is all a vendor writes: two functions that read those tables and answer in
  * the contract's shape. Every example in this folder mounts it.
  */
-import type { Customer, Label } from '../src/index.js';
-import type { CustomerRepository } from '../src/core/repository.js';
+// In your project: from 'priority-routing-crm'
+import type { Customer, CustomerRepository, Label } from '../src/index.js';
 
 /** A row of the vendor's contacts table. */
 interface ContactRow {
