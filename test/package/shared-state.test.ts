@@ -35,6 +35,10 @@ describe('exported data', () => {
     expect(() => {
       openApiDocument.paths!['/customer']!.get!.operationId = 'changed';
     }).toThrow(TypeError);
+    expect(() => {
+      // @ts-expect-error read-only at the top level: TypeScript refuses the likeliest edit before it throws
+      openApiDocument.servers = [{ url: 'https://crm.example/cim' }];
+    }).toThrow(TypeError);
     const returned = createOpenApiDocument();
     returned.paths!['/customer']!.get!.operationId = 'mine'; // a document the caller asked for is the caller's to edit
     returned.components!.responses!['NotFound'] = { description: 'mine' };
