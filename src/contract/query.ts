@@ -109,6 +109,10 @@ const refuse = (error: CustomerQueryError): Result<CustomerQuery> => ({
  * A number holds only ASCII digits, a leading `+`, spaces and `- . ( ) /`: anything else is
  * `not_a_phone_number`, so `phone:session-1111` never finds the customer `1111`.
  *
+ * A refused value is one issue at `$` whose `code` says why: `not_a_string`, `wrong_prefix`,
+ * `empty`, `too_long`, `control_character`, `not_a_phone_number` or `no_digit`; its `message`
+ * is the sentence behind the connector's 400 `detail`.
+ *
  * @example
  * ```ts
  * import { parseCustomerQuery } from 'priority-routing-crm';

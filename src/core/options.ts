@@ -5,8 +5,8 @@ import { writeConnectorError } from './error-log.js';
 import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as maskPhoneDefault } from './hooks.js';
 
 /**
- * Options of {@link lookupCustomer}, {@link listLabels} and (with `repository` and `basePath`)
- * {@link createConnector}.
+ * Options of the connector's request handling: {@link createConnector} takes them (with
+ * `repository` and `basePath`), and so do the node and fetch handlers built on it.
  *
  * @example
  * ```ts
