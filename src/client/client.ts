@@ -66,10 +66,11 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
    */
   headers?: Readonly<Record<string, string>>;
   /**
-   * Show secrets in results: by default every `url` of a result is masked as `redactUrl` does
-   * (`token=***`, `user:***@`), and the client's secrets (header values, the credential after an
-   * auth scheme, Basic `user:password`, URL passwords, query tokens; as sent, decoded or
-   * encoded) are masked as `***` wherever a problem, an issue or an error message quotes them.
+   * Show secrets in results: by default every `url` of a result has its user-info password and
+   * every query value but the phone's masked (`token=***`, `user:***@`), and the client's
+   * secrets (header values, the credential after an auth scheme, Basic `user:password`, URL
+   * passwords, query tokens; as sent, decoded or encoded) are masked as `***` wherever a problem,
+   * an issue or an error message quotes them.
    * A contract violation's `body` is always the body as received.
    */
   showSecrets?: boolean;

@@ -11,8 +11,8 @@ import type { ContractIssue, Problem } from '../contract/index.js';
  */
 export interface ResponseInfo {
   /**
-   * The URL as sent (user info moved to an `Authorization` header), with its secrets masked as
-   * `redactUrl` masks them (`token=***`) unless the client was made with `showSecrets`.
+   * The URL as sent (user info moved to an `Authorization` header), with every query value but
+   * the phone's masked (`token=***`) unless the client was made with `showSecrets`.
    */
   url: string;
   status: number;

@@ -7,7 +7,7 @@ import type { ConnectorResponse } from './http.js';
 // with a page. The tagging entity is the package name and the year the types were minted.
 const TYPE_BASE = 'tag:priority-routing-crm,2026:problem/';
 
-/** Why the `query` parameter could not be read at all (the reasons of `readQueryParam`). */
+/** Why the `query` parameter could not be read at all (missing, given twice, or not decodable). */
 type QueryParamProblem = 'missing' | 'repeated' | 'malformed';
 
 const QUERY_PARAM_DETAILS: Readonly<Record<QueryParamProblem, string>> = {
