@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER_QUERY_PATTERN, CustomerQuerySchema, normalizePhone, parseCustomerQuery } from '../../src/index.js';
 import { MAX_PHONE_LENGTH } from '../../src/contract/phone.js';
@@ -85,5 +86,15 @@ describe('normalizePhone', () => {
     expect(normalizePhone('(92) 300 1234567')).toBe('923001234567');
     expect(normalizePhone('923001234567')).toBe('923001234567');
     expect(normalizePhone(normalizePhone('+92 (300) 123'))).toBe(normalizePhone('+92 (300) 123'));
+  });
+});
+
+describe('parseCustomerQuery documentation', () => {
+  it('lists exactly the codes a refused query can carry (the type that listed them is internal)', () => {
+    const source = readFileSync(new URL('../../src/contract/query.ts', import.meta.url), 'utf8');
+    const doc = source.slice(0, source.indexOf('export function parseCustomerQuery'));
+    const listed = /A refused value is one issue at `\$` whose `code` says why: ([^;]+);/.exec(doc.slice(doc.lastIndexOf('/**')))?.[1];
+    const codes = [...(listed ?? '').matchAll(/`(\w+)`/g)].map((match) => match[1]);
+    expect(codes.sort()).toEqual(Object.keys(customerQueryMessages).sort());
   });
 });
