@@ -51,29 +51,29 @@ export interface VerifyConnectorOptions {
   /** Phone numbers of known customers, at least one. One starting with `+` enables `customer.plus-forms`. */
   phones: readonly string[];
   /** Sent with every request (credentials). Masked in curl commands unless `showSecrets`. */
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>> | undefined;
   /**
    * Per request, until the last byte; 5000 ms by default. No answer in time fails the check. It
    * also bounds the time spent judging the answers (a huge list is judged until then).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The largest body read, 1 MiB (1048576) by default. A longer one is not read on and fails its
    * check ("the label list is larger than 1 MiB"), so that no connector can exhaust memory.
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** A slower answer warns; 1000 ms by default. */
-  budgetMs?: number;
+  budgetMs?: number | undefined;
   /** `strict` (default) or `lenient`: only what routing needs. */
-  mode?: ValidationMode;
+  mode?: ValidationMode | undefined;
   /** Label name → weight (1 to 10): enables the `priority` check. */
-  weights?: PriorityWeights;
+  weights?: PriorityWeights | undefined;
   /** Run only these checks. */
-  only?: readonly CheckId[];
+  only?: readonly CheckId[] | undefined;
   /** Leave these checks out. */
-  skip?: readonly CheckId[];
+  skip?: readonly CheckId[] | undefined;
   /** The `fetch` to send requests with (an in-process handler, a proxy); global `fetch` by default. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * Show secrets instead of `***`: header values in curl commands, and in every URL a report,
    * the progress or an error shows, the password of the user info, the fragment and the values
@@ -81,11 +81,11 @@ export interface VerifyConnectorOptions {
    * by default, so reports can be shared: then these secrets are masked in any form (as sent,
    * trimmed, decoded, Basic) wherever the connector's answers or a network error quote them.
    */
-  showSecrets?: boolean;
+  showSecrets?: boolean | undefined;
   /** Aborts the run; `verifyConnector` then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called before each request, e.g. for a progress line. */
-  onProgress?: (progress: CheckProgress) => void;
+  onProgress?: ((progress: CheckProgress) => void) | undefined;
 }
 
 /**

@@ -47,24 +47,24 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
    */
   labelsUrl: string;
   /** The `fetch` to send requests with; the global `fetch` by default. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * How long one request (until the last byte of the body) may take; 5000 ms by default. Judging
    * a huge label list stops after the same time.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The largest body read, 1 MiB (1048576) by default: a longer one is not read on, and a 200
    * with it is a contract violation ("the label list is larger than 1 MiB").
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** `strict` (default): every contract field; `lenient`: only what routing needs. */
-  mode?: M;
+  mode?: M | undefined;
   /**
    * Headers sent with every request, such as credentials: `{ authorization: 'Bearer …' }`. An
    * `authorization` here wins over user info in the URLs.
    */
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>> | undefined;
   /**
    * Show secrets in results: by default every `url` of a result has its user-info password and
    * every query value but the phone's masked (`token=***`, `user:***@`), and the client's
@@ -73,7 +73,7 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
    * an issue or an error message quotes them.
    * A contract violation's `body` is always the body as received.
    */
-  showSecrets?: boolean;
+  showSecrets?: boolean | undefined;
 }
 
 /**
@@ -86,7 +86,7 @@ export interface ConnectorClientOptions<M extends ValidationMode = ValidationMod
  */
 export interface RequestOptions {
   /** Aborts the request; the returned promise then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -124,7 +124,7 @@ function parse(phone: string, plan: CountryPlan): Parsed | undefined {
  * phoneKey('0300-1234567'); // '03001234567': digits only without defaultCountry
  * ```
  */
-export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode }): string {
+export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode | undefined }): string {
   const digits = normalizePhone(phone);
   const country = options?.defaultCountry;
   if (country === undefined) return digits;
@@ -159,7 +159,7 @@ export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode
  * phoneKeys('0300 1234567'); // ['03001234567']
  * ```
  */
-export function phoneKeys(phone: string, options?: { defaultCountry?: CountryCode }): string[] {
+export function phoneKeys(phone: string, options?: { defaultCountry?: CountryCode | undefined }): string[] {
   const digits = normalizePhone(phone);
   const country = options?.defaultCountry;
   if (country === undefined) return [digits];

@@ -33,7 +33,7 @@ export type ValidationMode = 'strict' | 'lenient';
  */
 export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
   /** `strict` (default) or `lenient`; see {@link ValidationMode}. */
-  mode?: M;
+  mode?: M | undefined;
 }
 
 /**

@@ -74,11 +74,11 @@ function realmOf(realm: string | undefined, what: string): string {
  * createConnector({ repository, authenticate: queryTokenAuth({ token: [process.env.TOKEN!, process.env.OLD_TOKEN!] }) });
  * ```
  */
-export function queryTokenAuth(options: { token: Secrets; param?: string }): Authenticate {
+export function queryTokenAuth(options: { token: Secrets; param?: string | undefined }): Authenticate {
   return describedAs(checkQueryToken(options), [{ type: 'query_token', param: options.param ?? 'token' }]);
 }
 
-function checkQueryToken(options: { token: Secrets; param?: string }): Authenticate {
+function checkQueryToken(options: { token: Secrets; param?: string | undefined }): Authenticate {
   const tokens = secretList(options.token, 'queryTokenAuth: token');
   const param = options.param ?? 'token';
   return (request) => {
@@ -96,11 +96,11 @@ function checkQueryToken(options: { token: Secrets; param?: string }): Authentic
  * createConnector({ repository, authenticate: apiKeyAuth({ header: 'x-api-key', key: process.env.API_KEY! }) });
  * ```
  */
-export function apiKeyAuth(options: { key: Secrets; header?: string }): Authenticate {
+export function apiKeyAuth(options: { key: Secrets; header?: string | undefined }): Authenticate {
   return describedAs(checkApiKey(options), [{ type: 'api_key', header: options.header ?? 'x-api-key' }]);
 }
 
-function checkApiKey(options: { key: Secrets; header?: string }): Authenticate {
+function checkApiKey(options: { key: Secrets; header?: string | undefined }): Authenticate {
   const keys = secretList(options.key, 'apiKeyAuth: key');
   const header = options.header ?? 'x-api-key';
   return (request) => {
@@ -128,11 +128,11 @@ function credentialsFor(request: ConnectorRequest, scheme: string): string | und
  * createConnector({ repository, authenticate: bearerAuth({ token: process.env.CONNECTOR_TOKEN! }) });
  * ```
  */
-export function bearerAuth(options: { token: Secrets; realm?: string }): Authenticate {
+export function bearerAuth(options: { token: Secrets; realm?: string | undefined }): Authenticate {
   return describedAs(checkBearer(options), [{ type: 'bearer' }]);
 }
 
-function checkBearer(options: { token: Secrets; realm?: string }): Authenticate {
+function checkBearer(options: { token: Secrets; realm?: string | undefined }): Authenticate {
   const tokens = secretList(options.token, 'bearerAuth: token');
   const challenge = `Bearer ${realmOf(options.realm, 'bearerAuth: realm')}`;
   const missing = { challenge };
@@ -187,7 +187,7 @@ export function basicAuth(options: BasicAuthOptions): Authenticate {
 }
 
 /** Options of {@link basicAuth}: one user (`username`, `password`) or several (`credentials`), and the `realm` of the challenge. */
-export type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string };
+export type BasicAuthOptions = (BasicCredentials | { credentials: readonly BasicCredentials[] }) & { realm?: string | undefined };
 
 function checkBasic(options: BasicAuthOptions): Authenticate {
   const pairs = 'credentials' in options ? options.credentials : [options];

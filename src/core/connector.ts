@@ -31,7 +31,7 @@ export interface ConnectorOptions extends HandlerOptions {
    * A path prefix for both routes, such as `/cim` (CIM's own URLs have it): the routes are then
    * `/cim/customer` and `/cim/label`. Default none.
    */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 /**

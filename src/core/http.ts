@@ -30,14 +30,14 @@ export type HeaderValue = string | readonly string[] | undefined;
  */
 export interface ConnectorRequest {
   /** HTTP method; `GET` when left out. Compared case-insensitively. */
-  method?: string;
+  method?: string | undefined;
   /**
    * Path and query as `node:http`'s `req.url` has them (`/cim/customer?query=phone:1111`), or
    * an absolute URL (`http://crm.example/cim/customer?…`).
    */
   url: string;
   /** Request headers, names in lower case (as `node:http` gives them) or any case. */
-  headers?: Readonly<Record<string, HeaderValue>> | Headers;
+  headers?: Readonly<Record<string, HeaderValue>> | Headers | undefined;
 }
 
 /**

@@ -16,24 +16,24 @@ import { type ConnectorErrorEvent, type ConnectorResponseEvent, maskPhone as mas
  */
 export interface HandlerOptions {
   /** How long the repository may take before the answer is 504 and its signal aborts. Default 3000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Decides whether a request may be answered; see `queryTokenAuth`, `basicAuth`, `apiKeyAuth`, `bearerAuth`. */
-  authenticate?: Authenticate;
+  authenticate?: Authenticate | undefined;
   /**
    * Called for every 500, 502 and 504, with the details the client never sees. Without it, each
    * failure is written to stderr as one line (route, kind, masked phone, contract issues, the
    * thrown error's name and message); passing `onError` replaces that line.
    */
-  onError?: (event: ConnectorErrorEvent) => unknown;
+  onError?: ((event: ConnectorErrorEvent) => unknown) | undefined;
   /** Called once per answered request, for access logs and metrics. */
-  onResponse?: (event: ConnectorResponseEvent) => unknown;
+  onResponse?: ((event: ConnectorResponseEvent) => unknown) | undefined;
   /** `Cache-Control` of the label list. Default `no-cache` (always revalidate, cheap with the ETag). */
-  labelsCacheControl?: string;
+  labelsCacheControl?: string | undefined;
   /**
    * How phone numbers appear in hook events: masked (`true`, the default: `+92******4567`), as
    * received (`false`), or through your own function.
    */
-  maskPhone?: boolean | ((phone: string) => string);
+  maskPhone?: boolean | ((phone: string) => string) | undefined;
   /**
    * The country (ISO 3166-1 alpha-2, such as `'PK'`) whose national formats the CRM and chats
    * use. With it, `query.phoneKeys` lists every spelling of the asked number (`+92…`, `0300…`,

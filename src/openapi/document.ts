@@ -36,9 +36,9 @@ export interface OpenApiDocumentOptions {
    * paths, `/customer` and `/label`, are relative to it. Default `http://127.0.0.1:3000`, the
    * reference connector's address.
    */
-  serverUrl?: string;
+  serverUrl?: string | undefined;
   /** A description for the server entry. */
-  serverDescription?: string;
+  serverDescription?: string | undefined;
   /**
    * How the connector takes credentials: the same `authenticate` given to `createConnector`
    * (made by `queryTokenAuth`, `apiKeyAuth`, `basicAuth`, `bearerAuth` or `anyAuth`), or
@@ -46,7 +46,7 @@ export interface OpenApiDocumentOptions {
    * any one of them satisfies, so tools can test that auth is enforced. Default none: the
    * reference connector takes no credentials.
    */
-  security?: OpenApiSecurity;
+  security?: OpenApiSecurity | undefined;
 }
 
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';

@@ -19,15 +19,15 @@ import { sampleDataSet } from './sample-data.js';
  */
 export interface ReferenceServerOptions extends HandlerOptions {
   /** Port to listen on; `0` (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Address to bind; default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Path prefix for both routes, such as `/cim`. */
-  basePath?: string;
+  basePath?: string | undefined;
   /** The customers and labels to serve; default {@link sampleDataSet}. Validated before listening. */
-  data?: MemoryDataSet;
+  data?: MemoryDataSet | undefined;
   /** Serve this repository instead of a memory repository over `data` (such as one wrapped in `withCache`). */
-  repository?: CustomerRepository;
+  repository?: CustomerRepository | undefined;
 }
 
 /**

@@ -27,11 +27,11 @@ export type CircuitBreakerState = 'closed' | 'open' | 'half_open';
  */
 export interface CircuitBreakerOptions {
   /** Consecutive failures (throws, rejections, or calls abandoned by their signal) that open the breaker. Default 5. */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /** How long an open breaker fails calls without asking the CRM before one probe decides. Default 10000. */
-  cooldownMs?: number;
+  cooldownMs?: number | undefined;
   /** Called on every change of state, for a log line or a gauge; what it throws is ignored. */
-  onStateChange?: (state: CircuitBreakerState) => void;
+  onStateChange?: ((state: CircuitBreakerState) => void) | undefined;
 }
 
 const STATES: Record<CircuitState, CircuitBreakerState> = {

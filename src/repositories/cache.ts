@@ -56,24 +56,24 @@ export interface CacheOptions {
    * How long a label list is fresh. Once stale it is still served while one background call
    * refreshes it. `0` turns the label cache off (concurrent reads still share one call). Default 30000.
    */
-  labelsTtlMs?: number;
+  labelsTtlMs?: number | undefined;
   /** How long past going stale the last good list is served while refreshing fails or times out. Default 600000 (10 min). */
-  staleIfErrorMs?: number;
+  staleIfErrorMs?: number | undefined;
   /** How long a found customer is reused. Default `0`: off, so that label changes show up at once. */
-  customersTtlMs?: number;
+  customersTtlMs?: number | undefined;
   /** At most this many customers (and "not found" answers) kept; the least recently used go first. Default 10000. */
-  maxCustomers?: number;
+  maxCustomers?: number | undefined;
   /** How long a "not found" is reused. Default `0`: never cached. */
-  notFoundTtlMs?: number;
+  notFoundTtlMs?: number | undefined;
   /**
    * How long a shared repository call may run before its signal aborts and it counts as failed:
    * no single request owns it, so it needs its own limit. Default 3000, the handlers' `timeoutMs`.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Called when refreshing the label list failed; says whether a stale list is served and since when. */
-  onError?: (event: CacheErrorEvent) => void;
+  onError?: ((event: CacheErrorEvent) => void) | undefined;
   /** Called on every read with what the cache did (for metrics); it must not throw. */
-  onEvent?: (event: CacheEvent) => void;
+  onEvent?: ((event: CacheEvent) => void) | undefined;
 }
 
 interface LabelEntry {

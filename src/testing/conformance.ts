@@ -29,7 +29,7 @@ export interface ConformanceUrlTarget extends ConformanceCommonOptions {
   customerQueryUrl: string;
   labelsUrl: string;
   /** The `fetch` to use; global `fetch` by default. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
 }
 
 /**
@@ -48,7 +48,7 @@ export interface ConformanceHandlerTarget extends ConformanceCommonOptions {
   /** `connector.handle`, `connector.fetch`, a Hono app's `app.fetch`, …. */
   handler: InProcessHandler;
   /** The base path the connector is mounted under (`/cim`); none by default. */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 /**
@@ -89,7 +89,7 @@ export type TestBody = (...args: unknown[]) => Promise<void>;
 export interface TestApi {
   describe: (name: string, body: () => void) => unknown;
   it: ((name: string, body: TestBody, timeout?: number) => unknown) & {
-    skip?: (name: string, body: TestBody, timeout?: number) => unknown;
+    skip?: ((name: string, body: TestBody, timeout?: number) => unknown) | undefined;
   };
 }
 
@@ -106,18 +106,18 @@ export interface TestApi {
  */
 export interface ConformanceOptions extends Partial<TestApi> {
   /** The `describe` block's name; "priority-routing-crm conformance" by default. */
-  name?: string;
+  name?: string | undefined;
   /** Fail the test of a check that only warns; `false` by default. */
-  failOnWarn?: boolean;
+  failOnWarn?: boolean | undefined;
   /**
    * Fail the test of a check that skipped while running (say, no label list to read ids from);
    * `false` by default. Otherwise such a test is marked skipped where the runner can do that at
    * run time (vitest's `context.skip()`), and passes where it cannot (jest). Checks that cannot
    * run with the given options (`priority` without weights) are registered with `it.skip`.
    */
-  failOnSkip?: boolean;
+  failOnSkip?: boolean | undefined;
   /** Time limit of each test case (the first one runs every request); 60 000 ms by default. */
-  testTimeoutMs?: number;
+  testTimeoutMs?: number | undefined;
 }
 
 const IN_PROCESS_ORIGIN = 'http://connector.test';

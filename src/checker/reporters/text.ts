@@ -38,9 +38,9 @@ export type Styler = (style: TextStyle, text: string) => string;
  */
 export interface TextReportOptions {
   /** Colours the output; plain text by default. The CLI passes `styleText` on a terminal only. */
-  style?: Styler;
+  style?: Styler | undefined;
   /** Most findings listed per check; 20 by default. */
-  maxIssues?: number;
+  maxIssues?: number | undefined;
 }
 
 const MARKS: Record<CheckStatus, { mark: string; label: string; style: TextStyle }> = {

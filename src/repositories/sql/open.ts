@@ -72,9 +72,9 @@ export function redactDatabasePassword(text: string, url: string): string {
  */
 export interface OpenSqlDatabaseOptions {
   /** How long connecting (and waiting for a free pooled connection) may take. Default 3000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** The pool's size. Default 10. */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
 }
 
 /**

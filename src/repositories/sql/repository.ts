@@ -24,9 +24,9 @@ export interface SqlRepositoryOptions {
   /** Where the contract's fields are: a plain object of the `--mapping` file's shape, validated here. */
   mapping: unknown;
   /** The site's country (ISO 3166-1 alpha-2) for matching national and international spellings; see `phoneKeys`. Default: the connector's `defaultCountry`. */
-  defaultCountry?: CountryCode;
+  defaultCountry?: CountryCode | undefined;
   /** The dialect; by default detected from the client (`getConnection` → `mysql`, else `postgres`). */
-  dialect?: SqlDialect;
+  dialect?: SqlDialect | undefined;
 }
 
 /**

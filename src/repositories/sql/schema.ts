@@ -180,9 +180,9 @@ export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promi
 export interface CheckSqlDatabaseOptions {
   client: SqlClient;
   mapping: unknown;
-  dialect?: SqlDialect;
+  dialect?: SqlDialect | undefined;
   /** How many customer rows to read and check against the contract; 0 checks the schema only. Default 100. */
-  sampleSize?: number;
+  sampleSize?: number | undefined;
 }
 
 /**
