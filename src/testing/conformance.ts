@@ -104,7 +104,11 @@ export interface TestApi {
  * defineConnectorConformanceTests(target, { describe, it, name: 'CRM connector', failOnWarn: true, failOnSkip: true, testTimeoutMs: 30_000 });
  * ```
  */
-export interface ConformanceOptions extends Partial<TestApi> {
+export interface ConformanceOptions {
+  /** The test runner's `describe`; the global one by default. */
+  describe?: TestApi['describe'] | undefined;
+  /** The test runner's `it`; the global one by default. */
+  it?: TestApi['it'] | undefined;
   /** The `describe` block's name; "priority-routing-crm conformance" by default. */
   name?: string | undefined;
   /** Fail the test of a check that only warns; `false` by default. */
