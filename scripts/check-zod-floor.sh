@@ -74,6 +74,8 @@ crmCustomer.phone1; // hover.mjs asks for this field's documentation
 const customer: Customer = CustomerSchema.parse(sampleDataSet.customers[0]);
 const extended = CustomerSchema.extend({ nationalId: z.string() });
 const memory = createMemoryRepository({ customers: [crmCustomer, driverCustomer, new CustomerRow()], labels: crmLabels });
+// Strict projects pass possibly-undefined values straight through: undefined means the default.
+export const fromEnv = createConnector({ repository, basePath: process.env.BASE_PATH, timeoutMs: undefined });
 export const used = [customer.phone1, extended, createConnector({ repository }), createConnector({ repository: memory }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
 TS
 cat > hover.mjs <<'JS'
