@@ -70,15 +70,7 @@ export {
 export type { NodeRequestLike, NodeResponseLike } from './adapters/node-bridge.js';
 
 // Repositories.
-export type {
-  CustomerRepository,
-  RepositoryContext,
-  CustomerRecord,
-  LabelRecord,
-  MaybePromise,
-  RecordTimestamp,
-  WithRecordTimestamps,
-} from './core/repository.js';
+export type * from './core/repository.js'; // every repository type: the module holds nothing else
 export * from './repositories/index.js';
 export { sampleDataSet, samplePhones } from './reference/sample-data.js';
 

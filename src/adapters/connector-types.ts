@@ -9,14 +9,7 @@ export type { ConnectorRequest, ConnectorResponse, ConnectorHandle, HeaderValue 
 export type { HandlerOptions } from '../core/options.js';
 export type { ConnectorRoute, ConnectorErrorKind, ConnectorErrorEvent, ConnectorResponseEvent } from '../core/hooks.js';
 export type { Authenticate, AuthDecision } from '../core/auth.js';
-export type {
-  CustomerRepository,
-  CustomerRecord,
-  LabelRecord,
-  RepositoryContext,
-  MaybePromise,
-  RecordTimestamp,
-  WithRecordTimestamps,
-} from '../core/repository.js';
+// Every repository type: the module holds nothing else.
+export type * from '../core/repository.js';
 export type { Customer, Label, CustomerQuery } from '../contract/types.js';
 export type { ContractIssue } from '../contract/issues.js';

@@ -42,10 +42,11 @@ export interface NodeResponseLike {
 }
 
 /**
- * A {@link ConnectorRequest} over a `node:http` request, without copying its headers.
+ * A {@link ConnectorRequest} over a `node:http` request, without copying its headers. `url` is
+ * for a caller that already read it (a middleware that matched on it, Koa's `ctx.originalUrl`).
  */
-export function fromNodeRequest(req: NodeRequestLike): ConnectorRequest {
-  return { method: req.method ?? 'GET', url: requestUrl(req), headers: req.headers };
+export function fromNodeRequest(req: NodeRequestLike, url: string = requestUrl(req)): ConnectorRequest {
+  return { method: req.method ?? 'GET', url, headers: req.headers };
 }
 
 /**

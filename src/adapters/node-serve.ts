@@ -3,8 +3,8 @@ import { type Connector, sendFailureReporter } from '../core/connector.js';
 import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
 
 /**
- * A `node:http` request, as Express and Connect extend it: `originalUrl` is the URL before a
- * mount path (`app.use('/cim', …)`) was cut off `url`.
+ * A `node:http` request, as Express and Connect extend it: the same as {@link NodeRequestLike},
+ * whose `originalUrl` is the URL before a mount path (`app.use('/cim', …)`) was cut off `url`.
  *
  * @example
  * ```ts
@@ -14,9 +14,7 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  * const handler = (req: NodeRequest, res: NodeResponseLike) => handle(req, res);
  * ```
  */
-export type NodeRequest = NodeRequestLike & { originalUrl?: string | undefined };
-
-export { requestUrl } from './node-bridge.js';
+export type NodeRequest = NodeRequestLike;
 
 /**
  * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.
@@ -26,7 +24,7 @@ export function serveNode(connector: Connector, req: NodeRequestLike, res: NodeR
   // written, becomes a 500 (or a closed connection), not an unhandled rejection in node:http.
   let pending: Promise<ConnectorResponse>;
   try {
-    pending = connector.handle({ ...fromNodeRequest(req), url });
+    pending = connector.handle(fromNodeRequest(req, url));
   } catch (error) {
     pending = Promise.reject(error);
   }

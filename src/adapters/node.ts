@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
-import type { NodeResponseLike } from './node-bridge.js';
-import { requestUrl, serveNode, type NodeRequest } from './node-serve.js';
+import { requestUrl, type NodeResponseLike } from './node-bridge.js';
+import { serveNode, type NodeRequest } from './node-serve.js';
 
 export type * from './connector-types.js';
 export type { NodeRequest } from './node-serve.js';

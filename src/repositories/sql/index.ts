@@ -19,13 +19,6 @@ export {
   type OpenSqlDatabaseOptions,
   type SqlDatabase,
 } from './open.js';
-export type {
-  CustomerRepository,
-  CustomerRecord,
-  LabelRecord,
-  RepositoryContext,
-  MaybePromise,
-  RecordTimestamp,
-  WithRecordTimestamps,
-} from '../../core/repository.js';
+// Every repository type: the module holds nothing else.
+export type * from '../../core/repository.js';
 export type { Customer, Label, CustomerQuery } from '../../contract/types.js';
