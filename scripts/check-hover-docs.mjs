@@ -1,22 +1,33 @@
-// Hover docs survive into the shipped declarations: a consumer file that imports the built
-// package (dist/index.d.ts) is asked, through TypeScript's language service, for the quick info
-// of `customer.phone1` and `label.color_code`; each must carry its field comment. Run after
-// `npm run build` (.ci/run does).
+// Hover docs survive into the shipped declarations: a consumer file is asked, through
+// TypeScript's language service as an editor would, for the quick info of fields of a record in
+// the vendor's own type (an interface extending Customer) and of a Label; each must carry its
+// field comment from src/contract.
+//
+//   node scripts/check-hover-docs.mjs                     the build in dist/ (after npm run build)
+//   node scripts/check-hover-docs.mjs --consumer <dir>    a project that installed the packed
+//                                                         tarball (scripts/check-zod-floor.sh)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const declarations = join(root, 'dist', 'index.d.ts');
-if (!existsSync(declarations)) {
-  console.error(`check-hover-docs: ${declarations} is missing: run npm run build first`);
+const { values } = parseArgs({ options: { consumer: { type: 'string' } } });
+const directory = values.consumer === undefined ? join(root, 'dist') : resolve(values.consumer);
+const specifier = values.consumer === undefined ? './index.js' : 'priority-routing-crm';
+const target = values.consumer === undefined ? 'dist/index.d.ts' : `the package installed in ${directory}`;
+if (values.consumer === undefined && !existsSync(join(directory, 'index.d.ts'))) {
+  console.error(`check-hover-docs: ${join(directory, 'index.d.ts')} is missing: run npm run build first`);
   process.exit(1);
 }
 
-const consumer = join(root, 'dist', '__hover-consumer.ts');
-const source = `import type { Customer, Label } from './index.js';
-declare const customer: Customer;
+const consumer = join(directory, '__hover-consumer.ts');
+const source = `import type { Customer, Label } from '${specifier}';
+interface CrmCustomer extends Customer {
+  nationalId: string;
+}
+declare const customer: CrmCustomer;
 declare const label: Label;
 customer.phone1;
 customer.labels;
@@ -41,7 +52,7 @@ const host = {
     if (file === consumer) return ts.ScriptSnapshot.fromString(source);
     return existsSync(file) ? ts.ScriptSnapshot.fromString(readFileSync(file, 'utf8')) : undefined;
   },
-  getCurrentDirectory: () => root,
+  getCurrentDirectory: () => directory,
   getCompilationSettings: () => options,
   getDefaultLibFileName: ts.getDefaultLibFilePath,
   fileExists: (file) => file === consumer || ts.sys.fileExists(file),
@@ -66,4 +77,4 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`check-hover-docs: ${problem}`);
   process.exit(1);
 }
-console.log('check-hover-docs: field comments survive into dist/index.d.ts');
+console.log(`check-hover-docs: field comments survive into ${target}`);

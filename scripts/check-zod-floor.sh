@@ -69,7 +69,6 @@ const repository: CustomerRepository = {
   findCustomerByPhone: async (): Promise<CrmCustomer | DriverCustomer | CustomerRow | null> => [crmCustomer, driverCustomer, new CustomerRow()][Math.floor(Math.random() * 3)] ?? null,
   listLabels: async (): Promise<CrmLabel[]> => crmLabels,
 };
-crmCustomer.phone1; // hover.mjs asks for this field's documentation
 
 const customer: Customer = CustomerSchema.parse(sampleDataSet.customers[0]);
 const extended = CustomerSchema.extend({ nationalId: z.string() });
@@ -78,36 +77,6 @@ const memory = createMemoryRepository({ customers: [crmCustomer, driverCustomer,
 export const fromEnv = createConnector({ repository, basePath: process.env.BASE_PATH, timeoutMs: undefined });
 export const used = [customer.phone1, extended, createConnector({ repository }), createConnector({ repository: memory }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
 TS
-cat > hover.mjs <<'JS'
-// Asks TypeScript's language service, as an editor would, what hovering crmCustomer.phone1 in
-// consumer.ts shows: the field comment must come through the packed .d.ts files.
-import { readFileSync } from 'node:fs';
-import ts from 'typescript';
-
-const file = `${process.cwd()}/consumer.ts`;
-const text = readFileSync(file, 'utf8');
-const config = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', ts.sys.readFile).config, ts.sys, process.cwd());
-const service = ts.createLanguageService({
-  getScriptFileNames: () => [file],
-  getScriptVersion: () => '1',
-  getScriptSnapshot: (name) => (ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)) : undefined),
-  getCurrentDirectory: () => process.cwd(),
-  getCompilationSettings: () => config.options,
-  getDefaultLibFileName: ts.getDefaultLibFilePath,
-  fileExists: ts.sys.fileExists,
-  readFile: ts.sys.readFile,
-  readDirectory: ts.sys.readDirectory,
-  directoryExists: ts.sys.directoryExists,
-  getDirectories: ts.sys.getDirectories,
-});
-const position = text.indexOf('crmCustomer.phone1;') + 'crmCustomer.'.length + 1;
-const docs = ts.displayPartsToString(service.getQuickInfoAtPosition(file, position)?.documentation ?? []);
-if (!/Hybrid Chat/.test(docs)) {
-  console.error(`hovering crmCustomer.phone1 shows ${docs === '' ? 'no documentation' : JSON.stringify(docs)}`);
-  process.exit(1);
-}
-console.log(`hovering crmCustomer.phone1 (an interface extending Customer) shows: ${docs.split('\n')[0]}`);
-JS
 cat > consumer-cjs.cts <<'TS'
 import zod = require('zod');
 import crm = require('priority-routing-crm');
@@ -122,5 +91,5 @@ npm install --no-audit --no-fund --loglevel=error --save-exact "zod@$floor" "typ
 echo "zod $(node -p 'require("zod/package.json").version') (peer range $range), typescript $typescript, skipLibCheck false:"
 npx --no-install tsc -p tsconfig.json
 echo "the packed tarball type-checks against zod $floor"
-node hover.mjs
+node "$root/scripts/check-hover-docs.mjs" --consumer "$work/consumer"
 cd "$root"
