@@ -21,5 +21,6 @@ export {
 export { formatTextReport, type TextReportOptions, type Styler, type TextStyle } from './reporters/text.js';
 export { formatJunitReport } from './reporters/junit.js';
 export { formatJsonReport } from './reporters/json.js';
+export { formatHtmlReport, type HtmlReportOptions } from './reporters/html.js';
 export { formatGithubAnnotations } from './reporters/github.js';
 export { escapeTerminal } from './reporters/escape.js';

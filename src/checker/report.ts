@@ -137,6 +137,14 @@ export const CheckReportSchema = z.object({
   checks: z.array(CheckResultSchema),
   /** With weights: the priority each phone would get. */
   priorities: z.array(PhonePrioritySchema).optional(),
+  /**
+   * The label list as read (the first 500, texts cut at 200 characters, masked), for reports
+   * that draw it; absent when the answer was not a JSON list. `color_code` is as sent: not
+   * necessarily a colour.
+   */
+  labels: z.array(z.object({ _id: z.string(), name: z.string(), color_code: z.string() })).optional(),
+  /** Each `phones` entry's answer: whether a customer came back, its `_id` and label ids. */
+  customers: z.array(z.object({ phone: z.string(), found: z.boolean(), _id: z.string().optional(), labels: z.array(z.string()) })).optional(),
 });
 
 /**

@@ -7,6 +7,7 @@ import { resolveOptions, type ResolvedOptions, type VerifyConnectorOptions } fro
 import { queryVariants } from './query-url.js';
 import { redactCheckResult, redactPhonePriority } from './redact-report.js';
 import type { CheckReport, CheckResult, PhonePriority } from './report.js';
+import { seenCustomers, seenLabels } from './seen.js';
 import { customerStatus, labelsStatus } from './rules/answers.js';
 import { customerLabelIdsExist, customerSchema, labelsSchema, labelsUniqueIds } from './rules/bodies.js';
 import { errorsProblemJson, malformedQuery400, missingQuery400, post405, unknownNumber404 } from './rules/errors.js';
@@ -186,7 +187,9 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
   const resolved = resolveOptions(options);
   const startedAt = new Date();
   const started = performance.now();
-  const { checks, priorities } = evaluate(await observe(resolved), resolved);
+  const observed = await observe(resolved);
+  const { checks, priorities } = evaluate(observed, resolved);
+  const labels = seenLabels(observed, resolved.redactText);
   const tally = (status: CheckResult['status']) => checks.filter((check) => check.status === status).length;
   const summary = { total: checks.length, pass: tally('pass'), fail: tally('fail'), warn: tally('warn'), skip: tally('skip') };
   return {
@@ -200,5 +203,7 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
     summary,
     checks,
     ...(priorities === undefined ? {} : { priorities }),
+    ...(labels === undefined ? {} : { labels }),
+    customers: seenCustomers(observed, resolved.redactText),
   };
 }

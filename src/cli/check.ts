@@ -8,6 +8,7 @@ import {
   checkIds,
   escapeTerminal,
   formatGithubAnnotations,
+  formatHtmlReport,
   formatJsonReport,
   formatJunitReport,
   formatTextReport,
@@ -48,8 +49,10 @@ Options:
       --weights-file <file>  the same as a JSON object: { "Gold": 8, "Vip": 10 }
       --only <ids>           run only these checks (comma-separated ids)
       --skip <ids>           leave these checks out (comma-separated ids)
-      --format <format>      text (default), json or junit
+      --format <format>      text (default), json, junit or html
       --output <file>        write the report to a file; a text report still goes to stdout
+      --html <file>          also write the report as a self-contained HTML page (no
+                             script, nothing loaded), beside any --format
   -h, --help                 show this help
 
 Checks: ${checkIds.join(', ')}
@@ -79,10 +82,17 @@ const options = {
   skip: { type: 'string', multiple: true },
   format: { type: 'string', default: 'text' },
   output: { type: 'string' },
+  html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const FORMATS = { text: formatTextReport, json: formatJsonReport, junit: formatJunitReport } as const;
+type Formatter = (report: CheckReport, options: { budgetMs?: number | undefined }) => string;
+const FORMATS: Record<'text' | 'json' | 'junit' | 'html', Formatter> = {
+  text: (report) => formatTextReport(report),
+  json: formatJsonReport,
+  junit: formatJunitReport,
+  html: formatHtmlReport,
+};
 type Format = keyof typeof FORMATS;
 
 function milliseconds(flag: string, value: string | undefined): number | undefined {
@@ -153,15 +163,21 @@ async function readWeights(list: string | undefined, file: string | undefined): 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
 // Checked before any request, so that a wrong path does not cost a whole run and then exit 1.
-async function assertWritable(file: string): Promise<void> {
+async function assertWritable(file: string, flag = '--output'): Promise<void> {
   const target = resolve(file);
   const existing = await stat(target).catch(() => undefined);
-  if (existing?.isDirectory() === true) throw new UsageError(`--output ${file} is a directory; give a file name`);
+  if (existing?.isDirectory() === true) throw new UsageError(`${flag} ${file} is a directory; give a file name`);
   const directory = dirname(target);
   const parent = await stat(directory).catch(() => undefined);
-  if (parent?.isDirectory() !== true) throw new UsageError(`--output ${file}: the directory ${directory} does not exist`);
+  if (parent?.isDirectory() !== true) throw new UsageError(`${flag} ${file}: the directory ${directory} does not exist`);
   await access(existing === undefined ? directory : target, constants.W_OK).catch((error: unknown) => {
-    throw new UsageError(`--output ${file}: cannot write there (${errorCode(error)})`);
+    throw new UsageError(`${flag} ${file}: cannot write there (${errorCode(error)})`);
+  });
+}
+
+async function writeReport(file: string, flag: string, text: string): Promise<void> {
+  await writeFile(file, text).catch((error: unknown) => {
+    throw new UsageError(`cannot write ${flag} ${file}: ${errorCode(error)}`);
   });
 }
 
@@ -183,7 +199,7 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   const format = values.format as Format;
-  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be text, json or junit, got ${JSON.stringify(values.format)}`);
+  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be text, json, junit or html, got ${JSON.stringify(values.format)}`);
   const phones = values.phone ?? [];
   if (phones.length === 0) throw new UsageError('give at least one --phone: the number of a customer the connector knows');
   const only = checkList('only', values.only);
@@ -197,6 +213,7 @@ async function run(args: string[]): Promise<number> {
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
   if (values.output !== undefined) await assertWritable(values.output);
+  if (values.html !== undefined) await assertWritable(values.html, '--html');
 
   const progress = progressLine(stderr);
   let report: CheckReport;
@@ -228,14 +245,11 @@ async function run(args: string[]): Promise<number> {
   }
 
   const toStdout = values.output === undefined ? format : 'text';
-  if (values.output !== undefined) {
-    const file = values.output;
-    await writeFile(file, FORMATS[format](report)).catch((error: unknown) => {
-      throw new UsageError(`cannot write --output ${file}: ${errorCode(error)}`);
-    });
-  }
+  const formatOptions = { budgetMs };
+  if (values.output !== undefined) await writeReport(values.output, '--output', FORMATS[format](report, formatOptions));
+  if (values.html !== undefined) await writeReport(values.html, '--html', formatHtmlReport(report, formatOptions));
   const style = toStdout === 'text' ? stylerFor(stdout, process.env) : undefined;
-  stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report));
+  stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report, formatOptions));
   // Annotations on stdout would break a JSON or JUnit report written there.
   if (process.env.GITHUB_ACTIONS === 'true') (toStdout === 'text' ? stdout : stderr).write(formatGithubAnnotations(report));
   return report.ok ? 0 : 1;

@@ -99,6 +99,7 @@ const runtimeExports: Record<EntryName, readonly string[]> = {
     'escapeTerminal',
     'fetchFromHandler',
     'formatGithubAnnotations',
+    'formatHtmlReport',
     'formatJsonReport',
     'formatJunitReport',
     'formatTextReport',
