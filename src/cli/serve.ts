@@ -22,7 +22,7 @@ or certificate files are unreadable or invalid, or the port is taken; 2 a wrong 
 `;
 
 
-function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string): string {
+function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string, statusPage: boolean): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
   const elsewhere = hybridChatElsewhere(host);
   return `priority-routing-crm reference connector listening on ${url.origin} (${source.describe})
@@ -33,7 +33,7 @@ Paste into Hybrid Chat's configuration:
   IS_CIM_INTEGRATED=true
 ${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}${elsewhere === undefined ? '' : `  (${elsewhere})\n`}
 ${protection}
-Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}
+Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}${statusPage ? `; status page: ${url.origin}/status` : ''}
 ${source.samplePhone === undefined ? '' : `Try: curl '${url.customerQueryUrl.replace('{refId}', encodeURIComponent(source.samplePhone))}'\n`}Press Ctrl+C to stop.
 `;
 }
@@ -97,13 +97,14 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }] = await Promise.all([
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, statusPages] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
     import('./serve/tls.js'),
+    config.statusPage === true ? import('./serve/status-page.js') : undefined,
   ]);
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
@@ -113,8 +114,20 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
-  const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
   const authenticate = authenticateFrom(config);
+  // The status page hears the cache and breaker events too; its repository is set just below.
+  const statusPage = statusPages?.createStatusPage({
+    version: packageJson.version,
+    source: source.describe,
+    repository: counted,
+    authenticate,
+    defaultCountry: config.defaultCountry,
+    timeoutMs: 3000,
+    breaker: resilience.breaker,
+  });
+  const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
+  const repository = resilience.wrap(counted, (line) => log.warn(line), sink);
+  statusPage?.setRepository(repository);
 
   const stop = listenForStop();
   let server;
@@ -130,6 +143,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       ...(authenticate === undefined ? {} : { authenticate }),
       ...(tlsFiles === undefined ? {} : { tls: tlsFiles }),
       ...(metrics === undefined ? {} : { metrics }),
+      ...(statusPage === undefined ? {} : { statusPage }),
       onRequest: (event) => log.request(event),
       onError: (event) => log.failure(event),
     });
@@ -156,7 +170,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   if (tls !== undefined) process.on('SIGHUP', onHangup);
 
   const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
-  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source, metrics !== undefined, resilience.banner));
+  statusPage?.setHybridChat(urls);
+  if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source, metrics !== undefined, resilience.banner, statusPage !== undefined));
   else {
     const elsewhere = hybridChatElsewhere(config.host);
     const notes = elsewhere === undefined ? urls.notes : [...urls.notes, elsewhere];

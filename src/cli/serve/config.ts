@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normalizeBasePath } from '../../core/connector.js';
 import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { readJsonFile, UsageError } from '../usage.js';
+import { assertStatusPageAllowed } from './status-page-guard.js';
 import {
   envNames,
   flagOf,
@@ -117,6 +118,7 @@ export async function resolveServeConfig(
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new UsageError(`--tls-cert and --tls-key go together: give both (${config.tlsCert === undefined ? 'no certificate' : 'no key'} was given)`);
   }
+  assertStatusPageAllowed(config as ServeConfig);
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }

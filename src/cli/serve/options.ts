@@ -82,6 +82,7 @@ export const serveOptions = {
   noBreaker: option({ flag: 'no-breaker', type: 'boolean', help: 'do not stop calling a failing repository for a while', schema: flag }),
   tlsCert: option({ flag: 'tls-cert', type: 'string', value: '<file.pem>', help: 'serve HTTPS with this certificate chain (re-read on SIGHUP)', schema: text('a file name') }),
   tlsKey: option({ flag: 'tls-key', type: 'string', value: '<file.pem>', help: "the certificate's private key (re-read on SIGHUP)", schema: text('a file name') }),
+  statusPage: option({ flag: 'status-page', type: 'boolean', help: 'serve GET /status: an HTML page for the operator, behind the same credentials (required off loopback)', schema: flag }),
   noMetrics: option({ flag: 'no-metrics', type: 'boolean', help: 'do not serve GET /metrics (Prometheus)', schema: flag }),
   logFormat: option({ flag: 'log-format', type: 'string', value: '<json|text>', help: 'json (default when stdout is not a terminal) or text', schema: z.enum(['json', 'text'], { error: 'expected json or text' }) }),
   quiet: option({ flag: 'quiet', short: 'q', type: 'boolean', help: 'do not log one line per request (failures are still logged)', schema: flag }),

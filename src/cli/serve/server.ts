@@ -10,6 +10,7 @@ import type { CustomerRepository } from '../../core/repository.js';
 import { splitUrl } from '../../core/url.js';
 import type { RequestLogEvent } from './logging.js';
 import type { ServeMetrics } from './metrics.js';
+import type { StatusPageRoute } from './status-page.js';
 
 /** The certificate chain and key, as PEM. */
 export interface TlsFiles {
@@ -24,6 +25,8 @@ export interface ServeServerOptions extends Omit<ConnectorOptions, 'onResponse'>
   tls?: TlsFiles;
   /** `/metrics` is served when given. */
   metrics?: ServeMetrics;
+  /** `GET /status` at the root (`--status-page`): it counts the connector's requests and answers the page. */
+  statusPage?: StatusPageRoute;
   /** Called once per connector request (not for `/healthz`, `/readyz`, `/metrics`). */
   onRequest?: (event: RequestLogEvent) => void;
   /** The repository `/readyz` asks, without the connector's counting wrappers. */
@@ -90,15 +93,18 @@ async function checkRepository(repository: CustomerRepository, timeoutMs: number
  * logged and not counted as connector traffic.
  */
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
-  const { port, host, tls, metrics, onRequest, readinessRepository, readinessTimeoutMs, ...connectorOptions } = options;
-  // The path of the request being answered, for the log line: the connector's event has the
-  // route but not the path, and the hook runs inside the request's async context.
-  const requestPath = new AsyncLocalStorage<string>();
+  const { port, host, tls, metrics, onRequest, statusPage, readinessRepository, readinessTimeoutMs, ...connectorOptions } = options;
+  // The path and query of the request being answered, for the log line and the status page:
+  // the connector's event has the route but not the path, and the hook runs inside the
+  // request's async context.
+  const requestPath = new AsyncLocalStorage<{ path: string; search: string }>();
   const connector = createConnector({
     ...connectorOptions,
     onResponse: (event) => {
+      const target = requestPath.getStore();
       metrics?.request(event.route, event.status, event.durationMs);
-      onRequest?.({ ...event, path: requestPath.getStore() ?? '' });
+      statusPage?.record(event, target?.search ?? '');
+      onRequest?.({ ...event, path: target?.path ?? '' });
     },
   });
   let stopping = false;
@@ -113,7 +119,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       // than kept alive (a request already pipelined on it is still answered first).
       if (stopping) setImmediate(() => server?.closeIdleConnections());
     });
-    const { path } = splitUrl(req.url ?? '/');
+    const { path, search } = splitUrl(req.url ?? '/');
     const head = req.method === 'HEAD';
     const probe = req.method === 'GET' || head;
     if (probe && path === '/healthz') return sendJson(res, 200, 'application/json', { status: 'ok' }, head);
@@ -134,7 +140,10 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       );
       return;
     }
-    void requestPath.run(path, () => connector.node(req, res));
+    if (probe && path === '/status' && statusPage !== undefined) {
+      return statusPage.answer(req, res, { head, ready: async () => (stopping ? 'shutting down' : await checkRepository(readinessRepository, readinessTimeoutMs)) });
+    }
+    void requestPath.run({ path, search }, () => connector.node(req, res));
   };
 
   // Node's parser errors and a missing Host get problem+json too, not Node's bare status line.
