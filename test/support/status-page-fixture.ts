@@ -14,7 +14,7 @@ const labels = [
   label('L-night', 'Night', '#101010'),
   ...HTML_ATTACKS.map((name, index) => label(`L-${index}`, name, BAD_COLOURS[index % BAD_COLOURS.length]!)),
 ];
-const customer = { ...sampleCustomer, _id: HTML_ATTACKS[1]!, labels: ['L-gold', 'L-night', 'L-0', 'L-1', HTML_ATTACKS[0]!], phone1: '1111' };
+const customer = { ...sampleCustomer, _id: HTML_ATTACKS[1]!, labels: ['L-gold', 'L-night', ...HTML_ATTACKS.map((_, index) => `L-${index}`), HTML_ATTACKS[0]!], phone1: '1111' };
 
 process.exitCode = await runServe(process.argv.slice(2), {
   openRepository: async () => ({

@@ -20,6 +20,12 @@ export interface BarChartOptions {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
+/** The axis top: the next of 1, 2, 5 × 10ⁿ at or above `value`, so that its label is a round number. */
+function niceCeiling(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
+}
+
 /**
  * An inline SVG bar chart (no script, no font): bars scaled to the largest value or the line,
  * whichever is higher, a y axis with its top value, and an optional dashed line.
@@ -31,7 +37,7 @@ export function barChart({ title, bars, unit, line, width = 720, height = 220 }:
   const plotHeight = height - top - bottom;
   const plotWidth = width - left - 8;
   const totals = bars.map((bar) => bar.segments.reduce((sum, segment) => sum + segment.value, 0));
-  const max = Math.max(1, line?.value ?? 0, ...totals) * 1.1;
+  const max = niceCeiling(Math.max(1, line?.value ?? 0, ...totals) * 1.05);
   const y = (value: number) => round(top + plotHeight - (value / max) * plotHeight);
   const slot = plotWidth / Math.max(1, bars.length);
   const barWidth = round(Math.max(1, slot * 0.7));

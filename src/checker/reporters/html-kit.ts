@@ -55,10 +55,11 @@ export const unknownLabelChip = (id: string): string => `<span class="chip chip-
 
 /**
  * The page's Content-Security-Policy: nothing loads (no script, font, frame or remote image),
- * inline styles and `data:` images only; forms may only go back to the page itself.
+ * inline styles and `data:` images only; forms may only go back to the page itself. As a
+ * header it also forbids framing (`frame-ancestors`, which a meta element cannot carry).
  */
-export const pageCsp = (forms: 'none' | 'self' = 'none'): string =>
-  `default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action '${forms}'; frame-ancestors 'none'`;
+export const pageCsp = (forms: 'none' | 'self' = 'none', where: 'meta' | 'header' = 'meta'): string =>
+  `default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action '${forms}'${where === 'header' ? "; frame-ancestors 'none'" : ''}`;
 
 const BASE_CSS = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--card:#f6f8fa;

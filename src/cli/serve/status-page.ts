@@ -51,7 +51,7 @@ const NOT_READY: Record<string, string> = {
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': pageCsp('self'),
+  'content-security-policy': pageCsp('self', 'header'),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // The address may carry ?token=…: never sent on to another site.
