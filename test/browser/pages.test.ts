@@ -119,6 +119,12 @@ describe('check --html in Chromium', () => {
     await expectChipColours(page, 5);
     await expectAccessible(page, 'report (reference connector)');
     await page.screenshot({ path: join(OUT, 'report-reference.png'), fullPage: true });
+    // Printed, the curl lines of a passed check (folded on screen) are on paper too.
+    const folded = page.locator('[id="check-labels.schema"] pre');
+    expect(await folded.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    expect(await folded.isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
     await page.emulateMedia({ colorScheme: 'dark' });
     await expectAccessible(page, 'report (reference connector, dark)');
     await page.screenshot({ path: join(OUT, 'report-reference-dark.png'), fullPage: true });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtmlReport, verifyConnector, type CheckReport } from '../../src/checker/index.js';
 import { contrastRatio, textColourOn } from '../../src/checker/reporters/html-kit.js';
 import { runCli } from '../support/cli.js';
-import { fixturePhones, startFixture, type Fixture } from './fixtures/connector.js';
+import { customer, fixturePhones, label, startFixture, type Fixture } from './fixtures/connector.js';
 import { BAD_COLOURS, HOSTILE_TOKEN, HTML_ATTACKS, htmlAttack } from './fixtures/html-attack.js';
 
 let good: Fixture;
@@ -76,6 +76,26 @@ describe('formatHtmlReport', () => {
     expect(verdict).toBeLessThan(html.indexOf('Customer URL'));
     expect(html).toMatch(/<p class="verdict"><span class="state state-fail"><span aria-hidden="true">✖<\/span> failed<\/span>/);
     expect(html).toContain('not in the label list');
+  });
+});
+
+describe('the labels and customers a report carries', () => {
+  it('are bounded: the first 500 labels, each text cut at 200 characters', async () => {
+    const labels = Array.from({ length: 600 }, (_, index) => label(`L-${index}`, `${'n'.repeat(300)}${index}`));
+    const big = await startFixture({ labels, customers: [customer('C-1', '1111', ['L-0', 'L-599'])] });
+    try {
+      const report = await verifyConnector({ customerQueryUrl: big.customerQueryUrl, labelsUrl: big.labelsUrl, phones: ['1111', '2222'], only: ['labels.status'] });
+      expect(report.labels).toHaveLength(500);
+      expect(report.labels![0]!.name).toBe(`${'n'.repeat(200)}…`);
+      expect(report.customers).toEqual([
+        { phone: '1111', found: true, _id: 'C-1', labels: ['L-0', 'L-599'] },
+        { phone: '2222', found: false, labels: [] },
+      ]);
+      // An id past the 500 kept is shown, not dropped, and not called unknown.
+      expect(formatHtmlReport(report)).toContain('L-599 <small>not among the first 500 labels</small>');
+    } finally {
+      await big.close();
+    }
   });
 });
 

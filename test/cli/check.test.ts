@@ -91,7 +91,7 @@ describe('priority-routing-crm check', () => {
     [['--phone', '1', '--only', 'labels.status,nope'], /--only: unknown check id nope/],
     [['--phone', '1', '--weights', 'Gold=11'], /weight of "Gold" must be an integer from 1 to 10, got 11/],
     [['--phone', '1', '--header', 'no colon'], /--header must look like "Name: value"/],
-    [['--phone', '1', '--format', 'xml'], /--format must be text, json or junit/],
+    [['--phone', '1', '--format', 'xml'], /--format must be text, json, junit or html/],
     [['--phone', '1', '--timeout', 'soon'], /--timeout must be a positive number/],
     [['--phone', '1', '--max-body-bytes', '0'], /--max-body-bytes must be a positive integer number of bytes, got "0"/],
     [['--phone', '1', '--max-body-bytes', '1.5'], /--max-body-bytes must be a positive integer number of bytes/],

@@ -50,8 +50,8 @@ export function labelChip(label: { name: string; color_code: string; _id?: strin
   return `<span class="chip" data-colour="${colour}" style="background-color:${colour};color:${textColourOn(colour)}"${title}>${escapeHtml(name)}</span>`;
 }
 
-/** An unknown label id, as a chip without colour. */
-export const unknownLabelChip = (id: string): string => `<span class="chip chip-bad">${escapeHtml(id)} <small>not in the label list</small></span>`;
+/** An unknown label id, as a chip without colour; `why` says where it was looked for. */
+export const unknownLabelChip = (id: string, why = 'not in the label list'): string => `<span class="chip chip-bad">${escapeHtml(id)} <small>${escapeHtml(why)}</small></span>`;
 
 /**
  * The page's Content-Security-Policy: nothing loads (no script, font, frame or remote image),
@@ -84,7 +84,7 @@ svg text{fill:var(--fg);font:11px system-ui,sans-serif}
 svg .axis{stroke:var(--line)}svg .budget{stroke:var(--fail);stroke-dasharray:4 3}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{color:var(--muted)}dd{margin:0;word-break:break-all}
 @media print{:root{--bg:#ffffff;--fg:#000000;--muted:#333333;--card:#ffffff}body{padding:0;font-size:11pt}
-details{display:block}details>summary{list-style:none}tr,.card{break-inside:avoid}.chip{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+details::details-content{content-visibility:visible;display:block}details>summary{list-style:none}tr,.card{break-inside:avoid}.chip{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 `;
 
 /**

@@ -2,6 +2,7 @@ import { checkGroups } from '../checks.js';
 import type { CheckReport, CheckRequest, CheckResult, CheckStatus, PhonePriority } from '../report.js';
 import { barChart, scaleBar } from './html-chart.js';
 import { escapeHtml, isHexColour, labelChip, htmlPage, unknownLabelChip } from './html-kit.js';
+import { MAX_SEEN_LABELS } from '../seen.js';
 import { issueLines, requestsToShow, summaryLine } from './select.js';
 
 /**
@@ -70,10 +71,12 @@ function labelsSection(labels: Labels | undefined): string {
 function customersSection(report: CheckReport, labels: Labels): string {
   if (report.customers === undefined || report.customers.length === 0) return '';
   const byId = new Map(labels.map((label) => [label._id, label]));
+  // The report keeps the first labels only: past them, an id may well be in the list.
+  const why = labels.length >= MAX_SEEN_LABELS ? `not among the first ${MAX_SEEN_LABELS} labels` : 'not in the label list';
   const rows = report.customers.map((customer) => {
     const chips = customer.labels.map((id) => {
       const label = byId.get(id);
-      return label === undefined ? unknownLabelChip(id) : labelChip(label);
+      return label === undefined ? unknownLabelChip(id, why) : labelChip(label);
     });
     const found = customer.found ? `${state('pass', 'found')} <code>${escapeHtml(customer._id ?? '')}</code>` : state('skip', 'not found');
     return `<tr><td><code>${escapeHtml(customer.phone)}</code></td><td>${found}</td><td class="chips">${chips.join(' ') || '<span class="muted">no labels</span>'}</td></tr>`;
