@@ -20,10 +20,10 @@ export interface BarChartOptions {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** The axis top: the next of 1, 2, 5 × 10ⁿ at or above `value`, so that its label is a round number. */
+/** The axis top: the next of 1, 1.5, 2, 2.5, 5 × 10ⁿ at or above `value`, so that its label is a round number. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
+  return [1, 1.5, 2, 2.5, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
 }
 
 /**
