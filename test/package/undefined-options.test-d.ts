@@ -46,11 +46,13 @@ import {
 import { createOpenApiDocument, type OpenApiDocumentOptions, type OpenApiSecurity } from '../../src/openapi/index.js';
 import {
   defineConnectorConformanceTests,
+  formatHtmlReport,
   formatTextReport,
   verifyConnector,
   type CheckId,
   type CheckReport,
   type ConformanceOptions,
+  type HtmlReportOptions,
   type PriorityWeights,
   type Styler,
   type TextReportOptions,
@@ -162,6 +164,8 @@ describe('options accept undefined under exactOptionalPropertyTypes', () => {
     void verifyConnector(verify);
     const text: TextReportOptions = { style: maybe<Styler>(), maxIssues: number() };
     formatTextReport({} as CheckReport, text);
+    const html: HtmlReportOptions = { budgetMs: number() };
+    formatHtmlReport({} as CheckReport, html);
     const conformance: ConformanceOptions = {
       describe: maybe<ConformanceOptions['describe'] & {}>(),
       it: maybe<ConformanceOptions['it'] & {}>(),
