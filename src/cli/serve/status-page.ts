@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromNodeRequest } from '../../adapters/node-bridge.js';
 import { pageCsp } from '../../checker/reporters/html-kit.js';
+import { MAX_SEEN_LABELS } from '../../checker/seen.js';
 import { parseCustomerQuery, phoneKeys, type CountryCode } from '../../contract/index.js';
 import type { Authenticate } from '../../core/auth.js';
 import type { ConnectorResponseEvent } from '../../core/hooks.js';
@@ -82,7 +83,8 @@ async function tryNumber(options: StatusPageOptions, phone: string): Promise<Tri
       const record = (label ?? {}) as Record<string, unknown>;
       return { _id: text(record._id), name: text(record.name), color_code: text(record.color_code) };
     });
-    const ids = Array.isArray(found.labels) ? found.labels.map(text) : [];
+    // Bounded like everything else a page shows: a CRM may hold anything.
+    const ids = Array.isArray(found.labels) ? found.labels.slice(0, MAX_SEEN_LABELS).map(text) : [];
     return { phone, keys, labels, customer: { _id: text(found._id), labels: ids } };
   } catch (error) {
     return { phone, keys, labels: [], problem: context.signal.aborted ? `the repository did not answer within ${options.timeoutMs} ms` : `the repository failed: ${(error as Error).name}` };
