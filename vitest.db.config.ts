@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/db/**/*.test.ts'],
     globalSetup: ['test/support/db-global-setup.ts'],
+    setupFiles: ['test/support/quiet-stderr.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
