@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 const root = resolve(import.meta.dirname, '../..');
 
 /** The programs started most often, from the repository root; anything else runs through tsx. */
-const PROGRAMS = ['src/cli/main.ts', 'test/support/serve-fixture.ts'];
+const PROGRAMS = ['src/cli/main.ts', 'test/support/serve-fixture.ts', 'test/repositories/fixtures/use-sql-entry.ts'];
 
 export default async function bundlePrograms(project: TestProject): Promise<() => Promise<void>> {
   // Inside node_modules, so that the bundles' imports of packages resolve from this repository.

@@ -2,7 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { crmMappingFor } from './crm-mapping.js';
 import type { CrmFixture } from './sql-repository-cases.js';
 
@@ -45,8 +47,10 @@ export const CRM_CONTACTS = `
  * (keyed by PGlite's version): loading it takes about a second where initdb, which every fresh
  * PGlite otherwise runs, takes five to ten on two busy cores.
  */
-const pgliteVersion = (JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }).version;
-const clusterCache = new URL(`../../node_modules/.cache/prc-pglite/cluster-${pgliteVersion}.tar`, import.meta.url);
+// Found through PGlite's own files, which resolve the same from this module and from a bundle of it (test/support/programs.ts).
+const pgliteDist = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+const pgliteVersion = (JSON.parse(readFileSync(new URL('../package.json', pgliteDist), 'utf8')) as { version: string }).version;
+const clusterCache = new URL(`../../../.cache/prc-pglite/cluster-${pgliteVersion}.tar`, pgliteDist);
 
 async function freshPglite(): Promise<PGlite> {
   const cached = await readFile(clusterCache).catch(() => undefined);
