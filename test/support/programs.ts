@@ -3,7 +3,7 @@
  * once per test run instead of compiled by tsx in every child.
  *
  * Started through tsx, each child spent about 0.5 s of CPU on the loader, an esbuild service and
- * resolving some hundred source files before doing anything; the suite starts a few hundred of
+ * resolving some hundred source files before doing anything; the suite starts well over a hundred of
  * them. bundle-programs.ts (a `globalSetup` of both vitest configs) builds the programs it lists with
  * esbuild the way tsup builds `dist/cli.js` (packages left external, code split so that lazy
  * imports stay lazy), into a folder of this run; {@link nodeArgs} then runs the bundle. A file
