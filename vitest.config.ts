@@ -11,7 +11,9 @@ export default defineConfig({
     setupFiles: ['test/support/quiet-stderr.ts'],
     // Programs the tests start (the CLI, the serve fixture) are bundled once for the run (test/support/programs.ts).
     globalSetup: ['test/support/bundle-programs.ts'],
-    testTimeout: 20_000,
+    // The tests that run the TypeScript compiler over src/ (test/package/entry-types.test.ts) take
+    // 20 s on two busy cores, and two files run at a time: a hung test is still caught.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     // Servers under test bind 127.0.0.1:0; nothing here needs isolation between files beyond that.
     pool: 'forks',
