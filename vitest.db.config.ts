@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/db/**/*.test.ts'],
-    globalSetup: ['test/support/db-global-setup.ts'],
+    // Programs the tests start (the CLI, the serve fixture) are bundled once for the run.
+    globalSetup: ['test/support/db-global-setup.ts', 'test/support/bundle-programs.ts'],
+    setupFiles: ['test/support/quiet-stderr.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

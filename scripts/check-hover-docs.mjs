@@ -1,7 +1,7 @@
 // Hover docs survive into the shipped declarations: a consumer file is asked, through
 // TypeScript's language service as an editor would, for the quick info of fields of a record in
-// the vendor's own type (an interface extending Customer) and of a Label; each must carry its
-// field comment from src/contract.
+// the vendor's own type (an interface extending Customer), of a Label and of the query a
+// repository is called with; each must carry its field comment from src/contract.
 //
 //   node scripts/check-hover-docs.mjs                     the build in dist/ (after npm run build)
 //   node scripts/check-hover-docs.mjs --consumer <dir>    a project that installed the packed
@@ -23,7 +23,7 @@ if (values.consumer === undefined && !existsSync(join(directory, 'index.d.ts')))
 }
 
 const consumer = join(directory, '__hover-consumer.ts');
-const source = `import type { Customer, Label } from '${specifier}';
+const source = `import type { Customer, CustomerRepository, Label } from '${specifier}';
 interface CrmCustomer extends Customer {
   nationalId: string;
 }
@@ -34,6 +34,14 @@ customer.labels;
 customer.createdAt;
 label.color_code;
 label.name;
+export const repository: CustomerRepository = {
+  findCustomerByPhone(query) {
+    query.normalizedPhone;
+    query.phoneKeys;
+    return null;
+  },
+  listLabels: () => [],
+};
 `;
 // What each field's hover must say, at least: words from its comment in src/contract.
 const expected = [
@@ -42,6 +50,9 @@ const expected = [
   ['customer.createdAt', /ISO 8601/],
   ['label.color_code', /#RRGGBB/],
   ['label.name', /matches it exactly/],
+  // The query a repository is called with, as its author reads it inside findCustomerByPhone.
+  ['query.normalizedPhone', /reduced to its digits[\s\S]*phoneKeys/],
+  ['query.phoneKeys', /Every digit spelling[\s\S]*0300-1234567/],
 ];
 
 const options = { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: false };

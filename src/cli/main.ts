@@ -22,10 +22,11 @@ const commands: Record<string, () => Promise<Command>> = {
 
 const HELP = `priority-routing-crm ${packageJson.version}
 
-The Hybrid Chat priority-routing CRM contract: serve a reference connector, or check one.
+The Hybrid Chat priority-routing CRM contract: serve a connector over your CRM's data, or check one.
 
 Usage:
-  priority-routing-crm serve [options]   serve the reference connector (sample data or --data)
+  priority-routing-crm serve [options]   serve the connector over --database <url> --mapping <file>
+                                         or --data <file.json> (the sample data without them)
   priority-routing-crm check [options]   check a live connector against the contract
   priority-routing-crm db <indexes|check> --database <url> --mapping <file>
                                          phone indexes for, or a mapping check of, a SQL database

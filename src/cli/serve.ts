@@ -9,8 +9,9 @@ import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
 
-Serves the reference connector: GET /customer?query=phone:{refId} and GET /label over
-the embedded sample data (the seed's customer and labels, and more), or over --data;
+Serves the connector: GET /customer?query=phone:{refId} and GET /label over your CRM's
+data (--database <url> with --mapping <file>, or --data <file.json>), or, with neither, over
+the embedded sample data (the seed's customer and labels, and more, for trying it out);
 and, at the root whatever the base path, GET /healthz, GET /readyz and GET /metrics.
 
 ${optionsHelp()}
@@ -25,7 +26,7 @@ or certificate files are unreadable or invalid, or the port is taken; 2 a wrong 
 function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string, statusPage: boolean): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
   const elsewhere = hybridChatElsewhere(host);
-  return `priority-routing-crm reference connector listening on ${url.origin} (${source.describe})
+  return `priority-routing-crm connector listening on ${url.origin} (${source.describe}${source.sampleData ? `; your CRM's data with ${REAL_SOURCE_FLAGS}` : ''})
 
 Paste into Hybrid Chat's configuration:
   CIM_CUSTOMER_QUERY_URL=${url.customerQueryUrl}
@@ -38,10 +39,24 @@ ${source.samplePhone === undefined ? '' : `Try: curl '${url.customerQueryUrl.rep
 `;
 }
 
+/** The flags that choose a real data source instead of the sample data, as messages name them. */
+const REAL_SOURCE_FLAGS = '--database <url> --mapping <file> or --data <file.json>';
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^(?:::ffff:)?127\./i.test(host);
+
 /** The note for a loopback address, which Hybrid Chat on another machine cannot reach. */
 function hybridChatElsewhere(host: string): string | undefined {
-  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
-  return loopback ? `Hybrid Chat on another machine cannot reach ${host}: start with --host 0.0.0.0 and use this machine's address` : undefined;
+  return isLoopback(host) ? `Hybrid Chat on another machine cannot reach ${host}: start with --host 0.0.0.0 and use this machine's address` : undefined;
+}
+
+/**
+ * The warning for the sample data served where other machines reach it: copied as they are, a
+ * deployment serves made-up customers behind TLS and a token, and Hybrid Chat routes every real
+ * chat at priority 1 with nothing else saying so.
+ */
+function sampleDataWarning(host: string, source: RepositorySource): string | undefined {
+  if (source.sampleData !== true || isLoopback(host)) return undefined;
+  return `serving the embedded sample data (${source.describe.replace(/^sample data: /, '')}) on ${host}, an address other machines can reach: Hybrid Chat would find none of your customers. Serve your CRM's data with ${REAL_SOURCE_FLAGS} (or DATABASE_URL and PRC_MAPPING, PRC_DATA)`;
 }
 
 /**
@@ -111,6 +126,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config);
+  const sampleWarning = sampleDataWarning(config.host, source);
+  if (sampleWarning !== undefined) log.warn(sampleWarning);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
@@ -202,11 +219,11 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 }
 
 /**
- * `priority-routing-crm serve`: the reference connector on `node:http` or HTTPS, configured from
+ * `priority-routing-crm serve`: the connector on `node:http` or HTTPS, configured from
  * flags, the environment and an optional JSON file, with health checks, Prometheus metrics,
  * JSON or text logs (phone numbers masked) and a graceful stop.
  */
 export const serveCommand: Command = {
-  summary: 'serve the reference connector (sample data or --data)',
+  summary: 'serve the connector (--database or --data; sample data without them)',
   main: (args) => runServe(args),
 };

@@ -116,8 +116,9 @@ export interface Label {
 export type Problem = z.output<typeof ProblemSchema>;
 
 /**
- * The phone number parsed out of `query=phone:{refId}` (inferred from {@link CustomerQuerySchema}):
- * `phone` as received with a leading `+` restored, `normalizedPhone` its digits only.
+ * The phone number parsed out of `query=phone:{refId}` (what {@link CustomerQuerySchema}
+ * parses): `phone` as received with a leading `+` restored, `normalizedPhone` its digits only,
+ * and, in a repository, `phoneKeys`: every digit spelling the number may be stored under.
  *
  * @example
  * ```ts
@@ -126,4 +127,27 @@ export type Problem = z.output<typeof ProblemSchema>;
  * // { phone: '+923001234567', normalizedPhone: '923001234567' }
  * ```
  */
-export type CustomerQuery = z.output<typeof CustomerQuerySchema>;
+// Written out for the same reason as Customer: a repository's author hovers `normalizedPhone` and
+// `phoneKeys` to learn which to query by. test/contract/types.test-d.ts proves it equals the schema's output.
+export interface CustomerQuery {
+  /**
+   * The number as Hybrid Chat sent it, with a leading `+` restored where form-decoding turned it
+   * into a space (`phone: 923001234567` → `+923001234567`).
+   */
+  phone: string;
+  /**
+   * The number reduced to its digits (`+92 300-1234567` → `923001234567`). Compare it with
+   * stored numbers reduced the same way; a number stored in a national spelling
+   * (`0300-1234567`) has other digits: query by {@link CustomerQuery.phoneKeys} instead.
+   */
+  normalizedPhone: string;
+  /**
+   * Every digit spelling this number may be stored under, E.164 digits first: for `923001234567`
+   * with the connector's `defaultCountry: 'PK'`, `['923001234567', '03001234567', '3001234567',
+   * '9203001234567', '00923001234567']`, so `WHERE phone_digits = ANY($1)` finds a customer
+   * stored as `0300-1234567`. Just `[normalizedPhone]` without `defaultCountry`. Set by the
+   * connector's handlers before the repository is called; absent when the query was parsed
+   * outside a handler (`parseCustomerQuery`).
+   */
+  phoneKeys?: readonly string[] | undefined;
+}

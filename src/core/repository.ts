@@ -9,7 +9,12 @@ import type { Customer, CustomerQuery, Label } from '../contract/index.js';
  * const labels: MaybePromise<readonly LabelRecord[]> = db.labels.find({});
  * ```
  */
-export type MaybePromise<T> = T | PromiseLike<T>;
+// PromiseLike with Promise's other members, optional (so any thenable still fits): when a record
+// in a returned promise has a wrong field, TypeScript explains the error against the member of
+// the union that shares the most property names with a Promise. With a bare PromiseLike (`then`
+// only) that was a record's index signature (every name), and the message read "Promise<…> is
+// missing the following properties: _id, … and 9 more" instead of naming the wrong field.
+export type MaybePromise<T> = T | (PromiseLike<T> & { catch?: unknown; finally?: unknown; readonly [Symbol.toStringTag]?: unknown });
 
 /**
  * What a repository is asked with, besides the query itself.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckReportSchema, checkIds } from '../../src/checker/index.js';
 import { progressLine } from '../../src/cli/check-terminal.js';
 import { customer, fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
+import { nodeArgs } from '../support/programs.js';
 
 interface Run {
   code: number | null;
@@ -18,7 +19,7 @@ interface Run {
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const { NO_COLOR: _n, FORCE_COLOR: _f, GITHUB_ACTIONS: _g, CIM_CUSTOMER_QUERY_URL: _c, CIM_LABELS_API_PATH: _l, ...base } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs('src/cli/main.ts'), 'check', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -7,6 +7,7 @@ import type { MetricsSink } from '../../src/cli/serve/metrics.js';
 import { scriptedRepository } from '../support/scripted-repository.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
 import { expectProblem } from '../support/problems.js';
+import { nodeArgs } from '../support/programs.js';
 import { SERVE_FIXTURE, startJsonServe, stopServes } from '../support/serve-process.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -20,7 +21,7 @@ async function scrape(origin: string) {
 
 /** Runs `serve` with `args` until its banner's protection line, then stops it by pid; returns stdout and the labels URL. */
 async function bannerOf(args: string[], check?: (labelsUrl: string) => Promise<void>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--quiet', '--log-format', 'text', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs(MAIN), 'serve', '--port', '0', '--quiet', '--log-format', 'text', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   try {
@@ -49,7 +50,7 @@ describe('serve --labels-ttl, --customers-ttl, --no-breaker', () => {
   });
 
   it('refuses a value that is not a number of milliseconds, naming the flag (exit 2)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--labels-ttl', '30s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs(MAIN), 'serve', '--labels-ttl', '30s'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     const [code] = (await once(child, 'exit')) as [number];

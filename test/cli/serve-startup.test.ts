@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cleanEnv } from '../support/serve-process.js';
+import { nodeArgs } from '../support/programs.js';
 
 const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
 const HEAVY = ['pino', 'prom-client', 'cockatiel'];
 
 /** Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; `stop` sends SIGTERM once stdout shows it. */
 function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number | null; loaded: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', REPORTER, CLI_MAIN, ...args], {
+  const child = spawn(process.execPath, ['--import', REPORTER, ...nodeArgs(CLI_MAIN), ...args], {
     env: cleanEnv({ PRC_TEST_WATCH_PACKAGES: HEAVY.join(',') }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCustomer, sampleLabels } from '../../src/index.js';
+import { runCli } from '../support/cli.js';
 import { spawnServe, stopServes, waitForOutput as waitFor } from '../support/serve-process.js';
 
 // Text logs: the readable lines these tests read (stdout is a pipe here, where JSON is the default).
@@ -15,7 +16,10 @@ describe('priority-routing-crm serve', () => {
     const run = serve(['--port', '0', '--base-path', '/cim']);
     const [, customerUrl] = await waitFor(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(http:\/\/127\.0\.0\.1:\d+\/cim\/customer\?query=phone:\{refId\})$/m);
     const [, labelsUrl] = await waitFor(run, /^ {2}CIM_LABELS_API_PATH=(http:\/\/127\.0\.0\.1:\d+\/cim\/label)$/m);
-    expect(run.stdout()).toContain('sample data: 7 customers, 5 labels');
+    // The banner says what is served and how to serve the CRM's data instead; on loopback no warning.
+    expect(run.stdout()).toMatch(
+      /^priority-routing-crm connector listening on http:\/\/127\.0\.0\.1:\d+ \(sample data: 7 customers, 5 labels; your CRM's data with --database <url> --mapping <file> or --data <file\.json>\)$/m,
+    );
 
     expect(await (await fetch(customerUrl!.replace('{refId}', '1111'))).json()).toStrictEqual(sampleCustomer);
     expect(await (await fetch(labelsUrl!)).json()).toStrictEqual(sampleLabels);
@@ -25,6 +29,17 @@ describe('priority-routing-crm serve', () => {
 
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
+    expect(run.stderr()).toBe('');
+  });
+
+  it('warns when the sample data is served on an address other machines reach, naming --database and --data', async () => {
+    // 192.0.2.1 (TEST-NET-1) is on no interface: the warning comes at start, then the listen fails, so nothing is exposed.
+    const run = serve(['--port', '0', '--host', '192.0.2.1']);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(
+      /^\S+ warning: serving the embedded sample data \(7 customers, 5 labels\) on 192\.0\.2\.1, an address other machines can reach: Hybrid Chat would find none of your customers\. Serve your CRM's data with --database <url> --mapping <file> or --data <file\.json> \(or DATABASE_URL and PRC_MAPPING, PRC_DATA\)$/m,
+    );
+    expect(run.stderr()).toMatch(/cannot listen on 192\.0\.2\.1: EADDRNOTAVAIL/);
   });
 
   it('the paste-ready block has IS_CIM_INTEGRATED=true and says what to do when Hybrid Chat runs elsewhere', async () => {
@@ -71,9 +86,19 @@ describe('priority-routing-crm serve', () => {
     const help = serve(['--help']);
     expect(await help.exit).toBe(0);
     expect(help.stdout()).toContain('--base-path <path>');
+    expect(help.stdout()).toMatch(/^Serves the connector: .* over your CRM's\ndata \(--database <url> with --mapping <file>, or --data <file\.json>\), or, with neither, over\nthe embedded sample data/m);
     const version = serve(['--version']);
     expect(await version.exit).toBe(0);
     expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('priority-routing-crm --help', () => {
+  it('says "connector" and names --database beside --data for serve', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}priority-routing-crm serve \[options\] +serve the connector over --database <url> --mapping <file>\n +or --data <file\.json> \(the sample data without them\)$/m);
+    expect(stdout).not.toMatch(/reference connector/);
   });
 });
 

@@ -2,7 +2,7 @@ import type { IsEqual } from 'type-fest';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Customer, CustomerQuery, Label, Problem } from '../../src/index.js';
 import type * as z from 'zod';
-import { CustomerSchema, LabelSchema, validateCustomer, validateLabelList } from '../../src/index.js';
+import { CustomerQuerySchema, CustomerSchema, LabelSchema, validateCustomer, validateLabelList } from '../../src/index.js';
 
 /** The customer exactly as CONTRACT.md's table has it. */
 interface ContractCustomer {
@@ -57,6 +57,8 @@ describe('the inferred types', () => {
 
   it('CustomerQuery is the phone, its digits and, from the handlers, its phone keys', () => {
     expectTypeOf<IsEqual<CustomerQuery, { phone: string; normalizedPhone: string; phoneKeys?: readonly string[] | undefined }>>().toEqualTypeOf<true>();
+    // Written out for its hover docs, it stays what the schema parses.
+    expectTypeOf<IsEqual<CustomerQuery, z.output<typeof CustomerQuerySchema>>>().toEqualTypeOf<true>();
   });
 
   it('validation results narrow by mode', () => {

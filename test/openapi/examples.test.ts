@@ -14,6 +14,7 @@ import {
 import { circuitOpenResponse, probeProblems, transportProblems } from '../../src/core/problems.js';
 import { serveConnector } from '../support/serve-connector.js';
 import { listen } from '../support/listen.js';
+import { takeStderr } from '../support/quiet-stderr.js';
 
 const document = openApiDocument as any;
 const memory = createMemoryRepository(sampleDataSet);
@@ -83,6 +84,9 @@ describe('the OpenAPI problem examples', () => {
     expect(await response.json()).toEqual(example);
     expect(response.status).toBe(example.status);
     for (const header of headers) expect(response.headers.get(header), header).not.toBeNull();
+    // A 5xx of the connector's own is one line of its default error log (stderr); a 4xx and the breaker's 503 are none.
+    const logged = example.status >= 500 && problem !== 'circuitOpen' ? [expect.stringMatching(new RegExp(`^priority-routing-crm: ${example.status} `))] : [];
+    expect(takeStderr()).toStrictEqual(logged);
   }, 10_000);
 
   it('document the 503 with Retry-After on both operations', () => {

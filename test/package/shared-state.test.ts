@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entries, type EntryName } from './entries.js';
+import { entries, type EntryName, loadEntry } from './entries.js';
 
 /**
  * An exported object is shared by every importer in the process: if one of them could change it,
@@ -7,7 +7,6 @@ import { entries, type EntryName } from './entries.js';
  * the OpenAPI document). So every exported plain object or array is frozen all the way down.
  * Functions, classes, RegExps and zod schemas are not data and are left out.
  */
-const load = (entry: EntryName): Promise<Record<string, unknown>> => import(`../../${entries[entry]}`);
 
 const isData = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && !(value instanceof RegExp) && !('_zod' in value);
@@ -24,7 +23,7 @@ function unfrozen(value: object, path: string, seen = new Set<object>()): string
 
 describe('exported data', () => {
   it.each(Object.keys(entries) as EntryName[])('of %s is frozen all the way down', async (entry) => {
-    const exported = Object.entries(await load(entry)).filter(([, value]) => isData(value));
+    const exported = Object.entries(await loadEntry(entry)).filter(([, value]) => isData(value));
     expect(exported.flatMap(([name, value]) => unfrozen(value as object, name))).toEqual([]);
   });
 

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCustomer } from '../../src/index.js';
+import { nodeArgs } from '../support/programs.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
 /** Starts `serve` with these arguments; `lines` collects stdout, `exit` resolves with the exit code. */
 function startServe(args: readonly string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs(MAIN), 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));

@@ -9,6 +9,7 @@ import {
 import { serveConnector } from '../support/serve-connector.js';
 import { expectProblem } from '../support/problems.js';
 import { BACKGROUND_WAIT, freezeClock, restoreClockAfterEach } from '../support/clock.js';
+import { takeStderr } from '../support/quiet-stderr.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -35,6 +36,8 @@ describe('withCircuitBreaker', () => {
       const text = await expectProblem(shielded[0]!, 'circuitOpen');
       expect(JSON.parse(text).detail).toContain('10 s');
       expect(script.calls).toStrictEqual({ customers: 5, labels: 0 });
+      // Each failure is one line of the default error log; the 1,000 shielded requests add none.
+      expect(takeStderr()).toStrictEqual(Array(5).fill('priority-routing-crm: 500 exception on /customer; phone **11; Error: CRM down (scripted)'));
 
       at(7_500);
       expect((await server.get('/label')).headers.get('retry-after')).toBe('3');
@@ -84,6 +87,7 @@ describe('withCircuitBreaker', () => {
       await expectProblem(await server.get('/label'), 'circuitOpen');
       expect(script.calls.labels).toBe(3);
       expect(script.aborted.count).toBe(3);
+      expect(takeStderr()).toStrictEqual(Array(3).fill('priority-routing-crm: 504 timeout on /label'));
     } finally {
       await server.close();
     }

@@ -14,6 +14,7 @@ import { serveConnector } from '../support/serve-connector.js';
 import { expectProblem } from '../support/problems.js';
 import { BACKGROUND_WAIT, freezeClock, restoreClockAfterEach, T0 } from '../support/clock.js';
 import { phoneCases } from '../support/phone-numbers.js';
+import { takeStderr } from '../support/quiet-stderr.js';
 import { otherLabels, scriptedRepository } from '../support/scripted-repository.js';
 
 const context = () => ({ signal: new AbortController().signal });
@@ -79,6 +80,8 @@ describe('withCache: labels', () => {
     const failed = await connector.handle({ url: '/label' });
     await expectProblem(failed, 'crmFailure');
     expect(events.at(-1)).toMatchObject({ stale: false });
+    // Only the 500 reaches the connector's default error log: the stale answers before it did not.
+    expect(takeStderr()).toStrictEqual(['priority-routing-crm: 500 exception on /label; Error: CRM down (scripted)']);
 
     script.mode = 'ok';
     script.labels = otherLabels;
@@ -246,6 +249,7 @@ describe('withCache: timeouts through the handler', () => {
     const response = await connector.handle({ url: '/customer?query=phone:1111' });
     await expectProblem(response, 'crmTimeout');
     expect(script.aborted.count).toBe(1);
+    expect(takeStderr()).toStrictEqual(['priority-routing-crm: 504 timeout on /customer; phone **11']);
   });
 });
 

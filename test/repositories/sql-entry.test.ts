@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { nodeArgs } from '../support/programs.js';
 
 const HIDE = new URL('./fixtures/hide-drivers.mjs', import.meta.url).pathname;
 const SCRIPT = new URL('./fixtures/use-sql-entry.ts', import.meta.url).pathname;
 
 function run(hidden: string, urls: string[], lookup = false): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', HIDE, '--import', 'tsx', SCRIPT, ...urls], {
+  const child = spawn(process.execPath, ['--import', HIDE, ...nodeArgs(SCRIPT), ...urls], {
     env: { ...process.env, PRC_HIDE_DRIVERS: hidden, PRC_LOOKUP: lookup ? '1' : '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -26,7 +27,8 @@ describe('the priority-routing-crm/sql entry', () => {
   });
 
   it('opens a PostgreSQL URL without mysql2, and a MySQL URL without pg', { timeout: 60_000 }, async () => {
-    expect((await run('mysql2', ['postgresql://crm:pw@127.0.0.1:1/crm'])).output).toContain('opened postgres');
-    expect((await run('pg', ['mysql://crm:pw@127.0.0.1:1/crm'])).output).toContain('opened mysql');
+    const [postgres, mysql] = await Promise.all([run('mysql2', ['postgresql://crm:pw@127.0.0.1:1/crm']), run('pg', ['mysql://crm:pw@127.0.0.1:1/crm'])]);
+    expect(postgres.output).toContain('opened postgres');
+    expect(mysql.output).toContain('opened mysql');
   });
 });

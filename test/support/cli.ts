@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { nodeArgs } from './programs.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
@@ -11,13 +12,13 @@ export interface CliRun {
 }
 
 /**
- * Starts the CLI (from source, through tsx) with `args`; `env` is added to this process's
+ * Starts the CLI (from source: bundled for this run, see programs.ts) with `args`; `env` is added to this process's
  * environment, and a key set to `undefined` is removed from it.
  */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
   const merged = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs(MAIN), ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { nodeArgs } from './programs.js';
 
-/** `src/cli/main.ts`, run through tsx: `priority-routing-crm` as users run it. */
+/** `src/cli/main.ts` (run as bundled for this test run, see programs.ts): `priority-routing-crm` as users run it. */
 export const CLI_MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 /** `serve` over a repository the test controls (see serve-fixture.ts). */
 export const SERVE_FIXTURE = new URL('./serve-fixture.ts', import.meta.url).pathname;
@@ -32,8 +33,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  */
 export function spawnServe(args: string[], options: { env?: Record<string, string>; entry?: string } = {}): ServeRun {
   const entry = options.entry ?? CLI_MAIN;
-  const command = entry === CLI_MAIN ? [CLI_MAIN, 'serve', ...args] : [entry, ...args];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...command], { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = entry === CLI_MAIN ? [...nodeArgs(CLI_MAIN), 'serve', ...args] : [...nodeArgs(entry), ...args];
+  const child = spawn(process.execPath, command, { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

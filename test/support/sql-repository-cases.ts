@@ -8,6 +8,7 @@ import { phoneKeys } from '../../src/contract/phone-keys.js';
 import { startReferenceServer } from '../../src/reference/server.js';
 import { createSqlRepository, DEFAULT_LABEL_COLOR, type SqlClient, type SqlRepository } from '../../src/repositories/sql/index.js';
 import { expectProblem } from './problems.js';
+import { takeStderr } from './quiet-stderr.js';
 
 /** What the cases need from an engine: the CRM schema loaded, a client, admin SQL. */
 export interface CrmFixture {
@@ -132,6 +133,8 @@ export function describeSqlRepository(title: string, open: () => Promise<CrmFixt
           const response = await fetch(server.customerQueryUrl.replace('{refId}', '1111'));
           expect(await expectProblem(response, 'crmFailure')).not.toMatch(/SELECT|no_such_column/);
           expect((await fetch(server.labelsUrl)).status).toBe(200);
+          // The cause goes to the operator's log (the default one: stderr), not to the caller.
+          expect(takeStderr()).toStrictEqual([expect.stringMatching(/^priority-routing-crm: 500 exception on \/customer; phone \*\*11; .*no_such_column/)]);
         } finally {
           await server.close();
         }

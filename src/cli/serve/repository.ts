@@ -15,6 +15,8 @@ export interface RepositorySource {
   describe: string;
   /** A phone number that is in the data, for the banner's `Try: curl` line; none for a database. */
   samplePhone?: string;
+  /** The embedded sample data (neither `--data` nor `--database`): warned about where others can reach it. */
+  sampleData?: boolean;
   /** Called once at shutdown, after the last request; may be async. */
   close?: () => unknown;
 }
@@ -38,6 +40,7 @@ export const openRepository: OpenRepository = async (config) => {
     repository,
     describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels`,
     ...(samplePhone === undefined ? {} : { samplePhone }),
+    ...(config.data === undefined ? { sampleData: true } : {}),
   };
 };
 
