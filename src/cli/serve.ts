@@ -109,7 +109,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   for (const warning of resolved.warnings) log.warn(warning);
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
-  const source = await (dependencies.openRepository ?? openRepository)(config);
+  const source = await (dependencies.openRepository ?? openRepository)(config, log);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
@@ -172,7 +172,16 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     });
   }
 
-  const signal = await stop.signal;
+  // A database waited for (--database-wait) that never came: stop as a failed start does, exit 1.
+  const ended = await Promise.race([stop.signal, ...(source.failure === undefined ? [] : [source.failure])]);
+  if (ended instanceof Error) {
+    stop.dispose();
+    process.off('SIGHUP', onHangup);
+    await server.shutdown(config.shutdownTimeout);
+    await source.close?.();
+    throw ended;
+  }
+  const signal = ended;
   log.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeout });
   const finished = await server.shutdown(config.shutdownTimeout);
   process.off('SIGHUP', onHangup);
