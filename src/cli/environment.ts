@@ -27,10 +27,12 @@ const OTHER_VARIABLES: Readonly<Record<string, KnownVariable>> = {
   PRC_CRM_TENANT_ID: { credential: false },
   // `check`: a request header from the environment, PRC_CHECK_HEADER_<NAME>.
   PRC_CHECK_HEADER_: { credential: true, prefix: true },
+  // The project's own test harness (scripts/db-servers.sh, test/support), never an operator's.
+  PRC_TEST_: { credential: false, prefix: true },
 };
 
-/** Every known variable: serve's option table (`PRC_` + each flag) and {@link OTHER_VARIABLES}. */
-function knownVariables(): Map<string, KnownVariable> {
+/** Every known variable: serve's option table (`PRC_` + each flag) and {@link OTHER_VARIABLES}; a family's name ends with `_`. */
+export function knownVariables(): Map<string, KnownVariable> {
   const known = new Map(Object.entries(OTHER_VARIABLES));
   for (const key of serveOptionKeys) {
     for (const name of envNames(key)) if (name.startsWith('PRC_')) known.set(name, { credential: isSecret(key) });
@@ -38,7 +40,8 @@ function knownVariables(): Map<string, KnownVariable> {
   return known;
 }
 
-function lookUp(known: Map<string, KnownVariable>, name: string): KnownVariable | undefined {
+/** The known variable (or family) `name` belongs to, if any. */
+export function lookUp(known: Map<string, KnownVariable>, name: string): KnownVariable | undefined {
   const exact = known.get(name);
   if (exact !== undefined) return exact;
   for (const [family, variable] of known) if (variable.prefix === true && name.startsWith(family) && name.length > family.length) return variable;
