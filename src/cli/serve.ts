@@ -18,7 +18,8 @@ Signals: SIGTERM or SIGINT stop gracefully (/readyz answers 503 at once, request
 finish within --shutdown-timeout); SIGHUP re-reads --tls-cert and --tls-key.
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
-or certificate files are unreadable or invalid, or the port is taken; 2 a wrong option.
+or certificate files are unreadable or invalid, the database unreachable after --database-wait
+or its password wrong, or the port is taken; 2 a wrong option (or PRC_ variable).
 `;
 
 

@@ -242,7 +242,7 @@ describe('serve --database with the database down at start (--database-wait)', (
     running.push(run);
     const [, origin] = await waitForOutput(run, /"url":"([^"]+)".*"msg":"listening"/);
     const [, customerUrl] = await waitForOutput(run, /"CIM_CUSTOMER_QUERY_URL":"([^"]+)"/);
-    expect(run.stdout()).toContain('not connected yet: retrying for up to 60000 ms (--database-wait)');
+    expect(run.stdout()).toContain('not connected yet: retrying for up to 60000 ms, as --database-wait allows');
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
     const notReady = await fetch(`${origin}/readyz`);
     expect(notReady.status).toBe(503);

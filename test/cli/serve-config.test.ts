@@ -282,6 +282,9 @@ describe('database credentials and URLs', () => {
     expect(separate.code).toBe(0);
     expect(JSON.parse(separate.stdout)).toMatchObject({ database: 'postgres://crm@db.local:5432/crm', databasePassword: '********' });
     expect(separate.stdout + separate.stderr).not.toContain('pw-secret');
+    const alone = await printConfig([], { PRC_DATABASE_PASSWORD: 'pw-secret' });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("PRC_DATABASE_PASSWORD is the database's password, but no --database (or DATABASE_URL) was given");
     const refused = await printConfig(['--database-password', 'pw-secret']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--database-password is not accepted on the command line, where ps shows it: set PRC_DATABASE_PASSWORD');

@@ -151,6 +151,9 @@ export async function resolveServeConfig(
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }
+  if (config.databasePassword !== undefined && config.database === undefined) {
+    throw new UsageError(`${sources.databasePassword} is the database's password, but no --database (or DATABASE_URL) was given: give both, or unset it`);
+  }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(

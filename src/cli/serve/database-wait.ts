@@ -93,7 +93,7 @@ export async function connectOrWait(
   })();
   return {
     repository,
-    describe: `${options.describe}, not connected yet: retrying for up to ${options.waitMs} ms (--database-wait)`,
+    describe: `${options.describe}, not connected yet: retrying for up to ${options.waitMs} ms, as --database-wait allows`,
     failure,
     close: async () => {
       closed = true;
