@@ -98,13 +98,14 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }] = await Promise.all([
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { untilConnected }] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
     import('./serve/tls.js'),
+    import('./serve/database-wait.js'),
   ]);
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
@@ -114,7 +115,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
-  const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
+  // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
+  const repository = untilConnected(resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics), source.connected);
   const authenticate = authenticateFrom(config);
 
   const stop = listenForStop();

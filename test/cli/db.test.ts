@@ -246,9 +246,12 @@ describe('serve --database with the database down at start (--database-wait)', (
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
     const notReady = await fetch(`${origin}/readyz`);
     expect(notReady.status).toBe(503);
-    const lookup = await fetch(customerUrl!.replace('{refId}', '1111'));
-    expect(lookup.status).toBe(503);
-    expect(lookup.headers.get('retry-after')).toBe('1');
+    // More lookups than the breaker's threshold: they must not leave it open once connected.
+    for (let i = 0; i < 6; i++) {
+      const lookup = await fetch(customerUrl!.replace('{refId}', '1111'));
+      expect(lookup.status).toBe(503);
+      expect(lookup.headers.get('retry-after')).toBe('1');
+    }
     await waitForOutput(run, /database not reachable \(try 2\)/);
     const tries = lines(run, 'database not reachable');
     expect(tries[0]).toMatchObject({ level: 'warn', databaseWaitMs: 60000 });
@@ -259,6 +262,7 @@ describe('serve --database with the database down at start (--database-wait)', (
     const lateServer = await servePglite(late, port);
     try {
       await waitForOutput(run, /"msg":"database connected"/);
+      expect(run.stdout()).not.toContain('circuit breaker open');
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
       const found = await fetch(customerUrl!.replace('{refId}', '1111'));
       expect(found.status).toBe(200);

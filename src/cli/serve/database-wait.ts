@@ -14,6 +14,25 @@ export interface OpenedSource {
 export interface WaitingSource extends OpenedSource {
   /** Resolves (never rejects) with the error that ends the wait unconnected; stays pending otherwise. */
   failure?: Promise<Error>;
+  /** Whether the database is connected yet (absent: it was at once). */
+  connected?: () => boolean;
+}
+
+const notConnected = () => {
+  throw new CircuitOpenError(1);
+};
+
+/**
+ * `repository` behind a gate that fails fast (503, `Retry-After: 1`) until `connected()`: put
+ * around the cache and breaker, so that calls during the wait neither count as CRM failures
+ * (the breaker would still be open for its cooldown once connected) nor log label refreshes.
+ */
+export function untilConnected(repository: CustomerRepository, connected: (() => boolean) | undefined): CustomerRepository {
+  if (connected === undefined) return repository;
+  return {
+    findCustomerByPhone: (query, context) => (connected() ? repository.findCustomerByPhone(query, context) : notConnected()),
+    listLabels: (context) => (connected() ? repository.listLabels(context) : notConnected()),
+  };
 }
 
 const FIRST_DELAY_MS = 500;
@@ -44,9 +63,6 @@ export async function connectOrWait(
   let opened: OpenedSource | undefined;
   let closed = false;
   let wake = () => {};
-  const notConnected = () => {
-    throw new CircuitOpenError(1);
-  };
   // Until connected, every call fails fast as a shielded CRM does: 503 with Retry-After.
   const repository: CustomerRepository = {
     findCustomerByPhone: (query, context) => (current === undefined ? notConnected() : current.findCustomerByPhone(query, context)),
@@ -95,6 +111,7 @@ export async function connectOrWait(
     repository,
     describe: `${options.describe}, not connected yet: retrying for up to ${options.waitMs} ms, as --database-wait allows`,
     failure,
+    connected: () => current !== undefined,
     close: async () => {
       closed = true;
       wake();

@@ -22,6 +22,8 @@ export interface RepositorySource {
   close?: () => unknown;
   /** A database still being waited for (`--database-wait`): resolves with the error that ends the wait unconnected. */
   failure?: Promise<Error>;
+  /** A database still being waited for: whether it is connected now. */
+  connected?: () => boolean;
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
