@@ -97,6 +97,7 @@ describe('priority-routing-crm db check', () => {
     [['db', 'check', '--database', `postgres://crm:${PASSWORD}@127.0.0.1/crm`, '--mapping', 'PLACEHOLDER'], /--database holds a password, which ps shows on the command line: set DATABASE_URL \(or PRC_DATABASE\)/],
     [['db', 'indexes', '--database', `mysql://crm@127.0.0.1/crm?password=${PASSWORD}`, '--mapping', 'PLACEHOLDER'], /--database holds a password/],
     [['db', 'check', '--database', `postgres://crm:${PASSWORD}#1@127.0.0.1/crm`, '--mapping', 'PLACEHOLDER'], /--database holds a password/],
+    [['db', 'check', '--database', 'postgres://crm@127.0.0.1/crm#x@other', '--mapping', 'PLACEHOLDER'], /--database: the database URL cannot be read: a character of its user name or password must be percent-encoded/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
     [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
   ])('exits 2 for %j', async (args, message) => {
