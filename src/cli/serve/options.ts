@@ -105,7 +105,7 @@ export const serveOptions = {
   host: option({ flag: 'host', type: 'string', value: '<address>', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for every interface)', schema: text('an address'), alsoEnv: ['HOST'] }),
   basePath: option({ flag: 'base-path', type: 'string', value: '<path>', help: 'prefix for both routes, such as /cim (default: none)', schema: z.string({ error: 'expected a path such as /cim' }) }),
   data: option({ flag: 'data', short: 'd', type: 'string', value: '<file.json>', help: 'serve { "customers": [...], "labels": [...] } from this file instead of the sample data', schema: text('a file name') }),
-  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
+  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…; a URL with a password only from the environment or --config) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
   databaseWait: option({ flag: 'database-wait', type: 'string', value: '<ms>', help: `at start, retry an unreachable database this long, /readyz 503 meanwhile (default ${DEFAULT_DATABASE_WAIT_MS}; 0: exit at once)`, schema: milliseconds }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: countryCode }),
