@@ -69,7 +69,9 @@ function httpClient(port: number) {
 
 /** `priority-routing-crm serve --database` from `dist/`, quiet; resolves with its port once listening. */
 async function startServe(url: string, mappingFile: string) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--log-format', 'text', '--quiet', '--port', '0', '--database', url, '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The URL (with its password) from the environment: serve refuses a password on the command line.
+  const env = { ...process.env, DATABASE_URL: url };
+  const child = spawn(process.execPath, [CLI, 'serve', '--log-format', 'text', '--quiet', '--port', '0', '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -91,7 +93,8 @@ async function loadDatabase(engine: 'postgres' | 'mariadb', count: number, folde
   const mappingFile = join(folder, `${db.scratch.name}.json`);
   await writeFile(mappingFile, JSON.stringify(db.mapping));
   const code = await new Promise<number | null>((resolve) => {
-    spawn(process.execPath, [CLI, 'db', 'indexes', '--apply', '--database', db.scratch.url, '--mapping', mappingFile], { stdio: ['ignore', 'ignore', 'inherit'] }).once('exit', resolve);
+    const env = { ...process.env, DATABASE_URL: db.scratch.url };
+    spawn(process.execPath, [CLI, 'db', 'indexes', '--apply', '--mapping', mappingFile], { stdio: ['ignore', 'ignore', 'inherit'], env }).once('exit', resolve);
   });
   if (code !== 0) throw new Error(`db indexes --apply exited ${String(code)}`);
   await db.exec(engine === 'postgres' ? `ANALYZE ${db.tables.contacts}; ANALYZE ${db.tables.contact_tags}` : `ANALYZE TABLE ${db.tables.contacts}, ${db.tables.contact_tags}`);

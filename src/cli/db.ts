@@ -1,10 +1,12 @@
 import process, { stdout } from 'node:process';
 import { createRunner } from '../repositories/sql/client.js';
 import { phoneIndexes } from '../repositories/sql/indexes.js';
-import { redactDatabasePassword } from '../repositories/sql/open.js';
+import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from '../repositories/sql/open.js';
 import { checkSqlDatabase, readIndexNames, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
-import { openDatabase, readMappingFile } from './serve/database.js';
+import { checkEnvironment } from './environment.js';
+import { openDatabase, readMappingFile, separatePassword } from './serve/database.js';
+import { SEPARATE_PASSWORD } from './serve/options.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm db <indexes|check> --database <url> --mapping <file.json> [options]
@@ -18,7 +20,8 @@ Works on the SQL database a connector serves with "serve --database".
                sample of rows against the contract, naming every problem
 
 Options:
-      --database <url>    postgres://, postgresql://, mysql:// or mariadb:// (default: $DATABASE_URL)
+      --database <url>    postgres://, postgresql://, mysql:// or mariadb://, without a password
+                          (default: $PRC_DATABASE, then $DATABASE_URL, which may hold one)
       --mapping <file>    where the contract's fields are (JSON; see docs/sql.md)
       --apply             db indexes: create the missing indexes, not only print them
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
@@ -26,6 +29,9 @@ Options:
       --engine <name>     db indexes: print the DDL for postgres, mysql or mariadb without
                           connecting (instead of --database; nothing is skipped or applied)
   -h, --help              show this help
+
+The password: in $PRC_DATABASE or $DATABASE_URL, or in $PRC_DATABASE_PASSWORD (else $PGPASSWORD,
+$MYSQL_PWD) beside a URL without one; never on the command line, where ps shows it.
 
 Exit codes: 0 done (db check: no problem); 1 a problem found, the database unreachable, or a
 statement failed; 2 a wrong option.
@@ -45,6 +51,12 @@ function readCount(value: string | undefined, flag: string, fallback: number): n
   if (value === undefined) return fallback;
   if (!/^\d{1,7}$/.test(value)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** A variable's value; set but empty counts as not set, as for serve. */
+function fromEnvironment(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 const ENGINES: readonly SqlEngine[] = ['postgres', 'mysql', 'mariadb'];
@@ -81,8 +93,18 @@ export const dbCommand: Command = {
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (values.engine !== undefined) return printOffline(action, values);
-    const url = values.database ?? process.env.DATABASE_URL;
+    checkEnvironment(process.env);
+    const source = values.database === undefined ? ['PRC_DATABASE', 'DATABASE_URL'].find((name) => fromEnvironment(name) !== undefined) : '--database';
+    const url = values.database ?? (source === undefined ? undefined : fromEnvironment(source));
     if (url === undefined) throw new UsageError('give --database <url> (or DATABASE_URL in the environment)');
+    if (values.database !== undefined && hasDatabasePassword(values.database)) {
+      throw new UsageError(
+        '--database holds a password, which ps shows on the command line: set DATABASE_URL (or PRC_DATABASE) in the environment, or give the URL without the password and the password in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)',
+      );
+    }
+    const problem = databaseUrlProblem(url, SEPARATE_PASSWORD);
+    if (problem !== undefined) throw new UsageError(`${source}: ${problem}`);
+    const password = separatePassword(url, fromEnvironment('PRC_DATABASE_PASSWORD'), process.env);
     if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');
     if (values.apply && action === 'check') throw new UsageError('--apply is for db indexes');
     if (values.sample !== undefined && action === 'indexes') throw new UsageError('--sample is for db check');
@@ -90,7 +112,7 @@ export const dbCommand: Command = {
     const timeoutMs = readCount(values.timeout, '--timeout', 5000) || 5000;
 
     const mapping = await readMappingFile(values.mapping);
-    const opened = await openDatabase(url, mapping, timeoutMs);
+    const opened = await openDatabase(url, mapping, timeoutMs, password);
     const { database } = opened;
     try {
       if (action === 'check') {

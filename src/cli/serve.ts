@@ -19,7 +19,8 @@ Signals: SIGTERM or SIGINT stop gracefully (/readyz answers 503 at once, request
 finish within --shutdown-timeout); SIGHUP re-reads --tls-cert and --tls-key.
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
-or certificate files are unreadable or invalid, or the port is taken; 2 a wrong option.
+or certificate files are unreadable or invalid, the database unreachable after --database-wait
+or its password wrong, or the port is taken; 2 a wrong option (or PRC_ variable).
 `;
 
 
@@ -112,20 +113,21 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, statusPages] = await Promise.all([
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { untilConnected }, statusPages] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
     import('./serve/tls.js'),
+    import('./serve/database-wait.js'),
     config.statusPage === true ? import('./serve/status-page.js') : undefined,
   ]);
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
-  const source = await (dependencies.openRepository ?? openRepository)(config);
+  const source = await (dependencies.openRepository ?? openRepository)(config, log);
   const sampleWarning = sampleDataWarning(config.host, source);
   if (sampleWarning !== undefined) log.warn(sampleWarning);
   const resilience = readResilience(config, config.database !== undefined);
@@ -143,7 +145,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     breaker: resilience.breaker,
   });
   const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
-  const repository = resilience.wrap(counted, (line) => log.warn(line), sink);
+  // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
+  const repository = untilConnected(resilience.wrap(counted, (line) => log.warn(line), sink), source.connected);
   statusPage?.setRepository(repository);
 
   const stop = listenForStop();
@@ -204,7 +207,16 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     });
   }
 
-  const signal = await stop.signal;
+  // A database waited for (--database-wait) that never came: stop as a failed start does, exit 1.
+  const ended = await Promise.race([stop.signal, ...(source.failure === undefined ? [] : [source.failure])]);
+  if (ended instanceof Error) {
+    stop.dispose();
+    process.off('SIGHUP', onHangup);
+    await server.shutdown(config.shutdownTimeout);
+    await source.close?.();
+    throw ended;
+  }
+  const signal = ended;
   log.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeout });
   const finished = await server.shutdown(config.shutdownTimeout);
   process.off('SIGHUP', onHangup);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeJsonSyntaxError } from './json-error.js';
 
 /**
  * Exit code for a wrong command line (unknown flag, missing value).
@@ -44,11 +45,13 @@ export async function readJsonFile(file: string, flag: string, toError: (message
     const code = (error as NodeJS.ErrnoException).code;
     throw toError(`cannot read ${flag} ${file}: ${READ_ERRORS[code ?? ''] ?? code ?? String(error)}`);
   }
+  // A UTF-8 byte order mark, as some Windows editors save files, is not part of the JSON.
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    // A UTF-8 byte order mark, as some Windows editors save files, is not part of the JSON.
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
-  } catch (error) {
-    throw toError(`${flag} ${file} is not valid JSON: ${(error as Error).message}`);
+    return JSON.parse(json) as unknown;
+  } catch {
+    // Never V8's message: it quotes the text, which may hold a secret.
+    throw toError(`${flag} ${file} is not valid JSON: ${await describeJsonSyntaxError(json)}`);
   }
 }
 

@@ -43,7 +43,7 @@ afterEach(() => {
 
 describe('priority-routing-crm db check', () => {
   it('exits 0 when the mapping matches the schema and the sampled rows meet the contract, and masks the password', async () => {
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
@@ -57,7 +57,7 @@ describe('priority-routing-crm db check', () => {
       customers: { ...crmMapping.customers, phones: ['mobile', 'phone', 'fax'], version: 'first_name' },
       customerLabels: { table: 'crm.contact_labels', customerId: 'contact_id', labelId: 'tag_id' },
     };
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('bad.json', mapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('bad.json', mapping)], { DATABASE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('customers.phones[2]: column "fax" not found in crm.contacts');
     expect(result.stdout).toContain('customers.version: column "first_name" of crm.contacts is text; expected an integer column');
@@ -67,7 +67,7 @@ describe('priority-routing-crm db check', () => {
 
   it('exits 1 naming each sampled row that breaks the contract', async () => {
     const mapping = { ...crmMapping, labels: { table: 'crm.bad_tags', id: 'id', name: 'name', color: 'color' } };
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('rows.json', mapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('rows.json', mapping)], { DATABASE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('labels row "2": name:');
     expect(result.stdout).toContain('labels row "1": color_code: expected a colour as #RRGGBB');
@@ -75,7 +75,7 @@ describe('priority-routing-crm db check', () => {
 
   it('exits 1 with the host and without the password when the database is unreachable', async () => {
     const port = await closedPort();
-    const result = await runCli(['db', 'check', '--database', `postgres://crm:${PASSWORD}@127.0.0.1:${port}/crm`, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: `postgres://crm:${PASSWORD}@127.0.0.1:${port}/crm` });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
     expect(result.stderr).not.toContain(PASSWORD);
@@ -83,7 +83,7 @@ describe('priority-routing-crm db check', () => {
 
   it('exits 1 naming the key of a bad mapping file', async () => {
     const mapping = { ...crmMapping, customers: { ...crmMapping.customers, table: 'crm.contacts; DROP TABLE crm.tags' } };
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile('hostile.json', mapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('hostile.json', mapping)], { DATABASE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('customers.table: expected a table or view name');
   });
@@ -93,7 +93,11 @@ describe('priority-routing-crm db check', () => {
     [['db', 'drop'], /unknown db subcommand "drop"/],
     [['db', 'check', '--mapping', 'm.json'], /give --database/],
     [['db', 'check', '--database', 'postgres://x@127.0.0.1/x'], /give --mapping/],
-    [['db', 'check', '--database', `redis://u:${PASSWORD}@127.0.0.1/0`, '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
+    [['db', 'check', '--database', 'redis://u@127.0.0.1/0', '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
+    [['db', 'check', '--database', `postgres://crm:${PASSWORD}@127.0.0.1/crm`, '--mapping', 'PLACEHOLDER'], /--database holds a password, which ps shows on the command line: set DATABASE_URL \(or PRC_DATABASE\)/],
+    [['db', 'indexes', '--database', `mysql://crm@127.0.0.1/crm?password=${PASSWORD}`, '--mapping', 'PLACEHOLDER'], /--database holds a password/],
+    [['db', 'check', '--database', `postgres://crm:${PASSWORD}#1@127.0.0.1/crm`, '--mapping', 'PLACEHOLDER'], /--database holds a password/],
+    [['db', 'check', '--database', 'postgres://crm@127.0.0.1/crm#x@other', '--mapping', 'PLACEHOLDER'], /--database: the database URL cannot be read: a character of its user name or password must be percent-encoded/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
     [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
   ])('exits 2 for %j', async (args, message) => {
@@ -117,7 +121,7 @@ describe('priority-routing-crm db indexes', () => {
     expect(printed.stdout).toContain(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contact_tags_contact_id" ON "crm"."contact_tags" ("contact_id");`);
     expect((await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%'`)).rows).toEqual([]);
 
-    const applied = await runCli(['db', 'indexes', '--apply', '--database', url, '--mapping', file]);
+    const applied = await runCli(['db', 'indexes', '--apply', '--mapping', file], { DATABASE_URL: url });
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('-- created prc_crm_contacts_phone');
     const names = (await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'prc_%' ORDER BY 1`)).rows;
@@ -128,7 +132,7 @@ describe('priority-routing-crm db indexes', () => {
       'prc_crm_contacts_work_phone',
     ]);
 
-    const again = await runCli(['db', 'indexes', '--database', url, '--mapping', file]);
+    const again = await runCli(['db', 'indexes', '--mapping', file], { PRC_DATABASE: url, DATABASE_URL: 'postgres://127.0.0.1:1/not-this-one' });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('-- already present: prc_crm_contacts_mobile');
     expect(again.stdout).not.toContain('CREATE INDEX');
@@ -159,7 +163,7 @@ describe('priority-routing-crm db indexes --engine', () => {
 
 describe('priority-routing-crm serve --database', () => {
   it('serves customers and labels from the database over HTTP, with the password masked in the banner', async () => {
-    const run = startCli(['serve', '--port', '0', '--log-format', 'text', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    const run = startCli(['serve', '--port', '0', '--log-format', 'text', '--base-path', '/cim', '--mapping', await mappingFile('ok.json', crmMapping)], { PRC_DATABASE: url });
     running.push(run);
     const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
     const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);
@@ -189,15 +193,17 @@ describe('priority-routing-crm serve --database', () => {
 
   it('exits 1 at start naming the missing column', async () => {
     const mapping = { ...crmMapping, labels: { ...crmMapping.labels, color: 'colour' } };
-    const result = await runCli(['serve', '--port', '0', '--database', url, '--mapping', await mappingFile('missing.json', mapping)]);
+    const result = await runCli(['serve', '--port', '0', '--mapping', await mappingFile('missing.json', mapping)], { DATABASE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('labels.color: column "colour" not found in crm.tags');
     expect(result.stderr).not.toContain(PASSWORD);
   });
 
-  it('exits 1 at start with the host, never the password, when the database is unreachable', async () => {
+  it('exits 1 at start with the host, never the password, when the database is unreachable and --database-wait is 0', async () => {
     const port = await closedPort();
-    const result = await runCli(['serve', '--port', '0', '--database', `mysql://crm:${PASSWORD}@127.0.0.1:${port}/crm`, '--mapping', await mappingFile('ok.json', crmMapping)]);
+    const result = await runCli(['serve', '--port', '0', '--database-wait', '0', '--mapping', await mappingFile('ok.json', crmMapping)], {
+      DATABASE_URL: `mysql://crm:${PASSWORD}@127.0.0.1:${port}/crm`,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
     expect(result.stderr).not.toContain(PASSWORD);
@@ -217,5 +223,69 @@ describe('priority-routing-crm serve --database', () => {
     const result = await runCli(['serve', '--port', '0'], { DATABASE_URL: 'postgres://x@127.0.0.1/x' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--database (DATABASE_URL) needs --mapping');
+  });
+});
+
+describe('serve --database with the database down at start (--database-wait)', () => {
+  const lines = (run: CliRun, msg: string) =>
+    run
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => typeof line.msg === 'string' && line.msg.startsWith(msg));
+
+  it('listens at once with /readyz and lookups 503, logs each try, and serves once the database comes up', async () => {
+    const port = await closedPort();
+    const run = startCli(['serve', '--port', '0', '--log-format', 'json', '--database-wait', '60000', '--mapping', await mappingFile('ok.json', crmMapping)], {
+      DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    });
+    running.push(run);
+    const [, origin] = await waitForOutput(run, /"url":"([^"]+)".*"msg":"listening"/);
+    const [, customerUrl] = await waitForOutput(run, /"CIM_CUSTOMER_QUERY_URL":"([^"]+)"/);
+    expect(run.stdout()).toContain('not connected yet: retrying for up to 60000 ms, as --database-wait allows');
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    const notReady = await fetch(`${origin}/readyz`);
+    expect(notReady.status).toBe(503);
+    // More lookups than the breaker's threshold: they must not leave it open once connected.
+    for (let i = 0; i < 6; i++) {
+      const lookup = await fetch(customerUrl!.replace('{refId}', '1111'));
+      expect(lookup.status).toBe(503);
+      expect(lookup.headers.get('retry-after')).toBe('1');
+    }
+    await waitForOutput(run, /database not reachable \(try 2\)/);
+    const tries = lines(run, 'database not reachable');
+    expect(tries[0]).toMatchObject({ level: 'warn', databaseWaitMs: 60000 });
+    expect(String(tries[0]!.reason)).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
+
+    const late = await createPglite();
+    await late.exec(`INSERT INTO crm.contacts (mobile, first_name) VALUES ('1111', 'Late')`);
+    const lateServer = await servePglite(late, port);
+    try {
+      await waitForOutput(run, /"msg":"database connected"/);
+      expect(run.stdout()).not.toContain('circuit breaker open');
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      const found = await fetch(customerUrl!.replace('{refId}', '1111'));
+      expect(found.status).toBe(200);
+      expect(await found.json()).toMatchObject({ first_name: 'Late' });
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      await lateServer.stop();
+      await late.close();
+    }
+    expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
+  }, 60_000);
+
+  it('exits 1 naming the host, never the password, once --database-wait has passed, after logging each try', async () => {
+    const port = await closedPort();
+    const result = await runCli(['serve', '--port', '0', '--log-format', 'json', '--database-wait', '1500', '--mapping', await mappingFile('ok.json', crmMapping)], {
+      DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
+    expect(result.stderr).toContain('still unreachable after --database-wait 1500 ms');
+    expect(result.stdout.match(/database not reachable \(try \d+\)/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
 });

@@ -130,7 +130,7 @@ describe('serve --print-config', () => {
   it.each([
     ['postgres://127.0.0.1:5432/crm?sslmode=disable&password=q-secret', 'postgres://127.0.0.1:5432/crm?sslmode=disable&password=********'],
     ['postgresql://crm:u-secret@/crm?host=/var/run/postgresql', 'postgresql://crm:********@/crm?host=/var/run/postgresql'],
-    ['mysql://crm:s/l#a?sh-secret@db.local/crm', 'mysql://crm:********@db.local/crm'],
+    ['mysql://crm:s%2Fl%23a%3Fsh-secret@db.local/crm', 'mysql://crm:********@db.local/crm'],
   ])('masks the password of %s, wherever the URL holds it', async (url, masked) => {
     const { code, stdout } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: url });
     expect(code).toBe(0);
@@ -183,5 +183,140 @@ describe('serve configuration mistakes fail at start, naming the option (exit 2)
     const typo = spawnServe(['--config', unknown]);
     expect(await typo.exit).toBe(2);
     expect(typo.stderr()).toContain(`unknown key "prot"`);
+  });
+});
+
+describe('settings that would vanish silently stop serve at start (exit 2)', () => {
+  it.each([
+    [{ PRC_TOKEN: '' }, 'PRC_TOKEN is set but empty'],
+    [{ PRC_API_KEY: '' }, 'PRC_API_KEY is set but empty'],
+    [{ PRC_DATABASE_PASSWORD: ' ' }, 'PRC_DATABASE_PASSWORD is set but empty'],
+    [{ PRC_CRM_CLIENT_SECRET: '' }, 'PRC_CRM_CLIENT_SECRET is set but empty'],
+    [{ PRC_CHECK_HEADER_AUTHORIZATION: '' }, 'PRC_CHECK_HEADER_AUTHORIZATION is set but empty'],
+  ])('an empty credential variable %j is an error, never "no credential"', async (env, message) => {
+    const { code, stderr } = await printConfig([], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it.each([
+    ['PRC_TOKENS', 'PRC_TOKEN'],
+    ['PRC_DEFAULT_COUNTY', 'PRC_DEFAULT_COUNTRY'],
+    ['PRC_BASEPATH', 'PRC_BASE_PATH'],
+    ['PRC_DATABASE_PASSWD', 'PRC_DATABASE_PASSWORD'],
+  ])('an unknown %s is an error naming the closest known variable, %s', async (name, closest) => {
+    const { code, stderr } = await printConfig([], { [name]: 'value-of-it' });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`unknown environment variable ${name}; did you mean ${closest}?`);
+    expect(stderr).not.toContain('value-of-it');
+  });
+
+  it("accepts the variables other commands read (the CRM connectors', check's PRC_CHECK_HEADER_<NAME>)", async () => {
+    const { code, stderr } = await printConfig([], { PRC_CRM_BASE_URL: 'https://crm.example', PRC_CRM_TOKEN: 'crm-secret', PRC_CHECK_HEADER_X_API_KEY: 'k' });
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/unknown|empty|crm-secret/);
+  });
+
+  it('suggests GB for --default-country UK', async () => {
+    const { code, stderr } = await printConfig(['--default-country', 'UK']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--default-country must be an ISO 3166-1 alpha-2 country code such as PK, GB or US, got "UK"; did you mean GB?');
+  });
+});
+
+describe('a --config file never echoes its text and drops nothing (exit 2)', () => {
+  it('reports a syntax error by line and column and what was expected, never the text around it', async () => {
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{\n  "port": 8443,\n  "token": s3cret-token-value\n}\n');
+    const { code, stderr } = await printConfig(['--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--config ${file} is not valid JSON: line 3, column 12: expected a value`);
+    expect(stderr).not.toMatch(/s3cret|token-value/);
+  });
+
+  it('reports an unterminated string by position, without its content', async () => {
+    const file = join(dir, 'unterminated.json');
+    await writeFile(file, '{"token": "s3cret-token-value');
+    const { code, stderr } = await printConfig(['--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('line 1, column 11: expected the closing " of a string');
+    expect(stderr).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['{"__proto__": {"token": "proto-secret"}}', 'reserved key "__proto__"'],
+    ['{"port": 0, "token": ["a", {"__proto__": {"x": 1}}]}', 'reserved key "token"[1]."__proto__"'],
+    ['{"constructor": {"prototype": {}}}', 'reserved key "constructor"'],
+  ])('refuses %s, naming the key', async (text, message) => {
+    const file = join(dir, 'proto.json');
+    await writeFile(file, text);
+    const { code, stdout, stderr } = await printConfig(['--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout + stderr).not.toContain('proto-secret');
+  });
+
+  it('names the closest key for an unknown one', async () => {
+    const file = join(dir, 'typo.json');
+    await writeFile(file, JSON.stringify({ bearerTokens: 'x' }));
+    const { code, stderr } = await printConfig(['--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown key "bearerTokens"; did you mean "bearerToken"?');
+  });
+});
+
+describe('database credentials and URLs', () => {
+  it('refuses a --database URL holding a password on the command line, where ps shows it, and says where it goes instead', async () => {
+    for (const url of ['postgres://crm:cli-secret@db.local:5432/crm', 'mysql://db.local/crm?password=cli-secret']) {
+      const { code, stderr } = await printConfig(['--database', url, '--mapping', 'mapping.json']);
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        '--database holds a password, which ps shows on the command line: set PRC_DATABASE or DATABASE_URL in the environment, put "database" in the --config file, or give the URL without the password and the password in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)',
+      );
+      expect(stderr).not.toContain('cli-secret');
+    }
+  });
+
+  it('takes a password-less URL on the command line with the password from PRC_DATABASE_PASSWORD (masked), or the URL from a --config file', async () => {
+    const separate = await printConfig(['--database', 'postgres://crm@db.local:5432/crm', '--mapping', 'mapping.json'], { PRC_DATABASE_PASSWORD: 'pw-secret' });
+    expect(separate.code).toBe(0);
+    expect(JSON.parse(separate.stdout)).toMatchObject({ database: 'postgres://crm@db.local:5432/crm', databasePassword: '********' });
+    expect(separate.stdout + separate.stderr).not.toContain('pw-secret');
+    const alone = await printConfig([], { PRC_DATABASE_PASSWORD: 'pw-secret' });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("PRC_DATABASE_PASSWORD is the database's password, but no --database (or DATABASE_URL) was given");
+    const refused = await printConfig(['--database-password', 'pw-secret']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--database-password is not accepted on the command line, where ps shows it: set PRC_DATABASE_PASSWORD');
+
+    const file = join(dir, 'database.json');
+    await writeFile(file, JSON.stringify({ database: 'postgres://crm:file-secret@db.local/crm', mapping: 'mapping.json' }));
+    await chmod(file, 0o600);
+    const fromFile = await printConfig(['--config', file]);
+    expect(fromFile.code).toBe(0);
+    expect(JSON.parse(fromFile.stdout).database).toBe('postgres://crm:********@db.local/crm');
+  });
+
+  it.each([
+    ['postgres://crm:Summer@2024#!@db.local:5432/crm', ['2024', 'Summer', '!@db']],
+    ['postgres://crm:Hidden#2024@db.local:5432/crm', ['Hidden', '2024']],
+    ['mysql://crm:s/l#a?sh-Hidden@db.local/crm', ['s/l', 'Hidden']],
+    ['mysql://crm:Hid/den@db.local/crm', ['Hid', 'den@']],
+    ['mariadb://crm:1234?Hidden@db.local/crm', ['Hidden', '1234']],
+  ])('refuses %s (a password with @ # / ?): says to percent-encode, echoes none of it', async (url, parts) => {
+    const { code, stdout, stderr } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: url });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'DATABASE_URL: the database URL cannot be read: a character of its user name or password must be percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, : as %3A, % as %25, a space as %20); or leave the password out of the URL and set it in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)',
+    );
+    const output = stdout + stderr.replace(/\(@ as %40.*%20\)/, '');
+    for (const part of parts) expect(output).not.toContain(part);
+    expect(output).not.toContain('not a database URL');
+  });
+
+  it('accepts the same password percent-encoded', async () => {
+    const { code, stdout } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: 'postgres://crm:Summer%402024%23!@db.local:5432/crm' });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).database).toBe('postgres://crm:********@db.local:5432/crm');
   });
 });

@@ -25,12 +25,13 @@ async function mappingFile(name: string, mapping: unknown): Promise<string> {
 
 // `serve --database` and `db check` as child processes against the real servers; MariaDB under
 // both of its URL schemes.
-describe.each<[Engine, string]>([
-  ['postgres', 'postgres:'],
-  ['postgres', 'postgresql:'],
-  ['mariadb', 'mysql:'],
-  ['mariadb', 'mariadb:'],
-])('%s as %s//', (engine, scheme) => {
+// serve takes the password beside a password-less URL, from each variable it reads.
+describe.each<[Engine, string, string]>([
+  ['postgres', 'postgres:', 'PGPASSWORD'],
+  ['postgres', 'postgresql:', 'PRC_DATABASE_PASSWORD'],
+  ['mariadb', 'mysql:', 'MYSQL_PWD'],
+  ['mariadb', 'mariadb:', 'PRC_DATABASE_PASSWORD'],
+])('%s as %s// (password in %s)', (engine, scheme, passwordVariable) => {
   let db: CrmDatabase;
   let url: string;
   let password: string;
@@ -42,12 +43,14 @@ describe.each<[Engine, string]>([
   });
   afterAll(() => db?.close());
 
-  it('serve --database answers the contract requests from the database, masks the password, and stops on SIGTERM', async () => {
-    const run = startCli(['serve', '--log-format', 'text', '--port', '0', '--base-path', '/cim', '--database', url, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+  it('serve --database answers the contract requests from the database with the password given beside the URL, and stops on SIGTERM', async () => {
+    const withoutPassword = urlWith(new URL(url), { password: '' });
+    const args = ['serve', '--log-format', 'text', '--port', '0', '--base-path', '/cim', '--database', withoutPassword, '--mapping', await mappingFile(`${engine}.json`, db.mapping)];
+    const run = startCli(args, { [passwordVariable]: password });
     running.push(run);
     const [, customerUrl] = await waitForOutput(run, /^ {2}CIM_CUSTOMER_QUERY_URL=(\S+)$/m);
     const [, labelsUrl] = await waitForOutput(run, /^ {2}CIM_LABELS_API_PATH=(\S+)$/m);
-    expect(run.stdout()).toContain(`${scheme}//${new URL(url).username}:***@${new URL(url).host}/${db.scratch.name}`);
+    expect(run.stdout()).toContain(`${scheme}//${new URL(url).username}@${new URL(url).host}/${db.scratch.name}`);
 
     const customer = await fetch(customerUrl!.replace('{refId}', '+923001234567'));
     expect(customer.status).toBe(200);
@@ -62,7 +65,7 @@ describe.each<[Engine, string]>([
   });
 
   it('db check exits 0 on a mapping that matches the schema and rows that meet the contract', async () => {
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile(`${engine}.json`, db.mapping)], { DATABASE_URL: url });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no problem found');
@@ -75,7 +78,7 @@ describe.each<[Engine, string]>([
       customers: { ...db.mapping.customers, phones: ['mobile', 'phone', 'fax'] },
       customerLabels: { ...db.mapping.customerLabels, table: `${db.tables.contact_tags}_gone` },
     };
-    const result = await runCli(['serve', '--port', '0', '--database', url, '--mapping', await mappingFile('missing.json', mapping)]);
+    const result = await runCli(['serve', '--port', '0', '--mapping', await mappingFile('missing.json', mapping)], { DATABASE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`customers.phones[2]: column "fax" not found in ${db.tables.contacts}`);
     expect(result.stderr).toContain(`customerLabels.table: table or view "${db.tables.contact_tags}_gone" not found`);
@@ -83,16 +86,17 @@ describe.each<[Engine, string]>([
     expect(result.stdout + result.stderr).not.toContain(password);
   });
 
-  it('serve --database exits 1 with the host, never the password, when nothing listens there or the password is wrong', async () => {
+  it('serve --database exits 1 with the host, never the password, when nothing listens there (--database-wait 0) or the password is wrong (not retried)', async () => {
     const port = await closedPort();
     const nobody = urlWith(new URL(url), {}).replace(/:\d+\//, `:${port}/`);
-    const closed = await runCli(['serve', '--port', '0', '--database', nobody, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+    const closed = await runCli(['serve', '--port', '0', '--database-wait', '0', '--mapping', await mappingFile(`${engine}.json`, db.mapping)], { DATABASE_URL: nobody });
     expect(closed.code).toBe(1);
     expect(closed.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}`);
     expect(closed.stdout + closed.stderr).not.toContain(password);
 
     const wrong = 'Wrong-Pw-7731';
-    const refused = await runCli(['serve', '--port', '0', '--database', urlWith(new URL(url), { password: wrong }), '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+    // A wrong password is not worth the default --database-wait: exit 1 at once.
+    const refused = await runCli(['serve', '--port', '0', '--mapping', await mappingFile(`${engine}.json`, db.mapping)], { DATABASE_URL: urlWith(new URL(url), { password: wrong }) });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`cannot connect to the database at ${new URL(url).host}`);
     expect(refused.stdout + refused.stderr).not.toContain(wrong);

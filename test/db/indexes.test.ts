@@ -24,7 +24,7 @@ afterAll(() => rm(folder, { recursive: true, force: true }));
 async function applyIndexes(db: CrmDatabase): Promise<string> {
   const file = join(folder, `${db.engine}.json`);
   await writeFile(file, JSON.stringify(db.mapping));
-  const result = await runCli(['db', 'indexes', '--apply', '--database', db.scratch.url, '--mapping', file]);
+  const result = await runCli(['db', 'indexes', '--apply', '--mapping', file], { DATABASE_URL: db.scratch.url });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return result.stdout;

@@ -37,7 +37,7 @@ describe.each<Engine>(['postgres', 'mariadb'])('serve --database (JSON logs, def
   it('answers 500 problem+json, then 503 with Retry-After once the breaker opens, stale labels from the cache, and serves again by itself after the cooldown', async () => {
     const mapping = join(folder, 'mapping.json');
     await writeFile(mapping, JSON.stringify(db.mapping));
-    run = startCli(['serve', '--port', '0', '--database', db.scratch.url, '--mapping', mapping]);
+    run = startCli(['serve', '--port', '0', '--mapping', mapping], { DATABASE_URL: db.scratch.url });
     const [, base] = await waitForOutput(run, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
     const customer = `${base}/customer?query=phone:1111`;
     const labels = `${base}/label`;

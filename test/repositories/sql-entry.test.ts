@@ -20,8 +20,8 @@ describe('the priority-routing-crm/sql entry', () => {
   it('loads and serves a lookup with neither driver installed, and says which driver a URL needs', { timeout: 60_000 }, async () => {
     const { code, output } = await run('pg,mysql2', ['postgres://crm:pw@127.0.0.1:1/crm', 'mariadb://crm:pw@127.0.0.1:1/crm'], true);
     expect(output).toContain('found 7');
-    expect(output).toContain('refused: the pg package is needed for postgres:// URLs: npm install pg');
-    expect(output).toContain('refused: the mysql2 package is needed for mariadb:// URLs: npm install mysql2');
+    expect(output).toContain('refused: the pg package is needed for postgres:// URLs and priority-routing-crm cannot load it: in a project, npm install pg; with a global install');
+    expect(output).toContain('refused: the mysql2 package is needed for mariadb:// URLs and priority-routing-crm cannot load it: in a project, npm install mysql2; with a global install (npm install --global priority-routing-crm), npm install --global mysql2; or run it without installing: npx -p priority-routing-crm -p mysql2 priority-routing-crm …');
     expect(output).not.toContain(':pw@');
     expect(code).toBe(0);
   });

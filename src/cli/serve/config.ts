@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
 import { normalizeBasePath } from '../../core/connector.js';
-import { maskDatabaseUrl } from '../../repositories/sql/open.js';
+import { hasDatabasePassword, maskDatabaseUrl } from '../../repositories/sql/open.js';
+import { checkEnvironment } from '../environment.js';
+import { closestName } from '../suggest.js';
 import { readJsonFile, UsageError } from '../usage.js';
 import { assertStatusPageAllowed } from './status-page-guard.js';
 import {
@@ -37,25 +38,49 @@ const DEFAULTS = { port: 3000, host: '127.0.0.1', quiet: false, noMetrics: false
 function check(key: ServeOptionKey, value: unknown, source: string): unknown {
   const result = schemaOf(key).safeParse(value);
   if (result.success) return result.data;
-  // A secret's value is never quoted back: the message names the source only.
-  const shown = isSecret(key) || typeof value !== 'string' ? '' : `, got ${JSON.stringify(value)}`;
-  const message = result.error.issues[0]?.message ?? 'invalid value';
+  // A secret's value, and a database URL (which may hold one), is never quoted back: the message names the source only.
+  const shown = isSecret(key) || isUrlWithPassword(key) || typeof value !== 'string' ? '' : `, got ${JSON.stringify(value)}`;
+  const issue = result.error.issues[0];
+  const message = issue?.message ?? 'invalid value';
+  const didYouMean = issue?.code === 'custom' && typeof issue.params?.didYouMean === 'string' ? `; did you mean ${issue.params.didYouMean}?` : '';
   // "expected a port number" reads as "--port must be a port number", as the flags always said.
-  throw new UsageError(`${source}${message.startsWith('expected ') ? ` must be ${message.slice('expected '.length)}` : `: ${message}`}${shown}`);
+  throw new UsageError(`${source}${message.startsWith('expected ') ? ` must be ${message.slice('expected '.length)}` : `: ${message}`}${shown}${didYouMean}`);
 }
 
-/** The config file as the table's keys: unknown keys and command-line-only ones are errors naming the key. */
+/** Keys that reach an object's prototype when assigned: never an option, wherever they are in the file. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first reserved key at any depth of a parsed JSON value (`JSON.parse` keeps `"__proto__"` as an own key), as a path. */
+function reservedKeyIn(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path === '' ? JSON.stringify(key) : `${path}.${JSON.stringify(key)}`;
+    if (!Array.isArray(value) && RESERVED_KEYS.has(key)) return at;
+    const found = reservedKeyIn(inner, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The config file as the table's keys, in a null-prototype object (a `"__proto__"` key can
+ * neither be dropped nor reach a prototype): reserved keys anywhere, unknown keys and
+ * command-line-only ones are errors naming the key.
+ */
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   const json = await readJsonFile(file, '--config', (message) => new UsageError(message));
-  const shape = z.record(z.string(), z.unknown());
-  const parsed = shape.safeParse(json);
-  if (!parsed.success || Array.isArray(json)) throw new UsageError(`--config ${file}: expected a JSON object of options`);
-  for (const key of Object.keys(parsed.data)) {
-    if (!serveOptionKeys.includes(key as ServeOptionKey) || isCliOnly(key as ServeOptionKey)) {
-      throw new UsageError(`--config ${file}: unknown key ${JSON.stringify(key)}; expected one of ${serveOptionKeys.filter((k) => !isCliOnly(k)).join(', ')}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`--config ${file}: expected a JSON object of options`);
+  const reserved = reservedKeyIn(json, '');
+  if (reserved !== undefined) throw new UsageError(`--config ${file}: reserved key ${reserved} is not allowed (it is no option, and would be dropped with everything inside it)`);
+  const configKeys = serveOptionKeys.filter((key) => !isCliOnly(key));
+  const options: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(json)) {
+    if (!configKeys.includes(key as ServeOptionKey)) {
+      throw new UsageError(`--config ${file}: unknown key ${JSON.stringify(key)}; did you mean "${closestName(key, configKeys)}"? (expected one of ${configKeys.join(', ')})`);
     }
+    options[key] = value;
   }
-  return parsed.data;
+  return options;
 }
 
 /**
@@ -68,13 +93,19 @@ export async function resolveServeConfig(
   env: NodeJS.ProcessEnv,
   stdoutIsTty: boolean,
 ): Promise<ResolvedServe> {
-  const config: Record<string, unknown> = {};
+  checkEnvironment(env);
+  const config: Record<string, unknown> = Object.create(null);
   const sources: ConfigSources = {};
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     const key = keyOfFlag.get(name);
     if (key !== undefined && isSecret(key) && value !== undefined) {
       throw new UsageError(`${flagOf(key)} is not accepted on the command line, where ps shows it: set ${envNames(key)[0]} or put "${key}" in the --config file`);
+    }
+    if (key !== undefined && isUrlWithPassword(key) && typeof value === 'string' && hasDatabasePassword(value)) {
+      throw new UsageError(
+        `${flagOf(key)} holds a password, which ps shows on the command line: set ${envNames(key).join(' or ')} in the environment, put "${key}" in the --config file, or give the URL without the password and the password in ${envNames('databasePassword')[0]} (or PGPASSWORD / MYSQL_PWD)`,
+      );
     }
   }
   const configFile = typeof values.config === 'string' ? values.config : undefined;
@@ -122,6 +153,9 @@ export async function resolveServeConfig(
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }
+  if (config.databasePassword !== undefined && config.database === undefined) {
+    throw new UsageError(`${sources.databasePassword} is the database's password, but no --database (or DATABASE_URL) was given: give both, or unset it`);
+  }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(
@@ -145,7 +179,7 @@ const MASK = '********';
 /** A secret as printed: never its value; a Basic pair keeps its user name. */
 function maskSecret(key: ServeOptionKey, value: unknown): unknown {
   if (key === 'basicAuth') return (value as { username: string }[]).map(({ username }) => `${username}:${MASK}`);
-  return (value as string[]).map(() => MASK);
+  return Array.isArray(value) ? value.map(() => MASK) : MASK;
 }
 
 /**

@@ -1,7 +1,8 @@
+import process from 'node:process';
 import type { CountryCode } from '../../contract/phone-keys.js';
 import { createRunner } from '../../repositories/sql/client.js';
 import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
-import { openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
+import { hasDatabasePassword, openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
 import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
 import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
 import { readJsonFile, UsageError } from '../usage.js';
@@ -33,6 +34,33 @@ export async function readMappingFile(file: string): Promise<SqlMapping> {
   }
 }
 
+/**
+ * The database could not be reached (refused, timed out, no such host yet, starting up): worth
+ * retrying while `serve --database-wait` lasts. Other failures (a wrong password, no such
+ * database, a mapping that does not match) are not.
+ */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+/** Driver error codes that retrying cannot fix: authentication and a database that does not exist. */
+const PERMANENT_CODES = new Set(['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
+
+const isPermanent = (error: unknown) => PERMANENT_CODES.has(String((error as { code?: unknown } | null)?.code));
+
+/**
+ * The password given besides the URL: `configured` (`PRC_DATABASE_PASSWORD`, or serve's config
+ * file), else, for a URL without one, the driver's own variable (`PGPASSWORD` for PostgreSQL,
+ * `MYSQL_PWD` for MySQL and MariaDB). Set but empty is an error, never "no password".
+ */
+export function separatePassword(url: string, configured: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (configured !== undefined || hasDatabasePassword(url)) return configured;
+  const name = /^postgres/i.test(url) ? 'PGPASSWORD' : 'MYSQL_PWD';
+  const value = env[name];
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${name} is set but empty: give it the database password, or unset it`);
+  return value;
+}
+
 /** The text of a driver error, which may be an AggregateError with no message of its own. */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -42,16 +70,23 @@ function reasonOf(error: unknown): string {
   return (inner as Error | undefined)?.message ?? code ?? error.name;
 }
 
+/** A driver's message without the URL's password or the one given separately. */
+function redact(text: string, url: string, password: string | undefined): string {
+  const redacted = redactDatabasePassword(text, url);
+  return password === undefined || password === '' ? redacted : redacted.split(password).join('***');
+}
+
 /**
- * Opens the database at `url` for `mapping`, and proves it is reachable by detecting its engine.
- * An unreachable database is an error naming the host, never the password.
+ * Opens the database at `url` (with `password` when the URL has none) for `mapping`, and proves
+ * it is reachable by detecting its engine. An unreachable database is a
+ * {@link DatabaseUnreachableError} naming the host, never the password.
  */
-export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number): Promise<OpenedDatabase> {
+export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: number, password?: string): Promise<OpenedDatabase> {
   let database: SqlDatabase;
   try {
-    database = await openSqlDatabase(url, { timeoutMs });
+    database = await openSqlDatabase(url, { timeoutMs, password });
   } catch (error) {
-    const message = `--database: ${redactDatabasePassword(reasonOf(error), url)}`;
+    const message = `--database: ${redact(reasonOf(error), url, password)}`;
     throw error instanceof TypeError ? new UsageError(message) : new Error(message);
   }
   try {
@@ -59,7 +94,8 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
     return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
   } catch (error) {
     await database.close().catch(() => {});
-    throw new Error(`cannot connect to the database at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+    const message = `cannot connect to the database at ${database.host}: ${redact(reasonOf(error), url, password)}`;
+    throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
 }
 
@@ -71,10 +107,10 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
 export async function openDatabaseRepository(
   url: string,
   mappingFile: string,
-  options: { defaultCountry?: CountryCode; timeoutMs?: number } = {},
+  options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
 ): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
-  const mapping = await readMappingFile(mappingFile);
-  const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000);
+  const mapping = options.mapping ?? (await readMappingFile(mappingFile));
+  const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
   try {
     const problems = await checkSchema(createRunner(database.client, database.dialect), mapping);
@@ -85,7 +121,9 @@ export async function openDatabaseRepository(
     }
   } catch (error) {
     await database.close().catch(() => {});
-    throw error instanceof Error && error.message.startsWith('--mapping') ? error : new Error(`cannot read the schema at ${database.host}: ${redactDatabasePassword(reasonOf(error), url)}`);
+    if (error instanceof Error && error.message.startsWith('--mapping')) throw error;
+    const message = `cannot read the schema at ${database.host}: ${redact(reasonOf(error), url, options.password)}`;
+    throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
   const repository = createSqlRepository({
     client: database.client,
@@ -98,19 +136,25 @@ export async function openDatabaseRepository(
 
 /**
  * `serve`'s repository source for a database: {@link openDatabaseRepository} with the resolved
- * `--database`, `--mapping` and `--default-country`; `--database` without `--mapping` is a usage
- * error (exit 2).
+ * `--database`, `--mapping`, `--default-country` and password (`PRC_DATABASE_PASSWORD`, else
+ * `PGPASSWORD` / `MYSQL_PWD`); `--database` without `--mapping` is a usage error (exit 2).
  */
-export function openDatabaseSource(config: {
-  database: string;
-  mapping?: string | undefined;
-  defaultCountry?: CountryCode | undefined;
-  timeoutMs?: number | undefined;
-}): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+export function openDatabaseSource(
+  config: {
+    database: string;
+    mapping?: string | undefined;
+    defaultCountry?: CountryCode | undefined;
+    timeoutMs?: number | undefined;
+    databasePassword?: string | undefined;
+  },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
   const { database, mapping, defaultCountry, timeoutMs } = config;
   if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
+  const password = separatePassword(database, config.databasePassword, env);
   return openDatabaseRepository(database, mapping, {
     ...(defaultCountry === undefined ? {} : { defaultCountry }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(password === undefined ? {} : { password }),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isCountryCode } from '../../contract/phone-keys.js';
+import { type CountryCode, isCountryCode } from '../../contract/phone-keys.js';
+import { databaseUrlProblem } from '../../repositories/sql/open.js';
 
 /**
  * The one table of `serve` options. The command line (`parseArgs` options), `--help`, the
@@ -38,6 +39,9 @@ const secrets = z
   .transform((list) => list.map((secret) => secret.trim()))
   .pipe(z.array(z.string().min(1, 'an empty secret is not allowed (check for a stray comma)')).min(1));
 
+/** One secret taken as written (a password may hold commas); only empty or blank is refused. */
+const secret = z.string({ error: 'expected a string' }).refine((value) => value.trim() !== '', 'an empty secret is not allowed');
+
 const userPasswords = secrets.pipe(
   z.array(
     z
@@ -46,6 +50,33 @@ const userPasswords = secrets.pipe(
       .transform((pair) => ({ username: pair.slice(0, pair.indexOf(':')), password: pair.slice(pair.indexOf(':') + 1) })),
   ),
 );
+
+/** Codes people write for a country that ISO 3166-1 spells otherwise: the error suggests the right one. */
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
+
+/** An ISO 3166-1 alpha-2 code in any case; `UK` is refused with "did you mean GB?" (see `didYouMean`). */
+const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((code, context) => {
+    if (isCountryCode(code)) return;
+    const suggestion = COUNTRY_ALIASES[code];
+    context.addIssue({ code: 'custom', message: 'expected an ISO 3166-1 alpha-2 country code such as PK, GB or US', ...(suggestion === undefined ? {} : { params: { didYouMean: suggestion } }) });
+  })
+  .transform((code) => code as CountryCode);
+
+/** Where the CLI takes a database password that is not in the URL. */
+export const SEPARATE_PASSWORD = 'set it in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)';
+
+/** A URL `openSqlDatabase` opens: checked here so that `--print-config` refuses a malformed one too (never quoting it). */
+const databaseUrl = text('a database URL').superRefine((url, context) => {
+  const problem = databaseUrlProblem(url, SEPARATE_PASSWORD);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
+
+/** How long `serve` retries an unreachable database at start when `--database-wait` is not given. */
+export const DEFAULT_DATABASE_WAIT_MS = 60_000;
 
 /** Where an option may come from. `file` defaults to `env`: everything the environment gives, a config file may give. */
 interface ServeOptionSpec<S extends z.ZodType> {
@@ -74,9 +105,10 @@ export const serveOptions = {
   host: option({ flag: 'host', type: 'string', value: '<address>', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for every interface)', schema: text('an address'), alsoEnv: ['HOST'] }),
   basePath: option({ flag: 'base-path', type: 'string', value: '<path>', help: 'prefix for both routes, such as /cim (default: none)', schema: z.string({ error: 'expected a path such as /cim' }) }),
   data: option({ flag: 'data', short: 'd', type: 'string', value: '<file.json>', help: 'serve { "customers": [...], "labels": [...] } from this file instead of the sample data', schema: text('a file name') }),
-  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: text('a database URL'), alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
+  database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…; a URL with a password only from the environment or --config) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
-  defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: z.string().trim().toUpperCase().refine(isCountryCode, 'expected an ISO 3166-1 alpha-2 country code such as PK, GB or US') }),
+  databaseWait: option({ flag: 'database-wait', type: 'string', value: '<ms>', help: `at start, retry an unreachable database this long, /readyz 503 meanwhile (default ${DEFAULT_DATABASE_WAIT_MS}; 0: exit at once)`, schema: milliseconds }),
+  defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: countryCode }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
   customersTtl: option({ flag: 'customers-ttl', type: 'string', value: '<ms>', help: 'cache each customer this long', schema: milliseconds }),
   noBreaker: option({ flag: 'no-breaker', type: 'boolean', help: 'do not stop calling a failing repository for a while', schema: flag }),
@@ -91,6 +123,7 @@ export const serveOptions = {
   basicAuth: option({ flag: 'basic-auth', type: 'string', secret: true, help: 'require HTTP Basic user:password (comma-separated pairs)', schema: userPasswords }),
   bearerToken: option({ flag: 'bearer-token', type: 'string', secret: true, help: 'require Authorization: Bearer … (comma-separated)', schema: secrets }),
   apiKey: option({ flag: 'api-key', type: 'string', secret: true, help: 'require the x-api-key header (comma-separated)', schema: secrets }),
+  databasePassword: option({ flag: 'database-password', type: 'string', secret: true, help: "the database's password when the URL has none (else $PGPASSWORD, $MYSQL_PWD)", schema: secret }),
   config: option({ flag: 'config', type: 'string', value: '<file.json>', help: 'read options from this JSON file (keys as in --print-config)', schema: text('a file name'), cliOnly: true }),
   printConfig: option({ flag: 'print-config', type: 'boolean', help: 'print the effective configuration (secrets masked) and exit', schema: flag, cliOnly: true }),
   help: option({ flag: 'help', short: 'h', type: 'boolean', help: 'show this help', schema: flag, cliOnly: true }),

@@ -1,10 +1,13 @@
 import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
+import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { openDatabaseSource } from './database.js';
+import { connectOrWait } from './database-wait.js';
+import type { ServeLogger } from './logging.js';
 import { readJsonFile } from '../usage.js';
 import { parseCustomerQuery } from '../../contract/query.js';
-import type { ServeConfig } from './options.js';
+import { DEFAULT_DATABASE_WAIT_MS, type ServeConfig } from './options.js';
 
 /**
  * Where `serve` gets its customers and labels, and how to let go of them at shutdown (a
@@ -19,13 +22,25 @@ export interface RepositorySource {
   sampleData?: boolean;
   /** Called once at shutdown, after the last request; may be async. */
   close?: () => unknown;
+  /** A database still being waited for (`--database-wait`): resolves with the error that ends the wait unconnected. */
+  failure?: Promise<Error>;
+  /** A database still being waited for: whether it is connected now. */
+  connected?: () => boolean;
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
-export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
+export type OpenRepository = (config: ServeConfig, log?: Pick<ServeLogger, 'info' | 'warn'>) => Promise<RepositorySource>;
 
-export const openRepository: OpenRepository = async (config) => {
-  if (config.database !== undefined) return openDatabaseSource({ ...config, database: config.database });
+export const openRepository: OpenRepository = async (config, log) => {
+  const { database } = config;
+  if (database !== undefined) {
+    // A database that is down at start is waited for (serve listens, /readyz 503), as an orchestrator expects.
+    return connectOrWait(() => openDatabaseSource({ ...config, database }), {
+      waitMs: config.databaseWait ?? DEFAULT_DATABASE_WAIT_MS,
+      describe: maskDatabaseUrl(database),
+      log,
+    });
+  }
   const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
   let repository: CustomerRepository;
   try {

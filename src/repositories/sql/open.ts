@@ -8,6 +8,49 @@ const PROTOCOLS: Record<string, SqlDialect> = {
   'mariadb:': 'mysql',
 };
 
+const EXPECTED_SCHEMES = 'expected postgres://, postgresql://, mysql:// or mariadb://';
+
+/**
+ * What is wrong with a database URL, in words that quote none of it but its scheme, or
+ * `undefined` when it is one `openSqlDatabase` opens. A character of the password that is not
+ * percent-encoded (`#`, `/`, `?`) ends the URL's user-info early, and what follows would be read
+ * as the host, the path or a fragment: refused, since the host shown in messages would then be
+ * part of the password. `separately` says where else the password may be given.
+ */
+export function databaseUrlProblem(url: string, separately = 'give it separately'): string | undefined {
+  const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(url);
+  if (scheme === null) return `not a database URL (${EXPECTED_SCHEMES})`;
+  if (PROTOCOLS[`${scheme[1]!.toLowerCase()}:`] === undefined) return `unsupported database URL scheme "${scheme[1]!.toLowerCase()}:"; ${EXPECTED_SCHEMES}`;
+  const afterScheme = url.slice(scheme[0].length);
+  const authorityEnd = afterScheme.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? afterScheme : afterScheme.slice(0, authorityEnd);
+  const rest = authorityEnd === -1 ? '' : afterScheme.slice(authorityEnd);
+  const [path = '', query = ''] = rest.split('?', 2);
+  // A database URL has no fragment, and "@" has no place in the path or in a query parameter's name.
+  const cut = rest.includes('#') || path.includes('@') || /^[^=&]*@/.test(query);
+  let parses = true;
+  try {
+    parseDatabaseUrl(url);
+  } catch {
+    parses = false;
+  }
+  if (cut || !parses) {
+    if (!cut && (authority === '' || authority.endsWith('@'))) return 'the database URL has no host: give one (or, for PostgreSQL, a Unix socket folder as ?host=/run/postgresql)';
+    return `the database URL cannot be read: a character of its user name or password must be percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, : as %3A, % as %25, a space as %20); or leave the password out of the URL and ${separately}`;
+  }
+  return undefined;
+}
+
+/**
+ * The URL as WHATWG parses it. A PostgreSQL URL without a host but with `?host=/run/postgresql`
+ * (a Unix socket, as `pg` reads it) is parsed with a stand-in host, kept out of `href` uses.
+ */
+function parseDatabaseUrl(url: string): { parsed: URL; socket: string | undefined } {
+  const socket = /^postgres(?:ql)?:\/\/(?:[^/?#]*@)?(?=[/?])/i.test(url) ? new URLSearchParams(url.split('?')[1] ?? '').get('host') ?? undefined : undefined;
+  if (socket === undefined) return { parsed: new URL(url), socket };
+  return { parsed: new URL(url.replace(/^(postgres(?:ql)?:\/\/(?:[^/?#]*@)?)/i, '$1localhost')), socket };
+}
+
 /**
  * A database URL with its password replaced by `***` (or `mask`), safe for banners, logs and
  * errors: the user-info password, a `password=` query parameter (which the drivers also read),
@@ -31,6 +74,9 @@ export function maskDatabaseUrl(url: string, mask = '***'): string {
     return text.replace(/^([^:/?#]+:\/\/[^:/?#@]*:)[^]*@/, (_, head: string) => `${head}${mask}@`);
   }
 }
+
+/** Whether a database URL carries a password (in its user-info or a `password=` parameter). */
+export const hasDatabasePassword = (url: string): boolean => maskDatabaseUrl(url, '') !== url;
 
 /**
  * Removes a URL's password (raw and percent-decoded) from any text, such as a driver's error
@@ -75,6 +121,11 @@ export interface OpenSqlDatabaseOptions {
   timeoutMs?: number | undefined;
   /** The pool's size. Default 10. */
   maxConnections?: number | undefined;
+  /**
+   * The password, for a URL without one (so that it needs no percent-encoding and stays out of
+   * the URL). A URL that has a password and this option too is an error.
+   */
+  password?: string | undefined;
 }
 
 /**
@@ -112,30 +163,32 @@ export interface SqlDatabase {
  * ```
  */
 export async function openSqlDatabase(url: string, options: OpenSqlDatabaseOptions = {}): Promise<SqlDatabase> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`not a database URL: ${maskDatabaseUrl(url)} (expected postgres://, postgresql://, mysql:// or mariadb://)`);
-  }
-  const dialect = PROTOCOLS[parsed.protocol];
-  if (dialect === undefined) {
-    throw new TypeError(`unsupported database URL scheme "${parsed.protocol}" in ${maskDatabaseUrl(url)}; expected postgres://, postgresql://, mysql:// or mariadb://`);
-  }
+  const problem = databaseUrlProblem(url, 'pass it in the password option');
+  if (problem !== undefined) throw new TypeError(problem);
+  const { parsed, socket } = parseDatabaseUrl(url);
+  const dialect = PROTOCOLS[parsed.protocol]!;
   const timeoutMs = options.timeoutMs ?? 3000;
   const max = options.maxConnections ?? 10;
   const safeUrl = maskDatabaseUrl(url);
-  const host = parsed.host;
+  const host = socket ?? parsed.host;
+  let connectionString = url;
+  if (options.password !== undefined) {
+    if (hasDatabasePassword(url)) throw new TypeError('the database URL has a password and a password was given separately too: give it once');
+    if (socket !== undefined) throw new TypeError('a password given separately needs a URL with a host; for a Unix socket put it in the URL (percent-encoded) or in PGPASSWORD');
+    // Both drivers percent-decode the user-info password.
+    parsed.password = encodeURIComponent(options.password);
+    connectionString = parsed.href;
+  }
   if (dialect === 'postgres') {
-    const pg = await loadDriver<{ default?: { Pool: PgPoolClass }; Pool?: PgPoolClass }>('pg', url);
+    const pg = await loadDriver<{ default?: { Pool: PgPoolClass }; Pool?: PgPoolClass }>('pg', parsed.protocol);
     const Pool = (pg.default ?? pg).Pool!;
-    const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: timeoutMs });
+    const pool = new Pool({ connectionString, max, connectionTimeoutMillis: timeoutMs });
     // An idle connection the server drops emits 'error' on the pool; without a listener that
     // would end the process. The pool replaces the connection; the next query reconnects.
     pool.on('error', () => {});
     return { client: pool as unknown as SqlClient, dialect, safeUrl, host, close: () => pool.end() };
   }
-  const mysql = await loadDriver<{ default?: MysqlModule; createPool?: MysqlModule['createPool'] }>('mysql2/promise', url);
+  const mysql = await loadDriver<{ default?: MysqlModule; createPool?: MysqlModule['createPool'] }>('mysql2/promise', parsed.protocol);
   const createPool = (mysql.default ?? (mysql as MysqlModule)).createPool;
   parsed.protocol = 'mysql:';
   const pool = createPool({ uri: parsed.href, connectionLimit: max, connectTimeout: timeoutMs, waitForConnections: true, timezone: 'Z' });
@@ -152,11 +205,18 @@ interface MysqlModule {
   createPool(config: Record<string, unknown>): { pool: { on(event: string, listener: (connection: never) => void): unknown }; end(): Promise<void> };
 }
 
-async function loadDriver<T>(name: string, url: string): Promise<T> {
+/**
+ * The driver, an optional peer dependency. Node finds it next to this package: in the project's
+ * node_modules, or, for a global install, among the global packages (or in the one folder npx
+ * installs `-p` packages to); the message says how to put it there in each case.
+ */
+async function loadDriver<T>(name: string, scheme: string): Promise<T> {
   try {
     return (await import(name)) as T;
   } catch {
     const driver = name.split('/')[0];
-    throw new Error(`the ${driver} package is needed for ${maskDatabaseUrl(url).split(':')[0]}:// URLs: npm install ${driver}`);
+    throw new Error(
+      `the ${driver} package is needed for ${scheme}// URLs and priority-routing-crm cannot load it: in a project, npm install ${driver}; with a global install (npm install --global priority-routing-crm), npm install --global ${driver}; or run it without installing: npx -p priority-routing-crm -p ${driver} priority-routing-crm …`,
+    );
   }
 }
