@@ -122,7 +122,7 @@ describe(`MariaDB, ${ROWS.toLocaleString('en-US')} customers`, () => {
         const connection = await pool.getConnection();
         return new Proxy(connection, {
           get(target, property) {
-            if (property === 'execute') return (text: string, params: unknown[]) => (sent.push({ text, params }), target.execute(text, params));
+            if (property === 'execute') return (text: string, params: unknown[]) => (sent.push({ text, params }), target.execute(text, params as never));
             const value: unknown = Reflect.get(target, property);
             return typeof value === 'function' ? value.bind(target) : value;
           },
