@@ -105,6 +105,14 @@ describe('priority-routing-crm db check', () => {
   });
 });
 
+describe('priority-routing-crm db: a wrong option', () => {
+  it('points at db --help, which lists the options of db, not at the top-level help', async () => {
+    const result = await runCli(['db', 'check', '--sampel', '5'], { DATABASE_URL: undefined });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`priority-routing-crm: Unknown option '--sampel'\nRun "priority-routing-crm db --help" for usage.\n`);
+  });
+});
+
 describe('priority-routing-crm db indexes', () => {
   it('prints an expression index per phone column and one on the join table, --apply creates them, and a second run finds them', async () => {
     const file = await mappingFile('ok.json', crmMapping);
