@@ -110,6 +110,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config);
+  for (const warning of source.warnings ?? []) log.warn(warning);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);

@@ -1,7 +1,8 @@
 import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
+import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
-import { openDatabaseSource } from './database.js';
+import { openDatabaseSource, SET_DEFAULT_COUNTRY } from './database.js';
 import { readJsonFile } from '../usage.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import type { ServeConfig } from './options.js';
@@ -17,6 +18,8 @@ export interface RepositorySource {
   samplePhone?: string;
   /** Called once at shutdown, after the last request; may be async. */
   close?: () => unknown;
+  /** What the operator should know before trusting the answers (national numbers with no default country), logged at start. */
+  warnings?: readonly string[];
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
@@ -34,10 +37,16 @@ export const openRepository: OpenRepository = async (config) => {
   }
   const source = config.data ?? 'sample data';
   const samplePhone = tryablePhone(data);
+  // Every record: reading the numbers costs far less than the index the repository just built.
+  const national =
+    config.defaultCountry === undefined
+      ? nationalNumbersWarning(countNationalNumbers(data.customers.flatMap((customer) => PHONE_FIELDS.map((field) => customer[field]))), `stored phone numbers in ${source}`, SET_DEFAULT_COUNTRY)
+      : undefined;
   return {
     repository,
     describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels`,
     ...(samplePhone === undefined ? {} : { samplePhone }),
+    ...(national === undefined ? {} : { warnings: [national] }),
   };
 };
 
