@@ -149,7 +149,8 @@ async function deniedProblem(runner: SqlRunner, key: string, table: string, colu
   const to = await grantee(runner);
   const what = column === undefined ? `table or view "${table}"` : `column "${column}" of ${table}`;
   const grant = column === undefined ? `GRANT SELECT ON ${table} TO ${to}` : `GRANT SELECT (${column}) ON ${table} TO ${to}`;
-  const schema = runner.dialect === 'postgres' && table.includes('.') ? ` (and GRANT USAGE ON SCHEMA ${table.slice(0, table.indexOf('.'))} TO ${to} if it lacks that)` : '';
+  // A column denied while its table is readable: the schema is usable. A whole table: maybe not.
+  const schema = column === undefined && runner.dialect === 'postgres' && table.includes('.') ? ` (and GRANT USAGE ON SCHEMA ${table.slice(0, table.indexOf('.'))} TO ${to} if it lacks that)` : '';
   return { key, message: `${what}: permission denied for this database user; as an administrator, run: ${grant}${schema}` };
 }
 
