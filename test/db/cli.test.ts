@@ -61,8 +61,10 @@ describe.each<[Engine, string]>([
     expect(run.stdout() + run.stderr()).not.toContain(password);
   });
 
-  it('db check exits 0 on a mapping that matches the schema and rows that meet the contract', async () => {
-    const result = await runCli(['db', 'check', '--database', url, '--mapping', await mappingFile(`${engine}.json`, db.mapping)]);
+  it('db check exits 0 on a mapping that matches the schema, indexes that serve the lookups and rows that meet the contract', async () => {
+    const file = await mappingFile(`${engine}.json`, db.mapping);
+    expect((await runCli(['db', 'indexes', '--apply', '--database', url, '--mapping', file])).code).toBe(0);
+    const result = await runCli(['db', 'check', '--database', url, '--mapping', file]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no problem found');
