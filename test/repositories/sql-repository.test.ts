@@ -371,7 +371,7 @@ describe('the MySQL/MariaDB dialect (statements as sent; run against real server
     expect(mysql?.statement).toBe("CREATE INDEX `prc_crm_contacts_mobile` ON `crm`.`contacts` ((CAST(REGEXP_REPLACE(`mobile`, '[^0-9]', '') AS CHAR(64))))");
     const [mariadb] = phoneIndexes('mariadb', mapping);
     expect(mariadb?.statement).toBe(
-      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `mobile_digits` VARCHAR(64) AS (REGEXP_REPLACE(`mobile`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_mobile` (`mobile_digits`)",
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `mobile_digits` VARCHAR(64) AS (REGEXP_REPLACE(`mobile`, '[^0-9]', '')) VIRTUAL INVISIBLE, ADD INDEX IF NOT EXISTS `prc_crm_contacts_mobile` (`mobile_digits`)",
     );
     expect(phoneIndexes('mariadb', mapping).at(-1)?.statement).toBe('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`)');
   });
