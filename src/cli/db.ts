@@ -62,7 +62,7 @@ const CHANGES: Record<SqlEngine, string> = {
   postgres: '-- changes: indexes only, built CONCURRENTLY (writes go on meanwhile); no table or column changes\n',
   mysql: '-- changes: functional indexes only (their hidden columns are not in SELECT * or INSERT); no column changes\n',
   mariadb:
-    '-- changes: adds an INVISIBLE VIRTUAL column <phone column>_digits per phone column (not in SELECT *, not counted by INSERT … VALUES without a column list; ALTER TABLE may rebuild the table) and an index on it\n',
+    '-- changes: adds an INVISIBLE VIRTUAL column <phone column>_digits per phone column (not in SELECT *, not counted by INSERT … VALUES without a column list) and an index on it, whose build reads the table once\n',
 };
 
 /** `db check`'s report: each problem and warning, then the verdict with the rows really read. */
