@@ -148,7 +148,8 @@ export const dbCommand: Command = {
     const sampleSize = readCount(values.sample, '--sample', 100);
     const timeoutMs = readCount(values.timeout, '--timeout', 5000) || 5000;
 
-    const defaultCountry = values['default-country'];
+    // As serve reads it: `pk` is PK.
+    const defaultCountry = values['default-country']?.trim().toUpperCase();
     if (defaultCountry !== undefined && action === 'indexes') throw new UsageError('--default-country is for db check');
     if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new UsageError(countryCodeProblem('--default-country', defaultCountry));
 

@@ -132,6 +132,8 @@ describe('priority-routing-crm db check', () => {
     [['db', 'check', '--database', `redis://u:${PASSWORD}@127.0.0.1/0`, '--mapping', 'PLACEHOLDER'], /unsupported database URL scheme "redis:"/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
     [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
+    [['db', 'check', '--default-country', 'XX', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'PLACEHOLDER'], /--default-country must be an ISO 3166-1 alpha-2 country code/],
+    [['db', 'indexes', '--default-country', 'PK', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'PLACEHOLDER'], /--default-country is for db check/],
   ])('exits 2 for %j', async (args, message) => {
     const file = await mappingFile('usage.json', crmMapping);
     const result = await runCli(args.map((arg) => (arg === 'PLACEHOLDER' ? file : arg)), { DATABASE_URL: undefined });
