@@ -1,12 +1,11 @@
 import process, { stdout } from 'node:process';
 import { countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
 import { countNationalNumbers, nationalNumbersWarning } from '../repositories/national-numbers.js';
-import { readTableIndexes, type TableIndexes } from '../repositories/sql/catalog-indexes.js';
 import { createRunner, type SqlRunner } from '../repositories/sql/client.js';
-import { missingIndex, phoneIndexes, plannedIndexes } from '../repositories/sql/indexes.js';
+import { phoneIndexes } from '../repositories/sql/indexes.js';
 import type { SqlMapping } from '../repositories/sql/mapping.js';
 import { redactDatabasePassword } from '../repositories/sql/open.js';
-import { inspectSqlDatabase, type SqlEngine } from '../repositories/sql/schema.js';
+import { indexNeeds, inspectSqlDatabase, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { openDatabase, readMappingFile } from './serve/database.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -91,17 +90,16 @@ async function runCheck(opened: Awaited<ReturnType<typeof openDatabase>>, file: 
 /** `db indexes`: the DDL of each index no existing one serves (matched by definition, not name), run with `--apply`. */
 async function runIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping, describe: string, apply: boolean): Promise<number> {
   stdout.write(`-- phone lookup indexes for ${describe}\n${CHANGES[engine]}`);
-  const existing = new Map<string, TableIndexes>();
-  for (const planned of plannedIndexes(engine, mapping)) {
-    if (!existing.has(planned.table)) existing.set(planned.table, await readTableIndexes(runner, engine, planned.table));
-    const need = missingIndex(engine, planned, existing.get(planned.table)!);
-    if ('servedBy' in need) {
+  for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
+    if (need !== 'view' && 'servedBy' in need) {
       stdout.write(need.servedBy === planned.name ? `-- already present: ${planned.name}\n` : `-- already served by ${need.servedBy}: ${planned.name} is not needed\n`);
       continue;
     }
-    stdout.write(`${need.statement};\n`);
+    // On a view the index cannot go: the statement fails and says so, as before.
+    const statement = need === 'view' ? planned.statement : need.statement;
+    stdout.write(`${statement};\n`);
     if (apply) {
-      await runner.run(need.statement, []);
+      await runner.run(statement, []);
       stdout.write(`-- created ${planned.name}\n`);
     }
   }

@@ -84,12 +84,15 @@ export function phoneIndexes(engine: SqlEngine, mapping: SqlMapping): SqlIndex[]
   return plannedIndexes(engine, mapping).map(({ name, table, statement }) => ({ name, table, statement }));
 }
 
+/** Nothing (an existing index, named, does the work) or a statement to run. */
+export type IndexNeed = { servedBy: string } | { statement: string };
+
 /**
  * What an index of the plan needs on a database whose table has `existing`: nothing (`servedBy`
  * names the index that already does its work, whatever its name), or the statement to run (on
  * MariaDB only the index when a generated digits column is there already).
  */
-export function missingIndex(engine: SqlEngine, planned: PlannedIndex, existing: TableIndexes): { servedBy: string } | { statement: string } {
+export function missingIndex(engine: SqlEngine, planned: PlannedIndex, existing: TableIndexes): IndexNeed {
   const indexOn = (key: string) => existing.indexes.find((index) => index.key === key)?.name;
   if (!planned.phone) {
     const key = engine === 'postgres' ? normalPostgresKey(planned.column) : planned.column.toLowerCase();

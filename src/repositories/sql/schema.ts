@@ -2,7 +2,7 @@ import { CustomerSchema, LabelListSchema, toContractIssues } from '../../contrac
 import { readTableIndexes, type TableIndexes } from './catalog-indexes.js';
 import { createRunner, type SqlClient, type SqlRunner } from './client.js';
 import { type SqlDialect, syntaxOf } from './dialect.js';
-import { missingIndex, plannedIndexes } from './indexes.js';
+import { type IndexNeed, missingIndex, type PlannedIndex, plannedIndexes } from './indexes.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { customerSample, labelList, toCustomer, toLabel } from './queries.js';
 import { toText } from './values.js';
@@ -191,6 +191,18 @@ export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promi
   return problems;
 }
 
+/** What each index of the plan needs on this database, the catalog read once per table; a view's cannot be told. */
+export async function indexNeeds(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<Array<{ planned: PlannedIndex; need: IndexNeed | 'view' }>> {
+  const existing = new Map<string, TableIndexes>();
+  const needs: Array<{ planned: PlannedIndex; need: IndexNeed | 'view' }> = [];
+  for (const planned of plannedIndexes(engine, mapping)) {
+    if (!existing.has(planned.table)) existing.set(planned.table, await readTableIndexes(runner, engine, planned.table));
+    const table = existing.get(planned.table)!;
+    needs.push({ planned, need: table.kind === 'view' ? 'view' : missingIndex(engine, planned, table) });
+  }
+  return needs;
+}
+
 /**
  * The phone columns (and the join table's customer column) no index serves, as problems naming
  * `db indexes`; a view is a warning, since its base tables' indexes are not tied to it in the
@@ -199,21 +211,17 @@ export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promi
 export async function checkIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<{ problems: SqlSchemaProblem[]; warnings: string[] }> {
   const problems: SqlSchemaProblem[] = [];
   const warnings: string[] = [];
-  const existing = new Map<string, TableIndexes>();
-  for (const planned of plannedIndexes(engine, mapping)) {
-    if (!existing.has(planned.table)) existing.set(planned.table, await readTableIndexes(runner, engine, planned.table));
-    const table = existing.get(planned.table)!;
-    if (table.kind === 'view') {
+  for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
+    if (need === 'view') {
       warnings.push(`${planned.key}: ${planned.table} is a view, so whether an index of its base table serves the lookup on "${planned.column}" cannot be read from the catalog; index the base table's column (docs/sql.md) and check with EXPLAIN`);
-      continue;
+    } else if ('statement' in need) {
+      problems.push({
+        key: planned.key,
+        message: planned.phone
+          ? `no index serves the phone lookup on "${planned.column}" of ${planned.table}: every lookup reads the whole table; create it with "priority-routing-crm db indexes"`
+          : `no index on "${planned.column}" of ${planned.table}: the labels of each customer found are read by a whole-table scan; create it with "priority-routing-crm db indexes"`,
+      });
     }
-    if ('servedBy' in missingIndex(engine, planned, table)) continue;
-    problems.push({
-      key: planned.key,
-      message: planned.phone
-        ? `no index serves the phone lookup on "${planned.column}" of ${planned.table}: every lookup reads the whole table; create it with "priority-routing-crm db indexes"`
-        : `no index on "${planned.column}" of ${planned.table}: the labels of each customer found are read by a whole-table scan; create it with "priority-routing-crm db indexes"`,
-    });
   }
   return { problems, warnings };
 }
