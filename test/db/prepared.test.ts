@@ -69,4 +69,20 @@ describe('createSqlRepository on a MariaDB mysql2 Pool', () => {
     // …each text prepared once on this connection (the lookup, the catalog read).
     expect(after.Com_stmt_prepare! - before.Com_stmt_prepare!).toBe(2);
   });
+  it('reads a JSON label column, an epoch-seconds date and a DECIMAL version through execute() as it did through query()', async () => {
+    await db.exec(`ALTER TABLE ${db.tables.contacts} ADD COLUMN tag_json JSON, ADD COLUMN seen_at BIGINT, ADD COLUMN rev DECIMAL(10, 0)`);
+    await db.exec(`UPDATE ${db.tables.contacts} SET tag_json = '["1", 3]', seen_at = 1592472773, rev = 7 WHERE id = 1`);
+    const { customerLabels: _join, ...mapping } = db.mapping;
+    const repository = createSqlRepository({
+      client: db.pool({ max: 1 }),
+      mapping: { ...mapping, customers: { ...mapping.customers, labelIds: 'tag_json', createdAt: 'seen_at', version: 'rev' } },
+    });
+    expect(await repository.findCustomerByPhone(query('+923001234567'), context())).toMatchObject({
+      _id: '1',
+      labels: ['1', '3'],
+      createdAt: '2020-06-18T09:32:53.000Z',
+      __v: 7,
+    });
+    expect((await repository.findCustomerByPhone(query('1111'), context()))?.labels).toEqual([]);
+  });
 });
