@@ -21,8 +21,8 @@ if (values.help) {
   console.log(`usage: npm run bench -- [--only ${names.join(',')}] [--rounds N]`);
   process.exit(0);
 }
-// `sql` needs database servers: `npm run bench:db` runs it under scripts/db-servers.sh.
-const chosen = values.only === undefined ? names.filter((name) => name !== 'sql') : values.only.split(',').map((name) => name.trim());
+// `sql` and `sql-mariadb` need database servers: `npm run bench:db` runs `sql` under scripts/db-servers.sh.
+const chosen = values.only === undefined ? names.filter((name) => !name.startsWith('sql')) : values.only.split(',').map((name) => name.trim());
 const unknown = chosen.filter((name) => !names.includes(name as SuiteName));
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; choose from ${names.join(', ')}`);

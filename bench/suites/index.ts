@@ -6,9 +6,9 @@ import type { SuiteName } from './names.js';
 import { resilience } from './resilience.js';
 import { phone } from './phone.js';
 import { scale } from './scale.js';
-import { sql } from './sql.js';
+import { sql, sqlMariadb } from './sql.js';
 import { startup } from './startup.js';
 import { query } from './query.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, sql };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, sql, 'sql-mariadb': sqlMariadb };

@@ -174,19 +174,6 @@ export async function sql(rounds: number): Promise<SuiteResult> {
     log(`postgres: ${rounds} rounds of ${PER_ROUND.toLocaleString('en-US')} lookups per contender`);
     const pgSamples = await interleave(rounds, contenders);
 
-    const maria = await loadDatabase('mariadb', MARIA, folder);
-    closers.push(() => maria.db.close());
-    const mariaPool = mysql.createPool({ uri: maria.db.scratch.url, connectionLimit: 10 });
-    closers.push(() => mariaPool.end());
-    const mariaPaths = customerPaths(MARIA);
-    const mariaOurs = await inProcessConnector(mariaPool, maria.db.mapping);
-    const mariaHand = baselineLookup('mariadb', mariaPool as unknown as BaselinePool, maria.db.tables);
-    await expectFound('ours on MariaDB', mariaOurs, mariaPaths);
-    await expectFound('hand-written on MariaDB', mariaHand, mariaPaths);
-    const mariaContenders = { ours: () => measure(mariaOurs, mariaPaths), hand: () => measure(mariaHand, mariaPaths) };
-    for (const warm of Object.values(mariaContenders)) await warm();
-    const mariaSamples = await interleave(rounds, mariaContenders);
-
     const growth = (largeRounds: Percentiles[], smallRounds: Percentiles[]) => largeRounds.map((round, index) => round.p50 / (smallRounds[index] as Percentiles).p50);
     const HAND = 'hand-written pg query, same indexes';
     const rows: Row[] = [
@@ -196,13 +183,77 @@ export async function sql(rounds: number): Promise<SuiteResult> {
       latencyRow('lookup p99 over HTTP, serve --database, 1,000,000 customers', 'p99', pgSamples.oursHttp, pgSamples.rawHttp, 'raw node:http + hand-written pg query'),
       latencyRow('lookup p50, in-process, 1,000 customers (PostgreSQL)', 'p50', pgSamples.oursSmall, pgSamples.handSmall, HAND),
       compare('lookup growth, 1,000 → 1,000,000 customers (p50)', '×', { ours: growth(pgSamples.oursLarge, pgSamples.oursSmall), baseline: growth(pgSamples.handLarge, pgSamples.handSmall) }, 'hand-written growth'),
-      latencyRow('lookup p50, in-process, 100,000 customers (MariaDB)', 'p50', mariaSamples.ours, mariaSamples.hand, 'hand-written mysql2 query, same indexes'),
-      latencyRow('lookup p99, in-process, 100,000 customers (MariaDB)', 'p99', mariaSamples.ours, mariaSamples.hand, 'hand-written mysql2 query, same indexes'),
+      ...(await mariaRows(rounds, folder, closers)),
     ];
     rows[0]!.note += ` ${PER_ROUND.toLocaleString('en-US')} lookups per round for random existing customers, one after another, each awaited; ours is connector.handle over createSqlRepository (pg Pool of 10), the baseline parses the query, runs one statement and writes the JSON.`;
     rows[2]!.note += ' serve --database --quiet (dist/cli.js) and a raw node:http server with the baseline, each in its own process; one keep-alive connection from this process.';
     rows[5]!.note = `median over rounds of (p50 at ${LARGE.toLocaleString('en-US')}) / (p50 at ${SMALL.toLocaleString('en-US')}); a B-tree lookup grows with log n, so about 1.1–1.5× is the index's own share.`;
     return { suite: 'sql', title: '6. SQL repository on real PostgreSQL and MariaDB', rows, extra: { medianP50Us: median(pgSamples.oursLarge.map((round) => round.p50)) } };
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  }
+}
+
+/**
+ * A mysql2 pool whose connections run `execute` as `query`: the repository as it was before it
+ * used server-side prepared statements (values interpolated into the text on the client), to
+ * state what the prepared statements cost or save in the same run.
+ */
+function interpolatingPool(pool: mysql.Pool) {
+  return {
+    pool: (pool as unknown as { pool: unknown }).pool,
+    getConnection: async () => {
+      const connection = await pool.getConnection();
+      return new Proxy(connection, {
+        get(target, property) {
+          if (property === 'execute') return (text: string, params: unknown[]) => target.query(text, params);
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+}
+
+/**
+ * MariaDB (100,000 customers, the generated columns and indexes of `db indexes`): our lookup
+ * against a hand-written mysql2 query, and our lookup as server-side prepared statements
+ * (`execute`, what the repository sends) against the same lookup interpolated on the client
+ * (`query`).
+ */
+async function mariaRows(rounds: number, folder: string, closers: Array<() => Promise<unknown>>): Promise<Row[]> {
+  const maria = await loadDatabase('mariadb', MARIA, folder);
+  closers.push(() => maria.db.close());
+  const mariaPool = mysql.createPool({ uri: maria.db.scratch.url, connectionLimit: 10 });
+  closers.push(() => mariaPool.end());
+  const mariaPaths = customerPaths(MARIA);
+  const mariaOurs = await inProcessConnector(mariaPool, maria.db.mapping);
+  const mariaInterpolated = await inProcessConnector(interpolatingPool(mariaPool), maria.db.mapping);
+  const mariaHand = baselineLookup('mariadb', mariaPool as unknown as BaselinePool, maria.db.tables);
+  await expectFound('ours on MariaDB', mariaOurs, mariaPaths);
+  await expectFound('ours on MariaDB, interpolated', mariaInterpolated, mariaPaths);
+  await expectFound('hand-written on MariaDB', mariaHand, mariaPaths);
+  const mariaContenders = { ours: () => measure(mariaOurs, mariaPaths), interpolated: () => measure(mariaInterpolated, mariaPaths), hand: () => measure(mariaHand, mariaPaths) };
+  for (const warm of Object.values(mariaContenders)) await warm();
+  log(`mariadb: ${rounds} rounds of ${PER_ROUND.toLocaleString('en-US')} lookups per contender`);
+  const mariaSamples = await interleave(rounds, mariaContenders);
+  const prepared = latencyRow('lookup p50, in-process, 100,000 customers (MariaDB): prepared (execute) against interpolated (query)', 'p50', mariaSamples.ours, mariaSamples.interpolated, 'the same repository with mysql2 query(): values interpolated on the client');
+  prepared.note += ' Server-side prepared statements: prepared once per pooled connection, then one execute round trip per lookup.';
+  return [
+    latencyRow('lookup p50, in-process, 100,000 customers (MariaDB)', 'p50', mariaSamples.ours, mariaSamples.hand, 'hand-written mysql2 query, same indexes'),
+    latencyRow('lookup p99, in-process, 100,000 customers (MariaDB)', 'p99', mariaSamples.ours, mariaSamples.hand, 'hand-written mysql2 query, same indexes'),
+    prepared,
+    latencyRow('lookup p99, in-process, 100,000 customers (MariaDB): prepared against interpolated', 'p99', mariaSamples.ours, mariaSamples.interpolated, 'the same repository with mysql2 query()'),
+  ];
+}
+
+/** The MariaDB part of {@link sql} alone (`--only sql-mariadb`): no million-row PostgreSQL load. */
+export async function sqlMariadb(rounds: number): Promise<SuiteResult> {
+  const folder = process.env.PRC_TEST_DB_DIR;
+  if (!process.env.PRC_TEST_MYSQL_URL || !folder) throw new Error('the sql-mariadb suite needs the database servers: run it under scripts/db-servers.sh');
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    return { suite: 'sql-mariadb', title: '6b. SQL repository on real MariaDB', rows: await mariaRows(rounds, folder, closers) };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
   }

@@ -1,8 +1,11 @@
 import process, { stdout } from 'node:process';
-import { createRunner } from '../repositories/sql/client.js';
+import { countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
+import { countNationalNumbers, nationalNumbersWarning } from '../repositories/national-numbers.js';
+import { createRunner, type SqlRunner } from '../repositories/sql/client.js';
 import { phoneIndexes } from '../repositories/sql/indexes.js';
+import type { SqlMapping } from '../repositories/sql/mapping.js';
 import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from '../repositories/sql/open.js';
-import { checkSqlDatabase, readIndexNames, type SqlEngine } from '../repositories/sql/schema.js';
+import { indexNeeds, inspectSqlDatabase, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { checkEnvironment } from './environment.js';
 import { openDatabase, readMappingFile, separatePassword } from './serve/database.js';
@@ -25,6 +28,9 @@ Options:
       --mapping <file>    where the contract's fields are (JSON; see docs/sql.md)
       --apply             db indexes: create the missing indexes, not only print them
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
+      --default-country <CC>
+                          db check: the country of numbers stored in national form (as for
+                          serve); without it, national numbers in the sample are a warning
       --timeout <ms>      how long connecting may take (default 5000)
       --engine <name>     db indexes: print the DDL for postgres, mysql or mariadb without
                           connecting (instead of --database; nothing is skipped or applied)
@@ -44,6 +50,7 @@ const options = {
   sample: { type: 'string' },
   timeout: { type: 'string' },
   engine: { type: 'string' },
+  'default-country': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +68,56 @@ function fromEnvironment(name: string): string | undefined {
 
 const ENGINES: readonly SqlEngine[] = ['postgres', 'mysql', 'mariadb'];
 
+/** What `db indexes` changes in the vendor's schema, said before the DDL (and in docs/sql.md). */
+const CHANGES: Record<SqlEngine, string> = {
+  postgres: '-- changes: indexes only, built CONCURRENTLY (writes go on meanwhile); no table or column changes\n',
+  mysql: '-- changes: functional indexes only (their hidden columns are not in SELECT * or INSERT); no column changes\n',
+  mariadb:
+    '-- changes: adds an INVISIBLE VIRTUAL column <phone column>_digits per phone column (not in SELECT *, not counted by INSERT … VALUES without a column list) and an index on it, whose build reads the table once\n',
+};
+
+/** `db check`'s report: each problem and warning, then the verdict with the rows really read. */
+async function runCheck(opened: Awaited<ReturnType<typeof openDatabase>>, file: string, sampleSize: number, defaultCountry: string | undefined): Promise<number> {
+  const { database } = opened;
+  const report = await inspectSqlDatabase({ client: database.client, dialect: database.dialect, mapping: opened.mapping, sampleSize });
+  const warnings = [...report.warnings];
+  if (defaultCountry === undefined) {
+    const what = `phone numbers in the ${report.sampledRows} sampled rows of ${opened.mapping.customers.table}`;
+    const national = nationalNumbersWarning(countNationalNumbers(report.sampledPhones), what, 'give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag');
+    if (national !== undefined) warnings.push(national);
+  }
+  const { problems } = report;
+  stdout.write(`db check: ${file} against ${opened.describe}\n`);
+  for (const { key, message } of problems) stdout.write(`  ✗ ${key}: ${message}\n`);
+  for (const warning of warnings) stdout.write(`  ! warning: ${warning}\n`);
+  if (problems.some(({ message }) => message.includes('"priority-routing-crm db indexes"'))) {
+    stdout.write(`  fix: priority-routing-crm db indexes --mapping ${file} prints the DDL for review; add --apply to run it\n`);
+  }
+  const sampled = sampleSize === 0 ? 'schema only: --sample 0' : `${report.sampledRows} customer row${report.sampledRows === 1 ? '' : 's'} sampled`;
+  const noted = warnings.length === 0 ? '' : `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+  stdout.write(problems.length === 0 ? `  ✓ no problem found (${sampled}${noted})\n` : `${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+/** `db indexes`: the DDL of each index no existing one serves (matched by definition, not name), run with `--apply`. */
+async function runIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping, describe: string, apply: boolean): Promise<number> {
+  stdout.write(`-- phone lookup indexes for ${describe}\n${CHANGES[engine]}`);
+  for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
+    if (need !== 'view' && 'servedBy' in need) {
+      stdout.write(need.servedBy === planned.name ? `-- already present: ${planned.name}\n` : `-- already served by ${need.servedBy}: ${planned.name} is not needed\n`);
+      continue;
+    }
+    // On a view the index cannot go: the statement fails and says so, as before.
+    const statement = need === 'view' ? planned.statement : need.statement;
+    stdout.write(`${statement};\n`);
+    if (apply) {
+      await runner.run(statement, []);
+      stdout.write(`-- created ${planned.name}\n`);
+    }
+  }
+  return 0;
+}
+
 /** `db indexes --engine <name>`: the DDL for a database this machine cannot (or should not) reach. */
 async function printOffline(action: 'indexes' | 'check', values: { engine?: string; database?: string; mapping?: string; apply?: boolean }): Promise<number> {
   const engine = values.engine as SqlEngine;
@@ -70,7 +127,7 @@ async function printOffline(action: 'indexes' | 'check', values: { engine?: stri
   if (values.apply) throw new UsageError('--apply needs --database: --engine only prints');
   if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');
   const mapping = await readMappingFile(values.mapping);
-  stdout.write(`-- phone lookup indexes for ${engine} (not connected: indexes that exist already are not skipped)\n`);
+  stdout.write(`-- phone lookup indexes for ${engine} (not connected: indexes that exist already are not skipped)\n${CHANGES[engine]}`);
   for (const { statement } of phoneIndexes(engine, mapping)) stdout.write(`${statement};\n`);
   return 0;
 }
@@ -111,35 +168,17 @@ export const dbCommand: Command = {
     const sampleSize = readCount(values.sample, '--sample', 100);
     const timeoutMs = readCount(values.timeout, '--timeout', 5000) || 5000;
 
+    // As serve reads it: `pk` is PK.
+    const defaultCountry = values['default-country']?.trim().toUpperCase();
+    if (defaultCountry !== undefined && action === 'indexes') throw new UsageError('--default-country is for db check');
+    if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new UsageError(countryCodeProblem('--default-country', defaultCountry));
+
     const mapping = await readMappingFile(values.mapping);
     const opened = await openDatabase(url, mapping, timeoutMs, password);
     const { database } = opened;
     try {
-      if (action === 'check') {
-        const problems = await checkSqlDatabase({ client: database.client, dialect: database.dialect, mapping, sampleSize });
-        stdout.write(`db check: ${values.mapping} against ${opened.describe}\n`);
-        for (const { key, message } of problems) stdout.write(`  ✗ ${key}: ${message}\n`);
-        stdout.write(problems.length === 0 ? `  ✓ no problem found (${sampleSize} customer rows sampled)\n` : `${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
-        return problems.length === 0 ? 0 : 1;
-      }
-      const runner = createRunner(database.client, database.dialect);
-      const indexes = phoneIndexes(opened.engine, mapping);
-      stdout.write(`-- phone lookup indexes for ${opened.describe}\n`);
-      const existing = new Map<string, ReadonlySet<string>>();
-      for (const index of indexes) {
-        if (!existing.has(index.table)) existing.set(index.table, await readIndexNames(runner, index.table));
-        const present = existing.get(index.table)!.has(database.dialect === 'mysql' ? index.name.toLowerCase() : index.name);
-        if (present) {
-          stdout.write(`-- already present: ${index.name}\n`);
-          continue;
-        }
-        stdout.write(`${index.statement};\n`);
-        if (values.apply) {
-          await runner.run(index.statement, []);
-          stdout.write(`-- created ${index.name}\n`);
-        }
-      }
-      return 0;
+      if (action === 'check') return await runCheck(opened, values.mapping, sampleSize, defaultCountry);
+      return await runIndexes(createRunner(database.client, database.dialect), opened.engine, mapping, opened.describe, values.apply === true);
     } catch (error) {
       throw new Error(`${action === 'check' ? 'db check' : 'db indexes'} on ${database.host}: ${redactDatabasePassword(error instanceof Error ? error.message : String(error), url)}`);
     } finally {

@@ -49,7 +49,13 @@ async function run(argv: string[]): Promise<number> {
   }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (load === undefined) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(', ')}`);
-  return (await load()).main(rest);
+  try {
+    return await (await load()).main(rest);
+  } catch (error) {
+    // A wrong option of a subcommand: its own help lists the options, not the top-level one.
+    if (error instanceof UsageError && error.help === undefined) error.help = `priority-routing-crm ${name} --help`;
+    throw error;
+  }
 }
 
 run(process.argv.slice(2)).then(
@@ -58,7 +64,7 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      stderr.write(`priority-routing-crm: ${error.message}\nRun "priority-routing-crm --help" for usage.\n`);
+      stderr.write(`priority-routing-crm: ${error.message}\nRun "${error.help ?? 'priority-routing-crm --help'}" for usage.\n`);
       process.exitCode = EXIT_USAGE;
       return;
     }

@@ -130,6 +130,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const source = await (dependencies.openRepository ?? openRepository)(config, log);
   const sampleWarning = sampleDataWarning(config.host, source);
   if (sampleWarning !== undefined) log.warn(sampleWarning);
+  for (const warning of source.warnings ?? []) log.warn(warning);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);

@@ -12,6 +12,8 @@ export const EXIT_USAGE = 2;
  */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** The help command the hint points at (`priority-routing-crm db --help`); the top-level help when unset. */
+  help?: string;
 }
 
 /**

@@ -42,13 +42,49 @@ afterEach(() => {
 });
 
 describe('priority-routing-crm db check', () => {
-  it('exits 0 when the mapping matches the schema and the sampled rows meet the contract, and masks the password', async () => {
-    const result = await runCli(['db', 'check', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
-    expect(result.stdout).toContain('no problem found');
-    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  it('exits 1 naming each column no index serves and the db indexes command; 0 once indexes of any name serve them, with the rows really sampled; masks the password', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const before = await runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
+    expect(before.stderr).toBe('');
+    expect(before.code).toBe(1);
+    expect(before.stdout).toBe(
+      [
+        `db check: ${file} against postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`,
+        ...['mobile', 'phone', 'work_phone'].map(
+          (column, index) =>
+            `  ✗ customers.phones[${index}]: no index serves the phone lookup on "${column}" of crm.contacts: every lookup reads the whole table; create it with "priority-routing-crm db indexes"`,
+        ),
+        '  ✗ customerLabels.customerId: no index on "contact_id" of crm.contact_tags: the labels of each customer found are read by a whole-table scan; create it with "priority-routing-crm db indexes"',
+        `  fix: priority-routing-crm db indexes --mapping ${file} prints the DDL for review; add --apply to run it`,
+        '4 problems',
+        '',
+      ].join('\n'),
+    );
+
+    // The vendor's own indexes, under names of its own: a primary key leading with the join
+    // table's customer column, expression indexes spelt with casts.
+    await db.exec(`
+      CREATE INDEX vendor_mobile ON crm.contacts ((regexp_replace(mobile, '[^0-9]'::text, ''::text, 'g'::text)));
+      CREATE INDEX vendor_phone ON crm.contacts USING btree (regexp_replace((phone)::text, '[^0-9]', '', 'g'));
+      CREATE INDEX vendor_work_phone ON crm.contacts ((regexp_replace("work_phone", '[^0-9]', '', 'g')));
+      ALTER TABLE crm.contact_tags ADD CONSTRAINT vendor_contact_tags_pkey PRIMARY KEY (contact_id, tag_id);`);
+    try {
+      const result = await runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`postgres://postgres:***@127.0.0.1:${served.port}/postgres, PostgreSQL`);
+      // The table holds 2 customers: not the 100 asked for.
+      expect(result.stdout).toContain('  ✓ no problem found (2 customer rows sampled)\n');
+      expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+
+      const indexes = await runCli(['db', 'indexes', '--apply', '--mapping', file], { DATABASE_URL: url });
+      expect(indexes.code).toBe(0);
+      expect(indexes.stdout).toContain('-- already served by vendor_mobile: prc_crm_contacts_mobile is not needed');
+      expect(indexes.stdout).toContain('-- already served by vendor_contact_tags_pkey: prc_crm_contact_tags_contact_id is not needed');
+      expect(indexes.stdout).not.toContain('CREATE INDEX');
+    } finally {
+      await db.exec('DROP INDEX crm.vendor_mobile, crm.vendor_phone, crm.vendor_work_phone; ALTER TABLE crm.contact_tags DROP CONSTRAINT vendor_contact_tags_pkey');
+    }
   });
 
   it('exits 1 naming every missing table, missing column and unusable type', async () => {
@@ -100,12 +136,22 @@ describe('priority-routing-crm db check', () => {
     [['db', 'check', '--database', 'postgres://crm@127.0.0.1/crm#x@other', '--mapping', 'PLACEHOLDER'], /--database: the database URL cannot be read: a character of its user name or password must be percent-encoded/],
     [['db', 'check', '--apply', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'm.json'], /--apply is for db indexes/],
     [['db', 'check', '--engine', 'mysql', '--mapping', 'PLACEHOLDER'], /--engine is for db indexes/],
+    [['db', 'check', '--default-country', 'XX', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'PLACEHOLDER'], /--default-country must be an ISO 3166-1 alpha-2 country code/],
+    [['db', 'indexes', '--default-country', 'PK', '--database', 'postgres://x@127.0.0.1/x', '--mapping', 'PLACEHOLDER'], /--default-country is for db check/],
   ])('exits 2 for %j', async (args, message) => {
     const file = await mappingFile('usage.json', crmMapping);
     const result = await runCli(args.map((arg) => (arg === 'PLACEHOLDER' ? file : arg)), { DATABASE_URL: undefined });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe('priority-routing-crm db: a wrong option', () => {
+  it('points at db --help, which lists the options of db, not at the top-level help', async () => {
+    const result = await runCli(['db', 'check', '--sampel', '5'], { DATABASE_URL: undefined });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`priority-routing-crm: Unknown option '--sampel'\nRun "priority-routing-crm db --help" for usage.\n`);
   });
 });
 
@@ -145,7 +191,7 @@ describe('priority-routing-crm db indexes --engine', () => {
     const result = await runCli(['db', 'indexes', '--engine', 'mariadb', '--mapping', file], { DATABASE_URL: `mysql://x:${PASSWORD}@127.0.0.1:1/x` });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `work_phone_digits` VARCHAR(64) AS (REGEXP_REPLACE(`work_phone`, '[^0-9]', '')) VIRTUAL, ADD INDEX IF NOT EXISTS `prc_crm_contacts_work_phone` (`work_phone_digits`);",
+      "ALTER TABLE `crm`.`contacts` ADD COLUMN IF NOT EXISTS `work_phone_digits` VARCHAR(64) AS (REGEXP_REPLACE(`work_phone`, '[^0-9]', '')) VIRTUAL INVISIBLE, ADD INDEX IF NOT EXISTS `prc_crm_contacts_work_phone` (`work_phone_digits`);",
     );
     expect(result.stdout).toContain('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`);');
   });

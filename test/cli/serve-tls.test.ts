@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLabels } from '../../src/index.js';
@@ -132,7 +133,20 @@ describe('serve over HTTPS', () => {
     expect(missing.stderr()).toMatch(/cannot read --tls-cert .*nope\.pem: ENOENT/);
 
     const mismatch = spawnServe(['--tls-cert', first.cert, '--tls-key', second.key]);
-    expect(await mismatch.exit).toBe(1);
-    expect(mismatch.stderr()).toMatch(/--tls-cert .*first\.pem and --tls-key .*second\.key do not make a TLS certificate/);
+    expect(await mismatch.exit).toBe(2);
+    expect(mismatch.stderr()).toContain(`--tls-key ${second.key} is not the key of the certificate in --tls-cert ${first.cert} (the EC key is not the certificate's)`);
+  });
+
+  it('fails at start (exit 2), naming --tls-key and --tls-cert, for a key of another type than the certificate (RSA key, EC certificate)', async () => {
+    // OpenSSL takes such a pair without complaint: the server would listen and fail every handshake.
+    const rsaKey = join(dir, 'rsa.key');
+    await promisify(execFile)('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', rsaKey]);
+    const run = spawnServe(['--tls-cert', first.cert, '--tls-key', rsaKey]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toBe(
+      `priority-routing-crm: --tls-key ${rsaKey} is not the key of the certificate in --tls-cert ${first.cert} (the key is RSA, the certificate's is EC): give the key the certificate was issued for\n` +
+        'Run "priority-routing-crm serve --help" for usage.\n',
+    );
+    expect(run.stdout()).not.toContain('listening');
   });
 });

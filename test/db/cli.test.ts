@@ -64,8 +64,10 @@ describe.each<[Engine, string, string]>([
     expect(run.stdout() + run.stderr()).not.toContain(password);
   });
 
-  it('db check exits 0 on a mapping that matches the schema and rows that meet the contract', async () => {
-    const result = await runCli(['db', 'check', '--mapping', await mappingFile(`${engine}.json`, db.mapping)], { DATABASE_URL: url });
+  it('db check exits 0 on a mapping that matches the schema, indexes that serve the lookups and rows that meet the contract', async () => {
+    const file = await mappingFile(`${engine}.json`, db.mapping);
+    expect((await runCli(['db', 'indexes', '--apply', '--mapping', file], { DATABASE_URL: url })).code).toBe(0);
+    const result = await runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no problem found');

@@ -122,7 +122,7 @@ describe(`MariaDB, ${ROWS.toLocaleString('en-US')} customers`, () => {
         const connection = await pool.getConnection();
         return new Proxy(connection, {
           get(target, property) {
-            if (property === 'query') return (text: string, params: unknown[]) => (sent.push({ text, params }), target.query(text, params));
+            if (property === 'execute') return (text: string, params: unknown[]) => (sent.push({ text, params }), target.execute(text, params as never));
             const value: unknown = Reflect.get(target, property);
             return typeof value === 'function' ? value.bind(target) : value;
           },
@@ -139,7 +139,10 @@ describe(`MariaDB, ${ROWS.toLocaleString('en-US')} customers`, () => {
     expect(tables.length).toBeGreaterThanOrEqual(2);
     // No full scan ("ALL") of any table; the customers by their phone indexes, the labels by theirs.
     expect(tables.map((table) => table.access_type)).not.toContain('ALL');
-    const keys = tables.map((table) => table.key ?? '').join(' ');
-    for (const name of ['prc_', 'contact_tags_contact_id']) expect(keys).toContain(name);
+    // The customers by their phone indexes (an index merge of one range per column), the labels
+    // by the index InnoDB made for the join table's foreign key, which `db indexes` recognises
+    // by definition and does not duplicate.
+    expect(JSON.stringify(tables)).toContain('prc_');
+    expect(tables.map((table) => table.key)).toContain('contact_id');
   });
 });

@@ -34,3 +34,55 @@ describe('createSqlRepository on a PostgreSQL pg Pool', () => {
     expect((await repository.findCustomerByPhone(query('0092 321 7654321'), context()))?._id).toBe('2');
   });
 });
+
+// MySQL/MariaDB: values travel as server-side prepared statements (mysql2's `execute`, cached per
+// connection), never spliced into the text on the client as mysql2's `query` does.
+describe('createSqlRepository on a MariaDB mysql2 Pool', () => {
+  let db: CrmDatabase;
+  beforeAll(async () => {
+    db = await createCrmDatabase('mariadb');
+  });
+  afterAll(() => db?.close());
+
+  it('runs each lookup as a server-side prepared statement, prepared once per connection, with every value type intact', async () => {
+    const pool = db.pool({ max: 1 }) as unknown as { query(text: string): Promise<[Array<{ Variable_name: string; Value: string }>]> };
+    // The pool's one connection: its own counters.
+    const counters = async () => {
+      const [rows] = await pool.query("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute')");
+      return Object.fromEntries(rows.map((row) => [row.Variable_name, Number(row.Value)]));
+    };
+    const repository = createSqlRepository({ client: pool as never, mapping: db.mapping });
+    const before = await counters();
+    // Integer ids as strings, a DATETIME(3) and a TIMESTAMP(3) as ISO dates, labels from JSON_ARRAYAGG.
+    expect(await repository.findCustomerByPhone(query('+923001234567'), context())).toMatchObject({
+      _id: '1',
+      labels: ['1', '3'],
+      phone1: '+92 300-1234567',
+      createdAt: '2020-06-18T09:32:53.823Z',
+      updatedAt: '2020-06-18T09:32:53.823Z',
+    });
+    expect(await repository.findCustomerByPhone(query('+15550000000'), context())).toBeNull();
+    expect((await repository.findCustomerByPhone(query('0092 321 7654321'), context()))?._id).toBe('2');
+    const after = await counters();
+    // Three lookups and the catalog read of generated columns executed as prepared statements…
+    expect(after.Com_stmt_execute! - before.Com_stmt_execute!).toBe(4);
+    // …each text prepared once on this connection (the lookup, the catalog read).
+    expect(after.Com_stmt_prepare! - before.Com_stmt_prepare!).toBe(2);
+  });
+  it('reads a JSON label column, an epoch-seconds date and a DECIMAL version through execute() as it did through query()', async () => {
+    await db.exec(`ALTER TABLE ${db.tables.contacts} ADD COLUMN tag_json JSON, ADD COLUMN seen_at BIGINT, ADD COLUMN rev DECIMAL(10, 0)`);
+    await db.exec(`UPDATE ${db.tables.contacts} SET tag_json = '["1", 3]', seen_at = 1592472773, rev = 7 WHERE id = 1`);
+    const { customerLabels: _join, ...mapping } = db.mapping;
+    const repository = createSqlRepository({
+      client: db.pool({ max: 1 }),
+      mapping: { ...mapping, customers: { ...mapping.customers, labelIds: 'tag_json', createdAt: 'seen_at', version: 'rev' } },
+    });
+    expect(await repository.findCustomerByPhone(query('+923001234567'), context())).toMatchObject({
+      _id: '1',
+      labels: ['1', '3'],
+      createdAt: '2020-06-18T09:32:53.000Z',
+      __v: 7,
+    });
+    expect((await repository.findCustomerByPhone(query('1111'), context()))?.labels).toEqual([]);
+  });
+});

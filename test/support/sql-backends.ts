@@ -97,7 +97,7 @@ export async function createCrmDatabase(engine: Engine): Promise<CrmDatabase> {
       const rows =
         engine === 'postgres'
           ? await scratch.exec(`SELECT query FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`, [marker])
-          : await scratch.exec(`SELECT info AS query FROM information_schema.PROCESSLIST WHERE id <> CONNECTION_ID() AND command = 'Query' AND info LIKE CONCAT('%', ?, '%')`, [marker]);
+          : await scratch.exec(`SELECT info AS query FROM information_schema.PROCESSLIST WHERE id <> CONNECTION_ID() AND command IN ('Query', 'Execute') AND info LIKE CONCAT('%', ?, '%')`, [marker]);
       return rows.map((row) => String(row.query));
     },
     selectOnlyUrl: async () => {

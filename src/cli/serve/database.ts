@@ -1,11 +1,16 @@
 import process from 'node:process';
 import type { CountryCode } from '../../contract/phone-keys.js';
-import { createRunner } from '../../repositories/sql/client.js';
+import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
+import { createRunner, type SqlRunner } from '../../repositories/sql/client.js';
 import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
 import { hasDatabasePassword, openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
+import { phoneSample } from '../../repositories/sql/queries.js';
 import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
 import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
 import { readJsonFile, UsageError } from '../usage.js';
+
+/** How to set the country, as serve's warning about national numbers says it. */
+export const SET_DEFAULT_COUNTRY = 'start with --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK; PRC_DEFAULT_COUNTRY in the environment)';
 
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
@@ -108,7 +113,7 @@ export async function openDatabaseRepository(
   url: string,
   mappingFile: string,
   options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
   const mapping = options.mapping ?? (await readMappingFile(mappingFile));
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
@@ -131,7 +136,23 @@ export async function openDatabaseRepository(
     mapping,
     ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
   });
-  return { repository, describe: opened.describe, close: () => database.close() };
+  const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
+  return { repository, describe: opened.describe, close: () => database.close(), warnings };
+}
+
+/** How many rows `serve` reads at start to look for national numbers: a bounded, cheap `SELECT` of the phone columns. */
+const PHONE_SAMPLE_ROWS = 1000;
+
+/** The warning for national numbers in a sample of rows, when there are some; a failed read is itself a warning, never a failed start. */
+async function nationalNumbersInSample(runner: SqlRunner, mapping: SqlMapping): Promise<string[]> {
+  try {
+    const rows = await runner.run(phoneSample(runner.dialect, mapping, PHONE_SAMPLE_ROWS).text, []);
+    const found = countNationalNumbers(rows.flatMap((row) => Object.values(row)));
+    const warning = nationalNumbersWarning(found, `phone numbers in ${rows.length} sampled rows of ${mapping.customers.table}`, SET_DEFAULT_COUNTRY);
+    return warning === undefined ? [] : [warning];
+  } catch (error) {
+    return [`could not read a sample of phone numbers to look for national spellings: ${reasonOf(error)}`];
+  }
 }
 
 /**
@@ -148,7 +169,7 @@ export function openDatabaseSource(
     databasePassword?: string | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void> }> {
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
   const { database, mapping, defaultCountry, timeoutMs } = config;
   if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
   const password = separatePassword(database, config.databasePassword, env);

@@ -1,10 +1,11 @@
 import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
+import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
 import { maskDatabaseUrl } from '../../repositories/sql/open.js';
-import { openDatabaseSource } from './database.js';
 import { connectOrWait } from './database-wait.js';
 import type { ServeLogger } from './logging.js';
+import { openDatabaseSource, SET_DEFAULT_COUNTRY } from './database.js';
 import { readJsonFile } from '../usage.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import { DEFAULT_DATABASE_WAIT_MS, type ServeConfig } from './options.js';
@@ -26,6 +27,8 @@ export interface RepositorySource {
   failure?: Promise<Error>;
   /** A database still being waited for: whether it is connected now. */
   connected?: () => boolean;
+  /** What the operator should know before trusting the answers (national numbers with no default country), logged at start. */
+  warnings?: readonly string[];
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
@@ -51,11 +54,17 @@ export const openRepository: OpenRepository = async (config, log) => {
   }
   const source = config.data ?? 'sample data';
   const samplePhone = tryablePhone(data);
+  // Every record: reading the numbers costs far less than the index the repository just built.
+  const national =
+    config.defaultCountry === undefined
+      ? nationalNumbersWarning(countNationalNumbers(data.customers.flatMap((customer) => PHONE_FIELDS.map((field) => customer[field]))), `stored phone numbers in ${source}`, SET_DEFAULT_COUNTRY)
+      : undefined;
   return {
     repository,
     describe: `${source}: ${data.customers?.length ?? 0} customers, ${data.labels?.length ?? 0} labels`,
     ...(samplePhone === undefined ? {} : { samplePhone }),
     ...(config.data === undefined ? { sampleData: true } : {}),
+    ...(national === undefined ? {} : { warnings: [national] }),
   };
 };
 

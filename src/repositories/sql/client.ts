@@ -46,6 +46,7 @@ interface PgStandalone extends PgQueryable {
 }
 interface MysqlConnection {
   query(text: string, params?: unknown[]): Promise<[unknown, unknown]>;
+  execute(text: string, params?: unknown[]): Promise<[unknown, unknown]>;
   threadId?: number | null;
   release(): void;
   destroy?(): void;
@@ -276,7 +277,11 @@ function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
         else if (connection.destroy !== undefined) connection.destroy();
         else connection.release();
       };
-      const [rows] = await cancellable(connection.query(text, [...params]), signal, cancel, release);
+      // Statements with values run as server-side prepared statements (mysql2's `execute`, cached
+      // per connection): the values travel apart from the text and are never spliced into it on
+      // the client. DDL and catalog reads without values run as sent.
+      const statement = params.length > 0 ? connection.execute(text, [...params]) : connection.query(text);
+      const [rows] = await cancellable(statement, signal, cancel, release);
       return rows as SqlRow[];
     },
   };

@@ -103,9 +103,83 @@ export class SqlMappingError extends Error {
 const keyOf = (path: ReadonlyArray<PropertyKey>) =>
   path.reduce<string>((key, part) => (typeof part === 'number' ? `${key}[${part}]` : key === '' ? String(part) : `${key}.${String(part)}`), '');
 
+/** What to write for a required section or key that is missing, by its dotted key. */
+const MISSING: Readonly<Record<string, string>> = {
+  customers: '"customers": { "table": "crm.contacts", "id": "id", "phones": ["mobile", "phone"] } (the table or view of the customers, its id column and 1 to 5 phone columns)',
+  labels: '"labels": { "table": "crm.tags", "id": "id", "name": "name" } (the table or view of the labels, its id and name columns)',
+  'customers.table': '"table": "<table or view>", such as "crm.contacts" (where the customers are)',
+  'customers.id': '"id": "<column>" (the column of the customer\'s id)',
+  'customers.phones': '"phones": ["<column>", …] (1 to 5 columns of phone numbers)',
+  'labels.table': '"table": "<table or view>", such as "crm.tags" (where the labels are)',
+  'labels.id': '"id": "<column>" (the column of the label\'s id)',
+  'labels.name': '"name": "<column>" (the column of the label\'s name)',
+  'customerLabels.table': '"table": "<table or view>" (the join table between customers and labels)',
+  'customerLabels.customerId': '"customerId": "<column>" (the join table\'s customer id column)',
+  'customerLabels.labelId': '"labelId": "<column>" (the join table\'s label id column)',
+};
+
+/** The keys an object of the mapping may have, at `path` (the root, or one section). */
+function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
+  const shape = SqlMappingSchema.shape as Record<string, { shape?: Record<string, unknown>; unwrap?: () => { shape?: Record<string, unknown> } }>;
+  if (path.length === 0) return Object.keys(shape);
+  const section = shape[String(path[0])];
+  return Object.keys(section?.shape ?? section?.unwrap?.().shape ?? {});
+}
+
+/** The key `name` was most likely meant to be: the same letters ignoring case and `_`/`-`, or at most two edits away. */
+export function closestKey(name: string, known: readonly string[]): string | undefined {
+  const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const wanted = plain(name);
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const key of known) {
+    const distance = plain(key) === wanted ? 0 : editDistance(plain(key), wanted);
+    if (distance < bestDistance) [best, bestDistance] = [key, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance, for names of a few dozen characters. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const valueAt = (value: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
+  path.reduce<unknown>((inner, part) => (typeof inner === 'object' && inner !== null ? (inner as Record<PropertyKey, unknown>)[part] : undefined), value);
+
+/** One zod issue as problems in the mapping's words: an unknown key with the key it may have meant, a missing one with what to write. */
+function problemsOf(issue: z.core.$ZodIssue, value: unknown): Array<{ key: string; message: string }> {
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(issue.path);
+    return issue.keys.map((name) => {
+      const meant = closestKey(name, known);
+      return {
+        key: keyOf([...issue.path, name]),
+        message: meant === undefined ? `unknown key; expected one of ${known.join(', ')}` : `unknown key; did you mean "${meant}"?`,
+      };
+    });
+  }
+  const key = keyOf(issue.path) || '(mapping)';
+  if (issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined) {
+    const what = MISSING[key];
+    if (what !== undefined) return [{ key, message: `missing: add ${what}` }];
+  }
+  if (issue.path.length === 0 && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    return [{ key, message: 'expected an object with "customers" and "labels" (and optionally "customerLabels"); see docs/sql.md' }];
+  }
+  return [{ key, message: issue.message }];
+}
+
 /**
  * Validates a mapping (from a JSON file or code) and returns it typed, or throws a
- * {@link SqlMappingError} that names every bad key.
+ * {@link SqlMappingError} that names every bad key: a missing section or key with what to write,
+ * an unknown key with the known key it may have meant (`first_name` → `firstName`).
  *
  * @example
  * ```ts
@@ -117,7 +191,5 @@ const keyOf = (path: ReadonlyArray<PropertyKey>) =>
 export function parseSqlMapping(value: unknown): SqlMapping {
   const result = SqlMappingSchema.safeParse(value);
   if (result.success) return result.data;
-  throw new SqlMappingError(
-    result.error.issues.map((issue) => ({ key: keyOf(issue.path) || '(mapping)', message: issue.message })),
-  );
+  throw new SqlMappingError(result.error.issues.flatMap((issue) => problemsOf(issue, value)));
 }

@@ -98,6 +98,13 @@ export function customerSample(dialect: SqlDialect, mapping: SqlMapping, limit: 
   };
 }
 
+/** The phone columns of up to `limit` customer rows, for the start-up check of national spellings. */
+export function phoneSample(dialect: SqlDialect, mapping: SqlMapping, limit: number): Statement {
+  const syntax = syntaxOf(dialect);
+  const phones = mapping.customers.phones.map((phone, index) => `${syntax.plain(`c.${syntax.quote(phone)}`)} AS ${syntax.quote(`phone${index + 1}`)}`);
+  return { text: `SELECT ${phones.join(', ')} FROM ${syntax.quote(mapping.customers.table)} c LIMIT ${Math.trunc(limit)}`, params: [] };
+}
+
 /** Every label, in id order. */
 export function labelList(dialect: SqlDialect, mapping: SqlMapping): Statement {
   const syntax = syntaxOf(dialect);

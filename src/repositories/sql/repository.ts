@@ -2,10 +2,10 @@ import type { CustomerQuery } from '../../contract/index.js';
 import { type CountryCode, countryCodeProblem, isCountryCode, phoneKeys } from '../../contract/phone-keys.js';
 import type { CustomerRepository, RepositoryContext } from '../../core/repository.js';
 import { createRunner, type SqlClient } from './client.js';
-import { digitsColumnOf, type SqlDialect } from './dialect.js';
+import type { SqlDialect } from './dialect.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { bestMatch, customerLookup, labelList, lookupParams, toCustomer, toLabel } from './queries.js';
-import { findDigitsColumns } from './schema.js';
+import { readDigitsColumns } from './catalog-indexes.js';
 
 const GENERATED_COLUMNS_TTL_MS = 60_000;
 
@@ -80,14 +80,15 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
   const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
   // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name.
-  // Which exist is read from the catalog, again after a minute (so columns added while serving
-  // are used without a restart) and after a failure to read it.
+  // Which exist (generated columns whose expression is a phone column's digits) is read from the
+  // catalog, again after a minute (so columns added while serving are used without a restart)
+  // and after a failure to read it.
   let digitsColumns: Promise<ReadonlyMap<string, string>> | undefined;
   let readAt = 0;
   const generatedColumns = () => {
     if (digitsColumns === undefined || Date.now() - readAt > GENERATED_COLUMNS_TTL_MS) {
       readAt = Date.now();
-      digitsColumns = findDigitsColumns(runner, mapping, digitsColumnOf).catch((error: unknown) => {
+      digitsColumns = readDigitsColumns(runner, mapping.customers.table, mapping.customers.phones).catch((error: unknown) => {
         digitsColumns = undefined;
         throw error;
       });

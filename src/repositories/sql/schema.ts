@@ -1,6 +1,8 @@
 import { CustomerSchema, LabelListSchema, toContractIssues } from '../../contract/index.js';
+import { readTableIndexes, type TableIndexes } from './catalog-indexes.js';
 import { createRunner, type SqlClient, type SqlRunner } from './client.js';
-import type { SqlDialect } from './dialect.js';
+import { type SqlDialect, syntaxOf } from './dialect.js';
+import { type IndexNeed, missingIndex, type PlannedIndex, plannedIndexes } from './indexes.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { customerSample, labelList, toCustomer, toLabel } from './queries.js';
 import { toText } from './values.js';
@@ -46,34 +48,12 @@ const COLUMNS_SQL: Record<SqlDialect, string> = {
     'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
 };
 
-const INDEXES_SQL: Record<SqlDialect, string> = {
-  postgres: 'SELECT indexname AS name FROM pg_indexes WHERE schemaname = COALESCE($1::text, current_schema()::text) AND tablename = $2::text',
-  mysql: 'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
-};
-
 const normalName = (dialect: SqlDialect, name: string) => (dialect === 'mysql' ? name.toLowerCase() : name);
 
 /** The columns of `table` (empty when it does not exist or the user cannot see it). */
 export async function readColumns(runner: SqlRunner, table: string): Promise<TableColumns> {
   const rows = await runner.run(COLUMNS_SQL[runner.dialect], splitTable(table));
   return new Map(rows.map((row) => [normalName(runner.dialect, toText(row.name)), toText(row.type).toLowerCase()]));
-}
-
-/** The index names on `table`. */
-export async function readIndexNames(runner: SqlRunner, table: string): Promise<ReadonlySet<string>> {
-  const rows = await runner.run(INDEXES_SQL[runner.dialect], splitTable(table));
-  return new Set(rows.map((row) => normalName(runner.dialect, toText(row.name))));
-}
-
-/** Which phone columns have their generated digits column (`nameOf(column)`), by phone column. */
-export async function findDigitsColumns(runner: SqlRunner, mapping: SqlMapping, nameOf: (column: string) => string): Promise<ReadonlyMap<string, string>> {
-  const columns = await readColumns(runner, mapping.customers.table);
-  const found = new Map<string, string>();
-  for (const phone of mapping.customers.phones) {
-    const generated = nameOf(phone);
-    if (columns.has(normalName(runner.dialect, generated))) found.set(phone, generated);
-  }
-  return found;
 }
 
 /**
@@ -136,9 +116,48 @@ function mappedColumns(mapping: SqlMapping, dialect: SqlDialect): Array<{ key: s
   return list;
 }
 
+/** Error codes that say "this user may not read it" (PostgreSQL SQLSTATE, MySQL/MariaDB errno). */
+const DENIED: ReadonlySet<string> = new Set(['42501', '1142', '1143', '1044']);
+
+/**
+ * Whether this user may read `column` (or the table, without one): information_schema lists only
+ * what a user has some privilege on, so a column it may not read looks missing there. A `SELECT`
+ * of no row tells them apart.
+ */
+async function readable(runner: SqlRunner, table: string, column?: string): Promise<'yes' | 'denied' | 'missing'> {
+  const syntax = syntaxOf(runner.dialect);
+  try {
+    await runner.run(`SELECT ${column === undefined ? '1' : syntax.quote(column)} FROM ${syntax.quote(table)} WHERE 1 = 0`, []);
+    return 'yes';
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown; errno?: unknown }).errno ?? (error as { code?: unknown }).code) : '';
+    return DENIED.has(code) || /denied/i.test(error instanceof Error ? error.message : '') ? 'denied' : 'missing';
+  }
+}
+
+/** The user the runner connects as, as a GRANT names it: `reader` (PostgreSQL), `'reader'@'10.0.0.%'` (MySQL/MariaDB). */
+async function grantee(runner: SqlRunner): Promise<string> {
+  const [row] = await runner.run(runner.dialect === 'postgres' ? 'SELECT current_user AS name' : 'SELECT CURRENT_USER() AS name', []);
+  const name = toText(row?.name);
+  if (runner.dialect === 'postgres') return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  const at = name.lastIndexOf('@');
+  return at === -1 ? `'${name}'` : `'${name.slice(0, at)}'@'${name.slice(at + 1)}'`;
+}
+
+/** The problem for a table or column this user may not read: permission denied, and the GRANT that allows it. */
+async function deniedProblem(runner: SqlRunner, key: string, table: string, column?: string): Promise<SqlSchemaProblem> {
+  const to = await grantee(runner);
+  const what = column === undefined ? `table or view "${table}"` : `column "${column}" of ${table}`;
+  const grant = column === undefined ? `GRANT SELECT ON ${table} TO ${to}` : `GRANT SELECT (${column}) ON ${table} TO ${to}`;
+  // A column denied while its table is readable: the schema is usable. A whole table: maybe not.
+  const schema = column === undefined && runner.dialect === 'postgres' && table.includes('.') ? ` (and GRANT USAGE ON SCHEMA ${table.slice(0, table.indexOf('.'))} TO ${to} if it lacks that)` : '';
+  return { key, message: `${what}: permission denied for this database user; as an administrator, run: ${grant}${schema}` };
+}
+
 /**
  * Checks a mapping against the live schema: every table exists and every mapped column exists
- * with a usable type. Sends only `SELECT`s on the catalog.
+ * with a usable type, and this user may read them (a table or column it may not read is
+ * "permission denied" with the GRANT to run, not "not found"). Sends only `SELECT`s.
  */
 export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promise<SqlSchemaProblem[]> {
   const problems: SqlSchemaProblem[] = [];
@@ -152,20 +171,59 @@ export async function checkSchema(runner: SqlRunner, mapping: SqlMapping): Promi
     if (tables.has(table)) continue;
     const columns = await readColumns(runner, table);
     tables.set(table, columns);
-    if (columns.size === 0) problems.push({ key: `${section}.table`, message: `table or view "${table}" not found (or this user cannot see it)` });
+    if (columns.size > 0) continue;
+    if ((await readable(runner, table)) === 'denied') problems.push(await deniedProblem(runner, `${section}.table`, table));
+    else problems.push({ key: `${section}.table`, message: `table or view "${table}" not found (or this user cannot see it)` });
   }
   for (const { key, table, column, role } of mappedColumns(mapping, runner.dialect)) {
     const columns = tables.get(table);
     if (columns === undefined || columns.size === 0) continue;
     const type = columns.get(normalName(runner.dialect, column));
     if (type === undefined) {
-      problems.push({ key, message: `column "${column}" not found in ${table}` });
+      const access = await readable(runner, table, column);
+      if (access === 'denied') problems.push(await deniedProblem(runner, key, table, column));
+      else if (access === 'missing') problems.push({ key, message: `column "${column}" not found in ${table}` });
       continue;
     }
     const allowed = ALLOWED[role]!;
     if (!allowed.kinds.includes(kindOf(type))) problems.push({ key, message: `column "${column}" of ${table} is ${type}; expected ${allowed.what}` });
   }
   return problems;
+}
+
+/** What each index of the plan needs on this database, the catalog read once per table; a view's cannot be told. */
+export async function indexNeeds(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<Array<{ planned: PlannedIndex; need: IndexNeed | 'view' }>> {
+  const existing = new Map<string, TableIndexes>();
+  const needs: Array<{ planned: PlannedIndex; need: IndexNeed | 'view' }> = [];
+  for (const planned of plannedIndexes(engine, mapping)) {
+    if (!existing.has(planned.table)) existing.set(planned.table, await readTableIndexes(runner, engine, planned.table));
+    const table = existing.get(planned.table)!;
+    needs.push({ planned, need: table.kind === 'view' ? 'view' : missingIndex(engine, planned, table) });
+  }
+  return needs;
+}
+
+/**
+ * The phone columns (and the join table's customer column) no index serves, as problems naming
+ * `db indexes`; a view is a warning, since its base tables' indexes are not tied to it in the
+ * catalog.
+ */
+export async function checkIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<{ problems: SqlSchemaProblem[]; warnings: string[] }> {
+  const problems: SqlSchemaProblem[] = [];
+  const warnings: string[] = [];
+  for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
+    if (need === 'view') {
+      warnings.push(`${planned.key}: ${planned.table} is a view, so whether an index of its base table serves the lookup on "${planned.column}" cannot be read from the catalog; index the base table's column (docs/sql.md) and check with EXPLAIN`);
+    } else if ('statement' in need) {
+      problems.push({
+        key: planned.key,
+        message: planned.phone
+          ? `no index serves the phone lookup on "${planned.column}" of ${planned.table}: every lookup reads the whole table; create it with "priority-routing-crm db indexes"`
+          : `no index on "${planned.column}" of ${planned.table}: the labels of each customer found are read by a whole-table scan; create it with "priority-routing-crm db indexes"`,
+      });
+    }
+  }
+  return { problems, warnings };
 }
 
 /**
@@ -185,27 +243,33 @@ export interface CheckSqlDatabaseOptions {
   sampleSize?: number | undefined;
 }
 
+/** What {@link inspectSqlDatabase} found: the problems, warnings, and how many customer rows it read. */
+export interface SqlDatabaseReport {
+  problems: SqlSchemaProblem[];
+  warnings: string[];
+  /** Customer rows really read (at most the sample size; fewer when the table has fewer). */
+  sampledRows: number;
+  /** The phone numbers of the sampled rows, for the caller's own checks (national spellings). */
+  sampledPhones: string[];
+}
+
 /**
- * What `db check` does: the mapping against the live schema (tables, columns, types), then
- * every label and a sample of customer rows read through the mapping and checked against the
- * contract, including customer label ids that no label has. Resolves to every problem found
- * (empty when all is well).
- *
- * @example
- * ```ts
- * import { checkSqlDatabase } from 'priority-routing-crm/sql';
- * const problems = await checkSqlDatabase({ client: pool, mapping });
- * for (const { key, message } of problems) console.error(`${key}: ${message}`);
- * ```
+ * `db check` in full: the schema, the indexes the lookups need, every label and a sample of
+ * customers against the contract, with the count of rows really read.
  */
-export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlSchemaProblem[]> {
+export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlDatabaseReport> {
   const mapping = parseSqlMapping(options.mapping);
   const runner = createRunner(options.client, options.dialect);
   const sampleSize = options.sampleSize ?? 100;
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 0) throw new RangeError(`sampleSize must be a whole number, 0 or more, got ${String(sampleSize)}`);
-  const problems = await checkSchema(runner, mapping);
-  if (problems.length > 0 || sampleSize <= 0) return problems;
+  const report: SqlDatabaseReport = { problems: await checkSchema(runner, mapping), warnings: [], sampledRows: 0, sampledPhones: [] };
+  if (report.problems.length > 0) return report;
+  const indexes = await checkIndexes(runner, await detectEngine(runner), mapping);
+  report.problems.push(...indexes.problems);
+  report.warnings.push(...indexes.warnings);
+  if (sampleSize <= 0) return report;
 
+  const { problems } = report;
   const labels = (await runner.run(labelList(runner.dialect, mapping).text, [])).map(toLabel);
   const result = LabelListSchema.safeParse(labels);
   if (!result.success) {
@@ -217,8 +281,10 @@ export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promis
   }
   const labelIds = new Set(labels.map((label) => label._id));
   const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
+  report.sampledRows = sample.length;
   for (const row of sample) {
     const customer = toCustomer(row);
+    report.sampledPhones.push(customer.phone1, customer.phone2, customer.phone3, customer.phone4, customer.phone5);
     const key = `customers row ${JSON.stringify(customer._id)}`;
     const parsed = CustomerSchema.safeParse(customer);
     if (!parsed.success) {
@@ -230,5 +296,23 @@ export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promis
       if (!labelIds.has(id)) problems.push({ key, message: `labels: ${JSON.stringify(id)} is not the id of any label in ${mapping.labels.table}` });
     }
   }
-  return problems;
+  return report;
+}
+
+/**
+ * What `db check` does: the mapping against the live schema (tables, columns, types, read
+ * permission), the indexes the phone lookups need (a phone column no index serves is a problem),
+ * then every label and a sample of customer rows read through the mapping and checked against
+ * the contract, including customer label ids that no label has. Resolves to every problem found
+ * (empty when all is well).
+ *
+ * @example
+ * ```ts
+ * import { checkSqlDatabase } from 'priority-routing-crm/sql';
+ * const problems = await checkSqlDatabase({ client: pool, mapping });
+ * for (const { key, message } of problems) console.error(`${key}: ${message}`);
+ * ```
+ */
+export async function checkSqlDatabase(options: CheckSqlDatabaseOptions): Promise<SqlSchemaProblem[]> {
+  return (await inspectSqlDatabase(options)).problems;
 }
