@@ -18,6 +18,7 @@ import {
   type CheckReport,
 } from '../checker/index.js';
 import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
+import { forTerminal } from '../checker/reporters/escape.js';
 import { progressLine, stylerFor } from './check-terminal.js';
 import type { Command } from './main.js';
 import { EXIT_USAGE, parseCommandLine, readJsonFile, UsageError } from './usage.js';
@@ -235,7 +236,10 @@ async function run(args: string[]): Promise<number> {
     });
   }
   const style = toStdout === 'text' ? stylerFor(stdout, process.env) : undefined;
-  stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report));
+  const shown = toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report);
+  // JSON and JUnit carry a connector's C1, bidi and line-separator characters raw, as a file
+  // should; a terminal gets them escaped, the document unchanged to a parser.
+  stdout.write(stdout.isTTY ? forTerminal(toStdout, shown) : shown);
   // Annotations on stdout would break a JSON or JUnit report written there.
   if (process.env.GITHUB_ACTIONS === 'true') (toStdout === 'text' ? stdout : stderr).write(formatGithubAnnotations(report));
   return report.ok ? 0 : 1;
