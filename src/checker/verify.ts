@@ -1,4 +1,5 @@
 import { fillCustomerUrl } from '../contract/url-template.js';
+import { tlsErrorHint } from '../transport/tls-hints.js';
 import { normalizePhone } from '../contract/index.js';
 import { checkIds, type CheckId } from './checks.js';
 import { createObserver, type Observation, type Observer } from './observe.js';
@@ -31,12 +32,21 @@ export class ConnectorUnreachableError extends Error {
   readonly url: string;
   /** `network_error`: no connection; `timeout`: connected, or tried to, but no answer in time. */
   readonly reason: 'network_error' | 'timeout';
-  constructor(url: string, reason: 'network_error' | 'timeout', message: string) {
+  /**
+   * What to do, in a sentence: for a TLS certificate Node.js refused, how to make it trusted
+   * (`NODE_EXTRA_CA_CERTS`) or which host name it lacks; otherwise to check that the connector
+   * runs and the URLs are right.
+   */
+  readonly hint: string;
+  constructor(url: string, reason: 'network_error' | 'timeout', message: string, hint = DEFAULT_HINT) {
     super(message);
     this.url = url;
     this.reason = reason;
+    this.hint = hint;
   }
 }
+
+const DEFAULT_HINT = 'Is the connector running, and are the URLs right?';
 
 const MAX_UNKNOWN_ATTEMPTS = 3;
 
@@ -75,7 +85,8 @@ function throwIfUnreachable(options: ResolvedOptions, observation: Observation, 
   const { result, request } = observation;
   if (result.kind === 'network_error') {
     const message = options.redactText(`cannot reach the connector at ${request.url}: ${result.message}`);
-    throw new ConnectorUnreachableError(request.url, 'network_error', message);
+    const hint = tlsErrorHint(result.code, result.url);
+    throw new ConnectorUnreachableError(request.url, 'network_error', message, hint === undefined ? undefined : options.redactText(hint));
   }
   // One slow endpoint is a failed check; both silent means nothing is answering.
   if (result.kind === 'timeout' && labels?.result.kind === 'timeout') {

@@ -220,7 +220,7 @@ async function run(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CheckOptionsError) throw new UsageError(error.message);
     if (error instanceof ConnectorUnreachableError) {
-      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\nIs the connector running, and are the URLs right?\n`);
+      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\n${escapeTerminal(error.hint)}\n`);
       return EXIT_USAGE;
     }
     throw error;
