@@ -19,6 +19,7 @@ import {
 } from '../checker/index.js';
 import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
 import { forTerminal } from '../checker/reporters/escape.js';
+import { checkHeaders, HEADER_ENV_PREFIX } from './check-headers.js';
 import { progressLine, stylerFor } from './check-terminal.js';
 import type { Command } from './main.js';
 import { EXIT_USAGE, parseCommandLine, readJsonFile, UsageError } from './usage.js';
@@ -37,6 +38,9 @@ Options:
                              one starting with + also checks its %2B and space forms
       --header <name: value> header sent with every request, e.g. credentials; repeatable
                              (values are masked as *** in every report)
+      --header-from-env <variable>
+                             the same, from an environment variable holding "Name: value",
+                             so that a secret is not on the command line; repeatable
       --show-secrets         print header values, URL passwords and query tokens
                              instead of *** (reports are then not fit to share)
       --timeout <ms>         time limit per request, and for judging the answers; no answer
@@ -55,6 +59,10 @@ Options:
 
 Checks: ${checkIds.join(', ')}
 
+Each ${HEADER_ENV_PREFIX}<NAME> variable adds a header too: ${HEADER_ENV_PREFIX}AUTHORIZATION sends
+Authorization, ${HEADER_ENV_PREFIX}X_API_KEY sends X-Api-Key (_ as -), with the variable's value.
+A header given twice, in any case and from any of these, is an error.
+
 User info in a URL (http://user:pass@host/…) is sent as Authorization: Basic. Redirects are
 not followed: a 3xx answer fails the check. In everything printed, header values, URL passwords,
 fragments and the values of query parameters other than the phone's are ***, also where the
@@ -69,6 +77,7 @@ const options = {
   'labels-url': { type: 'string' },
   phone: { type: 'string', multiple: true },
   header: { type: 'string', multiple: true },
+  'header-from-env': { type: 'string', multiple: true },
   'show-secrets': { type: 'boolean' },
   timeout: { type: 'string' },
   'max-body-bytes': { type: 'string' },
@@ -99,20 +108,6 @@ function byteCount(flag: string, value: string | undefined): number | undefined 
   const bytes = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!(Number.isSafeInteger(bytes) && bytes > 0)) throw new UsageError(`--${flag} must be a positive integer number of bytes, got ${JSON.stringify(value)}`);
   return bytes;
-}
-
-function headers(values: readonly string[] = []): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    const name = value.slice(0, colon).trim();
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) {
-      // The value is likely a credential typed without its name: never echo it.
-      throw new UsageError(`--header must look like "Name: value", got ${colon <= 0 ? 'no name before a colon' : 'an invalid header name before the colon'}`);
-    }
-    result[name] = value.slice(colon + 1).trim();
-  }
-  return result;
 }
 
 function checkList(flag: string, values: readonly string[] | undefined): CheckId[] | undefined {
@@ -194,7 +189,7 @@ async function run(args: string[]): Promise<number> {
   const timeoutMs = milliseconds('timeout', values.timeout);
   const budgetMs = milliseconds('budget', values.budget);
   const maxBodyBytes = byteCount('max-body-bytes', values['max-body-bytes']);
-  const requestHeaders = headers(values.header);
+  const requestHeaders = checkHeaders(values.header, values['header-from-env'], process.env);
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
   if (values.output !== undefined) await assertWritable(values.output);
