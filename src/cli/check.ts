@@ -17,6 +17,7 @@ import {
   type CheckId,
   type CheckReport,
 } from '../checker/index.js';
+import { countryCodeProblem, isCountryCode, type CountryCode } from '../contract/index.js';
 import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
 import { forTerminal } from '../checker/reporters/escape.js';
 import { checkHeaders, HEADER_ENV_PREFIX } from './check-headers.js';
@@ -49,6 +50,9 @@ Options:
                              (default: 1048576, 1 MiB)
       --budget <ms>          a slower answer warns (default: 1000)
       --lenient              check only what routing needs instead of every field
+      --default-country <CC> country of the numbers the connector stores without one, such
+                             as PK: a --phone in a national spelling then warns with the
+                             number Hybrid Chat would send instead
       --weights <list>       routing weights, e.g. Gold=8,Vip=10 (1 to 10): adds the priority check
       --weights-file <file>  the same as a JSON object: { "Gold": 8, "Vip": 10 }
       --only <ids>           run only these checks (comma-separated ids)
@@ -83,6 +87,7 @@ const options = {
   'max-body-bytes': { type: 'string' },
   budget: { type: 'string' },
   lenient: { type: 'boolean' },
+  'default-country': { type: 'string' },
   weights: { type: 'string' },
   'weights-file': { type: 'string' },
   only: { type: 'string', multiple: true },
@@ -108,6 +113,14 @@ function byteCount(flag: string, value: string | undefined): number | undefined 
   const bytes = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!(Number.isSafeInteger(bytes) && bytes > 0)) throw new UsageError(`--${flag} must be a positive integer number of bytes, got ${JSON.stringify(value)}`);
   return bytes;
+}
+
+// As `serve --default-country` reads it: any case, blanks trimmed.
+function country(value: string | undefined): CountryCode | undefined {
+  if (value === undefined) return undefined;
+  const code = value.trim().toUpperCase();
+  if (!isCountryCode(code)) throw new UsageError(countryCodeProblem('--default-country', value));
+  return code;
 }
 
 function checkList(flag: string, values: readonly string[] | undefined): CheckId[] | undefined {
@@ -189,6 +202,7 @@ async function run(args: string[]): Promise<number> {
   const timeoutMs = milliseconds('timeout', values.timeout);
   const budgetMs = milliseconds('budget', values.budget);
   const maxBodyBytes = byteCount('max-body-bytes', values['max-body-bytes']);
+  const defaultCountry = country(values['default-country']);
   const requestHeaders = checkHeaders(values.header, values['header-from-env'], process.env);
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
@@ -210,6 +224,7 @@ async function run(args: string[]): Promise<number> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(budgetMs === undefined ? {} : { budgetMs }),
       ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+      ...(defaultCountry === undefined ? {} : { defaultCountry }),
       onProgress: ({ done, total, step }) => progress.update(`checking ${done + 1}/${total} ${step}`),
     });
   } catch (error) {

@@ -4,8 +4,9 @@ import type { Observed } from '../observed.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CheckResult } from '../report.js';
 import { count, fromFindings, judgeJsonAnswer, okJson, type Finding } from './common.js';
+import { nationalSpelling } from './national.js';
 
-type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode' | 'maxBodyBytes'>;
+type Judged = Pick<ResolvedOptions, 'budgetMs' | 'mode' | 'maxBodyBytes' | 'defaultCountry'>;
 
 const slowest = (durations: number[]) => Math.max(0, ...durations);
 
@@ -47,11 +48,13 @@ export function customerStatus(observed: Observed, options: Judged): CheckResult
       notFoundHint: 'the checker needs phone numbers of known customers, or the connector does not find this one',
     }) ?? onlyOnOtherPhone(phone, observation);
     if (finding !== undefined) findings.push(finding);
+    const national = nationalSpelling(phone, observation.subject, options.defaultCountry);
+    if (national !== undefined) findings.push(national);
   }
   const observations = observed.customers.map((customer) => customer.observation);
   const durations = observations.map((observation) => observation.request.durationMs ?? 0);
   return fromFindings('customer.status', findings, observations, {
     pass: `${count(observations.length, 'phone')}: 200 application/json, slowest ${slowest(durations)} ms`,
-    fail: (n) => `${count(n, 'answer')} of ${observations.length} not as expected`,
+    fail: () => `${count(new Set(findings.map((finding) => finding.subject)).size, 'phone')} of ${observations.length} not as expected`,
   });
 }
