@@ -12,12 +12,13 @@ export interface CliRun {
 
 /**
  * Starts the CLI (from source, through tsx) with `args`; `env` is added to this process's
- * environment, and a key set to `undefined` is removed from it.
+ * environment, and a key set to `undefined` is removed from it. `nodeArgs` go to node itself
+ * (`--max-old-space-size=128`).
  */
-export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, nodeArgs: readonly string[] = []): CliRun {
   const merged = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -27,8 +28,12 @@ export function startCli(args: string[], env: Record<string, string | undefined>
 }
 
 /** Runs the CLI to its end: exit code and output. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = startCli(args, env);
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startCli(args, env, nodeArgs);
   const code = await run.exit;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
