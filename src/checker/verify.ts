@@ -100,8 +100,8 @@ function throwIfUnreachable(options: ResolvedOptions, observation: Observation, 
 
 /**
  * Sends every request the selected checks need. Each answer is judged as it arrives and only
- * what the checks need is kept (the label list's body aside), so that memory does not grow with
- * the number of phones or the size of their answers.
+ * what the checks need is kept, never a body, so that memory does not grow with the number of
+ * phones or the size of their answers.
  */
 async function observe(options: ResolvedOptions): Promise<Observed> {
   const wants = (...ids: CheckId[]) => ids.some((id) => options.selected.has(id)) || options.selected.has('errors.problem-json');
