@@ -76,7 +76,7 @@ export const checkDefinitions = deepFreeze([
     title: 'Each given phone finds its customer: 200 with JSON in time',
     group: 'Customer',
     description:
-      'GET the customer URL for every --phone: fails unless 200 with a JSON content type (lenient mode: a wrong content type only warns); warns above the time budget, and when the number is only on phone2…phone5 while phone1 is empty (Hybrid Chat reads phone1).',
+      'GET the customer URL for every --phone: fails unless 200 with a JSON content type (lenient mode: a wrong content type only warns); warns above the time budget, when the number is only on phone2…phone5 while phone1 is empty (Hybrid Chat reads phone1), and for a --phone in a national spelling Hybrid Chat never sends (0300-1234567: with --default-country, naming the number it would send).',
   },
   {
     id: 'customer.schema',

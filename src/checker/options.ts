@@ -4,7 +4,7 @@ import { assertPriorityWeights, type PriorityWeights } from '../contract/priorit
 import { redactUrl } from '../redaction/redact.js';
 import { secretMasker } from '../redaction/secrets.js';
 import { assertConnectorUrls } from '../contract/url-template.js';
-import type { ValidationMode } from '../contract/index.js';
+import { countryCodeProblem, isCountryCode, type CountryCode, type ValidationMode } from '../contract/index.js';
 import { checkIds, isCheckId, selectChecks, type CheckId } from './checks.js';
 import { refIdParameter } from '../contract/url-template.js';
 
@@ -66,6 +66,13 @@ export interface VerifyConnectorOptions {
   budgetMs?: number | undefined;
   /** `strict` (default) or `lenient`: only what routing needs. */
   mode?: ValidationMode | undefined;
+  /**
+   * The country of the numbers the connector's data holds without one (ISO 3166-1 alpha-2,
+   * `PK`), as the connector's own `defaultCountry`: then a `--phone` in a national spelling
+   * (`0300-1234567`) gets a warning naming the number Hybrid Chat would send (`923001234567`).
+   * Without it, such a number is only recognized by its trunk prefix `0`.
+   */
+  defaultCountry?: CountryCode | undefined;
   /** Label name → weight (1 to 10): enables the `priority` check. */
   weights?: PriorityWeights | undefined;
   /** Run only these checks. */
@@ -162,6 +169,7 @@ export function resolveOptions(options: VerifyConnectorOptions): ResolvedOptions
   assertCheckIds('skip', options.skip);
   if (options.weights !== undefined) asOptionsError(() => assertPriorityWeights(options.weights), 'weights: ');
   asOptionsError(() => assertMaxBodyBytes('maxBodyBytes', options.maxBodyBytes));
+  if (options.defaultCountry !== undefined && !isCountryCode(options.defaultCountry)) throw new CheckOptionsError(countryCodeProblem('defaultCountry', options.defaultCountry));
   const selected = selectChecks(options);
   if (selected.size === 0) throw new CheckOptionsError('only and skip leave no check to run');
   const showSecrets = options.showSecrets === true;

@@ -1,5 +1,3 @@
-import type { Observed } from './observed.js';
-
 /** At most this many labels are kept for a report, so that no connector can exhaust memory. */
 export const MAX_SEEN_LABELS = 500;
 /** A longer id, name or colour is cut: a report shows it, it does not need all of it. */
@@ -31,24 +29,21 @@ const text = (value: unknown, redact: Redact): string => {
 
 /**
  * The label list as read (id, name, colour code; the first {@link MAX_SEEN_LABELS}), or
- * `undefined` when the answer was not a JSON list. Masked by `redact`, like every text in a report.
+ * `undefined` when the answer was not a JSON list. Taken as the list arrives, before its body
+ * goes; masked by `redact`, like every text in a report.
  */
-export function seenLabels(observed: Observed, redact: Redact): SeenLabel[] | undefined {
-  const json = observed.labels.json;
-  if (!json.ok || !Array.isArray(json.value)) return undefined;
-  return json.value.slice(0, MAX_SEEN_LABELS).map((entry) => {
+export function seenLabels(labelList: { value: unknown } | undefined, redact: Redact): SeenLabel[] | undefined {
+  if (labelList === undefined || !Array.isArray(labelList.value)) return undefined;
+  return labelList.value.slice(0, MAX_SEEN_LABELS).map((entry: unknown) => {
     const label = record(entry) ?? {};
     return { _id: text(label._id, redact), name: text(label.name, redact), color_code: text(label.color_code, redact) };
   });
 }
 
-/** Each phone's answer: a customer (its id and label ids) when it was a 200 with a JSON object. */
-export function seenCustomers(observed: Observed, redact: Redact): SeenCustomer[] {
-  return observed.customers.map(({ phone, observation }) => {
-    const json = observation.json;
-    const body = observation.result.kind === 'response' && observation.result.status === 200 && json.ok ? record(json.value) : undefined;
-    if (body === undefined) return { phone, found: false, labels: [] };
-    const labels = Array.isArray(body.labels) ? body.labels.slice(0, MAX_SEEN_LABELS).map((id) => text(id, redact)) : [];
-    return { phone, found: true, _id: text(body._id, redact), labels };
-  });
+/** A phone's answer: a customer (its id and label ids) when it was a 200 with a JSON object (`body`). */
+export function seenCustomer(phone: string, body: { value: unknown } | undefined, redact: Redact): SeenCustomer {
+  const customer = body === undefined ? undefined : record(body.value);
+  if (customer === undefined) return { phone, found: false, labels: [] };
+  const labels = Array.isArray(customer.labels) ? customer.labels.slice(0, MAX_SEEN_LABELS).map((id: unknown) => text(id, redact)) : [];
+  return { phone, found: true, _id: text(customer._id, redact), labels };
 }

@@ -1,18 +1,21 @@
 import { fillCustomerUrl } from '../contract/url-template.js';
+import { tlsErrorHint } from '../transport/tls-hints.js';
 import { normalizePhone } from '../contract/index.js';
 import { checkIds, type CheckId } from './checks.js';
-import { createObserver, type Observation, type Observer } from './observe.js';
-import type { Observed, PlusForms } from './observed.js';
+import { createObserver, type Observation, type Observer, type Probe, type Received } from './observe.js';
+import type { JudgedCustomer, LabelAnswer, Observed, PlusForms } from './observed.js';
 import { resolveOptions, type ResolvedOptions, type VerifyConnectorOptions } from './options.js';
 import { queryVariants } from './query-url.js';
 import { redactCheckResult, redactPhonePriority } from './redact-report.js';
 import type { CheckReport, CheckResult, PhonePriority } from './report.js';
-import { seenCustomers, seenLabels } from './seen.js';
+import { seenLabels } from './seen.js';
 import { customerStatus, labelsStatus } from './rules/answers.js';
 import { customerLabelIdsExist, customerSchema, labelsSchema, labelsUniqueIds } from './rules/bodies.js';
 import { errorsProblemJson, malformedQuery400, missingQuery400, post405, unknownNumber404 } from './rules/errors.js';
 import { labelsNameCaseDuplicates, labelsNameWhitespace } from './rules/names.js';
-import { plusForms } from './rules/plus-forms.js';
+import { okJson } from './rules/common.js';
+import { customerContext, judgeCustomer } from './rules/customer.js';
+import { idOf, plusForms } from './rules/plus-forms.js';
 import { priority } from './rules/priority.js';
 
 /**
@@ -32,12 +35,21 @@ export class ConnectorUnreachableError extends Error {
   readonly url: string;
   /** `network_error`: no connection; `timeout`: connected, or tried to, but no answer in time. */
   readonly reason: 'network_error' | 'timeout';
-  constructor(url: string, reason: 'network_error' | 'timeout', message: string) {
+  /**
+   * What to do, in a sentence: for a TLS certificate Node.js refused, how to make it trusted
+   * (`NODE_EXTRA_CA_CERTS`) or which host name it lacks; otherwise to check that the connector
+   * runs and the URLs are right.
+   */
+  readonly hint: string;
+  constructor(url: string, reason: 'network_error' | 'timeout', message: string, hint = DEFAULT_HINT) {
     super(message);
     this.url = url;
     this.reason = reason;
+    this.hint = hint;
   }
 }
+
+const DEFAULT_HINT = 'Is the connector running, and are the URLs right?';
 
 const MAX_UNKNOWN_ATTEMPTS = 3;
 
@@ -49,10 +61,8 @@ function madeUpNumber(): string {
 }
 
 /** Whether a 200 for a made-up number is a real customer who happens to have it. */
-function hasNumber(observation: Observation, phone: string): boolean {
-  const json = observation.json;
-  if (observation.result.kind !== 'response' || observation.result.status !== 200 || !json.ok) return false;
-  const body = json.value as Record<string, unknown> | null;
+function hasNumber({ observation, json }: Received, phone: string): boolean {
+  const body = okJson(observation, json)?.value as Record<string, unknown> | null | undefined;
   if (typeof body !== 'object' || body === null) return false;
   return ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'].some((field) => {
     const value = body[field];
@@ -65,9 +75,9 @@ async function observeUnknown(observer: Observer, options: ResolvedOptions): Pro
   for (let attempt = 0; attempt < MAX_UNKNOWN_ATTEMPTS; attempt += 1) {
     if (attempt > 0) observer.plan(1);
     const phone = madeUpNumber();
-    const observation = await observer.send({ subject: `made-up number ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
-    attempts.push(observation);
-    if (!hasNumber(observation, phone)) break;
+    const received = await observer.send({ subject: `made-up number ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
+    attempts.push(received.observation);
+    if (!hasNumber(received, phone)) break;
   }
   return attempts;
 }
@@ -76,7 +86,8 @@ function throwIfUnreachable(options: ResolvedOptions, observation: Observation, 
   const { result, request } = observation;
   if (result.kind === 'network_error') {
     const message = options.redactText(`cannot reach the connector at ${request.url}: ${result.message}`);
-    throw new ConnectorUnreachableError(request.url, 'network_error', message);
+    const hint = tlsErrorHint(result.code, result.url);
+    throw new ConnectorUnreachableError(request.url, 'network_error', message, hint === undefined ? undefined : options.redactText(hint));
   }
   // One slow endpoint is a failed check; both silent means nothing is answering.
   if (result.kind === 'timeout' && labels?.result.kind === 'timeout') {
@@ -88,69 +99,114 @@ function throwIfUnreachable(options: ResolvedOptions, observation: Observation, 
   }
 }
 
-/** Sends every request the selected checks need. */
+/**
+ * Sends every request the selected checks need. Each answer is judged as it arrives and only
+ * what the checks need is kept, never a body, so that memory does not grow with the number of
+ * phones or the size of their answers.
+ */
 async function observe(options: ResolvedOptions): Promise<Observed> {
   const wants = (...ids: CheckId[]) => ids.some((id) => options.selected.has(id)) || options.selected.has('errors.problem-json');
   const variants = queryVariants(options.customerQueryUrl);
-  const plusPhones = options.selected.has('customer.plus-forms') ? options.phones.filter((phone) => phone.startsWith('+')) : [];
+  const plusPhones = new Set(options.selected.has('customer.plus-forms') ? options.phones.filter((phone) => phone.startsWith('+')) : []);
   const observer = createObserver(options);
   observer.plan(1 + options.phones.length);
   if (wants('customer.unknown-number-404')) observer.plan(1);
   if (wants('customer.malformed-query-400', 'customer.missing-query-400') && variants !== undefined) observer.plan(2);
   if (wants('method.post-405')) observer.plan(2);
-  observer.plan(plusPhones.length * 2);
+  observer.plan(plusPhones.size * 2);
 
-  const labels = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
-  throwIfUnreachable(options, labels);
-  const customers: Observed['customers'] = [];
+  const { labels, labelChecks, labelArray, seenLabels: seen, context } = await observeLabels(observer, options);
+  const customers: JudgedCustomer[] = [];
+  const plusForms: PlusForms[] = [];
   for (const phone of options.phones) {
-    const observation = await observer.send({ subject: `phone ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
-    if (customers.length === 0) throwIfUnreachable(options, observation, labels);
-    customers.push({ phone, observation });
+    const received = await observer.send({ subject: `phone ${phone}`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, phone) });
+    if (customers.length === 0) throwIfUnreachable(options, received.observation, labels);
+    const customer = judgeCustomer(phone, received, context);
+    customers.push(customer);
+    // Asked right after the raw form, so that no body waits for the others.
+    if (plusPhones.has(phone) && !plusForms.some((entry) => entry.phone === phone)) plusForms.push(await observePlusForms(observer, options, customer));
   }
 
   const firstPhone = options.phones[0]!;
   const sendMalformed = wants('customer.malformed-query-400', 'customer.missing-query-400') && variants !== undefined;
-  const observed: Observed = {
+  const send = async (probe: Probe) => (await observer.send(probe)).observation;
+  return {
     labels,
+    labelChecks,
+    labelArray,
+    seenLabels: seen,
     customers,
     unknown: wants('customer.unknown-number-404') ? await observeUnknown(observer, options) : [],
-    malformed: sendMalformed ? await observer.send({ subject: 'query=email:x', endpoint: 'customer', url: variants.malformed }) : undefined,
-    missing: sendMalformed ? await observer.send({ subject: 'no query', endpoint: 'customer', url: variants.missing }) : undefined,
+    malformed: sendMalformed ? await send({ subject: 'query=email:x', endpoint: 'customer', url: variants.malformed }) : undefined,
+    missing: sendMalformed ? await send({ subject: 'no query', endpoint: 'customer', url: variants.missing }) : undefined,
     post: wants('method.post-405')
       ? [
-          await observer.send({ subject: 'POST customer URL', endpoint: 'customer', method: 'POST', body: '{}', url: fillCustomerUrl(options.customerQueryUrl, firstPhone) }),
-          await observer.send({ subject: 'POST label URL', endpoint: 'labels', method: 'POST', body: '{}', url: options.labelsUrl }),
+          await send({ subject: 'POST customer URL', endpoint: 'customer', method: 'POST', body: '{}', url: fillCustomerUrl(options.customerQueryUrl, firstPhone) }),
+          await send({ subject: 'POST label URL', endpoint: 'labels', method: 'POST', body: '{}', url: options.labelsUrl }),
         ]
       : [],
-    plusForms: [],
+    plusForms,
   };
-  for (const phone of plusPhones) {
-    const raw = customers.find((customer) => customer.phone === phone)!.observation;
-    const forms: PlusForms['forms'] = [{ form: 'raw', observation: raw }];
-    for (const [form, prefix] of [['%2B', '%2B'], ['space', '%20']] as const) {
-      const observation = await observer.send({ subject: `phone ${phone} (${form})`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, `${prefix}${phone.slice(1)}`) });
-      forms.push({ form, observation });
-    }
-    observed.plusForms.push({ phone, forms });
+}
+
+/**
+ * Asks for the label list and judges it at once: the label checks, and what customers are
+ * compared with. Its body goes when this returns.
+ */
+async function observeLabels(observer: Observer, options: ResolvedOptions) {
+  const { observation, json } = await observer.send({ subject: 'label list', endpoint: 'labels', url: options.labelsUrl });
+  throwIfUnreachable(options, observation);
+  const labelList = okJson(observation, json);
+  return {
+    labels: observation,
+    labelChecks: judgeLabels({ labels: observation, labelList }, options),
+    labelArray: Array.isArray(labelList?.value),
+    seenLabels: seenLabels(labelList, options.redactText),
+    context: customerContext(options, labelList),
+  };
+}
+
+/** The `%2B` and space forms of a `+` number, next to its raw form. */
+async function observePlusForms(observer: Observer, options: ResolvedOptions, raw: JudgedCustomer): Promise<PlusForms> {
+  const forms: PlusForms['forms'] = [{ form: 'raw', observation: raw.observation, found: raw.found, id: raw.id }];
+  for (const [form, prefix] of [['%2B', '%2B'], ['space', '%20']] as const) {
+    const { observation, json } = await observer.send({ subject: `phone ${raw.phone} (${form})`, endpoint: 'customer', url: fillCustomerUrl(options.customerQueryUrl, `${prefix}${raw.phone.slice(1)}`) });
+    const body = okJson(observation, json);
+    forms.push({ form, observation, found: body !== undefined, id: idOf(body) });
   }
-  return observed;
+  return { phone: raw.phone, forms };
+}
+
+const LABEL_CHECKS = ['labels.status', 'labels.schema', 'labels.unique-ids', 'labels.name-whitespace', 'labels.name-case-duplicates'] as const;
+type LabelCheckId = (typeof LABEL_CHECKS)[number];
+
+/** The checks of the label list alone, run as it arrives so that its body can go. */
+function judgeLabels(answer: LabelAnswer, options: ResolvedOptions): Observed['labelChecks'] {
+  // `timeoutMs` bounds judging too: a huge label list is judged until then.
+  const deadline = performance.now() + options.timeoutMs;
+  const rules: Record<LabelCheckId, () => CheckResult> = {
+    'labels.status': () => labelsStatus(answer, options),
+    'labels.schema': () => labelsSchema(answer, options.mode, deadline),
+    'labels.unique-ids': () => labelsUniqueIds(answer),
+    'labels.name-whitespace': () => labelsNameWhitespace(answer),
+    'labels.name-case-duplicates': () => labelsNameCaseDuplicates(answer),
+  };
+  return Object.fromEntries(LABEL_CHECKS.filter((id) => options.selected.has(id)).map((id) => [id, rules[id]()]));
 }
 
 function evaluate(observed: Observed, options: ResolvedOptions): { checks: CheckResult[]; priorities?: PhonePriority[] } {
-  // `timeoutMs` bounds judging too: a huge label list is judged until then.
-  const deadline = performance.now() + options.timeoutMs;
   const ranked = priority(observed, options.weights);
+  const judged = (id: LabelCheckId) => () => observed.labelChecks[id]!;
   const rules: Record<CheckId, () => CheckResult> = {
-    'labels.status': () => labelsStatus(observed, options),
-    'labels.schema': () => labelsSchema(observed, options.mode, deadline),
-    'labels.unique-ids': () => labelsUniqueIds(observed),
+    'labels.status': judged('labels.status'),
+    'labels.schema': judged('labels.schema'),
+    'labels.unique-ids': judged('labels.unique-ids'),
     'customer.status': () => customerStatus(observed, options),
-    'customer.schema': () => customerSchema(observed, options.mode, deadline),
+    'customer.schema': () => customerSchema(observed, options.mode),
     'customer.label-ids-exist': () => customerLabelIdsExist(observed),
     'customer.plus-forms': () => plusForms(observed),
-    'labels.name-whitespace': () => labelsNameWhitespace(observed),
-    'labels.name-case-duplicates': () => labelsNameCaseDuplicates(observed),
+    'labels.name-whitespace': judged('labels.name-whitespace'),
+    'labels.name-case-duplicates': judged('labels.name-case-duplicates'),
     'customer.unknown-number-404': () => unknownNumber404(observed),
     'customer.malformed-query-400': () => malformedQuery400(observed),
     'customer.missing-query-400': () => missingQuery400(observed),
@@ -189,7 +245,7 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
   const started = performance.now();
   const observed = await observe(resolved);
   const { checks, priorities } = evaluate(observed, resolved);
-  const labels = seenLabels(observed, resolved.redactText);
+  const labels = observed.seenLabels;
   const tally = (status: CheckResult['status']) => checks.filter((check) => check.status === status).length;
   const summary = { total: checks.length, pass: tally('pass'), fail: tally('fail'), warn: tally('warn'), skip: tally('skip') };
   return {
@@ -204,6 +260,6 @@ export async function verifyConnector(options: VerifyConnectorOptions): Promise<
     checks,
     ...(priorities === undefined ? {} : { priorities }),
     ...(labels === undefined ? {} : { labels }),
-    customers: seenCustomers(observed, resolved.redactText),
+    customers: observed.customers.map(({ seen }) => seen),
   };
 }

@@ -18,7 +18,10 @@ import {
   type CheckId,
   type CheckReport,
 } from '../checker/index.js';
+import { countryCodeProblem, isCountryCode, type CountryCode } from '../contract/index.js';
 import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
+import { forTerminal } from '../checker/reporters/escape.js';
+import { checkHeaders, HEADER_ENV_PREFIX } from './check-headers.js';
 import { progressLine, stylerFor } from './check-terminal.js';
 import type { Command } from './main.js';
 import { EXIT_USAGE, parseCommandLine, readJsonFile, UsageError } from './usage.js';
@@ -37,6 +40,9 @@ Options:
                              one starting with + also checks its %2B and space forms
       --header <name: value> header sent with every request, e.g. credentials; repeatable
                              (values are masked as *** in every report)
+      --header-from-env <variable>
+                             the same, from an environment variable holding "Name: value",
+                             so that a secret is not on the command line; repeatable
       --show-secrets         print header values, URL passwords and query tokens
                              instead of *** (reports are then not fit to share)
       --timeout <ms>         time limit per request, and for judging the answers; no answer
@@ -45,6 +51,9 @@ Options:
                              (default: 1048576, 1 MiB)
       --budget <ms>          a slower answer warns (default: 1000)
       --lenient              check only what routing needs instead of every field
+      --default-country <CC> country of the numbers the connector stores without one, such
+                             as PK: a --phone in a national spelling then warns with the
+                             number Hybrid Chat would send instead
       --weights <list>       routing weights, e.g. Gold=8,Vip=10 (1 to 10): adds the priority check
       --weights-file <file>  the same as a JSON object: { "Gold": 8, "Vip": 10 }
       --only <ids>           run only these checks (comma-separated ids)
@@ -56,6 +65,10 @@ Options:
   -h, --help                 show this help
 
 Checks: ${checkIds.join(', ')}
+
+Each ${HEADER_ENV_PREFIX}<NAME> variable adds a header too: ${HEADER_ENV_PREFIX}AUTHORIZATION sends
+Authorization, ${HEADER_ENV_PREFIX}X_API_KEY sends X-Api-Key (_ as -), with the variable's value.
+A header given twice, in any case and from any of these, is an error.
 
 User info in a URL (http://user:pass@host/…) is sent as Authorization: Basic. Redirects are
 not followed: a 3xx answer fails the check. In everything printed, header values, URL passwords,
@@ -71,11 +84,13 @@ const options = {
   'labels-url': { type: 'string' },
   phone: { type: 'string', multiple: true },
   header: { type: 'string', multiple: true },
+  'header-from-env': { type: 'string', multiple: true },
   'show-secrets': { type: 'boolean' },
   timeout: { type: 'string' },
   'max-body-bytes': { type: 'string' },
   budget: { type: 'string' },
   lenient: { type: 'boolean' },
+  'default-country': { type: 'string' },
   weights: { type: 'string' },
   'weights-file': { type: 'string' },
   only: { type: 'string', multiple: true },
@@ -110,18 +125,12 @@ function byteCount(flag: string, value: string | undefined): number | undefined 
   return bytes;
 }
 
-function headers(values: readonly string[] = []): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    const name = value.slice(0, colon).trim();
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) {
-      // The value is likely a credential typed without its name: never echo it.
-      throw new UsageError(`--header must look like "Name: value", got ${colon <= 0 ? 'no name before a colon' : 'an invalid header name before the colon'}`);
-    }
-    result[name] = value.slice(colon + 1).trim();
-  }
-  return result;
+// As `serve --default-country` reads it: any case, blanks trimmed.
+function country(value: string | undefined): CountryCode | undefined {
+  if (value === undefined) return undefined;
+  const code = value.trim().toUpperCase();
+  if (!isCountryCode(code)) throw new UsageError(countryCodeProblem('--default-country', value));
+  return code;
 }
 
 function checkList(flag: string, values: readonly string[] | undefined): CheckId[] | undefined {
@@ -209,7 +218,8 @@ async function run(args: string[]): Promise<number> {
   const timeoutMs = milliseconds('timeout', values.timeout);
   const budgetMs = milliseconds('budget', values.budget);
   const maxBodyBytes = byteCount('max-body-bytes', values['max-body-bytes']);
-  const requestHeaders = headers(values.header);
+  const defaultCountry = country(values['default-country']);
+  const requestHeaders = checkHeaders(values.header, values['header-from-env'], process.env);
   const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
   const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
   if (values.output !== undefined) await assertWritable(values.output);
@@ -231,12 +241,13 @@ async function run(args: string[]): Promise<number> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(budgetMs === undefined ? {} : { budgetMs }),
       ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+      ...(defaultCountry === undefined ? {} : { defaultCountry }),
       onProgress: ({ done, total, step }) => progress.update(`checking ${done + 1}/${total} ${step}`),
     });
   } catch (error) {
     if (error instanceof CheckOptionsError) throw new UsageError(error.message);
     if (error instanceof ConnectorUnreachableError) {
-      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\nIs the connector running, and are the URLs right?\n`);
+      stderr.write(`priority-routing-crm: ${escapeTerminal(error.message)}\n${escapeTerminal(error.hint)}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -249,7 +260,10 @@ async function run(args: string[]): Promise<number> {
   if (values.output !== undefined) await writeReport(values.output, '--output', FORMATS[format](report, formatOptions));
   if (values.html !== undefined) await writeReport(values.html, '--html', formatHtmlReport(report, formatOptions));
   const style = toStdout === 'text' ? stylerFor(stdout, process.env) : undefined;
-  stdout.write(toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report, formatOptions));
+  const shown = toStdout === 'text' ? formatTextReport(report, style === undefined ? {} : { style }) : FORMATS[toStdout](report, formatOptions);
+  // JSON and JUnit carry a connector's C1, bidi and line-separator characters raw, as a file
+  // should; a terminal gets them escaped, the document unchanged to a parser.
+  stdout.write(stdout.isTTY ? forTerminal(toStdout, shown) : shown);
   // Annotations on stdout would break a JSON or JUnit report written there.
   if (process.env.GITHUB_ACTIONS === 'true') (toStdout === 'text' ? stdout : stderr).write(formatGithubAnnotations(report));
   return report.ok ? 0 : 1;

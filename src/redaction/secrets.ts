@@ -1,3 +1,4 @@
+import { escapeUnsafe } from './escape.js';
 import { MASK, urlSecrets, type RedactUrlOptions } from './redact.js';
 
 // Shorter values would mask innocent words; a real credential is longer.
@@ -40,13 +41,25 @@ const encodeComponent = (text: string): string[] => {
   }
 };
 
+/**
+ * The forms a text takes once quoted into a sentence before masking: inside `JSON.stringify`'s
+ * quotes (`"` as `\"`, `\` as `\\`, a line feed as `\n`) and with every control character
+ * as its `\u000a` escape (how the checker keeps a connector's text on one line).
+ */
+export function quotedForms(text: string): string[] {
+  const json = JSON.stringify(text).slice(1, -1);
+  return [json, escapeUnsafe(text), escapeUnsafe(json)];
+}
+
 // Every form a server or an error message may quote: as given, trimmed (undici trims header
-// values), percent-decoded, form-decoded (`+` as a space), and each of these percent-encoded
-// again (spaces as %20 or +).
+// values), percent-decoded, form-decoded (`+` as a space), each of these percent-encoded again
+// (spaces as %20 or +), and each of all these quoted (`pa"ss` as `pa\"ss`): a rule that puts a
+// connector's text in quotes does so before the report is masked.
 const forms = (secret: string): string[] => {
   const decoded = decodeComponent(secret);
   const plain = [secret, secret.trim(), decoded, decodeComponent(secret.replaceAll('+', ' ')), decoded.trim()];
-  return [...plain, ...plain.flatMap(encodeComponent)];
+  const all = [...plain, ...plain.flatMap(encodeComponent)];
+  return [...all, ...all.flatMap(quotedForms)];
 };
 
 // `scheme credentials`, as in `Authorization` (RFC 9110 auth-scheme: a token).

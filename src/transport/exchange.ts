@@ -62,6 +62,8 @@ export interface ExchangeNetworkError {
   method: string;
   /** What went wrong, with the system error code where there is one (`ECONNREFUSED`); never a credential or query token. */
   message: string;
+  /** The system or TLS error code (`ECONNREFUSED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`), when there is one. */
+  code?: string;
   cause: unknown;
 }
 
@@ -95,11 +97,18 @@ export function isJsonMediaType(type: string): boolean {
 }
 
 // undici wraps the socket error: the useful part ("connect ECONNREFUSED 127.0.0.1:1") is the cause.
+const causeOf = (error: unknown) => (error instanceof Error && error.cause instanceof Error ? error.cause : error);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (causeOf(error) as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const cause = causeOf(error);
   if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
+    const code = errorCode(error);
+    return code !== undefined && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
   }
   return String(cause);
 }
@@ -159,6 +168,7 @@ export async function exchange(request: ExchangeRequest): Promise<ExchangeResult
     const redactText = secretMasker({ headers: credentialHeaders(request.headers), urls: [{ url: request.url }] });
     let message = describeNetworkError(error);
     for (const quoted of [request.url, url]) message = message.replaceAll(quoted, redactUrl(quoted));
-    return { kind: 'network_error', url, method, message: redactText(message), cause: error };
+    const code = errorCode(error);
+    return { kind: 'network_error', url, method, message: redactText(message), ...(code === undefined ? {} : { code }), cause: error };
   }
 }

@@ -265,6 +265,10 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixtureCustomers[0], labels: [] }).replace('"labels":[]', `"labels":[${ids.join(',')}]`));
       } else if (url.pathname === '/empties') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(`[${Array.from({ length: Number(url.searchParams.get('n')) }, () => '{}').join(',')}]`);
+      } else if (url.pathname === '/wordy') {
+        // A 404 problem whose detail is 900 KB: quoted whole for each phone, the report would grow with them.
+        const detail = `${'no such customer, '.repeat(50_000)}end`;
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail }));
       } else if (url.pathname === '/labels-ok') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fixtureLabels));
       } else {
@@ -317,6 +321,16 @@ describe('a connector that tries to exhaust the checker\'s memory', () => {
     expect(formatTextReport(report)).toContain(`… and ${(total - 20).toLocaleString('en-US')} more`);
     if (ids === 'objects') expect(report.checks.find((c) => c.id === 'customer.schema')?.omittedIssues).toBe(199_950);
     expect(report.priorities?.[0]?.reason.length).toBeLessThan(1000);
+    expect(formatJsonReport(report).length).toBeLessThan(100_000);
+  });
+
+  it('keeps a problem detail to 500 characters, however many phones quote it', async () => {
+    const phones = Array.from({ length: 20 }, (_, i) => String(1111 + i));
+    const report = await verifyConnector({ customerQueryUrl: `${origin}/wordy?query=phone:{refId}`, labelsUrl: `${origin}/labels-ok`, phones, weights: { Gold: 8 } });
+    const status = report.checks.find((c) => c.id === 'customer.status')!;
+    expect(status.issues).toHaveLength(20);
+    expect(status.issues[0]!.message).toMatch(/^expected 200, answered 404 \(application\/problem\+json\): no such customer, .{400,}…; the checker needs/);
+    expect(status.issues[0]!.message.length).toBeLessThan(700);
     expect(formatJsonReport(report).length).toBeLessThan(100_000);
   });
 

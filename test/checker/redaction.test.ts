@@ -121,3 +121,41 @@ describe('secrets in reports', () => {
     for (const secret of SECRETS) expect((bad as Error).message).not.toContain(secret);
   });
 });
+
+describe('secrets with quotes and backslashes', () => {
+  // A header value may hold `"` and `\`; quoted into a sentence with JSON.stringify they become
+  // `\"` and `\\`, and the XML and GitHub reporters escape them again.
+  const QUOTED = 'Zq"Kx\\Vw7\'<&%,:';
+  // No two neighbouring pieces of the secret anywhere, in whatever escaped form.
+  const LEAK = /Zq.{0,16}Kx|Kx.{0,16}Vw7/s;
+  let fixture: Fixture;
+  let report: CheckReport;
+  beforeAll(async () => {
+    fixture = await startFixture({
+      // The connector echoes the credential in a label name, a customer's label id and problems.
+      labels: [{ _id: 'L-gold', name: `Gold ${QUOTED} ` }],
+      customers: [customer('C-1', '1111', ['L-gold', QUOTED])],
+      alter: (reply) => (reply.status >= 400 ? { ...reply, body: JSON.stringify({ type: 'about:blank', title: QUOTED, status: reply.status, detail: `bad key ${QUOTED}` }) } : reply),
+    });
+    report = await verifyConnector({ customerQueryUrl: fixture.customerQueryUrl, labelsUrl: fixture.labelsUrl, phones: ['1111', '2222'], headers: { 'x-api-key': QUOTED }, weights: { Gold: 8 } });
+  });
+  afterAll(() => fixture.close());
+
+  it('quotes the masked text, so the reports show *** where the connector echoed it', () => {
+    const names = report.checks.find((check) => check.id === 'labels.name-whitespace')!;
+    expect(names.issues[0]!.message).toBe('"Gold *** " has trailing white space: it only matches a routing label spelled exactly so');
+    const ids = report.checks.find((check) => check.id === 'customer.label-ids-exist')!;
+    expect(ids.issues[0]!.message).toMatch(/^label id "\*\*\*" is not in the label list/);
+  });
+
+  it.each([
+    ['JSON', () => formatJsonReport(report)],
+    ['JUnit', () => formatJunitReport(report)],
+    ['text', () => formatTextReport(report)],
+    ['GitHub', () => formatGithubAnnotations(report)],
+  ])('never shows it in the %s output, raw or escaped', (_, output) => {
+    const text = output();
+    expect(text).toContain('***');
+    expect(text).not.toMatch(LEAK);
+  });
+});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckReportSchema, checkIds } from '../../src/checker/index.js';
+import { shellQuote } from '../../src/checker/curl.js';
 import { progressLine } from '../../src/cli/check-terminal.js';
 import { customer, fixtureCustomers, startFixture, TERMINAL_UNSAFE, terminalAttack, type Fixture } from '../checker/fixtures/connector.js';
 import { nodeArgs } from '../support/programs.js';
@@ -26,6 +27,21 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// The same, with stdout on a terminal (util-linux `script` gives it a pty); stderr (the progress
+// line) goes to /dev/null, so what comes back is the report as a terminal receives it.
+function cliOnTerminal(args: string[]): Promise<Run> {
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'check', ...args].map(shellQuote).join(' ');
+  return new Promise((resolve, reject) => {
+    const { GITHUB_ACTIONS: _g, ...env } = process.env;
+    const child = spawn('script', ['-qec', `${command} 2>/dev/null`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    // The terminal turns each line feed into CR LF.
+    child.on('close', (code) => resolve({ code, stdout: stdout.replaceAll('\r\n', '\n'), stderr: '' }));
   });
 }
 
@@ -185,6 +201,23 @@ describe('priority-routing-crm check', () => {
       expect(run.stdout).toMatch(/^::error title=/m);
       expect(run.stdout).not.toMatch(TERMINAL_UNSAFE);
       expect(run.stderr).toBe('');
+    } finally {
+      await attacking.close();
+    }
+  });
+
+  it.each([
+    // The same report as in a file: the escapes stand for the characters the connector sent.
+    ['json', (out: string) => expect(CheckReportSchema.parse(JSON.parse(out)).checks.map((check) => check.detail).join()).toContain('\u202eevil')],
+    ['junit', (out: string) => expect(XMLValidator.validate(out)).toBe(true)],
+  ])('escapes what a connector sends in a %s report written to a terminal, and it stays valid', async (format, valid) => {
+    const attacking = await startFixture(terminalAttack());
+    try {
+      const run = await cliOnTerminal([...urls(attacking), '--phone', '1111', '--format', format]);
+      expect(run.code).toBe(1);
+      valid(run.stdout);
+      expect(run.stdout).toMatch(/\\u202eevil|&#x202e;evil/);
+      expect(run.stdout).not.toMatch(TERMINAL_UNSAFE);
     } finally {
       await attacking.close();
     }

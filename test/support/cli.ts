@@ -13,12 +13,13 @@ export interface CliRun {
 
 /**
  * Starts the CLI (from source: bundled for this run, see programs.ts) with `args`; `env` is added to this process's
- * environment, and a key set to `undefined` is removed from it.
+ * environment, and a key set to `undefined` is removed from it. `nodeOptions` go to node itself
+ * (`--max-old-space-size=128`).
  */
-export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, nodeOptions: readonly string[] = []): CliRun {
   const merged = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, [...nodeArgs(MAIN), ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeOptions, ...nodeArgs(MAIN), ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -28,8 +29,12 @@ export function startCli(args: string[], env: Record<string, string | undefined>
 }
 
 /** Runs the CLI to its end: exit code and output. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = startCli(args, env);
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  nodeOptions: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startCli(args, env, nodeOptions);
   const code = await run.exit;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

@@ -1,9 +1,7 @@
-// C0 and C1 controls (ESC, CSI, OSC, BEL, CR, LF, NEL…), DEL, bidi embeddings, overrides and
-// isolates, and the Unicode line and paragraph separators: each can move the cursor, recolour,
-// retitle the window, reorder text or start a line that looks like the checker's own.
-const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/gu;
-
-const visible = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+// The escaping every reporter shares (the text, JSON, JUnit and GitHub ones, and any new one):
+// the character classes and escapes live in src/redaction/escape.ts, next to the masking that
+// must know the same escaped forms.
+import { escapeJsonText, escapeUnsafe, escapeXmlText } from '../../redaction/escape.js';
 
 /**
  * Text fit for a terminal or a CI log: every control, C1, bidi and line-separator character
@@ -15,9 +13,21 @@ const visible = (character: string) => `\\u${character.charCodeAt(0).toString(16
  * escapeTerminal('\u001b[2Jgone'); // '\\u001b[2Jgone'
  * ```
  */
-export const escapeTerminal = (text: string): string => text.replace(TERMINAL_UNSAFE, visible);
+export const escapeTerminal = (text: string): string => escapeUnsafe(text);
 
 /**
  * A multi-line text (a check's detail: its line breaks are the checker's own) as escaped lines.
  */
 export const escapedLines = (text: string): string[] => text.split('\n').map(escapeTerminal);
+
+/**
+ * A finished report in `format` made fit for a terminal without changing what it says: a JSON
+ * report's raw C1, bidi and line-separator characters as `\u009b` escapes (the same JSON value),
+ * a JUnit report's as `&#x9b;` references (the same XML). Text reports escape as they are made.
+ */
+export function forTerminal(format: 'json' | 'junit' | 'html' | 'text', output: string): string {
+  if (format === 'json') return escapeJsonText(output);
+  // Character references mean the same to an XML and to an HTML parser.
+  if (format === 'junit' || format === 'html') return escapeXmlText(output);
+  return output;
+}

@@ -1,4 +1,4 @@
-import { readProblem } from '../../transport/body.js';
+import type { Outcome } from '../../contract/result.js';
 import { formatBytes } from '../../transport/body-limit.js';
 import { isJsonMediaType } from '../../transport/exchange.js';
 import { checkDefinitions, type CheckId } from '../checks.js';
@@ -73,11 +73,11 @@ export const skipped = (id: CheckId, why: string, observations: readonly Observa
   checkResult(id, 'skip', why, { observations });
 
 /**
- * The body of a 200 that parsed as JSON, else `undefined`.
+ * A body that answered 200 and parsed as JSON, else `undefined`: read once, as the answer
+ * arrives (see `Received`).
  */
-export function okJson(observation: Observation | undefined): { value: unknown } | undefined {
-  if (observation === undefined || observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
-  const json = observation.json;
+export function okJson(observation: Observation, json: Outcome<unknown, Record<never, never>>): { value: unknown } | undefined {
+  if (observation.result.kind !== 'response' || observation.result.status !== 200) return undefined;
   return json.ok ? { value: json.value } : undefined;
 }
 
@@ -93,7 +93,7 @@ export function describeOutcome(observation: Observation): string {
   const { result } = observation;
   if (result.kind === 'timeout') return `no answer within ${result.timeoutMs} ms`;
   if (result.kind === 'network_error') return `no answer: ${result.message}`;
-  const problem = result.status >= 400 ? readProblem(result.body) : undefined;
+  const problem = observation.body.problem;
   const type = result.contentType === '' ? 'no content type' : result.contentType;
   if (result.bodyTooLarge === true) return `answered ${result.status} (${type}) with a body larger than the checker reads`;
   return `answered ${result.status} (${type})${problem === undefined ? '' : `: ${oneLine(problem.detail || problem.title)}`}`;
@@ -114,7 +114,7 @@ export function judgeJsonAnswer(
     return finding('fail', `expected 200, ${describeOutcome(observation)}${hint}`);
   }
   if (result.bodyTooLarge === true) return finding('fail', `${options.what} is larger than ${formatBytes(options.maxBodyBytes)}`);
-  if (!observation.json.ok) return finding('fail', `expected a JSON body, got ${result.body.trim() === '' ? 'an empty body' : `a ${result.contentType || 'non-JSON'} body`}`);
+  if (!observation.body.json) return finding('fail', `expected a JSON body, got ${observation.body.empty ? 'an empty body' : `a ${result.contentType || 'non-JSON'} body`}`);
   if (!isJsonMediaType(result.contentType)) {
     const got = result.contentType === '' ? 'no content type' : `content type ${result.contentType}`;
     return finding(options.lenient ? 'warn' : 'fail', `expected content type application/json, got ${got}`);

@@ -1,4 +1,3 @@
-import { ProblemSchema } from '../../contract/index.js';
 import type { Observation } from '../observe.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult } from '../report.js';
@@ -58,9 +57,6 @@ export function post405(observed: Observed): CheckResult {
   });
 }
 
-// A Node.js frame "at fn (/app/x.js:1:2)" or a JVM frame "at com.x.Y.z(Y.java:12)".
-const STACK_FRAME = /\bat (?:[\w$.<>[\] ]+ \()?(?:file:|node:|\/|[A-Za-z]:\\)[^\s)]*:\d+:\d+|\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/;
-
 function problemFindings(observation: Observation): Finding[] {
   const { result, subject } = observation;
   if (result.kind !== 'response') return [];
@@ -69,12 +65,11 @@ function problemFindings(observation: Observation): Finding[] {
   if (result.contentType !== 'application/problem+json') {
     warn(`${result.status} came as ${result.contentType === '' ? 'no content type' : result.contentType}, not application/problem+json`);
   }
-  const json = observation.json;
-  const problem = json.ok ? ProblemSchema.safeParse(json.value) : undefined;
-  if (problem === undefined || !problem.success) warn(`the ${result.status} body is not an RFC 9457 problem with type, title, status and detail`);
-  else if (problem.data.status !== result.status) warn(`the problem says status ${problem.data.status}, the response is ${result.status}`);
+  const { problem, stackTrace } = observation.body;
+  if (problem === undefined) warn(`the ${result.status} body is not an RFC 9457 problem with type, title, status and detail`);
+  else if (problem.status !== result.status) warn(`the problem says status ${problem.status}, the response is ${result.status}`);
   if (result.status === 503 && !result.headers.has('retry-after')) warn('the 503 has no Retry-After header: the contract sends one with every 503');
-  if (STACK_FRAME.test(result.body)) warn(`the ${result.status} body shows a stack trace: it leaks the connector's internals`);
+  if (stackTrace) warn(`the ${result.status} body shows a stack trace: it leaks the connector's internals`);
   return findings;
 }
 

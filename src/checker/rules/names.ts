@@ -1,9 +1,9 @@
-import type { Observed } from '../observed.js';
+import type { LabelAnswer } from '../observed.js';
 import type { CheckResult } from '../report.js';
-import { count, fromFindings, objectEntries, okJson, skipped, type Finding } from './common.js';
+import { count, fromFindings, objectEntries, skipped, type Finding } from './common.js';
 
-function labelNames(observed: Observed) {
-  const body = okJson(observed.labels);
+function labelNames(observed: LabelAnswer) {
+  const body = observed.labelList;
   if (body === undefined || !Array.isArray(body.value)) return undefined;
   return objectEntries(body.value).flatMap(({ index, entry }) => (typeof entry.name === 'string' ? [{ index, name: entry.name }] : []));
 }
@@ -15,7 +15,7 @@ const SKIP = 'no label array to read (see labels.status and labels.schema)';
 /**
  * `labels.name-whitespace`: warns for names with leading or trailing white space.
  */
-export function labelsNameWhitespace(observed: Observed): CheckResult {
+export function labelsNameWhitespace(observed: LabelAnswer): CheckResult {
   const names = labelNames(observed);
   if (names === undefined) return skipped('labels.name-whitespace', SKIP);
   const findings: Finding[] = names.flatMap(({ index, name }): Finding[] => {
@@ -33,7 +33,7 @@ export function labelsNameWhitespace(observed: Observed): CheckResult {
 /**
  * `labels.name-case-duplicates`: warns for names equal to another but for case.
  */
-export function labelsNameCaseDuplicates(observed: Observed): CheckResult {
+export function labelsNameCaseDuplicates(observed: LabelAnswer): CheckResult {
   const names = labelNames(observed);
   if (names === undefined) return skipped('labels.name-case-duplicates', SKIP);
   const groups = new Map<string, typeof names>();

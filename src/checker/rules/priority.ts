@@ -1,8 +1,9 @@
 import { resolvePriority, type PriorityResult, type PriorityWeights } from '../../contract/priority.js';
 import { describeValue } from '../../contract/index.js';
+import type { Observation } from '../observe.js';
 import type { Observed } from '../observed.js';
 import type { CheckResult, PhonePriority } from '../report.js';
-import { count, describeOutcome, fromFindings, MAX_ISSUES, objectEntries, okJson, skipped, type Finding } from './common.js';
+import { count, describeOutcome, fromFindings, MAX_ISSUES, objectEntries, skipped, type Finding } from './common.js';
 
 // A sentence names a few of each kind; a customer may carry 200,000 label ids.
 const NAMED = 5;
@@ -42,45 +43,69 @@ function why(result: PriorityResult, customer: string | undefined, unreadable: U
   return [labels, ...ignored, ...notStrings].join('; ');
 }
 
+/** The labels of a label list that have a string id and name, for the priority rule. */
+export type NamedLabels = ReadonlyArray<{ _id: string; name: string }>;
+
 /**
- * `priority`: the priority each phone would get with the given weights, and why.
+ * The labels with a string `_id` and `name`, to judge customers against as they arrive;
+ * `undefined` when the list is no array.
  */
-export function priority(observed: Observed, weights: PriorityWeights | undefined): { result: CheckResult; priorities?: PhonePriority[] } {
-  if (weights === undefined) return { result: skipped('priority', 'no weights given (--weights Gold=8,Vip=10 or --weights-file)') };
-  const labelsBody = okJson(observed.labels);
-  if (labelsBody === undefined || !Array.isArray(labelsBody.value)) {
-    return { result: skipped('priority', 'no label array to read (see labels.status)', [observed.labels]) };
-  }
-  const labels = objectEntries(labelsBody.value).flatMap(({ entry }) =>
+export function namedLabels(labelList: { value: unknown } | undefined): NamedLabels | undefined {
+  if (labelList === undefined || !Array.isArray(labelList.value)) return undefined;
+  return objectEntries(labelList.value).flatMap(({ entry }) =>
     typeof entry._id === 'string' && typeof entry.name === 'string' ? [{ _id: entry._id, name: entry.name }] : [],
   );
-  const findings: Finding[] = [];
-  const priorities: PhonePriority[] = observed.customers.map(({ phone, observation }) => {
-    const body = okJson(observation)?.value as { labels?: unknown } | undefined;
-    const ids = Array.isArray(body?.labels) ? body.labels.filter((id): id is string => typeof id === 'string') : undefined;
-    const values: readonly unknown[] = Array.isArray(body?.labels) ? body.labels : [];
-    const unreadable = { values, indexes: values.flatMap((id, index) => (typeof id === 'string' ? [] : [index])) };
-    const missing =
-      observation.result.kind === 'response' && observation.result.status === 404
-        ? 'no customer'
-        : ids === undefined
-          ? `no readable customer (${describeOutcome(observation)})`
-          : undefined;
-    const result = resolvePriority({ customer: ids === undefined ? null : { labels: ids }, labels, weights });
-    const reason = why(result, missing, unreadable);
-    const suspicious = unreadable.indexes.length > 0 || result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
-    findings.push({ path: '$', subject: `phone ${phone}`, status: suspicious ? 'warn' : 'pass', message: `priority ${result.priority}: ${reason}` });
-    // As many entries as a report keeps issues; the reason counts the others.
-    const omitted = result.matched.length + result.ignored.length - Math.min(result.matched.length, MAX_ISSUES) - Math.min(result.ignored.length, MAX_ISSUES);
-    return {
+}
+
+/**
+ * The priority one `--phone` would get and the finding that says why: `body` is its JSON when
+ * it answered 200 with JSON.
+ */
+export function phonePriority(
+  phone: string,
+  observation: Observation,
+  body: { value: unknown } | undefined,
+  labels: NamedLabels,
+  weights: PriorityWeights,
+): { entry: PhonePriority; finding: Finding } {
+  const customer = body?.value as { labels?: unknown } | undefined;
+  const values: readonly unknown[] = Array.isArray(customer?.labels) ? customer.labels : [];
+  const ids = Array.isArray(customer?.labels) ? values.filter((id): id is string => typeof id === 'string') : undefined;
+  const unreadable = { values, indexes: values.flatMap((id, index) => (typeof id === 'string' ? [] : [index])) };
+  const missing =
+    observation.result.kind === 'response' && observation.result.status === 404
+      ? 'no customer'
+      : ids === undefined
+        ? `no readable customer (${describeOutcome(observation)})`
+        : undefined;
+  const result = resolvePriority({ customer: ids === undefined ? null : { labels: ids }, labels, weights });
+  const reason = why(result, missing, unreadable);
+  const suspicious = unreadable.indexes.length > 0 || result.ignored.some((entry) => entry.reason === 'unknown_label_id' || 'hint' in entry);
+  // As many entries as a report keeps issues; the reason counts the others.
+  const omitted = result.matched.length + result.ignored.length - Math.min(result.matched.length, MAX_ISSUES) - Math.min(result.ignored.length, MAX_ISSUES);
+  return {
+    finding: { path: '$', subject: `phone ${phone}`, status: suspicious ? 'warn' : 'pass', message: `priority ${result.priority}: ${reason}` },
+    entry: {
       phone,
       priority: result.priority,
       reason,
       matched: result.matched.slice(0, MAX_ISSUES),
       ignored: result.ignored.slice(0, MAX_ISSUES),
       ...(omitted > 0 ? { omittedEntries: omitted } : {}),
-    };
-  });
+    },
+  };
+}
+
+/**
+ * `priority`: the priority each phone would get with the given weights, and why.
+ */
+export function priority(observed: Observed, weights: PriorityWeights | undefined): { result: CheckResult; priorities?: PhonePriority[] } {
+  if (weights === undefined) return { result: skipped('priority', 'no weights given (--weights Gold=8,Vip=10 or --weights-file)') };
+  if (!observed.labelArray) {
+    return { result: skipped('priority', 'no label array to read (see labels.status)', [observed.labels]) };
+  }
+  const judged = observed.customers.flatMap((customer) => (customer.priority === undefined ? [] : [customer.priority]));
+  const findings = judged.map((entry) => entry.finding);
   const warned = findings.filter((finding) => finding.status === 'warn');
   const lines = (status: string) => findings.filter((f) => f.status === status).map((f) => `\n${f.subject}: ${f.message}`).join('');
   const result = fromFindings('priority', warned, [observed.labels, ...observed.customers.map((c) => c.observation)], {
@@ -88,5 +113,5 @@ export function priority(observed: Observed, weights: PriorityWeights | undefine
     // The warned phones follow as issues; the detail lists the others.
     fail: (n) => `${count(n, 'phone')} of ${findings.length} may not get the priority meant for it${lines('pass')}`,
   });
-  return { result, priorities };
+  return { result, priorities: judged.map((entry) => entry.entry) };
 }
