@@ -66,6 +66,9 @@ function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
   return { signal, dispose };
 }
 
+/** How long `/readyz`'s one shared check may wait for `listLabels` (the connector's timeout). */
+const READINESS_TIMEOUT_MS = 3000;
+
 /** What tests (and embedders) may swap: where the customers come from. */
 export interface ServeDependencies {
   openRepository?: OpenRepository;
@@ -97,13 +100,14 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }] = await Promise.all([
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { createReadiness, READINESS_INTERVAL_MS }] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
     import('./serve/tls.js'),
+    import('./serve/readiness.js'),
   ]);
   const log = createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
@@ -112,7 +116,15 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const source = await (dependencies.openRepository ?? openRepository)(config);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
-  const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
+  const readiness = createReadiness({
+    repository: source.repository,
+    timeoutMs: READINESS_TIMEOUT_MS,
+    intervalMs: READINESS_INTERVAL_MS,
+    // Once per change, not per probe: a probe every few seconds would otherwise flood the log.
+    onChange: (state) => (state.ready ? log.info('ready') : log.warn('not ready', { cause: state.detail })),
+  });
+  const observed = readiness.observe(source.repository);
+  const counted = metrics === undefined ? observed : countRepositoryCalls(observed, metrics);
   const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
   const authenticate = authenticateFrom(config);
 
@@ -123,8 +135,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       port: config.port,
       host: config.host,
       repository,
-      readinessRepository: source.repository,
-      readinessTimeoutMs: 3000,
+      readiness,
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
       ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),
       ...(authenticate === undefined ? {} : { authenticate }),

@@ -6,10 +6,10 @@ import { handleClientError, refuseMissingHost } from '../../adapters/client-erro
 import { createConnector, type ConnectorOptions } from '../../core/connector.js';
 import type { ConnectorResponse } from '../../core/http.js';
 import { problemDetails, problemResponse } from '../../core/problems.js';
-import type { CustomerRepository } from '../../core/repository.js';
 import { splitUrl } from '../../core/url.js';
 import type { RequestLogEvent } from './logging.js';
 import type { ServeMetrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
 /** The certificate chain and key, as PEM. */
 export interface TlsFiles {
@@ -26,10 +26,8 @@ export interface ServeServerOptions extends Omit<ConnectorOptions, 'onResponse'>
   metrics?: ServeMetrics;
   /** Called once per connector request (not for `/healthz`, `/readyz`, `/metrics`). */
   onRequest?: (event: RequestLogEvent) => void;
-  /** The repository `/readyz` asks, without the connector's counting wrappers. */
-  readinessRepository: CustomerRepository;
-  /** How long `/readyz` waits for `listLabels` (the connector's timeout). */
-  readinessTimeoutMs: number;
+  /** What `/readyz` answers (see readiness.ts): never a repository call of its own per probe. */
+  readiness: Readiness;
 }
 
 export interface ServeServer {
@@ -60,37 +58,13 @@ function sendProblem(res: ServerResponse, problem: ConnectorResponse, head: bool
   res.end(head ? undefined : problem.body);
 }
 
-type NotReadyCause = Parameters<typeof problemDetails.notReady>[0];
-const notReady = (cause: NotReadyCause) => problemResponse('notReady', problemDetails.notReady(cause));
-
-/** `listLabels` within the timeout, or why not (a fixed sentence: the probe's answer is public). */
-async function checkRepository(repository: CustomerRepository, timeoutMs: number): Promise<NotReadyCause | undefined> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<NotReadyCause>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve('timeout');
-    }, timeoutMs);
-  });
-  const answer = (async () => {
-    const labels = await repository.listLabels({ signal: controller.signal });
-    return Array.isArray(labels) ? undefined : ('notAList' as const);
-  })().catch(() => 'failed' as const);
-  try {
-    return await Promise.race([answer, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The `serve` HTTP(S) server: the connector under its base path, and at the root, whatever the
  * base path, `/healthz`, `/readyz` and (with metrics) `/metrics`: without authentication, not
  * logged and not counted as connector traffic.
  */
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
-  const { port, host, tls, metrics, onRequest, readinessRepository, readinessTimeoutMs, ...connectorOptions } = options;
+  const { port, host, tls, metrics, onRequest, readiness, ...connectorOptions } = options;
   // The path of the request being answered, for the log line: the connector's event has the
   // route but not the path, and the hook runs inside the request's async context.
   const requestPath = new AsyncLocalStorage<string>();
@@ -118,9 +92,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     const probe = req.method === 'GET' || head;
     if (probe && path === '/healthz') return sendJson(res, 200, 'application/json', { status: 'ok' }, head);
     if (probe && path === '/readyz') {
-      if (stopping) return sendProblem(res, notReady('shuttingDown'), head);
-      void checkRepository(readinessRepository, readinessTimeoutMs).then((problem) =>
-        problem === undefined ? sendJson(res, 200, 'application/json', { status: 'ready' }, head) : sendProblem(res, notReady(problem), head),
+      void readiness.state().then((state) =>
+        state.ready ? sendJson(res, 200, 'application/json', { status: 'ready' }, head) : sendProblem(res, problemResponse('notReady', state.detail), head),
       );
       return;
     }
@@ -161,6 +134,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     },
     shutdown(timeoutMs) {
       stopping = true;
+      readiness.stop();
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => {
           listening.closeAllConnections();
