@@ -125,7 +125,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   });
   const observed = readiness.observe(source.repository);
   const counted = metrics === undefined ? observed : countRepositoryCalls(observed, metrics);
-  const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
+  const repository = resilience.wrap(counted, log, metrics ?? noMetrics);
   const authenticate = authenticateFrom(config);
 
   const stop = listenForStop();
