@@ -63,7 +63,7 @@ const PROBLEMS = {
     slug: 'customer-not-found',
     detail: () => 'No customer has the phone number given in query.',
   },
-  /** 404: the path is neither of the connector's two routes; the detail names the real ones, base path included. */
+  /** 404: the path is neither of the connector's two routes; the detail names the real ones, a base path as `{base path}`. */
   notFound: {
     status: 404,
     title: 'Not found',
