@@ -14,15 +14,17 @@ the embedded sample data (the seed's customer and labels, and more), or over --d
 and, at the root whatever the base path, GET /healthz, GET /readyz and GET /metrics.
 
 ${optionsHelp()}
-Signals: SIGTERM or SIGINT stop gracefully (/readyz answers 503 at once, requests in flight
-finish within --shutdown-timeout); SIGHUP re-reads --tls-cert and --tls-key.
+Signals: SIGTERM stops gracefully: /readyz answers 503 at once while the listener keeps
+accepting for --drain-delay, then it closes and requests in flight finish within
+--shutdown-timeout; SIGINT (Ctrl+C) does the same without the drain delay. SIGHUP re-reads
+--tls-cert and --tls-key.
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
 or certificate files are unreadable or invalid, or the port is taken; 2 a wrong option.
 `;
 
 
-function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string): string {
+function banner(url: { origin: string; adminOrigin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
   const elsewhere = hybridChatElsewhere(host);
   return `priority-routing-crm reference connector listening on ${url.origin} (${source.describe})
@@ -33,7 +35,7 @@ Paste into Hybrid Chat's configuration:
   IS_CIM_INTEGRATED=true
 ${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}${elsewhere === undefined ? '' : `  (${elsewhere})\n`}
 ${protection}
-Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}
+Health: ${url.adminOrigin}/healthz, ${url.adminOrigin}/readyz${metrics ? `; metrics: ${url.adminOrigin}/metrics` : ''}
 ${source.samplePhone === undefined ? '' : `Try: curl '${url.customerQueryUrl.replace('{refId}', encodeURIComponent(source.samplePhone))}'\n`}Press Ctrl+C to stop.
 `;
 }
@@ -68,6 +70,11 @@ function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
 
 /** How long `/readyz`'s one shared check may wait for `listLabels` (the connector's timeout). */
 const READINESS_TIMEOUT_MS = 3000;
+
+/** `--max-connections` when not given: far below the usual file-descriptor limit (1024). */
+const DEFAULT_MAX_CONNECTIONS = 1000;
+/** `--drain-delay` when not given: a readiness probe every 5 s sees the 503 before the listener closes. */
+const DEFAULT_DRAIN_DELAY_MS = 5000;
 
 /** What tests (and embedders) may swap: where the customers come from. */
 export interface ServeDependencies {
@@ -136,6 +143,9 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       host: config.host,
       repository,
       readiness,
+      maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
+      onConnectionsDropped: (dropped) => log.warn(`connection limit reached: ${dropped} connections over --max-connections were closed at once`, { maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS }),
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
       ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),
       ...(authenticate === undefined ? {} : { authenticate }),
@@ -166,13 +176,14 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const onHangup = () => void reload();
   if (tls !== undefined) process.on('SIGHUP', onHangup);
 
-  const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
+  const urls = { origin: server.origin, adminOrigin: server.adminOrigin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
   if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source, metrics !== undefined, resilience.banner));
   else {
     const elsewhere = hybridChatElsewhere(config.host);
     const notes = elsewhere === undefined ? urls.notes : [...urls.notes, elsewhere];
     log.info('listening', {
       url: server.origin,
+      ...(server.adminOrigin === server.origin ? {} : { admin: server.adminOrigin }),
       source: source.describe,
       protection: resilience.banner,
       CIM_CUSTOMER_QUERY_URL: urls.customerQueryUrl,
@@ -184,8 +195,10 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   }
 
   const signal = await stop.signal;
-  log.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeout });
-  const finished = await server.shutdown(config.shutdownTimeout);
+  // Ctrl+C at a terminal means "stop now": only a supervisor's SIGTERM waits for the load balancer.
+  const drainMs = signal === 'SIGTERM' ? (config.drainDelay ?? DEFAULT_DRAIN_DELAY_MS) : 0;
+  log.info('shutting down', { signal, drainDelayMs: drainMs, shutdownTimeoutMs: config.shutdownTimeout });
+  const finished = await server.shutdown(config.shutdownTimeout, drainMs);
   process.off('SIGHUP', onHangup);
   if (!finished) log.warn(`requests still in flight after ${config.shutdownTimeout} ms were cut`);
   await source.close?.();
