@@ -71,8 +71,11 @@ function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
 /** How long `/readyz`'s one shared check may wait for `listLabels` (the connector's timeout). */
 const READINESS_TIMEOUT_MS = 3000;
 
-/** `--max-connections` when not given: far below the usual file-descriptor limit (1024). */
-const DEFAULT_MAX_CONNECTIONS = 1000;
+/**
+ * `--max-connections` when not given: half the usual file-descriptor limit (1024), leaving room
+ * for the database pool, TLS and log files. Hybrid Chat holds a few connections.
+ */
+const DEFAULT_MAX_CONNECTIONS = 512;
 /** `--drain-delay` when not given: a readiness probe every 5 s sees the 503 before the listener closes. */
 const DEFAULT_DRAIN_DELAY_MS = 5000;
 

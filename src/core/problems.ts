@@ -68,8 +68,11 @@ const PROBLEMS = {
     status: 404,
     title: 'Not found',
     slug: 'not-found',
-    detail: (paths: { readonly customer: string; readonly label: string } = DEFAULT_PATHS) =>
-      `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`,
+    // 'probes': `serve --admin-port`'s port, which answers only the probes and the metrics.
+    detail: (paths: { readonly customer: string; readonly label: string } | 'probes' = DEFAULT_PATHS) =>
+      paths === 'probes'
+        ? 'This port answers GET /healthz, GET /readyz and GET /metrics.'
+        : `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`,
   },
   /** 405: a method other than GET or HEAD. */
   methodNotAllowed: {

@@ -15,7 +15,8 @@ describe('serve --admin-port (issue 20.13)', () => {
     expect(await (await fetch(`${admin}/readyz`)).json()).toStrictEqual({ status: 'ready' });
     expect(await (await fetch(`${admin}/metrics`)).text()).toContain('prc_requests_total');
     // The admin port answers nothing else: the connector's routes are not there.
-    await expectProblem(await fetch(`${admin}/cim-7f3a/label?token=tok`), 'notFound');
+    const elsewhere = await expectProblem(await fetch(`${admin}/cim-7f3a/label?token=tok`), 'notFound');
+    expect(JSON.parse(elsewhere).detail).toBe('This port answers GET /healthz, GET /readyz and GET /metrics.');
 
     for (const path of ['/healthz', '/readyz', '/metrics']) await expectProblem(await fetch(`${origin}${path}`), 'unauthorized');
     expect((await fetch(`${origin}/cim-7f3a/label?token=tok`)).status).toBe(200);

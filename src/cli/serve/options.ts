@@ -87,7 +87,7 @@ export const serveOptions = {
   quiet: option({ flag: 'quiet', short: 'q', type: 'boolean', help: 'do not log one line per request (failures are still logged)', schema: flag }),
   shutdownTimeout: option({ flag: 'shutdown-timeout', type: 'string', value: '<ms>', help: 'on SIGTERM, wait this long for requests in flight (default 10000)', schema: milliseconds }),
   drainDelay: option({ flag: 'drain-delay', type: 'string', value: '<ms>', help: 'on SIGTERM, keep accepting this long, /readyz answering 503, before closing the listener (default 5000)', schema: milliseconds }),
-  maxConnections: option({ flag: 'max-connections', type: 'string', value: '<n>', help: 'close connections beyond this many at once (default 1000)', schema: integer(1, 1_000_000, 'a whole number of connections from 1 to 1000000') }),
+  maxConnections: option({ flag: 'max-connections', type: 'string', value: '<n>', help: 'close connections beyond this many at once (default 512)', schema: integer(1, 1_000_000, 'a whole number of connections from 1 to 1000000') }),
   adminPort: option({ flag: 'admin-port', type: 'string', value: '<port>', help: 'serve /healthz, /readyz and /metrics on this port, not on --port (default: on --port)', schema: integer(0, 65_535, 'a port number from 0 to 65535') }),
   token: option({ flag: 'token', type: 'string', secret: true, help: 'require ?token=… on both routes (comma-separated to rotate)', schema: secrets }),
   basicAuth: option({ flag: 'basic-auth', type: 'string', secret: true, help: 'require HTTP Basic user:password (comma-separated pairs)', schema: userPasswords }),

@@ -141,7 +141,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   };
   const adminListener = (req: IncomingMessage, res: ServerResponse) => {
     if (!accept(req, res)) return;
-    if (!probe(req, res, splitUrl(req.url ?? '/').path)) sendProblem(res, problemResponse('notFound', problemDetails.notFound({ customer: '/healthz', label: '/readyz' })), req.method === 'HEAD');
+    if (!probe(req, res, splitUrl(req.url ?? '/').path)) sendProblem(res, problemResponse('notFound', problemDetails.notFound('probes')), req.method === 'HEAD');
   };
 
   // Connections closed over the limit: one line now, then at most one a minute with the count.
