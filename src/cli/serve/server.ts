@@ -82,7 +82,9 @@ function sendProblem(res: ServerResponse, problem: ConnectorResponse, head: bool
 /**
  * The `serve` HTTP(S) server: the connector under its base path, and at the root, whatever the
  * base path, `/healthz`, `/readyz` and (with metrics) `/metrics`: without authentication, not
- * logged and not counted as connector traffic.
+ * logged and not counted as connector traffic; with `adminPort`, those three on that port only.
+ * Each listener closes connections over `maxConnections` at once and cuts slow requests
+ * ({@link HEADERS_TIMEOUT_MS}, {@link REQUEST_TIMEOUT_MS}).
  */
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
   const { port, host, tls, metrics, onRequest, readiness, maxConnections, adminPort, onConnectionsDropped, ...connectorOptions } = options;
