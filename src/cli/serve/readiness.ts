@@ -1,4 +1,5 @@
-import type { CustomerRepository } from '../../core/repository.js';
+import { isThenable } from '../../core/call.js';
+import type { CustomerRepository, LabelRecord, MaybePromise } from '../../core/repository.js';
 import { problemDetails } from '../../core/problems.js';
 
 /** Why the repository check failed: a key of the `notReady` problem's fixed sentences. */
@@ -115,16 +116,24 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     },
     observe: (observed) => ({
       findCustomerByPhone: (query, context) => observed.findCustomerByPhone(query, context),
-      listLabels: async (context) => {
-        try {
-          const labels = await observed.listLabels(context);
+      listLabels: (context) => {
+        const succeeded = (labels: readonly LabelRecord[]) => {
           record(Array.isArray(labels) ? undefined : 'notAList');
           return labels;
-        } catch (error) {
+        };
+        const failed = (error: unknown): never => {
           // A read the caller abandoned (its timeout) says the repository was slow, not that it failed.
           record(context.signal.aborted ? 'timeout' : 'failed');
           throw error;
+        };
+        let labels: MaybePromise<readonly LabelRecord[]>;
+        try {
+          labels = observed.listLabels(context);
+        } catch (error) {
+          return failed(error);
         }
+        // A list answered synchronously (memory data) stays synchronous: no promise per request.
+        return isThenable(labels) ? Promise.resolve(labels).then(succeeded, failed) : succeeded(labels);
       },
     }),
     addProvider: (provider) => void providers.push(provider),
