@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createReadiness, type ReadinessState } from '../../src/cli/serve/readiness.js';
+import { sampleLabels } from '../../src/index.js';
 import { jsonLines, SERVE_FIXTURE, startJsonServe, stopServes, waitForJsonLine } from '../support/serve-process.js';
 
 afterEach(stopServes);
@@ -58,5 +60,39 @@ describe('serve GET /readyz 503 says why and logs it once per change (19.6)', ()
     await waitForJsonLine(run, 'ready');
     const changes = jsonLines(run).filter((line) => line.msg === 'not ready' || line.msg === 'ready');
     expect(changes.map((line) => line.msg)).toStrictEqual(['not ready', 'ready']);
+  });
+});
+
+describe('createReadiness', () => {
+  const counting = (answer: () => Promise<typeof sampleLabels>) => {
+    const calls = { labels: 0 };
+    return { calls, repository: { findCustomerByPhone: () => null, listLabels: () => (calls.labels++, answer()) } };
+  };
+
+  it('runs one check at a time however many probes wait, and a provider (such as a database not connected yet) answers before the repository is asked', async () => {
+    let release = () => {};
+    const { calls, repository } = counting(() => new Promise((resolve) => (release = () => resolve(sampleLabels))));
+    const changes: ReadinessState[] = [];
+    const readiness = createReadiness({ repository, timeoutMs: 3000, intervalMs: 5000, onChange: (state) => void changes.push(state) });
+    let waiting: string | undefined = 'The database is not connected yet.';
+    readiness.addProvider(() => waiting);
+    expect(await readiness.state()).toStrictEqual({ ready: false, detail: 'The database is not connected yet.' });
+    expect(calls.labels).toBe(0);
+
+    waiting = undefined;
+    const probes = Array.from({ length: 50 }, () => readiness.state());
+    release();
+    expect(await Promise.all(probes)).toStrictEqual(Array(50).fill({ ready: true }));
+    expect(calls.labels).toBe(1);
+    expect(changes).toStrictEqual([{ ready: false, detail: 'The database is not connected yet.' }, { ready: true }]);
+
+    readiness.stop();
+    expect(await readiness.state()).toStrictEqual({ ready: false, detail: 'The connector is shutting down.' });
+  });
+
+  it('says "did not list the labels in time" when the one check times out', async () => {
+    const { repository } = counting(() => new Promise(() => {}));
+    const readiness = createReadiness({ repository, timeoutMs: 50, intervalMs: 5000 });
+    expect(await readiness.state()).toStrictEqual({ ready: false, detail: 'The repository did not list the labels in time.' });
   });
 });
