@@ -11,7 +11,8 @@ const HELP = `Usage: priority-routing-crm serve [options]
 
 Serves the reference connector: GET /customer?query=phone:{refId} and GET /label over
 the embedded sample data (the seed's customer and labels, and more), or over --data;
-and, at the root whatever the base path, GET /healthz, GET /readyz and GET /metrics.
+and, at the root whatever the base path (or on --admin-port), GET /healthz, GET /readyz
+and GET /metrics.
 
 ${optionsHelp()}
 Signals: SIGTERM stops gracefully: /readyz answers 503 at once while the listener keeps
