@@ -19,10 +19,11 @@ export interface Resilience {
 
 const STALE_IF_ERROR_MS = 600_000;
 
-/** The error's name only (`TimeoutError`, `CircuitOpenError`): its message may quote the database. */
-const errorName = (error: unknown) => (error instanceof Error || error instanceof DOMException ? error.name : typeof error);
 const FAILURE_THRESHOLD = 5;
 const COOLDOWN_MS = 10_000;
+
+/** The error's name only (`TimeoutError`, `CircuitOpenError`): its message may quote the database. */
+const errorName = (error: unknown) => (error instanceof Error || error instanceof DOMException ? error.name : typeof error);
 
 /**
  * What `--labels-ttl`, `--customers-ttl` and `--no-breaker` (already validated by serve's option
