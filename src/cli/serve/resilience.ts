@@ -18,7 +18,6 @@ export interface Resilience {
 }
 
 const STALE_IF_ERROR_MS = 600_000;
-
 const FAILURE_THRESHOLD = 5;
 const COOLDOWN_MS = 10_000;
 
