@@ -9,6 +9,7 @@ import { scale } from './scale.js';
 import { sql, sqlMariadb } from './sql.js';
 import { startup } from './startup.js';
 import { query } from './query.js';
+import { readyz } from './readyz.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, sql, 'sql-mariadb': sqlMariadb };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, sql, 'sql-mariadb': sqlMariadb };

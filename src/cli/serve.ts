@@ -12,11 +12,14 @@ const HELP = `Usage: priority-routing-crm serve [options]
 Serves the connector: GET /customer?query=phone:{refId} and GET /label over your CRM's
 data (--database <url> with --mapping <file>, or --data <file.json>), or, with neither, over
 the embedded sample data (the seed's customer and labels, and more, for trying it out);
-and, at the root whatever the base path, GET /healthz, GET /readyz and GET /metrics.
+and, at the root whatever the base path (or on --admin-port), GET /healthz, GET /readyz
+and GET /metrics.
 
 ${optionsHelp()}
-Signals: SIGTERM or SIGINT stop gracefully (/readyz answers 503 at once, requests in flight
-finish within --shutdown-timeout); SIGHUP re-reads --tls-cert and --tls-key.
+Signals: SIGTERM stops gracefully: /readyz answers 503 at once while the listener keeps
+accepting for --drain-delay, then it closes and requests in flight finish within
+--shutdown-timeout; SIGINT (Ctrl+C) does the same without the drain delay. SIGHUP re-reads
+--tls-cert and --tls-key.
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
 or certificate files are unreadable or invalid, the database unreachable after --database-wait
@@ -24,7 +27,7 @@ or its password wrong, or the port is taken; 2 a wrong option (or PRC_ variable)
 `;
 
 
-function banner(url: { origin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string, statusPage: boolean): string {
+function banner(url: { origin: string; adminOrigin: string; customerQueryUrl: string; labelsUrl: string; notes: string[] }, host: string, source: RepositorySource, metrics: boolean, protection: string, statusPage: boolean): string {
   const anyInterface = host === '0.0.0.0' || host === '::';
   const elsewhere = hybridChatElsewhere(host);
   return `priority-routing-crm connector listening on ${url.origin} (${source.describe}${source.sampleData ? `; your CRM's data with ${REAL_SOURCE_FLAGS}` : ''})
@@ -35,7 +38,7 @@ Paste into Hybrid Chat's configuration:
   IS_CIM_INTEGRATED=true
 ${url.notes.map((note) => `  (${note})\n`).join('')}${anyInterface ? `  (replace ${host} with an address of this machine that Hybrid Chat can reach)\n` : ''}${elsewhere === undefined ? '' : `  (${elsewhere})\n`}
 ${protection}
-Health: ${url.origin}/healthz, ${url.origin}/readyz${metrics ? `; metrics: ${url.origin}/metrics` : ''}${statusPage ? `; status page: ${url.origin}/status` : ''}
+Health: ${url.adminOrigin}/healthz, ${url.adminOrigin}/readyz${metrics ? `; metrics: ${url.adminOrigin}/metrics` : ''}${statusPage ? `; status page: ${url.origin}/status` : ''}
 ${source.samplePhone === undefined ? '' : `Try: curl '${url.customerQueryUrl.replace('{refId}', encodeURIComponent(source.samplePhone))}'\n`}Press Ctrl+C to stop.
 `;
 }
@@ -82,6 +85,17 @@ function listenForStop(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
   return { signal, dispose };
 }
 
+/** How long `/readyz`'s one shared check may wait for `listLabels` (the connector's timeout). */
+const READINESS_TIMEOUT_MS = 3000;
+
+/**
+ * `--max-connections` when not given: half the usual file-descriptor limit (1024), leaving room
+ * for the database pool, TLS and log files. Hybrid Chat holds a few connections.
+ */
+const DEFAULT_MAX_CONNECTIONS = 512;
+/** `--drain-delay` when not given: a readiness probe every 5 s sees the 503 before the listener closes. */
+const DEFAULT_DRAIN_DELAY_MS = 5000;
+
 /** What tests (and embedders) may swap: where the customers come from. */
 export interface ServeDependencies {
   openRepository?: OpenRepository;
@@ -113,7 +127,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { untilConnected }, statusPages] = await Promise.all([
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { untilConnected }, { createReadiness, READINESS_INTERVAL_MS }, statusPages] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
@@ -121,6 +135,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     import('./serve/server.js'),
     import('./serve/tls.js'),
     import('./serve/database-wait.js'),
+    import('./serve/readiness.js'),
     config.statusPage === true ? import('./serve/status-page.js') : undefined,
   ]);
   const log = createServeLogger(config.logFormat, config.quiet);
@@ -133,7 +148,17 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   for (const warning of source.warnings ?? []) log.warn(warning);
   const resilience = readResilience(config, config.database !== undefined);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
-  const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
+  const readiness = createReadiness({
+    repository: source.repository,
+    timeoutMs: READINESS_TIMEOUT_MS,
+    intervalMs: READINESS_INTERVAL_MS,
+    // Once per change, not per probe: a probe every few seconds would otherwise flood the log.
+    onChange: (state) => (state.ready ? log.info('ready') : log.warn('not ready', { cause: state.detail })),
+  });
+  const { connected } = source;
+  if (connected !== undefined) readiness.addProvider(() => (connected() ? undefined : 'The database is not connected yet: serve retries for --database-wait.'));
+  const observed = readiness.observe(source.repository);
+  const counted = metrics === undefined ? observed : countRepositoryCalls(observed, metrics);
   const authenticate = authenticateFrom(config);
   // The status page hears the cache and breaker events too; its repository is set just below.
   const statusPage = statusPages?.createStatusPage({
@@ -147,7 +172,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   });
   const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
   // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
-  const repository = untilConnected(resilience.wrap(counted, (line) => log.warn(line), sink), source.connected);
+  const repository = untilConnected(resilience.wrap(counted, log, sink), source.connected);
   statusPage?.setRepository(repository);
 
   const stop = listenForStop();
@@ -157,8 +182,10 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       port: config.port,
       host: config.host,
       repository,
-      readinessRepository: source.repository,
-      readinessTimeoutMs: 3000,
+      readiness,
+      maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
+      onConnectionsDropped: (dropped) => log.warn(`connection limit reached: ${dropped} connections over --max-connections were closed at once`, { maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS }),
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
       ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),
       ...(authenticate === undefined ? {} : { authenticate }),
@@ -190,7 +217,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const onHangup = () => void reload();
   if (tls !== undefined) process.on('SIGHUP', onHangup);
 
-  const urls = { origin: server.origin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
+  const urls = { origin: server.origin, adminOrigin: server.adminOrigin, ...hybridChatUrls(config, sources, { origin: server.origin, customer: server.paths.customer, label: server.paths.label }) };
   statusPage?.setHybridChat(urls);
   if (config.logFormat === 'text') stdout.write(banner(urls, config.host, source, metrics !== undefined, resilience.banner, statusPage !== undefined));
   else {
@@ -198,6 +225,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     const notes = elsewhere === undefined ? urls.notes : [...urls.notes, elsewhere];
     log.info('listening', {
       url: server.origin,
+      ...(server.adminOrigin === server.origin ? {} : { admin: server.adminOrigin }),
       source: source.describe,
       protection: resilience.banner,
       CIM_CUSTOMER_QUERY_URL: urls.customerQueryUrl,
@@ -213,13 +241,15 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   if (ended instanceof Error) {
     stop.dispose();
     process.off('SIGHUP', onHangup);
-    await server.shutdown(config.shutdownTimeout);
+    await server.shutdown(config.shutdownTimeout, 0);
     await source.close?.();
     throw ended;
   }
   const signal = ended;
-  log.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeout });
-  const finished = await server.shutdown(config.shutdownTimeout);
+  // Ctrl+C at a terminal means "stop now": only a supervisor's SIGTERM waits for the load balancer.
+  const drainMs = signal === 'SIGTERM' ? (config.drainDelay ?? DEFAULT_DRAIN_DELAY_MS) : 0;
+  log.info('shutting down', { signal, drainDelayMs: drainMs, shutdownTimeoutMs: config.shutdownTimeout });
+  const finished = await server.shutdown(config.shutdownTimeout, drainMs);
   process.off('SIGHUP', onHangup);
   if (!finished) log.warn(`requests still in flight after ${config.shutdownTimeout} ms were cut`);
   await source.close?.();

@@ -76,7 +76,8 @@ export function normalizeBasePath(basePath: string): string {
 /**
  * Builds a connector that routes Hybrid Chat's two requests under an optional `basePath`:
  * `GET /customer?query=phone:{refId}` and `GET /label`, HEAD for both, 404 for other paths and
- * 405 with `Allow: GET, HEAD` for other methods. Options are checked here, once: a bad
+ * 405 with `Allow: GET, HEAD` for other methods; with `authenticate`, a request without valid
+ * credentials gets 401 before either, so that it learns nothing of the routes. Options are checked here, once: a bad
  * `timeoutMs` or `basePath` throws.
  *
  * @example
@@ -101,7 +102,7 @@ export function createConnector(options: ConnectorOptions): Connector {
   const routing: Routing = {
     settings,
     routeOf,
-    notFound: notFoundDetail(paths),
+    notFound: notFoundDetail(base),
     answer: (request, route, search) =>
       route === 'customer' ? answerCustomer(repository, search, settings) : answerLabels(repository, request, settings),
   };

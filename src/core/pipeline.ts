@@ -18,18 +18,20 @@ export interface Routing {
   readonly settings: Settings;
   /** The route a URL path names; `null` for any other path. */
   readonly routeOf: (path: string) => ConnectorRoute | null;
-  /** The 404 detail, naming the routes (with the base path) so the caller can fix the URL. */
+  /** The 404 detail, naming the routes (never the base path, which may be a secret) so the caller can fix the URL. */
   readonly notFound: string;
   /** The route's own steps, for a request already let through: see `answerCustomer` and `answerLabels`. */
   readonly answer: (request: ConnectorRequest, route: ConnectorRoute, search: string) => MaybePromise<Answer>;
 }
 
 /**
- * The 404 detail for a path that is neither route; the connector passes its own, with its base path.
+ * The 404 detail for a path that is neither route. A base path is shown as `{base path}`, never
+ * spelled out: some sites guard the connector with an unguessable one.
  */
-export const notFoundDetail = (paths: { customer: string; label: string }) => problemDetails.notFound(paths);
+export const notFoundDetail = (basePath: string) =>
+  problemDetails.notFound(basePath === '' ? undefined : { customer: '{base path}/customer', label: '{base path}/label' });
 
-const DEFAULT_NOT_FOUND = notFoundDetail({ customer: '/customer', label: '/label' });
+const DEFAULT_NOT_FOUND = notFoundDetail('');
 
 /**
  * Routing that sends a request at any path to `route`: what `lookupCustomer` and
@@ -69,7 +71,11 @@ export function handle(request: ConnectorRequest, routing: Routing): Promise<Con
   );
 }
 
-/** What every route shares before its own steps: 404 for no route, 405, then the credentials. */
+/**
+ * What every route shares before its own steps: the credentials first, then 404 for no route
+ * and 405. Credentials come first so that, without them, a 404 or 405 never tells which paths
+ * exist (a site may guard the connector with an unguessable base path).
+ */
 function answerRequest(
   request: ConnectorRequest,
   route: ConnectorRoute | null,
@@ -77,13 +83,15 @@ function answerRequest(
   search: string,
   routing: Routing,
 ): MaybePromise<Answer> {
-  if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
-  if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
+  // 404 for no route, 405 for another method, else the route's own steps.
+  const routed = (): MaybePromise<Answer> => {
+    if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
+    if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
+    return routing.answer(request, route, search);
+  };
   const { authenticate } = routing.settings;
-  if (authenticate === undefined) return routing.answer(request, route, search);
-  return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then(
-    (refusal) => refusal ?? routing.answer(request, route, search),
-  );
+  if (authenticate === undefined) return routed();
+  return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then((refusal) => refusal ?? routed());
 }
 
 /**

@@ -63,13 +63,16 @@ const PROBLEMS = {
     slug: 'customer-not-found',
     detail: () => 'No customer has the phone number given in query.',
   },
-  /** 404: the path is neither of the connector's two routes; the detail names the real ones, base path included. */
+  /** 404: the path is neither of the connector's two routes; the detail names the real ones, a base path as `{base path}`. */
   notFound: {
     status: 404,
     title: 'Not found',
     slug: 'not-found',
-    detail: (paths: { readonly customer: string; readonly label: string } = DEFAULT_PATHS) =>
-      `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`,
+    // 'probes': `serve --admin-port`'s port, which answers only the probes and the metrics.
+    detail: (paths: { readonly customer: string; readonly label: string } | 'probes' = DEFAULT_PATHS) =>
+      paths === 'probes'
+        ? 'This port answers GET /healthz, GET /readyz and GET /metrics.'
+        : `This connector answers GET ${paths.customer}?query=phone:{number} and GET ${paths.label}.`,
   },
   /** 405: a method other than GET or HEAD. */
   methodNotAllowed: {

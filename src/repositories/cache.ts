@@ -24,13 +24,35 @@ export type CacheErrorEvent =
       staleSince: Date;
       /** What the refresh threw or rejected with (a `TimeoutError` `DOMException` for a timeout). */
       error: unknown;
+      /** Failed refreshes in a row, this one included: `1` is the change worth a log line. */
+      consecutiveFailures: number;
     }
   | {
       kind: 'labels_refresh_failed';
       /** No list could be served: none was read yet, or the last is older than `staleIfErrorMs` allows. */
       stale: false;
       error: unknown;
+      consecutiveFailures: number;
     };
+
+/**
+ * What `onRecover` of {@link withCache} receives when the label list was read again after one or
+ * more failed refreshes: how many failed, and since when. For your logs.
+ *
+ * @example
+ * ```ts
+ * import type { CacheRecoverEvent } from 'priority-routing-crm';
+ * const log = (event: CacheRecoverEvent) =>
+ *   console.info(`labels read again after ${event.failures} failed refreshes since ${event.failingSince.toISOString()}`);
+ * ```
+ */
+export interface CacheRecoverEvent {
+  kind: 'labels_refresh_recovered';
+  /** The failed refreshes between the last good read and this one. */
+  failures: number;
+  /** When the first of them failed. */
+  failingSince: Date;
+}
 
 /**
  * What `onEvent` of {@link withCache} receives for each read: which cache, and whether it was
@@ -70,8 +92,13 @@ export interface CacheOptions {
    * no single request owns it, so it needs its own limit. Default 3000, the handlers' `timeoutMs`.
    */
   timeoutMs?: number | undefined;
-  /** Called when refreshing the label list failed; says whether a stale list is served and since when. */
+  /**
+   * Called when refreshing the label list failed; says whether a stale list is served and since
+   * when, and how many refreshes failed in a row (log the first, not one line per request).
+   */
   onError?: ((event: CacheErrorEvent) => void) | undefined;
+  /** Called once when the label list is read again after failed refreshes, with their count. */
+  onRecover?: ((event: CacheRecoverEvent) => void) | undefined;
   /** Called on every read with what the cache did (for metrics); it must not throw. */
   onEvent?: ((event: CacheEvent) => void) | undefined;
 }
@@ -121,7 +148,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
   const maxCustomers = wholeNumberOption('maxCustomers', options.maxCustomers, 10_000, 1);
   const notFoundTtlMs = wholeNumberOption('notFoundTtlMs', options.notFoundTtlMs, 0);
   const timeoutMs = wholeNumberOption('timeoutMs', options.timeoutMs, 3000, 1);
-  const { onError } = options;
+  const { onError, onRecover } = options;
   const onEvent = options.onEvent ?? (() => {});
 
   const calls = new SharedCalls<string>(timeoutMs);
@@ -135,19 +162,24 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
           },
         }) : undefined;
   let labels: LabelEntry | undefined;
+  // The failed refreshes since the last good one: an outage is one failing state, not a failure per request.
+  let failing: { count: number; since: number } | undefined;
 
   const report = (error: unknown) => {
-    if (onError === undefined) return;
     const now = Date.now();
+    failing = { count: (failing?.count ?? 0) + 1, since: failing?.since ?? now };
+    const consecutiveFailures = failing.count;
     const event: CacheErrorEvent =
       labels !== undefined && servable(labels, now)
-        ? { kind: 'labels_refresh_failed', stale: true, staleSince: new Date(labels.fetchedAt + labelsTtlMs), error }
-        : { kind: 'labels_refresh_failed', stale: false, error };
-    try {
-      onError(event);
-    } catch {
-      // A hook observes; it never decides whether a chat gets routed.
-    }
+        ? { kind: 'labels_refresh_failed', stale: true, staleSince: new Date(labels.fetchedAt + labelsTtlMs), error, consecutiveFailures }
+        : { kind: 'labels_refresh_failed', stale: false, error, consecutiveFailures };
+    observe(onError, event);
+  };
+  const recovered = () => {
+    if (failing === undefined) return;
+    const event: CacheRecoverEvent = { kind: 'labels_refresh_recovered', failures: failing.count, failingSince: new Date(failing.since) };
+    failing = undefined;
+    observe(onRecover, event);
   };
   const servable = (entry: LabelEntry, now: number) => now < entry.fetchedAt + labelsTtlMs + staleIfErrorMs;
 
@@ -161,6 +193,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
         call.then(
           (list) => {
             if (labelsTtlMs > 0) labels = { list: readyLabels(list), fetchedAt: Date.now() };
+            recovered();
           },
           report,
         ),
@@ -209,6 +242,15 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
   };
   Object.defineProperty(cached, CACHE_STATS, { value: () => ({ customers: customers?.size ?? 0, running: calls.size }) });
   return cached;
+}
+
+/** Calls a hook that observes: what it throws never decides whether a chat gets routed. */
+function observe<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  try {
+    hook?.(event);
+  } catch {
+    // Ignored, as documented for every hook.
+  }
 }
 
 const CACHE_STATS = Symbol('cacheStats');

@@ -7,6 +7,6 @@ export {
   type MemoryRepository,
   type MemoryRepositoryOptions,
 } from './memory.js';
-export { withCache, type CacheOptions, type CacheErrorEvent, type CacheEvent } from './cache.js';
-export { withCircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerState } from './breaker.js';
+export { withCache, type CacheOptions, type CacheErrorEvent, type CacheEvent, type CacheRecoverEvent } from './cache.js';
+export { withCircuitBreaker, type CircuitBreakerOperation, type CircuitBreakerOptions, type CircuitBreakerState } from './breaker.js';
 export { CircuitOpenError } from './circuit-open-error.js';

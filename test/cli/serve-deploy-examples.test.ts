@@ -42,8 +42,22 @@ describe('examples/deploy', () => {
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/readyz', scheme: 'HTTPS' });
     expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' });
     const shutdownMs = Number(container.env.find((variable) => variable.name === 'PRC_SHUTDOWN_TIMEOUT')?.value);
+    const drainMs = Number(container.env.find((variable) => variable.name === 'PRC_DRAIN_DELAY')?.value);
     expect(shutdownMs).toBeGreaterThan(0);
-    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(shutdownMs);
+    expect(drainMs).toBeGreaterThan(0);
+    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs + shutdownMs);
+  });
+
+  it('the Kubernetes Deployment probes and scrapes the admin port (--admin-port), which the Service does not expose (issue 20.13)', async () => {
+    const [, deployment, service] = parseAllDocuments(await example('kubernetes.yaml')).map((document) => document.toJS() as Record<string, any>);
+    const container = deployment!.spec.template.spec.containers[0];
+    const adminPort = Number(container.env.find((variable: { name: string }) => variable.name === 'PRC_ADMIN_PORT')?.value);
+    const admin = container.ports.find((port: { containerPort: number }) => port.containerPort === adminPort);
+    expect(admin?.name).toBeDefined();
+    expect(container.livenessProbe.httpGet.port).toBe(admin.name);
+    expect(container.readinessProbe.httpGet.port).toBe(admin.name);
+    expect(deployment!.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(adminPort));
+    expect(service!.spec.ports.map((port: { targetPort: string }) => port.targetPort)).not.toContain(admin.name);
   });
 
   it('the Kubernetes Deployment serves the database from the Secret through the image\'s mapping, not the sample data', async () => {

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleLabels } from '../../src/index.js';
 import { readResilience } from '../../src/cli/serve/resilience.js';
@@ -8,7 +11,7 @@ import { scriptedRepository } from '../support/scripted-repository.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
 import { expectProblem } from '../support/problems.js';
 import { nodeArgs } from '../support/programs.js';
-import { SERVE_FIXTURE, startJsonServe, stopServes } from '../support/serve-process.js';
+import { jsonLines, SERVE_FIXTURE, startJsonServe, stopServes, waitForJsonLine } from '../support/serve-process.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const context = () => ({ signal: new AbortController().signal });
@@ -69,8 +72,9 @@ describe('readResilience for a database', () => {
     const lines: string[] = [];
     const states: string[] = [];
     const events: string[] = [];
-    const sink: MetricsSink = { repositoryCall() {}, breakerState: (state) => states.push(state), cacheEvent: (cache, event) => events.push(`${cache} ${event}`) };
-    const repository = resilience.wrap(script, (line) => lines.push(line), sink);
+    const sink: MetricsSink = { repositoryCall() {}, breakerState: (state, operation) => states.push(`${operation} ${state}`), cacheEvent: (cache, event) => events.push(`${cache} ${event}`) };
+    const log = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
+    const repository = resilience.wrap(script, log, sink);
     expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     script.mode = 'fail';
     for (let index = 0; index < 5; index += 1) await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toThrow('CRM down');
@@ -79,7 +83,7 @@ describe('readResilience for a database', () => {
     expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     expect(lines).toStrictEqual(['circuit breaker open']);
     // What /metrics shows: prc_breaker_state and prc_cache_events_total.
-    expect(states).toStrictEqual(['closed', 'open']);
+    expect(states).toStrictEqual(['findCustomerByPhone closed', 'listLabels closed', 'findCustomerByPhone open']);
     expect(events).toStrictEqual(['labels miss', ...Array<string>(6).fill('customers miss'), 'labels hit']);
   });
 
@@ -99,7 +103,8 @@ describe('serve with a CRM that is down: /metrics and the 503 over HTTP', () => 
     });
     const before = await scrape(origin);
     expect(before.types.get('prc_breaker_state')).toBe('gauge');
-    expect(sampleValue(before, 'prc_breaker_state', {})).toBe(0);
+    expect(sampleValue(before, 'prc_breaker_state', { operation: 'findCustomerByPhone' })).toBe(0);
+    expect(sampleValue(before, 'prc_breaker_state', { operation: 'listLabels' })).toBe(0);
 
     const labels = [await fetch(`${origin}/label`), await fetch(`${origin}/label`)];
     expect(labels.map((response) => response.status)).toStrictEqual([200, 200]);
@@ -120,8 +125,64 @@ describe('serve with a CRM that is down: /metrics and the 503 over HTTP', () => 
     expect(moved('prc_cache_events_total', { cache: 'labels', event: 'miss' })).toBe(1);
     expect(moved('prc_cache_events_total', { cache: 'labels', event: 'hit' })).toBe(2);
     expect(moved('prc_cache_events_total', { cache: 'customers', event: 'miss' })).toBe(6);
-    expect(sampleValue(after, 'prc_breaker_state', {})).toBe(2);
+    expect(sampleValue(after, 'prc_breaker_state', { operation: 'findCustomerByPhone' })).toBe(2);
+    // One breaker per operation: the lookups' outage leaves the label list's closed.
+    expect(sampleValue(after, 'prc_breaker_state', { operation: 'listLabels' })).toBe(0);
     // The open breaker kept the sixth lookup away from the CRM.
     expect(moved('prc_repository_calls_total', { operation: 'findCustomerByPhone', outcome: 'error' })).toBe(5);
   });
+});
+
+describe('serve while the database is down: one log line per change, not per request (issue 20.8, 20.12)', () => {
+  afterEach(stopServes);
+  const folders: string[] = [];
+  afterEach(async () => {
+    for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('200 stale label answers log "label refresh failing" once, then "label refresh recovered" once with the count', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'prc-flood-'));
+    folders.push(folder);
+    const outage = join(folder, 'down');
+    const { run, origin } = await startJsonServe(['--port', '0', '--quiet', '--labels-ttl', '1', '--database', 'postgres://crm@127.0.0.1:1/crm', '--mapping', 'unused.json'], {
+      entry: SERVE_FIXTURE,
+      env: { FIXTURE_LABELS_FAIL_WHILE: outage },
+    });
+    expect((await fetch(`${origin}/label`)).status).toBe(200);
+    await writeFile(outage, '');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let index = 0; index < 200; index += 1) expect((await fetch(`${origin}/label`)).status).toBe(200);
+    await rm(outage);
+    // The breaker opened during the outage: once its cooldown is over, a refresh reads the list again.
+    const recoveredLine = waitForJsonLine(run, 'label refresh recovered');
+    let seen = false;
+    void recoveredLine.then(() => (seen = true));
+    while (!seen) {
+      expect((await fetch(`${origin}/label`)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const lines = jsonLines(run);
+    const failing = lines.filter((line) => typeof line.msg === 'string' && line.msg.startsWith('label refresh failing'));
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatchObject({ level: 'warn', reason: 'Error' });
+    const recovered = lines.filter((line) => line.msg === 'label refresh recovered');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatchObject({ level: 'info', failures: expect.any(Number) });
+    expect(recovered[0]!.failures as number).toBeGreaterThanOrEqual(5);
+    expect(lines.filter((line) => line.msg === 'circuit breaker open')).toStrictEqual([expect.objectContaining({ operation: 'listLabels' })]);
+  }, 30_000);
+
+  it('five lookup timeouts leave a healthy, uncached GET /label at 200 (one breaker per operation)', async () => {
+    const { origin } = await startJsonServe(['--port', '0', '--quiet', '--labels-ttl', '0', '--database', 'postgres://crm@127.0.0.1:1/crm', '--mapping', 'unused.json'], {
+      entry: SERVE_FIXTURE,
+      env: { FIXTURE_CUSTOMER_DELAY_MS: '5000' },
+    });
+    // Five numbers, since concurrent lookups of one number share one call.
+    const timeouts = await Promise.all(Array.from({ length: 5 }, (_, index) => fetch(`${origin}/customer?query=phone:${1111 + index}`)));
+    expect(timeouts.map((response) => response.status)).toStrictEqual([504, 504, 504, 504, 504]);
+    await expectProblem(await fetch(`${origin}/customer?query=phone:1111`), 'circuitOpen');
+    const labels = await fetch(`${origin}/label`);
+    expect(labels.status).toBe(200);
+    expect(await labels.json()).toStrictEqual(sampleLabels);
+  }, 30_000);
 });

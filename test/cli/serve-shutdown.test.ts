@@ -31,8 +31,8 @@ function responses(raw: string): { status: number; body: string }[] {
 }
 
 describe('serve on SIGTERM', () => {
-  it('lets a slow request finish, answers /readyz 503 from the start of shutdown, refuses new connections, closes the repository and exits 0', async () => {
-    const { run, origin } = await startJsonServe(['--port', '0', '--shutdown-timeout', '8000'], { entry: SERVE_FIXTURE, env: { FIXTURE_CUSTOMER_DELAY_MS: '1500' } });
+  it('with --drain-delay 0: lets a slow request finish, answers /readyz 503 from the start of shutdown, refuses new connections, closes the repository and exits 0', async () => {
+    const { run, origin } = await startJsonServe(['--port', '0', '--shutdown-timeout', '8000', '--drain-delay', '0'], { entry: SERVE_FIXTURE, env: { FIXTURE_CUSTOMER_DELAY_MS: '1500' } });
     expect((await fetch(`${origin}/readyz`)).status).toBe(200);
 
     const connection = await rawConnection(origin);
@@ -57,6 +57,36 @@ describe('serve on SIGTERM', () => {
     expect(Date.now() - signalled).toBeLessThan(8000);
     expect(run.stderr()).toContain('fixture: repository closed');
     expect(await waitForJsonLine(run, 'stopped')).toMatchObject({ signal: 'SIGTERM' });
+  });
+
+  it('keeps accepting for --drain-delay after SIGTERM: new connections hear /readyz 503 with Connection: close and lookups are still answered; then the listener closes (issue 20.9)', async () => {
+    const { run, origin } = await startJsonServe(['--port', '0', '--drain-delay', '2000'], { entry: SERVE_FIXTURE });
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    const signalled = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await waitForJsonLine(run, 'shutting down')).toMatchObject({ signal: 'SIGTERM', drainDelayMs: 2000 });
+
+    // A new connection during the drain: the probe says 503 and the connection closes after it.
+    const probe = await fetch(`${origin}/readyz`);
+    expect(probe.status).toBe(503);
+    expect(probe.headers.get('connection')).toBe('close');
+    expect(await probe.json()).toMatchObject({ status: 503, detail: 'The connector is shutting down.' });
+    const lookup = await fetch(`${origin}/customer?query=phone:1111`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.headers.get('connection')).toBe('close');
+    expect(Date.now() - signalled).toBeLessThan(2000);
+
+    expect(await run.exit).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(2000);
+    await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+  });
+
+  it('SIGINT (Ctrl+C) skips the drain delay', async () => {
+    const { run, origin } = await startJsonServe(['--port', '0', '--drain-delay', '60000'], { entry: SERVE_FIXTURE });
+    run.child.kill('SIGINT');
+    expect(await waitForJsonLine(run, 'shutting down')).toMatchObject({ signal: 'SIGINT', drainDelayMs: 0 });
+    expect(await run.exit).toBe(0);
+    await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
   });
 
   it('cuts what is still running after --shutdown-timeout, then exits 0 all the same', async () => {

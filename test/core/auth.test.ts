@@ -100,10 +100,12 @@ describe('bearerAuth and apiKeyAuth', () => {
 });
 
 describe('authentication and routing', () => {
-  it('checks the route and method first: 404 and 405 need no credentials', async () => {
+  it('checks the credentials first: without them, another path or method is 401, not 404 or 405', async () => {
     const { server } = await withAuth(bearerAuth({ token: 'tok' }));
-    expect((await server.get('/elsewhere')).status).toBe(404);
-    expect((await server.get('/label', { method: 'POST' })).status).toBe(405);
+    expect((await server.get('/elsewhere')).status).toBe(401);
+    expect((await server.get('/label', { method: 'POST' })).status).toBe(401);
+    expect((await server.get('/elsewhere', { headers: { authorization: 'Bearer tok' } })).status).toBe(404);
+    expect((await server.get('/label', { method: 'POST', headers: { authorization: 'Bearer tok' } })).status).toBe(405);
   });
 
   it('answers 500 without details when authenticate throws, then serves the next request', async () => {
@@ -138,5 +140,26 @@ describe('timingSafeEqualString', () => {
     ['ünïcode', 'ünïcode', true],
   ])('%j against %j is %s', (received, expected, result) => {
     expect(timingSafeEqualString(received, expected)).toBe(result);
+  });
+});
+
+describe('a connector behind an unguessable base path (issue 20.13)', () => {
+  it('answers an unauthenticated request 401 before any 404 or 405 that would confirm a route', async () => {
+    server = await serveConnector({ repository, basePath: '/cim-7f3a9c', authenticate: bearerAuth({ token: 'right' }) });
+    for (const path of ['/cim-7f3a9c/label', '/cim-7f3a9c/customer?query=phone:1111', '/guess/label', '/', '/cim-7f3a9c/other']) {
+      await expectProblem(await server.get(path), 'unauthorized');
+      await expectProblem(await server.get(path, { method: 'DELETE' }), 'unauthorized');
+    }
+    const ok = { headers: { authorization: 'Bearer right' } };
+    expect((await server.get('/cim-7f3a9c/label', ok)).status).toBe(200);
+    await expectProblem(await server.get('/guess/label', ok), 'notFound');
+    await expectProblem(await server.get('/cim-7f3a9c/label', { ...ok, method: 'DELETE' }), 'methodNotAllowed');
+  });
+
+  it('never names the base path in a 404', async () => {
+    server = await serveConnector({ repository, basePath: '/cim-7f3a9c' });
+    const text = await expectProblem(await server.get('/label'), 'notFound');
+    expect(text).not.toContain('cim-7f3a9c');
+    expect(JSON.parse(text).detail).toBe('This connector answers GET {base path}/customer?query=phone:{number} and GET {base path}/label.');
   });
 });

@@ -148,9 +148,9 @@ describe('routing', () => {
     },
   );
 
-  it('names its routes, base path included, in the 404 for another path', async () => {
+  it('names its routes in the 404 for another path, the base path as a placeholder (it may be a secret)', async () => {
     const text = await expectProblem(await server.get('/customer?query=phone:1111'), 'notFound');
-    expect(JSON.parse(text).detail).toBe('This connector answers GET /cim/customer?query=phone:{number} and GET /cim/label.');
+    expect(JSON.parse(text).detail).toBe('This connector answers GET {base path}/customer?query=phone:{number} and GET {base path}/label.');
   });
 
   it('tells its routes from other paths with matches()', () => {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import {
   type CacheErrorEvent,
+  type CacheRecoverEvent,
   createConnector,
   type CustomerRecord,
   type CustomerRepository,
@@ -58,8 +59,9 @@ describe('withCache: labels', () => {
     const at = freezeClock();
     const script = scriptedRepository();
     const events: CacheErrorEvent[] = [];
+    const recoveries: CacheRecoverEvent[] = [];
     const connector = createConnector({
-      repository: withCache(script, { labelsTtlMs: 1000, staleIfErrorMs: 5000, onError: (event) => events.push(event) }),
+      repository: withCache(script, { labelsTtlMs: 1000, staleIfErrorMs: 5000, onError: (event) => events.push(event), onRecover: (event) => recoveries.push(event) }),
     });
     expect((await connector.handle({ url: '/label' })).status).toBe(200);
 
@@ -88,6 +90,12 @@ describe('withCache: labels', () => {
     const recovered = await connector.handle({ url: '/label' });
     expect(recovered.status).toBe(200);
     expect(JSON.parse(recovered.body!)).toStrictEqual(otherLabels);
+    // Each failure says how many in a row (log the first); the recovery, once, how many there were.
+    expect(events.map((event) => event.consecutiveFailures)).toStrictEqual([1, 2, 3, 4]);
+    expect(recoveries).toStrictEqual([{ kind: 'labels_refresh_recovered', failures: 4, failingSince: expect.any(Date) }]);
+    // The first failure came with the refresh at 1000 ms, before the one at 3000 ms.
+    expect(recoveries[0]!.failingSince.getTime() - T0).toBeGreaterThanOrEqual(1000);
+    expect(recoveries[0]!.failingSince.getTime() - T0).toBeLessThan(3000);
   });
 
   it('counts a refresh that outlives the cache timeoutMs as failed, serves stale, and aborts the hung call', async () => {

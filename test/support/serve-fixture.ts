@@ -9,14 +9,20 @@
  * - FIXTURE_INVALID_CUSTOMER=1: lookups return a customer that breaks the contract (502).
  * - FIXTURE_LABELS_FAIL=1: listLabels throws (readiness fails).
  * - FIXTURE_CUSTOMERS_FAIL=1: lookups reject (a CRM that is down), after any FIXTURE_CUSTOMER_DELAY_MS.
+ * - FIXTURE_LABELS_FAIL_WHILE=<file>: listLabels throws while that file exists (an outage the test ends).
+ * - FIXTURE_LABELS_DELAY_MS: each listLabels waits this long.
+ * - FIXTURE_COUNT_LABELS=1: each listLabels prints "fixture: listLabels" on stderr.
  * The repository's close hook prints "fixture: repository closed" on stderr.
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runServe } from '../../src/cli/serve.js';
 import { createMemoryRepository, sampleDataSet } from '../../src/index.js';
 
 const memory = createMemoryRepository(sampleDataSet);
 const customerDelay = Number(process.env.FIXTURE_CUSTOMER_DELAY_MS ?? 0);
+const labelsDelay = Number(process.env.FIXTURE_LABELS_DELAY_MS ?? 0);
+const labelsFailWhile = process.env.FIXTURE_LABELS_FAIL_WHILE;
 
 process.exitCode = await runServe(process.argv.slice(2), {
   openRepository: async () => ({
@@ -31,8 +37,11 @@ process.exitCode = await runServe(process.argv.slice(2), {
         const customer = await memory.findCustomerByPhone(query);
         return process.env.FIXTURE_INVALID_CUSTOMER === '1' && customer ? { ...customer, updatedAt: 'yesterday' } : customer;
       },
-      listLabels() {
+      async listLabels() {
+        if (process.env.FIXTURE_COUNT_LABELS === '1') process.stderr.write('fixture: listLabels\n');
+        if (labelsDelay > 0) await delay(labelsDelay);
         if (process.env.FIXTURE_LABELS_FAIL === '1') throw new Error('labels table is gone');
+        if (labelsFailWhile !== undefined && existsSync(labelsFailWhile)) throw new Error('the database is down');
         return memory.listLabels();
       },
     },

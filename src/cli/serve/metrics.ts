@@ -12,8 +12,8 @@ export interface MetricsSink {
   repositoryCall(operation: 'findCustomerByPhone' | 'listLabels', outcome: 'ok' | 'error' | 'aborted'): void;
   /** A cache event, such as `('labels', 'hit')` or `('customers', 'miss')`. */
   cacheEvent(cache: 'labels' | 'customers', event: 'hit' | 'miss' | 'stale' | 'evict'): void;
-  /** The breaker's state now: 0 closed, 1 half_open, 2 open. */
-  breakerState(state: 'closed' | 'half_open' | 'open'): void;
+  /** One method's breaker state now: 0 closed, 1 half_open, 2 open. */
+  breakerState(state: 'closed' | 'half_open' | 'open', operation: 'findCustomerByPhone' | 'listLabels'): void;
 }
 
 /** The registry behind `/metrics` and the sink that feeds it. */
@@ -49,7 +49,7 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     ? new Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers: [register] })
     : undefined;
   const breaker = options.breaker
-    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half_open, 2 open.', registers: [register] })
+    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state, one breaker per repository operation: 0 closed, 1 half_open, 2 open.', labelNames: ['operation'], registers: [register] })
     : undefined;
   return {
     request(route, status, durationMs) {
@@ -60,7 +60,7 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     },
     repositoryCall: (operation, outcome) => calls.inc({ operation, outcome }),
     cacheEvent: (name, event) => cache?.inc({ cache: name, event }),
-    breakerState: (state) => breaker?.set(BREAKER_VALUES[state]),
+    breakerState: (state, operation) => breaker?.set({ operation }, BREAKER_VALUES[state]),
     scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }),
   };
 }

@@ -1,12 +1,13 @@
 import type { CustomerRepository } from '../../core/repository.js';
-import { type CacheErrorEvent, type CacheEvent, withCache } from '../../repositories/cache.js';
-import { type CircuitBreakerState, withCircuitBreaker } from '../../repositories/breaker.js';
+import { type CacheErrorEvent, type CacheEvent, type CacheRecoverEvent, withCache } from '../../repositories/cache.js';
+import { type CircuitBreakerOperation, type CircuitBreakerState, withCircuitBreaker } from '../../repositories/breaker.js';
+import type { ServeLogger } from './logging.js';
 import type { MetricsSink } from './metrics.js';
 
 /** What the flags chose: the wrapper to apply (if any) and the banner line saying so. */
 export interface Resilience {
   /** The repository wrapped as chosen; the same one when nothing was. */
-  wrap(repository: CustomerRepository, log: (line: string) => void, metrics: MetricsSink): CustomerRepository;
+  wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink): CustomerRepository;
   /** Whether {@link Resilience.wrap} changes anything. */
   readonly active: boolean;
   /** Whether it adds {@link withCache} and {@link withCircuitBreaker}, for the metrics to register. */
@@ -19,6 +20,9 @@ export interface Resilience {
 const STALE_IF_ERROR_MS = 600_000;
 const FAILURE_THRESHOLD = 5;
 const COOLDOWN_MS = 10_000;
+
+/** The error's name only (`TimeoutError`, `CircuitOpenError`): its message may quote the database. */
+const errorName = (error: unknown) => (error instanceof Error || error instanceof DOMException ? error.name : typeof error);
 
 /**
  * What `--labels-ttl`, `--customers-ttl` and `--no-breaker` (already validated by serve's option
@@ -46,18 +50,25 @@ export function readResilience(
     wrap(repository, log, metrics) {
       let wrapped = repository;
       if (breaker) {
-        metrics.breakerState('closed');
-        const onStateChange = (state: CircuitBreakerState) => {
-          metrics.breakerState(state);
-          log(`circuit breaker ${state}`);
+        metrics.breakerState('closed', 'findCustomerByPhone');
+        metrics.breakerState('closed', 'listLabels');
+        const onStateChange = (state: CircuitBreakerState, operation: CircuitBreakerOperation) => {
+          metrics.breakerState(state, operation);
+          (state === 'closed' ? log.info : log.warn)(`circuit breaker ${state}`, { operation });
         };
         wrapped = withCircuitBreaker(wrapped, { failureThreshold: FAILURE_THRESHOLD, cooldownMs: COOLDOWN_MS, onStateChange });
       }
       if (cache) {
-        const onError = (event: CacheErrorEvent) =>
-          log(`label refresh failed; ${event.stale ? `serving the list stale since ${event.staleSince.toISOString()}` : 'no list to serve'}`);
+        // Once when refreshing starts failing and once when it recovers, with the count between:
+        // during an outage every stale answer tries a refresh, and a line each would flood the log.
+        const onError = (event: CacheErrorEvent) => {
+          if (event.consecutiveFailures !== 1) return;
+          log.warn(`label refresh failing; ${event.stale ? `serving the list stale since ${event.staleSince.toISOString()}` : 'no list to serve'}`, { reason: errorName(event.error) });
+        };
+        const onRecover = (event: CacheRecoverEvent) =>
+          log.info('label refresh recovered', { failures: event.failures, failingSince: event.failingSince.toISOString() });
         const onEvent = ({ cache: name, event }: CacheEvent) => metrics.cacheEvent(name, event);
-        wrapped = withCache(wrapped, { labelsTtlMs, customersTtlMs, staleIfErrorMs: STALE_IF_ERROR_MS, onError, onEvent });
+        wrapped = withCache(wrapped, { labelsTtlMs, customersTtlMs, staleIfErrorMs: STALE_IF_ERROR_MS, onError, onRecover, onEvent });
       }
       return wrapped;
     },

@@ -42,7 +42,8 @@ export class StatusStats {
   readonly #buckets: MinuteBucket[] = [];
   readonly #recent: RecentRequest[] = [];
   readonly #cache = { labels: { hit: 0, miss: 0, stale: 0, evict: 0 }, customers: { hit: 0, miss: 0, stale: 0, evict: 0 } };
-  #breaker: 'closed' | 'half_open' | 'open' = 'closed';
+  // One breaker per repository method (a lookup outage leaves /label served), each shown.
+  #breaker: Record<'findCustomerByPhone' | 'listLabels', 'closed' | 'half_open' | 'open'> = { findCustomerByPhone: 'closed', listLabels: 'closed' };
   readonly #defaultCountry: CountryCode | undefined;
   readonly #now: () => number;
 
@@ -90,9 +91,9 @@ export class StatusStats {
         this.#cache[cache][event] += 1;
         next.cacheEvent(cache, event);
       },
-      breakerState: (state) => {
-        this.#breaker = state;
-        next.breakerState(state);
+      breakerState: (state, operation) => {
+        this.#breaker[operation] = state;
+        next.breakerState(state, operation);
       },
     };
   }
@@ -120,7 +121,7 @@ export class StatusStats {
     return total === 0 ? undefined : hits / total;
   }
 
-  breakerState(): 'closed' | 'half_open' | 'open' {
+  breakerState(): Readonly<Record<'findCustomerByPhone' | 'listLabels', 'closed' | 'half_open' | 'open'>> {
     return this.#breaker;
   }
 }

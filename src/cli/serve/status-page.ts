@@ -121,7 +121,7 @@ export function createStatusPage(options: StatusPageOptions): StatusPage {
       source: options.source,
       hybridChat,
       notReady: notReady === undefined ? undefined : (NOT_READY[notReady] ?? notReady),
-      breaker: options.breaker ? stats.breakerState().replace('_', '-') : 'off',
+      breaker: options.breaker ? breakerText(stats.breakerState()) : 'off',
       cacheHitRatio: { labels: stats.cacheHitRatio('labels'), customers: stats.cacheHitRatio('customers') },
       minutes: stats.minutes(),
       recent: stats.recent(),
@@ -146,4 +146,9 @@ export function createStatusPage(options: StatusPageOptions): StatusPage {
       });
     },
   };
+}
+
+/** Both breakers in words: "lookups closed, labels open". */
+function breakerText(states: Readonly<Record<'findCustomerByPhone' | 'listLabels', string>>): string {
+  return `lookups ${states.findCustomerByPhone.replace('_', '-')}, labels ${states.listLabels.replace('_', '-')}`;
 }
