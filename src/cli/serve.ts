@@ -110,7 +110,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config);
-  const resilience = readResilience(config, config.database !== undefined);
+  // A CRM's API budget is for lookups: its label list is kept 5 minutes unless --labels-ttl says otherwise.
+  const resilience = readResilience(config, config.database !== undefined || config.crm !== undefined, config.crm === undefined ? undefined : 300_000);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const counted = metrics === undefined ? source.repository : countRepositoryCalls(source.repository, metrics);
   const repository = resilience.wrap(counted, (line) => log.warn(line), metrics ?? noMetrics);
@@ -123,7 +124,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       port: config.port,
       host: config.host,
       repository,
-      readinessRepository: source.repository,
+      readinessRepository: source.readiness ?? source.repository,
       readinessTimeoutMs: 3000,
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
       ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),

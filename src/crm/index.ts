@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { createCrmRepository, type CrmRepository, type CrmRepositoryOptions } from './repository.js';
+export { createCrmRepository, type CrmRepository, type CrmRepositoryOptions, type CrmTokenInfo } from './repository.js';
 export { crmProfiles, CrmProfileError, type CrmProfileName } from './profile.js';
 export { CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
 export { CrmResponseError, CrmRateLimitError } from './errors.js';

@@ -9,6 +9,7 @@ import { phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js
 import { type CrmProfileName, loadProfile, type LoadedProfile } from './profile.js';
 import type { CrmProfile, CrmProfileInput, CrmRequestSpec } from './schema.js';
 import { type Bindings, hasEachPhone } from './template.js';
+import { safeUrl } from './token.js';
 
 /**
  * Options of {@link createCrmRepository}.
@@ -33,6 +34,24 @@ export interface CrmRepositoryOptions {
 }
 
 /**
+ * What {@link CrmRepository.authenticate} obtained.
+ *
+ * @example
+ * ```ts
+ * import type { CrmTokenInfo } from 'priority-routing-crm/crm';
+ * const info: CrmTokenInfo = { tokenUrl: 'https://accounts.zoho.com/oauth/v2/token', token: 'Zoho-oauthtoken 1000.a***', renewedInSeconds: 3540 };
+ * ```
+ */
+export interface CrmTokenInfo {
+  /** The token URL, without its query. */
+  tokenUrl: string;
+  /** The `Authorization` value, the token cut after six characters. */
+  token: string;
+  /** When it will be renewed (a little before it expires); absent for a token without expiry (renewed on a 401). */
+  renewedInSeconds?: number;
+}
+
+/**
  * A {@link CustomerRepository} over a REST CRM, with what it was built from.
  *
  * @example
@@ -49,8 +68,11 @@ export interface CrmRepository extends CustomerRepository {
   readonly profileName: string;
   /** Requests sent so far: to the CRM's API, and to its token URL. */
   stats(): { crmCalls: number; tokenRequests: number };
-  /** Obtains an access token now (OAuth2 only; `false` for other auth types), for `crm check` and readiness. */
-  authenticate(context: RepositoryContext): Promise<boolean>;
+  /**
+   * Obtains an OAuth2 access token now (or reuses the kept one), for `crm check` and readiness:
+   * where from, the token masked, and for how long; `undefined` for other auth types.
+   */
+  authenticate(context: RepositoryContext): Promise<CrmTokenInfo | undefined>;
   /** Replaces each credential in `text` by `***`. */
   mask(text: string): string;
   /** Nothing to release today (HTTP keep-alive sockets close by themselves); call it at shutdown. */
@@ -132,9 +154,14 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
     listLabels,
     stats: () => ({ crmCalls: client.calls, tokenRequests: client.tokens?.requests ?? 0 }),
     authenticate: async () => {
-      if (client.tokens === undefined) return false;
-      await client.tokens.get();
-      return true;
+      if (client.tokens === undefined || profile.auth.type !== 'oauth2') return undefined;
+      const token = await client.tokens.get();
+      const seconds = Number.isFinite(token.expiresAt) ? Math.round((token.expiresAt - Date.now()) / 1000) : undefined;
+      return {
+        tokenUrl: safeUrl(profile.auth.tokenUrl),
+        token: `${profile.auth.scheme} ${token.value.slice(0, 6)}***`,
+        ...(seconds === undefined ? {} : { renewedInSeconds: seconds }),
+      };
     },
     mask: (text) => client.mask(text),
     close: () => Promise.resolve(),

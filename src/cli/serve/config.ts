@@ -7,6 +7,7 @@ import {
   envNames,
   flagOf,
   isCliOnly,
+  isEnvOnly,
   isSecret,
   isUrlWithPassword,
   keyOfFlag,
@@ -72,7 +73,7 @@ export async function resolveServeConfig(
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     const key = keyOfFlag.get(name);
-    if (key !== undefined && isSecret(key) && value !== undefined) {
+    if (key !== undefined && isEnvOnly(key) && value !== undefined) {
       throw new UsageError(`${flagOf(key)} is not accepted on the command line, where ps shows it: set ${envNames(key)[0]} or put "${key}" in the --config file`);
     }
   }
@@ -120,6 +121,8 @@ export async function resolveServeConfig(
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }
+  const given = (['data', 'database', 'crm'] as const).filter((key) => config[key] !== undefined);
+  if (given.length > 1) throw new UsageError(`give one of ${given.map((key) => sourceOf(key, sources)).join(', ')}: they are sources of the customers and labels`);
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(
@@ -143,6 +146,7 @@ const MASK = '********';
 /** A secret as printed: never its value; a Basic pair keeps its user name. */
 function maskSecret(key: ServeOptionKey, value: unknown): unknown {
   if (key === 'basicAuth') return (value as { username: string }[]).map(({ username }) => `${username}:${MASK}`);
+  if (typeof value === 'string') return MASK;
   return (value as string[]).map(() => MASK);
 }
 

@@ -17,6 +17,8 @@ export interface RepositorySource {
   samplePhone?: string;
   /** Called once at shutdown, after the last request; may be async. */
   close?: () => unknown;
+  /** What `/readyz` asks instead of `repository` (a CRM source: ready once it has read the labels once). */
+  readiness?: CustomerRepository;
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
@@ -24,6 +26,11 @@ export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
 
 export const openRepository: OpenRepository = async (config) => {
   if (config.database !== undefined) return openDatabaseSource({ ...config, database: config.database });
+  if (config.crm !== undefined) {
+    const { openCrmRepository, readyOnce } = await import('./crm.js');
+    const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env);
+    return { repository, describe: `CRM ${repository.profileName}`, readiness: readyOnce(repository), close: () => repository.close() };
+  }
   const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
   let repository: CustomerRepository;
   try {

@@ -28,8 +28,10 @@ const COOLDOWN_MS = 10_000;
 export function readResilience(
   values: { labelsTtl?: number | undefined; customersTtl?: number | undefined; noBreaker?: boolean | undefined },
   database: boolean,
+  /** The label cache's default for this source (a CRM: 300000); else 30000 with `database`, 0 without. */
+  defaultLabelsTtlMs?: number,
 ): Resilience {
-  const labelsTtlMs = values.labelsTtl ?? (database ? 30_000 : 0);
+  const labelsTtlMs = values.labelsTtl ?? defaultLabelsTtlMs ?? (database ? 30_000 : 0);
   const customersTtlMs = values.customersTtl ?? 0;
   const breaker = database && values.noBreaker !== true;
   const cache = labelsTtlMs > 0 || customersTtlMs > 0 || database;
