@@ -1,7 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import { normalizePhone } from '../contract/phone.js';
 import { type CountryCode, phoneKey, phoneKeys } from '../contract/phone-keys.js';
-import { metadata, planOf } from '../contract/phone-plans.js';
+import { planOf } from '../contract/phone-plans.js';
 import type { PhoneForm } from './schema.js';
 
 /**
@@ -10,19 +9,15 @@ import type { PhoneForm } from './schema.js';
  * `defaultCountry`) and `asked` as received. Without a country, or for a number the rules do not
  * accept, `e164` and `international` are the digits (with and without `+`) and there is no `national`.
  */
-export function phoneForms(asked: string, defaultCountry: CountryCode | undefined): Readonly<Record<PhoneForm, string | undefined>> {
+export function phoneForms(asked: string, defaultCountry: CountryCode | undefined, keys: readonly string[] = phoneKeys(asked, defaultCountry === undefined ? {} : { defaultCountry })): Readonly<Record<PhoneForm, string | undefined>> {
   const digits = normalizePhone(asked);
-  if (defaultCountry !== undefined) {
-    try {
-      const number = parsePhoneNumberFromString(asked, defaultCountry, metadata);
-      if (number !== undefined && number.isValid()) {
-        const plan = planOf(defaultCountry);
-        const national = number.countryCallingCode === plan.callingCode ? plan.trunk + number.nationalNumber : undefined;
-        return { e164: number.number, international: number.number.slice(1), national, asked };
-      }
-    } catch {
-      // Not a number the rules read: the digits below.
-    }
+  // phoneKeys parsed the number already: a valid one has its E.164 digits first, then (for a
+  // number of the country) the national form with the trunk prefix, when the country has one.
+  if (defaultCountry !== undefined && keys.length > 1) {
+    const plan = planOf(defaultCountry);
+    const e164 = keys[0]!;
+    const ofCountry = e164.startsWith(plan.callingCode) && keys[1] === plan.trunk + e164.slice(plan.callingCode.length);
+    return { e164: `+${e164}`, international: e164, national: ofCountry && plan.trunk !== '' ? keys[1] : undefined, asked };
   }
   return { e164: digits === '' ? undefined : `+${digits}`, international: digits === '' ? undefined : digits, national: undefined, asked };
 }

@@ -107,17 +107,21 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const maxResults = profile.limits?.maxResults ?? 50;
   const colors = profile.colors ?? {};
 
+  // Worked out once: whether one request carries every phone form, and the `each` combinations.
+  const together = hasEachPhone(profile.lookup.query) || hasEachPhone(profile.lookup.body);
+  const lookupEach = combinations(profile.lookup.each);
+  const labelsEach = combinations(profile.labels.each);
+
   const contextOf = ({ signal }: RepositoryContext): CallContext => ({ signal, deadline: Date.now() + timeoutMs });
 
   const findCustomerByPhone = async (query: CustomerQuery, context: RepositoryContext): Promise<CustomerRecord | null> => {
     const call = contextOf(context);
-    const forms = pickForms(phoneForms(query.phone, defaultCountry), profile.lookup.phoneForms);
-    if (forms.length === 0) return null;
     const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, defaultCountry === undefined ? {} : { defaultCountry });
+    const named = phoneForms(query.phone, defaultCountry, defaultCountry === undefined ? undefined : asked);
+    const forms = pickForms(named, profile.lookup.phoneForms);
+    if (forms.length === 0) return null;
     const matches = phoneMatcher(asked, defaultCountry);
-    const together = hasEachPhone(profile.lookup.query) || hasEachPhone(profile.lookup.body);
-    const named = phoneForms(query.phone, defaultCountry);
-    for (const each of combinations(profile.lookup.each)) {
+    for (const each of lookupEach) {
       // One request with every form (`$eachPhone`), or one per form, in order, until one finds the customer.
       for (const phone of together ? [forms[0]!] : forms) {
         const bindings: Bindings = {
@@ -137,7 +141,7 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const listLabels = async (context: RepositoryContext): Promise<LabelRecord[]> => {
     const call = contextOf(context);
     const labels: LabelRecord[] = [];
-    for (const each of combinations(profile.labels.each)) {
+    for (const each of labelsEach) {
       const values: Record<string, string> = { ...each };
       if (profile.labels.property !== undefined) values.property = profile.labels.property;
       const answer = await client.send(profile.labels, { values, phones: [], escape: profile.labels.escape }, call, 'label list');

@@ -34,11 +34,16 @@ export class TokenSource {
     private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; maxBodyBytes: number; mask: Masker; now?: () => number },
   ) {}
 
+  /** The kept token while it is fresh, else `undefined` (no promise: the common case costs nothing). */
+  current(): Token | undefined {
+    const token = this.#token;
+    return token !== undefined && this.#now() < token.expiresAt ? token : undefined;
+  }
+
   /** The cached token, or the one being fetched, or a new one. */
   get(): Promise<Token> {
-    const token = this.#token;
-    if (token !== undefined && this.#now() < token.expiresAt) return Promise.resolve(token);
-    return this.#fetchOnce();
+    const token = this.current();
+    return token === undefined ? this.#fetchOnce() : Promise.resolve(token);
   }
 
   /** A token other than `stale` (which the CRM just refused). */
