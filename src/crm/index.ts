@@ -7,7 +7,7 @@
  */
 export { createCrmRepository, type CrmRepository, type CrmRepositoryOptions, type CrmTokenInfo } from './repository.js';
 export { crmProfiles, CrmProfileError, type CrmProfileName } from './profile.js';
-export { CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
+export { CrmProfileSchema, type CrmProfile, type CrmProfileInput, type CrmProfileOverride } from './schema.js';
 export { CrmResponseError, CrmRateLimitError } from './errors.js';
 export { labelPalette, paletteColor } from './mapping.js';
 /** The environment variables the built-in profiles and `serve --crm` read. */

@@ -7,7 +7,7 @@ import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
 import { phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js';
 import { type CrmProfileName, loadProfile, type LoadedProfile } from './profile.js';
-import type { CrmProfile, CrmProfileInput, CrmRequestSpec } from './schema.js';
+import type { CrmProfile, CrmProfileInput, CrmProfileOverride, CrmRequestSpec } from './schema.js';
 import { type Bindings, hasEachPhone } from './template.js';
 import { safeUrl } from './token.js';
 
@@ -22,7 +22,7 @@ import { safeUrl } from './token.js';
  */
 export interface CrmRepositoryOptions {
   /** A built-in profile name (`'zoho'`, `'hubspot'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
-  profile: CrmProfileName | CrmProfileInput | (Record<string, unknown> & { extends?: string | undefined });
+  profile: CrmProfileName | CrmProfileInput | CrmProfileOverride | Readonly<Record<string, unknown>>;
   /** The site's country (ISO 3166-1 alpha-2): which national form to search for, and how to match stored numbers. */
   defaultCountry?: CountryCode | undefined;
   /** The `fetch` to call the CRM with (default: the global one); for a proxy agent or a test. */

@@ -102,8 +102,9 @@ const auth = z.discriminatedUnion(
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { CrmProfileSchema } from 'priority-routing-crm/crm';
- * const result = CrmProfileSchema.safeParse(JSON.parse(text));
+ * const result = CrmProfileSchema.safeParse(JSON.parse(readFileSync('in-house.json', 'utf8')));
  * ```
  */
 export const CrmProfileSchema = z
@@ -162,10 +163,28 @@ export const CrmProfileSchema = z
  * @example
  * ```ts
  * import type { CrmProfileInput } from 'priority-routing-crm/crm';
- * const profile: CrmProfileInput = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
+ * const profile: CrmProfileInput = {
+ *   baseUrl: 'https://crm.example.com/api',
+ *   auth: { type: 'bearer', token: '${PRC_CRM_TOKEN}' },
+ *   lookup: { path: '/customers', query: { phone: '{phone}' }, results: 'items', fields: { _id: 'id', phone1: 'mobile' } },
+ *   labels: { path: '/tags', results: '@', fields: { _id: 'id', name: 'name' } },
+ * };
  * ```
  */
 export type CrmProfileInput = z.input<typeof CrmProfileSchema>;
+
+/**
+ * A profile that extends a built-in one: any key may be left out, any may be overridden.
+ *
+ * @example
+ * ```ts
+ * import type { CrmProfileOverride } from 'priority-routing-crm/crm';
+ * const profile: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
+ * ```
+ */
+export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' } & {
+  [K in Exclude<keyof CrmProfileInput, 'extends'>]?: NonNullable<CrmProfileInput[K]> extends readonly unknown[] | string ? CrmProfileInput[K] : Partial<NonNullable<CrmProfileInput[K]>>;
+};
 
 /**
  * A validated profile, defaults applied.
