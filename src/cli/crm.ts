@@ -1,6 +1,7 @@
 import process, { stdout } from 'node:process';
 import { escapeTerminal } from '../checker/index.js';
 import type { CrmRepository } from '../crm/repository.js';
+import { CUSTOMER_FIELDS } from '../crm/schema.js';
 import { readyCustomer } from '../core/wire.js';
 import type { CustomerRecord, LabelRecord } from '../core/repository.js';
 import type { Command } from './main.js';
@@ -82,7 +83,7 @@ function customerLines(customer: CustomerRecord, repository: CrmRepository, labe
   const wire = readyCustomer(customer) as unknown as Record<string, unknown>;
   const fields = repository.profile.lookup.fields as Record<string, string | undefined>;
   const names = new Map(labels.map((label) => [label._id, label.name]));
-  return Object.entries(wire)
+  return CUSTOMER_FIELDS.map((field) => [field, wire[field]] as const)
     .map(([field, value]) => {
       const text = field === 'labels' ? `${JSON.stringify(value)}${(value as string[]).length === 0 ? '' : ` (${(value as string[]).map((id) => names.get(id) ?? 'not in the label list!').join(', ')})`}` : JSON.stringify(value);
       return `    ${field.padEnd(11)} ${shown(text).padEnd(34)} ← ${fields[field] === undefined ? '(not mapped)' : `${shown(fields[field])}`}\n`;

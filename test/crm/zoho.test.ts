@@ -95,6 +95,24 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
     expect(repository.stats().tokenRequests).toBe(1);
   });
 
+  it('keeps a token until shortly before its expires_in (a minute early), then asks for a new one', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const repository = repositoryOf();
+      const before = zoho.count('token');
+      const start = Date.now();
+      await repository.listLabels({ signal: signal() });
+      vi.setSystemTime(start + 3_530_000);
+      await repository.listLabels({ signal: signal() });
+      expect(zoho.count('token') - before).toBe(1);
+      vi.setSystemTime(start + 3_545_000);
+      await repository.listLabels({ signal: signal() });
+      expect(zoho.count('token') - before).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a 401 (token expired) renews the token once and retries once, for all the lookups that met it', async () => {
     const repository = repositoryOf();
     await repository.listLabels({ signal: signal() });
