@@ -189,9 +189,10 @@ export class CrmClient {
   #build(spec: CrmRequestSpec, bindings: Bindings, base: URL, token: Token | undefined): { url: string; method: string; headers: Record<string, string>; body?: string } {
     const { auth, headers: common } = this.loaded.profile;
     const path = fill(spec.path, bindings, encodeURIComponent);
-    const url = new URL(base.href.replace(/\/$/, '') + path);
+    const prefix = base.href.endsWith('/') ? base.href.slice(0, -1) : base.href;
+    const url = new URL(prefix + path);
     // Only the base URL is ever called: a placeholder cannot climb out of its path (`..`, `//host`).
-    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname.replace(/\/?$/, '/')) && url.pathname !== base.pathname) {
+    if (url.origin !== base.origin || (!url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`) && url.pathname !== base.pathname)) {
       throw new CrmResponseError(`the request path ${spec.path} leaves baseUrl`);
     }
     for (const [name, template] of Object.entries(spec.query ?? {})) {

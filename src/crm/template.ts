@@ -24,6 +24,7 @@ function escapeValue(value: string, escape: Bindings['escape']): string {
 
 /** `text` with every known `{name}` replaced (escaped, then `encode`d); unknown braces stay as written. */
 export function fill(text: string, bindings: Bindings, encode: (value: string) => string = (value) => value): string {
+  if (!text.includes('{')) return text;
   return text.replace(PLACEHOLDER, (whole, name: string) => {
     const value = bindings.values[name];
     return value === undefined ? whole : encode(escapeValue(value, bindings.escape));
