@@ -1,7 +1,7 @@
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
-import { CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
+import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
 
 /**
  * The built-in profiles, by name: plain data, each the same shape as a profile file a user could
@@ -133,7 +133,13 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
   const substituted = substitute(value, env, [], problems);
   const parsed = CrmProfileSchema.safeParse(substituted);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => ({ key: keyOf(issue.path) || '(profile)', message: issue.message })));
+    for (const issue of parsed.error.issues) {
+      // The auth union only says "no type matched": for a known type, say which key is wrong.
+      const auth = isObject(substituted) ? substituted.auth : undefined;
+      const member = issue.path.length === 1 && issue.path[0] === 'auth' && isObject(auth) && typeof auth.type === 'string' && Object.hasOwn(AUTH_SCHEMAS, auth.type) ? AUTH_SCHEMAS[auth.type as keyof typeof AUTH_SCHEMAS].safeParse(auth) : undefined;
+      if (member !== undefined && !member.success) problems.push(...member.error.issues.map((inner) => ({ key: keyOf(['auth', ...inner.path]), message: inner.message })));
+      else problems.push({ key: keyOf(issue.path) || '(profile)', message: issue.message });
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new CrmProfileError(dedupe(problems), name);
   const data = parsed.data;

@@ -74,25 +74,29 @@ const labelFields = z
   .strictObject({ _id: expression, name: expression, color_code: optional, ...audit })
   .describe('Each label field: a JMESPath expression over one result.');
 
-const auth = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('none') }),
-    z.strictObject({ type: z.literal('bearer'), token: nonEmpty('a token') }),
-    z.strictObject({ type: z.literal('header'), name: nonEmpty('a header name'), value: nonEmpty('a header value') }),
-    z.strictObject({ type: z.literal('query'), name: nonEmpty('a query parameter name'), value: nonEmpty('a value') }),
-    z.strictObject({ type: z.literal('basic'), username: nonEmpty('a user name'), password: z.string() }),
-    z.strictObject({
-      type: z.literal('oauth2'),
-      grant: z.enum(['refresh_token', 'client_credentials'], { error: 'expected refresh_token or client_credentials' }),
-      tokenUrl: nonEmpty('a token URL'),
-      clientId: nonEmpty('a client id'),
-      clientSecret: nonEmpty('a client secret'),
-      refreshToken: nonEmpty('a refresh token').optional(),
-      scope: z.string().optional(),
-      scheme: nonEmpty('the word before the token').default('Bearer').describe('The word before the token in Authorization (Zoho: Zoho-oauthtoken).'),
-    }),
-  ],
+/** Each auth type's schema, by `type`: a wrong key of one is named by validating against it. */
+export const AUTH_SCHEMAS = {
+  none: z.strictObject({ type: z.literal('none') }),
+  bearer: z.strictObject({ type: z.literal('bearer'), token: nonEmpty('a token') }),
+  header: z.strictObject({ type: z.literal('header'), name: nonEmpty('a header name'), value: nonEmpty('a header value') }),
+  query: z.strictObject({ type: z.literal('query'), name: nonEmpty('a query parameter name'), value: nonEmpty('a value') }),
+  basic: z.strictObject({ type: z.literal('basic'), username: nonEmpty('a user name'), password: z.string() }),
+  oauth2: z.strictObject({
+    type: z.literal('oauth2'),
+    grant: z.enum(['refresh_token', 'client_credentials'], { error: 'expected refresh_token or client_credentials' }),
+    tokenUrl: nonEmpty('a token URL'),
+    clientId: nonEmpty('a client id'),
+    clientSecret: nonEmpty('a client secret'),
+    refreshToken: nonEmpty('a refresh token').optional(),
+    scope: z.string().optional(),
+    scheme: nonEmpty('the word before the token').default('Bearer').describe('The word before the token in Authorization (Zoho: Zoho-oauthtoken).'),
+  }),
+} as const;
+
+// A union rather than z.discriminatedUnion: the latter's declared type changed within zod 4
+// (one type argument in 4.0, two later), and the shipped .d.ts must type-check on the peer floor.
+const auth = z.union(
+  [AUTH_SCHEMAS.none, AUTH_SCHEMAS.bearer, AUTH_SCHEMAS.header, AUTH_SCHEMAS.query, AUTH_SCHEMAS.basic, AUTH_SCHEMAS.oauth2],
   { error: 'expected auth.type to be one of none, bearer, header, query, basic, oauth2' },
 );
 

@@ -271,6 +271,8 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       expect(() => repositoryOf({ profile: { extends: 'zoho', lookup: { feilds: {} } } })).toThrow(/lookup: Unrecognized key: "feilds"/);
       expect(() => repositoryOf({ profile: { extends: 'zoho', lookup: { fields: { email: 'Email[' } } } })).toThrow(/lookup\.fields\.email: not a JMESPath expression/);
       expect(() => repositoryOf({ profile: { extends: 'zoho', match: 'latest' } })).toThrow(/match: expected newest, oldest or first/);
+      expect(() => repositoryOf({ profile: { extends: 'zoho', auth: { type: 'oauth2', grant: 'password' } } })).toThrow(/auth\.grant: expected refresh_token or client_credentials/);
+      expect(() => repositoryOf({ profile: { extends: 'zoho', auth: { type: 'oauth3' } } })).toThrow(/auth: expected auth\.type to be one of none, bearer, header, query, basic, oauth2/);
     });
 
     it('extends a built-in and overrides any part: Leads after Contacts', async () => {
