@@ -8,6 +8,7 @@ const entry = {
   fetch: 'src/adapters/fetch.ts',
   testing: 'src/testing/index.ts',
   sql: 'src/repositories/sql/index.ts',
+  crm: 'src/crm/index.ts',
 };
 
 export default defineConfig([

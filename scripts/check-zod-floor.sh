@@ -47,6 +47,7 @@ import { createOpenApiDocument } from 'priority-routing-crm/openapi';
 import { createNodeHandler } from 'priority-routing-crm/node';
 import { createFetchHandler } from 'priority-routing-crm/fetch';
 import * as testing from 'priority-routing-crm/testing';
+import { createCrmRepository, CrmProfileSchema, type CrmProfileOverride } from 'priority-routing-crm/crm';
 
 // Records in a vendor's own types (issue 9 point 2): an interface, a class, and dates as drivers return them.
 interface CrmCustomer extends Customer {
@@ -75,7 +76,9 @@ const extended = CustomerSchema.extend({ nationalId: z.string() });
 const memory = createMemoryRepository({ customers: [crmCustomer, driverCustomer, new CustomerRow()], labels: crmLabels });
 // Strict projects pass possibly-undefined values straight through: undefined means the default.
 export const fromEnv = createConnector({ repository, basePath: process.env.BASE_PATH, timeoutMs: undefined });
-export const used = [customer.phone1, extended, createConnector({ repository }), createConnector({ repository: memory }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
+const hubspot: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' }, match: undefined };
+export const crmSource = () => createConnector({ repository: createCrmRepository({ profile: hubspot, defaultCountry: 'PK', env: process.env, fetch: undefined }) });
+export const used = [CrmProfileSchema.shape.lookup, customer.phone1, extended, createConnector({ repository }), createConnector({ repository: memory }), createOpenApiDocument(), createNodeHandler, createFetchHandler, testing, z.toJSONSchema(CustomerSchema)];
 TS
 cat > consumer-cjs.cts <<'TS'
 import zod = require('zod');

@@ -17,3 +17,6 @@ export const loadNode = () => load<typeof import('../../src/adapters/node.js')>(
 
 /** `priority-routing-crm/sql` from `dist/sql.js`. */
 export const loadSql = () => load<typeof import('../../src/repositories/sql/index.js')>('sql.js');
+
+/** `priority-routing-crm/crm` from `dist/crm.js`. */
+export const loadCrm = () => load<typeof import('../../src/crm/index.js')>('crm.js');

@@ -1,5 +1,6 @@
 import type { SuiteResult } from '../lib/report.js';
 import { checker } from './checker.js';
+import { crm } from './crm.js';
 import { http } from './http.js';
 import { inprocess } from './inprocess.js';
 import type { SuiteName } from './names.js';
@@ -12,4 +13,4 @@ import { query } from './query.js';
 import { readyz } from './readyz.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, sql, 'sql-mariadb': sqlMariadb };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, crm, sql, 'sql-mariadb': sqlMariadb };

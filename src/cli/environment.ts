@@ -16,15 +16,7 @@ interface KnownVariable {
  * as a misspelling would.
  */
 const OTHER_VARIABLES: Readonly<Record<string, KnownVariable>> = {
-  // The CRM connectors.
-  PRC_CRM_TOKEN: { credential: true },
-  PRC_CRM_CLIENT_ID: { credential: true },
-  PRC_CRM_CLIENT_SECRET: { credential: true },
-  PRC_CRM_REFRESH_TOKEN: { credential: true },
-  PRC_CRM_BASE_URL: { credential: false },
-  PRC_CRM_TOKEN_URL: { credential: false },
-  PRC_CRM_LABEL_PROPERTY: { credential: false },
-  PRC_CRM_TENANT_ID: { credential: false },
+  // The CRM profiles' PRC_CRM_* are serve options (src/crm/env.ts), named by the table below.
   // `check`: a request header from the environment, PRC_CHECK_HEADER_<NAME>.
   PRC_CHECK_HEADER_: { credential: true, prefix: true },
   // The project's own test harness (scripts/db-servers.sh, test/support), never an operator's.

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: () => import('./serve.js').then((m) => m.serveCommand),
   check: () => import('./check.js').then((m) => m.checkCommand),
   db: () => import('./db.js').then((m) => m.dbCommand),
+  crm: () => import('./crm.js').then((m) => m.crmCommand),
 };
 
 const HELP = `priority-routing-crm ${packageJson.version}
@@ -30,6 +31,8 @@ Usage:
   priority-routing-crm check [options]   check a live connector against the contract
   priority-routing-crm db <indexes|check> --database <url> --mapping <file>
                                          phone indexes for, or a mapping check of, a SQL database
+  priority-routing-crm crm check --crm <zoho|hubspot|file> [--phone <number>]
+                                         check a CRM source: token, labels, a lookup
 
 Run "priority-routing-crm <command> --help" for a command's options.
 Options:

@@ -146,10 +146,12 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const sampleWarning = sampleDataWarning(config.host, source);
   if (sampleWarning !== undefined) log.warn(sampleWarning);
   for (const warning of source.warnings ?? []) log.warn(warning);
-  const resilience = readResilience(config, config.database !== undefined);
+  // A CRM's API budget is for lookups: its label list is kept 5 minutes unless --labels-ttl says otherwise.
+  const resilience = readResilience(config, config.database !== undefined || config.crm !== undefined, config.crm === undefined ? undefined : 300_000);
   const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
   const readiness = createReadiness({
-    repository: source.repository,
+    // A CRM source: ready once a token was obtained and the labels read once (source.readiness).
+    repository: source.readiness ?? source.repository,
     timeoutMs: READINESS_TIMEOUT_MS,
     intervalMs: READINESS_INTERVAL_MS,
     // Once per change, not per probe: a probe every few seconds would otherwise flood the log.

@@ -1,3 +1,4 @@
+import { CrmResponseError } from '../crm/errors.js';
 import { CircuitOpenError } from '../repositories/circuit-open-error.js';
 import { type Answer, answer, type Trace } from './answer.js';
 import type { CallOutcome } from './call.js';
@@ -18,7 +19,7 @@ export function report(settings: Settings, trace: Trace, failure: Failure): void
 }
 
 /**
- * The 500, 503 (circuit breaker open) or 504 for a repository call that threw, rejected or timed out.
+ * The 500, 502 (a CRM profile's unusable answer), 503 (circuit breaker open, CRM rate limit) or 504 for a repository call that threw, rejected or timed out.
  */
 export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>, settings: Settings, trace: Trace): Answer {
   if (outcome.reason === 'timeout') {
@@ -28,6 +29,10 @@ export function failedCall(outcome: Exclude<CallOutcome<unknown>, { ok: true }>,
   if (outcome.error instanceof CircuitOpenError) {
     // Not reported to onError: during an outage that would be one event per chat; the breaker's onStateChange reports it once.
     return answer(circuitOpenResponse(outcome.error.retryAfterSeconds), trace);
+  }
+  if (outcome.error instanceof CrmResponseError) {
+    // A CRM profile's repository: the CRM's answer was unusable (502), and the issues name the profile key.
+    return invalidData(outcome.error.issues, trace.route === 'label' ? 'a label list' : 'a customer', settings, trace);
   }
   report(settings, trace, { kind: 'exception', status: 500, error: outcome.error });
   return answer(problemResponse('crmFailure', problemDetails.crmFailure()), trace);

@@ -76,6 +76,18 @@ const runtimeExports: Record<EntryName, readonly string[]> = {
     'phoneIndexes',
     'redactDatabasePassword',
   ],
+  'priority-routing-crm/crm': [
+    'CRM_ENV_VARS',
+    'CircuitOpenError',
+    'CrmProfileError',
+    'CrmProfileSchema',
+    'CrmRateLimitError',
+    'CrmResponseError',
+    'createCrmRepository',
+    'crmProfiles',
+    'labelPalette',
+    'paletteColor',
+  ],
   'priority-routing-crm/openapi': [
     'createOpenApiDocument',
     'openApiDocument',

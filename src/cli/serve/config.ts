@@ -9,6 +9,7 @@ import {
   envNames,
   flagOf,
   isCliOnly,
+  isEnvOnly,
   isSecret,
   isUrlWithPassword,
   keyOfFlag,
@@ -99,7 +100,7 @@ export async function resolveServeConfig(
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     const key = keyOfFlag.get(name);
-    if (key !== undefined && isSecret(key) && value !== undefined) {
+    if (key !== undefined && isEnvOnly(key) && value !== undefined) {
       throw new UsageError(`${flagOf(key)} is not accepted on the command line, where ps shows it: set ${envNames(key)[0]} or put "${key}" in the --config file`);
     }
     if (key !== undefined && isUrlWithPassword(key) && typeof value === 'string' && hasDatabasePassword(value)) {
@@ -156,6 +157,8 @@ export async function resolveServeConfig(
   if (config.databasePassword !== undefined && config.database === undefined) {
     throw new UsageError(`${sources.databasePassword} is the database's password, but no --database (or DATABASE_URL) was given: give both, or unset it`);
   }
+  const given = (['data', 'database', 'crm'] as const).filter((key) => config[key] !== undefined);
+  if (given.length > 1) throw new UsageError(`give one of ${given.map((key) => sourceOf(key, sources)).join(', ')}: they are sources of the customers and labels`);
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(

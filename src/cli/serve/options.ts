@@ -96,6 +96,8 @@ interface ServeOptionSpec<S extends z.ZodType> {
   readonly urlWithPassword?: boolean;
   /** Command-line only (`--config`, `--print-config`): no environment variable, no config key. */
   readonly cliOnly?: boolean;
+  /** Environment or config file only, like a secret, but printed as it is (a CRM's address). */
+  readonly envOnly?: boolean;
 }
 
 const option = <S extends z.ZodType>(spec: ServeOptionSpec<S>) => spec;
@@ -108,6 +110,15 @@ export const serveOptions = {
   database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…; a URL with a password only from the environment or --config) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
   databaseWait: option({ flag: 'database-wait', type: 'string', value: '<ms>', help: `at start, retry an unreachable database this long, /readyz 503 meanwhile (default ${DEFAULT_DATABASE_WAIT_MS}; 0: exit at once)`, schema: milliseconds }),
+  crm: option({ flag: 'crm', type: 'string', value: '<zoho|hubspot|file.json>', help: 'serve from a SaaS or REST CRM: a built-in profile or a profile file (docs/crm.md)', schema: text('zoho, hubspot or a profile file') }),
+  // What the CRM profiles read (src/crm/env.ts lists the same names): never flags.
+  crmToken: option({ flag: 'crm-token', type: 'string', secret: true, help: 'the CRM API token (HubSpot private app)', schema: text('a token') }),
+  crmClientId: option({ flag: 'crm-client-id', type: 'string', secret: true, help: "the CRM's OAuth client id", schema: text('a client id') }),
+  crmClientSecret: option({ flag: 'crm-client-secret', type: 'string', secret: true, help: "the CRM's OAuth client secret", schema: text('a client secret') }),
+  crmRefreshToken: option({ flag: 'crm-refresh-token', type: 'string', secret: true, help: "the CRM's OAuth refresh token (Zoho)", schema: text('a refresh token') }),
+  crmBaseUrl: option({ flag: 'crm-base-url', type: 'string', envOnly: true, help: "the CRM API's base URL, instead of the profile's", schema: text('a URL') }),
+  crmTokenUrl: option({ flag: 'crm-token-url', type: 'string', envOnly: true, help: "the CRM's OAuth token URL (Zoho data centre)", schema: text('a URL') }),
+  crmLabelProperty: option({ flag: 'crm-label-property', type: 'string', envOnly: true, help: 'the contact property whose options are the labels (HubSpot)', schema: text('a property name') }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: countryCode }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
   customersTtl: option({ flag: 'customers-ttl', type: 'string', value: '<ms>', help: 'cache each customer this long', schema: milliseconds }),
@@ -150,6 +161,8 @@ export function envNames(key: ServeOptionKey): readonly string[] {
 }
 
 export const isSecret = (key: ServeOptionKey) => specs[key].secret === true;
+/** Never from the command line: a secret, or a CRM setting read from the environment or the config file. */
+export const isEnvOnly = (key: ServeOptionKey) => specs[key].secret === true || specs[key].envOnly === true;
 export const isUrlWithPassword = (key: ServeOptionKey) => specs[key].urlWithPassword === true;
 export const isCliOnly = (key: ServeOptionKey) => specs[key].cliOnly === true;
 export const flagOf = (key: ServeOptionKey) => `--${specs[key].flag}`;
@@ -185,7 +198,7 @@ export function optionsHelp(): string {
   let credentials = '';
   for (const key of serveOptionKeys) {
     const spec = specs[key];
-    if (spec.secret) {
+    if (spec.secret || spec.envOnly) {
       credentials += line(envNames(key).join(', '), spec.help);
       continue;
     }

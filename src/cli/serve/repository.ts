@@ -29,6 +29,8 @@ export interface RepositorySource {
   connected?: () => boolean;
   /** What the operator should know before trusting the answers (national numbers with no default country), logged at start. */
   warnings?: readonly string[];
+  /** What `/readyz` asks instead of `repository` (a CRM source: ready once it has read the labels once). */
+  readiness?: CustomerRepository;
 }
 
 /** Opens the repository a resolved configuration names: `--database`, `--data`, else the sample data. */
@@ -43,6 +45,11 @@ export const openRepository: OpenRepository = async (config, log) => {
       describe: maskDatabaseUrl(database),
       log,
     });
+  }
+  if (config.crm !== undefined) {
+    const { openCrmRepository, readyOnce } = await import('./crm.js');
+    const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env);
+    return { repository, describe: `CRM ${repository.profileName}`, readiness: readyOnce(repository), close: () => repository.close() };
   }
   const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
   let repository: CustomerRepository;

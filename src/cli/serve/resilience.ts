@@ -32,8 +32,10 @@ const errorName = (error: unknown) => (error instanceof Error || error instanceo
 export function readResilience(
   values: { labelsTtl?: number | undefined; customersTtl?: number | undefined; noBreaker?: boolean | undefined },
   database: boolean,
+  /** The label cache's default for this source (a CRM: 300000); else 30000 with `database`, 0 without. */
+  defaultLabelsTtlMs?: number,
 ): Resilience {
-  const labelsTtlMs = values.labelsTtl ?? (database ? 30_000 : 0);
+  const labelsTtlMs = values.labelsTtl ?? defaultLabelsTtlMs ?? (database ? 30_000 : 0);
   const customersTtlMs = values.customersTtl ?? 0;
   const breaker = database && values.noBreaker !== true;
   const cache = labelsTtlMs > 0 || customersTtlMs > 0 || database;

@@ -1,0 +1,174 @@
+import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
+import hubspot from './profiles/hubspot.json' with { type: 'json' };
+import zoho from './profiles/zoho.json' with { type: 'json' };
+import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
+
+/**
+ * The built-in profiles, by name: plain data, each the same shape as a profile file a user could
+ * have written (they read their credentials from `PRC_CRM_*` variables).
+ *
+ * @example
+ * ```ts
+ * import { crmProfiles } from 'priority-routing-crm/crm';
+ * console.log(crmProfiles.zoho.lookup?.path); // '/{module}/search'
+ * ```
+ */
+export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput } = deepFreeze({
+  zoho: zoho as unknown as CrmProfileInput,
+  hubspot: hubspot as unknown as CrmProfileInput,
+});
+
+/** The name of a built-in profile. */
+export type CrmProfileName = keyof typeof crmProfiles;
+
+/**
+ * Thrown for a profile that cannot be used: each problem names the key (`lookup.fields.email:
+ * expected a JMESPath expression …`) or the missing environment variable.
+ *
+ * @example
+ * ```ts
+ * import { createCrmRepository, CrmProfileError } from 'priority-routing-crm/crm';
+ * try { createCrmRepository({ profile: 'zoho' }); } catch (error) { if (error instanceof CrmProfileError) console.error(error.message); }
+ * ```
+ */
+export class CrmProfileError extends Error {
+  override name = 'CrmProfileError';
+  /** One entry per problem: the key as a dotted path, and what is wrong with it. */
+  readonly problems: ReadonlyArray<{ key: string; message: string }>;
+  constructor(problems: ReadonlyArray<{ key: string; message: string }>, profileName = 'profile') {
+    super([`invalid CRM ${profileName}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'));
+    this.problems = problems;
+  }
+}
+
+const keyOf = (path: ReadonlyArray<PropertyKey>) =>
+  path.reduce<string>((key, part) => (typeof part === 'number' ? `${key}[${part}]` : key === '' ? String(part) : `${key}.${String(part)}`), '');
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `over` laid on `base`, key by key, recursively; arrays and other values replace. An object
+ * with a different `type` (auth `bearer` → `oauth2`) replaces too, since its keys do not mix.
+ */
+function merge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  if ('type' in over && over.type !== base.type) return over;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = merge(base[key], value);
+  return merged;
+}
+
+/** The profile a name or an object stands for, with `extends` resolved (one level: built-ins extend nothing). */
+function resolveExtends(profile: unknown): { value: unknown; name: string } {
+  if (typeof profile === 'string') {
+    if (!Object.hasOwn(crmProfiles, profile)) {
+      throw new CrmProfileError([{ key: '(profile)', message: `unknown built-in profile ${JSON.stringify(profile)}; expected ${Object.keys(crmProfiles).join(' or ')}, or a profile object` }]);
+    }
+    return { value: crmProfiles[profile as CrmProfileName], name: `profile "${profile}"` };
+  }
+  if (!isObject(profile)) throw new CrmProfileError([{ key: '(profile)', message: 'expected a built-in profile name or a profile object' }]);
+  const base = profile.extends;
+  if (base === undefined) return { value: profile, name: typeof profile.name === 'string' ? `profile "${profile.name}"` : 'profile' };
+  if (typeof base !== 'string' || !Object.hasOwn(crmProfiles, base)) {
+    throw new CrmProfileError([{ key: 'extends', message: `expected ${Object.keys(crmProfiles).join(' or ')}, got ${JSON.stringify(base)}` }]);
+  }
+  const { extends: _, ...rest } = profile;
+  return { value: merge(crmProfiles[base as CrmProfileName], rest), name: `profile "${typeof profile.name === 'string' ? profile.name : `${base} (extended)`}"` };
+}
+
+// The default may hold one level of braces: `${PRC_CRM_BASE_URL:-{token.api_domain}/crm/v8}`.
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}/g;
+
+/**
+ * Every `${NAME}` (or `${NAME:-default}`) in the profile's strings, from `env`. A variable that is
+ * unset (or empty) without a default is a problem naming it and the key that needs it.
+ */
+function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], problems: Array<{ key: string; message: string }>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VARIABLE, (_whole, name: string, fallback: string | undefined) => {
+      const given = env[name];
+      if (given !== undefined && given !== '') return given;
+      if (fallback !== undefined) return fallback;
+      problems.push({ key: keyOf(path), message: `the environment variable ${name} is not set` });
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => substitute(item, env, [...path, index], problems));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, env, [...path, key], problems)]));
+  return value;
+}
+
+/** A compiled JMESPath expression: evaluate it over one value. */
+export type Evaluate = (value: unknown) => unknown;
+
+/** Compiles an expression; a syntax error is a problem naming its key. */
+function compileAt(text: string, key: string, problems: Array<{ key: string; message: string }>): Evaluate {
+  try {
+    const ast = compile(text);
+    return (value) => TreeInterpreter.search(ast, value as JSONValue);
+  } catch (error) {
+    problems.push({ key, message: `not a JMESPath expression (${(error as Error).message.split('\n')[0]}): ${text}` });
+    return () => null;
+  }
+}
+
+/** A profile ready to run: validated, variables substituted, expressions compiled. */
+export interface LoadedProfile {
+  profile: CrmProfile;
+  name: string;
+  lookup: { results: Evaluate; fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }> };
+  labels: { results: Evaluate; fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }> };
+  /** The profile's `rateLimit.retryAfter` over an error answer. */
+  rateLimitHint: Evaluate | undefined;
+}
+
+/**
+ * Resolves `extends`, substitutes `${NAME}` from `env`, validates against
+ * {@link CrmProfileSchema} and compiles every expression; throws a {@link CrmProfileError} that
+ * names every bad key and every missing variable.
+ */
+export function loadProfile(profile: unknown, env: Readonly<Record<string, string | undefined>>): LoadedProfile {
+  const { value, name } = resolveExtends(profile);
+  const problems: Array<{ key: string; message: string }> = [];
+  const substituted = substitute(value, env, [], problems);
+  const parsed = CrmProfileSchema.safeParse(substituted);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // The auth union only says "no type matched": for a known type, say which key is wrong.
+      const auth = isObject(substituted) ? substituted.auth : undefined;
+      const member = issue.path.length === 1 && issue.path[0] === 'auth' && isObject(auth) && typeof auth.type === 'string' && Object.hasOwn(AUTH_SCHEMAS, auth.type) ? AUTH_SCHEMAS[auth.type as keyof typeof AUTH_SCHEMAS].safeParse(auth) : undefined;
+      if (member !== undefined && !member.success) problems.push(...member.error.issues.map((inner) => ({ key: keyOf(['auth', ...inner.path]), message: inner.message })));
+      else problems.push({ key: keyOf(issue.path) || '(profile)', message: issue.message });
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new CrmProfileError(dedupe(problems), name);
+  const data = parsed.data;
+  const fieldsOf = (section: 'lookup' | 'labels') =>
+    new Map(
+      Object.entries(data[section].fields as Record<string, string | undefined>)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([field, text]) => [field, { evaluate: compileAt(text, `${section}.fields.${field}`, problems), expression: text }]),
+    );
+  const loaded: LoadedProfile = {
+    profile: data,
+    name,
+    lookup: { results: compileAt(data.lookup.results, 'lookup.results', problems), fields: fieldsOf('lookup') },
+    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: fieldsOf('labels') },
+    rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
+  };
+  if (problems.length > 0) throw new CrmProfileError(problems, name);
+  return loaded;
+}
+
+const dedupe = (problems: Array<{ key: string; message: string }>) => {
+  const seen = new Set<string>();
+  return problems.filter(({ key, message }) => !seen.has(`${key}\n${message}`) && seen.add(`${key}\n${message}`) !== undefined);
+};
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

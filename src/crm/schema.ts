@@ -1,0 +1,206 @@
+import * as z from 'zod';
+
+/**
+ * The zod schema of a CRM profile: the one source of truth for `createCrmRepository`'s
+ * validation, the TypeScript types and the shipped JSON Schema (`crm-profile.schema.json`,
+ * generated from this with `z.toJSONSchema`). Every object is strict, so a misspelt key is named
+ * instead of silently ignored. Expressions are JMESPath (https://jmespath.site), evaluated over
+ * one result of the CRM's answer.
+ */
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}, got an empty string` });
+
+/** A JMESPath expression over one result (compiled when the profile is loaded: a syntax error names its key). */
+const expression = nonEmpty('a JMESPath expression').describe('A JMESPath expression (https://jmespath.site) over one result of the answer.');
+
+/** The contract fields a customer result is mapped onto. */
+export const CUSTOMER_FIELDS = [
+  '_id', 'first_name', 'last_name', 'email', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5',
+  'labels', 'createdAt', 'updatedAt', 'created_by', 'updated_by', '__v',
+] as const;
+
+/** The contract fields a label result is mapped onto. */
+export const LABEL_FIELDS = ['_id', 'name', 'color_code', 'createdAt', 'updatedAt', 'created_by', 'updated_by', '__v'] as const;
+
+const PHONE_FORMS = ['e164', 'international', 'national', 'asked'] as const;
+
+/** A value in a request template: text with `{placeholder}`s, or JSON around it; `{ "$eachPhone": … }` repeats its template once per phone form. */
+const template: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(template), z.record(z.string(), template)]),
+);
+
+const request = {
+  method: z.enum(['GET', 'POST'], { error: 'expected GET or POST' }).default('GET').describe('The HTTP method.'),
+  path: z
+    .string({ error: 'expected a path (a string)' })
+    .regex(/^\//, { error: 'expected a path that starts with "/", appended to baseUrl' })
+    .describe('Appended to baseUrl; {placeholder}s are percent-encoded.'),
+  query: z
+    .record(z.string(), template)
+    .optional()
+    .describe('Query parameters; a value may be { "$eachPhone": "…{phone}…", "$join": "or" } to put every phone form in one parameter.'),
+  headers: z.record(z.string(), z.string()).optional().describe('Extra request headers (not for credentials: use auth).'),
+  body: template.optional().describe('A JSON body; an array item { "$eachPhone": [ … ] } is repeated for each phone form with {phone} set.'),
+  each: z
+    .record(z.string(), z.array(z.string()).min(1, { error: 'list at least one value' }))
+    .optional()
+    .describe('Placeholders with several values (e.g. { "module": ["Contacts", "Leads"] }): the request is made for each, in order.'),
+  results: expression.describe('Where the list of results is in the answer (JMESPath over the whole answer body).'),
+  escape: z
+    .record(z.string().length(1, { error: 'expected one character' }), z.string())
+    .optional()
+    .describe("How placeholder values are escaped for the CRM's query language, character by character (OData: { \"'\": \"''\" })."),
+};
+
+const optional = expression.optional();
+const audit = { createdAt: optional, updatedAt: optional, created_by: optional, updated_by: optional, __v: optional };
+
+const customerFields = z
+  .strictObject({
+    _id: expression,
+    first_name: optional,
+    last_name: optional,
+    email: optional,
+    phone1: expression,
+    phone2: optional,
+    phone3: optional,
+    phone4: optional,
+    phone5: optional,
+    labels: optional,
+    ...audit,
+  })
+  .describe('Each contract field: a JMESPath expression over one result.');
+const labelFields = z
+  .strictObject({ _id: expression, name: expression, color_code: optional, ...audit })
+  .describe('Each label field: a JMESPath expression over one result.');
+
+/** Each auth type's schema, by `type`: a wrong key of one is named by validating against it. */
+export const AUTH_SCHEMAS = {
+  none: z.strictObject({ type: z.literal('none') }),
+  bearer: z.strictObject({ type: z.literal('bearer'), token: nonEmpty('a token') }),
+  header: z.strictObject({ type: z.literal('header'), name: nonEmpty('a header name'), value: nonEmpty('a header value') }),
+  query: z.strictObject({ type: z.literal('query'), name: nonEmpty('a query parameter name'), value: nonEmpty('a value') }),
+  basic: z.strictObject({ type: z.literal('basic'), username: nonEmpty('a user name'), password: z.string() }),
+  oauth2: z.strictObject({
+    type: z.literal('oauth2'),
+    grant: z.enum(['refresh_token', 'client_credentials'], { error: 'expected refresh_token or client_credentials' }),
+    tokenUrl: nonEmpty('a token URL'),
+    clientId: nonEmpty('a client id'),
+    clientSecret: nonEmpty('a client secret'),
+    refreshToken: nonEmpty('a refresh token').optional(),
+    scope: z.string().optional(),
+    scheme: nonEmpty('the word before the token').default('Bearer').describe('The word before the token in Authorization (Zoho: Zoho-oauthtoken).'),
+  }),
+} as const;
+
+// A union rather than z.discriminatedUnion: the latter's declared type changed within zod 4
+// (one type argument in 4.0, two later), and the shipped .d.ts must type-check on the peer floor.
+const auth = z.union(
+  [AUTH_SCHEMAS.none, AUTH_SCHEMAS.bearer, AUTH_SCHEMAS.header, AUTH_SCHEMAS.query, AUTH_SCHEMAS.basic, AUTH_SCHEMAS.oauth2],
+  { error: 'expected auth.type to be one of none, bearer, header, query, basic, oauth2' },
+);
+
+/**
+ * A CRM profile: what `createCrmRepository` reads customers and labels from. The same shape as
+ * a profile file (JSON), where `$schema` may point at `crm-profile.schema.json`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { CrmProfileSchema } from 'priority-routing-crm/crm';
+ * const result = CrmProfileSchema.safeParse(JSON.parse(readFileSync('in-house.json', 'utf8')));
+ * ```
+ */
+export const CrmProfileSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot") this one overrides, key by key.'),
+    name: z.string().optional().describe('A name for messages and logs.'),
+    baseUrl: nonEmpty('a base URL').describe('Every request goes to this URL plus its path; {token.FIELD} takes a field of the OAuth token answer (Zoho api_domain).'),
+    auth,
+    headers: z.record(z.string(), z.string()).optional().describe('Headers sent with every request.'),
+    lookup: z
+      .strictObject({
+        ...request,
+        phoneForms: z
+          .array(z.enum(PHONE_FORMS, { error: `expected one of ${PHONE_FORMS.join(', ')}` }))
+          .min(1, { error: 'list at least one phone form' })
+          .default(['e164', 'national', 'international'])
+          .describe('Which spellings of the number to send: e164 +923001234567, international 923001234567, national 03001234567, asked as received.'),
+        notFoundStatus: z.array(z.number().int()).optional().describe('Statuses that mean "no result" (besides 204 and an empty list), e.g. [404].'),
+        fields: customerFields,
+      })
+      .describe('The customer search request.'),
+    labels: z
+      .strictObject({
+        ...request,
+        property: z.string().optional().describe('The field whose options are the labels (HubSpot): {property} in the request.'),
+        fields: labelFields,
+      })
+      .describe('The label list request.'),
+    colors: z
+      .record(z.string(), z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' }))
+      .optional()
+      .describe('Label colours by label name or id, for CRMs without colours; others get a colour from the fallback palette by name.'),
+    match: z
+      .enum(['newest', 'oldest', 'first'], { error: 'expected newest, oldest or first' })
+      .default('newest')
+      .describe('Of several results with the asked number: the latest updatedAt, the earliest, or the first.'),
+    rateLimit: z
+      .strictObject({
+        statuses: z.array(z.number().int()).default([429, 503]).describe('Statuses that mean "slow down" (default 429 and 503).'),
+        retryAfter: expression.optional().describe('Where the error body says how many seconds to wait (Zoho: details.retry_after), besides the Retry-After and X-RateLimit-Reset headers.'),
+      })
+      .default({ statuses: [429, 503] }),
+    limits: z
+      .strictObject({
+        maxBodyBytes: z.number().int().positive().optional().describe('The largest answer read (default 1 MiB).'),
+        maxResults: z.number().int().positive().optional().describe('At most this many results of one answer are considered (default 50).'),
+      })
+      .optional(),
+  })
+  .describe('A CRM profile for priority-routing-crm: how to look customers and labels up in a REST CRM.');
+
+/**
+ * A profile as written (before defaults): the type of a profile file or object.
+ *
+ * @example
+ * ```ts
+ * import type { CrmProfileInput } from 'priority-routing-crm/crm';
+ * const profile: CrmProfileInput = {
+ *   baseUrl: 'https://crm.example.com/api',
+ *   auth: { type: 'bearer', token: '${PRC_CRM_TOKEN}' },
+ *   lookup: { path: '/customers', query: { phone: '{phone}' }, results: 'items', fields: { _id: 'id', phone1: 'mobile' } },
+ *   labels: { path: '/tags', results: '@', fields: { _id: 'id', name: 'name' } },
+ * };
+ * ```
+ */
+export type CrmProfileInput = z.input<typeof CrmProfileSchema>;
+
+/**
+ * A profile that extends a built-in one: any key may be left out, any may be overridden.
+ *
+ * @example
+ * ```ts
+ * import type { CrmProfileOverride } from 'priority-routing-crm/crm';
+ * const profile: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
+ * ```
+ */
+export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' } & {
+  [K in Exclude<keyof CrmProfileInput, 'extends'>]?: NonNullable<CrmProfileInput[K]> extends readonly unknown[] | string ? CrmProfileInput[K] : Partial<NonNullable<CrmProfileInput[K]>>;
+};
+
+/**
+ * A validated profile, defaults applied.
+ *
+ * @example
+ * ```ts
+ * import type { CrmProfile } from 'priority-routing-crm/crm';
+ * const match: CrmProfile['match'] = 'newest';
+ * ```
+ */
+export type CrmProfile = z.output<typeof CrmProfileSchema>;
+export type CrmRequestSpec = CrmProfile['lookup'] | CrmProfile['labels'];
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+export type LabelField = (typeof LABEL_FIELDS)[number];
+export type PhoneForm = (typeof PHONE_FORMS)[number];

@@ -1,0 +1,72 @@
+import type { PhoneForm } from './schema.js';
+
+/** The values `{placeholder}`s take in one request. */
+export interface Bindings {
+  /** `{phone}` and `{e164}`, `{international}`, `{national}`, `{asked}`; each-values; `{property}`. */
+  readonly values: Readonly<Record<string, string>>;
+  /** The phone forms an `$eachPhone` repeats over, in order (already distinct). */
+  readonly phones: readonly string[];
+  /** Character → replacement, applied to every placeholder value (the profile's `escape`). */
+  readonly escape?: Readonly<Record<string, string>> | undefined;
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
+const EACH_PHONE = '$eachPhone';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function escapeValue(value: string, escape: Bindings['escape']): string {
+  if (escape === undefined) return value;
+  let out = '';
+  for (const character of value) out += escape[character] ?? character;
+  return out;
+}
+
+/** `text` with every known `{name}` replaced (escaped, then `encode`d); unknown braces stay as written. */
+export function fill(text: string, bindings: Bindings, encode: (value: string) => string = (value) => value): string {
+  if (!text.includes('{')) return text;
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = bindings.values[name];
+    return value === undefined ? whole : encode(escapeValue(value, bindings.escape));
+  });
+}
+
+/** Whether a template repeats over phone forms (one request for all of them) rather than being sent once per form. */
+export function hasEachPhone(template: unknown): boolean {
+  if (Array.isArray(template)) return template.some(hasEachPhone);
+  if (isObject(template)) return EACH_PHONE in template || Object.values(template).some(hasEachPhone);
+  return false;
+}
+
+const withPhone = (bindings: Bindings, phone: string): Bindings => ({ ...bindings, values: { ...bindings.values, phone } });
+
+/**
+ * A JSON template with its placeholders filled. An array item `{ "$eachPhone": X }` becomes X
+ * once per phone form (X's items, when X is an array); a value `{ "$eachPhone": "…", "$join": "or" }`
+ * becomes one string.
+ */
+export function expand(template: unknown, bindings: Bindings): unknown {
+  if (typeof template === 'string') return fill(template, bindings);
+  if (Array.isArray(template)) {
+    return template.flatMap((item) => {
+      if (isObject(item) && EACH_PHONE in item && !('$join' in item)) {
+        return bindings.phones.flatMap((phone) => {
+          const one = expand(item[EACH_PHONE], withPhone(bindings, phone));
+          return Array.isArray(one) ? one : [one];
+        });
+      }
+      return [expand(item, bindings)];
+    });
+  }
+  if (isObject(template)) {
+    if (EACH_PHONE in template) {
+      const join = typeof template.$join === 'string' ? template.$join : ',';
+      return bindings.phones.map((phone) => expand(template[EACH_PHONE], withPhone(bindings, phone))).join(join);
+    }
+    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, expand(value, bindings)]));
+  }
+  return template;
+}
+
+/** The phone forms of a number, as the profile's `phoneForms` names them. */
+export type PhoneForms = Readonly<Record<PhoneForm, string | undefined>>;

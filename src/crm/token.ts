@@ -1,0 +1,121 @@
+import { exchange, type FetchLike } from '../transport/exchange.js';
+import { parseJsonBody } from '../transport/body.js';
+import { CrmResponseError, issue } from './errors.js';
+import { crmErrorCode, type Masker } from './answers.js';
+import type { CrmProfile } from './schema.js';
+
+type OAuth2 = Extract<CrmProfile['auth'], { type: 'oauth2' }>;
+
+/** An access token and the token answer it came in (for `{token.api_domain}`). */
+export interface Token {
+  readonly value: string;
+  /** Epoch ms after which it is not used; `Infinity` for an answer without `expires_in` (used until a 401). */
+  readonly expiresAt: number;
+  readonly answer: Readonly<Record<string, unknown>>;
+}
+
+/** Tokens are renewed this long before they expire (a tenth of a short lifetime), so none is sent stale. */
+const EARLY_MS = 60_000;
+
+/**
+ * OAuth2 access tokens for one profile: kept until shortly before expiry, and fetched by one
+ * request at a time however many lookups wait (Zoho locks a refresh token out after a few
+ * token requests in ten minutes). `renew(stale)` after a 401 fetches a new one only if no other
+ * caller already replaced `stale`.
+ */
+export class TokenSource {
+  #token: Token | undefined;
+  #pending: Promise<Token> | undefined;
+  /** How many token requests were sent: for `crm check` and the tests that count them. */
+  requests = 0;
+
+  constructor(
+    private readonly auth: OAuth2,
+    private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; maxBodyBytes: number; mask: Masker; now?: () => number },
+  ) {}
+
+  /** The kept token while it is fresh, else `undefined` (no promise: the common case costs nothing). */
+  current(): Token | undefined {
+    const token = this.#token;
+    return token !== undefined && this.#now() < token.expiresAt ? token : undefined;
+  }
+
+  /** The cached token, or the one being fetched, or a new one. */
+  get(): Promise<Token> {
+    const token = this.current();
+    return token === undefined ? this.#fetchOnce() : Promise.resolve(token);
+  }
+
+  /** A token other than `stale` (which the CRM just refused). */
+  renew(stale: Token): Promise<Token> {
+    if (this.#token !== undefined && this.#token !== stale && this.#now() < this.#token.expiresAt) return Promise.resolve(this.#token);
+    if (this.#token === stale) this.#token = undefined;
+    return this.#fetchOnce();
+  }
+
+  #now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  #fetchOnce(): Promise<Token> {
+    if (this.#pending === undefined) {
+      const pending = this.#request().then(
+        (token) => {
+          this.#token = token;
+          return token;
+        },
+      );
+      this.#pending = pending;
+      const clear = () => {
+        if (this.#pending === pending) this.#pending = undefined;
+      };
+      pending.then(clear, clear);
+    }
+    return this.#pending;
+  }
+
+  async #request(): Promise<Token> {
+    const { auth, options } = this;
+    const form = new URLSearchParams({ grant_type: auth.grant, client_id: auth.clientId, client_secret: auth.clientSecret });
+    if (auth.grant === 'refresh_token') form.set('refresh_token', auth.refreshToken ?? '');
+    if (auth.scope !== undefined && auth.scope !== '') form.set('scope', auth.scope);
+    this.requests += 1;
+    const where = safeUrl(auth.tokenUrl);
+    const result = await exchange({
+      url: auth.tokenUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+    const fail = (why: string) => new CrmResponseError(options.mask(`token request to ${where} failed: ${why}`), [issue('(token)', options.mask(`auth.tokenUrl ${where}: ${why}`))]);
+    if (result.kind === 'timeout') throw fail(`no answer within ${options.timeoutMs} ms`);
+    if (result.kind === 'network_error') throw fail(result.message);
+    if (result.bodyTooLarge) throw fail(`answer larger than ${options.maxBodyBytes} bytes`);
+    if (result.status >= 300 && result.status < 400) throw fail(`HTTP ${result.status} redirect not followed`);
+    const body = parseJsonBody(result.body);
+    const answer = body.ok && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
+    // Zoho answers a wrong client secret with 200 and { "error": "invalid_client" }.
+    const accessToken = answer.access_token;
+    if (result.status !== 200 || typeof accessToken !== 'string' || accessToken === '') {
+      const code = crmErrorCode(answer);
+      throw fail(`HTTP ${result.status}${code === undefined ? (body.ok ? ', no access_token in the answer' : ', not JSON') : ` ${code}`}`);
+    }
+    const seconds = typeof answer.expires_in === 'number' ? answer.expires_in : typeof answer.expires_in === 'string' ? Number(answer.expires_in) : Number.NaN;
+    const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Number.POSITIVE_INFINITY;
+    const early = Math.min(EARLY_MS, lifetime / 10);
+    return { value: accessToken, expiresAt: this.#now() + lifetime - early, answer };
+  }
+}
+
+/** A URL as shown in messages: origin and path, never its query (which may hold a credential). */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}

@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, waitForOutput } from '../support/cli.js';
+import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
+import { type FakeZoho, startFakeZoho, zohoCredentials, zohoEnv } from '../support/fake-zoho.js';
+
+let zoho: FakeZoho;
+let hubspot: FakeHubSpot;
+beforeAll(async () => {
+  [zoho, hubspot] = await Promise.all([startFakeZoho(), startFakeHubSpot()]);
+});
+afterAll(async () => {
+  await Promise.all([zoho.close(), hubspot.close()]);
+});
+
+describe('priority-routing-crm crm check', () => {
+  it('zoho: obtains a token (masked), reads the labels, looks the number up and shows which CRM field fed each contract field; exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'zoho', '--phone', '03001234567', '--default-country', 'PK'], zohoEnv(zoho));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ token: obtained from http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token: Zoho-oauthtoken 1000\.a\*\*\* \(renewed in \d+ s\)/);
+    expect(stdout).toMatch(/✓ labels: 2 read\n {4}Gold\s+#3CB44B {2}id 4876876000000412001\n/);
+    expect(stdout).toMatch(/✓ lookup 03001234567: customer 4876876000000500001 \(1 CRM requests\)/);
+    expect(stdout).toMatch(/first_name {2}"Ayesha"\s+← First_Name/);
+    expect(stdout).toMatch(/labels {6}\["4876876000000412001"\] \(Gold\)\s+← Tag\[\]\.id/);
+    expect(stdout).toContain('all good: start "priority-routing-crm serve --crm zoho --default-country PK"');
+    for (const secret of Object.values(zohoCredentials).slice(1)) expect(stdout).not.toContain(secret);
+  });
+
+  it.each([
+    ['zoho', () => zohoEnv(zoho, { PRC_CRM_CLIENT_SECRET: 'wrong-zoho-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token failed: HTTP 200 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-zoho-secret-1'],
+    ['hubspot', () => hubspotEnv(hubspot, { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-1' }), /✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/crm\/v3\/properties\/contacts\/priority_tier: HTTP 401 INVALID_AUTHENTICATION: Authentication credentials not found\..*\n {4}→ the CRM refused the credentials/, 'pat-eu1-wrong-token-1'],
+  ])('%s with a wrong secret: exit 1, the CRM\'s error quoted with what to do, the secret never', async (crm, env, expected, secret) => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', crm], env());
+    expect(code).toBe(1);
+    expect(stdout).toMatch(expected);
+    expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('a number no contact has: exit 1, saying where to look', async () => {
+    const { code, stdout } = await runCli(['crm', 'check', '--crm', 'hubspot', '--phone', '+923009999999'], hubspotEnv(hubspot));
+    expect(code).toBe(1);
+    expect(stdout).toContain('✗ lookup +923009999999: no contact has this number in a mapped phone field');
+  });
+
+  it('a missing variable or an unknown profile is a usage error (exit 2) naming it', async () => {
+    const missing = await runCli(['crm', 'check', '--crm', 'zoho'], { ...zohoEnv(zoho), PRC_CRM_REFRESH_TOKEN: undefined });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('auth.refreshToken: the environment variable PRC_CRM_REFRESH_TOKEN is not set');
+    expect((await runCli(['crm', 'check'])).code).toBe(2);
+    expect((await runCli(['crm', 'check', '--crm', 'salesforce'])).code).toBe(1);
+  });
+
+  it('takes the credentials from --config, never from a flag', async () => {
+    const file = join(tmpdir(), `crm-config-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify({ crmToken: hubspotEnv(hubspot).PRC_CRM_TOKEN, crmBaseUrl: hubspot.origin, crmLabelProperty: 'priority_tier' }), { mode: 0o600 });
+    const { code } = await runCli(['crm', 'check', '--crm', 'hubspot', '--config', file]);
+    expect(code).toBe(0);
+    const refused = await runCli(['serve', '--crm', 'hubspot', '--crm-token', 'x']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--crm-token is not accepted on the command line');
+  });
+});
+
+describe('priority-routing-crm serve --crm', () => {
+  it('serves from Zoho: /readyz once a token and the labels were read, lookups, labels cached 5 minutes; credentials masked in --print-config', async () => {
+    const printed = await runCli(['serve', '--crm', 'zoho', '--print-config'], zohoEnv(zoho));
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ crm: 'zoho', crmClientSecret: '********', crmRefreshToken: '********', crmTokenUrl: zoho.tokenUrl });
+    expect(printed.stdout).not.toContain(zohoCredentials.clientSecret);
+
+    const run = startCli(['serve', '--crm', 'zoho', '--default-country', 'PK', '--port', '0', '--log-format', 'text', '--quiet'], zohoEnv(zoho));
+    try {
+      const [, origin] = await waitForOutput(run, /listening on (http:\/\/[\d.:]+)/);
+      expect(run.stdout()).toContain('(CRM profile "zoho")');
+      expect(run.stdout()).toContain('labels cached 300000 ms');
+      const ready = await fetch(`${origin}/readyz`);
+      expect(ready.status).toBe(200);
+      const tagsAfterReady = zoho.count('tags');
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      const found = await fetch(`${origin}/customer?query=phone:923001234567`);
+      expect(found.status).toBe(200);
+      expect(((await found.json()) as { first_name: string }).first_name).toBe('Ayesha');
+      for (let i = 0; i < 3; i++) expect((await fetch(`${origin}/label`)).status).toBe(200);
+      // Readiness and three /label requests cost the CRM one more label read at most (the cache's first).
+      expect(zoho.count('tags') - tagsAfterReady).toBeLessThanOrEqual(1);
+      expect(run.stdout() + run.stderr()).not.toContain(zohoCredentials.clientSecret);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit;
+    }
+  });
+});

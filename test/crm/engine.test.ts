@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCrmRepository } from '../../src/crm/index.js';
+import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
+
+/** A CRM that answers every search with one customer holding the asked number, and records what it got. */
+let crm: FakeCrm;
+beforeAll(async () => {
+  crm = await startFakeCrm([
+    {
+      name: 'token',
+      method: 'POST',
+      path: /^\/token$/,
+      handle: ({ body }) => {
+        const form = new URLSearchParams(body);
+        return form.get('client_secret') === 'cc-secret' ? { status: 200, body: { access_token: 'cc-token', expires_in: 3600, token_type: 'Bearer' } } : { status: 401, body: { error: 'invalid_client' } };
+      },
+    },
+    { name: 'search', method: 'GET', path: /^\/api\/search$/, handle: ({ query }) => ({ status: 200, body: { hits: [{ id: 'x1', tel: query.get('q')?.match(/\d{6,}/)?.[0] ?? '' }] } }) },
+    { name: 'labels', method: 'GET', path: /^\/api\/labels$/, handle: () => ({ status: 200, body: { items: [] } }) },
+  ]);
+});
+afterAll(() => crm.close());
+
+const profileWith = (auth: unknown, lookup: Record<string, unknown> = {}) => ({
+  baseUrl: `${crm.origin}/api`,
+  auth,
+  lookup: { path: '/search', query: { q: '{phone}' }, phoneForms: ['international'], results: 'hits', fields: { _id: 'id', phone1: 'tel' }, ...lookup },
+  labels: { path: '/labels', results: 'items', fields: { _id: 'id', name: 'name' } },
+});
+const lookup = (profile: unknown) =>
+  createCrmRepository({ profile: profile as Record<string, unknown>, defaultCountry: 'PK', env: {} }).findCustomerByPhone({ phone: '03001234567', normalizedPhone: '03001234567' }, { signal: new AbortController().signal });
+const last = () => crm.received.at(-1)!;
+
+describe('the profile engine', () => {
+  it.each([
+    ['bearer', { type: 'bearer', token: 'tok-123456' }, (r: ReturnType<typeof last>) => r.headers.authorization === 'Bearer tok-123456'],
+    ['header', { type: 'header', name: 'X-Api-Key', value: 'key-123456' }, (r: ReturnType<typeof last>) => r.headers['x-api-key'] === 'key-123456'],
+    ['query', { type: 'query', name: 'api_token', value: 'qt-123456' }, (r: ReturnType<typeof last>) => r.query.get('api_token') === 'qt-123456'],
+    ['basic', { type: 'basic', username: 'crm', password: 'pw-123456' }, (r: ReturnType<typeof last>) => r.headers.authorization === `Basic ${btoa('crm:pw-123456')}`],
+    [
+      'oauth2 client_credentials with a scheme',
+      { type: 'oauth2', grant: 'client_credentials', tokenUrl: 'TOKEN_URL', clientId: 'cc-id', clientSecret: 'cc-secret', scope: 'crm.read', scheme: 'Token' },
+      (r: ReturnType<typeof last>) => r.headers.authorization === 'Token cc-token',
+    ],
+  ])('auth %s puts the credential where the CRM reads it', async (_type, auth, sent) => {
+    const resolved = 'tokenUrl' in auth ? { ...auth, tokenUrl: `${crm.origin}/token` } : auth;
+    expect((await lookup(profileWith(resolved)))?._id).toBe('x1');
+    expect(sent(last())).toBe(true);
+  });
+
+  it('client_credentials sends grant_type, client id and secret and the scope to the token URL', async () => {
+    await lookup(profileWith({ type: 'oauth2', grant: 'client_credentials', tokenUrl: `${crm.origin}/token`, clientId: 'cc-id', clientSecret: 'cc-secret', scope: 'crm.read' }));
+    const form = new URLSearchParams(crm.received.find((request) => request.path === '/token')!.body);
+    expect(Object.fromEntries(form)).toStrictEqual({ grant_type: 'client_credentials', client_id: 'cc-id', client_secret: 'cc-secret', scope: 'crm.read' });
+  });
+
+  it("escapes placeholder values as the profile's escape table says (OData doubles ')", async () => {
+    await lookup(profileWith({ type: 'none' }, { query: { q: "name eq '{asked}' or tel eq '{phone}'" }, phoneForms: ['international'], escape: { "'": "''" } }));
+    // The asked text is what Hybrid Chat sent; a quote in it cannot end the literal.
+    const profile = profileWith({ type: 'none' }, { query: { q: "tel eq '{asked}'" }, escape: { "'": "''" } });
+    await createCrmRepository({ profile, env: {} }).findCustomerByPhone({ phone: "0300'1234567", normalizedPhone: '03001234567' }, { signal: new AbortController().signal });
+    expect(last().query.get('q')).toBe("tel eq '0300''1234567'");
+  });
+
+  it('joins every phone form into one parameter with $eachPhone and $join', async () => {
+    await lookup(profileWith({ type: 'none' }, { query: { q: { $eachPhone: '(Phone:equals:{phone})', $join: 'or' } }, phoneForms: ['e164', 'national'] }));
+    expect(last().query.get('q')).toBe('(Phone:equals:+923001234567)or(Phone:equals:03001234567)');
+    expect(crm.received.filter((request) => request.path === '/api/search').at(-2)).toBeDefined();
+  });
+
+  it('a placeholder cannot leave the base URL (path values are percent-encoded, and checked)', async () => {
+    const profile = profileWith({ type: 'none' }, { path: '/search/{phone}', phoneForms: ['asked'], notFoundStatus: [404] });
+    await expect(
+      createCrmRepository({ profile, env: {} }).findCustomerByPhone({ phone: '../../../token', normalizedPhone: '' }, { signal: new AbortController().signal }),
+    ).resolves.toBeNull();
+    expect(crm.received.every((request) => request.path !== '/token' || request.method === 'POST')).toBe(true);
+    expect(last().path).toBe('/api/search/..%2F..%2F..%2Ftoken');
+  });
+});
