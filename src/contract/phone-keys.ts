@@ -272,19 +272,32 @@ export function phoneKeys(phone: string, options?: { defaultCountry?: CountryCod
   if (readings === undefined) return [digits];
   const keys: string[] = [];
   for (const e164 of readings) {
-    spell(keys, e164, plan);
+    spell(keys, e164, plan, true);
+    // A plan whose national spelling is not trunk + number (Argentina's `011 15-2345-6789`): as
+    // libphonenumber-js writes it nationally.
+    const written = plan.transforms && e164.startsWith(plan.callingCode) ? normalizePhone(nationalFormat(e164, plan)) : '';
+    if (written !== '') keys.push(written);
     const legacy = legacyForm(e164);
-    if (legacy !== undefined) spell(keys, legacy, plan);
+    if (legacy !== undefined) spell(keys, legacy.digits, plan, legacy.national);
   }
   if (!keys.includes(digits) && digits !== '') keys.push(digits);
   return [...new Set(keys)];
 }
 
-/** The spellings of one E.164 number in `plan`'s country: E.164, national (for its own calling code), IDD-prefixed. */
-function spell(keys: string[], e164: string, plan: CountryPlan): void {
+/** A number as libphonenumber-js writes it nationally ('' when it cannot). */
+function nationalFormat(e164: string, plan: CountryPlan): string {
+  try {
+    return parsePhoneNumberFromString(`+${e164}`, plan.country, metadata)?.formatNational() ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** The spellings of one E.164 number in `plan`'s country: E.164, national (for its own calling code, when `national`), IDD-prefixed. */
+function spell(keys: string[], e164: string, plan: CountryPlan, national: boolean): void {
   keys.push(e164);
   const callingCode = callingCodeOf(e164);
-  if (callingCode === plan.callingCode) {
+  if (national && callingCode === plan.callingCode) {
     const national = e164.slice(callingCode.length);
     if (plan.trunk !== '') keys.push(plan.trunk + national);
     keys.push(national);

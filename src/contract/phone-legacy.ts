@@ -14,6 +14,8 @@ interface LegacyForm {
   toCurrent(digits: string): string | undefined;
   /** The legacy digits WhatsApp may still use for a current number, or undefined. */
   toLegacy(e164: string): string | undefined;
+  /** Whether people also wrote the legacy form nationally (Brazil's eight digits did; Mexico's `1` was for calls from abroad). */
+  national: boolean;
 }
 
 /** Ivory Coast (2021): 8 digits became 10, the operator's prefix in front; old mobiles by their second digit. */
@@ -29,12 +31,14 @@ const legacyForms: Readonly<Record<string, LegacyForm>> = {
   '52': {
     toCurrent: replace(/^521(\d{10})$/, ([, rest]) => `52${rest}`),
     toLegacy: replace(/^52(\d{10})$/, ([, rest]) => `521${rest}`),
+    national: false,
   },
   // Brazil (2012-2016): mobiles gained a ninth digit, a `9` after the area code; accounts made
   // before keep the eight-digit form (mobiles began with 6 to 9, landlines with 2 to 5).
   '55': {
     toCurrent: replace(/^55([1-9]{2})([6-9]\d{7})$/, ([, area, rest]) => `55${area}9${rest}`),
     toLegacy: replace(/^55([1-9]{2})9([6-9]\d{7})$/, ([, area, rest]) => `55${area}${rest}`),
+    national: true,
   },
   // Ivory Coast (2021): `+225` + eight digits became ten, `01` (Moov), `05` (MTN) or `07`
   // (Orange) in front of a mobile number, chosen by its old second digit.
@@ -44,6 +48,7 @@ const legacyForms: Readonly<Record<string, LegacyForm>> = {
       const match = /^225(0[157])([014-9](\d)\d{6})$/.exec(e164);
       return match !== null && IVORIAN_PREFIX[Number(match[3])] === match[1] ? `225${match[2]}` : undefined;
     },
+    national: true,
   },
 };
 
@@ -60,7 +65,9 @@ export function currentForm(digits: string): string {
   return formOf(digits)?.toCurrent(digits) ?? digits;
 }
 
-/** The legacy digits of a current E.164 number, or undefined when its country has none for it. */
-export function legacyForm(e164: string): string | undefined {
-  return formOf(e164)?.toLegacy(e164);
+/** The legacy digits of a current E.164 number and whether they were written nationally too, or undefined when its country has none for it. */
+export function legacyForm(e164: string): { digits: string; national: boolean } | undefined {
+  const form = formOf(e164);
+  const digits = form?.toLegacy(e164);
+  return digits === undefined ? undefined : { digits, national: (form as LegacyForm).national };
 }
