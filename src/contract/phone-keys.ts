@@ -264,24 +264,54 @@ export function phoneKey(phone: string, options?: { defaultCountry?: CountryCode
  * ```
  */
 export function phoneKeys(phone: string, options?: { defaultCountry?: CountryCode | undefined }): string[] {
+  return phoneKeyGroups(phone, options, false).all;
+}
+
+/**
+ * {@link phoneKeys} sorted by where a spelling names the number: `international` spellings
+ * (E.164, `+CC (0)…`, IDD-prefixed, WhatsApp's legacy digits) name it whatever a record's own
+ * country; a `national` spelling names it only in a record of that calling code's countries
+ * (the default country's also in one with no country). With `abroad`, national spellings of
+ * readings of other calling codes too (for records that carry their own country); `all` is
+ * every key in preference order.
+ */
+export interface PhoneKeyGroups {
+  all: string[];
+  international: string[];
+  national: Map<string, string[]>;
+}
+
+export function phoneKeyGroups(phone: string, options: { defaultCountry?: CountryCode | undefined } | undefined, abroad: boolean): PhoneKeyGroups {
   const digits = normalizePhone(phone);
+  const groups: PhoneKeyGroups = { all: [], international: [], national: new Map() };
   const country = options?.defaultCountry;
-  if (country === undefined) return [digits];
-  const plan = planOf(country);
-  const readings = readingsIn(phone, digits, plan, false);
-  if (readings === undefined) return [digits];
-  const keys: string[] = [];
+  const plan = country === undefined ? undefined : planOf(country);
+  const readings = plan === undefined ? undefined : readingsIn(phone, digits, plan, false);
+  // The digits alone (even '': phoneKeys has always answered `['']` for a number without any).
+  if (plan === undefined || readings === undefined) return { all: [digits], international: [digits], national: groups.national };
   for (const e164 of readings) {
-    spell(keys, e164, plan, true);
+    spell(groups, e164, plan, true, abroad);
     // A plan whose national spelling is not trunk + number (Argentina's `011 15-2345-6789`): as
     // libphonenumber-js writes it nationally.
     const written = plan.transforms && e164.startsWith(plan.callingCode) ? normalizePhone(nationalFormat(e164, plan)) : '';
-    if (written !== '') keys.push(written);
+    if (written !== '') add(groups, written, plan.callingCode);
     const legacy = legacyForm(e164);
-    if (legacy !== undefined) spell(keys, legacy.digits, plan, legacy.national);
+    if (legacy !== undefined) spell(groups, legacy.digits, plan, legacy.national, abroad);
   }
-  if (!keys.includes(digits) && digits !== '') keys.push(digits);
-  return [...new Set(keys)];
+  if (digits !== '') add(groups, digits, undefined);
+  return groups;
+}
+
+/** Adds a key once: to `all`, and to its group (`undefined`: international). */
+function add(groups: PhoneKeyGroups, key: string, callingCode: string | undefined): void {
+  if (groups.all.includes(key)) return;
+  groups.all.push(key);
+  if (callingCode === undefined) groups.international.push(key);
+  else {
+    const list = groups.national.get(callingCode);
+    if (list === undefined) groups.national.set(callingCode, [key]);
+    else list.push(key);
+  }
 }
 
 /** A number as libphonenumber-js writes it nationally ('' when it cannot). */
@@ -293,16 +323,21 @@ function nationalFormat(e164: string, plan: CountryPlan): string {
   }
 }
 
-/** The spellings of one E.164 number in `plan`'s country: E.164, national (for its own calling code, when `national`), IDD-prefixed. */
-function spell(keys: string[], e164: string, plan: CountryPlan, national: boolean): void {
-  keys.push(e164);
+/**
+ * The spellings of one E.164 number for `plan`'s country: E.164, national (for its own calling
+ * code, or any with `abroad`, when `national`), `+CC (0)…`, IDD-prefixed.
+ */
+function spell(groups: PhoneKeyGroups, e164: string, plan: CountryPlan, national: boolean, abroad: boolean): void {
+  add(groups, e164, undefined);
   const callingCode = callingCodeOf(e164);
-  if (national && callingCode === plan.callingCode) {
-    const national = e164.slice(callingCode.length);
-    if (plan.trunk !== '') keys.push(plan.trunk + national);
-    keys.push(national);
+  const home = callingCode === plan.callingCode;
+  if (national && callingCode !== undefined && (home || abroad)) {
+    const own = home ? plan : planOf(callingCodes[callingCode]?.[0] as CountryCode);
+    const rest = e164.slice(callingCode.length);
+    if (own.trunk !== '') add(groups, own.trunk + rest, callingCode);
+    add(groups, rest, callingCode);
     // `+44 (0)20…`: the trunk `0` kept in international form, a common European spelling.
-    if (plan.trunk === '0') keys.push(callingCode + plan.trunk + national);
+    if (own.trunk === '0') add(groups, callingCode + own.trunk + rest, undefined);
   }
-  if (plan.idd !== '') keys.push(plan.idd + e164);
+  if (plan.idd !== '') add(groups, plan.idd + e164, undefined);
 }
