@@ -120,6 +120,9 @@ export async function resolveServeConfig(
   if (config.data !== undefined && config.database !== undefined) {
     throw new UsageError(`give ${sourceOf('data', sources)} or ${sourceOf('database', sources)}, not both`);
   }
+  if (config.countryField !== undefined && config.database !== undefined) {
+    throw new UsageError(`${sourceOf('countryField', sources)} is for --data; with --database, map customers.country in the --mapping file`);
+  }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(

@@ -76,6 +76,7 @@ export const serveOptions = {
   data: option({ flag: 'data', short: 'd', type: 'string', value: '<file.json>', help: 'serve { "customers": [...], "labels": [...] } from this file instead of the sample data', schema: text('a file name') }),
   database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…) instead', schema: text('a database URL'), alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
+  countryField: option({ flag: 'country-field', type: 'string', value: '<field>', help: "with --data: the customer field holding each one's own country (GB, 44)", schema: z.string({ error: 'expected a field name' }).trim().min(1, { error: 'expected a field name' }) }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: z.string().trim().toUpperCase().refine(isCountryCode, 'expected an ISO 3166-1 alpha-2 country code such as PK, GB or US') }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
   customersTtl: option({ flag: 'customers-ttl', type: 'string', value: '<ms>', help: 'cache each customer this long', schema: milliseconds }),
