@@ -164,12 +164,23 @@ function perRecord(defaultCountry: CountryCode | undefined, countryField: string
   const fallback = readingsFunction(defaultCountry);
   if (countryField === undefined) return () => fallback;
   const byCountry = new Map<CountryCode, ReadingsOf>();
-  return (record) => {
-    const country = recordCountry((record as unknown as Record<string, unknown>)[countryField]);
+  // A data set holds few distinct values ('GB', 'gb', '44'…): each is read once.
+  const byValue = new Map<unknown, ReadingsOf | null>();
+  const resolve = (value: unknown): ReadingsOf | null => {
+    const country = recordCountry(value);
     if (country === undefined || country === defaultCountry) return fallback;
     if (country === null) return null;
     let readings = byCountry.get(country);
     if (readings === undefined) byCountry.set(country, (readings = readingsFunction(country)));
+    return readings;
+  };
+  return (record) => {
+    const value = (record as unknown as Record<string, unknown>)[countryField];
+    let readings = byValue.get(value);
+    if (readings === undefined) {
+      readings = resolve(value);
+      if (typeof value === 'string' || typeof value === 'number' || value === undefined || value === null) byValue.set(value, readings);
+    }
     return readings;
   };
 }

@@ -117,9 +117,10 @@ export function countryLookup(dialect: SqlDialect, mapping: SqlMapping, lookup: 
     const digits = generated === undefined ? syntax.digits(`c.${syntax.quote(phone)}`) : `c.${syntax.quote(generated)}`;
     const list = lookup.international.length === 0 ? [] : [`${digits} IN (${bind(lookup.international)})`];
     for (const { keys, countries, home } of lookup.national) {
+      // Bound in the order they appear: MySQL's `?` are positional.
+      const matches = `${digits} IN (${bind(keys)})`;
       const named = `UPPER(TRIM(${country})) IN (${bind(countries)})`;
-      const which = home ? `(${country} IS NULL OR TRIM(${country}) = '' OR ${named})` : named;
-      list.push(`(${digits} IN (${bind(keys)}) AND ${which})`);
+      list.push(`(${matches} AND ${home ? `(${country} IS NULL OR TRIM(${country}) = '' OR ${named})` : named})`);
     }
     return list;
   });
