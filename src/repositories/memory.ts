@@ -40,9 +40,10 @@ export interface MemoryDataSet {
 export interface MemoryRepositoryOptions {
   /**
    * The country (ISO 3166-1 alpha-2, such as `'PK'`) whose national formats the data and the
-   * chats use. With it, numbers are indexed under their E.164 digits (`phoneKey`), so
-   * `0300-1234567`, `+92 300 1234567`, `0092 300 1234567` and `923001234567` are one number;
-   * a number the country rules do not accept keeps its digits. Without it, digits only.
+   * chats use. With it, numbers are indexed under their E.164 digits (`phoneKey`, and every
+   * further reading of digits that read two ways), so `0300-1234567`, `+92 300 1234567`,
+   * `0092 300 1234567` and `923001234567` are one number; a number the country rules do not
+   * accept keeps its digits. Without it, digits only.
    */
   defaultCountry?: CountryCode | undefined;
   /**
