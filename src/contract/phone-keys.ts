@@ -150,9 +150,15 @@ function slowReadings(phone: string, digits: string, plan: CountryPlan): Reading
   const candidates: Reading[] = [];
   let abroad: Reading | undefined;
   const current = currentForm(digits);
+  const idd = phone.charCodeAt(0) === PLUS ? null : (plan.iddPattern?.exec(digits) ?? null);
   if (phone.charCodeAt(0) === PLUS) {
     if (current !== digits) pushReading(candidates, readingOf(`+${current}`, plan));
-  } else if (LOCAL_FORM.test(phone) && !plan.iddPattern?.test(digits) && !plan.trunkPattern?.test(digits)) {
+  } else if (idd !== null) {
+    // A legacy form after the international dialling prefix (`00 52 1 55…`).
+    const international = digits.slice(idd[0].length);
+    const now = currentForm(international);
+    if (now !== international) pushReading(candidates, readingOf(`+${now}`, plan));
+  } else if (LOCAL_FORM.test(phone) && !plan.trunkPattern?.test(digits)) {
     const callingCode = callingCodeOf(digits);
     if (callingCode === plan.callingCode) {
       pushReading(candidates, readingOf(`+${current}`, plan));
