@@ -259,6 +259,8 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
     throw new TypeError(`countryField must be the name of a record field (a non-empty string), got ${describeValue(countryField)}`);
   }
   const readingsOf = perRecord(defaultCountry, countryField);
+  // Without a country per record, one readings function for every record.
+  const sameForAll = countryField === undefined ? readingsFunction(defaultCountry) : undefined;
   const issues: ContractIssue[] = [];
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DataSetError([issueAt([], `expected { customers: [...], labels: [...] }, got ${describeValue(data)}`)]);
@@ -295,13 +297,12 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
     // One `set` per number: a `set` that does not grow the Map met a number already indexed,
     // and only then (rarely) is the slower search for who shares it run.
     const customer = record as CustomerRecord;
-    const readings = readingsOf(customer);
+    const readings = sameForAll ?? readingsOf(customer);
     if (readings === null) {
       const value = describeValue((customer as unknown as Record<string, unknown>)[countryField as string]);
       issues.push(issueAt(['customers', position, countryField as string], `expected an ISO 3166-1 alpha-2 country code (GB) or a calling code (44, +44), got ${value}`));
       continue;
     }
-    const keyOf: KeyOf = (phone) => readings(phone)[0] as string;
     for (let field = 0; field < PHONE_FIELDS.length; field++) {
       const phone = customer[PHONE_FIELDS[field] as (typeof PHONE_FIELDS)[number]];
       if (phone === '') continue;
@@ -310,7 +311,7 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
       if (key === '') continue;
       const size = index.size;
       index.set(key, customer);
-      if (index.size === size && !repeatsOwnNumber(customer, field, key, keyOf)) shared = true;
+      if (index.size === size && !repeatsOwnNumber(customer, field, key, (other) => readings(other)[0] as string)) shared = true;
       // Further readings (WhatsApp digits that also read as a long national number) find the
       // customer too, unless another customer's first reading is that number: set afterwards.
       for (let other = 1; other < all.length; other++) further.push(all[other] as string, customer);
