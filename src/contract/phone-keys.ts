@@ -127,8 +127,21 @@ function parse(phone: string, plan: CountryPlan): Reading | typeof EXTENSION | u
   if (number === undefined) return undefined;
   if (number.ext !== undefined) return EXTENSION;
   const valid = number.isValid();
-  if (!valid && !number.isPossible()) return undefined;
+  if (!valid && !(number.isPossible() && plainlyWritten(normalizePhone(phone), number.countryCallingCode, number.nationalNumber, plan))) return undefined;
   return { callingCode: number.countryCallingCode, national: number.nationalNumber, valid };
+}
+
+/**
+ * Whether the digits as written are the national number after nothing but an international
+ * prefix, the calling code and a `0` trunk prefix. A number that is only possible counts only
+ * then: the parser also strips other trunk and carrier prefixes (`+1 1 198…`), which for a number
+ * the metadata does not vouch for would turn another number's national digits into this key.
+ */
+function plainlyWritten(digits: string, callingCode: string, national: string, plan: CountryPlan): boolean {
+  if (!digits.endsWith(national)) return false;
+  const prefix = digits.slice(0, digits.length - national.length);
+  const international = plan.idd !== '' && prefix.startsWith(plan.idd) ? prefix.slice(plan.idd.length) : prefix;
+  return international === '' || international === '0' || international === callingCode || international === `${callingCode}0`;
 }
 
 const readingOf = (phone: string, plan: CountryPlan): Reading | undefined => {
