@@ -46,6 +46,10 @@ export { problemTypes, type ProblemName } from './core/problems.js';
 
 // The connector.
 export { createConnector, type Connector, type ConnectorOptions } from './core/connector.js';
+// The two handlers without routing (the package's first promise): one route each, for a
+// serverless function per route, a router that already routes, or a unit test of a repository.
+export { lookupCustomer } from './core/customer.js';
+export { listLabels } from './core/labels.js';
 export type { ConnectorRequest, ConnectorResponse, ConnectorHandle, HeaderValue } from './core/http.js';
 export type { HandlerOptions } from './core/options.js';
 export {

@@ -13,7 +13,13 @@ if (gc === undefined) throw new Error('run with --expose-gc');
 const { createMemoryRepository, sampleLabels } = await loadMain();
 
 const phoneOptions = (name: string | undefined) =>
-  name?.startsWith('ours-pk') ? { defaultCountry: 'PK' as const } : name === 'ours-gb-national' ? { defaultCountry: 'GB' as const } : {};
+  name === 'ours-country-field'
+    ? { defaultCountry: 'PK' as const, countryField: 'country' }
+    : name?.startsWith('ours-pk')
+      ? { defaultCountry: 'PK' as const }
+      : name === 'ours-gb-national'
+        ? { defaultCountry: 'GB' as const }
+        : {};
 
 const heapAfterGc = () => {
   gc();
@@ -28,6 +34,17 @@ let customers: ReturnType<typeof generateCustomers> | undefined = generateCustom
 // British mobiles `074…` (a calling code shared with Jersey, Guernsey and Man).
 if (kind === 'ours-pk-national') for (const customer of customers) customer.phone1 = nationalForm(customer.phone1);
 if (kind === 'ours-gb-national') for (const customer of customers) customer.phone1 = britishForm(customer.phone1);
+// `ours-pk-whatsapp`: WhatsApp's digits `923…`, which read both as international and as a long
+// national number; `ours-country-field`: every other customer British (`074…` with `country:
+// 'GB'`), the rest Pakistani national `0300…` with an empty country (the default applies).
+if (kind === 'ours-pk-whatsapp') for (const customer of customers) customer.phone1 = customer.phone1.slice(1);
+if (kind === 'ours-country-field') {
+  customers.forEach((customer, index) => {
+    const british = index % 2 === 0;
+    customer.phone1 = british ? britishForm(customer.phone1) : nationalForm(customer.phone1);
+    (customer as typeof customer & { country: string }).country = british ? 'GB' : '';
+  });
+}
 const withRecords = heapAfterGc();
 const started = performance.now();
 const index: unknown = kind === 'map' ? baselineIndex(customers) : createMemoryRepository({ customers, labels: sampleLabels }, phoneOptions(kind));

@@ -13,7 +13,8 @@ export {
   type CustomerQueryError,
 } from './query.js';
 export { normalizePhone, MAX_PHONE_LENGTH } from './phone.js';
-export { phoneKeys, phoneKey, isCountryCode, countryCodeProblem, type CountryCode } from './phone-keys.js';
+export { phoneKeys, phoneKey, phoneReadings, isCountryCode, countryCodeProblem, type CountryCode } from './phone-keys.js';
+export { recordCountry } from './phone-plans.js';
 export { toContractIssues, toJsonPath, describeValue, type ContractIssue } from './issues.js';
 export {
   validateCustomer,

@@ -135,6 +135,8 @@ export interface Rules {
   matchesMain(national: string): boolean;
   /** Whether the number is valid in the region picked for it. */
   valid(national: string): boolean;
+  /** Whether the number has a possible length in the region picked for it (libphonenumber-js's `isPossible`). */
+  possible(national: string): boolean;
   /** Whether the parser keeps a trunk prefix stripped off: the rest has a possible length (or is too long) for the region picked for it. */
   possibleAfterTrunk(national: string): boolean;
   /** Whether the number is longer than any the main country has. */
@@ -215,7 +217,28 @@ function makeRules(countries: readonly CountryCode[]): Rules {
     main: countries[0] as CountryCode,
     matchesMain: (national) => mainPattern.test(national),
     valid: (national) => pick(national).valid(national),
+    possible: (national) => {
+      const { lengths } = pick(national);
+      return lengths === undefined || lengths.includes(national.length);
+    },
     possibleAfterTrunk: (national) => possibleOrTooLong(national.length, pick(national).lengths),
     tooLong: (national) => national.length > maxLength,
   };
+}
+
+/**
+ * The country a record's own country value names: an ISO 3166-1 alpha-2 code in either case
+ * (`GB`, `gb`) or a calling code with or without `+` (`44`, `+44`: its main country, whose
+ * numbering plan every country of that code shares for reading national numbers). `undefined`
+ * for an empty value (the default country applies), `null` for one that names no country.
+ */
+export function recordCountry(value: unknown): CountryCode | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  const upper = text.toUpperCase();
+  if (isCountryCode(upper)) return upper;
+  const code = /^\+?(\d{1,3})$/.exec(text)?.[1];
+  return code === undefined ? null : (callingCodes[code]?.[0] ?? null);
 }

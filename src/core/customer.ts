@@ -5,7 +5,7 @@ import { failedCall, invalidData, unexpected } from './failures.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
 import { withPhoneKeys } from './phone-query.js';
-import { handle, singleRoute } from './pipeline.js';
+import { handleRoute, singleRoute } from './pipeline.js';
 import { problemDetails, problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
 import { readQueryParam } from './url.js';
@@ -80,7 +80,20 @@ const IDLE_CONTEXT: RepositoryContext = Object.freeze({ signal: new AbortControl
  * Answers `GET /customer?query=phone:{refId}` with a framework-agnostic request and response:
  * 200 with exactly the contract's customer fields, 400 for a bad query, 404 when no customer has
  * the number, 405 for a method other than GET or HEAD, 500/502/504 when the repository fails,
- * lies or hangs. Never rejects. Use {@link createConnector} to serve both routes with routing.
+ * lies or hangs. The path is not looked at: whatever routed the request here chose the route.
+ * Never rejects (a bug is a 500 reported to `onError`); a wrong option throws at once, as
+ * `createConnector` does. Use `createConnector` to serve both routes with routing.
+ *
+ * @example
+ * ```ts
+ * // A serverless function for the customer route alone (AWS Lambda behind an HTTP API).
+ * import { createMemoryRepository, lookupCustomer, sampleDataSet } from 'priority-routing-crm';
+ * const repository = createMemoryRepository(sampleDataSet, { defaultCountry: 'PK' });
+ * export async function handler(event: { rawPath: string; rawQueryString: string; headers: Record<string, string> }) {
+ *   const { status, headers, body } = await lookupCustomer(repository, { url: `${event.rawPath}?${event.rawQueryString}`, headers: event.headers });
+ *   return { statusCode: status, headers, body: body ?? '' };
+ * }
+ * ```
  */
 export function lookupCustomer(
   repository: CustomerRepository,
@@ -88,5 +101,5 @@ export function lookupCustomer(
   options?: HandlerOptions,
 ): Promise<ConnectorResponse> {
   const settings = resolveSettings(options);
-  return handle(request, singleRoute('customer', settings, (_request, _route, search) => answerCustomer(repository, search, settings)));
+  return handleRoute(request, singleRoute('customer', settings, (_request, _route, search) => answerCustomer(repository, search, settings)));
 }

@@ -6,7 +6,7 @@ import { failedCall, invalidData } from './failures.js';
 import { readHeader } from './headers.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
-import { handle, singleRoute } from './pipeline.js';
+import { handleRoute, singleRoute } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { isValidated, isWireReady, wireLabels } from './wire.js';
 
@@ -64,7 +64,23 @@ function labelsResponse({ body, etag }: Serialized, request: ConnectorRequest, s
  * Answers `GET /label` with a framework-agnostic request and response: 200 with the label list
  * (exactly the contract's fields), a strong `ETag`, `304` for a matching `If-None-Match`, the
  * configured `Cache-Control`; 405 for other methods; 500/502/504 when the repository fails,
- * lies or hangs. Never rejects.
+ * lies or hangs. `request` defaults to `GET /label`; its path is not looked at. Never rejects
+ * (a bug is a 500 reported to `onError`); a wrong option throws at once, as `createConnector`
+ * does.
+ *
+ * @example
+ * ```ts
+ * // A router that already routes: Express answers the path, the handler the rest.
+ * import express from 'express';
+ * import { createMemoryRepository, listLabels, sampleDataSet } from 'priority-routing-crm';
+ * const repository = createMemoryRepository(sampleDataSet);
+ * const app = express();
+ * app.get('/crm/v2/label', async (req, res) => {
+ *   const { status, headers, body } = await listLabels(repository, { method: req.method, url: req.originalUrl, headers: req.headers });
+ *   res.status(status).set(headers).send(body ?? undefined);
+ * });
+ * // In a unit test of a repository: (await listLabels(repository)).status === 200
+ * ```
  */
 export function listLabels(
   repository: CustomerRepository,
@@ -72,5 +88,5 @@ export function listLabels(
   options?: HandlerOptions,
 ): Promise<ConnectorResponse> {
   const settings = resolveSettings(options);
-  return handle(request, singleRoute('label', settings, (asked) => answerLabels(repository, asked, settings)));
+  return handleRoute(request, singleRoute('label', settings, (asked) => answerLabels(repository, asked, settings)));
 }

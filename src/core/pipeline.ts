@@ -37,12 +37,42 @@ const DEFAULT_NOT_FOUND = notFoundDetail('');
  * Routing that sends a request at any path to `route`: what `lookupCustomer` and
  * `listLabels` answer with, outside a connector.
  */
-export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: Routing['answer']): Routing => ({
+export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: Routing['answer']): Routing & { route: ConnectorRoute } => ({
+  route,
   settings,
   routeOf: () => route,
   notFound: DEFAULT_NOT_FOUND,
   answer,
 });
+
+/**
+ * {@link handle} for one route called from a caller's own code (`lookupCustomer`, `listLabels`),
+ * where nothing typed the request: one that is not `{ url: string, method?: string }` is a bug
+ * in that code, answered 500 and reported to `onError` like any other, never thrown.
+ */
+export function handleRoute(request: unknown, routing: Routing & { route: ConnectorRoute }): Promise<ConnectorResponse> {
+  let reason: unknown;
+  try {
+    if (isRequestLike(request)) return handle(request, routing);
+    reason = new TypeError(`the request must be an object { url: string, method?: string, headers? }, got ${describeRequest(request)}`);
+  } catch (error) {
+    // A getter or proxy on the request that throws.
+    reason = error;
+  }
+  return Promise.resolve(unexpected(reason, routing.settings, traceOf(routing.route)).response);
+}
+
+function isRequestLike(request: unknown): request is ConnectorRequest {
+  if (typeof request !== 'object' || request === null) return false;
+  const { url, method } = request as { url?: unknown; method?: unknown };
+  return typeof url === 'string' && (method === undefined || typeof method === 'string');
+}
+
+function describeRequest(request: unknown): string {
+  if (request === null || typeof request !== 'object') return request === null ? 'null' : typeof request;
+  const { url, method } = request as { url?: unknown; method?: unknown };
+  return typeof url !== 'string' ? `url of type ${typeof url}` : `method of type ${typeof method}`;
+}
 
 const ALLOW = { allow: 'GET, HEAD' } as const;
 const encoder = new TextEncoder();

@@ -7,7 +7,8 @@ import {
   isCountryCode,
   LabelSchema,
   normalizePhone,
-  phoneKey,
+  phoneReadings,
+  recordCountry,
   toContractIssues,
   toJsonPath,
 } from '../contract/index.js';
@@ -39,11 +40,20 @@ export interface MemoryDataSet {
 export interface MemoryRepositoryOptions {
   /**
    * The country (ISO 3166-1 alpha-2, such as `'PK'`) whose national formats the data and the
-   * chats use. With it, numbers are indexed under their E.164 digits (`phoneKey`), so
-   * `0300-1234567`, `+92 300 1234567`, `0092 300 1234567` and `923001234567` are one number;
-   * a number the country rules do not accept keeps its digits. Without it, digits only.
+   * chats use. With it, numbers are indexed under their E.164 digits (`phoneKey`, and every
+   * further reading of digits that read two ways), so `0300-1234567`, `+92 300 1234567`,
+   * `0092 300 1234567` and `923001234567` are one number; a number the country rules do not
+   * accept keeps its digits. Without it, digits only.
    */
   defaultCountry?: CountryCode | undefined;
+  /**
+   * The record field that holds a customer's own country, for data with customers from several
+   * countries: an ISO 3166-1 alpha-2 code (`'GB'`, either case) or a calling code (`'44'`,
+   * `'+44'`). That customer's numbers are read in that country (`07911 123456` with `GB` is
+   * `+44 7911 123456` whatever `defaultCountry` is); an empty or missing value falls back to
+   * `defaultCountry`, and a value that names no country is a {@link DataSetError}.
+   */
+  countryField?: string | undefined;
 }
 
 /**
@@ -134,14 +144,46 @@ function duplicateLabelIds(labels: readonly unknown[]): ContractIssue[] {
 /** The digits-only key of a phone; most stored numbers are digits already, which skips the regex. */
 const digitsKey = (phone: string) => (DIGITS_ONLY.test(phone) ? phone : normalizePhone(phone));
 
+/** Every reading of a number, most likely first (see `phoneReadings`); the first is its key. */
+type ReadingsOf = (phone: string) => readonly string[];
 type KeyOf = (phone: string) => string;
 
-/** The key function: digits only, or the E.164 digits for a `defaultCountry`. */
-function keyFunction(defaultCountry: CountryCode | undefined): KeyOf {
-  if (defaultCountry === undefined) return digitsKey;
-  if (!isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
-  const options = { defaultCountry };
-  return (phone) => phoneKey(phone, options);
+/** The readings function: digits only, or the E.164 readings in a country. */
+function readingsFunction(country: CountryCode | undefined): ReadingsOf {
+  if (country === undefined) return (phone) => [digitsKey(phone)];
+  if (!isCountryCode(country)) throw new RangeError(countryCodeProblem('defaultCountry', country));
+  const options = { defaultCountry: country };
+  return (phone) => phoneReadings(phone, options);
+}
+
+/**
+ * The readings function for each record: the default's, or that of the country its
+ * `countryField` names (one function per country, made once). `null` for a value that names no
+ * country (reported, never guessed).
+ */
+function perRecord(defaultCountry: CountryCode | undefined, countryField: string | undefined): (record: CustomerRecord) => ReadingsOf | null {
+  const fallback = readingsFunction(defaultCountry);
+  if (countryField === undefined) return () => fallback;
+  const byCountry = new Map<CountryCode, ReadingsOf>();
+  // A data set holds few distinct values ('GB', 'gb', '44'…): each is read once.
+  const byValue = new Map<unknown, ReadingsOf | null>();
+  const resolve = (value: unknown): ReadingsOf | null => {
+    const country = recordCountry(value);
+    if (country === undefined || country === defaultCountry) return fallback;
+    if (country === null) return null;
+    let readings = byCountry.get(country);
+    if (readings === undefined) byCountry.set(country, (readings = readingsFunction(country)));
+    return readings;
+  };
+  return (record) => {
+    const value = (record as unknown as Record<string, unknown>)[countryField];
+    let readings = byValue.get(value);
+    if (readings === undefined) {
+      readings = resolve(value);
+      if (typeof value === 'string' || typeof value === 'number' || value === undefined || value === null) byValue.set(value, readings);
+    }
+    return readings;
+  };
 }
 
 /** Whether a phone field before `field` of the same customer has this key (one number on two fields). */
@@ -154,14 +196,16 @@ function repeatsOwnNumber(customer: CustomerRecord, field: number, key: string, 
 }
 
 /** Every phone field that repeats another customer's number, naming the first owner. */
-function sharedNumbers(records: readonly unknown[], keyOf: KeyOf): ContractIssue[] {
+function sharedNumbers(records: readonly unknown[], readingsOf: (record: CustomerRecord) => ReadingsOf | null): ContractIssue[] {
   const owners = new Map<string, number>();
   const issues: ContractIssue[] = [];
   records.forEach((record, position) => {
     if (!isCustomer(record) && !CustomerSchema.safeParse(withIsoDates(record)).success) return;
+    const readings = readingsOf(record as CustomerRecord);
+    if (readings === null) return;
     for (const field of PHONE_FIELDS) {
       const phone = (record as CustomerRecord)[field];
-      const key = phone === '' ? '' : keyOf(phone);
+      const key = phone === '' ? '' : (readings(phone)[0] as string);
       if (key === '') continue;
       const first = owners.get(key);
       if (first === undefined) owners.set(key, position);
@@ -209,7 +253,14 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  * ```
  */
 export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepositoryOptions = {}): MemoryRepository {
-  const keyOf = keyFunction(options?.defaultCountry);
+  const { defaultCountry, countryField } = options ?? {};
+  const askedReadings = readingsFunction(defaultCountry);
+  if (countryField !== undefined && (typeof countryField !== 'string' || countryField === '')) {
+    throw new TypeError(`countryField must be the name of a record field (a non-empty string), got ${describeValue(countryField)}`);
+  }
+  const readingsOf = perRecord(defaultCountry, countryField);
+  // Without a country per record, one readings function for every record.
+  const sameForAll = countryField === undefined ? readingsFunction(defaultCountry) : undefined;
   const issues: ContractIssue[] = [];
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DataSetError([issueAt([], `expected { customers: [...], labels: [...] }, got ${describeValue(data)}`)]);
@@ -228,6 +279,8 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
 
   const records = customers as readonly unknown[];
   const index = new Map<string, CustomerRecord>();
+  // Key and customer, flat: readings beyond the first, indexed once every first reading is in.
+  const further: Array<string | CustomerRecord> = [];
   let shared = false;
   for (let position = 0; position < records.length; position++) {
     let record = records[position];
@@ -244,25 +297,46 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
     // One `set` per number: a `set` that does not grow the Map met a number already indexed,
     // and only then (rarely) is the slower search for who shares it run.
     const customer = record as CustomerRecord;
+    const readings = sameForAll ?? readingsOf(customer);
+    if (readings === null) {
+      const value = describeValue((customer as unknown as Record<string, unknown>)[countryField as string]);
+      issues.push(issueAt(['customers', position, countryField as string], `expected an ISO 3166-1 alpha-2 country code (GB) or a calling code (44, +44), got ${value}`));
+      continue;
+    }
     for (let field = 0; field < PHONE_FIELDS.length; field++) {
       const phone = customer[PHONE_FIELDS[field] as (typeof PHONE_FIELDS)[number]];
       if (phone === '') continue;
-      const key = keyOf(phone);
+      const all = readings(phone);
+      const key = all[0] as string;
       if (key === '') continue;
       const size = index.size;
       index.set(key, customer);
-      if (index.size === size && !repeatsOwnNumber(customer, field, key, keyOf)) shared = true;
+      if (index.size === size && !repeatsOwnNumber(customer, field, key, (other) => readings(other)[0] as string)) shared = true;
+      // Further readings (WhatsApp digits that also read as a long national number) find the
+      // customer too, unless another customer's first reading is that number: set afterwards.
+      for (let other = 1; other < all.length; other++) further.push(all[other] as string, customer);
     }
   }
-  if (shared) issues.push(...sharedNumbers(records, keyOf));
+  for (let at = 0; at < further.length; at += 2) {
+    const key = further[at] as string;
+    if (!index.has(key)) index.set(key, further[at + 1] as CustomerRecord);
+  }
+  if (shared) issues.push(...sharedNumbers(records, readingsOf));
   if (issues.length > 0) throw new DataSetError(issues);
 
   const labelList = Object.freeze(labelRecords as readonly LabelRecord[]);
   return markValidated({
     findCustomerByPhone:
-      keyOf === digitsKey
+      defaultCountry === undefined && countryField === undefined
         ? (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null
-        : (query: CustomerQuery) => index.get(keyOf(query.phone)) ?? null,
+        : (query: CustomerQuery) => {
+            // Every reading of the asked number, most likely first: the first one indexed answers.
+            for (const key of askedReadings(query.phone)) {
+              const found = index.get(key);
+              if (found !== undefined) return found;
+            }
+            return null;
+          },
     listLabels: () => labelList,
     customerCount: (customers as readonly unknown[]).length,
     labelCount: labelList.length,

@@ -33,6 +33,8 @@ const runtimeExports: Record<EntryName, readonly string[]> = {
     'createMemoryRepository',
     'fillCustomerUrl',
     'isCountryCode',
+    'listLabels',
+    'lookupCustomer',
     'maskPhone',
     'normalizePhone',
     'parseCustomerQuery',

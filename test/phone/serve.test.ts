@@ -54,3 +54,51 @@ describe('serve --default-country', () => {
     expect(await run.exit).toBe(0);
   });
 });
+
+describe('serve --data --country-field', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'prc-country-'));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it("reads each customer's number in the country its field names, defaultCountry for the rest", async () => {
+    const file = join(folder, 'data.json');
+    const customers = [
+      { ...sampleCustomer, _id: 'uk', phone1: '07911 123456', country: 'GB' },
+      { ...sampleCustomer, _id: 'pk', phone1: '0300-1234567', country: '' },
+    ];
+    await writeFile(file, JSON.stringify({ customers, labels: [] }));
+    const run = startServe(['--port', '0', '--quiet', '--log-format', 'text', '--data', file, '--default-country', 'PK', '--country-field', 'country']);
+    try {
+      let url: string | undefined;
+      while (url === undefined) {
+        if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.output.stderr}`);
+        url = /CIM_CUSTOMER_QUERY_URL=(\S+)/.exec(run.output.stdout)?.[1];
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      for (const [refId, id] of [['447911123456', 'uk'], ['923001234567', 'pk']] as const) {
+        const response = await fetch(url.replace('{refId}', refId));
+        expect(response.status, refId).toBe(200);
+        expect((await response.json())._id).toBe(id);
+      }
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exit).toBe(0);
+  });
+
+  it('refuses the data (exit 1, as for any invalid data) when the field names no country, naming the record', async () => {
+    const file = join(folder, 'bad.json');
+    await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, phone1: '07911 123456', country: 'Britain' }], labels: [] }));
+    const run = startServe(['--port', '0', '--data', file, '--country-field', 'country']);
+    expect(await run.exit).toBe(1);
+    expect(run.output.stderr).toContain('customers[0].country: expected an ISO 3166-1 alpha-2 country code (GB) or a calling code (44, +44), got "Britain"');
+  });
+
+  it('is a usage error (exit 2) with --database, pointing at the mapping', async () => {
+    const run = startServe(['--port', '0', '--database', 'postgres://127.0.0.1:1/x', '--mapping', 'm.json', '--country-field', 'country']);
+    expect(await run.exit).toBe(2);
+    expect(run.output.stderr).toContain('--country-field is for --data; with --database, map customers.country in the --mapping file');
+  });
+});

@@ -159,6 +159,9 @@ export async function resolveServeConfig(
   }
   const given = (['data', 'database', 'crm'] as const).filter((key) => config[key] !== undefined);
   if (given.length > 1) throw new UsageError(`give one of ${given.map((key) => sourceOf(key, sources)).join(', ')}: they are sources of the customers and labels`);
+  if (config.countryField !== undefined && config.database !== undefined) {
+    throw new UsageError(`${sourceOf('countryField', sources)} is for --data; with --database, map customers.country in the --mapping file`);
+  }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
     throw new UsageError(

@@ -119,6 +119,7 @@ export const serveOptions = {
   crmBaseUrl: option({ flag: 'crm-base-url', type: 'string', envOnly: true, help: "the CRM API's base URL, instead of the profile's", schema: text('a URL') }),
   crmTokenUrl: option({ flag: 'crm-token-url', type: 'string', envOnly: true, help: "the CRM's OAuth token URL (Zoho data centre)", schema: text('a URL') }),
   crmLabelProperty: option({ flag: 'crm-label-property', type: 'string', envOnly: true, help: 'the contact property whose options are the labels (HubSpot)', schema: text('a property name') }),
+  countryField: option({ flag: 'country-field', type: 'string', value: '<field>', help: "with --data: the customer field holding each one's own country (GB, 44)", schema: z.string({ error: 'expected a field name' }).trim().min(1, { error: 'expected a field name' }) }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: countryCode }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
   customersTtl: option({ flag: 'customers-ttl', type: 'string', value: '<ms>', help: 'cache each customer this long', schema: milliseconds }),

@@ -54,7 +54,7 @@ export const openRepository: OpenRepository = async (config, log) => {
   const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
   let repository: CustomerRepository;
   try {
-    repository = createMemoryRepository(data, { defaultCountry: config.defaultCountry });
+    repository = createMemoryRepository(data, { defaultCountry: config.defaultCountry, countryField: config.countryField });
   } catch (error) {
     if (config.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${config.data}: ${error.message}`);
     throw error;

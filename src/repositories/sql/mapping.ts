@@ -47,6 +47,8 @@ export const SqlMappingSchema = z
       lastName: column.optional(),
       email: column.optional(),
       labelIds: column.optional(),
+      /** Each customer's own country (ISO 3166-1 alpha-2 such as `GB`, or a calling code such as `44`): its national numbers are read there; empty or NULL means `defaultCountry`. */
+      country: column.optional(),
       ...audit,
     }),
     labels: z.strictObject({

@@ -84,6 +84,50 @@ export function customerLookup(
   return { text, params: lookupParams(dialect, mapping, keys) };
 }
 
+/**
+ * The keys of a lookup over customers that carry their own country (the mapping's
+ * `customers.country`): some spellings name the number whatever the row's country, national
+ * ones only in a row of their calling code's countries (see `phoneKeyGroups`).
+ */
+export interface CountryKeys {
+  /** Keys that match whatever the row's country: E.164, IDD-prefixed, WhatsApp's legacy digits. */
+  international: readonly string[];
+  /** National keys, each with the country values (`GB`, `44`, `+44`) a row must hold; `home` (the default country's) also matches a row with none. */
+  national: ReadonlyArray<{ keys: readonly string[]; countries: readonly string[]; home: boolean }>;
+}
+
+/**
+ * The lookup when rows carry their own country: per phone column, `<digits> IN (international)
+ * OR (<digits> IN (national of a code) AND <the row's country is one of that code>)`. The digits
+ * comparisons are those of {@link customerLookup}, so the same indexes serve them.
+ */
+export function countryLookup(dialect: SqlDialect, mapping: SqlMapping, lookup: CountryKeys, digitsColumns: ReadonlyMap<string, string> = new Map()): Statement {
+  const syntax = syntaxOf(dialect);
+  const params: unknown[] = [];
+  const bind = (values: readonly string[]) =>
+    values
+      .map((value) => {
+        params.push(value);
+        return syntax.parameter(params.length);
+      })
+      .join(', ');
+  const country = syntax.plain(`c.${syntax.quote(mapping.customers.country as string)}`);
+  const conditions = mapping.customers.phones.flatMap((phone) => {
+    const generated = digitsColumns.get(phone);
+    const digits = generated === undefined ? syntax.digits(`c.${syntax.quote(phone)}`) : `c.${syntax.quote(generated)}`;
+    const list = lookup.international.length === 0 ? [] : [`${digits} IN (${bind(lookup.international)})`];
+    for (const { keys, countries, home } of lookup.national) {
+      // Bound in the order they appear: MySQL's `?` are positional.
+      const matches = `${digits} IN (${bind(keys)})`;
+      const named = `UPPER(TRIM(${country})) IN (${bind(countries)})`;
+      list.push(`(${matches} AND ${home ? `(${country} IS NULL OR TRIM(${country}) = '' OR ${named})` : named})`);
+    }
+    return list;
+  });
+  const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${conditions.join(' OR ')} LIMIT ${MATCH_LIMIT}`;
+  return { text, params };
+}
+
 /** The bound values of {@link customerLookup}'s statement: the keys once (PostgreSQL), or once per phone column (MySQL). */
 export function lookupParams(dialect: SqlDialect, mapping: SqlMapping, keys: readonly string[]): unknown[] {
   return dialect === 'postgres' ? [...keys] : mapping.customers.phones.flatMap(() => keys);

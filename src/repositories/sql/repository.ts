@@ -1,10 +1,11 @@
 import type { CustomerQuery } from '../../contract/index.js';
-import { type CountryCode, countryCodeProblem, isCountryCode, phoneKeys } from '../../contract/phone-keys.js';
+import { type CountryCode, countryCodeProblem, isCountryCode, phoneKeyGroups, phoneKeys } from '../../contract/phone-keys.js';
+import { callingCodes, planOf } from '../../contract/phone-plans.js';
 import type { CustomerRepository, RepositoryContext } from '../../core/repository.js';
 import { createRunner, type SqlClient } from './client.js';
 import type { SqlDialect } from './dialect.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
-import { bestMatch, customerLookup, labelList, lookupParams, toCustomer, toLabel } from './queries.js';
+import { bestMatch, type CountryKeys, countryLookup, customerLookup, labelList, lookupParams, toCustomer, toLabel } from './queries.js';
 import { readDigitsColumns } from './catalog-indexes.js';
 
 const GENERATED_COLUMNS_TTL_MS = 60_000;
@@ -79,6 +80,9 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   const { defaultCountry } = options;
   if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
   const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
+  if (mapping.customers.country !== undefined && defaultCountry === undefined) {
+    throw new RangeError('a mapping with customers.country needs defaultCountry: the country of customers whose country column is empty');
+  }
   // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name.
   // Which exist (generated columns whose expression is a phone column's digits) is read from the
   // catalog, again after a minute (so columns added while serving are used without a restart)
@@ -115,6 +119,13 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
     dialect: runner.dialect,
     mapping,
     findCustomerByPhone: async (query: CustomerQuery, { signal }: RepositoryContext) => {
+      if (mapping.customers.country !== undefined) {
+        const groups = phoneKeyGroups(query.phone, keyOptions, true);
+        if (groups.all.every((key) => key === '')) return null;
+        const generated = runner.dialect === 'mysql' ? await generatedColumns() : undefined;
+        const { text, params } = countryLookup(runner.dialect, mapping, countryKeys(groups, defaultCountry as CountryCode), generated);
+        return bestMatch((await runner.run(text, params, signal)).map(toCustomer), groups.all);
+      }
       // Without a country of its own, the connector's (`query.phoneKeys`, set by its handlers) applies.
       const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, keyOptions);
       const keys = [...new Set(asked.filter((key) => key !== ''))];
@@ -127,5 +138,19 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
       const { text, params } = labelList(runner.dialect, mapping);
       return (await runner.run(text, params, signal)).map(toLabel);
     },
+  };
+}
+
+/** The values a country column may hold for a calling code: its countries' ISO codes, the code, `+` and the code. */
+function countryValues(callingCode: string): string[] {
+  return [...(callingCodes[callingCode] ?? []), callingCode, `+${callingCode}`];
+}
+
+/** {@link CountryKeys} from the asked number's key groups; the default country's national keys also match rows with no country. */
+function countryKeys(groups: ReturnType<typeof phoneKeyGroups>, defaultCountry: CountryCode): CountryKeys {
+  const home = planOf(defaultCountry).callingCode;
+  return {
+    international: groups.international.filter((key) => key !== ''),
+    national: [...groups.national].map(([callingCode, keys]) => ({ keys, countries: countryValues(callingCode), home: callingCode === home })),
   };
 }

@@ -1,0 +1,73 @@
+/**
+ * The SQL mapping's `customers.country` column (issue 17): each row's national numbers read in
+ * its own country, `defaultCountry` for a row with none. Written once, run on PGlite in
+ * `npm test` and on real PostgreSQL and MariaDB in `npm run test:db`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqlRepository, type SqlClient, type SqlRepository } from '../../src/repositories/sql/index.js';
+import { context, query } from './sql-repository-cases.js';
+
+/** A database holding {@link COUNTRY_SCHEMA} (table names as given), a client on it, and its end. */
+export interface CountryFixture {
+  client: SqlClient;
+  close(): Promise<void>;
+}
+
+/** Customers from several countries in one CRM whose default is Pakistan; plain SQL both engines take. */
+export const COUNTRY_SCHEMA = [
+  'CREATE TABLE contacts (id int PRIMARY KEY, mobile varchar(40), landline varchar(40), country varchar(8))',
+  'CREATE TABLE tags (id int PRIMARY KEY, name varchar(40) NOT NULL)',
+  `INSERT INTO contacts (id, mobile, landline, country) VALUES
+    (1, '07911 123456', NULL, 'GB'),
+    (2, NULL, '020 7946 0958', '+44'),
+    (3, '0300 1234567', NULL, NULL),
+    (4, '0321 7654321', NULL, ''),
+    (5, '0333 1112222', NULL, 'gb'),
+    (6, '050 123 4567', NULL, 'AE'),
+    (7, '+49 151 12345678', NULL, 'DE'),
+    (8, '0151 87654321', NULL, '49'),
+    (9, '(55) 1234-5678', NULL, 'MX')`,
+];
+
+const mapping = { customers: { table: 'contacts', id: 'id', phones: ['mobile', 'landline'], country: 'country' }, labels: { table: 'tags', id: 'id', name: 'name' } };
+
+export function describeCountryColumn(title: string, open: () => Promise<CountryFixture>): void {
+  describe(title, () => {
+    let db: CountryFixture;
+    let repository: SqlRepository;
+    beforeAll(async () => {
+      db = await open();
+      repository = createSqlRepository({ client: db.client, mapping, defaultCountry: 'PK' });
+    });
+    afterAll(() => db?.close());
+
+    it.each([
+      ['447911123456', '1', 'WhatsApp digits of a British mobile stored nationally with country GB'],
+      ['+44 7911 123456', '1', 'the same, international'],
+      ['442079460958', '2', 'a London landline on the second phone column, country +44'],
+      ['923001234567', '3', 'a Pakistani number, country NULL: defaultCountry'],
+      ['0300 1234567', '3', 'the same, asked nationally'],
+      ['923217654321', '4', "an empty country: defaultCountry"],
+      ['443331112222', '5', 'country in lower case'],
+      ['971501234567', '6', 'country AE'],
+      ['4915112345678', '7', 'a German mobile stored internationally'],
+      ['4915187654321', '8', 'a German mobile stored nationally, country as the calling code 49'],
+      ['5215512345678', '9', "Mexico's legacy WhatsApp form, stored nationally with country MX"],
+    ])('finds %s (id %s): %s', async (asked, id) => {
+      expect((await repository.findCustomerByPhone(query(asked), context()))?._id).toBe(id);
+    });
+
+    it.each([
+      ['923331112222', "a Pakistani reading of a British row's national digits"],
+      ['+92 7911 123456', 'a British national number read as Pakistani'],
+      ['447911123457', 'one digit off'],
+      ['4915112345679', 'one digit off, German'],
+    ])('finds nothing for %s (%s)', async (asked) => {
+      expect(await repository.findCustomerByPhone(query(asked), context())).toBeNull();
+    });
+
+    it('needs defaultCountry: the country of rows whose column is empty', () => {
+      expect(() => createSqlRepository({ client: db.client, mapping })).toThrow(/customers\.country needs defaultCountry/);
+    });
+  });
+}
