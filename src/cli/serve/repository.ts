@@ -1,8 +1,8 @@
-import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
+import { createMemoryRepository, DataSetError, type MemoryDataSet } from '../../repositories/memory.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
 import { openDatabaseSource } from './database.js';
-import { readJsonFile } from '../usage.js';
+import { readDataFile } from './data-file.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import type { ServeConfig } from './options.js';
 
@@ -24,12 +24,13 @@ export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
 
 export const openRepository: OpenRepository = async (config) => {
   if (config.database !== undefined) return openDatabaseSource({ ...config, database: config.database });
-  const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
+  const file = config.data === undefined ? undefined : await readDataFile(config.data, (message) => new Error(message));
+  const data = file?.data ?? sampleDataSet;
   let repository: CustomerRepository;
   try {
     repository = createMemoryRepository(data, { defaultCountry: config.defaultCountry });
   } catch (error) {
-    if (config.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${config.data}: ${error.message}`);
+    if (file !== undefined && error instanceof DataSetError) throw new Error(`--data ${config.data}: ${located(error, file.locate).message}`);
     throw error;
   }
   const source = config.data ?? 'sample data';
@@ -40,6 +41,14 @@ export const openRepository: OpenRepository = async (config) => {
     ...(samplePhone === undefined ? {} : { samplePhone }),
   };
 };
+
+/** The same problems, each with the line of its record in front when the file is JSON Lines. */
+function located(error: DataSetError, locate: (issue: DataSetError['issues'][number]) => string | undefined): DataSetError {
+  return new DataSetError(error.issues.map((issue) => {
+    const line = locate(issue);
+    return line === undefined ? issue : { ...issue, message: `${issue.message} (${line})` };
+  }));
+}
 
 const PHONE_FIELDS = ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'] as const;
 
