@@ -2,6 +2,7 @@ import type { SuiteResult } from '../lib/report.js';
 import { checker } from './checker.js';
 import { http } from './http.js';
 import { inprocess } from './inprocess.js';
+import { load } from './load.js';
 import type { SuiteName } from './names.js';
 import { resilience } from './resilience.js';
 import { phone } from './phone.js';
@@ -11,4 +12,4 @@ import { startup } from './startup.js';
 import { query } from './query.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, sql };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, load, sql };

@@ -49,6 +49,8 @@ async function readJsonDocument(file: string, toError: ToError): Promise<DataFil
   let tokens = 0;
   try {
     for await (const token of parseFile({ packValues: true, streamValues: false })(file)) {
+      // A string the parser cut from its 64 KB read block would keep the whole block alive: copy it.
+      if (token.name === 'stringValue' && typeof token.value === 'string' && token.value.length > SHORT) token.value = own(token.value);
       assembler.consume(token);
       tokens += 1;
     }
@@ -64,6 +66,10 @@ async function readJsonDocument(file: string, toError: ToError): Promise<DataFil
   if (tokens === 0 || !assembler.done) throw toError(`--data ${file} is not valid JSON: the file is empty`);
   return { data: assembler.current as MemoryDataSet, locate: () => undefined };
 }
+
+/** V8 copies strings shorter than this when it slices them; longer ones point into their parent. */
+const SHORT = 12;
+const own = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
 const KINDS = { customer: 'customers', label: 'labels' } as const;
 
