@@ -2,7 +2,6 @@ import { createMemoryRepository, DataSetError, type MemoryDataSet } from '../../
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
 import { openDatabaseSource } from './database.js';
-import { readDataFile } from './data-file.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import type { ServeConfig } from './options.js';
 
@@ -24,7 +23,8 @@ export type OpenRepository = (config: ServeConfig) => Promise<RepositorySource>;
 
 export const openRepository: OpenRepository = async (config) => {
   if (config.database !== undefined) return openDatabaseSource({ ...config, database: config.database });
-  const file = config.data === undefined ? undefined : await readDataFile(config.data, (message) => new Error(message));
+  // The streaming parser is loaded only for a --data file: the sample data starts without it.
+  const file = config.data === undefined ? undefined : await (await import('./data-file.js')).readDataFile(config.data, (message) => new Error(message));
   const data = file?.data ?? sampleDataSet;
   let repository: CustomerRepository;
   try {
