@@ -83,19 +83,28 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
   const lines = { customers: [] as number[], labels: [] as number[] };
   const input = createReadStream(file, { encoding: 'utf8' });
   let number = 0;
+  let failure: Error | undefined;
   try {
     for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
       number += 1;
       const line = number === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (line.trim() === '') continue;
-      const entry = parseLine(line, (message) => toError(`--data ${file} line ${number}: ${message}`));
+      const entry = parseLine(line);
+      if ('problem' in entry) {
+        failure = toError(`--data ${file} line ${number}: ${entry.problem}`);
+        break;
+      }
       const kind = KINDS[entry.kind];
       (kind === 'customers' ? customers : labels).push(entry.record as CustomerRecord & LabelRecord);
       lines[kind].push(number);
     }
+  } catch (error) {
+    // A read failure, or a line longer than V8's longest string: still the file and the line.
+    failure = toError(`--data ${file} line ${number + 1}: ${(error as Error).message}`);
   } finally {
     input.destroy();
   }
+  if (failure !== undefined) throw failure;
   const locate = (issue: ContractIssue) => {
     const [kind, index] = issue.segments ?? [];
     const line = (kind === 'customers' || kind === 'labels') && typeof index === 'number' ? lines[kind][index] : undefined;
@@ -104,18 +113,18 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
   return { data: { customers, labels }, locate };
 }
 
-function parseLine(line: string, toError: ToError): { kind: keyof typeof KINDS; record: unknown } {
+function parseLine(line: string): { kind: keyof typeof KINDS; record: unknown } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw toError(`not valid JSON: ${(error as Error).message}`);
+    return { problem: `not valid JSON: ${(error as Error).message}` };
   }
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
   const kind = keys?.length === 1 ? keys[0] : undefined;
   if (kind !== 'customer' && kind !== 'label') {
     const got = keys === undefined ? (Array.isArray(value) ? 'an array' : JSON.stringify(value)) : `keys ${JSON.stringify(keys)}`;
-    throw toError(`expected {"customer": {…}} or {"label": {…}}, got ${got.slice(0, 80)}`);
+    return { problem: `expected {"customer": {…}} or {"label": {…}}, got ${got.slice(0, 80)}` };
   }
   return { kind, record: (value as Record<string, unknown>)[kind] };
 }
