@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cleanEnv } from '../support/serve-process.js';
 
 const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
-const HEAVY = ['pino', 'prom-client', 'cockatiel'];
+const HEAVY = ['pino', 'prom-client', 'cockatiel', 'stream-json'];
 
 /** Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; `stop` sends SIGTERM once stdout shows it. */
 function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number | null; loaded: string[] }> {
@@ -30,9 +30,10 @@ describe('serve loads the logger, the metrics and the breaker only when it reall
     expect(await loadedPackages(args)).toEqual({ code: 0, loaded: [] });
   });
 
-  it('serve itself loads pino and prom-client', async () => {
+  it('serve itself loads pino and prom-client, and on the sample data no parser for --data files', async () => {
     const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'json'], /"listening"/);
     expect(code).toBe(0);
     expect(loaded).toEqual(expect.arrayContaining(['pino', 'prom-client']));
+    expect(loaded).not.toContain('stream-json');
   });
 });
