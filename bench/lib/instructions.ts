@@ -24,7 +24,9 @@ async function instructionsOf(name: string, args: readonly string[], drive: Driv
   const child = fork(file, [...args], {
     execPath: 'valgrind',
     // JIT code is written to the heap: --smc-check=all-non-file keeps valgrind's translations of it current.
-    execArgv: ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--import', 'tsx'],
+    // V8 on one thread with a fixed GC schedule and fixed hash and random seeds: background
+    // compilation, GC helper threads and hash-table layouts otherwise differ from run to run.
+    execArgv: ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--single-threaded', '--predictable-gc-schedule', '--hash-seed=42', '--random-seed=42', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   let stderr = '';

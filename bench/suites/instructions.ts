@@ -4,7 +4,7 @@ import { ask, type Drive, instructionsPerBatch } from '../lib/instructions.js';
 import type { Row, SuiteResult } from '../lib/report.js';
 
 /** Under callgrind everything runs some 50× slower: a smaller population and fixed batches keep a run to minutes. */
-const SIZE = 100_000;
+const SIZE = 10_000;
 const BATCH = { lookups: 20_000, http: 2_000 } as const;
 
 const lookups: Drive = async (child, batches) => {
