@@ -19,29 +19,37 @@ export const britishForm = (phone: string) => `074${phone.slice(-8)}`;
  * process can rebuild the same set.
  */
 export function generateCustomers(count: number, labels: readonly Label[]): Customer[] {
-  const ids = labels.map((label) => label._id);
-  const LABEL_SETS = [[], ...ids.map((id) => [id]), ids.slice(0, 3)];
+  const sets = labelSets(labels);
   const customers = new Array<Customer>(count);
-  for (let index = 0; index < count; index++) {
-    customers[index] = {
-      labels: LABEL_SETS[index % LABEL_SETS.length] as string[],
-      _id: index.toString(16).padStart(24, '0'),
-      phone2: '',
-      updated_by: '',
-      last_name: 'Bench',
-      phone3: '',
-      phone4: '',
-      phone5: '',
-      first_name: `Customer${index}`,
-      created_by: 'admin',
-      email: '',
-      phone1: phoneOf(index),
-      createdAt: DATE,
-      updatedAt: DATE,
-      __v: 0,
-    };
-  }
+  for (let index = 0; index < count; index++) customers[index] = customerAt(index, sets);
   return customers;
+}
+
+/** The label arrays customers share: none, one of `labels`, or three. */
+export function labelSets(labels: readonly Label[]): string[][] {
+  const ids = labels.map((label) => label._id);
+  return [[], ...ids.map((id) => [id]), ids.slice(0, 3)];
+}
+
+/** Generated customer `index` (as in {@link generateCustomers}), one at a time for files too big to hold. */
+export function customerAt(index: number, sets: readonly string[][]): Customer {
+  return {
+    labels: sets[index % sets.length] as string[],
+    _id: index.toString(16).padStart(24, '0'),
+    phone2: '',
+    updated_by: '',
+    last_name: 'Bench',
+    phone3: '',
+    phone4: '',
+    phone5: '',
+    first_name: `Customer${index}`,
+    created_by: 'admin',
+    email: '',
+    phone1: phoneOf(index),
+    createdAt: DATE,
+    updatedAt: DATE,
+    __v: 0,
+  };
 }
 
 /**

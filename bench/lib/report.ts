@@ -69,6 +69,10 @@ const number = (value: number) =>
   value >= 100 ? Math.round(value).toLocaleString('en-US') : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 /** The suite as a Markdown table: figure, ours, baseline, ratio, target and verdict. */
+/** ` (min–max)` of a row's samples when there are several: the spread beside the median. */
+const spread = (samples: readonly number[] | undefined) =>
+  samples === undefined || samples.length < 2 ? '' : ` (${number(Math.min(...samples))}–${number(Math.max(...samples))})`;
+
 export function markdownTable(result: SuiteResult): string {
   const lines = [
     '| figure | ours | baseline | ratio | target | |',
@@ -77,7 +81,7 @@ export function markdownTable(result: SuiteResult): string {
       const met = metOf(row);
       const verdict = met === undefined ? '' : met ? 'met' : '**missed**';
       const target = [row.target === undefined ? '' : `≤ ${row.target}×`, row.limit === undefined ? '' : `< ${number(row.limit)} ${row.unit}`].filter(Boolean).join(', ');
-      return `| ${row.name} | ${number(row.ours)} ${row.unit} | ${number(row.baseline)} ${row.unit} (${row.baselineName}) | ${ratioOf(row).toFixed(2)}× | ${target} | ${verdict} |`;
+      return `| ${row.name} | ${number(row.ours)} ${row.unit}${spread(row.samples?.ours)} | ${number(row.baseline)} ${row.unit}${spread(row.samples?.baseline)} (${row.baselineName}) | ${ratioOf(row).toFixed(2)}× | ${target} | ${verdict} |`;
     }),
   ];
   const notes = result.rows.filter((row) => row.note !== undefined).map((row) => `- ${row.name}: ${row.note}`);

@@ -3,6 +3,7 @@ import { checker } from './checker.js';
 import { crm } from './crm.js';
 import { http } from './http.js';
 import { inprocess } from './inprocess.js';
+import { load } from './load.js';
 import type { SuiteName } from './names.js';
 import { resilience } from './resilience.js';
 import { phone } from './phone.js';
@@ -13,4 +14,4 @@ import { query } from './query.js';
 import { readyz } from './readyz.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, crm, sql, 'sql-mariadb': sqlMariadb };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, crm, load, sql, 'sql-mariadb': sqlMariadb };

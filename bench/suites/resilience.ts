@@ -73,7 +73,31 @@ export async function resilience(rounds: number): Promise<SuiteResult> {
     row.note = `Half GET /customer for ${MIX_NUMBERS.toLocaleString('en-US')} numbers drawn from a Zipf (s = 1) distribution, half GET /label, ${MIX_CONCURRENCY} in flight, CRM answering in ${CRM_LATENCY_MS} ms; min–max over rounds ${spread(mixes[key])} vs ${spread(mixes.none)}.`;
     rows.push(row);
   }
+  const bursts = await interleave(rounds, { cold: () => labelBurstMs('cold'), warm: () => labelBurstMs('warm') });
+  const burst = compare(`a burst of ${BURST.toLocaleString('en-US')} concurrent GET /label, cold withCache`, 'ms', { ours: bursts.cold, baseline: bursts.warm }, 'the same burst, list cached');
+  burst.note = `in-process; a CRM that answers a fresh copy of the list; cold: one coalesced CRM call whose list every request then validates, serialises and hashes (once per distinct list since issue 21.3); min–max ${spread(bursts.cold)} vs ${spread(bursts.warm)}.`;
+  rows.push(burst);
   return { suite: 'resilience', title: '6. Cache and circuit breaker', rows };
+}
+
+const BURST = 1_000;
+
+/** Milliseconds for `BURST` concurrent `GET /label` on a fresh `withCache`: its first burst (`cold`) or its second (`warm`). */
+async function labelBurstMs(kind: 'cold' | 'warm'): Promise<number> {
+  const { createConnector, sampleLabels, withCache } = await loadMain();
+  const crm: CustomerRepository = {
+    findCustomerByPhone: async () => null,
+    listLabels: async () => sampleLabels.map((label) => ({ ...label })),
+  };
+  const connector = createConnector({ repository: withCache(crm) });
+  const burst = async () => {
+    const responses = await Promise.all(Array.from({ length: BURST }, () => connector.handle({ url: '/label' })));
+    if (responses.some((response) => response.status !== 200)) throw new Error('label burst: not every answer was 200');
+  };
+  if (kind === 'warm') await burst();
+  const started = performance.now();
+  await burst();
+  return performance.now() - started;
 }
 
 const spread = (samples: readonly number[]) =>

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { build } from 'esbuild';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +16,34 @@ async function importMs(specifier: string): Promise<number> {
   const code = `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: distDirectory });
   return Number(stdout);
+}
+
+/** A raw `node:http` server on the sample data's size: the least a process that listens can cost. */
+const RAW_SERVER = `require('node:http').createServer((q, s) => s.end('[]')).listen(0, '127.0.0.1', () => console.log('listening'));`;
+
+/**
+ * Milliseconds from spawning a server process to its first line saying it listens (the process's
+ * whole start-up, Node's own included): `serve` on the sample data with its defaults (metrics on,
+ * logs as text), or the raw server. The process is stopped by its pid afterwards.
+ */
+async function listeningMs(args: readonly string[], ready: RegExp): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (text: string) => {
+        out += text;
+        if (ready.test(out)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`server exited (${String(code)}) before listening: ${out.slice(-500)}`)));
+    });
+    return performance.now() - started;
+  } finally {
+    const gone = once(child, 'exit');
+    child.kill();
+    await gone;
+  }
 }
 
 /** Bytes of `source` (a file or a module text) bundled with zod left out, minified, gzipped. */
@@ -44,6 +73,10 @@ export async function startup(rounds: number): Promise<SuiteResult> {
     ...entries.map((entry) => [entry, () => importMs(`./${ENTRIES[entry]}`)]),
   ]) as Record<Entry | 'zod', () => Promise<number>>;
   const times = await interleave(rounds + 2, contenders);
+  const serving = await interleave(rounds, {
+    serve: () => listeningMs(['cli.js', 'serve', '--port', '0', '--log-format', 'text'], /CIM_LABELS_API_PATH=/),
+    raw: () => listeningMs(['-e', RAW_SERVER], /listening/),
+  });
   const zodBytes = await gzippedBytes({ contents: "export * from 'zod';" });
   const rows: Row[] = entries.map((entry) =>
     compare(`import ${entry === 'main' ? 'priority-routing-crm' : `priority-routing-crm${entry}`}`, 'ms', { ours: times[entry], baseline: times.zod }, 'import zod'),
@@ -52,6 +85,9 @@ export async function startup(rounds: number): Promise<SuiteResult> {
     const bytes = await gzippedBytes({ file: `${distDirectory}${ENTRIES[entry]}` });
     rows.push({ name: `bundle ${entry}, min+gz, zod excluded`, unit: 'B', ours: bytes, baselineName: 'zod itself, min+gz', baseline: zodBytes });
   }
+  const serve: Row = { ...compare('`serve` start-up on the sample data, to listening', 'ms', { ours: serving.serve, baseline: serving.raw }, 'raw node:http server'), limit: 250 };
+  serve.note = 'a fresh process each round, from spawn to the line that says it listens, Node start-up included.';
+  rows.push(serve);
   rows[0]!.note = `each import timed inside a fresh \`node\` process (${rounds + 2} processes per entry), so Node's own start-up is left out; the entries import zod, so the ratio is what we add on top.`;
   return { suite: 'startup', title: '4. Start-up and bundle size', rows };
 }

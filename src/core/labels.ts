@@ -21,15 +21,38 @@ interface Serialized {
 
 const lastServed = new WeakMap<CustomerRepository, Serialized>();
 
-async function serialize(repository: CustomerRepository, records: unknown): Promise<Result<Serialized>> {
+/**
+ * The serialisation of a label array while it is being served, shared by every request that got
+ * the same array: a coalesced burst (withCache's shared call hands one array to 1,000 waiters)
+ * validates, serialises and hashes it once instead of once per waiter. A frozen wire-ready list
+ * cannot change, so its entry lives as long as the array; any other array is shared only until its
+ * serialisation settles, since a repository may hand out one array and change it in place later.
+ */
+const serializing = new WeakMap<object, Promise<Result<Serialized>>>();
+
+function serialize(repository: CustomerRepository, records: unknown): Promise<Result<Serialized>> | Result<Serialized> {
   const last = lastServed.get(repository);
   // A pre-validated repository (or withCache) hands out one frozen array until its data changes:
   // the same array as last time, trusted then, is still trusted, with no lookup per request.
   if (last !== undefined && last.records === records && last.trusted) return { ok: true, value: last };
+  if (typeof records !== 'object' || records === null) return serializeOnce(repository, records);
+  const running = serializing.get(records);
+  if (running !== undefined) return running;
+  const started = serializeOnce(repository, records);
+  serializing.set(records, started);
+  if (!isWireReady(records)) {
+    const forget = () => serializing.delete(records);
+    started.then(forget, forget);
+  }
+  return started;
+}
+
+async function serializeOnce(repository: CustomerRepository, records: unknown): Promise<Result<Serialized>> {
   const trusted = isValidated(repository) || isWireReady(records);
   const labels = wireLabels(records, trusted);
   if (!labels.ok) return labels;
   const body = JSON.stringify(labels.value);
+  const last = lastServed.get(repository);
   const etag = last !== undefined && last.body === body ? last.etag : await strongEtag(body);
   const value: Serialized = { records, trusted, body, etag };
   lastServed.set(repository, value);

@@ -4,7 +4,7 @@ import { CLI_MAIN, cleanEnv } from '../support/serve-process.js';
 import { nodeArgs } from '../support/programs.js';
 
 const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
-const HEAVY = ['pino', 'prom-client', 'cockatiel'];
+const HEAVY = ['pino', 'prom-client', 'cockatiel', 'stream-json'];
 
 /** Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; `stop` sends SIGTERM once stdout shows it. */
 function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number | null; loaded: string[] }> {
@@ -31,9 +31,10 @@ describe('serve loads the logger, the metrics and the breaker only when it reall
     expect(await loadedPackages(args)).toEqual({ code: 0, loaded: [] });
   });
 
-  it('serve itself loads pino and prom-client', async () => {
+  it('serve itself loads pino and prom-client, and on the sample data no parser for --data files', async () => {
     const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'json'], /"listening"/);
     expect(code).toBe(0);
     expect(loaded).toEqual(expect.arrayContaining(['pino', 'prom-client']));
+    expect(loaded).not.toContain('stream-json');
   });
 });

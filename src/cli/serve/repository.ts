@@ -1,4 +1,4 @@
-import { createMemoryRepository, type MemoryDataSet } from '../../repositories/memory.js';
+import { createMemoryRepository, DataSetError, type MemoryDataSet } from '../../repositories/memory.js';
 import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
 import { sampleDataSet } from '../../reference/sample-data.js';
 import type { CustomerRepository } from '../../core/repository.js';
@@ -6,7 +6,6 @@ import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { connectOrWait } from './database-wait.js';
 import type { ServeLogger } from './logging.js';
 import { openDatabaseSource, SET_DEFAULT_COUNTRY } from './database.js';
-import { readJsonFile } from '../usage.js';
 import { parseCustomerQuery } from '../../contract/query.js';
 import { DEFAULT_DATABASE_WAIT_MS, type ServeConfig } from './options.js';
 
@@ -51,12 +50,14 @@ export const openRepository: OpenRepository = async (config, log) => {
     const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env);
     return { repository, describe: `CRM ${repository.profileName}`, readiness: readyOnce(repository), close: () => repository.close() };
   }
-  const data = config.data === undefined ? sampleDataSet : ((await readJsonFile(config.data, '--data', (message) => new Error(message))) as MemoryDataSet);
+  // The streaming parser is loaded only for a --data file: the sample data starts without it.
+  const file = config.data === undefined ? undefined : await (await import('./data-file.js')).readDataFile(config.data, (message) => new Error(message));
+  const data = file?.data ?? sampleDataSet;
   let repository: CustomerRepository;
   try {
     repository = createMemoryRepository(data, { defaultCountry: config.defaultCountry, countryField: config.countryField });
   } catch (error) {
-    if (config.data !== undefined && error instanceof Error && error.name === 'DataSetError') throw new Error(`--data ${config.data}: ${error.message}`);
+    if (file !== undefined && error instanceof DataSetError) throw new Error(`--data ${config.data}: ${located(error, file.locate).message}`);
     throw error;
   }
   const source = config.data ?? 'sample data';
@@ -74,6 +75,14 @@ export const openRepository: OpenRepository = async (config, log) => {
     ...(national === undefined ? {} : { warnings: [national] }),
   };
 };
+
+/** The same problems, each with the line of its record in front when the file is JSON Lines. */
+function located(error: DataSetError, locate: (issue: DataSetError['issues'][number]) => string | undefined): DataSetError {
+  return new DataSetError(error.issues.map((issue) => {
+    const line = locate(issue);
+    return line === undefined ? issue : { ...issue, message: `${issue.message} (${line})` };
+  }));
+}
 
 const PHONE_FIELDS = ['phone1', 'phone2', 'phone3', 'phone4', 'phone5'] as const;
 

@@ -1,0 +1,37 @@
+/**
+ * The in-process workloads of the `inprocess` and `phone` suites, driven over IPC so that a
+ * parent can run fixed batches of them under callgrind: `{ run: n }` answers `n` requests and
+ * replies `'done'`; `'exit'` exits cleanly (so that valgrind reports its totals). Workloads:
+ * `inprocess-ours` (`connector.handle`), `inprocess-baseline` (URLSearchParams + Map +
+ * JSON.stringify), `phone-pk` (`defaultCountry: 'PK'`), `phone-digits` (digits only).
+ */
+import { baselineIndex, baselineLookup, generateCustomers } from '../lib/customers.js';
+import { loadMain } from '../lib/library.js';
+import { prepareRequests } from '../lib/loop.js';
+
+const [workload = '', sizeText = '100000'] = process.argv.slice(2);
+const size = Number(sizeText);
+const { createConnector, createMemoryRepository, sampleLabels } = await loadMain();
+const customers = generateCustomers(size, sampleLabels);
+const requests = prepareRequests(size);
+
+function answerer(): (request: (typeof requests)[number]) => unknown {
+  if (workload === 'inprocess-baseline') {
+    const index = baselineIndex(customers);
+    return (request) => baselineLookup(index, request.url);
+  }
+  const defaultCountry = workload === 'phone-pk' ? ('PK' as const) : undefined;
+  if (!['inprocess-ours', 'phone-pk', 'phone-digits'].includes(workload)) throw new Error(`unknown workload ${workload}`);
+  const connector = createConnector({ repository: createMemoryRepository({ customers, labels: sampleLabels }, { defaultCountry }), defaultCountry });
+  return (request) => connector.handle(request);
+}
+
+const answer = answerer();
+let next = 0;
+process.on('message', async (message: unknown) => {
+  if (message === 'exit') process.exit(0);
+  const count = (message as { run?: number }).run ?? 0;
+  for (let index = 0; index < count; index++) await answer(requests[next++ & (requests.length - 1)] as (typeof requests)[number]);
+  process.send?.('done');
+});
+process.send?.('ready');

@@ -1,0 +1,76 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCustomer, sampleDataSet, sampleLabels } from '../../src/index.js';
+import { readDataFile } from '../../src/cli/serve/data-file.js';
+import { spawnServe, stopServes, waitForOutput as waitFor } from '../support/serve-process.js';
+
+const serve = (args: string[]) => spawnServe(['--log-format', 'text', ...args]);
+const toError = (message: string) => new Error(message);
+const jsonLines = (entries: unknown[]) => `${entries.map((entry) => JSON.stringify(entry)).join('\n')}\n`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prc-data-file-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(stopServes);
+
+describe('serve --data: JSON Lines', () => {
+  it('serves a .jsonl file of {"customer": …} and {"label": …} lines over HTTP', async () => {
+    const file = join(dir, 'crm.jsonl');
+    const customer = { ...sampleCustomer, phone1: '+923210000000' };
+    await writeFile(file, jsonLines([...sampleLabels.map((label) => ({ label })), { customer }]).replace('\n', '\r\n\n'));
+    const run = serve(['--port', '0', '--data', file]);
+    const [, tryUrl] = await waitFor(run, /^Try: curl '(\S+)'$/m);
+    expect(run.stdout()).toContain('crm.jsonl: 1 customers, 5 labels');
+    expect(await (await fetch(tryUrl!)).json()).toStrictEqual(customer);
+    expect(await (await fetch(tryUrl!.replace(/customer\?.*$/, 'label'))).json()).toStrictEqual(sampleLabels);
+  });
+
+  it('reads .ndjson the same way and names the line of a record that breaks the contract', async () => {
+    const file = join(dir, 'bad.ndjson');
+    await writeFile(file, jsonLines([{ label: sampleLabels[0] }, { customer: sampleCustomer }, { customer: { ...sampleCustomer, _id: 'x2', createdAt: '18/06/2020' } }]));
+    const run = serve(['--data', file]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(/--data \S*bad\.ndjson: invalid data set: 1 problem\n {2}customers\[1\]\.createdAt: expected an ISO 8601 date-time.* \(line 3\)$/m);
+  });
+
+  it.each([
+    ['a line that is not JSON', '{"label": {"_id": 1}}\n{"customer": ', /bad\.jsonl line 2: not valid JSON: /],
+    ['a line with another key', `${JSON.stringify({ label: sampleLabels[0] })}\n\n{"customers": []}\n`, /bad\.jsonl line 3: expected \{"customer": \{…\}\} or \{"label": \{…\}\}, got keys \["customers"\]/],
+    ['a bare array', '[1, 2]\n', /bad\.jsonl line 1: expected .*, got an array/],
+  ])('names the file and line of %s', async (_case, text, message) => {
+    const file = join(dir, 'bad.jsonl');
+    await writeFile(file, text);
+    await expect(readDataFile(file, toError)).rejects.toThrow(message);
+  });
+});
+
+describe('serve --data: a JSON document, streamed', () => {
+  it('reads what JSON.parse reads, byte order mark included', async () => {
+    const file = join(dir, 'same.json');
+    await writeFile(file, `\uFEFF${JSON.stringify(sampleDataSet, null, 2)}`);
+    const { data } = await readDataFile(file, toError);
+    expect(data).toStrictEqual(JSON.parse(JSON.stringify(sampleDataSet)));
+  });
+
+  it('names the line and column where the JSON breaks, and exits 1 without a stack', async () => {
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{\n  "customers": [\n    {"_id": "a",, "x": 1}\n  ]\n}\n');
+    await expect(readDataFile(file, toError)).rejects.toThrow(/--data \S*broken\.json is not valid JSON at line 3, column \d+: /);
+    const run = serve(['--data', file]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(/is not valid JSON at line 3/);
+    expect(run.stderr()).not.toMatch(/^\s+at /m);
+  });
+
+  it('says an empty file is empty', async () => {
+    const file = join(dir, 'empty.json');
+    await writeFile(file, '');
+    await expect(readDataFile(file, toError)).rejects.toThrow(/empty\.json is not valid JSON/);
+  });
+});
