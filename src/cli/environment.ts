@@ -1,5 +1,5 @@
 import { envNames, isSecret, serveOptionKeys } from './serve/options.js';
-import { closestName } from './suggest.js';
+import { closestName } from '../core/suggest.js';
 import { UsageError } from './usage.js';
 
 /** A `PRC_` variable some command reads. */

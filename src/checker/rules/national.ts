@@ -1,9 +1,6 @@
 import { normalizePhone, phoneKey, type CountryCode } from '../../contract/index.js';
+import { looksNational } from '../../repositories/national-numbers.js';
 import type { Finding } from './common.js';
-
-// A single trunk `0` (not the `00` of an international dialling prefix): the national spelling
-// of most countries, and what a database of numbers "as typed" holds.
-const TRUNK_ZERO = /^0[1-9]/;
 
 /**
  * A warning for a `--phone` in a spelling Hybrid Chat never sends: it asks with the number the
@@ -17,7 +14,8 @@ export function nationalSpelling(phone: string, subject: string, defaultCountry:
   const digits = normalizePhone(phone);
   const warn = (message: string): Finding => ({ path: '$', subject, status: 'warn', message });
   if (defaultCountry === undefined) {
-    if (!TRUNK_ZERO.test(digits)) return undefined;
+    // The same test as serve's and db check's warning about stored numbers.
+    if (!looksNational(phone)) return undefined;
     return warn(
       `${phone} looks national (a trunk prefix 0, no country code), a spelling Hybrid Chat never sends: a WhatsApp chat asks with the international digits (923001234567, not 0300-1234567); give --default-country to see the number it would send for this one, and check that number too`,
     );

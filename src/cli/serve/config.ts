@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { normalizeBasePath } from '../../core/connector.js';
 import { hasDatabasePassword, maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { checkEnvironment } from '../environment.js';
-import { closestName } from '../suggest.js';
+import { closestName } from '../../core/suggest.js';
 import { readJsonFile, UsageError } from '../usage.js';
 import { assertStatusPageAllowed } from './status-page-guard.js';
 import {

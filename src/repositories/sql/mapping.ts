@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { closestName } from '../../core/suggest.js';
 
 // Identifiers are checked, not escaped: a name that passes can be quoted on both engines without
 // any character needing an escape, so nothing from the mapping can end a quoted name early.
@@ -128,30 +129,6 @@ function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
   return Object.keys(section?.shape ?? section?.unwrap?.().shape ?? {});
 }
 
-/** The key `name` was most likely meant to be: the same letters ignoring case and `_`/`-`, or at most two edits away. */
-export function closestKey(name: string, known: readonly string[]): string | undefined {
-  const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const wanted = plain(name);
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const key of known) {
-    const distance = plain(key) === wanted ? 0 : editDistance(plain(key), wanted);
-    if (distance < bestDistance) [best, bestDistance] = [key, distance];
-  }
-  return best;
-}
-
-/** Levenshtein distance, for names of a few dozen characters. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 const valueAt = (value: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
   path.reduce<unknown>((inner, part) => (typeof inner === 'object' && inner !== null ? (inner as Record<PropertyKey, unknown>)[part] : undefined), value);
 
@@ -160,7 +137,7 @@ function problemsOf(issue: z.core.$ZodIssue, value: unknown): Array<{ key: strin
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(issue.path);
     return issue.keys.map((name) => {
-      const meant = closestKey(name, known);
+      const meant = closestName(name, known, { maxDistance: 2 });
       return {
         key: keyOf([...issue.path, name]),
         message: meant === undefined ? `unknown key; expected one of ${known.join(', ')}` : `unknown key; did you mean "${meant}"?`,
