@@ -4,6 +4,7 @@ import { parseJsonBody } from '../transport/body.js';
 import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit.js';
 import { type ExchangeResponse, type ExchangeResult, type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
+import { KeptAnswers } from './kept.js';
 import { crmErrorCode, masker, type Masker, oneLine, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
 import type { Evaluate, LoadedProfile } from './profile.js';
@@ -21,6 +22,8 @@ export interface CallContext {
 export type CrmAnswer = { readonly body: unknown } | undefined;
 
 const MAX_RATE_LIMIT_RETRIES = 2;
+/** How many request URLs (base and filled path) a client keeps checked. */
+const CHECKED_TARGETS_KEPT = 100;
 
 /**
  * The profile's HTTP side: builds each request from its spec, adds the credentials, sends it to
@@ -34,6 +37,8 @@ export class CrmClient {
   readonly tokens: TokenSource | undefined;
   readonly maxBodyBytes: number;
   #base: { url: URL; for: Token | undefined } | undefined;
+  /** Request URLs (base and filled path) already parsed and checked: a lookup's path is mostly the same every time. */
+  readonly #targets = new KeptAnswers<string, string>(CHECKED_TARGETS_KEPT);
   /** Every request sent to the CRM (token requests excluded): for `crm check` and the benchmark. */
   calls = 0;
 
@@ -119,8 +124,9 @@ export class CrmClient {
 
   #read(result: ExchangeResponse, spec: CrmRequestSpec, what: string): CrmAnswer {
     const { status } = result;
-    const where = safeUrl(result.url);
-    const fail = (why: string) => new CrmResponseError(this.mask(`${what} from ${where}: ${why}`), [issue('$', this.mask(`${what} (${spec.method} ${spec.path}): ${why}`))]);
+    // Where it came from is only worked out for a message (parsing the URL is a lookup's cost otherwise).
+    const where = () => safeUrl(result.url);
+    const fail = (why: string) => new CrmResponseError(this.mask(`${what} from ${where()}: ${why}`), [issue('$', this.mask(`${what} (${spec.method} ${spec.path}): ${why}`))]);
     if (status >= 300 && status < 400) {
       const location = result.headers.get('location');
       throw fail(`HTTP ${status} redirect${location === null ? '' : ` to ${safeUrl(new URL(location, result.url).href)}`} not followed: set baseUrl to where the CRM really is`);
@@ -133,7 +139,7 @@ export class CrmClient {
       const message = body.ok && typeof (body.value as { message?: unknown } | null)?.message === 'string' ? `: ${oneLine((body.value as { message: string }).message)}` : '';
       const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${message}`;
       // A CRM that fails (5xx) is a failed lookup (500, counted by the breaker); one that refuses the request is our configuration (502).
-      if (status >= 500) throw new Error(this.mask(`${what} from ${where}: ${why}`));
+      if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
       throw fail(status === 401 || status === 403 ? `${why} (check the credentials and their scopes)` : why);
     }
     if (!body.ok) throw fail(`not JSON (${result.contentType || 'no content type'})`);
@@ -190,22 +196,34 @@ export class CrmClient {
     const { auth, headers: common } = this.loaded.profile;
     const path = fill(spec.path, bindings, encodeURIComponent);
     const prefix = base.href.endsWith('/') ? base.href.slice(0, -1) : base.href;
-    const url = new URL(prefix + path);
-    // Only the base URL is ever called: a placeholder cannot climb out of its path (`..`, `//host`).
-    if (url.origin !== base.origin || (!url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`) && url.pathname !== base.pathname)) {
-      throw new CrmResponseError(`the request path ${spec.path} leaves baseUrl`);
-    }
-    for (const [name, template] of Object.entries(spec.query ?? {})) {
+    const target = this.#targets.get(prefix + path, (text) => {
+      const url = new URL(text);
+      // Only the base URL is ever called: a placeholder cannot climb out of its path (`..`, `//host`).
+      if (url.origin !== base.origin || (!url.pathname.startsWith(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`) && url.pathname !== base.pathname)) {
+        throw new CrmResponseError(`the request path ${spec.path} leaves baseUrl`);
+      }
+      return url.href;
+    });
+    const query = Object.entries(spec.query ?? {}).map(([name, template]) => {
       const value = expand(template, bindings);
-      url.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+      return [name, typeof value === 'string' ? value : JSON.stringify(value)] as const;
+    });
+    let href: string;
+    if (auth.type !== 'query' && !target.includes('?') && !target.includes('#')) {
+      // A target without a query of its own: the parameters as `url.searchParams.set` writes them, without re-parsing the URL.
+      href = query.length === 0 ? target : `${target}?${new URLSearchParams(query as Array<[string, string]>).toString()}`;
+    } else {
+      const url = new URL(target);
+      for (const [name, value] of query) url.searchParams.set(name, value);
+      if (auth.type === 'query') url.searchParams.set(auth.name, auth.value);
+      href = url.href;
     }
     const headers: Record<string, string> = { ...common, ...spec.headers };
     if (auth.type === 'bearer') headers.authorization = `Bearer ${auth.token}`;
     else if (auth.type === 'header') headers[auth.name.toLowerCase()] = auth.value;
-    else if (auth.type === 'query') url.searchParams.set(auth.name, auth.value);
     else if (auth.type === 'basic') headers.authorization = `Basic ${base64(`${auth.username}:${auth.password}`)}`;
     else if (auth.type === 'oauth2' && token !== undefined) headers.authorization = `${auth.scheme} ${token.value}`;
-    const request: { url: string; method: string; headers: Record<string, string>; body?: string } = { url: url.href, method: spec.method, headers };
+    const request: { url: string; method: string; headers: Record<string, string>; body?: string } = { url: href, method: spec.method, headers };
     if (spec.body !== undefined) {
       headers['content-type'] = 'application/json';
       request.body = JSON.stringify(expand(spec.body, bindings));
@@ -230,6 +248,7 @@ export function secretsOf(auth: LoadedProfile['profile']['auth']): string[] {
       return [];
   }
 }
+
 
 function checkUrl(text: string, key: string, Problem: new (message: string) => Error = TypeError): URL {
   let url: URL;

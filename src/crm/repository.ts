@@ -5,6 +5,7 @@ import type { FetchLike } from '../transport/exchange.js';
 import { type CallContext, CrmClient } from './client.js';
 import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
+import { KeptAnswers } from './kept.js';
 import { phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js';
 import { type CrmProfileName, loadProfile, type LoadedProfile } from './profile.js';
 import type { CrmProfile, CrmProfileInput, CrmProfileOverride, CrmRequestSpec } from './schema.js';
@@ -112,20 +113,27 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const lookupEach = combinations(profile.lookup.each);
   const labelsEach = combinations(profile.labels.each);
 
+  /** What a lookup needs of the asked number: its phone forms to search for and the checker of stored numbers. */
+  const askedNumber = (phone: string, keys: readonly string[] = phoneKeys(phone, defaultCountry === undefined ? {} : { defaultCountry })): AskedNumber => {
+    const named = phoneForms(phone, defaultCountry, defaultCountry === undefined ? undefined : keys);
+    return { forms: pickForms(named, profile.lookup.phoneForms), values: definedOnly(named), matches: phoneMatcher(keys, defaultCountry) };
+  };
+  // Parsing a number costs more than the rest of a lookup's own work, and a customer's number is
+  // asked again and again (each chat): the last numbers' readings are kept (a pure function of the number).
+  const numbers = new KeptAnswers<string, AskedNumber>(ASKED_NUMBERS_KEPT);
+
   const contextOf = ({ signal }: RepositoryContext): CallContext => ({ signal, deadline: Date.now() + timeoutMs });
 
   const findCustomerByPhone = async (query: CustomerQuery, context: RepositoryContext): Promise<CustomerRecord | null> => {
     const call = contextOf(context);
-    const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, defaultCountry === undefined ? {} : { defaultCountry });
-    const named = phoneForms(query.phone, defaultCountry, defaultCountry === undefined ? undefined : asked);
-    const forms = pickForms(named, profile.lookup.phoneForms);
+    // The connector's keys are for its own country; with ours set, the number is read for ours.
+    const { forms, values, matches } = defaultCountry === undefined && query.phoneKeys !== undefined ? askedNumber(query.phone, query.phoneKeys) : numbers.get(query.phone, askedNumber);
     if (forms.length === 0) return null;
-    const matches = phoneMatcher(asked, defaultCountry);
     for (const each of lookupEach) {
       // One request with every form (`$eachPhone`), or one per form, in order, until one finds the customer.
       for (const phone of together ? [forms[0]!] : forms) {
         const bindings: Bindings = {
-          values: { ...each, phone, ...definedOnly(named) },
+          values: { ...each, phone, ...values },
           phones: forms,
           escape: profile.lookup.escape,
         };
@@ -170,6 +178,18 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
     mask: (text) => client.mask(text),
     close: () => Promise.resolve(),
   };
+}
+
+/** How many asked numbers' readings a repository keeps. */
+const ASKED_NUMBERS_KEPT = 1000;
+
+interface AskedNumber {
+  /** The profile's phone forms of the number, in its order, distinct. */
+  readonly forms: readonly string[];
+  /** `{e164}`, `{international}`, `{national}`, `{asked}` (those the number has). */
+  readonly values: Readonly<Record<string, string>>;
+  /** Whether a stored number is the asked one. */
+  readonly matches: (stored: string) => boolean;
 }
 
 const definedOnly = (forms: Readonly<Record<string, string | undefined>>) =>

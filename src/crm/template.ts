@@ -1,3 +1,4 @@
+import { KeptAnswers } from './kept.js';
 import type { PhoneForm } from './schema.js';
 
 /** The values `{placeholder}`s take in one request. */
@@ -22,13 +23,20 @@ function escapeValue(value: string, escape: Bindings['escape']): string {
   return out;
 }
 
+/** A template split once into its text and its placeholders: text at even indexes, names at odd ones. */
+const compiled = new KeptAnswers<string, readonly string[]>(1000);
+
 /** `text` with every known `{name}` replaced (escaped, then `encode`d); unknown braces stay as written. */
 export function fill(text: string, bindings: Bindings, encode: (value: string) => string = (value) => value): string {
   if (!text.includes('{')) return text;
-  return text.replace(PLACEHOLDER, (whole, name: string) => {
+  const parts = compiled.get(text, (template) => template.split(PLACEHOLDER));
+  let out = parts[0]!;
+  for (let index = 1; index < parts.length; index += 2) {
+    const name = parts[index]!;
     const value = bindings.values[name];
-    return value === undefined ? whole : encode(escapeValue(value, bindings.escape));
-  });
+    out += (value === undefined ? `{${name}}` : encode(escapeValue(value, bindings.escape))) + parts[index + 1]!;
+  }
+  return out;
 }
 
 /** Whether a template repeats over phone forms (one request for all of them) rather than being sent once per form. */
