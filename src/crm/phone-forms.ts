@@ -31,14 +31,18 @@ export function pickForms(forms: Readonly<Record<PhoneForm, string | undefined>>
  * A checker of stored numbers against the asked one: a stored number matches when its key (or
  * its digits) is one of the asked number's `phoneKeys`, so `0300-1234567` stored matches
  * `923001234567` asked with `defaultCountry: 'PK'`, and a fuzzy hit on `0300-1234568` does not.
+ * `keyOf` is `phoneKey` with `defaultCountry` (a caller may keep its answers).
  */
-export function phoneMatcher(askedKeys: readonly string[], defaultCountry: CountryCode | undefined): (stored: string) => boolean {
+export function phoneMatcher(
+  askedKeys: readonly string[],
+  defaultCountry: CountryCode | undefined,
+  keyOf: (stored: string) => string = (stored) => phoneKey(stored, defaultCountry === undefined ? {} : { defaultCountry }),
+): (stored: string) => boolean {
   const keys = new Set(askedKeys.filter((key) => key !== ''));
-  const options = defaultCountry === undefined ? {} : { defaultCountry };
   return (stored) => {
     if (stored === '') return false;
     const digits = normalizePhone(stored);
-    return keys.has(digits) || keys.has(phoneKey(stored, options));
+    return keys.has(digits) || keys.has(keyOf(stored));
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CustomerQuery } from '../contract/index.js';
-import { type CountryCode, countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
+import { type CountryCode, countryCodeProblem, isCountryCode, phoneKey } from '../contract/phone-keys.js';
 import type { CustomerRecord, CustomerRepository, LabelRecord, RepositoryContext } from '../core/repository.js';
 import type { FetchLike } from '../transport/exchange.js';
 import { type CallContext, CrmClient } from './client.js';
@@ -113,14 +113,18 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const lookupEach = combinations(profile.lookup.each);
   const labelsEach = combinations(profile.labels.each);
 
-  /** What a lookup needs of the asked number: its phone forms to search for and the checker of stored numbers. */
-  const askedNumber = (phone: string, keys: readonly string[] = phoneKeys(phone, defaultCountry === undefined ? {} : { defaultCountry })): AskedNumber => {
-    const named = phoneForms(phone, defaultCountry, defaultCountry === undefined ? undefined : keys);
-    return { forms: pickForms(named, profile.lookup.phoneForms), values: definedOnly(named), matches: phoneMatcher(keys, defaultCountry) };
-  };
   // Parsing a number costs more than the rest of a lookup's own work, and a customer's number is
-  // asked again and again (each chat): the last numbers' readings are kept (a pure function of the number).
-  const numbers = new KeptAnswers<string, AskedNumber>(ASKED_NUMBERS_KEPT);
+  // asked again and again (each chat), its hits coming back with the same stored numbers: the
+  // last numbers' readings are kept (a pure function of the number and the country).
+  const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
+  const storedKeys = new KeptAnswers<string, string>(NUMBERS_KEPT);
+  const storedKey = (stored: string) => storedKeys.get(stored, (text) => phoneKey(text, keyOptions));
+  /** What a lookup needs of the asked number: its phone forms to search for and the checker of stored numbers. */
+  const askedNumber = (phone: string, keys: readonly string[] = phoneKeys(phone, keyOptions)): AskedNumber => {
+    const named = phoneForms(phone, defaultCountry, defaultCountry === undefined ? undefined : keys);
+    return { forms: pickForms(named, profile.lookup.phoneForms), values: definedOnly(named), matches: phoneMatcher(keys, defaultCountry, storedKey) };
+  };
+  const numbers = new KeptAnswers<string, AskedNumber>(NUMBERS_KEPT);
 
   const contextOf = ({ signal }: RepositoryContext): CallContext => ({ signal, deadline: Date.now() + timeoutMs });
 
@@ -180,8 +184,8 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   };
 }
 
-/** How many asked numbers' readings a repository keeps. */
-const ASKED_NUMBERS_KEPT = 1000;
+/** How many asked numbers' readings, and how many stored numbers' keys, a repository keeps. */
+const NUMBERS_KEPT = 1000;
 
 interface AskedNumber {
   /** The profile's phone forms of the number, in its order, distinct. */
