@@ -36,7 +36,7 @@ describe('profile field expressions', () => {
       {
         baseUrl: 'https://crm.example.com/api',
         auth: { type: 'none' },
-        lookup: { path: '/search', query: { q: '{phone}' }, results: 'hits', fields: { _id: expression } },
+        lookup: { path: '/search', query: { q: '{phone}' }, results: 'hits', fields: { _id: expression, phone1: 'tel' } },
         labels: { path: '/labels', results: 'items', fields: { _id: 'id', name: 'name' } },
       },
       {},
