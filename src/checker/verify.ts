@@ -1,5 +1,5 @@
 import { fillCustomerUrl } from '../contract/url-template.js';
-import { tlsErrorHint } from '../transport/tls-hints.js';
+import { unreachableHint } from '../transport/tls-hints.js';
 import { normalizePhone } from '../contract/index.js';
 import { checkIds, type CheckId } from './checks.js';
 import { createObserver, type Observation, type Observer, type Probe, type Received } from './observe.js';
@@ -86,7 +86,7 @@ function throwIfUnreachable(options: ResolvedOptions, observation: Observation, 
   const { result, request } = observation;
   if (result.kind === 'network_error') {
     const message = options.redactText(`cannot reach the connector at ${request.url}: ${result.message}`);
-    const hint = tlsErrorHint(result.code, result.url);
+    const hint = unreachableHint(result.code, result.message, result.url);
     throw new ConnectorUnreachableError(request.url, 'network_error', message, hint === undefined ? undefined : options.redactText(hint));
   }
   // One slow endpoint is a failed check; both silent means nothing is answering.

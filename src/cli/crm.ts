@@ -44,6 +44,7 @@ const HINTS: ReadonlyArray<[RegExp, string]> = [
   [/OAUTH_SCOPE_MISMATCH|MISSING_SCOPES|HTTP 403|NO_PERMISSION/, 'the credentials lack a scope: see docs/crm.md for the scopes of this CRM'],
   [/OBJECT_NOT_FOUND|HTTP 404/, 'the CRM does not know what the profile asks for: check PRC_CRM_LABEL_PROPERTY, the module names and PRC_CRM_BASE_URL'],
   [/ECONNREFUSED|ENOTFOUND|cannot reach/, 'the CRM is not reachable from here: check PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL and the proxy or firewall'],
+  [/bad port/, "Node.js's fetch refuses this port (one browsers block, such as 1, 6000 or 10080): give the CRM's address on another port"],
   [/redirect/, 'the CRM redirects: set PRC_CRM_BASE_URL to where its API really is'],
   [/rate limit/, 'the CRM rate-limits this client now: try again later, and keep --labels-ttl on when serving'],
 ];

@@ -32,8 +32,12 @@ export function isCountryCode(value: unknown): value is CountryCode {
  */
 export function countryCodeProblem(option: string, value: unknown): string {
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value;
-  return `${option} must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got ${shown}`;
+  const meant = typeof value === 'string' ? COUNTRY_ALIASES[value.trim().toUpperCase()] : undefined;
+  return `${option} must be an ISO 3166-1 alpha-2 country code such as PK, GB or US; got ${shown}${meant === undefined ? '' : `; did you mean ${meant}?`}`;
 }
+
+/** Codes people write for a country that ISO 3166-1 spells otherwise (the UK is GB, Greece GR). */
+export const COUNTRY_ALIASES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
 
 /**
  * Numbering-plan details libphonenumber-js 1.13 has at run time but leaves out of its types.

@@ -115,7 +115,7 @@ export class CrmClient {
       if (controller.signal.aborted) return { kind: 'timeout', url: request.url, method: request.method, timeoutMs };
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       const code = (cause as { code?: unknown } | null)?.code;
-      return { kind: 'network_error', url: request.url, method: request.method, message: `${typeof code === 'string' ? `${code}: ` : ''}${cause instanceof Error ? cause.message : String(cause)}`, cause: error };
+      return { kind: 'network_error', url: request.url, method: request.method, message: describeCause(code, cause), cause: error };
     } finally {
       done();
       signal.removeEventListener('abort', onAbort);
@@ -260,4 +260,10 @@ function checkUrl(text: string, key: string, Problem: new (message: string) => E
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Problem(`${key}: expected an http(s) URL, got ${url.protocol}`);
   if (url.username !== '' || url.password !== '') throw new Problem(`${key}: credentials go in auth, not in the URL`);
   return url;
+}
+
+/** `ECONNREFUSED: connect …` once: Node's message often names the code already. */
+function describeCause(code: unknown, cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }

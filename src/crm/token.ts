@@ -91,8 +91,10 @@ export class TokenSource {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
     const fail = (why: string) => new CrmResponseError(options.mask(`token request to ${where} failed: ${why}`), [issue('(token)', options.mask(`auth.tokenUrl ${where}: ${why}`))]);
-    if (result.kind === 'timeout') throw fail(`no answer within ${options.timeoutMs} ms`);
-    if (result.kind === 'network_error') throw fail(result.message);
+    // Not an answer at all: the CRM is unreachable (500) or slow (504), as for its API; only what
+    // its token endpoint says is judged as the CRM's data (502).
+    if (result.kind === 'timeout') throw new DOMException(`The CRM's token URL did not answer in time`, 'TimeoutError');
+    if (result.kind === 'network_error') throw new Error(options.mask(`cannot reach the CRM's token URL at ${where}: ${result.message}`));
     if (result.bodyTooLarge) throw fail(`answer larger than ${options.maxBodyBytes} bytes`);
     if (result.status >= 300 && result.status < 400) throw fail(`HTTP ${result.status} redirect not followed`);
     const body = parseJsonBody(result.body);

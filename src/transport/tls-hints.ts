@@ -36,3 +36,18 @@ export function tlsErrorHint(code: string | undefined, url: string): string | un
   }
   return undefined;
 }
+
+/**
+ * What to do about a request that never reached the connector, where the error says more than
+ * "is it running?": a refused TLS certificate ({@link tlsErrorHint}), or a port that Node.js's
+ * fetch will not call (the ports browsers block, such as 1, 6000 or 10080: undici says "bad port").
+ */
+export function unreachableHint(code: string | undefined, message: string, url: string): string | undefined {
+  const tls = tlsErrorHint(code, url);
+  if (tls !== undefined) return tls;
+  if (/\bbad port\b/.test(message)) {
+    const port = URL.canParse(url) ? new URL(url).port : '';
+    return `Node.js's fetch refuses to call port ${port || 'this port'} (one of the ports browsers block, such as 1, 6000 or 10080), whatever listens there: serve the connector on another port.`;
+  }
+  return undefined;
+}

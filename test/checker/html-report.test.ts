@@ -119,6 +119,13 @@ describe('check --format html and --html', () => {
     expect(alone.stdout).toMatch(/^<!DOCTYPE html>/);
   });
 
+  it("names each request once by its method: a POST's subject already says POST", () => {
+    const html = formatHtmlReport(hostileReport);
+    expect(html).toContain('POST customer URL');
+    expect(html).not.toContain('POST POST');
+    expect(html).toContain('GET phone 1111');
+  });
+
   it('refuses an --html path it cannot write before sending anything (exit 2)', async () => {
     const run = await runCli(['check', '--customer-url', good.customerQueryUrl, '--labels-url', good.labelsUrl, '--phone', '1111', '--html', join(dir, 'missing', 'r.html')]);
     expect(run.code).toBe(2);

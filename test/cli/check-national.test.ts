@@ -43,6 +43,13 @@ describe('a --phone in a national spelling', () => {
     expect((await statusOf(['+923001230000', '923001230000'])).status).toBe('pass');
   });
 
+  it("names a port Node.js's fetch refuses instead of asking whether the connector runs", async () => {
+    const run = await runCli(['check', '--customer-url', 'http://127.0.0.1:6000/customer?query=phone:{refId}', '--labels-url', 'http://127.0.0.1:6000/label', '--phone', '1111']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Node.js's fetch refuses to call port 6000");
+    expect(run.stderr).not.toContain('Is the connector running');
+  });
+
   it('refuses an unknown country', async () => {
     await expect(statusOf(['1'], 'XX' as 'PK')).rejects.toThrow(CheckOptionsError);
   });
@@ -55,5 +62,9 @@ describe('a --phone in a national spelling', () => {
     const wrong = await runCli([...args, '--default-country', 'Pakistan']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--default-country must be an ISO 3166-1 alpha-2 country code/);
+    // As serve says it: the UK's ISO code is GB.
+    const uk = await runCli([...args, '--default-country', 'UK']);
+    expect(uk.code).toBe(2);
+    expect(uk.stderr).toContain('did you mean GB?');
   });
 });

@@ -50,7 +50,14 @@ describe('priority-routing-crm crm check', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('auth.refreshToken: the environment variable PRC_CRM_REFRESH_TOKEN is not set');
     expect((await runCli(['crm', 'check'])).code).toBe(2);
-    expect((await runCli(['crm', 'check', '--crm', 'salesforce'])).code).toBe(1);
+    // A bare word that is no built-in is a wrong option, not a missing file; a built-in in any case is found.
+    const unknown = await runCli(['crm', 'check', '--crm', 'salesforce']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--crm salesforce is not a built-in profile (zoho, hubspot) nor a file');
+    expect(unknown.stderr).not.toContain('ENOENT');
+    const capital = await runCli(['crm', 'check', '--crm', 'Zoho'], zohoEnv(zoho));
+    expect(capital.code).toBe(0);
+    expect((await runCli(['crm', 'check', '--crm', './missing-profile.json'])).code).toBe(1);
   });
 
   it('takes the credentials from --config, never from a flag', async () => {

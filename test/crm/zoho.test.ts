@@ -214,6 +214,20 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       expect(lines().join('\n')).toContain('HTTP 500 INTERNAL_ERROR');
     });
 
+    it('a token URL that cannot be reached is the CRM unreachable (500 naming the token URL), not invalid data (502)', async () => {
+      const closed = await import('node:net').then(({ createServer }) => new Promise<number>((resolve) => {
+        const server = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as { port: number };
+          server.close(() => resolve(port));
+        });
+      }));
+      const { connector, lines } = connectorOf(repositoryOf({ env: { PRC_CRM_TOKEN_URL: `http://127.0.0.1:${closed}/oauth/v2/token` } }));
+      const response = await connector.handle(customer('+923001234567'));
+      expect(response.status).toBe(500);
+      expect(lines().join('\n')).toContain("cannot reach the CRM's token URL");
+      expect(lines().join('\n')).not.toMatch(/invalid.data|breaks the contract/i);
+    });
+
     it('a slow answer is cut at the timeout: 504', async () => {
       const repository = repositoryOf({ timeoutMs: 300 });
       await repository.authenticate({ signal: signal() });

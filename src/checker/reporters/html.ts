@@ -111,13 +111,13 @@ function timingSection(report: CheckReport, budgetMs: number): string {
   const bars = requests.map((request, index) => {
     const ms = request.durationMs ?? 0;
     const over = request.durationMs === null || ms > budgetMs;
-    const title = `${request.method} ${request.subject}: ${request.durationMs === null ? 'no answer' : `${ms} ms, status ${request.status}`}`;
+    const title = `${requestName(request)}: ${request.durationMs === null ? 'no answer' : `${ms} ms, status ${request.status}`}`;
     return { label: String(index + 1), segments: [{ value: ms, className: over ? 'bar-over' : 'bar-ok', title }] };
   });
   const chart = barChart({ title: `Response time of each of ${requests.length} requests against the ${budgetMs} ms budget`, bars, unit: 'ms', line: { value: budgetMs, label: `budget ${budgetMs} ms` } });
   const rows = requests.map(
     (request, index) =>
-      `<tr><td>${index + 1}</td><td>${escapeHtml(request.method)} ${escapeHtml(request.subject)}</td><td>${request.status ?? 'no answer'}</td><td>${request.durationMs === null ? '–' : `${request.durationMs} ms`}</td></tr>`,
+      `<tr><td>${index + 1}</td><td>${escapeHtml(requestName(request))}</td><td>${request.status ?? 'no answer'}</td><td>${request.durationMs === null ? '–' : `${request.durationMs} ms`}</td></tr>`,
   );
   return `<h2>Response times</h2>${chart}<details><summary>As a table</summary><table><thead><tr><th scope="col">#</th><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Time</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
@@ -160,4 +160,9 @@ export function formatHtmlReport(report: CheckReport, options: HtmlReportOptions
 </dl></div>`;
   const body = [header, checksSection(report), labelsSection(report.labels), customersSection(report, labels), prioritiesSection(report, labels), timingSection(report, budgetMs)];
   return htmlPage(`Connector check: ${STATES[overall].word}`, body.join('\n'), { css: CSS });
+}
+
+/** `GET phone 1111`, `POST customer URL`: the subject of a POST already says so. */
+function requestName(request: { method: string; subject: string }): string {
+  return request.subject.startsWith(`${request.method} `) ? request.subject : `${request.method} ${request.subject}`;
 }

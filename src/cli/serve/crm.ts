@@ -31,12 +31,25 @@ const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
 };
 
 /**
+ * The built-in profile `--crm` names, in any case (`Zoho`); `undefined` for a file's path. A bare
+ * word that is neither (`salesforce`) is a usage error listing the built-ins, not "no such file".
+ */
+function builtIn(crm: string): string | undefined {
+  const name = crm.trim().toLowerCase();
+  if (BUILT_IN.has(name)) return name;
+  if (!/[./\\]/.test(crm)) {
+    throw new UsageError(`--crm ${crm} is not a built-in profile (${[...BUILT_IN].join(', ')}) nor a file: give one of those, or the path of a profile file such as ./my-crm.json (docs/crm.md)`);
+  }
+  return undefined;
+}
+
+/**
  * Opens the CRM repository `--crm` names: a built-in profile or a profile file, with the
  * `PRC_CRM_*` values resolved by serve's configuration (environment, else `--config`). A missing
  * variable or a bad profile is a usage error (exit 2) naming it; an unreadable file is exit 1.
  */
 export async function openCrmRepository(settings: CrmSettings, env: NodeJS.ProcessEnv, timeoutMs = 3000): Promise<CrmRepository> {
-  const profile = BUILT_IN.has(settings.crm) ? settings.crm : await readJsonFile(settings.crm, '--crm', (message) => new Error(message));
+  const profile = builtIn(settings.crm) ?? (await readJsonFile(settings.crm, '--crm', (message) => new Error(message)));
   const values: Record<string, string | undefined> = { ...env };
   for (const name of CRM_ENV_VARS) {
     const value = settings[SETTING_OF[name]];

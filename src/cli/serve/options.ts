@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type CountryCode, isCountryCode } from '../../contract/phone-keys.js';
+import { COUNTRY_ALIASES } from '../../contract/phone-plans.js';
 import { databaseUrlProblem } from '../../repositories/sql/open.js';
 
 /**
@@ -50,9 +51,6 @@ const userPasswords = secrets.pipe(
       .transform((pair) => ({ username: pair.slice(0, pair.indexOf(':')), password: pair.slice(pair.indexOf(':') + 1) })),
   ),
 );
-
-/** Codes people write for a country that ISO 3166-1 spells otherwise: the error suggests the right one. */
-const COUNTRY_ALIASES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
 
 /** An ISO 3166-1 alpha-2 code in any case; `UK` is refused with "did you mean GB?" (see `didYouMean`). */
 const countryCode = z
