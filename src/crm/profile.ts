@@ -83,18 +83,18 @@ const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}/g
  * Every `${NAME}` (or `${NAME:-default}`) in the profile's strings, from `env`. A variable that is
  * unset (or empty) without a default is a problem naming it and the key that needs it.
  */
-function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], problems: Array<{ key: string; message: string }>): unknown {
+function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], missing: Map<string, string[]>): unknown {
   if (typeof value === 'string') {
     return value.replace(VARIABLE, (_whole, name: string, fallback: string | undefined) => {
       const given = env[name];
       if (given !== undefined && given !== '') return given;
       if (fallback !== undefined) return fallback;
-      problems.push({ key: keyOf(path), message: `the environment variable ${name} is not set` });
+      missing.set(name, [...(missing.get(name) ?? []), keyOf(path)]);
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => substitute(item, env, [...path, index], problems));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, env, [...path, key], problems)]));
+  if (Array.isArray(value)) return value.map((item, index) => substitute(item, env, [...path, index], missing));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, env, [...path, key], missing)]));
   return value;
 }
 
@@ -154,11 +154,19 @@ export interface LoadedProfile {
  */
 export function loadProfile(profile: unknown, env: Readonly<Record<string, string | undefined>>): LoadedProfile {
   const { value, name } = resolveExtends(profile);
-  const problems: Array<{ key: string; message: string }> = [];
-  const substituted = substitute(value, env, [], problems);
+  // Each missing variable once, at the first key that needs it (a built-in may use one in
+  // several places); what an emptied value then breaks is the same mistake, not said again.
+  const missing = new Map<string, string[]>();
+  const substituted = substitute(value, env, [], missing);
+  const problems = [...missing].map(([variable, [key, ...more]]) => ({
+    key: key!,
+    message: `the environment variable ${variable} is not set${more.length === 0 ? '' : ` (also used at ${more.join(', ')})`}`,
+  }));
+  const emptied = new Set([...missing.values()].flat());
   const parsed = CrmProfileSchema.safeParse(substituted);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      if (emptied.has(keyOf(issue.path))) continue;
       // The auth union only says "no type matched": for a known type, say which key is wrong.
       const auth = isObject(substituted) ? substituted.auth : undefined;
       const member = issue.path.length === 1 && issue.path[0] === 'auth' && isObject(auth) && typeof auth.type === 'string' && Object.hasOwn(AUTH_SCHEMAS, auth.type) ? AUTH_SCHEMAS[auth.type as keyof typeof AUTH_SCHEMAS].safeParse(auth) : undefined;

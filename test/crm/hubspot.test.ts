@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
 import { connectorErrorLine } from '../../src/core/error-log.js';
-import { createCrmRepository, paletteColor } from '../../src/crm/index.js';
+import { createCrmRepository, type CrmProfileError, paletteColor } from '../../src/crm/index.js';
 import { type FakeHubSpot, hubspotEnv, hubspotToken, LABEL_PROPERTY, startFakeHubSpot } from '../support/fake-hubspot.js';
 
 let hubspot: FakeHubSpot;
@@ -76,8 +76,16 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
     expect(lines() + response.body!).not.toContain('pat-eu1-wrong-token-0000');
   });
 
-  it('PRC_CRM_LABEL_PROPERTY missing is an error at creation naming it', () => {
+  it('PRC_CRM_LABEL_PROPERTY missing is an error at creation naming it once, with every key that uses it', () => {
     expect(() => createCrmRepository({ profile: 'hubspot', env: { PRC_CRM_TOKEN: hubspotToken } })).toThrow(/PRC_CRM_LABEL_PROPERTY is not set/);
+    try {
+      createCrmRepository({ profile: 'hubspot', env: { PRC_CRM_TOKEN: hubspotToken } });
+    } catch (error) {
+      const { problems } = error as CrmProfileError;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.message).toMatch(/^the environment variable PRC_CRM_LABEL_PROPERTY is not set \(also used at .+\)$/);
+    }
+    expect.assertions(3);
   });
 
   it('a 429 with Retry-After beyond the timeout is a fast 503', async () => {

@@ -279,6 +279,8 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
     it('a missing environment variable is an error at creation naming it and the key', () => {
       expect(() => createCrmRepository({ profile: 'zoho', env: { PRC_CRM_CLIENT_ID: 'x', PRC_CRM_REFRESH_TOKEN: 'y' } })).toThrow(CrmProfileError);
       expect(() => createCrmRepository({ profile: 'zoho', env: { PRC_CRM_CLIENT_ID: 'x', PRC_CRM_REFRESH_TOKEN: 'y' } })).toThrow(/auth\.clientSecret: the environment variable PRC_CRM_CLIENT_SECRET is not set/);
+      // Said once: not again as "expected a client secret, got an empty string".
+      expect(() => createCrmRepository({ profile: 'zoho', env: { PRC_CRM_CLIENT_ID: 'x', PRC_CRM_REFRESH_TOKEN: 'y' } })).toThrow(/^invalid CRM profile "zoho":\n  auth\.clientSecret: the environment variable PRC_CRM_CLIENT_SECRET is not set$/);
     });
 
     it('a wrong key is named (strict objects), and a bad expression too', () => {
