@@ -51,6 +51,8 @@ describe('serve GET /status', () => {
     expect(html).toContain('✔</span> ready');
     expect(html).toContain('/customer?token=********&amp;query=phone:{refId}');
     expect(html).toContain('<dt>Cache hit ratio</dt><dd>labels no lookups yet, customers no lookups yet</dd>');
+    // Before any connector request: no "Last 0 requests".
+    expect(html).toContain('<h2>Last requests</h2><p class="muted">No connector request yet.</p>');
     // The form keeps the token it was opened with, so that a look-up authenticates too.
     expect(html).toContain(`<input type="hidden" name="token" value="${TOKEN}">`);
   });

@@ -102,6 +102,12 @@ export function renderStatusPage(view: StatusView): string {
 ${hybridChat}
 <h2>Try a number</h2>${trialSection(view)}
 <h2>Traffic</h2>${trafficChart(view.minutes)}
-<h2>Last ${view.recent.length} requests</h2>${recentTable(view.recent)}`;
+<h2>${recentHeading(view.recent.length)}</h2>${recentTable(view.recent)}`;
   return htmlPage('priority-routing-crm status', body, { css: CSS, forms: 'self' });
+}
+
+/** "Last 5 requests", "Last request", and no count before the first. */
+function recentHeading(count: number): string {
+  if (count === 0) return 'Last requests';
+  return count === 1 ? 'Last request' : `Last ${count} requests`;
 }
