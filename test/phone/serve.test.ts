@@ -36,12 +36,7 @@ describe('serve --default-country', () => {
     await writeFile(file, JSON.stringify({ customers: [{ ...sampleCustomer, phone1: '0300-1234567' }], labels: [] }));
     const run = startServe(['--port', '0', '--quiet', '--log-format', 'text', '--data', file, '--default-country', 'PK']);
     try {
-      let url: string | undefined;
-      while (url === undefined) {
-        if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.output.stderr}`);
-        url = /CIM_CUSTOMER_QUERY_URL=(\S+)/.exec(run.output.stdout)?.[1];
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const url = await customerQueryUrl(run);
       for (const refId of ['+923001234567', '0092%20300%201234567', '923001234567']) {
         const response = await fetch(url.replace('{refId}', refId));
         expect(response.status, refId).toBe(200);
@@ -71,12 +66,7 @@ describe('serve --data --country-field', () => {
     await writeFile(file, JSON.stringify({ customers, labels: [] }));
     const run = startServe(['--port', '0', '--quiet', '--log-format', 'text', '--data', file, '--default-country', 'PK', '--country-field', 'country']);
     try {
-      let url: string | undefined;
-      while (url === undefined) {
-        if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.output.stderr}`);
-        url = /CIM_CUSTOMER_QUERY_URL=(\S+)/.exec(run.output.stdout)?.[1];
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const url = await customerQueryUrl(run);
       for (const [refId, id] of [['447911123456', 'uk'], ['923001234567', 'pk']] as const) {
         const response = await fetch(url.replace('{refId}', refId));
         expect(response.status, refId).toBe(200);
@@ -102,3 +92,13 @@ describe('serve --data --country-field', () => {
     expect(run.output.stderr).toContain('--country-field is for --data; with --database, map customers.country in the --mapping file');
   });
 });
+
+/** The CIM_CUSTOMER_QUERY_URL a started `serve` prints, once it is listening. */
+async function customerQueryUrl(run: ReturnType<typeof startServe>): Promise<string> {
+  for (;;) {
+    if (run.child.exitCode !== null) throw new Error(`exited ${run.child.exitCode}: ${run.output.stderr}`);
+    const url = /CIM_CUSTOMER_QUERY_URL=(\S+)/.exec(run.output.stdout)?.[1];
+    if (url !== undefined) return url;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
