@@ -103,3 +103,6 @@ export type {
 } from './client/results.js';
 export type { FetchLike } from './transport/exchange.js';
 export { DEFAULT_MAX_BODY_BYTES } from './transport/body-limit.js';
+
+// Masking for your own logs: the same rule the checker and serve use for connector URLs.
+export { redactUrl, type RedactUrlOptions } from './redaction/redact.js';

@@ -79,6 +79,13 @@ function redactWritten(url: string, keep: ReadonlySet<string>): string {
  * the WHATWG parser accepts is shown as it parses (and as `fetch` sends it: `http:\\h` becomes
  * `http://h/`), with `{refId}` kept readable; a template or a string the parser refuses is
  * masked as written.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from 'priority-routing-crm';
+ * redactUrl('https://crm.example.com/customer?query=phone:{refId}&token=s3cret');
+ * // 'https://crm.example.com/customer?query=phone:{refId}&token=***'
+ * ```
  */
 export function redactUrl(url: string, options: RedactUrlOptions = {}): string {
   if (options.showSecrets === true) return url;

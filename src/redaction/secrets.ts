@@ -123,5 +123,33 @@ export function secretMasker(sources: SecretSources): (text: string) => string {
   // Longest first, so that `Bearer abc1` goes as a whole before `abc1` is found in it; in any
   // case, since a media type or a header name may come back lower-cased.
   const pattern = new RegExp([...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
-  return (text) => text.replace(pattern, MASK);
+  const lowered = [...secrets].map((secret) => secret.toLowerCase());
+  return (text) => maskCutSecrets(text.replace(pattern, MASK), lowered);
+}
+
+// What a message cut short ends with (`describeValue`, a problem's detail, a CRM's error line).
+const CUT = '…';
+
+/**
+ * The start of a secret that a cut left just before `…`: a value is often shortened to fit a
+ * sentence before the whole message is masked, and then the secret no longer appears whole.
+ * Prefixes under 4 characters stay, as short secrets do.
+ */
+function maskCutSecrets(text: string, secrets: readonly string[]): string {
+  let end = text.indexOf(CUT);
+  while (end !== -1) {
+    const before = text.slice(0, end).toLowerCase();
+    let longest = 0;
+    for (const secret of secrets) {
+      for (let length = Math.min(secret.length - 1, end); length > longest && length >= MIN_SECRET_LENGTH; length--) {
+        if (before.endsWith(secret.slice(0, length))) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    if (longest > 0) text = `${text.slice(0, end - longest)}${MASK}${text.slice(end)}`;
+    end = text.indexOf(CUT, end - longest + (longest > 0 ? MASK.length : 0) + 1);
+  }
+  return text;
 }

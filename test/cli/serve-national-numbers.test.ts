@@ -45,4 +45,23 @@ describe('serve over data with national numbers and no default country', () => {
     const sample = await startJsonServe(['--port', '0']);
     expect(sample.run.stdout()).not.toContain('look national');
   });
+
+  it('with --country-field, counts only the records without their own country: theirs are read in that country', async () => {
+    const [first, second, third] = sampleDataSet.customers;
+    const customers = [
+      { ...first!, phone1: '0300-1234567', country: 'PK' },
+      { ...second!, phone1: '+92 321 7654321', phone2: '(0321) 4445556', country: '92' },
+      { ...third!, phone1: '0333 1112223', country: '' },
+    ];
+    const file = join(dir, 'own-country.json');
+    await writeFile(file, JSON.stringify({ customers, labels: sampleDataSet.labels }));
+    const { run } = await startJsonServe(['--port', '0', '--data', file, '--country-field', 'country']);
+    expect(run.stdout()).toContain('1 of 1 stored phone numbers in');
+    expect(run.stdout()).toContain('such as 03******2223');
+
+    const all = customers.map((customer) => ({ ...customer, country: 'PK' }));
+    await writeFile(file, JSON.stringify({ customers: all, labels: sampleDataSet.labels }));
+    const owned = await startJsonServe(['--port', '0', '--data', file, '--country-field', 'country']);
+    expect(owned.run.stdout()).not.toContain('look national');
+  });
 });

@@ -42,6 +42,7 @@ const runtimeExports: Record<EntryName, readonly string[]> = {
     'phoneKeys',
     'problemTypes',
     'queryTokenAuth',
+    'redactUrl',
     'resolvePriority',
     'sampleCustomer',
     'sampleDataSet',

@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlRepository, type SqlClient, type SqlRepository } from '../../src/repositories/sql/index.js';
+import { createRunner } from '../../src/repositories/sql/client.js';
+import { parseSqlMapping } from '../../src/repositories/sql/mapping.js';
+import { phoneSample } from '../../src/repositories/sql/queries.js';
 import { context, query } from './sql-repository-cases.js';
 
 /** A database holding {@link COUNTRY_SCHEMA} (table names as given), a client on it, and its end. */
@@ -64,6 +67,14 @@ export function describeCountryColumn(title: string, open: () => Promise<Country
       ['4915112345679', 'one digit off, German'],
     ])('finds nothing for %s (%s)', async (asked) => {
       expect(await repository.findCustomerByPhone(query(asked), context())).toBeNull();
+    });
+
+    // serve's start-up warning about national numbers reads this sample: a row with its own
+    // country is read in that country, so only rows without one may need --default-country.
+    it("serve's national-number sample reads only the rows without their own country (NULL or empty)", async () => {
+      const runner = createRunner(db.client);
+      const rows = await runner.run(phoneSample(runner.dialect, parseSqlMapping(mapping), 100).text, []);
+      expect(rows.flatMap((row) => Object.values(row)).filter((phone) => phone !== null).sort()).toEqual(['0300 1234567', '0321 7654321']);
     });
 
     it('needs defaultCountry: the country of rows whose column is empty', () => {

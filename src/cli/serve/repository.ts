@@ -65,7 +65,7 @@ export const openRepository: OpenRepository = async (config, log) => {
   // Every record: reading the numbers costs far less than the index the repository just built.
   const national =
     config.defaultCountry === undefined
-      ? nationalNumbersWarning(countNationalNumbers(data.customers.flatMap((customer) => PHONE_FIELDS.map((field) => customer[field]))), `stored phone numbers in ${source}`, SET_DEFAULT_COUNTRY)
+      ? nationalNumbersWarning(countNationalNumbers(withoutOwnCountry(data.customers, config.countryField).flatMap((customer) => PHONE_FIELDS.map((field) => customer[field]))), `stored phone numbers in ${source}`, SET_DEFAULT_COUNTRY)
       : undefined;
   return {
     repository,
@@ -96,3 +96,12 @@ function tryablePhone(data: MemoryDataSet): string | undefined {
   }
   return undefined;
 }
+
+/** The customers whose numbers are read in the default country: a record with its own country (`--country-field`) is read in that one, national spellings included. */
+const withoutOwnCountry = (customers: MemoryDataSet['customers'], countryField: string | undefined): MemoryDataSet['customers'] =>
+  countryField === undefined
+    ? customers
+    : customers.filter((customer) => {
+        const country = (customer as unknown as Record<string, unknown>)[countryField];
+        return country === undefined || country === null || (typeof country === 'string' && country.trim() === '');
+      });

@@ -142,11 +142,15 @@ export function customerSample(dialect: SqlDialect, mapping: SqlMapping, limit: 
   };
 }
 
-/** The phone columns of up to `limit` customer rows, for the start-up check of national spellings. */
+/** The phone columns of up to `limit` customer rows without their own country, for the start-up check of national spellings. */
 export function phoneSample(dialect: SqlDialect, mapping: SqlMapping, limit: number): Statement {
   const syntax = syntaxOf(dialect);
   const phones = mapping.customers.phones.map((phone, index) => `${syntax.plain(`c.${syntax.quote(phone)}`)} AS ${syntax.quote(`phone${index + 1}`)}`);
-  return { text: `SELECT ${phones.join(', ')} FROM ${syntax.quote(mapping.customers.table)} c LIMIT ${Math.trunc(limit)}`, params: [] };
+  // A row with its own country reads its national spellings there: only the others need the default.
+  const { country } = mapping.customers;
+  const column = country === undefined ? undefined : syntax.plain(`c.${syntax.quote(country)}`);
+  const where = column === undefined ? '' : ` WHERE (${column} IS NULL OR TRIM(${column}) = '')`;
+  return { text: `SELECT ${phones.join(', ')} FROM ${syntax.quote(mapping.customers.table)} c${where} LIMIT ${Math.trunc(limit)}`, params: [] };
 }
 
 /** Every label, in id order. */
