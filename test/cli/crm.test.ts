@@ -45,7 +45,7 @@ describe('priority-routing-crm crm check', () => {
   });
 
   it.each([
-    ['salesforce', () => salesforceEnv(salesforce, { PRC_CRM_CLIENT_SECRET: 'wrong-sf-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token failed: HTTP 400 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-sf-secret-1'],
+    ['salesforce', () => salesforceEnv(salesforce, { PRC_CRM_CLIENT_SECRET: 'wrong-sf-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token failed: HTTP 400 invalid_client: invalid client credentials\n {4}→ the OAuth client id or secret is wrong/, 'wrong-sf-secret-1'],
     ['zoho', () => zohoEnv(zoho, { PRC_CRM_CLIENT_SECRET: 'wrong-zoho-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token failed: HTTP 200 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-zoho-secret-1'],
     ['hubspot', () => hubspotEnv(hubspot, { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-1' }), /✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/crm\/v3\/properties\/contacts\/priority_tier: HTTP 401 INVALID_AUTHENTICATION: Authentication credentials not found\..*\n {4}→ the CRM refused the credentials/, 'pat-eu1-wrong-token-1'],
   ])('%s with a wrong secret: exit 1, the CRM\'s error quoted with what to do, the secret never', async (crm, env, expected, secret) => {
@@ -53,6 +53,21 @@ describe('priority-routing-crm crm check', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(expected);
     expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('salesforce without a Run As user, or with a label field the org does not have: exit 1, saying which setup step is missing', async () => {
+    salesforce.runAsUser = false;
+    try {
+      const { code, stdout } = await runCli(['crm', 'check', '--crm', 'salesforce'], salesforceEnv(salesforce));
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/✗ token: .* HTTP 400 invalid_grant: no client credentials user enabled\n {4}→ the connected app has no Run As user/);
+    } finally {
+      salesforce.runAsUser = true;
+    }
+    const { code, stdout } = await runCli(['crm', 'check', '--crm', 'salesforce', '--phone', '03001234567'], salesforceEnv(salesforce, { PRC_CRM_LABEL_PROPERTY: 'Tier__c' }));
+    expect(code).toBe(1);
+    // Salesforce's message starts with the query it could not read; the code says enough.
+    expect(stdout).toMatch(/✗ lookup 03001234567: customer search from .*: HTTP 400 INVALID_FIELD: .*Tier__c.*\n {4}→ the CRM has no such field/);
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {

@@ -153,6 +153,8 @@ export interface FakeSalesforce extends FakeCrm {
   contacts: SalesforceContact[];
   /** What the token answer names as `instance_url` (default: this server). */
   instanceUrl: string;
+  /** Whether the connected app has a Run As user for the client credentials flow (else `invalid_grant`). */
+  runAsUser: boolean;
   /** The SOSL `q` of each search received, parsed. */
   searches(): ReturnType<typeof parseSosl>[];
 }
@@ -161,7 +163,7 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
   const valid = new Set<string>();
   let issued = 0;
   let apiUsage = 0;
-  const state = { contacts: [...salesforceContacts], instanceUrl: '' };
+  const state = { contacts: [...salesforceContacts], instanceUrl: '', runAsUser: true };
   const invalidSession = errors(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
   const authorized = (header: string | string[] | undefined) => typeof header === 'string' && header.startsWith('Bearer ') && valid.has(header.slice('Bearer '.length));
   /** Every API answer carries the org's API usage, as Salesforce's do. */
@@ -178,6 +180,7 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
         if (form.get('client_id') !== salesforceCredentials.clientId || form.get('client_secret') !== salesforceCredentials.clientSecret) {
           return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
         }
+        if (!state.runAsUser) return { status: 400, body: { error: 'invalid_grant', error_description: 'no client credentials user enabled' } };
         issued += 1;
         const token = `00DQy00000FakeOrg!AQ${issued}.${Math.random().toString(36).slice(2)}`;
         valid.add(token);
@@ -235,6 +238,12 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
     },
     set instanceUrl(url: string) {
       state.instanceUrl = url;
+    },
+    get runAsUser() {
+      return state.runAsUser;
+    },
+    set runAsUser(enabled: boolean) {
+      state.runAsUser = enabled;
     },
   };
 }
