@@ -8,14 +8,14 @@ import type { Command } from './main.js';
 import { resolveServeConfig } from './serve/config.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|profile.json> [--phone <number>] [--default-country <CC>]
+const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|salesforce|profile.json> [--phone <number>] [--default-country <CC>]
 
 Checks that a CRM source works before "serve --crm" runs on it: obtains a token (OAuth2
 profiles), reads the labels, and with --phone looks the number up and shows the customer
 Hybrid Chat would get, and which CRM field fed each contract field.
 
 Options:
-      --crm <name|file>          zoho, hubspot, or a profile file (docs/crm.md)
+      --crm <name|file>          zoho, hubspot, salesforce, or a profile file (docs/crm.md)
       --phone <number>           a number a contact in the CRM has
       --default-country <CC>     the country of numbers without one, such as PK
       --config <file.json>       read the PRC_CRM_* settings from this file (keys as in serve --print-config)
@@ -39,9 +39,11 @@ const options = {
 /** What to do about a CRM's error code: the first thing a site gets wrong, said in words. */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
   [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that PRC_CRM_TOKEN_URL is your data centre'],
+  [/no client credentials user enabled/, "the connected app has no Run As user for the client credentials flow: set one in its policies (docs/crm.md, Salesforce)"],
   [/invalid_code|invalid_grant|BAD_REFRESH_TOKEN/, 'the refresh token is wrong, revoked or of another client or data centre: generate a new PRC_CRM_REFRESH_TOKEN'],
   [/INVALID_TOKEN|INVALID_AUTHENTICATION|HTTP 401/, 'the CRM refused the credentials: check PRC_CRM_TOKEN (or the OAuth client) and its scopes'],
   [/OAUTH_SCOPE_MISMATCH|MISSING_SCOPES|HTTP 403|NO_PERMISSION/, 'the credentials lack a scope: see docs/crm.md for the scopes of this CRM'],
+  [/INVALID_FIELD/, "the CRM has no such field, or the integration user may not read it: check PRC_CRM_LABEL_PROPERTY (Salesforce: the field's API name, __c included) and its field-level security"],
   [/OBJECT_NOT_FOUND|HTTP 404/, 'the CRM does not know what the profile asks for: check PRC_CRM_LABEL_PROPERTY, the module names and PRC_CRM_BASE_URL'],
   [/ECONNREFUSED|ENOTFOUND|cannot reach/, 'the CRM is not reachable from here: check PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL and the proxy or firewall'],
   [/bad port/, "Node.js's fetch refuses this port (one browsers block, such as 1, 6000 or 10080): give the CRM's address on another port"],
@@ -103,7 +105,7 @@ async function runCheck(args: string[]): Promise<number> {
   if (action !== 'check') throw new UsageError(action === undefined ? 'crm needs a subcommand: check' : `unknown crm subcommand "${action}"; expected check`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const { config } = await resolveServeConfig({ crm: values.crm, 'default-country': values['default-country'], config: values.config }, process.env, false);
-  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot or --crm <profile.json>');
+  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm salesforce or --crm <profile.json>');
   const { openCrmRepository } = await import('./serve/crm.js');
   const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env, 10_000);
   stdout.write(`crm check: ${shown(repository.profileName)}${config.defaultCountry === undefined ? ' (no --default-country: numbers are compared as digits)' : `, default country ${config.defaultCountry}`}\n`);

@@ -16,6 +16,8 @@ const CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
  * (`INVALID_AUTHENTICATION`). Anything longer or stranger is not quoted (it could be anything).
  */
 export function crmErrorCode(answer: unknown): string | undefined {
+  // Salesforce answers a list: [{ "message": …, "errorCode": "INVALID_SESSION_ID" }].
+  if (Array.isArray(answer)) return answer.length > 0 ? crmErrorCode(answer[0]) : undefined;
   if (typeof answer !== 'object' || answer === null) return undefined;
   const record = answer as Record<string, unknown>;
   for (const key of ['error', 'code', 'category', 'errorCode']) {
@@ -25,6 +27,13 @@ export function crmErrorCode(answer: unknown): string | undefined {
   // Zoho nests: { "data": [{ "code": "INVALID_DATA" }] }.
   const data = record.data;
   return Array.isArray(data) && data.length > 0 ? crmErrorCode(data[0]) : undefined;
+}
+
+/** The `message` of an error answer (of its first item, for a list), when it is text. */
+export function crmErrorMessage(answer: unknown): string | undefined {
+  const first: unknown = Array.isArray(answer) ? answer[0] : answer;
+  const message = typeof first === 'object' && first !== null ? (first as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : undefined;
 }
 
 /**

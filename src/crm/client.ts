@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit
 import { type ExchangeResponse, type ExchangeResult, type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
 import { KeptAnswers } from './kept.js';
-import { crmErrorCode, masker, type Masker, oneLine, retryAfterSeconds } from './answers.js';
+import { crmErrorCode, crmErrorMessage, masker, type Masker, oneLine, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
 import type { Evaluate, LoadedProfile } from './profile.js';
 import type { CrmRequestSpec } from './schema.js';
@@ -78,13 +78,19 @@ export class CrmClient {
         token = await this.tokens.renew(token);
         continue;
       }
-      if (this.loaded.profile.rateLimit.statuses.includes(status)) {
+      const byStatus = this.loaded.profile.rateLimit.statuses.includes(status);
+      // An error whose body says "limit" (Salesforce's 403 REQUEST_LIMIT_EXCEEDED) is one whatever its status.
+      const byBody = !byStatus && this.#rateLimitedByBody(result);
+      if (byStatus || byBody) {
         const wait = this.#rateLimitWait(result);
         if (wait !== undefined && attempt < MAX_RATE_LIMIT_RETRIES && Date.now() + wait * 1000 < context.deadline - 50) {
           await sleep(wait * 1000, undefined, { signal: context.signal });
           continue;
         }
-        if (wait !== undefined || status === 429) throw new CrmRateLimitError(Math.max(1, Math.ceil(wait ?? 1)), status);
+        if (wait !== undefined || status === 429 || byBody) {
+          const body = parseJsonBody(result.body);
+          throw new CrmRateLimitError(Math.max(1, Math.ceil(wait ?? 1)), status, body.ok ? crmErrorCode(body.value) : undefined);
+        }
       }
       return this.#read(result, spec, what);
     }
@@ -136,7 +142,8 @@ export class CrmClient {
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {
       const code = body.ok ? crmErrorCode(body.value) : undefined;
-      const message = body.ok && typeof (body.value as { message?: unknown } | null)?.message === 'string' ? `: ${oneLine((body.value as { message: string }).message)}` : '';
+      const said = body.ok ? crmErrorMessage(body.value) : undefined;
+      const message = said === undefined ? '' : `: ${oneLine(said)}`;
       const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${message}`;
       // A CRM that fails (5xx) is a failed lookup (500, counted by the breaker); one that refuses the request is our configuration (502).
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
@@ -144,6 +151,22 @@ export class CrmClient {
     }
     if (!body.ok) throw fail(`not JSON (${result.contentType || 'no content type'})`);
     return { body: body.value };
+  }
+
+  /** Whether one of the profile's `rateLimit.errors` conditions for this status finds something in the body. */
+  #rateLimitedByBody(result: ExchangeResponse): boolean {
+    const conditions = this.loaded.rateLimitErrors.filter((condition) => condition.status === result.status);
+    if (conditions.length === 0) return false;
+    const body = parseJsonBody(result.body);
+    if (!body.ok) return false;
+    return conditions.some(({ test }) => {
+      try {
+        return truthy(test(body.value));
+      } catch {
+        // A function given the wrong type (the CRM's body is not what the profile expects): not a rate limit.
+        return false;
+      }
+    });
   }
 
   #rateLimitWait(result: ExchangeResponse): number | undefined {
@@ -260,6 +283,13 @@ function checkUrl(text: string, key: string, Problem: new (message: string) => E
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Problem(`${key}: expected an http(s) URL, got ${url.protocol}`);
   if (url.username !== '' || url.password !== '') throw new Problem(`${key}: credentials go in auth, not in the URL`);
   return url;
+}
+
+/** JMESPath's truth: not null, false, an empty string, list or object. */
+function truthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return typeof value !== 'object' || Object.keys(value).length > 0;
 }
 
 /** `ECONNREFUSED: connect …` once: Node's message often names the code already. */

@@ -24,7 +24,8 @@ export class CrmResponseError extends Error {
 }
 
 /**
- * The CRM asked to slow down (429 or 503 with `Retry-After`, `X-RateLimit-Reset` or a body hint)
+ * The CRM asked to slow down (429 or 503 with `Retry-After`, `X-RateLimit-Reset` or a body hint,
+ * or an error the profile's `rateLimit.errors` names, such as Salesforce's 403 REQUEST_LIMIT_EXCEEDED)
  * for longer than the lookup could wait: the connector answers 503 with `Retry-After`, as for an
  * open circuit breaker, and the failure counts toward the breaker.
  *
@@ -35,9 +36,9 @@ export class CrmResponseError extends Error {
  * ```
  */
 export class CrmRateLimitError extends CircuitOpenError {
-  constructor(retryAfterSeconds: number, status: number) {
+  constructor(retryAfterSeconds: number, status: number, code?: string) {
     super(retryAfterSeconds);
-    this.message = `The CRM answered ${status} (rate limit): retry in ${retryAfterSeconds} s`;
+    this.message = `The CRM answered ${status}${code === undefined ? '' : ` ${code}`} (rate limit): retry in ${retryAfterSeconds} s`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
+import salesforce from './profiles/salesforce.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
 import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
 
@@ -13,9 +14,10 @@ import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput }
  * console.log(crmProfiles.zoho.lookup?.path); // '/{module}/search'
  * ```
  */
-export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput } = deepFreeze({
+export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly salesforce: CrmProfileInput } = deepFreeze({
   zoho: zoho as unknown as CrmProfileInput,
   hubspot: hubspot as unknown as CrmProfileInput,
+  salesforce: salesforce as unknown as CrmProfileInput,
 });
 
 /** The name of a built-in profile. */
@@ -145,6 +147,8 @@ export interface LoadedProfile {
   labels: { results: Evaluate; fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }> };
   /** The profile's `rateLimit.retryAfter` over an error answer. */
   rateLimitHint: Evaluate | undefined;
+  /** The profile's `rateLimit.errors`: a status and a condition over its body that make it a rate limit. */
+  rateLimitErrors: ReadonlyArray<{ status: number; test: Evaluate }>;
 }
 
 /**
@@ -188,6 +192,7 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
     lookup: { results: compileAt(data.lookup.results, 'lookup.results', problems), fields: fieldsOf('lookup') },
     labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: fieldsOf('labels') },
     rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
+    rateLimitErrors: (data.rateLimit.errors ?? []).map(({ status, body }, index) => ({ status, test: compileAt(body, `rateLimit.errors[${index}].body`, problems) })),
   };
   if (problems.length > 0) throw new CrmProfileError(problems, name);
   return loaded;

@@ -22,7 +22,7 @@ import { safeUrl } from './token.js';
  * ```
  */
 export interface CrmRepositoryOptions {
-  /** A built-in profile name (`'zoho'`, `'hubspot'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
+  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'salesforce'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
   profile: CrmProfileName | CrmProfileInput | CrmProfileOverride | Readonly<Record<string, unknown>>;
   /** The site's country (ISO 3166-1 alpha-2): which national form to search for, and how to match stored numbers. */
   defaultCountry?: CountryCode | undefined;
@@ -82,7 +82,7 @@ export interface CrmRepository extends CustomerRepository {
 
 /**
  * A repository that reads customers and labels from a REST CRM described by a profile: the
- * built-in `'zoho'` and `'hubspot'`, or any profile object (the shape of a profile file,
+ * built-in `'zoho'`, `'hubspot'` and `'salesforce'`, or any profile object (the shape of a profile file,
  * validated by `CrmProfileSchema`; `${NAME}` read from `env`). A lookup sends the profile's
  * search with the number's phone forms, keeps only results one of whose mapped phones is the
  * asked number (by `phoneKeys` with `defaultCountry`), and answers the newest of them (or oldest,

@@ -38,7 +38,7 @@ const request = {
   query: z
     .record(z.string(), template)
     .optional()
-    .describe('Query parameters; a value may be { "$eachPhone": "…{phone}…", "$join": "or" } to put every phone form in one parameter.'),
+    .describe('Query parameters; a value may be { "$eachPhone": "…{phone}…", "$join": "or" } to put every phone form in one parameter, and { "$concat": ["text", { "$eachPhone": … }, "text"] } to put text around it.'),
   headers: z.record(z.string(), z.string()).optional().describe('Extra request headers (not for credentials: use auth).'),
   body: template.optional().describe('A JSON body; an array item { "$eachPhone": [ … ] } is repeated for each phone form with {phone} set.'),
   each: z
@@ -114,7 +114,7 @@ const auth = z.union(
 export const CrmProfileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot") this one overrides, key by key.'),
+    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "salesforce") this one overrides, key by key.'),
     name: z.string().optional().describe('A name for messages and logs.'),
     baseUrl: nonEmpty('a base URL').describe('Every request goes to this URL plus its path; {token.FIELD} takes a field of the OAuth token answer (Zoho api_domain).'),
     auth,
@@ -150,6 +150,15 @@ export const CrmProfileSchema = z
       .strictObject({
         statuses: z.array(z.number().int()).default([429, 503]).describe('Statuses that mean "slow down" (default 429 and 503).'),
         retryAfter: expression.optional().describe('Where the error body says how many seconds to wait (Zoho: details.retry_after), besides the Retry-After and X-RateLimit-Reset headers.'),
+        errors: z
+          .array(
+            z.strictObject({
+              status: z.number({ error: 'expected an HTTP status (a number)' }).int().describe('The status of the error answer (Salesforce: 403).'),
+              body: expression.describe("A JMESPath condition over the error body: a rate limit when it finds something (not null, false or empty), e.g. [?errorCode=='REQUEST_LIMIT_EXCEEDED']."),
+            }),
+          )
+          .optional()
+          .describe('Error answers that are rate limits by what their body says, whatever their status means otherwise (Salesforce: 403 REQUEST_LIMIT_EXCEEDED): 503 with Retry-After, counted by the breaker.'),
       })
       .default({ statuses: [429, 503] }),
     limits: z
@@ -186,7 +195,7 @@ export type CrmProfileInput = z.input<typeof CrmProfileSchema>;
  * const profile: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
  * ```
  */
-export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' } & {
+export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' | 'salesforce' } & {
   [K in Exclude<keyof CrmProfileInput, 'extends'>]?: NonNullable<CrmProfileInput[K]> extends readonly unknown[] | string ? CrmProfileInput[K] : Partial<NonNullable<CrmProfileInput[K]>>;
 };
 

@@ -13,6 +13,7 @@ export interface Bindings {
 
 const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
 const EACH_PHONE = '$eachPhone';
+const CONCAT = '$concat';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -51,7 +52,8 @@ const withPhone = (bindings: Bindings, phone: string): Bindings => ({ ...binding
 /**
  * A JSON template with its placeholders filled. An array item `{ "$eachPhone": X }` becomes X
  * once per phone form (X's items, when X is an array); a value `{ "$eachPhone": "…", "$join": "or" }`
- * becomes one string.
+ * becomes one string; a value `{ "$concat": [ … ] }` becomes its parts' texts one after the other
+ * (text around a join: SOSL's `FIND {a OR b} IN PHONE FIELDS …`).
  */
 export function expand(template: unknown, bindings: Bindings): unknown {
   if (typeof template === 'string') return fill(template, bindings);
@@ -67,6 +69,10 @@ export function expand(template: unknown, bindings: Bindings): unknown {
     });
   }
   if (isObject(template)) {
+    if (CONCAT in template) {
+      const parts = expand(Array.isArray(template[CONCAT]) ? template[CONCAT] : [template[CONCAT]], bindings) as unknown[];
+      return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+    }
     if (EACH_PHONE in template) {
       const join = typeof template.$join === 'string' ? template.$join : ',';
       return bindings.phones.map((phone) => expand(template[EACH_PHONE], withPhone(bindings, phone))).join(join);

@@ -4,15 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
+import { type FakeSalesforce, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
 import { type FakeZoho, startFakeZoho, zohoCredentials, zohoEnv } from '../support/fake-zoho.js';
 
 let zoho: FakeZoho;
 let hubspot: FakeHubSpot;
+let salesforce: FakeSalesforce;
 beforeAll(async () => {
-  [zoho, hubspot] = await Promise.all([startFakeZoho(), startFakeHubSpot()]);
+  [zoho, hubspot, salesforce] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeSalesforce()]);
 });
 afterAll(async () => {
-  await Promise.all([zoho.close(), hubspot.close()]);
+  await Promise.all([zoho.close(), hubspot.close(), salesforce.close()]);
 });
 
 describe('priority-routing-crm crm check', () => {
@@ -29,7 +31,21 @@ describe('priority-routing-crm crm check', () => {
     for (const secret of Object.values(zohoCredentials).slice(1)) expect(stdout).not.toContain(secret);
   });
 
+  it('salesforce: a client-credentials token without expiry, the picklist values as labels, a SOSL lookup; exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'salesforce', '--phone', '03001234567', '--default-country', 'PK'], salesforceEnv(salesforce));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ token: obtained from http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token: Bearer 00DQy0\*\*\* \(no expiry given: renewed when refused\)\n/);
+    expect(stdout).toMatch(/✓ labels: 2 read\n {4}Gold\s+#[0-9a-f]{6} {2}id Gold\n {4}VIP\+\s+#[0-9a-f]{6} {2}id VIP_Plus\n/);
+    expect(stdout).toMatch(/✓ lookup 03001234567: customer 003Qy00000AmnaAAA \(1 CRM requests\)/);
+    expect(stdout).toMatch(/phone2 {6}"0300 1234567"\s+← MobilePhone/);
+    expect(stdout).toMatch(/labels {6}\["Gold","VIP_Plus"\] \(Gold, VIP\+\)\s+← split\("Priority_Tier__c" \|\| '', ';'\)/);
+    expect(stdout).toContain('all good: start "priority-routing-crm serve --crm salesforce --default-country PK"');
+    expect(stdout).not.toContain(salesforceCredentials.clientSecret);
+  });
+
   it.each([
+    ['salesforce', () => salesforceEnv(salesforce, { PRC_CRM_CLIENT_SECRET: 'wrong-sf-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token failed: HTTP 400 invalid_client: invalid client credentials\n {4}→ the OAuth client id or secret is wrong/, 'wrong-sf-secret-1'],
     ['zoho', () => zohoEnv(zoho, { PRC_CRM_CLIENT_SECRET: 'wrong-zoho-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token failed: HTTP 200 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-zoho-secret-1'],
     ['hubspot', () => hubspotEnv(hubspot, { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-1' }), /✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/crm\/v3\/properties\/contacts\/priority_tier: HTTP 401 INVALID_AUTHENTICATION: Authentication credentials not found\..*\n {4}→ the CRM refused the credentials/, 'pat-eu1-wrong-token-1'],
   ])('%s with a wrong secret: exit 1, the CRM\'s error quoted with what to do, the secret never', async (crm, env, expected, secret) => {
@@ -37,6 +53,21 @@ describe('priority-routing-crm crm check', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(expected);
     expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('salesforce without a Run As user, or with a label field the org does not have: exit 1, saying which setup step is missing', async () => {
+    salesforce.runAsUser = false;
+    try {
+      const { code, stdout } = await runCli(['crm', 'check', '--crm', 'salesforce'], salesforceEnv(salesforce));
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/✗ token: .* HTTP 400 invalid_grant: no client credentials user enabled\n {4}→ the connected app has no Run As user/);
+    } finally {
+      salesforce.runAsUser = true;
+    }
+    const { code, stdout } = await runCli(['crm', 'check', '--crm', 'salesforce', '--phone', '03001234567'], salesforceEnv(salesforce, { PRC_CRM_LABEL_PROPERTY: 'Tier__c' }));
+    expect(code).toBe(1);
+    // Salesforce's message starts with the query it could not read; the code says enough.
+    expect(stdout).toMatch(/✗ lookup 03001234567: customer search from .*: HTTP 400 INVALID_FIELD: .*Tier__c.*\n {4}→ the CRM has no such field/);
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {
@@ -51,9 +82,9 @@ describe('priority-routing-crm crm check', () => {
     expect(missing.stderr).toContain('auth.refreshToken: the environment variable PRC_CRM_REFRESH_TOKEN is not set');
     expect((await runCli(['crm', 'check'])).code).toBe(2);
     // A bare word that is no built-in is a wrong option, not a missing file; a built-in in any case is found.
-    const unknown = await runCli(['crm', 'check', '--crm', 'salesforce']);
+    const unknown = await runCli(['crm', 'check', '--crm', 'sugarcrm']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('--crm salesforce is not a built-in profile (zoho, hubspot) nor a file');
+    expect(unknown.stderr).toMatch(/--crm sugarcrm is not a built-in profile \(zoho, hubspot, [^)]*salesforce[^)]*\) nor a file/);
     expect(unknown.stderr).not.toContain('ENOENT');
     const capital = await runCli(['crm', 'check', '--crm', 'Zoho'], zohoEnv(zoho));
     expect(capital.code).toBe(0);
