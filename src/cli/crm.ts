@@ -8,21 +8,21 @@ import type { Command } from './main.js';
 import { resolveServeConfig } from './serve/config.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|profile.json> [--phone <number>] [--default-country <CC>]
+const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|dataverse|profile.json> [--phone <number>] [--default-country <CC>]
 
 Checks that a CRM source works before "serve --crm" runs on it: obtains a token (OAuth2
 profiles), reads the labels, and with --phone looks the number up and shows the customer
 Hybrid Chat would get, and which CRM field fed each contract field.
 
 Options:
-      --crm <name|file>          zoho, hubspot, or a profile file (docs/crm.md)
+      --crm <name|file>          zoho, hubspot, dataverse, or a profile file (docs/crm.md)
       --phone <number>           a number a contact in the CRM has
       --default-country <CC>     the country of numbers without one, such as PK
       --config <file.json>       read the PRC_CRM_* settings from this file (keys as in serve --print-config)
   -h, --help                     show this help
 
 Credentials come from the environment (PRC_CRM_TOKEN, PRC_CRM_CLIENT_ID, PRC_CRM_CLIENT_SECRET,
-PRC_CRM_REFRESH_TOKEN, PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL, PRC_CRM_LABEL_PROPERTY) or --config,
+PRC_CRM_REFRESH_TOKEN, PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL, PRC_CRM_LABEL_PROPERTY, PRC_CRM_TENANT_ID) or --config,
 never from flags; nothing printed shows them.
 
 Exit codes: 0 all good; 1 something failed (the CRM's answer is quoted); 2 a wrong option.
