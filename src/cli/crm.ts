@@ -38,6 +38,12 @@ const options = {
 
 /** What to do about a CRM's error code: the first thing a site gets wrong, said in words. */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
+  // Microsoft Entra ID (Dynamics 365) says what is wrong by its AADSTS number.
+  [/AADSTS90002\b|AADSTS900023\b/, 'Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID to the Directory (tenant) ID of the app registration'],
+  [/AADSTS700016\b/, 'the tenant has no app registration with this client id: check PRC_CRM_CLIENT_ID (the Application (client) ID) and PRC_CRM_TENANT_ID'],
+  [/AADSTS7000215\b|AADSTS7000222\b/, "the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value (not its Secret ID) from the app registration's Certificates & secrets"],
+  [/AADSTS500011\b/, 'PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https://contoso.crm4.dynamics.com, without a trailing slash'],
+  [/0x80072560/, 'the app registration has no application user in this Dataverse environment: add one (Power Platform admin center → the environment → Settings → Application users) with a security role that reads contacts'],
   [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that PRC_CRM_TOKEN_URL is your data centre'],
   [/invalid_code|invalid_grant|BAD_REFRESH_TOKEN/, 'the refresh token is wrong, revoked or of another client or data centre: generate a new PRC_CRM_REFRESH_TOKEN'],
   [/INVALID_TOKEN|INVALID_AUTHENTICATION|HTTP 401/, 'the CRM refused the credentials: check PRC_CRM_TOKEN (or the OAuth client) and its scopes'],
@@ -103,7 +109,7 @@ async function runCheck(args: string[]): Promise<number> {
   if (action !== 'check') throw new UsageError(action === undefined ? 'crm needs a subcommand: check' : `unknown crm subcommand "${action}"; expected check`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const { config } = await resolveServeConfig({ crm: values.crm, 'default-country': values['default-country'], config: values.config }, process.env, false);
-  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot or --crm <profile.json>');
+  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm dataverse or --crm <profile.json>');
   const { openCrmRepository } = await import('./serve/crm.js');
   const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env, 10_000);
   stdout.write(`crm check: ${shown(repository.profileName)}${config.defaultCountry === undefined ? ' (no --default-country: numbers are compared as digits)' : `, default country ${config.defaultCountry}`}\n`);

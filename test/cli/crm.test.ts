@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
 import { type FakeZoho, startFakeZoho, zohoCredentials, zohoEnv } from '../support/fake-zoho.js';
+import { appWithoutUser, dataverseCredentials, dataverseEnv, type FakeDataverse, startFakeDataverse } from '../support/fake-dataverse.js';
 
 let zoho: FakeZoho;
 let hubspot: FakeHubSpot;
+let dataverse: FakeDataverse;
 beforeAll(async () => {
-  [zoho, hubspot] = await Promise.all([startFakeZoho(), startFakeHubSpot()]);
+  [zoho, hubspot, dataverse] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeDataverse()]);
 });
 afterAll(async () => {
-  await Promise.all([zoho.close(), hubspot.close()]);
+  await Promise.all([zoho.close(), hubspot.close(), dataverse.close()]);
 });
 
 describe('priority-routing-crm crm check', () => {
@@ -39,6 +41,27 @@ describe('priority-routing-crm crm check', () => {
     expect(stdout + stderr).not.toContain(secret);
   });
 
+  it('dataverse: a client-credentials token from the tenant (masked), the choice column\'s options with their colours, a formatted stored number found; exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse', '--phone', '+923002223344', '--default-country', 'PK'], dataverseEnv(dataverse));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ token: obtained from http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token: Bearer eyJ0eX\*\*\* \(renewed in \d+ s\)/);
+    expect(stdout).toMatch(/✓ labels: 3 read\n {4}Gold\s+#FFD700 {2}id 100000000\n/);
+    expect(stdout).toMatch(/phone1 {6}"0300 2223344"\s+← telephone1/);
+    expect(stdout).toMatch(/labels {6}\["100000000","100000001"\] \(Gold, Vip\)/);
+    expect(stdout + stderr).not.toContain(dataverseCredentials.clientSecret);
+  });
+
+  it.each([
+    ['a wrong client secret', { PRC_CRM_CLIENT_SECRET: 'Wr0ng~dataverse.secret_000000' }, /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token failed: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided\..*\n {4}→ the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value/],
+    ['an app without an application user', { PRC_CRM_CLIENT_ID: appWithoutUser.clientId, PRC_CRM_CLIENT_SECRET: appWithoutUser.clientSecret }, /✗ labels: label list from .*: HTTP 403 0x80072560: The user is not a member of the organization\. \(check the credentials and their scopes\)\n {4}→ the app registration has no application user in this Dataverse environment/],
+  ])('dataverse with %s: exit 1, the error quoted with what to do, no secret', async (_case, env, expected) => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, env));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(expected);
+    for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
+  });
+
   it('a number no contact has: exit 1, saying where to look', async () => {
     const { code, stdout } = await runCli(['crm', 'check', '--crm', 'hubspot', '--phone', '+923009999999'], hubspotEnv(hubspot));
     expect(code).toBe(1);
@@ -53,7 +76,7 @@ describe('priority-routing-crm crm check', () => {
     // A bare word that is no built-in is a wrong option, not a missing file; a built-in in any case is found.
     const unknown = await runCli(['crm', 'check', '--crm', 'salesforce']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('--crm salesforce is not a built-in profile (zoho, hubspot) nor a file');
+    expect(unknown.stderr).toContain('--crm salesforce is not a built-in profile (zoho, hubspot, dataverse) nor a file');
     expect(unknown.stderr).not.toContain('ENOENT');
     const capital = await runCli(['crm', 'check', '--crm', 'Zoho'], zohoEnv(zoho));
     expect(capital.code).toBe(0);

@@ -21,6 +21,8 @@ import { ODataSyntaxError, ODataUnknownPropertyError, odataQuery, parseFilter } 
 
 export const dataverseTenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const dataverseCredentials = { clientId: '51f81489-12ee-4a9e-aaae-a2591f45987d', clientSecret: 'Dv8Q~secret.value_0123456789abcdefghij' } as const;
+/** An app registration of the tenant that has no application user in the environment: its tokens are refused (403). */
+export const appWithoutUser = { clientId: '0d2a6c9e-77b1-4c55-9f0e-6a3b2c1d0e9f', clientSecret: 'Xy7Q~other.secret_abcdefghij0123456789' } as const;
 /** The multi-select choice column of the labels, and a single-choice one. */
 export const LABEL_COLUMN = 'new_prioritytier';
 export const SINGLE_CHOICE_COLUMN = 'new_tier';
@@ -119,7 +121,14 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
   let issued = 0;
   const state = { contacts: [...dataverseContacts] };
   let origin = '';
+  const withoutUser = new Set<string>();
   const authorized = (header: string | string[] | undefined) => typeof header === 'string' && header.startsWith('Bearer ') && valid.has(header.slice('Bearer '.length));
+  /** 401 for a token the fake did not issue; 403 for one of an app without an application user; else undefined. */
+  const refused = (header: string | string[] | undefined) => {
+    if (!authorized(header)) return unauthorized();
+    if (withoutUser.has(String(header).slice('Bearer '.length))) return odataError(403, '0x80072560', 'The user is not a member of the organization.');
+    return undefined;
+  };
   const unauthorized = () => ({
     status: 401,
     headers: { 'www-authenticate': `Bearer error=invalid_token, error_description=The access token is invalid or expired, authorization_uri=https://login.microsoftonline.com/${dataverseTenant}/oauth2/authorize, resource_id=${origin}` },
@@ -134,14 +143,16 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
         if (tenant !== dataverseTenant) return entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
         const form = new URLSearchParams(body);
         if (form.get('grant_type') !== 'client_credentials') return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
-        if (form.get('client_id') !== dataverseCredentials.clientId) return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
-        if (form.get('client_secret') !== dataverseCredentials.clientSecret) {
-          return entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${dataverseCredentials.clientId}'.`);
+        const app = [dataverseCredentials, appWithoutUser].find((candidate) => candidate.clientId === form.get('client_id'));
+        if (app === undefined) return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+        if (form.get('client_secret') !== app.clientSecret) {
+          return entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
         }
         if (form.get('scope') !== `${origin}/.default`) return entraError(400, 'invalid_resource', 500011, `The resource principal named ${form.get('scope')} was not found in the tenant named ${dataverseTenant}.`);
         issued += 1;
         const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-${issued}.${Math.random().toString(36).slice(2)}`;
         valid.add(token);
+        if (app === appWithoutUser) withoutUser.add(token);
         return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token } };
       },
     },
@@ -150,7 +161,8 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
       method: 'GET',
       path: /^\/api\/data\/v9\.2\/contacts$/,
       handle: ({ headers, search }) => {
-        if (!authorized(headers.authorization)) return unauthorized();
+        const refusal = refused(headers.authorization);
+        if (refusal !== undefined) return refusal;
         const options = odataQuery(search);
         const select = options.get('$select')?.split(',') ?? [...CONTACT_COLUMNS];
         for (const column of select) if (!CONTACT_COLUMNS.has(column)) return odataError(400, '0x80060888', `Could not find a property named '${column}' on type 'Microsoft.Dynamics.CRM.contact'.`);
@@ -198,7 +210,8 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
       method: 'GET',
       path: /^\/api\/data\/v9\.2\/EntityDefinitions\(/,
       handle: ({ headers, path, search }) => {
-        if (!authorized(headers.authorization)) return unauthorized();
+        const refusal = refused(headers.authorization);
+        if (refusal !== undefined) return refusal;
         const match = /^\/api\/data\/v9\.2\/EntityDefinitions\(LogicalName='((?:[^']|'')*)'\)\/Attributes\(LogicalName='((?:[^']|'')*)'\)\/Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(decodeURIComponent(path));
         if (match === null) return odataError(400, '0x80060888', `Resource not found for the segment '${decodeURIComponent(path).split('/').at(-1)}'.`);
         const [, entity, attributeName, type] = match;
