@@ -22,7 +22,7 @@ import { safeUrl } from './token.js';
  * ```
  */
 export interface CrmRepositoryOptions {
-  /** A built-in profile name (`'zoho'`, `'hubspot'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
+  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'dataverse'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
   profile: CrmProfileName | CrmProfileInput | CrmProfileOverride | Readonly<Record<string, unknown>>;
   /** The site's country (ISO 3166-1 alpha-2): which national form to search for, and how to match stored numbers. */
   defaultCountry?: CountryCode | undefined;

@@ -52,6 +52,19 @@ describe('priority-routing-crm crm check', () => {
     expect(stdout + stderr).not.toContain(dataverseCredentials.clientSecret);
   });
 
+  it('dataverse: PRC_CRM_TENANT_ID is a setting shown by --print-config (the secret masked), and never a flag', async () => {
+    const printed = await runCli(['serve', '--crm', 'dataverse', '--print-config'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: undefined, PRC_CRM_TENANT_ID: 'contoso.onmicrosoft.com' }));
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ crm: 'dataverse', crmTenantId: 'contoso.onmicrosoft.com', crmClientSecret: '********' });
+    expect(printed.stdout).not.toContain(dataverseCredentials.clientSecret);
+    const refused = await runCli(['serve', '--crm', 'dataverse', '--crm-tenant-id', 'contoso.onmicrosoft.com']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--crm-tenant-id is not accepted on the command line');
+    const missing = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: undefined, PRC_CRM_TENANT_ID: undefined }));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('auth.tokenUrl: the environment variable PRC_CRM_TENANT_ID is not set (needed unless PRC_CRM_TOKEN_URL is set)');
+  });
+
   it.each([
     ['a wrong client secret', { PRC_CRM_CLIENT_SECRET: 'Wr0ng~dataverse.secret_000000' }, /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token failed: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided\..*\n {4}→ the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value/],
     ['an app without an application user', { PRC_CRM_CLIENT_ID: appWithoutUser.clientId, PRC_CRM_CLIENT_SECRET: appWithoutUser.clientSecret }, /✗ labels: label list from .*: HTTP 403 0x80072560: The user is not a member of the organization\. \(check the credentials and their scopes\)\n {4}→ the app registration has no application user in this Dataverse environment/],

@@ -133,6 +133,17 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
     expect(dataverse.count('token') - before).toBe(1);
   });
 
+  it('a token that keeps being refused is a 502 after one renewal, not a loop', async () => {
+    const repository = repositoryOf();
+    await repository.authenticate({ signal: signal() });
+    const before = dataverse.count('token');
+    dataverse.fault('contacts', { kind: 'status', status: 401, headers: { 'www-authenticate': 'Bearer error=invalid_token' } }, 2);
+    const { connector, lines } = connectorOf(repository);
+    expect((await connector.handle(customer('+923002223344'))).status).toBe(502);
+    expect(dataverse.count('token') - before).toBe(1);
+    expect(lines()).toContain('HTTP 401');
+  });
+
   it('a 429 of the service protection limits with Retry-After beyond the timeout is a fast 503 with Retry-After; one that fits is waited out', async () => {
     const repository = repositoryOf();
     await repository.authenticate({ signal: signal() });
