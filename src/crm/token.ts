@@ -104,7 +104,8 @@ export class TokenSource {
     if (result.status !== 200 || typeof accessToken !== 'string' || accessToken === '') {
       const code = crmErrorCode(answer);
       const words = crmErrorMessage(answer);
-      throw fail(`HTTP ${result.status}${code === undefined ? (body.ok ? ', no access_token in the answer' : ', not JSON') : ` ${code}`}${words === undefined ? '' : `: ${words}`}`);
+      const what = words !== undefined ? `: ${words}` : code !== undefined ? '' : body.ok ? ', no access_token in the answer' : ', not JSON';
+      throw fail(`HTTP ${result.status}${code === undefined ? '' : ` ${code}`}${what}`);
     }
     const seconds = typeof answer.expires_in === 'number' ? answer.expires_in : typeof answer.expires_in === 'string' ? Number(answer.expires_in) : Number.NaN;
     const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Number.POSITIVE_INFINITY;
