@@ -67,6 +67,18 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
     expect(dataverse.filters().at(-1)).toContain("endswith(telephone1,'2223344')");
   });
 
+  it('digits not written together at the end (0300-222-3344) need a shorter lookup.lastDigits, as docs/crm.md says', async () => {
+    const saved = dataverse.contacts;
+    dataverse.contacts = [{ ...saved[0]!, telephone1: '0300-222-3344' }];
+    try {
+      expect(await lookup(repositoryOf(), '+923002223344')).toBeNull();
+      expect((await lookup(repositoryOf({ profile: { extends: 'dataverse', lookup: { lastDigits: 4 } } }), '+923002223344'))?.phone1).toBe('0300-222-3344');
+      expect(dataverse.filters().at(-1)).toContain("endswith(telephone1,'3344')");
+    } finally {
+      dataverse.contacts = saved;
+    }
+  });
+
   it('of several contacts with the number, the newest (or, with match "oldest", the oldest) is answered', async () => {
     expect(await lookup(repositoryOf(), '923217654321')).toMatchObject({ first_name: 'Bilal', phone2: '+923217654321', labels: ['100000001'] });
     expect(await lookup(repositoryOf({ profile: { extends: 'dataverse', match: 'oldest' } }), '923217654321')).toMatchObject({ first_name: 'Bilal-old', phone3: '03217654321', labels: [] });
