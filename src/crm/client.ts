@@ -240,8 +240,15 @@ export class CrmClient {
  * space; `$` stays as written (`$filter`, `$select`), as a query may hold it.
  */
 function queryString(query: ReadonlyArray<readonly [string, string]>): string {
-  const encode = (text: string) => encodeURIComponent(text).replaceAll('%24', '$');
-  return query.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
+  let out = '';
+  for (const [name, value] of query) out += `${out === '' ? '' : '&'}${encodeQuery(name)}=${encodeQuery(value)}`;
+  return out;
+}
+
+// A lookup's own work is measured (bench/): the replace only where there is a `$`.
+function encodeQuery(text: string): string {
+  const encoded = encodeURIComponent(text);
+  return encoded.includes('%24') ? encoded.replaceAll('%24', '$') : encoded;
 }
 
 /** The credential values of an auth section, for masking. */
