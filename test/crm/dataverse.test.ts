@@ -49,12 +49,13 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
     expect(contactRequests()).toHaveLength(1);
     const eq = (phone: string) => ['telephone1', 'mobilephone', 'telephone2', 'telephone3'].map((column) => `${column} eq '${phone}'`);
     const ends = ['telephone1', 'mobilephone', 'telephone2', 'telephone3'].map((column) => `endswith(${column},'2223344')`);
-    expect(dataverse.filters()).toStrictEqual([[...eq('+923002223344'), ...eq('03002223344'), ...eq('923002223344'), ...ends].join(' or ')]);
+    // Active contacts only (statecode 0): a deactivated duplicate, merged away later, is not Ayesha's answer.
+    expect(dataverse.filters()).toStrictEqual([`statecode eq 0 and (${[...eq('+923002223344'), ...eq('03002223344'), ...eq('923002223344'), ...ends].join(' or ')})`]);
     const [request] = contactRequests();
     expect(request!.query.get('$select')).toBe(`contactid,firstname,lastname,emailaddress1,telephone1,mobilephone,telephone2,telephone3,createdon,modifiedon,_createdby_value,_modifiedby_value,${LABEL_COLUMN}`);
     expect(request!.query.get('$top')).toBe('50');
     // RFC 3986 encoding: spaces as %20 (OData does not read a + as a space), $ as written.
-    expect(request!.search).toMatch(/^\?\$select=.*&\$filter=telephone1%20eq%20%27%2B923002223344%27%20or%20/);
+    expect(request!.search).toMatch(/^\?\$select=.*&\$filter=statecode%20eq%200%20and%20\(telephone1%20eq%20%27%2B923002223344%27%20or%20/);
     expect(request!.headers).toMatchObject({ 'odata-maxversion': '4.0', 'odata-version': '4.0', accept: 'application/json', prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"' });
     expect(request!.headers.authorization).toMatch(/^Bearer eyJ0eXAi/);
   });

@@ -58,7 +58,7 @@ const admin = { id: '8f4c1c3a-4a1b-ef11-840a-000d3a4f2d10', name: 'Patricia Boyl
 /** A contact row as Dataverse stores it (the columns the profile reads, and a few it does not). */
 export type DataverseContact = Record<string, string | number | null>;
 
-const contact = (id: string, name: string, phones: Partial<Record<'telephone1' | 'mobilephone' | 'telephone2' | 'telephone3', string>>, modifiedon: string, tiers: string | null, tier: number | null = null): DataverseContact => ({
+const contact = (id: string, name: string, phones: Partial<Record<'telephone1' | 'mobilephone' | 'telephone2' | 'telephone3', string>>, modifiedon: string, tiers: string | null, tier: number | null = null, statecode = 0): DataverseContact => ({
   contactid: id,
   firstname: name,
   lastname: 'Khan',
@@ -75,7 +75,7 @@ const contact = (id: string, name: string, phones: Partial<Record<'telephone1' |
   _modifiedby_value: admin.id,
   [LABEL_COLUMN]: tiers,
   [SINGLE_CHOICE_COLUMN]: tier,
-  statecode: 0,
+  statecode,
   versionnumber: 1234567,
 });
 
@@ -87,6 +87,8 @@ export const dataverseContacts: DataverseContact[] = [
   contact('5a1b2c3d-0003-4e5f-8a9b-0c1d2e3f4a03', 'Bilal-old', { telephone2: '03217654321' }, '2025-05-01T03:00:00Z', null),
   // A near miss for Ayesha's number (same last seven digits, another operator), and the newest row.
   contact('5a1b2c3d-0004-4e5f-8a9b-0c1d2e3f4a04', 'Chaudhry', { telephone1: '0333 2223344' }, '2026-03-01T03:00:00Z', '100000002'),
+  // Ayesha's duplicate, merged into her record and so deactivated (statecode 1) at a later time: never answered.
+  contact('5a1b2c3d-0005-4e5f-8a9b-0c1d2e3f4a05', 'Ayesha-merged', { mobilephone: '+923002223344' }, '2026-04-01T03:00:00Z', '100000002', null, 1),
 ];
 
 const CONTACT_COLUMNS = new Set(Object.keys(dataverseContacts[0]!));
