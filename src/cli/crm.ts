@@ -8,21 +8,21 @@ import type { Command } from './main.js';
 import { resolveServeConfig } from './serve/config.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|salesforce|profile.json> [--phone <number>] [--default-country <CC>]
+const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|dataverse|salesforce|profile.json> [--phone <number>] [--default-country <CC>]
 
 Checks that a CRM source works before "serve --crm" runs on it: obtains a token (OAuth2
 profiles), reads the labels, and with --phone looks the number up and shows the customer
 Hybrid Chat would get, and which CRM field fed each contract field.
 
 Options:
-      --crm <name|file>          zoho, hubspot, salesforce, or a profile file (docs/crm.md)
+      --crm <name|file>          zoho, hubspot, dataverse, salesforce, or a profile file (docs/crm.md)
       --phone <number>           a number a contact in the CRM has
       --default-country <CC>     the country of numbers without one, such as PK
       --config <file.json>       read the PRC_CRM_* settings from this file (keys as in serve --print-config)
   -h, --help                     show this help
 
 Credentials come from the environment (PRC_CRM_TOKEN, PRC_CRM_CLIENT_ID, PRC_CRM_CLIENT_SECRET,
-PRC_CRM_REFRESH_TOKEN, PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL, PRC_CRM_LABEL_PROPERTY) or --config,
+PRC_CRM_REFRESH_TOKEN, PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL, PRC_CRM_LABEL_PROPERTY, PRC_CRM_TENANT_ID) or --config,
 never from flags; nothing printed shows them.
 
 Exit codes: 0 all good; 1 something failed (the CRM's answer is quoted); 2 a wrong option.
@@ -38,6 +38,12 @@ const options = {
 
 /** What to do about a CRM's error code: the first thing a site gets wrong, said in words. */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
+  // Microsoft Entra ID (Dynamics 365) says what is wrong by its AADSTS number.
+  [/AADSTS90002\b|AADSTS900023\b/, 'Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID to the Directory (tenant) ID of the app registration'],
+  [/AADSTS700016\b/, 'the tenant has no app registration with this client id: check PRC_CRM_CLIENT_ID (the Application (client) ID) and PRC_CRM_TENANT_ID'],
+  [/AADSTS7000215\b|AADSTS7000222\b/, "the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value (not its Secret ID) from the app registration's Certificates & secrets"],
+  [/AADSTS500011\b/, 'PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https://contoso.crm4.dynamics.com, without a trailing slash'],
+  [/0x80072560/, 'the app registration has no application user in this Dataverse environment: add one (Power Platform admin center → the environment → Settings → Application users) with a security role that reads contacts'],
   [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that PRC_CRM_TOKEN_URL is your data centre'],
   [/no client credentials user enabled/, "the connected app has no Run As user for the client credentials flow: set one in its policies (docs/crm.md, Salesforce)"],
   [/invalid_code|invalid_grant|BAD_REFRESH_TOKEN/, 'the refresh token is wrong, revoked or of another client or data centre: generate a new PRC_CRM_REFRESH_TOKEN'],
@@ -105,7 +111,7 @@ async function runCheck(args: string[]): Promise<number> {
   if (action !== 'check') throw new UsageError(action === undefined ? 'crm needs a subcommand: check' : `unknown crm subcommand "${action}"; expected check`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const { config } = await resolveServeConfig({ crm: values.crm, 'default-country': values['default-country'], config: values.config }, process.env, false);
-  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm salesforce or --crm <profile.json>');
+  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm dataverse, --crm salesforce or --crm <profile.json>');
   const { openCrmRepository } = await import('./serve/crm.js');
   const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env, 10_000);
   stdout.write(`crm check: ${shown(repository.profileName)}${config.defaultCountry === undefined ? ' (no --default-country: numbers are compared as digits)' : `, default country ${config.defaultCountry}`}\n`);

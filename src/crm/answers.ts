@@ -13,13 +13,16 @@ const CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 /**
  * The CRM's error code in an error answer, when it has a short one: OAuth's `error`
  * (`invalid_client`), Zoho's `code` (`INVALID_TOKEN`), HubSpot's `category`
- * (`INVALID_AUTHENTICATION`). Anything longer or stranger is not quoted (it could be anything).
+ * (`INVALID_AUTHENTICATION`), OData's `error.code` (Dataverse `0x80072322`). Anything longer or
+ * stranger is not quoted (it could be anything).
  */
 export function crmErrorCode(answer: unknown): string | undefined {
   // Salesforce answers a list: [{ "message": …, "errorCode": "INVALID_SESSION_ID" }].
   if (Array.isArray(answer)) return answer.length > 0 ? crmErrorCode(answer[0]) : undefined;
   if (typeof answer !== 'object' || answer === null) return undefined;
   const record = answer as Record<string, unknown>;
+  // OData (Dataverse): { "error": { "code": "0x80072322", "message": "…" } }.
+  if (typeof record.error === 'object' && record.error !== null && !Array.isArray(record.error)) return crmErrorCode(record.error);
   for (const key of ['error', 'code', 'category', 'errorCode']) {
     const value = record[key];
     if (typeof value === 'string' && CODE.test(value)) return value;
@@ -27,13 +30,6 @@ export function crmErrorCode(answer: unknown): string | undefined {
   // Zoho nests: { "data": [{ "code": "INVALID_DATA" }] }.
   const data = record.data;
   return Array.isArray(data) && data.length > 0 ? crmErrorCode(data[0]) : undefined;
-}
-
-/** The `message` of an error answer (of its first item, for a list), when it is text. */
-export function crmErrorMessage(answer: unknown): string | undefined {
-  const first: unknown = Array.isArray(answer) ? answer[0] : answer;
-  const message = typeof first === 'object' && first !== null ? (first as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message : undefined;
 }
 
 /**
@@ -63,3 +59,21 @@ export const oneLine = (text: string) => {
   const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 };
+
+/**
+ * The CRM's own words in an error answer, as a log may quote them (one line, bounded): `message`
+ * (HubSpot, Zoho; of the first item for a list, as Salesforce answers), OData's `error.message`
+ * (Dataverse), or OAuth's `error_description` up to its
+ * first line break (Entra ID's `AADSTS7000215: Invalid client secret provided. …`, whose later
+ * lines are trace ids).
+ */
+export function crmErrorMessage(answer: unknown): string | undefined {
+  const first: unknown = Array.isArray(answer) ? answer[0] : answer;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const record = first as Record<string, unknown>;
+  if (typeof record.message === 'string' && record.message !== '') return oneLine(record.message);
+  const error = record.error;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return oneLine((error as { message: string }).message);
+  if (typeof record.error_description === 'string' && record.error_description !== '') return oneLine(record.error_description.split(/\r?\n/)[0]!);
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit
 import { type ExchangeResponse, type ExchangeResult, type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
 import { KeptAnswers } from './kept.js';
-import { crmErrorCode, crmErrorMessage, masker, type Masker, oneLine, retryAfterSeconds } from './answers.js';
+import { crmErrorCode, crmErrorMessage, masker, type Masker, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
 import type { Evaluate, LoadedProfile } from './profile.js';
 import type { CrmRequestSpec } from './schema.js';
@@ -142,9 +142,8 @@ export class CrmClient {
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {
       const code = body.ok ? crmErrorCode(body.value) : undefined;
-      const said = body.ok ? crmErrorMessage(body.value) : undefined;
-      const message = said === undefined ? '' : `: ${oneLine(said)}`;
-      const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${message}`;
+      const words = body.ok ? crmErrorMessage(body.value) : undefined;
+      const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${words === undefined ? '' : `: ${words}`}`;
       // A CRM that fails (5xx) is a failed lookup (500, counted by the breaker); one that refuses the request is our configuration (502).
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
       throw fail(status === 401 || status === 403 ? `${why} (check the credentials and their scopes)` : why);
@@ -233,12 +232,14 @@ export class CrmClient {
     });
     let href: string;
     if (auth.type !== 'query' && !target.includes('?') && !target.includes('#')) {
-      // A target without a query of its own: the parameters as `url.searchParams.set` writes them, without re-parsing the URL.
-      href = query.length === 0 ? target : `${target}?${new URLSearchParams(query as Array<[string, string]>).toString()}`;
+      // A target without a query of its own: the parameters written directly, without re-parsing the URL.
+      href = query.length === 0 ? target : `${target}?${queryString(query)}`;
     } else {
       const url = new URL(target);
       for (const [name, value] of query) url.searchParams.set(name, value);
       if (auth.type === 'query') url.searchParams.set(auth.name, auth.value);
+      // As queryString writes it: a space is %20 (searchParams writes `+`, which only a form decoder reads as a space).
+      url.search = url.search.replaceAll('+', '%20');
       href = url.href;
     }
     const headers: Record<string, string> = { ...common, ...spec.headers };
@@ -253,6 +254,23 @@ export class CrmClient {
     }
     return request;
   }
+}
+
+/**
+ * Query parameters percent-encoded as RFC 3986 has them: a space is `%20`, not the `+` of HTML
+ * forms, which OData's URL grammar (Dataverse's `$filter=telephone1 eq '…'`) does not read as a
+ * space; `$` stays as written (`$filter`, `$select`), as a query may hold it.
+ */
+function queryString(query: ReadonlyArray<readonly [string, string]>): string {
+  let out = '';
+  for (const [name, value] of query) out += `${out === '' ? '' : '&'}${encodeQuery(name)}=${encodeQuery(value)}`;
+  return out;
+}
+
+// A lookup's own work is measured (bench/): the replace only where there is a `$`.
+function encodeQuery(text: string): string {
+  const encoded = encodeURIComponent(text);
+  return encoded.includes('%24') ? encoded.replaceAll('%24', '$') : encoded;
 }
 
 /** The credential values of an auth section, for masking. */

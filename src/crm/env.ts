@@ -17,6 +17,7 @@ export const CRM_ENV_VARS = Object.freeze([
   'PRC_CRM_BASE_URL',
   'PRC_CRM_TOKEN_URL',
   'PRC_CRM_LABEL_PROPERTY',
+  'PRC_CRM_TENANT_ID',
 ] as const);
 
 /** The ones that are credentials: masked wherever a value is shown. */

@@ -22,6 +22,16 @@ export function phoneForms(asked: string, defaultCountry: CountryCode | undefine
   return { e164: digits === '' ? undefined : `+${digits}`, international: digits === '' ? undefined : digits, national: undefined, asked };
 }
 
+/**
+ * The last `count` digits of a number (`lookup.lastDigits`): what an "ends with" search needs to
+ * find it however the CRM stores it formatted (`0300 2223344` ends with `2223344`). Of a valid
+ * number these are the end of its national significant number; `undefined` for a number without digits.
+ */
+export function lastDigits(forms: Readonly<Record<PhoneForm, string | undefined>>, count: number): string | undefined {
+  const digits = forms.international;
+  return digits === undefined || digits === '' ? undefined : digits.slice(-count);
+}
+
 /** The forms a profile asks for, in its order, without repeats or absent ones. */
 export function pickForms(forms: Readonly<Record<PhoneForm, string | undefined>>, wanted: readonly PhoneForm[]): string[] {
   return [...new Set(wanted.map((form) => forms[form]).filter((value): value is string => value !== undefined && value !== ''))];

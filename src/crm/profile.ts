@@ -1,4 +1,5 @@
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
+import dataverse from './profiles/dataverse.json' with { type: 'json' };
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
 import salesforce from './profiles/salesforce.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
@@ -14,9 +15,10 @@ import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput }
  * console.log(crmProfiles.zoho.lookup?.path); // '/{module}/search'
  * ```
  */
-export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly salesforce: CrmProfileInput } = deepFreeze({
+export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly dataverse: CrmProfileInput; readonly salesforce: CrmProfileInput } = deepFreeze({
   zoho: zoho as unknown as CrmProfileInput,
   hubspot: hubspot as unknown as CrmProfileInput,
+  dataverse: dataverse as unknown as CrmProfileInput,
   salesforce: salesforce as unknown as CrmProfileInput,
 });
 
@@ -78,25 +80,36 @@ function resolveExtends(profile: unknown): { value: unknown; name: string } {
   return { value: merge(crmProfiles[base as CrmProfileName], rest), name: `profile "${typeof profile.name === 'string' ? profile.name : `${base} (extended)`}"` };
 }
 
-// The default may hold one level of braces: `${PRC_CRM_BASE_URL:-{token.api_domain}/crm/v8}`.
+// The default may hold one level of braces: `${PRC_CRM_BASE_URL:-{token.api_domain}/crm/v8}`, or
+// another variable: `${PRC_CRM_TOKEN_URL:-https://login.microsoftonline.com/${PRC_CRM_TENANT_ID}/oauth2/v2.0/token}`.
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}/g;
+
+/** A variable that is not set: the keys that need it, and the variables that would make it unneeded. */
+interface Missing {
+  keys: string[];
+  unless: Set<string>;
+}
 
 /**
  * Every `${NAME}` (or `${NAME:-default}`) in the profile's strings, from `env`. A variable that is
- * unset (or empty) without a default is a problem naming it and the key that needs it.
+ * unset (or empty) without a default is a problem naming it and the key that needs it; a default
+ * is substituted in turn, so a variable in it is needed only when the outer one is not set.
  */
-function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], missing: Map<string, string[]>): unknown {
+function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], missing: Map<string, Missing>, outer: readonly string[] = []): unknown {
   if (typeof value === 'string') {
     return value.replace(VARIABLE, (_whole, name: string, fallback: string | undefined) => {
       const given = env[name];
       if (given !== undefined && given !== '') return given;
-      if (fallback !== undefined) return fallback;
-      missing.set(name, [...(missing.get(name) ?? []), keyOf(path)]);
+      if (fallback !== undefined) return substitute(fallback, env, path, missing, [...outer, name]) as string;
+      const entry = missing.get(name) ?? { keys: [], unless: new Set<string>() };
+      entry.keys.push(keyOf(path));
+      for (const alternative of outer) entry.unless.add(alternative);
+      missing.set(name, entry);
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => substitute(item, env, [...path, index], missing));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, env, [...path, key], missing)]));
+  if (Array.isArray(value)) return value.map((item, index) => substitute(item, env, [...path, index], missing, outer));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, env, [...path, key], missing, outer)]));
   return value;
 }
 
@@ -160,13 +173,13 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
   const { value, name } = resolveExtends(profile);
   // Each missing variable once, at the first key that needs it (a built-in may use one in
   // several places); what an emptied value then breaks is the same mistake, not said again.
-  const missing = new Map<string, string[]>();
+  const missing = new Map<string, Missing>();
   const substituted = substitute(value, env, [], missing);
-  const problems = [...missing].map(([variable, [key, ...more]]) => ({
+  const problems = [...missing].map(([variable, { keys: [key, ...more], unless }]) => ({
     key: key!,
-    message: `the environment variable ${variable} is not set${more.length === 0 ? '' : ` (also used at ${more.join(', ')})`}`,
+    message: `the environment variable ${variable} is not set${unless.size === 0 ? '' : ` (needed unless ${[...unless].join(' or ')} is set)`}${more.length === 0 ? '' : ` (also used at ${more.join(', ')})`}`,
   }));
-  const emptied = new Set([...missing.values()].flat());
+  const emptied = new Set([...missing.values()].flatMap((entry) => entry.keys));
   const parsed = CrmProfileSchema.safeParse(substituted);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

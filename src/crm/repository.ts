@@ -6,7 +6,7 @@ import { type CallContext, CrmClient } from './client.js';
 import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
 import { KeptAnswers } from './kept.js';
-import { phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js';
+import { lastDigits, phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js';
 import { type CrmProfileName, loadProfile, type LoadedProfile } from './profile.js';
 import type { CrmProfile, CrmProfileInput, CrmProfileOverride, CrmRequestSpec } from './schema.js';
 import { type Bindings, hasEachPhone } from './template.js';
@@ -22,7 +22,7 @@ import { safeUrl } from './token.js';
  * ```
  */
 export interface CrmRepositoryOptions {
-  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'salesforce'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
+  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'dataverse'`, `'salesforce'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
   profile: CrmProfileName | CrmProfileInput | CrmProfileOverride | Readonly<Record<string, unknown>>;
   /** The site's country (ISO 3166-1 alpha-2): which national form to search for, and how to match stored numbers. */
   defaultCountry?: CountryCode | undefined;
@@ -122,7 +122,8 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   /** What a lookup needs of the asked number: its phone forms to search for and the checker of stored numbers. */
   const askedNumber = (phone: string, keys: readonly string[] = phoneKeys(phone, keyOptions)): AskedNumber => {
     const named = phoneForms(phone, defaultCountry, defaultCountry === undefined ? undefined : keys);
-    return { forms: pickForms(named, profile.lookup.phoneForms), values: definedOnly(named), matches: phoneMatcher(keys, defaultCountry, storedKey) };
+    const ending = profile.lookup.lastDigits === undefined ? undefined : lastDigits(named, profile.lookup.lastDigits);
+    return { forms: pickForms(named, profile.lookup.phoneForms), values: definedOnly({ ...named, lastDigits: ending }), matches: phoneMatcher(keys, defaultCountry, storedKey) };
   };
   const numbers = new KeptAnswers<string, AskedNumber>(NUMBERS_KEPT);
 
@@ -190,7 +191,7 @@ const NUMBERS_KEPT = 1000;
 interface AskedNumber {
   /** The profile's phone forms of the number, in its order, distinct. */
   readonly forms: readonly string[];
-  /** `{e164}`, `{international}`, `{national}`, `{asked}` (those the number has). */
+  /** `{e164}`, `{international}`, `{national}`, `{asked}` (those the number has), `{lastDigits}` when the profile asks. */
   readonly values: Readonly<Record<string, string>>;
   /** Whether a stored number is the asked one. */
   readonly matches: (stored: string) => boolean;

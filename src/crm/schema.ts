@@ -38,7 +38,7 @@ const request = {
   query: z
     .record(z.string(), template)
     .optional()
-    .describe('Query parameters; a value may be { "$eachPhone": "…{phone}…", "$join": "or" } to put every phone form in one parameter, and { "$concat": ["text", { "$eachPhone": … }, "text"] } to put text around it.'),
+    .describe('Query parameters; a value may be { "$eachPhone": "…{phone}…", "$join": "or" } to put every phone form in one parameter, or { "$join": " or ", "$items": [ … ] } to join several templates (an $eachPhone item repeated per form).'),
   headers: z.record(z.string(), z.string()).optional().describe('Extra request headers (not for credentials: use auth).'),
   body: template.optional().describe('A JSON body; an array item { "$eachPhone": [ … ] } is repeated for each phone form with {phone} set.'),
   each: z
@@ -114,7 +114,7 @@ const auth = z.union(
 export const CrmProfileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "salesforce") this one overrides, key by key.'),
+    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "dataverse", "salesforce") this one overrides, key by key.'),
     name: z.string().optional().describe('A name for messages and logs.'),
     baseUrl: nonEmpty('a base URL').describe('Every request goes to this URL plus its path; {token.FIELD} takes a field of the OAuth token answer (Zoho api_domain).'),
     auth,
@@ -128,6 +128,13 @@ export const CrmProfileSchema = z
           .default(['e164', 'national', 'international'])
           .describe('Which spellings of the number to send: e164 +923001234567, international 923001234567, national 03001234567, asked as received.'),
         notFoundStatus: z.array(z.number().int()).optional().describe('Statuses that mean "no result" (besides 204 and an empty list), e.g. [404].'),
+        lastDigits: z
+          .number({ error: 'expected a number of digits' })
+          .int({ error: 'expected a whole number of digits' })
+          .min(4, { error: 'expected at least 4 digits (fewer match too many numbers)' })
+          .max(15, { error: 'expected at most 15 digits' })
+          .optional()
+          .describe('{lastDigits} is the last this many digits of the asked number (of its national significant number), for searches by the end of a formatted stored number (OData endswith).'),
         fields: customerFields,
       })
       .describe('The customer search request.'),

@@ -3,7 +3,7 @@ import type { PhoneForm } from './schema.js';
 
 /** The values `{placeholder}`s take in one request. */
 export interface Bindings {
-  /** `{phone}` and `{e164}`, `{international}`, `{national}`, `{asked}`; each-values; `{property}`. */
+  /** `{phone}` and `{e164}`, `{international}`, `{national}`, `{asked}`, `{lastDigits}`; each-values; `{property}`. */
   readonly values: Readonly<Record<string, string>>;
   /** The phone forms an `$eachPhone` repeats over, in order (already distinct). */
   readonly phones: readonly string[];
@@ -13,7 +13,6 @@ export interface Bindings {
 
 const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
 const EACH_PHONE = '$eachPhone';
-const CONCAT = '$concat';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -52,8 +51,7 @@ const withPhone = (bindings: Bindings, phone: string): Bindings => ({ ...binding
 /**
  * A JSON template with its placeholders filled. An array item `{ "$eachPhone": X }` becomes X
  * once per phone form (X's items, when X is an array); a value `{ "$eachPhone": "…", "$join": "or" }`
- * becomes one string; a value `{ "$concat": [ … ] }` becomes its parts' texts one after the other
- * (text around a join: SOSL's `FIND {a OR b} IN PHONE FIELDS …`).
+ * becomes one string, and so does `{ "$join": " or ", "$items": [ … ] }` (its items filled, then joined).
  */
 export function expand(template: unknown, bindings: Bindings): unknown {
   if (typeof template === 'string') return fill(template, bindings);
@@ -69,13 +67,14 @@ export function expand(template: unknown, bindings: Bindings): unknown {
     });
   }
   if (isObject(template)) {
-    if (CONCAT in template) {
-      const parts = expand(Array.isArray(template[CONCAT]) ? template[CONCAT] : [template[CONCAT]], bindings) as unknown[];
-      return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
-    }
+    const join = typeof template.$join === 'string' ? template.$join : ',';
     if (EACH_PHONE in template) {
-      const join = typeof template.$join === 'string' ? template.$join : ',';
       return bindings.phones.map((phone) => expand(template[EACH_PHONE], withPhone(bindings, phone))).join(join);
+    }
+    // `{ "$join": " or ", "$items": [ { "$eachPhone": [ … ] }, "…" ] }`: conditions per phone form and
+    // others once (an OData $filter), in one string.
+    if (Array.isArray(template.$items)) {
+      return (expand(template.$items, bindings) as unknown[]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(join);
     }
     return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, expand(value, bindings)]));
   }

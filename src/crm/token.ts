@@ -1,7 +1,7 @@
 import { exchange, type FetchLike } from '../transport/exchange.js';
 import { parseJsonBody } from '../transport/body.js';
 import { CrmResponseError, issue } from './errors.js';
-import { crmErrorCode, type Masker, oneLine } from './answers.js';
+import { crmErrorCode, crmErrorMessage, type Masker } from './answers.js';
 import type { CrmProfile } from './schema.js';
 
 type OAuth2 = Extract<CrmProfile['auth'], { type: 'oauth2' }>;
@@ -103,9 +103,9 @@ export class TokenSource {
     const accessToken = answer.access_token;
     if (result.status !== 200 || typeof accessToken !== 'string' || accessToken === '') {
       const code = crmErrorCode(answer);
-      // RFC 6749's error_description says which of the code's causes it is (Salesforce's invalid_grant: "no client credentials user enabled").
-      const description = typeof answer.error_description === 'string' && answer.error_description !== '' ? `: ${oneLine(answer.error_description)}` : '';
-      throw fail(`HTTP ${result.status}${code === undefined ? (body.ok ? ', no access_token in the answer' : ', not JSON') : ` ${code}${description}`}`);
+      const words = crmErrorMessage(answer);
+      const what = words !== undefined ? `: ${words}` : code !== undefined ? '' : body.ok ? ', no access_token in the answer' : ', not JSON';
+      throw fail(`HTTP ${result.status}${code === undefined ? '' : ` ${code}`}${what}`);
     }
     const seconds = typeof answer.expires_in === 'number' ? answer.expires_in : typeof answer.expires_in === 'string' ? Number(answer.expires_in) : Number.NaN;
     const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Number.POSITIVE_INFINITY;

@@ -6,15 +6,17 @@ import { runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
 import { type FakeSalesforce, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
 import { type FakeZoho, startFakeZoho, zohoCredentials, zohoEnv } from '../support/fake-zoho.js';
+import { appWithoutUser, dataverseCredentials, dataverseEnv, type FakeDataverse, startFakeDataverse } from '../support/fake-dataverse.js';
 
 let zoho: FakeZoho;
 let hubspot: FakeHubSpot;
 let salesforce: FakeSalesforce;
+let dataverse: FakeDataverse;
 beforeAll(async () => {
-  [zoho, hubspot, salesforce] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeSalesforce()]);
+  [zoho, hubspot, salesforce, dataverse] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeSalesforce(), startFakeDataverse()]);
 });
 afterAll(async () => {
-  await Promise.all([zoho.close(), hubspot.close(), salesforce.close()]);
+  await Promise.all([zoho.close(), hubspot.close(), salesforce.close(), dataverse.close()]);
 });
 
 describe('priority-routing-crm crm check', () => {
@@ -68,6 +70,40 @@ describe('priority-routing-crm crm check', () => {
     expect(code).toBe(1);
     // Salesforce's message starts with the query it could not read; the code says enough.
     expect(stdout).toMatch(/✗ lookup 03001234567: customer search from .*: HTTP 400 INVALID_FIELD: .*Tier__c.*\n {4}→ the CRM has no such field/);
+  });
+
+  it('dataverse: a client-credentials token from the tenant (masked), the choice column\'s options with their colours, a formatted stored number found; exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse', '--phone', '+923002223344', '--default-country', 'PK'], dataverseEnv(dataverse));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ token: obtained from http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token: Bearer eyJ0eX\*\*\* \(renewed in \d+ s\)/);
+    expect(stdout).toMatch(/✓ labels: 3 read\n {4}Gold\s+#FFD700 {2}id 100000000\n/);
+    expect(stdout).toMatch(/phone1 {6}"0300 2223344"\s+← telephone1/);
+    expect(stdout).toMatch(/labels {6}\["100000000","100000001"\] \(Gold, Vip\)/);
+    expect(stdout + stderr).not.toContain(dataverseCredentials.clientSecret);
+  });
+
+  it('dataverse: PRC_CRM_TENANT_ID is a setting shown by --print-config (the secret masked), and never a flag', async () => {
+    const printed = await runCli(['serve', '--crm', 'dataverse', '--print-config'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: undefined, PRC_CRM_TENANT_ID: 'contoso.onmicrosoft.com' }));
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ crm: 'dataverse', crmTenantId: 'contoso.onmicrosoft.com', crmClientSecret: '********' });
+    expect(printed.stdout).not.toContain(dataverseCredentials.clientSecret);
+    const refused = await runCli(['serve', '--crm', 'dataverse', '--crm-tenant-id', 'contoso.onmicrosoft.com']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--crm-tenant-id is not accepted on the command line');
+    const missing = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: undefined, PRC_CRM_TENANT_ID: undefined }));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('auth.tokenUrl: the environment variable PRC_CRM_TENANT_ID is not set (needed unless PRC_CRM_TOKEN_URL is set)');
+  });
+
+  it.each([
+    ['a wrong client secret', { PRC_CRM_CLIENT_SECRET: 'Wr0ng~dataverse.secret_000000' }, /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token failed: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided\..*\n {4}→ the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value/],
+    ['an app without an application user', { PRC_CRM_CLIENT_ID: appWithoutUser.clientId, PRC_CRM_CLIENT_SECRET: appWithoutUser.clientSecret }, /✗ labels: label list from .*: HTTP 403 0x80072560: The user is not a member of the organization\. \(check the credentials and their scopes\)\n {4}→ the app registration has no application user in this Dataverse environment/],
+  ])('dataverse with %s: exit 1, the error quoted with what to do, no secret', async (_case, env, expected) => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, env));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(expected);
+    for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {

@@ -8,7 +8,7 @@ import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
 
 /**
  * What the engine gained for Salesforce, said in a profile file of another CRM: text around a
- * join of the phone forms (`$concat`), and an error body that makes a status a rate limit
+ * join of the phone forms (`$join` and `$items`), and an error body that makes a status a rate limit
  * (`rateLimit.errors`). An in-house CRM whose quota answer is `403 { "error": { "type": "quota_exceeded" } }`.
  */
 let crm: FakeCrm;
@@ -41,7 +41,7 @@ function profileFile(): Record<string, unknown> {
       auth: { type: 'none' },
       lookup: {
         path: '/find',
-        query: { q: { $concat: ['phone:(', { $eachPhone: '{phone}', $join: ' | ' }, ') limit ', 5] } },
+        query: { q: { $join: '', $items: ['phone:(', { $eachPhone: '{phone}', $join: ' | ' }, ') limit ', 5] } },
         phoneForms: ['international', 'national'],
         results: 'hits',
         fields: { _id: 'id', phone1: 'tel' },
@@ -56,8 +56,8 @@ function profileFile(): Record<string, unknown> {
 const signal = () => new AbortController().signal;
 const repository = () => createCrmRepository({ profile: profileFile(), defaultCountry: 'PK', env: {} });
 
-describe('a profile file: $concat and rateLimit.errors', () => {
-  it('$concat puts text around the join of the phone forms, in one parameter', async () => {
+describe('a profile file: $join with $items, and rateLimit.errors', () => {
+  it('$items with $join "" puts text around the join of the phone forms, in one parameter', async () => {
     const found = await repository().findCustomerByPhone({ phone: '03001234567', normalizedPhone: '03001234567' }, { signal: signal() });
     expect(found?._id).toBe('c1');
     expect(crm.received.at(-1)!.query.get('q')).toBe('phone:(923001234567 | 03001234567) limit 5');

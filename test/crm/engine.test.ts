@@ -68,6 +68,30 @@ describe('the profile engine', () => {
     expect(crm.received.filter((request) => request.path === '/api/search').at(-2)).toBeDefined();
   });
 
+  it('{lastDigits} is the last lookup.lastDigits digits of the number, for an "ends with" search of formatted stored numbers', async () => {
+    await lookup(profileWith({ type: 'none' }, { query: { q: "endswith(tel,'{lastDigits}')" }, lastDigits: 7 }));
+    expect(last().query.get('q')).toBe("endswith(tel,'1234567')");
+    expect(() => createCrmRepository({ profile: profileWith({ type: 'none' }, { lastDigits: 2 }), env: {} })).toThrow(/lookup\.lastDigits: expected at least 4 digits/);
+  });
+
+  it('{ "$join", "$items" } joins templates into one parameter, an $eachPhone item once per phone form', async () => {
+    const q = { $join: ' or ', $items: [{ $eachPhone: ["tel eq '{phone}'", "mobile eq '{phone}'"] }, "endswith(tel,'{lastDigits}')"] };
+    await lookup(profileWith({ type: 'none' }, { query: { q }, phoneForms: ['e164', 'national'], lastDigits: 7 }));
+    expect(last().query.get('q')).toBe("tel eq '+923001234567' or mobile eq '+923001234567' or tel eq '03001234567' or mobile eq '03001234567' or endswith(tel,'1234567')");
+    // Written as RFC 3986 has it: a space is %20, never a + (which OData reads as a plus).
+    expect(last().search).toContain('q=tel%20eq%20');
+    expect(last().search).not.toContain('+');
+  });
+
+  it('a default may name another variable (${A:-…${B}…}), needed only when the outer one is not set', async () => {
+    const nested = { ...profileWith({ type: 'none' }), baseUrl: '${CRM_API_URL:-http://127.0.0.1:${CRM_PORT}/api}' };
+    const port = new URL(crm.origin).port;
+    const found = await createCrmRepository({ profile: nested, defaultCountry: 'PK', env: { CRM_PORT: port } }).findCustomerByPhone({ phone: '03001234567', normalizedPhone: '03001234567' }, { signal: new AbortController().signal });
+    expect(found?._id).toBe('x1');
+    expect(createCrmRepository({ profile: nested, env: { CRM_API_URL: `${crm.origin}/api` } }).profile.baseUrl).toBe(`${crm.origin}/api`);
+    expect(() => createCrmRepository({ profile: nested, env: {} })).toThrow(/baseUrl: the environment variable CRM_PORT is not set \(needed unless CRM_API_URL is set\)/);
+  });
+
   it('a placeholder cannot leave the base URL (path values are percent-encoded, and checked)', async () => {
     const profile = profileWith({ type: 'none' }, { path: '/search/{phone}', phoneForms: ['asked'], notFoundStatus: [404] });
     await expect(

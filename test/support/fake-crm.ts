@@ -14,6 +14,8 @@ export interface Received {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query as sent (`?…`), for a fake that decodes it by its own rules. */
+  search: string;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -41,7 +43,7 @@ export async function startFakeCrm(routes: ReadonlyArray<{ name: string; method:
     request.on('end', () => {
       void (async () => {
         const url = new URL(request.url ?? '/', 'http://fake');
-        const got: Received = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const got: Received = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, search: url.search, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
         received.push(got);
         const route = routes.find((candidate) => candidate.method === got.method && candidate.path.test(got.path));
         if (route === undefined) return send(response, { status: 404, body: { status: 'error', message: `no route ${got.method} ${got.path}` } });

@@ -16,9 +16,10 @@ export interface CrmSettings {
   crmBaseUrl?: string | undefined;
   crmTokenUrl?: string | undefined;
   crmLabelProperty?: string | undefined;
+  crmTenantId?: string | undefined;
 }
 
-const BUILT_IN = new Set(['zoho', 'hubspot', 'salesforce']);
+const BUILT_IN = new Set(['zoho', 'hubspot', 'dataverse', 'salesforce']);
 /** Each `PRC_CRM_*` variable and the setting that may give it instead (from `--config`). */
 const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
   PRC_CRM_TOKEN: 'crmToken',
@@ -28,6 +29,7 @@ const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
   PRC_CRM_BASE_URL: 'crmBaseUrl',
   PRC_CRM_TOKEN_URL: 'crmTokenUrl',
   PRC_CRM_LABEL_PROPERTY: 'crmLabelProperty',
+  PRC_CRM_TENANT_ID: 'crmTenantId',
 };
 
 /**

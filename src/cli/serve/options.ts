@@ -108,7 +108,7 @@ export const serveOptions = {
   database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…; a URL with a password only from the environment or --config) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
   databaseWait: option({ flag: 'database-wait', type: 'string', value: '<ms>', help: `at start, retry an unreachable database this long, /readyz 503 meanwhile (default ${DEFAULT_DATABASE_WAIT_MS}; 0: exit at once)`, schema: milliseconds }),
-  crm: option({ flag: 'crm', type: 'string', value: '<zoho|hubspot|salesforce|file.json>', help: 'serve from a SaaS or REST CRM: a built-in profile or a profile file (docs/crm.md)', schema: text('zoho, hubspot, salesforce or a profile file') }),
+  crm: option({ flag: 'crm', type: 'string', value: '<zoho|hubspot|dataverse|salesforce|file.json>', help: 'serve from a SaaS or REST CRM: a built-in profile or a profile file (docs/crm.md)', schema: text('zoho, hubspot, dataverse, salesforce or a profile file') }),
   // What the CRM profiles read (src/crm/env.ts lists the same names): never flags.
   crmToken: option({ flag: 'crm-token', type: 'string', secret: true, help: 'the CRM API token (HubSpot private app)', schema: text('a token') }),
   crmClientId: option({ flag: 'crm-client-id', type: 'string', secret: true, help: "the CRM's OAuth client id", schema: text('a client id') }),
@@ -117,6 +117,7 @@ export const serveOptions = {
   crmBaseUrl: option({ flag: 'crm-base-url', type: 'string', envOnly: true, help: "the CRM API's base URL, instead of the profile's", schema: text('a URL') }),
   crmTokenUrl: option({ flag: 'crm-token-url', type: 'string', envOnly: true, help: "the CRM's OAuth token URL (Zoho data centre)", schema: text('a URL') }),
   crmLabelProperty: option({ flag: 'crm-label-property', type: 'string', envOnly: true, help: 'the contact property whose options are the labels (HubSpot)', schema: text('a property name') }),
+  crmTenantId: option({ flag: 'crm-tenant-id', type: 'string', envOnly: true, help: 'the Microsoft Entra ID tenant of the CRM\'s app registration (Dynamics 365)', schema: text('a tenant id') }),
   countryField: option({ flag: 'country-field', type: 'string', value: '<field>', help: "with --data: the customer field holding each one's own country (GB, 44)", schema: z.string({ error: 'expected a field name' }).trim().min(1, { error: 'expected a field name' }) }),
   defaultCountry: option({ flag: 'default-country', type: 'string', value: '<CC>', help: 'country of phone numbers received without one, such as PK', schema: countryCode }),
   labelsTtl: option({ flag: 'labels-ttl', type: 'string', value: '<ms>', help: 'cache the label list this long', schema: milliseconds }),
