@@ -44,7 +44,7 @@ const HINTS: ReadonlyArray<[RegExp, string]> = [
   [/AADSTS7000215\b|AADSTS7000222\b/, "the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value (not its Secret ID) from the app registration's Certificates & secrets"],
   [/AADSTS500011\b/, 'PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https://contoso.crm4.dynamics.com, without a trailing slash'],
   [/0x80072560/, 'the app registration has no application user in this Dataverse environment: add one (Power Platform admin center → the environment → Settings → Application users) with a security role that reads contacts'],
-  [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that PRC_CRM_TOKEN_URL is your data centre'],
+  [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that the token URL above is yours (PRC_CRM_TOKEN_URL: Zoho\'s data centre; PRC_CRM_BASE_URL: Salesforce\'s My Domain)'],
   [/no client credentials user enabled/, "the connected app has no Run As user for the client credentials flow: set one in its policies (docs/crm.md, Salesforce)"],
   [/invalid_code|invalid_grant|BAD_REFRESH_TOKEN/, 'the refresh token is wrong, revoked or of another client or data centre: generate a new PRC_CRM_REFRESH_TOKEN'],
   [/INVALID_TOKEN|INVALID_AUTHENTICATION|HTTP 401/, 'the CRM refused the credentials: check PRC_CRM_TOKEN (or the OAuth client) and its scopes'],
