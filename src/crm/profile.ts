@@ -124,7 +124,7 @@ function readPath(value: unknown, names: readonly string[]): unknown {
 }
 
 /** Compiles an expression; a syntax error is a problem naming its key. */
-function compileAt(text: string, key: string, problems: Array<{ key: string; message: string }>): Evaluate {
+export function compileAt(text: string, key: string, problems: Array<{ key: string; message: string }>): Evaluate {
   try {
     const ast = compile(text);
     const names = fieldPath(ast);

@@ -2,6 +2,7 @@ import type { CustomerQuery } from '../contract/index.js';
 import { type CountryCode, countryCodeProblem, isCountryCode, phoneKey } from '../contract/phone-keys.js';
 import type { CustomerRecord, CustomerRepository, LabelRecord, RepositoryContext } from '../core/repository.js';
 import type { FetchLike } from '../transport/exchange.js';
+import { chainedDetails } from './chain.js';
 import { type CallContext, CrmClient } from './client.js';
 import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
@@ -106,6 +107,7 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const { profile, name } = loaded;
   const client = new CrmClient(loaded, { fetch: options.fetch, timeoutMs, retryAfterHint: loaded.rateLimitHint });
   const maxResults = profile.limits?.maxResults ?? 50;
+  const details = chainedDetails(loaded, client);
   const colors = profile.colors ?? {};
 
   // Worked out once: whether one request carries every phone form, and the `each` combinations.
@@ -143,7 +145,10 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
         };
         const answer = await client.send(profile.lookup, bindings, call, 'customer search');
         const results = answer === undefined ? [] : resultsOf(loaded.lookup.results(answer.body), profile.lookup, 'lookup', name);
-        const verified = results.slice(0, maxResults).filter((result) => phonesOf(result, loaded.lookup.fields).some(matches));
+        const hits = results.slice(0, maxResults);
+        // A search that finds ids only: each hit's record from the chained request (chain.ts), then verified.
+        const records = details === undefined ? hits : await details(hits, call, bindings.values);
+        const verified = records.filter((result) => phonesOf(result, loaded.lookup.fields).some(matches));
         if (verified.length > 0) return toCustomer(choose(verified, profile.match, loaded), loaded.lookup.fields, name);
       }
     }

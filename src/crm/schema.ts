@@ -52,6 +52,24 @@ const request = {
     .describe("How placeholder values are escaped for the CRM's query language, character by character (OData: { \"'\": \"''\" })."),
 };
 
+/**
+ * The chained request: for a search whose hits lack fields (Pipedrive's finds ids but not labels),
+ * a second request per hit, `{hit.PATH}` (PATH a JMESPath field path over the hit) filling its
+ * templates. At most `limits.maxDetails` hits are fetched, in parallel, inside the lookup's
+ * timeout; `fields` then reads the detailed record.
+ */
+const details = z
+  .strictObject({
+    ...request,
+    results: expression.describe('Where the record is in the answer (JMESPath over the whole answer body); nothing there = the hit is skipped.'),
+    notFoundStatus: z
+      .array(z.number().int())
+      .default([404])
+      .describe('Statuses that mean "this hit is gone" (default [404]): the hit is skipped; any other failure fails the lookup.'),
+  })
+  .optional()
+  .describe('A second request per search hit ({hit.id} and other {hit.PATH} placeholders), whose record the fields map reads.');
+
 const optional = expression.optional();
 const audit = { createdAt: optional, updatedAt: optional, created_by: optional, updated_by: optional, __v: optional };
 
@@ -128,6 +146,7 @@ export const CrmProfileSchema = z
           .default(['e164', 'national', 'international'])
           .describe('Which spellings of the number to send: e164 +923001234567, international 923001234567, national 03001234567, asked as received.'),
         notFoundStatus: z.array(z.number().int()).optional().describe('Statuses that mean "no result" (besides 204 and an empty list), e.g. [404].'),
+        details,
         fields: customerFields,
       })
       .describe('The customer search request.'),
@@ -156,6 +175,7 @@ export const CrmProfileSchema = z
       .strictObject({
         maxBodyBytes: z.number().int().positive().optional().describe('The largest answer read (default 1 MiB).'),
         maxResults: z.number().int().positive().optional().describe('At most this many results of one answer are considered (default 50).'),
+        maxDetails: z.number().int().positive().optional().describe('lookup.details: at most the first this many hits are fetched (default 5).'),
       })
       .optional(),
   })
@@ -200,7 +220,7 @@ export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' } & {
  * ```
  */
 export type CrmProfile = z.output<typeof CrmProfileSchema>;
-export type CrmRequestSpec = CrmProfile['lookup'] | CrmProfile['labels'];
+export type CrmRequestSpec = CrmProfile['lookup'] | CrmProfile['labels'] | NonNullable<CrmProfile['lookup']['details']>;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 export type LabelField = (typeof LABEL_FIELDS)[number];
 export type PhoneForm = (typeof PHONE_FORMS)[number];
