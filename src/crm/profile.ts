@@ -1,6 +1,7 @@
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
+import { withColorNames } from './colors.js';
 import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
 
 /**
@@ -186,7 +187,7 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
     profile: data,
     name,
     lookup: { results: compileAt(data.lookup.results, 'lookup.results', problems), fields: fieldsOf('lookup') },
-    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: fieldsOf('labels') },
+    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: withColorNames(fieldsOf('labels'), data.colorNames) },
     rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
   };
   if (problems.length > 0) throw new CrmProfileError(problems, name);

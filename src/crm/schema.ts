@@ -71,6 +71,7 @@ const details = z
   .describe('A second request per search hit ({hit.id} and other {hit.PATH} placeholders), whose record the fields map reads.');
 
 const optional = expression.optional();
+const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' });
 const audit = { createdAt: optional, updatedAt: optional, created_by: optional, updated_by: optional, __v: optional };
 
 const customerFields = z
@@ -158,9 +159,13 @@ export const CrmProfileSchema = z
       })
       .describe('The label list request.'),
     colors: z
-      .record(z.string(), z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' }))
+      .record(z.string(), hexColor)
       .optional()
       .describe('Label colours by label name or id, for CRMs without colours; others get a colour from the fallback palette by name.'),
+    colorNames: z
+      .record(z.string(), hexColor)
+      .optional()
+      .describe("The CRM's colour values as #RRGGBB, for CRMs whose colours are names (Pipedrive: green, blue, …); matched as written, else in any case. Other values: a #RRGGBB is kept, anything else gets the fallback palette."),
     match: z
       .enum(['newest', 'oldest', 'first'], { error: 'expected newest, oldest or first' })
       .default('newest')

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
 import { connectorErrorLine } from '../../src/core/error-log.js';
-import { createCrmRepository, CrmProfileError } from '../../src/crm/index.js';
+import { createCrmRepository, CrmProfileError, paletteColor } from '../../src/crm/index.js';
 import { type FakeCrm, startFakeCrm, tail } from '../support/fake-crm.js';
 
 /**
@@ -65,6 +65,12 @@ beforeAll(async () => {
           state.inFlight -= 1;
         }
       },
+    },
+    {
+      name: 'tags',
+      method: 'GET',
+      path: /^\/api\/tags$/,
+      handle: () => ({ status: 200, body: { tags: [{ id: 't1', name: 'Gold', colour: 'green' }, { id: 't2', name: 'Vip', colour: 'Dark-Gray' }, { id: 't3', name: 'New', colour: '#123abc' }, { id: 't4', name: 'Odd', colour: 'teal' }] } }),
     },
   ]);
 });
@@ -160,5 +166,23 @@ describe('the chained request (lookup.details), on a profile file', () => {
   it('a wrong key of details is named when the repository is created', () => {
     expect(() => repositoryOf({ lookup: { ...(profile.lookup as object), details: { path: '/api/people/{hit.ref}', result: 'person' } } })).toThrow(CrmProfileError);
     expect(() => repositoryOf({ lookup: { ...(profile.lookup as object), details: { path: '/api/people/{hit.ref}', results: 'person[' } } })).toThrow(/lookup\.details\.results: not a JMESPath expression/);
+  });
+});
+
+describe('colour names (colorNames)', () => {
+  it("turns a CRM's colour names into #RRGGBB (as written, else in any case); a #RRGGBB is kept; a name not in the map gets the palette", async () => {
+    expect(() => repositoryOf({ colorNames: { teal: 'teal' } })).toThrow(/colorNames\.teal: expected a colour as #RRGGBB/);
+    const named = await repositoryOf({ colorNames: { green: '#08a742', 'dark-gray': '#4d4d4d' } }).listLabels({ signal: new AbortController().signal });
+    expect(named.map(({ name, color_code }) => [name, color_code])).toStrictEqual([
+      ['Gold', '#08a742'],
+      ['Vip', '#4d4d4d'],
+      ['New', '#123abc'],
+      ['Odd', paletteColor('Odd')],
+    ]);
+  });
+
+  it('colors (by label id or name) still wins over the colour the CRM names', async () => {
+    const labels = await repositoryOf({ colorNames: { green: '#08a742' }, colors: { Gold: '#ffe119' } }).listLabels({ signal: new AbortController().signal });
+    expect(labels[0]!.color_code).toBe('#ffe119');
   });
 });
