@@ -179,10 +179,8 @@ describe('colour names (colorNames)', () => {
       ['New', '#123abc'],
       ['Odd', paletteColor('Odd')],
     ]);
-  });
-
-  it('colors (by label id or name) still wins over the colour the CRM names', async () => {
-    const labels = await repositoryOf({ colorNames: { green: '#08a742' }, colors: { Gold: '#ffe119' } }).listLabels({ signal: new AbortController().signal });
-    expect(labels[0]!.color_code).toBe('#ffe119');
+    // colors (by label id or name) still wins over the colour the CRM names.
+    const chosen = await repositoryOf({ colorNames: { green: '#08a742', 'dark-gray': '#4d4d4d' }, colors: { Gold: '#ffe119' } }).listLabels({ signal: new AbortController().signal });
+    expect(chosen.map(({ color_code }) => color_code).slice(0, 2)).toStrictEqual(['#ffe119', '#4d4d4d']);
   });
 });
