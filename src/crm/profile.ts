@@ -1,5 +1,6 @@
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
+import pipedrive from './profiles/pipedrive.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
 import { withColorNames } from './colors.js';
 import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
@@ -14,9 +15,10 @@ import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput }
  * console.log(crmProfiles.zoho.lookup?.path); // '/{module}/search'
  * ```
  */
-export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput } = deepFreeze({
+export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly pipedrive: CrmProfileInput } = deepFreeze({
   zoho: zoho as unknown as CrmProfileInput,
   hubspot: hubspot as unknown as CrmProfileInput,
+  pipedrive: pipedrive as unknown as CrmProfileInput,
 });
 
 /** The name of a built-in profile. */

@@ -109,6 +109,10 @@ export const AUTH_SCHEMAS = {
     refreshToken: nonEmpty('a refresh token').optional(),
     scope: z.string().optional(),
     scheme: nonEmpty('the word before the token').default('Bearer').describe('The word before the token in Authorization (Zoho: Zoho-oauthtoken).'),
+    clientAuth: z
+      .enum(['body', 'basic'], { error: 'expected body or basic' })
+      .default('body')
+      .describe('How the token request carries the client id and secret: in the form (body, the default) or as Authorization: Basic (RFC 6749 client_secret_basic; Pipedrive).'),
   }),
 } as const;
 
@@ -133,7 +137,7 @@ const auth = z.union(
 export const CrmProfileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot") this one overrides, key by key.'),
+    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "pipedrive") this one overrides, key by key.'),
     name: z.string().optional().describe('A name for messages and logs.'),
     baseUrl: nonEmpty('a base URL').describe('Every request goes to this URL plus its path; {token.FIELD} takes a field of the OAuth token answer (Zoho api_domain).'),
     auth,
@@ -211,7 +215,7 @@ export type CrmProfileInput = z.input<typeof CrmProfileSchema>;
  * const profile: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
  * ```
  */
-export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' } & {
+export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' | 'pipedrive' } & {
   [K in Exclude<keyof CrmProfileInput, 'extends'>]?: NonNullable<CrmProfileInput[K]> extends readonly unknown[] | string ? CrmProfileInput[K] : Partial<NonNullable<CrmProfileInput[K]>>;
 };
 

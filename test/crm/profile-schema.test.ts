@@ -22,6 +22,7 @@ describe('crm-profile.schema.json', () => {
   it.each([
     ['the built-in zoho profile', crmProfiles.zoho],
     ['the built-in hubspot profile', crmProfiles.hubspot],
+    ['the built-in pipedrive profile', crmProfiles.pipedrive],
     ['examples/crm/in-house.json', JSON.parse(read('examples/crm/in-house.json')) as unknown],
     ['a profile that extends a built-in with one key', { extends: 'hubspot', colors: { Gold: '#3cb44b' } }],
   ])('accepts %s', (_name, profile) => {

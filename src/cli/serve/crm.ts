@@ -18,7 +18,7 @@ export interface CrmSettings {
   crmLabelProperty?: string | undefined;
 }
 
-const BUILT_IN = new Set(['zoho', 'hubspot']);
+const BUILT_IN = new Set(['zoho', 'hubspot', 'pipedrive']);
 /** Each `PRC_CRM_*` variable and the setting that may give it instead (from `--config`). */
 const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
   PRC_CRM_TOKEN: 'crmToken',
