@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
 import { connectorErrorLine } from '../../src/core/error-log.js';
@@ -176,12 +177,9 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
   });
 
   it('with OAuth2 instead of an API token (extends "pipedrive"): client id and secret in Basic, api_domain from the token answer, one token for a burst, renewed once on 401', async () => {
-    const profile = {
-      extends: 'pipedrive',
-      baseUrl: '{token.api_domain}',
-      auth: { type: 'oauth2', grant: 'refresh_token', clientAuth: 'basic', tokenUrl: pipedrive.tokenUrl, clientId: '${PRC_CRM_CLIENT_ID}', clientSecret: '${PRC_CRM_CLIENT_SECRET}', refreshToken: '${PRC_CRM_REFRESH_TOKEN}' },
-    };
-    const env = { PRC_CRM_CLIENT_ID: pipedriveOAuth.clientId, PRC_CRM_CLIENT_SECRET: pipedriveOAuth.clientSecret, PRC_CRM_REFRESH_TOKEN: pipedriveOAuth.refreshToken };
+    // The profile docs/crm.md gives, as written there.
+    const profile = JSON.parse(/```json\n(\{\n {2}"extends": "pipedrive",[^`]*)```/.exec(readFileSync(new URL('../../docs/crm.md', import.meta.url), 'utf8'))![1]!) as Record<string, unknown>;
+    const env = { PRC_CRM_TOKEN_URL: pipedrive.tokenUrl, PRC_CRM_CLIENT_ID: pipedriveOAuth.clientId, PRC_CRM_CLIENT_SECRET: pipedriveOAuth.clientSecret, PRC_CRM_REFRESH_TOKEN: pipedriveOAuth.refreshToken };
     const repository = createCrmRepository({ profile, defaultCountry: 'PK', env });
     const found = await Promise.all(Array.from({ length: 20 }, () => repository.findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() })));
     expect(found.every((record) => record?._id === '101')).toBe(true);
