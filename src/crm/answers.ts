@@ -28,6 +28,17 @@ export function crmErrorCode(answer: unknown): string | undefined {
 }
 
 /**
+ * The CRM's error sentence in an error answer, on one line: `message` (Zoho, HubSpot), else an
+ * `error` that is a sentence rather than the code already quoted (Pipedrive's "unauthorized access").
+ */
+export function crmErrorMessage(answer: unknown, code: string | undefined): string | undefined {
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  const { message, error } = answer as Record<string, unknown>;
+  const text = typeof message === 'string' ? message : typeof error === 'string' && error !== code ? error : undefined;
+  return text === undefined || text.trim() === '' ? undefined : oneLine(text);
+}
+
+/**
  * How many seconds a rate-limited answer asks to wait: `Retry-After` (seconds or an HTTP date),
  * `X-RateLimit-Reset` (seconds, or a Unix time), or the profile's body hint; `undefined` when
  * none says.

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit
 import { type ExchangeResponse, type ExchangeResult, type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
 import { KeptAnswers } from './kept.js';
-import { crmErrorCode, masker, type Masker, oneLine, retryAfterSeconds } from './answers.js';
+import { crmErrorCode, crmErrorMessage, masker, type Masker, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
 import type { Evaluate, LoadedProfile } from './profile.js';
 import type { CrmRequestSpec } from './schema.js';
@@ -136,7 +136,8 @@ export class CrmClient {
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {
       const code = body.ok ? crmErrorCode(body.value) : undefined;
-      const message = body.ok && typeof (body.value as { message?: unknown } | null)?.message === 'string' ? `: ${oneLine((body.value as { message: string }).message)}` : '';
+      const said = body.ok ? crmErrorMessage(body.value, code) : undefined;
+      const message = said === undefined ? '' : `: ${said}`;
       const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${message}`;
       // A CRM that fails (5xx) is a failed lookup (500, counted by the breaker); one that refuses the request is our configuration (502).
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));

@@ -34,7 +34,7 @@ describe('priority-routing-crm crm check', () => {
   it.each([
     ['zoho', () => zohoEnv(zoho, { PRC_CRM_CLIENT_SECRET: 'wrong-zoho-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token failed: HTTP 200 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-zoho-secret-1'],
     ['hubspot', () => hubspotEnv(hubspot, { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-1' }), /✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/crm\/v3\/properties\/contacts\/priority_tier: HTTP 401 INVALID_AUTHENTICATION: Authentication credentials not found\..*\n {4}→ the CRM refused the credentials/, 'pat-eu1-wrong-token-1'],
-    ['pipedrive', () => pipedriveEnv(pipedrive, { PRC_CRM_TOKEN: '0000wrong1111pipedrive2222token3333abcd' }), /- token: query credentials from the profile \(checked by the requests below\)\n✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/personFields: HTTP 401 \(check the credentials and their scopes\)\n {4}→ the CRM refused the credentials/, '0000wrong1111pipedrive2222token3333abcd'],
+    ['pipedrive', () => pipedriveEnv(pipedrive, { PRC_CRM_TOKEN: '0000wrong1111pipedrive2222token3333abcd' }), /- token: query credentials from the profile \(checked by the requests below\)\n✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/personFields: HTTP 401: unauthorized access \(check the credentials and their scopes\)\n {4}→ the CRM refused the credentials/, '0000wrong1111pipedrive2222token3333abcd'],
   ])('%s with a wrong secret: exit 1, the CRM\'s error quoted with what to do, the secret never', async (crm, env, expected, secret) => {
     const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', crm], env());
     expect(code).toBe(1);

@@ -111,12 +111,12 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
       expect(text).not.toContain('api_token=');
     };
 
-    it('a wrong api token is a 502 naming HTTP 401, never the token', async () => {
+    it("a wrong api token is a 502 quoting Pipedrive's HTTP 401 unauthorized access, never the token", async () => {
       const wrong = 'wrongtoken0123456789abcdef0123456789abcd';
       const { connector, lines } = connectorOf(repositoryOf('pipedrive', { PRC_CRM_TOKEN: wrong }));
       const response = await connector.handle({ url: '/label' });
       expect(response.status).toBe(502);
-      expect(lines()).toContain('HTTP 401');
+      expect(lines()).toContain('HTTP 401: unauthorized access (check the credentials and their scopes)');
       expect(lines() + response.body!).not.toContain(wrong);
     });
 
