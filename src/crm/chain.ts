@@ -9,13 +9,14 @@ export const DEFAULT_MAX_DETAILS = 5;
 const HIT_PLACEHOLDER = /\{hit\.([A-Za-z_][\w.]*)\}/g;
 
 /** Each search hit's detailed record (hits whose record is gone left out), in the hits' order. */
-export type DetailsOf = (hits: readonly unknown[], call: CallContext, values: Readonly<Record<string, string>>) => Promise<unknown[]>;
+export type DetailsOf = (hits: readonly unknown[], call: CallContext, values: Readonly<Record<string, string>>, matches: (stored: string) => boolean) => Promise<unknown[]>;
 
 /**
  * The chained request of `lookup.details`, or `undefined` when the profile has none: for a search
  * that finds ids but not the fields the contract needs (Pipedrive's persons search has no labels),
  * one more request per hit, `{hit.PATH}` filled from the hit (escaped and percent-encoded as every
- * placeholder). Bounded: at most the first `limits.maxDetails` hits (default 5), in parallel, all
+ * placeholder). With `details.phones`, only hits showing the asked number are fetched (a near
+ * miss costs no request). Bounded: at most the first `limits.maxDetails` of them (default 5), in parallel, all
  * inside the lookup's one deadline. A hit whose record is gone (`notFoundStatus`, default 404, or
  * 204, or nothing at `results`) is skipped; any other failure (5xx, 401 after the renewal, a rate
  * limit longer than the timeout) fails the lookup as a search's would, and stops the other requests.
@@ -25,6 +26,7 @@ export function chainedDetails(loaded: LoadedProfile, client: CrmClient): Detail
   if (spec === undefined) return undefined;
   const problems: Array<{ key: string; message: string }> = [];
   const results = compileAt(spec.results, 'lookup.details.results', problems);
+  const shown = spec.phones === undefined ? undefined : compileAt(spec.phones, 'lookup.details.phones', problems);
   const templates = JSON.stringify([spec.path, spec.query ?? {}, spec.body ?? null]);
   const placeholders = new Map<string, Evaluate>();
   for (const [, path] of templates.matchAll(HIT_PLACEHOLDER)) placeholders.set(`hit.${path!}`, compileAt(path!, `lookup.details ({hit.${path!}})`, problems));
@@ -49,7 +51,14 @@ export function chainedDetails(loaded: LoadedProfile, client: CrmClient): Detail
     return record;
   };
 
-  return async (hits, call, values) => {
+  /** Whether a hit may be the asked number: without `details.phones`, every hit may. */
+  const plausible = (hit: unknown, matches: (stored: string) => boolean) => {
+    if (shown === undefined) return true;
+    const numbers = shown(hit);
+    return (Array.isArray(numbers) ? numbers : [numbers]).some((number) => (typeof number === 'string' || typeof number === 'number') && matches(String(number)));
+  };
+
+  return async (hits, call, values, matches) => {
     // The first failure stops the requests still running: the lookup fails with it anyway.
     const controller = new AbortController();
     const onAbort = () => controller.abort(call.signal.reason);
@@ -57,8 +66,9 @@ export function chainedDetails(loaded: LoadedProfile, client: CrmClient): Detail
     else call.signal.addEventListener('abort', onAbort, { once: true });
     const context: CallContext = { signal: controller.signal, deadline: call.deadline };
     try {
+      const chosen = hits.filter((hit) => plausible(hit, matches)).slice(0, max);
       const records = await Promise.all(
-        hits.slice(0, max).map((hit, index) =>
+        chosen.map((hit, index) =>
           detail(hit, index, context, values).catch((error: unknown) => {
             controller.abort(error);
             throw error;

@@ -147,7 +147,7 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
         const results = answer === undefined ? [] : resultsOf(loaded.lookup.results(answer.body), profile.lookup, 'lookup', name);
         const hits = results.slice(0, maxResults);
         // A search that finds ids only: each hit's record from the chained request (chain.ts), then verified.
-        const records = details === undefined ? hits : await details(hits, call, bindings.values);
+        const records = details === undefined ? hits : await details(hits, call, bindings.values, matches);
         const verified = records.filter((result) => phonesOf(result, loaded.lookup.fields).some(matches));
         if (verified.length > 0) return toCustomer(choose(verified, profile.match, loaded), loaded.lookup.fields, name);
       }

@@ -62,6 +62,9 @@ const details = z
   .strictObject({
     ...request,
     results: expression.describe('Where the record is in the answer (JMESPath over the whole answer body); nothing there = the hit is skipped.'),
+    phones: expression
+      .optional()
+      .describe("The numbers a hit already shows (JMESPath over the hit: a string or a list of strings): a hit none of whose numbers is the asked one is not fetched, so near misses cost no request."),
     notFoundStatus: z
       .array(z.number().int())
       .default([404])

@@ -37,7 +37,7 @@ beforeAll(async () => {
         await pause(state.searchDelayMs);
         // Loose, as CRM searches are: the last seven digits.
         const asked = tail(query.get('q') ?? '');
-        return { status: 200, body: { matches: state.people.filter((one) => tail(one.tel) === asked).map((one) => ({ ref: one.id })) } };
+        return { status: 200, body: { matches: state.people.filter((one) => tail(one.tel) === asked).map((one) => ({ ref: one.id, shows: one.tel })) } };
       },
     },
     {
@@ -112,6 +112,17 @@ describe('the chained request (lookup.details), on a profile file', () => {
     await lookup(repositoryOf({ limits: {} }));
     expect(detailPaths()).toHaveLength(5);
     expect(detailPaths()).not.toContain('/api/people/p-6');
+  });
+
+  it('with details.phones, a hit that does not show the asked number is not fetched: a near miss costs no request nor a place among maxDetails', async () => {
+    state.people = [person('p-1', '+923331234567', '2026-01-01T00:00:00Z'), person('p-2', '+923001234567', '2026-01-01T00:00:00Z')];
+    const lookupWith = (details: Record<string, unknown>) => ({ lookup: { ...(profile.lookup as object), details: { path: '/api/people/{hit.ref}', results: 'person', ...details } }, limits: { maxDetails: 1 } });
+    expect((await lookup(repositoryOf(lookupWith({ phones: 'shows' }))))?._id).toBe('p-2');
+    expect(detailPaths()).toStrictEqual(['/api/people/p-2']);
+    // Without it, the near miss takes the one place.
+    crm.reset();
+    expect(await lookup(repositoryOf(lookupWith({})))).toBeNull();
+    expect(detailPaths()).toStrictEqual(['/api/people/p-1']);
   });
 
   it('sends the detail requests in parallel', async () => {
