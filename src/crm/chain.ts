@@ -3,13 +3,13 @@ import { CrmResponseError, issue } from './errors.js';
 import { compileAt, CrmProfileError, type Evaluate, type LoadedProfile } from './profile.js';
 
 /** How many hits of one search get their details when the profile's `limits.maxDetails` says nothing. */
-export const DEFAULT_MAX_DETAILS = 5;
+const DEFAULT_MAX_DETAILS = 5;
 
 /** `{hit.PATH}` in a template: PATH is a JMESPath field path (`id`, `item.id`) over one search hit. */
 const HIT_PLACEHOLDER = /\{hit\.([A-Za-z_][\w.]*)\}/g;
 
 /** Each search hit's detailed record (hits whose record is gone left out), in the hits' order. */
-export type DetailsOf = (hits: readonly unknown[], call: CallContext, values: Readonly<Record<string, string>>, matches: (stored: string) => boolean) => Promise<unknown[]>;
+type DetailsOf = (hits: readonly unknown[], call: CallContext, values: Readonly<Record<string, string>>, matches: (stored: string) => boolean) => Promise<unknown[]>;
 
 /**
  * The chained request of `lookup.details`, or `undefined` when the profile has none: for a search

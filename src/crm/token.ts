@@ -80,7 +80,10 @@ export class TokenSource {
     const form = new URLSearchParams({ grant_type: auth.grant });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (auth.clientAuth === 'basic') headers.authorization = `Basic ${base64(`${formEncoded(auth.clientId)}:${formEncoded(auth.clientSecret)}`)}`;
-    else for (const [name, value] of [['client_id', auth.clientId], ['client_secret', auth.clientSecret]] as const) form.set(name, value);
+    else {
+      form.set('client_id', auth.clientId);
+      form.set('client_secret', auth.clientSecret);
+    }
     if (auth.grant === 'refresh_token') form.set('refresh_token', auth.refreshToken ?? '');
     if (auth.scope !== undefined && auth.scope !== '') form.set('scope', auth.scope);
     this.requests += 1;
