@@ -8,14 +8,14 @@ import type { Command } from './main.js';
 import { resolveServeConfig } from './serve/config.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|dataverse|salesforce|profile.json> [--phone <number>] [--default-country <CC>]
+const HELP = `Usage: priority-routing-crm crm check --crm <zoho|hubspot|dataverse|salesforce|pipedrive|profile.json> [--phone <number>] [--default-country <CC>]
 
 Checks that a CRM source works before "serve --crm" runs on it: obtains a token (OAuth2
 profiles), reads the labels, and with --phone looks the number up and shows the customer
 Hybrid Chat would get, and which CRM field fed each contract field.
 
 Options:
-      --crm <name|file>          zoho, hubspot, dataverse, salesforce, or a profile file (docs/crm.md)
+      --crm <name|file>          zoho, hubspot, dataverse, salesforce, pipedrive, or a profile file (docs/crm.md)
       --phone <number>           a number a contact in the CRM has
       --default-country <CC>     the country of numbers without one, such as PK
       --config <file.json>       read the PRC_CRM_* settings from this file (keys as in serve --print-config)
@@ -111,7 +111,7 @@ async function runCheck(args: string[]): Promise<number> {
   if (action !== 'check') throw new UsageError(action === undefined ? 'crm needs a subcommand: check' : `unknown crm subcommand "${action}"; expected check`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const { config } = await resolveServeConfig({ crm: values.crm, 'default-country': values['default-country'], config: values.config }, process.env, false);
-  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm dataverse, --crm salesforce or --crm <profile.json>');
+  if (config.crm === undefined) throw new UsageError('give --crm zoho, --crm hubspot, --crm dataverse, --crm salesforce, --crm pipedrive or --crm <profile.json>');
   const { openCrmRepository } = await import('./serve/crm.js');
   const repository = await openCrmRepository({ ...config, crm: config.crm }, process.env, 10_000);
   stdout.write(`crm check: ${shown(repository.profileName)}${config.defaultCountry === undefined ? ' (no --default-country: numbers are compared as digits)' : `, default country ${config.defaultCountry}`}\n`);

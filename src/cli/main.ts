@@ -31,7 +31,7 @@ Usage:
   priority-routing-crm check [options]   check a live connector against the contract
   priority-routing-crm db <indexes|check> --database <url> --mapping <file>
                                          phone indexes for, or a mapping check of, a SQL database
-  priority-routing-crm crm check --crm <zoho|hubspot|dataverse|salesforce|file> [--phone <number>]
+  priority-routing-crm crm check --crm <zoho|hubspot|dataverse|salesforce|pipedrive|file> [--phone <number>]
                                          check a CRM source: token, labels, a lookup
 
 Run "priority-routing-crm <command> --help" for a command's options.

@@ -63,17 +63,23 @@ export const oneLine = (text: string) => {
 /**
  * The CRM's own words in an error answer, as a log may quote them (one line, bounded): `message`
  * (HubSpot, Zoho; of the first item for a list, as Salesforce answers), OData's `error.message`
- * (Dataverse), or OAuth's `error_description` up to its
- * first line break (Entra ID's `AADSTS7000215: Invalid client secret provided. …`, whose later
- * lines are trace ids).
+ * (Dataverse), OAuth's `error_description` up to its first line break (Entra ID's
+ * `AADSTS7000215: Invalid client secret provided. …`, whose later lines are trace ids), or an
+ * `error` that is a sentence rather than the `code` already quoted (Pipedrive's "unauthorized access").
  */
-export function crmErrorMessage(answer: unknown): string | undefined {
+export function crmErrorMessage(answer: unknown, code?: string): string | undefined {
   const first: unknown = Array.isArray(answer) ? answer[0] : answer;
   if (typeof first !== 'object' || first === null) return undefined;
-  const record = first as Record<string, unknown>;
-  if (typeof record.message === 'string' && record.message !== '') return oneLine(record.message);
-  const error = record.error;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return oneLine((error as { message: string }).message);
-  if (typeof record.error_description === 'string' && record.error_description !== '') return oneLine(record.error_description.split(/\r?\n/)[0]!);
-  return undefined;
+  const { message, error, error_description: description } = first as Record<string, unknown>;
+  const text =
+    typeof message === 'string' && message.trim() !== ''
+      ? message
+      : typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+        ? (error as { message: string }).message
+        : typeof description === 'string' && description.trim() !== ''
+          ? description.split(/\r?\n/)[0]!
+          : typeof error === 'string' && error !== code
+            ? error
+            : undefined;
+  return text === undefined || text.trim() === '' ? undefined : oneLine(text);
 }

@@ -142,8 +142,9 @@ export class CrmClient {
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {
       const code = body.ok ? crmErrorCode(body.value) : undefined;
-      const words = body.ok ? crmErrorMessage(body.value) : undefined;
-      const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${words === undefined ? '' : `: ${words}`}`;
+      const said = body.ok ? crmErrorMessage(body.value, code) : undefined;
+      const message = said === undefined ? '' : `: ${said}`;
+      const why = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${message}`;
       // A CRM that fails (5xx) is a failed lookup (500, counted by the breaker); one that refuses the request is our configuration (502).
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
       throw fail(status === 401 || status === 403 ? `${why} (check the credentials and their scopes)` : why);

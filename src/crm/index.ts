@@ -1,6 +1,6 @@
 /**
  * priority-routing-crm/crm: customers and labels from a SaaS or in-house REST CRM, described by
- * a declarative profile (built in: Zoho CRM, HubSpot, Dynamics 365 / Dataverse and Salesforce). The profile's JSON Schema ships as
+ * a declarative profile (built in: Zoho CRM, HubSpot, Dynamics 365 / Dataverse, Salesforce and Pipedrive). The profile's JSON Schema ships as
  * `priority-routing-crm/crm-profile.schema.json`.
  *
  * @packageDocumentation

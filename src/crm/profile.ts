@@ -2,7 +2,9 @@ import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jm
 import dataverse from './profiles/dataverse.json' with { type: 'json' };
 import hubspot from './profiles/hubspot.json' with { type: 'json' };
 import salesforce from './profiles/salesforce.json' with { type: 'json' };
+import pipedrive from './profiles/pipedrive.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
+import { withColorNames } from './colors.js';
 import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
 
 /**
@@ -15,11 +17,12 @@ import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput }
  * console.log(crmProfiles.zoho.lookup?.path); // '/{module}/search'
  * ```
  */
-export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly dataverse: CrmProfileInput; readonly salesforce: CrmProfileInput } = deepFreeze({
+export const crmProfiles: { readonly zoho: CrmProfileInput; readonly hubspot: CrmProfileInput; readonly dataverse: CrmProfileInput; readonly salesforce: CrmProfileInput; readonly pipedrive: CrmProfileInput } = deepFreeze({
   zoho: zoho as unknown as CrmProfileInput,
   hubspot: hubspot as unknown as CrmProfileInput,
   dataverse: dataverse as unknown as CrmProfileInput,
   salesforce: salesforce as unknown as CrmProfileInput,
+  pipedrive: pipedrive as unknown as CrmProfileInput,
 });
 
 /** The name of a built-in profile. */
@@ -139,7 +142,7 @@ function readPath(value: unknown, names: readonly string[]): unknown {
 }
 
 /** Compiles an expression; a syntax error is a problem naming its key. */
-function compileAt(text: string, key: string, problems: Array<{ key: string; message: string }>): Evaluate {
+export function compileAt(text: string, key: string, problems: Array<{ key: string; message: string }>): Evaluate {
   try {
     const ast = compile(text);
     const names = fieldPath(ast);
@@ -203,7 +206,7 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
     profile: data,
     name,
     lookup: { results: compileAt(data.lookup.results, 'lookup.results', problems), fields: fieldsOf('lookup') },
-    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: fieldsOf('labels') },
+    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: withColorNames(fieldsOf('labels'), data.colorNames) },
     rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
     rateLimitErrors: (data.rateLimit.errors ?? []).map(({ status, body }, index) => ({ status, test: compileAt(body, `rateLimit.errors[${index}].body`, problems) })),
   };

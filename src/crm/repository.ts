@@ -2,6 +2,7 @@ import type { CustomerQuery } from '../contract/index.js';
 import { type CountryCode, countryCodeProblem, isCountryCode, phoneKey } from '../contract/phone-keys.js';
 import type { CustomerRecord, CustomerRepository, LabelRecord, RepositoryContext } from '../core/repository.js';
 import type { FetchLike } from '../transport/exchange.js';
+import { chainedDetails } from './chain.js';
 import { type CallContext, CrmClient } from './client.js';
 import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
@@ -22,7 +23,7 @@ import { safeUrl } from './token.js';
  * ```
  */
 export interface CrmRepositoryOptions {
-  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'dataverse'`, `'salesforce'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
+  /** A built-in profile name (`'zoho'`, `'hubspot'`, `'dataverse'`, `'salesforce'`, `'pipedrive'`) or a profile object (the shape of a profile file; may say `"extends": "zoho"`). */
   profile: CrmProfileName | CrmProfileInput | CrmProfileOverride | Readonly<Record<string, unknown>>;
   /** The site's country (ISO 3166-1 alpha-2): which national form to search for, and how to match stored numbers. */
   defaultCountry?: CountryCode | undefined;
@@ -82,7 +83,7 @@ export interface CrmRepository extends CustomerRepository {
 
 /**
  * A repository that reads customers and labels from a REST CRM described by a profile: the
- * built-in `'zoho'`, `'hubspot'` and `'salesforce'`, or any profile object (the shape of a profile file,
+ * built-in `'zoho'`, `'hubspot'`, `'dataverse'`, `'salesforce'` and `'pipedrive'`, or any profile object (the shape of a profile file,
  * validated by `CrmProfileSchema`; `${NAME}` read from `env`). A lookup sends the profile's
  * search with the number's phone forms, keeps only results one of whose mapped phones is the
  * asked number (by `phoneKeys` with `defaultCountry`), and answers the newest of them (or oldest,
@@ -106,6 +107,7 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   const { profile, name } = loaded;
   const client = new CrmClient(loaded, { fetch: options.fetch, timeoutMs, retryAfterHint: loaded.rateLimitHint });
   const maxResults = profile.limits?.maxResults ?? 50;
+  const details = chainedDetails(loaded, client);
   const colors = profile.colors ?? {};
 
   // Worked out once: whether one request carries every phone form, and the `each` combinations.
@@ -144,7 +146,10 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
         };
         const answer = await client.send(profile.lookup, bindings, call, 'customer search');
         const results = answer === undefined ? [] : resultsOf(loaded.lookup.results(answer.body), profile.lookup, 'lookup', name);
-        const verified = results.slice(0, maxResults).filter((result) => phonesOf(result, loaded.lookup.fields).some(matches));
+        const hits = results.slice(0, maxResults);
+        // A search that finds ids only: each hit's record from the chained request (chain.ts), then verified.
+        const records = details === undefined ? hits : await details(hits, call, bindings.values, matches);
+        const verified = records.filter((result) => phonesOf(result, loaded.lookup.fields).some(matches));
         if (verified.length > 0) return toCustomer(choose(verified, profile.match, loaded), loaded.lookup.fields, name);
       }
     }

@@ -52,7 +52,29 @@ const request = {
     .describe("How placeholder values are escaped for the CRM's query language, character by character (OData: { \"'\": \"''\" })."),
 };
 
+/**
+ * The chained request: for a search whose hits lack fields (Pipedrive's finds ids but not labels),
+ * a second request per hit, `{hit.PATH}` (PATH a JMESPath field path over the hit) filling its
+ * templates. At most `limits.maxDetails` hits are fetched, in parallel, inside the lookup's
+ * timeout; `fields` then reads the detailed record.
+ */
+const details = z
+  .strictObject({
+    ...request,
+    results: expression.describe('Where the record is in the answer (JMESPath over the whole answer body); nothing there = the hit is skipped.'),
+    phones: expression
+      .optional()
+      .describe("The numbers a hit already shows (JMESPath over the hit: a string or a list of strings): a hit none of whose numbers is the asked one is not fetched, so near misses cost no request."),
+    notFoundStatus: z
+      .array(z.number().int())
+      .default([404])
+      .describe('Statuses that mean "this hit is gone" (default [404]): the hit is skipped; any other failure fails the lookup.'),
+  })
+  .optional()
+  .describe('A second request per search hit ({hit.id} and other {hit.PATH} placeholders), whose record the fields map reads.');
+
 const optional = expression.optional();
+const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' });
 const audit = { createdAt: optional, updatedAt: optional, created_by: optional, updated_by: optional, __v: optional };
 
 const customerFields = z
@@ -90,6 +112,10 @@ export const AUTH_SCHEMAS = {
     refreshToken: nonEmpty('a refresh token').optional(),
     scope: z.string().optional(),
     scheme: nonEmpty('the word before the token').default('Bearer').describe('The word before the token in Authorization (Zoho: Zoho-oauthtoken).'),
+    clientAuth: z
+      .enum(['body', 'basic'], { error: 'expected body or basic' })
+      .default('body')
+      .describe('How the token request carries the client id and secret: in the form (body, the default) or as Authorization: Basic (RFC 6749 client_secret_basic; Pipedrive).'),
   }),
 } as const;
 
@@ -114,7 +140,7 @@ const auth = z.union(
 export const CrmProfileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "dataverse", "salesforce") this one overrides, key by key.'),
+    extends: z.string().optional().describe('A built-in profile ("zoho", "hubspot", "dataverse", "salesforce", "pipedrive") this one overrides, key by key.'),
     name: z.string().optional().describe('A name for messages and logs.'),
     baseUrl: nonEmpty('a base URL').describe('Every request goes to this URL plus its path; {token.FIELD} takes a field of the OAuth token answer (Zoho api_domain).'),
     auth,
@@ -135,6 +161,7 @@ export const CrmProfileSchema = z
           .max(15, { error: 'expected at most 15 digits' })
           .optional()
           .describe('{lastDigits} is the last this many digits of the asked number (of its national significant number), for searches by the end of a formatted stored number (OData endswith).'),
+        details,
         fields: customerFields,
       })
       .describe('The customer search request.'),
@@ -146,9 +173,13 @@ export const CrmProfileSchema = z
       })
       .describe('The label list request.'),
     colors: z
-      .record(z.string(), z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' }))
+      .record(z.string(), hexColor)
       .optional()
       .describe('Label colours by label name or id, for CRMs without colours; others get a colour from the fallback palette by name.'),
+    colorNames: z
+      .record(z.string(), hexColor)
+      .optional()
+      .describe("The CRM's colour values as #RRGGBB, for CRMs whose colours are names (Pipedrive: green, blue, …); matched as written, else in any case. Other values: a #RRGGBB is kept, anything else gets the fallback palette."),
     match: z
       .enum(['newest', 'oldest', 'first'], { error: 'expected newest, oldest or first' })
       .default('newest')
@@ -172,6 +203,7 @@ export const CrmProfileSchema = z
       .strictObject({
         maxBodyBytes: z.number().int().positive().optional().describe('The largest answer read (default 1 MiB).'),
         maxResults: z.number().int().positive().optional().describe('At most this many results of one answer are considered (default 50).'),
+        maxDetails: z.number().int().positive().optional().describe('lookup.details: at most the first this many hits are fetched (default 5).'),
       })
       .optional(),
   })
@@ -202,7 +234,7 @@ export type CrmProfileInput = z.input<typeof CrmProfileSchema>;
  * const profile: CrmProfileOverride = { extends: 'hubspot', colors: { Gold: '#3cb44b' } };
  * ```
  */
-export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' | 'salesforce' } & {
+export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' | 'dataverse' | 'salesforce' | 'pipedrive' } & {
   [K in Exclude<keyof CrmProfileInput, 'extends'>]?: NonNullable<CrmProfileInput[K]> extends readonly unknown[] | string ? CrmProfileInput[K] : Partial<NonNullable<CrmProfileInput[K]>>;
 };
 
@@ -216,7 +248,7 @@ export type CrmProfileOverride = { extends: 'zoho' | 'hubspot' | 'salesforce' } 
  * ```
  */
 export type CrmProfile = z.output<typeof CrmProfileSchema>;
-export type CrmRequestSpec = CrmProfile['lookup'] | CrmProfile['labels'];
+export type CrmRequestSpec = CrmProfile['lookup'] | CrmProfile['labels'] | NonNullable<CrmProfile['lookup']['details']>;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 export type LabelField = (typeof LABEL_FIELDS)[number];
 export type PhoneForm = (typeof PHONE_FORMS)[number];

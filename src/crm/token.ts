@@ -1,3 +1,4 @@
+import { base64 } from '../redaction/secrets.js';
 import { exchange, type FetchLike } from '../transport/exchange.js';
 import { parseJsonBody } from '../transport/body.js';
 import { CrmResponseError, issue } from './errors.js';
@@ -76,7 +77,13 @@ export class TokenSource {
 
   async #request(): Promise<Token> {
     const { auth, options } = this;
-    const form = new URLSearchParams({ grant_type: auth.grant, client_id: auth.clientId, client_secret: auth.clientSecret });
+    const form = new URLSearchParams({ grant_type: auth.grant });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (auth.clientAuth === 'basic') headers.authorization = `Basic ${base64(`${formEncoded(auth.clientId)}:${formEncoded(auth.clientSecret)}`)}`;
+    else {
+      form.set('client_id', auth.clientId);
+      form.set('client_secret', auth.clientSecret);
+    }
     if (auth.grant === 'refresh_token') form.set('refresh_token', auth.refreshToken ?? '');
     if (auth.scope !== undefined && auth.scope !== '') form.set('scope', auth.scope);
     this.requests += 1;
@@ -84,7 +91,7 @@ export class TokenSource {
     const result = await exchange({
       url: auth.tokenUrl,
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers,
       body: form.toString(),
       timeoutMs: options.timeoutMs,
       maxBodyBytes: options.maxBodyBytes,
@@ -103,7 +110,7 @@ export class TokenSource {
     const accessToken = answer.access_token;
     if (result.status !== 200 || typeof accessToken !== 'string' || accessToken === '') {
       const code = crmErrorCode(answer);
-      const words = crmErrorMessage(answer);
+      const words = crmErrorMessage(answer, code);
       const what = words !== undefined ? `: ${words}` : code !== undefined ? '' : body.ok ? ', no access_token in the answer' : ', not JSON';
       throw fail(`HTTP ${result.status}${code === undefined ? '' : ` ${code}`}${what}`);
     }
@@ -113,6 +120,9 @@ export class TokenSource {
     return { value: accessToken, expiresAt: this.#now() + lifetime - early, answer };
   }
 }
+
+/** A value form-encoded, as RFC 6749 (2.3.1) encodes the client id and secret before Basic. */
+const formEncoded = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
 /** A URL as shown in messages: origin and path, never its query (which may hold a credential). */
 export function safeUrl(url: string): string {

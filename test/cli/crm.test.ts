@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
 import { type FakeSalesforce, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
+import { type FakePipedrive, pipedriveEnv, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
 import { type FakeZoho, startFakeZoho, zohoCredentials, zohoEnv } from '../support/fake-zoho.js';
 import { appWithoutUser, dataverseCredentials, dataverseEnv, type FakeDataverse, startFakeDataverse } from '../support/fake-dataverse.js';
 
@@ -12,11 +13,12 @@ let zoho: FakeZoho;
 let hubspot: FakeHubSpot;
 let salesforce: FakeSalesforce;
 let dataverse: FakeDataverse;
+let pipedrive: FakePipedrive;
 beforeAll(async () => {
-  [zoho, hubspot, salesforce, dataverse] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeSalesforce(), startFakeDataverse()]);
+  [zoho, hubspot, salesforce, dataverse, pipedrive] = await Promise.all([startFakeZoho(), startFakeHubSpot(), startFakeSalesforce(), startFakeDataverse(), startFakePipedrive()]);
 });
 afterAll(async () => {
-  await Promise.all([zoho.close(), hubspot.close(), salesforce.close(), dataverse.close()]);
+  await Promise.all([zoho.close(), hubspot.close(), salesforce.close(), dataverse.close(), pipedrive.close()]);
 });
 
 describe('priority-routing-crm crm check', () => {
@@ -50,6 +52,7 @@ describe('priority-routing-crm crm check', () => {
     ['salesforce', () => salesforceEnv(salesforce, { PRC_CRM_CLIENT_SECRET: 'wrong-sf-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token failed: HTTP 400 invalid_client: invalid client credentials\n {4}→ the OAuth client id or secret is wrong/, 'wrong-sf-secret-1'],
     ['zoho', () => zohoEnv(zoho, { PRC_CRM_CLIENT_SECRET: 'wrong-zoho-secret-1' }), /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token failed: HTTP 200 invalid_client\n {4}→ the OAuth client id or secret is wrong/, 'wrong-zoho-secret-1'],
     ['hubspot', () => hubspotEnv(hubspot, { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-1' }), /✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/crm\/v3\/properties\/contacts\/priority_tier: HTTP 401 INVALID_AUTHENTICATION: Authentication credentials not found\..*\n {4}→ the CRM refused the credentials/, 'pat-eu1-wrong-token-1'],
+    ['pipedrive', () => pipedriveEnv(pipedrive, { PRC_CRM_TOKEN: '0000wrong1111pipedrive2222token3333abcd' }), /- token: query credentials from the profile \(checked by the requests below\)\n✗ labels: label list from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/personFields: HTTP 401: unauthorized access \(check the credentials and their scopes\)\n {4}→ the CRM refused the credentials/, '0000wrong1111pipedrive2222token3333abcd'],
   ])('%s with a wrong secret: exit 1, the CRM\'s error quoted with what to do, the secret never', async (crm, env, expected, secret) => {
     const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', crm], env());
     expect(code).toBe(1);
@@ -104,6 +107,17 @@ describe('priority-routing-crm crm check', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(expected);
     for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('pipedrive: reads the labels with their colours, finds the person by the search and its chained read, shows where each field came from; the api_token never printed', async () => {
+    const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'pipedrive', '--phone', '03001234567', '--default-country', 'PK'], pipedriveEnv(pipedrive));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ labels: 4 read\n {4}Gold\s+#ffcc00 {2}id 1\n/);
+    expect(stdout).toMatch(/✓ lookup 03001234567: customer 101 \(2 CRM requests\)/);
+    expect(stdout).toMatch(/labels {6}\["1","2"\] \(Gold, Vip\)\s+← label_ids/);
+    expect(stdout).toMatch(/phone1 {6}"\+923001234567"\s+← phones\[0\]\.value/);
+    expect(stdout + stderr).not.toContain(pipedriveToken);
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {

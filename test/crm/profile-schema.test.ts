@@ -24,7 +24,9 @@ describe('crm-profile.schema.json', () => {
     ['the built-in hubspot profile', crmProfiles.hubspot],
     ['the built-in dataverse profile', crmProfiles.dataverse],
     ['the built-in salesforce profile', crmProfiles.salesforce],
+    ['the built-in pipedrive profile', crmProfiles.pipedrive],
     ['examples/crm/in-house.json', JSON.parse(read('examples/crm/in-house.json')) as unknown],
+    ['test/crm/profiles/chained-crm.json (a chained request)', JSON.parse(read('test/crm/profiles/chained-crm.json')) as unknown],
     ['a profile that extends a built-in with one key', { extends: 'hubspot', colors: { Gold: '#3cb44b' } }],
   ])('accepts %s', (_name, profile) => {
     expect(validate(profile), JSON.stringify(validate.errors)).toBe(true);

@@ -19,7 +19,7 @@ export interface CrmSettings {
   crmTenantId?: string | undefined;
 }
 
-const BUILT_IN = new Set(['zoho', 'hubspot', 'dataverse', 'salesforce']);
+const BUILT_IN = new Set(['zoho', 'hubspot', 'dataverse', 'salesforce', 'pipedrive']);
 /** Each `PRC_CRM_*` variable and the setting that may give it instead (from `--config`). */
 const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
   PRC_CRM_TOKEN: 'crmToken',

@@ -108,9 +108,9 @@ export const serveOptions = {
   database: option({ flag: 'database', type: 'string', value: '<url>', help: 'serve from this database (postgres://… or mysql://…; a URL with a password only from the environment or --config) instead', schema: databaseUrl, alsoEnv: ['DATABASE_URL'], urlWithPassword: true }),
   mapping: option({ flag: 'mapping', type: 'string', value: '<file>', help: 'how the database tables map onto customers and labels', schema: text('a file name') }),
   databaseWait: option({ flag: 'database-wait', type: 'string', value: '<ms>', help: `at start, retry an unreachable database this long, /readyz 503 meanwhile (default ${DEFAULT_DATABASE_WAIT_MS}; 0: exit at once)`, schema: milliseconds }),
-  crm: option({ flag: 'crm', type: 'string', value: '<zoho|hubspot|dataverse|salesforce|file.json>', help: 'serve from a SaaS or REST CRM: a built-in profile or a profile file (docs/crm.md)', schema: text('zoho, hubspot, dataverse, salesforce or a profile file') }),
+  crm: option({ flag: 'crm', type: 'string', value: '<zoho|hubspot|dataverse|salesforce|pipedrive|file.json>', help: 'serve from a SaaS or REST CRM: a built-in profile or a profile file (docs/crm.md)', schema: text('zoho, hubspot, dataverse, salesforce, pipedrive or a profile file') }),
   // What the CRM profiles read (src/crm/env.ts lists the same names): never flags.
-  crmToken: option({ flag: 'crm-token', type: 'string', secret: true, help: 'the CRM API token (HubSpot private app)', schema: text('a token') }),
+  crmToken: option({ flag: 'crm-token', type: 'string', secret: true, help: 'the CRM API token (HubSpot private app, Pipedrive API token)', schema: text('a token') }),
   crmClientId: option({ flag: 'crm-client-id', type: 'string', secret: true, help: "the CRM's OAuth client id", schema: text('a client id') }),
   crmClientSecret: option({ flag: 'crm-client-secret', type: 'string', secret: true, help: "the CRM's OAuth client secret", schema: text('a client secret') }),
   crmRefreshToken: option({ flag: 'crm-refresh-token', type: 'string', secret: true, help: "the CRM's OAuth refresh token (Zoho)", schema: text('a refresh token') }),

@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
+import { connectorErrorLine } from '../../src/core/error-log.js';
+import { createCrmRepository, crmProfiles, paletteColor } from '../../src/crm/index.js';
+import { startFakeCrm } from '../support/fake-crm.js';
+import { type FakePipedrive, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
+
+let pipedrive: FakePipedrive;
+beforeAll(async () => {
+  pipedrive = await startFakePipedrive();
+});
+afterAll(() => pipedrive.close());
+afterEach(() => {
+  pipedrive.reset();
+  pipedrive.persons = [...pipedrivePersons];
+});
+
+const signal = () => new AbortController().signal;
+const repositoryOf = (profile: unknown = 'pipedrive', env: Record<string, string> = {}, timeoutMs?: number) =>
+  createCrmRepository({ profile: profile as 'pipedrive', defaultCountry: 'PK', env: pipedriveEnv(pipedrive, env), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+const connectorOf = (repository: ReturnType<typeof repositoryOf>) => {
+  const errors: ConnectorErrorEvent[] = [];
+  return { connector: createConnector({ repository, defaultCountry: 'PK', onError: (event) => errors.push(event) }), lines: () => errors.map(connectorErrorLine).join('\n') };
+};
+const customer = (phone: string) => ({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
+const details = () => pipedrive.received.filter((request) => /^\/api\/v2\/persons\/\d+$/.test(request.path));
+
+describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', () => {
+  it('finds the person by an exact phone search with api_token in the query, then reads the person (labels, phones, emails, times) by a second request', async () => {
+    const { connector } = connectorOf(repositoryOf());
+    const response = await connector.handle(customer('03001234567'));
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body!)).toStrictEqual({
+      _id: '101',
+      first_name: 'Ayesha',
+      last_name: 'Khan',
+      email: 'ayesha@example.com',
+      phone1: '+923001234567',
+      phone2: '021 34567890',
+      phone3: '',
+      phone4: '',
+      phone5: '',
+      labels: ['1', '2'],
+      createdAt: '2024-03-01T09:00:00.000Z',
+      updatedAt: '2026-01-10T06:30:00.000Z',
+      created_by: '',
+      updated_by: '',
+      __v: 0,
+    });
+    expect(pipedrive.searches()).toStrictEqual([{ term: '+923001234567', fields: 'phone', exact_match: 'true', limit: '10', api_token: pipedriveToken }]);
+    expect(details().map((request) => request.path)).toStrictEqual(['/api/v2/persons/101']);
+    expect(details()[0]!.query.get('api_token')).toBe(pipedriveToken);
+  });
+
+  it('sends one search per phone form, in order, until one finds the person (term takes one value)', async () => {
+    const found = await repositoryOf().findCustomerByPhone({ phone: '+923217654321', normalizedPhone: '923217654321' }, { signal: signal() });
+    expect(found?._id).toBe('102');
+    expect(pipedrive.searches().map((search) => search.term)).toStrictEqual(['+923217654321', '03217654321']);
+  });
+
+  it('of several persons with the number, the newest (update_time) is answered', async () => {
+    const found = await repositoryOf().findCustomerByPhone({ phone: '923217654321', normalizedPhone: '923217654321' }, { signal: signal() });
+    expect(found).toMatchObject({ _id: '102', last_name: 'Ahmed', labels: ['2'] });
+    expect(details()).toHaveLength(2);
+  });
+
+  it('an empty search for every form is a 404, and no person is read', async () => {
+    const { connector } = connectorOf(repositoryOf());
+    expect((await connector.handle(customer('+923009999990'))).status).toBe(404);
+    expect(pipedrive.searches().map((search) => search.term)).toStrictEqual(['+923009999990', '03009999990', '923009999990']);
+    expect(details()).toHaveLength(0);
+  });
+
+  it('loose hits (a search without exact_match, matching the last digits) are never answered, nor read: 404', async () => {
+    const { connector } = connectorOf(repositoryOf({ extends: 'pipedrive', lookup: { query: { exact_match: 'false' } } }));
+    expect((await connector.handle(customer('+923451234567'))).status).toBe(404);
+    // Each form's search did return Ayesha and Zain (same last seven digits); neither shows the number.
+    expect(pipedrive.searches()).toHaveLength(3);
+    expect(details()).toHaveLength(0);
+    // Asked Zain's number, the same search returns both again: only Zain is read, and answered.
+    pipedrive.reset();
+    const response = await connector.handle(customer('+923331234567'));
+    expect(JSON.parse(response.body!)).toMatchObject({ _id: '104' });
+    expect(details().map((request) => request.path)).toStrictEqual(['/api/v2/persons/104']);
+  });
+
+  it('reads at most 5 persons per search (the chained requests are bounded): the 6th hit is never read', async () => {
+    pipedrive.persons = Array.from({ length: 7 }, (_, index) => ({ ...pipedrivePersons[0]!, id: 201 + index, update_time: `2026-01-0${index + 1}T00:00:00Z` }));
+    const found = await repositoryOf().findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
+    expect(details().map((request) => request.path).sort()).toStrictEqual(['/api/v2/persons/201', '/api/v2/persons/202', '/api/v2/persons/203', '/api/v2/persons/204', '/api/v2/persons/205']);
+    expect(found?._id).toBe('205');
+  });
+
+  it('a person deleted between the search and the read (404 Person not found) is skipped', async () => {
+    pipedrive.fault('person', { kind: 'status', status: 404, body: { success: false, error: 'Person not found', data: null } });
+    const found = await repositoryOf().findCustomerByPhone({ phone: '923217654321', normalizedPhone: '923217654321' }, { signal: signal() });
+    expect(found?._id).toMatch(/^10[23]$/);
+  });
+
+  it('labels are the options of the person field label_ids; colour names become #RRGGBB by the profile map, others the palette', async () => {
+    const labels = await repositoryOf().listLabels({ signal: signal() });
+    expect(labels.map(({ _id, name, color_code }) => ({ _id, name, color_code }))).toStrictEqual([
+      { _id: '1', name: 'Gold', color_code: '#ffcc00' },
+      { _id: '2', name: 'Vip', color_code: '#721ea9' },
+      { _id: '3', name: 'Churn risk', color_code: '#4d4d4d' },
+      { _id: '4', name: 'Custom', color_code: paletteColor('Custom') },
+    ]);
+    expect(pipedrive.received[0]!.path).toBe('/api/v1/personFields');
+    expect(crmProfiles.pipedrive.colorNames).toMatchObject({ green: '#08a742', blue: '#317ae2', red: '#f94839', yellow: '#ffcc00', purple: '#721ea9', gray: '#a6a6a6' });
+  });
+
+  describe('the api_token is never printed', () => {
+
+    it("a wrong api token is a 502 quoting Pipedrive's HTTP 401 unauthorized access, never the token", async () => {
+      const wrong = 'wrongtoken0123456789abcdef0123456789abcd';
+      const { connector, lines } = connectorOf(repositoryOf('pipedrive', { PRC_CRM_TOKEN: wrong }));
+      const response = await connector.handle({ url: '/label' });
+      expect(response.status).toBe(502);
+      expect(lines()).toContain('HTTP 401: unauthorized access (check the credentials and their scopes)');
+      expect(lines() + response.body!).not.toContain(wrong);
+    });
+
+    it.each([
+      // The CRM's own error text is quoted, masked.
+      ['a 5xx whose error echoes the URL', { kind: 'status', status: 500, body: { success: false, error: `internal error for /api/v2/persons/search?api_token=${pipedriveToken}`, errorCode: 500 } }, 500, 'api_token=***'],
+      ['a redirect to a URL that carries it', { kind: 'redirect', location: `/api/v2/persons/search?term=x&api_token=${pipedriveToken}` }, 502, 'redirect to http'],
+      ['an answer that is not JSON', { kind: 'not-json' }, 502, 'not JSON'],
+    ] as const)('%s: the log line and the answer hold no api_token', async (_case, fault, status, said) => {
+      pipedrive.fault('search', fault);
+      const { connector, lines } = connectorOf(repositoryOf());
+      const response = await connector.handle(customer('+923001234567'));
+      expect(response.status).toBe(status);
+      expect(lines()).toContain(said);
+      expect(lines() + response.body!).not.toContain(pipedriveToken);
+    });
+
+    it('mask() hides the token and its URL-encoded form in any text', () => {
+      const repository = repositoryOf();
+      expect(repository.mask(`GET ${pipedrive.origin}/api/v2/persons/search?term=1&api_token=${pipedriveToken}`)).toBe(`GET ${pipedrive.origin}/api/v2/persons/search?term=1&api_token=***`);
+    });
+  });
+
+  describe('rate limits (429 with Retry-After and x-ratelimit-*)', () => {
+    it("a 429 whose Retry-After is beyond the lookup's timeout is a fast 503 with Retry-After", async () => {
+      pipedrive.limitRate(1, 60_000);
+      const { connector } = connectorOf(repositoryOf());
+      expect((await connector.handle({ url: '/label' })).status).toBe(200);
+      const response = await connector.handle(customer('+923001234567'));
+      expect(response.status).toBe(503);
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(pipedrive.searches()).toHaveLength(1);
+    });
+
+    it('a 429 whose wait fits in the timeout is waited out, search and person reads alike', async () => {
+      pipedrive.limitRate(1, 1000);
+      const found = await repositoryOf('pipedrive', {}, 5000).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
+      expect(found?._id).toBe('101');
+      expect(pipedrive.received.length).toBeGreaterThan(2);
+    });
+  });
+
+  it('a redirect is not followed (the other server is never called): 502', async () => {
+    const elsewhere = await startFakeCrm([{ name: 'any', method: 'GET', path: /.*/, handle: () => ({ status: 200, body: { success: true, data: [] } }) }]);
+    try {
+      pipedrive.fault('personFields', { kind: 'redirect', location: `${elsewhere.origin}/api/v1/personFields` });
+      const { connector, lines } = connectorOf(repositoryOf());
+      expect((await connector.handle({ url: '/label' })).status).toBe(502);
+      expect(elsewhere.received).toHaveLength(0);
+      expect(lines()).toContain('redirect');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('PRC_CRM_TOKEN or PRC_CRM_BASE_URL missing is an error at creation naming it', () => {
+    expect(() => createCrmRepository({ profile: 'pipedrive', env: { PRC_CRM_BASE_URL: pipedrive.origin } })).toThrow(/auth\.value: the environment variable PRC_CRM_TOKEN is not set/);
+    expect(() => createCrmRepository({ profile: 'pipedrive', env: { PRC_CRM_TOKEN: pipedriveToken } })).toThrow(/baseUrl: the environment variable PRC_CRM_BASE_URL is not set/);
+  });
+
+  it('with OAuth2 instead of an API token (extends "pipedrive"): client id and secret in Basic, api_domain from the token answer, one token for a burst, renewed once on 401', async () => {
+    // The profile docs/crm.md gives, as written there.
+    const profile = JSON.parse(/```json\n(\{\n {2}"extends": "pipedrive",[^`]*)```/.exec(readFileSync(new URL('../../docs/crm.md', import.meta.url), 'utf8'))![1]!) as Record<string, unknown>;
+    const env = { PRC_CRM_TOKEN_URL: pipedrive.tokenUrl, PRC_CRM_CLIENT_ID: pipedriveOAuth.clientId, PRC_CRM_CLIENT_SECRET: pipedriveOAuth.clientSecret, PRC_CRM_REFRESH_TOKEN: pipedriveOAuth.refreshToken };
+    const repository = createCrmRepository({ profile, defaultCountry: 'PK', env });
+    const found = await Promise.all(Array.from({ length: 20 }, () => repository.findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() })));
+    expect(found.every((record) => record?._id === '101')).toBe(true);
+    expect(pipedrive.count('token')).toBe(1);
+    const tokenRequest = pipedrive.received.find((request) => request.path === '/oauth/token')!;
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.body))).toStrictEqual({ grant_type: 'refresh_token', refresh_token: pipedriveOAuth.refreshToken });
+    expect(details()[0]!.headers.authorization).toMatch(/^Bearer v1u:pd-access-/);
+    expect(details()[0]!.query.has('api_token')).toBe(false);
+    pipedrive.expireTokens();
+    expect(await repository.listLabels({ signal: signal() })).toHaveLength(4);
+    expect(pipedrive.count('token')).toBe(2);
+  });
+});
