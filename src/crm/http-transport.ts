@@ -62,11 +62,11 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
         outgoing.destroy();
       });
       response.on('end', () => {
-        if (!response.complete) return settle({ kind: 'network_error', code: 'ECONNRESET', cause: new Error('the connection closed before the whole answer arrived') });
+        if (!response.complete) return closedBeforeTheAnswer();
         settle(answer(decode(chunks, length), false));
       });
       response.on('error', failed);
-      response.on('close', () => failed(new Error('the connection closed before the whole answer arrived')));
+      response.on('close', closedBeforeTheAnswer);
     });
     const done = abortAt(
       {
@@ -96,8 +96,12 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
     function failed(error: unknown) {
       settle(timedOut ? { kind: 'timeout' } : { kind: 'network_error', code: (error as { code?: unknown } | null)?.code, cause: error });
     }
+    // Every exchange ends in a close: the error (and its stack) only when nothing settled it before.
+    function closedBeforeTheAnswer() {
+      if (!settled) failed(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
+    }
     outgoing.on('error', failed);
-    outgoing.on('close', () => failed(new Error('the connection closed without an answer')));
+    outgoing.on('close', closedBeforeTheAnswer);
     outgoing.end(request.body);
   });
 }
