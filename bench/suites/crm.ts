@@ -89,7 +89,11 @@ export async function crm(rounds: number): Promise<SuiteResult> {
     const samples = await interleave(rounds, contenders);
     load.push(loadavg()[0]!);
     const of = (key: keyof typeof samples, figure: keyof RoundSample) => samples[key].map((sample) => sample[figure]);
-    const ratios = (key: keyof typeof samples, against: keyof typeof samples, figure: keyof RoundSample) => spread(samples[key].map((sample, index) => sample[figure] / samples[against][index]![figure]), 2);
+    // Each round's own ratio (the contenders ran back to back in it): their median beside the spread.
+    const ratios = (key: keyof typeof samples, against: keyof typeof samples, figure: keyof RoundSample) => {
+      const each = samples[key].map((sample, index) => sample[figure] / samples[against][index]![figure]);
+      return `median ${median(each).toFixed(2)}×, ${spread(each, 2)}`;
+    };
     const rows: Row[] = [];
     const how = `${rounds} interleaved rounds after a warm-up round, ${LOOKUPS_PER_ROUND} sequential lookups each, against the fake Zoho in its own process on loopback (token ${token.token} kept); load average ${load.map((value) => value.toFixed(1)).join(' → ')}`;
     const row = (name: string, figure: keyof RoundSample, key: keyof typeof samples, against: keyof typeof samples, baselineName: string, target: number | undefined, note: string) => {
