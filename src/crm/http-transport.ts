@@ -43,7 +43,8 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
   return new Promise<CrmExchange>((resolve, reject) => {
     let settled = false;
     let timedOut = false;
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    // No Accept-Encoding would allow any coding (RFC 9110 12.5.3), and nothing here decompresses.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'identity', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const send = request.url.startsWith('https:') ? httpsRequest : httpRequest;
     const outgoing = send(request.url, { method: request.method, headers }, (response) => {

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmRepository } from '../../src/crm/index.js';
 import { CrmResponseError } from '../../src/crm/errors.js';
@@ -54,6 +55,19 @@ describe('the CRM transport (node:http unless a fetch is given)', () => {
     handler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(`\uFEFF${found}`);
+    };
+    expect((await repositoryAt(server.origin).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
+  });
+
+  it('asks for an uncompressed answer (no Accept-Encoding would allow gzip, which it does not decode)', async () => {
+    handler = (request, response) => {
+      const accepted = request.headers['accept-encoding'];
+      if (accepted === undefined || /gzip/.test(accepted)) {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        return void response.end(gzipSync(found));
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(found);
     };
     expect((await repositoryAt(server.origin).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
   });
