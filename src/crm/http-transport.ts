@@ -49,7 +49,7 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
     const send = request.url.startsWith('https:') ? httpsRequest : httpRequest;
     const outgoing = send(request.url, { method: request.method, headers }, (response) => {
       const answer = (body: string, tooLarge: boolean) => ({ kind: 'response' as const, url: request.url, status: response.statusCode ?? 0, headers: new NodeHeaders(response.headers), body, ...(tooLarge ? { bodyTooLarge: true as const } : {}) });
-      // A declared length within the limit still counts what arrives: the framing is the server's word.
+      // A declared length over the limit is refused before a byte is read; any other answer is counted as it arrives.
       if (Number(response.headers['content-length']) > maxBodyBytes) {
         settle(answer('', true));
         return void outgoing.destroy();
