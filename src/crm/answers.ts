@@ -37,7 +37,7 @@ export function crmErrorCode(answer: unknown): string | undefined {
  * `X-RateLimit-Reset` (seconds, or a Unix time), or the profile's body hint; `undefined` when
  * none says.
  */
-export function retryAfterSeconds(headers: Headers, bodyHint: unknown, now = Date.now()): number | undefined {
+export function retryAfterSeconds(headers: { get(name: string): string | null }, bodyHint: unknown, now = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter !== undefined && retryAfter !== '') {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter);

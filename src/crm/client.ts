@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { base64 } from '../redaction/secrets.js';
 import { parseJsonBody } from '../transport/body.js';
 import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit.js';
-import { type ExchangeResponse, type ExchangeResult, type FetchLike, mediaType } from '../transport/exchange.js';
+import { type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
+import { type CrmExchange, type CrmRequest, sendOverHttp } from './http-transport.js';
 import { KeptAnswers } from './kept.js';
 import { crmErrorCode, crmErrorMessage, masker, type Masker, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
@@ -20,6 +21,8 @@ export interface CallContext {
 
 /** What a request got: the parsed answer, or `undefined` for "no results" (204, a notFoundStatus). */
 export type CrmAnswer = { readonly body: unknown } | undefined;
+
+type CrmResponse = Extract<CrmExchange, { kind: 'response' }>;
 
 const MAX_RATE_LIMIT_RETRIES = 2;
 /** How many request URLs (base and filled path) a client keeps checked. */
@@ -70,7 +73,7 @@ export class CrmClient {
       this.calls += 1;
       const result = await this.#exchange(request, remaining, context.signal);
       if (result.kind === 'timeout') throw new DOMException(`The CRM did not answer the ${what} in time`, 'TimeoutError');
-      if (result.kind === 'network_error') throw new Error(this.mask(`cannot reach the CRM at ${base.origin}: ${result.message}`));
+      if (result.kind === 'network_error') throw new Error(this.mask(`cannot reach the CRM at ${base.origin}: ${describeCause(result.code, result.cause)}`));
       const { status } = result;
       if (status === 401 && this.tokens !== undefined && token !== undefined && !renewed) {
         // Expired or revoked: one new token (shared with every lookup that met the same 401), one retry.
@@ -98,37 +101,45 @@ export class CrmClient {
 
   /**
    * One request, bounded in time (the lookup's remaining time, or the caller's signal) and size,
-   * redirects not followed. Like `exchange`, but with one controller and the shared deadline
-   * timer instead of `AbortSignal.any` and `AbortSignal.timeout`, which cost more than the rest of a lookup.
+   * redirects not followed: over `node:http` unless the options give a `fetch`.
    */
-  async #exchange(request: { url: string; method: string; headers: Record<string, string>; body?: string }, timeoutMs: number, signal: AbortSignal): Promise<ExchangeResult> {
+  #exchange(request: CrmRequest, timeoutMs: number, signal: AbortSignal): Promise<CrmExchange> {
+    const deadline = Date.now() + timeoutMs;
+    const given = this.options.fetch;
+    return given === undefined ? sendOverHttp(request, deadline, signal, this.maxBodyBytes) : this.#fetchExchange(given, request, deadline, signal);
+  }
+
+  /**
+   * The same through a given `fetch` (a proxy agent, a test): one controller and the shared
+   * deadline timer instead of `AbortSignal.any` and `AbortSignal.timeout`, which cost more than the rest of a lookup.
+   */
+  async #fetchExchange(given: FetchLike, request: CrmRequest, deadline: number, signal: AbortSignal): Promise<CrmExchange> {
     if (signal.aborted) throw signal.reason;
     const controller = new AbortController();
-    const done = abortAt(controller, Date.now() + timeoutMs);
+    const done = abortAt(controller, deadline);
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const headers = { accept: 'application/json', ...request.headers };
     try {
       const init: RequestInit = { method: request.method, headers, signal: controller.signal, redirect: 'manual' };
       if (request.body !== undefined) init.body = request.body;
-      const response = await (this.options.fetch ?? fetch)(request.url, init);
+      const response = await given(request.url, init);
       const declared = Number(response.headers.get('content-length') ?? Number.NaN);
       // A declared length within the limit bounds the body already (HTTP framing); else read counting.
       const { body, tooLarge } = declared <= this.maxBodyBytes ? { body: await response.text(), tooLarge: false } : await readBoundedBody(response, this.maxBodyBytes);
-      return { kind: 'response', url: request.url, method: request.method, status: response.status, headers: response.headers, contentType: mediaType(response.headers.get('content-type')), body, ...(tooLarge ? { bodyTooLarge: true } : {}), durationMs: 0 };
+      return { kind: 'response', url: request.url, status: response.status, headers: response.headers, body, ...(tooLarge ? { bodyTooLarge: true as const } : {}) };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (controller.signal.aborted) return { kind: 'timeout', url: request.url, method: request.method, timeoutMs };
+      if (controller.signal.aborted) return { kind: 'timeout' };
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const code = (cause as { code?: unknown } | null)?.code;
-      return { kind: 'network_error', url: request.url, method: request.method, message: describeCause(code, cause), cause: error };
+      return { kind: 'network_error', code: (cause as { code?: unknown } | null)?.code, cause };
     } finally {
       done();
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  #read(result: ExchangeResponse, spec: CrmRequestSpec, what: string): CrmAnswer {
+  #read(result: CrmResponse, spec: CrmRequestSpec, what: string): CrmAnswer {
     const { status } = result;
     // Where it came from is only worked out for a message (parsing the URL is a lookup's cost otherwise).
     const where = () => safeUrl(result.url);
@@ -149,12 +160,12 @@ export class CrmClient {
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
       throw fail(status === 401 || status === 403 ? `${why} (check the credentials and their scopes)` : why);
     }
-    if (!body.ok) throw fail(`not JSON (${result.contentType || 'no content type'})`);
+    if (!body.ok) throw fail(`not JSON (${mediaType(result.headers.get('content-type')) || 'no content type'})`);
     return { body: body.value };
   }
 
   /** Whether one of the profile's `rateLimit.errors` conditions for this status finds something in the body. */
-  #rateLimitedByBody(result: ExchangeResponse): boolean {
+  #rateLimitedByBody(result: CrmResponse): boolean {
     const conditions = this.loaded.rateLimitErrors.filter((condition) => condition.status === result.status);
     if (conditions.length === 0) return false;
     const body = parseJsonBody(result.body);
@@ -169,7 +180,7 @@ export class CrmClient {
     });
   }
 
-  #rateLimitWait(result: ExchangeResponse): number | undefined {
+  #rateLimitWait(result: CrmResponse): number | undefined {
     const hint = this.options.retryAfterHint;
     let bodyHint: unknown;
     if (hint !== undefined) {
@@ -215,7 +226,7 @@ export class CrmClient {
     return url;
   }
 
-  #build(spec: CrmRequestSpec, bindings: Bindings, base: URL, token: Token | undefined): { url: string; method: string; headers: Record<string, string>; body?: string } {
+  #build(spec: CrmRequestSpec, bindings: Bindings, base: URL, token: Token | undefined): CrmRequest {
     const { auth, headers: common } = this.loaded.profile;
     const path = fill(spec.path, bindings, encodeURIComponent);
     const prefix = base.href.endsWith('/') ? base.href.slice(0, -1) : base.href;

@@ -5,7 +5,7 @@
  * are in flight, and never keeps the process alive.
  */
 const TICK_MS = 25;
-const pending = new Set<{ deadline: number; controller: AbortController }>();
+const pending = new Set<{ deadline: number; controller: { abort(): void } }>();
 let timer: ReturnType<typeof setInterval> | undefined;
 
 function tick() {
@@ -22,8 +22,8 @@ function tick() {
   }
 }
 
-/** Aborts `controller` at `deadline` (epoch ms); call the returned function when the request is over. */
-export function abortAt(controller: AbortController, deadline: number): () => void {
+/** Aborts `controller` (an `AbortController`, or anything with `abort()`) at `deadline` (epoch ms); call the returned function when the request is over. */
+export function abortAt(controller: { abort(): void }, deadline: number): () => void {
   const entry = { deadline, controller };
   pending.add(entry);
   if (timer === undefined) {
