@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.js';
+import { startFakeCrm } from '../support/fake-crm.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
 import { type FakeSalesforce, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
 import { type FakePipedrive, pipedriveEnv, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
@@ -118,6 +119,37 @@ describe('priority-routing-crm crm check', () => {
     expect(stdout).toMatch(/labels {6}\["1","2"\] \(Gold, Vip\)\s+← label_ids/);
     expect(stdout).toMatch(/phone1 {6}"\+923001234567"\s+← phones\[0\]\.value/);
     expect(stdout + stderr).not.toContain(pipedriveToken);
+  });
+
+  it("a profile file's own hints name what to do about its CRM's error codes, before the generic ones; a hint that is no regular expression is a usage error naming it", async () => {
+    const crm = await startFakeCrm([
+      { name: 'labels', method: 'GET', path: /^\/api\/labels$/, handle: ({ headers }) => (headers['x-api-key'] === 'in-house-key-1' ? { status: 403, body: { code: 'SEAT_EXPIRED', message: 'The integration seat has expired' } } : { status: 401, body: { code: 'NO_KEY' } }) },
+    ]);
+    const file = join(tmpdir(), `crm-hints-${process.pid}.json`);
+    const profile = (hints: unknown) => ({
+      name: 'in-house',
+      baseUrl: crm.origin,
+      auth: { type: 'header', name: 'X-Api-Key', value: '${PRC_CRM_TOKEN}' },
+      lookup: { path: '/api/customers', query: { phone: '{phone}' }, results: 'items', fields: { _id: 'id', phone1: 'phone' } },
+      labels: { path: '/api/labels', results: '@', fields: { _id: 'id', name: 'name' } },
+      hints,
+    });
+    try {
+      writeFileSync(file, JSON.stringify(profile([{ match: 'SEAT_EXPIRED|SEAT_REVOKED', say: 'the integration seat has expired: renew it in Admin → Seats' }])));
+      const own = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-1' });
+      expect(own.code).toBe(1);
+      expect(own.stdout).toMatch(/✗ labels: label list from .*: HTTP 403 SEAT_EXPIRED: The integration seat has expired \(check the credentials and their scopes\)\n {4}→ the integration seat has expired: renew it in Admin → Seats\n/);
+      // An error the profile's hints do not name gets the generic hint.
+      const generic = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-2' });
+      expect(generic.stdout).toMatch(/HTTP 401 NO_KEY \(check the credentials and their scopes\)\n {4}→ the CRM refused the credentials/);
+      writeFileSync(file, JSON.stringify(profile([{ match: 'SEAT_(EXPIRED', say: 'renew the seat' }])));
+      const wrong = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-1' });
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('hints[0].match: expected a regular expression');
+    } finally {
+      rmSync(file, { force: true });
+      await crm.close();
+    }
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {
