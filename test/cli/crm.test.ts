@@ -103,6 +103,7 @@ describe('priority-routing-crm crm check', () => {
   it.each([
     ['a wrong client secret', { PRC_CRM_CLIENT_SECRET: 'Wr0ng~dataverse.secret_000000' }, /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token failed: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided\..*\n {4}→ the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value/],
     ['an app without an application user', { PRC_CRM_CLIENT_ID: appWithoutUser.clientId, PRC_CRM_CLIENT_SECRET: appWithoutUser.clientSecret }, /✗ labels: label list from .*: HTTP 403 0x80072560: The user is not a member of the organization\. \(check the credentials and their scopes\)\n {4}→ the app registration has no application user in this Dataverse environment/],
+    ['a label column the Contact table does not have', { PRC_CRM_LABEL_PROPERTY: 'new_prioritytie' }, /✗ labels: label list from .*: HTTP 404 0x80040217: Could not find attribute with name 'new_prioritytie' for entity 'contact'\.\n {4}→ Dataverse has no such column on the Contact table: set PRC_CRM_LABEL_PROPERTY to the choice column's logical name/],
   ])('dataverse with %s: exit 1, the error quoted with what to do, no secret', async (_case, env, expected) => {
     const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, env));
     expect(code).toBe(1);
