@@ -178,7 +178,7 @@ export const CrmProfileSchema = z
     labels: z
       .strictObject({
         ...request,
-        property: z.string().optional().describe('The field whose options are the labels (HubSpot): {property} in the request.'),
+        property: z.string().optional().describe('The field whose options are the labels (HubSpot, Dataverse): {property} in the request.'),
         fields: labelFields,
       })
       .describe('The label list request.'),
