@@ -111,6 +111,18 @@ describe('priority-routing-crm crm check', () => {
     for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
   });
 
+  it('a permission the integration user lacks (a Dataverse security role without a privilege, a Salesforce Run As user without API Enabled): exit 1, the profile\'s hint says which', async () => {
+    const principal = `Principal user (Id=8f4c1c3a-4a1b-ef11-840a-000d3a4f2d10, type=8, roleCount=1, privilegeCount=12, accessMode='4 Non-interactive', AADObjectId='51f81489-12ee-4a9e-aaae-a2591f45987d'), is missing prvReadAttribute privilege (Id=0c7a7c11-6b7b-4a1a-8c47-1d2e3f4a5b6c)`;
+    dataverse.fault('attribute', { kind: 'status', status: 403, body: { error: { code: '0x80040220', message: principal } } });
+    const role = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse));
+    expect(role.code).toBe(1);
+    expect(role.stdout).toMatch(/✗ labels: .*HTTP 403 0x80040220: Principal user .*\n {4}→ the application user's security role lacks a privilege/);
+    salesforce.fault('describe', { kind: 'status', status: 403, body: [{ message: 'API is not enabled for this user or organization.', errorCode: 'API_DISABLED_FOR_ORG' }] });
+    const api = await runCli(['crm', 'check', '--crm', 'salesforce'], salesforceEnv(salesforce));
+    expect(api.code).toBe(1);
+    expect(api.stdout).toMatch(/✗ labels: .*HTTP 403 API_DISABLED_FOR_ORG: .*\n {4}→ the org's edition has no API access, or the Run As user lacks the API Enabled permission/);
+  });
+
   it('pipedrive: reads the labels with their colours, finds the person by the search and its chained read, shows where each field came from; the api_token never printed', async () => {
     const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'pipedrive', '--phone', '03001234567', '--default-country', 'PK'], pipedriveEnv(pipedrive));
     expect(stderr).toBe('');
