@@ -111,6 +111,15 @@ describe('priority-routing-crm crm check', () => {
     for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
   });
 
+  it('dataverse with PRC_CRM_BASE_URL ending in a slash or an unknown tenant: Entra ID\'s AADSTS500011 or AADSTS90002 gets the profile\'s hint', async () => {
+    const slash = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_BASE_URL: `${dataverse.origin}/` }));
+    expect(slash.code).toBe(1);
+    expect(slash.stdout).toMatch(/✗ token: .*HTTP 400 invalid_resource: AADSTS500011: .*\n {4}→ PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https:\/\/contoso\.crm4\.dynamics\.com, without a trailing slash\n/);
+    const tenant = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: `${dataverse.origin}/contoso.example/oauth2/v2.0/token` }));
+    expect(tenant.code).toBe(1);
+    expect(tenant.stdout).toMatch(/AADSTS90002: Tenant 'contoso\.example' not found\..*\n {4}→ Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID/);
+  });
+
   it('a permission the integration user lacks (a Dataverse security role without a privilege, a Salesforce Run As user without API Enabled): exit 1, the profile\'s hint says which', async () => {
     const principal = `Principal user (Id=8f4c1c3a-4a1b-ef11-840a-000d3a4f2d10, type=8, roleCount=1, privilegeCount=12, accessMode='4 Non-interactive', AADObjectId='51f81489-12ee-4a9e-aaae-a2591f45987d'), is missing prvReadAttribute privilege (Id=0c7a7c11-6b7b-4a1a-8c47-1d2e3f4a5b6c)`;
     dataverse.fault('attribute', { kind: 'status', status: 403, body: { error: { code: '0x80040220', message: principal } } });
