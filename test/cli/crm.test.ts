@@ -120,6 +120,18 @@ describe('priority-routing-crm crm check', () => {
     expect(tenant.stdout).toMatch(/AADSTS90002: Tenant 'contoso\.example' not found\..*\n {4}→ Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID/);
   });
 
+  it('a scope the credentials lack (Zoho OAUTH_SCOPE_MISMATCH, HubSpot MISSING_SCOPES): exit 1, the profile\'s hint names the scopes to give', async () => {
+    // Zoho answers 401: the token is renewed once, and the retry meets the same answer.
+    zoho.fault('tags', { kind: 'status', status: 401, body: { code: 'OAUTH_SCOPE_MISMATCH', details: {}, message: 'invalid oauth scope to access this URL', status: 'error' } }, 2);
+    const zohoScope = await runCli(['crm', 'check', '--crm', 'zoho'], zohoEnv(zoho));
+    expect(zohoScope.code).toBe(1);
+    expect(zohoScope.stdout).toMatch(/✗ labels: .*HTTP 401 OAUTH_SCOPE_MISMATCH: invalid oauth scope to access this URL.*\n {4}→ the refresh token lacks a scope: generate it for ZohoCRM\.modules\.contacts\.READ,ZohoCRM\.settings\.tags\.READ/);
+    hubspot.fault('property', { kind: 'status', status: 403, body: { status: 'error', message: "This app hasn't been granted all required scopes to make this call.", correlationId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', category: 'MISSING_SCOPES' } });
+    const hubspotScope = await runCli(['crm', 'check', '--crm', 'hubspot'], hubspotEnv(hubspot));
+    expect(hubspotScope.code).toBe(1);
+    expect(hubspotScope.stdout).toMatch(/✗ labels: .*HTTP 403 MISSING_SCOPES: .*\n {4}→ the private app lacks a scope: give it crm\.objects\.contacts\.read and crm\.schemas\.contacts\.read/);
+  });
+
   it('a permission the integration user lacks (a Dataverse security role without a privilege, a Salesforce Run As user without API Enabled): exit 1, the profile\'s hint says which', async () => {
     const principal = `Principal user (Id=8f4c1c3a-4a1b-ef11-840a-000d3a4f2d10, type=8, roleCount=1, privilegeCount=12, accessMode='4 Non-interactive', AADObjectId='51f81489-12ee-4a9e-aaae-a2591f45987d'), is missing prvReadAttribute privilege (Id=0c7a7c11-6b7b-4a1a-8c47-1d2e3f4a5b6c)`;
     dataverse.fault('attribute', { kind: 'status', status: 403, body: { error: { code: '0x80040220', message: principal } } });
