@@ -36,29 +36,30 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** What to do about a CRM's error code: the first thing a site gets wrong, said in words. */
+/**
+ * What to do about a failure any CRM may answer, said in words. A profile's own `hints` (its
+ * vendor's error codes: Entra ID's AADSTS numbers, Salesforce's INVALID_FIELD) are consulted first.
+ */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
-  // Microsoft Entra ID (Dynamics 365) says what is wrong by its AADSTS number.
-  [/AADSTS90002\b|AADSTS900023\b/, 'Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID to the Directory (tenant) ID of the app registration'],
-  [/AADSTS700016\b/, 'the tenant has no app registration with this client id: check PRC_CRM_CLIENT_ID (the Application (client) ID) and PRC_CRM_TENANT_ID'],
-  [/AADSTS7000215\b|AADSTS7000222\b/, "the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value (not its Secret ID) from the app registration's Certificates & secrets"],
-  [/AADSTS500011\b/, 'PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https://contoso.crm4.dynamics.com, without a trailing slash'],
-  [/0x80072560/, 'the app registration has no application user in this Dataverse environment: add one (Power Platform admin center → the environment → Settings → Application users) with a security role that reads contacts'],
-  [/invalid_client|BAD_CLIENT_ID|BAD_CLIENT_SECRET/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that the token URL above is yours (PRC_CRM_TOKEN_URL: Zoho\'s data centre; PRC_CRM_BASE_URL: Salesforce\'s My Domain)'],
-  [/no client credentials user enabled/, "the connected app has no Run As user for the client credentials flow: set one in its policies (docs/crm.md, Salesforce)"],
-  [/invalid_code|invalid_grant|BAD_REFRESH_TOKEN/, 'the refresh token is wrong, revoked or of another client or data centre: generate a new PRC_CRM_REFRESH_TOKEN'],
-  [/INVALID_TOKEN|INVALID_AUTHENTICATION|HTTP 401/, 'the CRM refused the credentials: check PRC_CRM_TOKEN (or the OAuth client) and its scopes'],
-  [/OAUTH_SCOPE_MISMATCH|MISSING_SCOPES|HTTP 403|NO_PERMISSION/, 'the credentials lack a scope: see docs/crm.md for the scopes of this CRM'],
-  [/INVALID_FIELD/, "the CRM has no such field, or the integration user may not read it: check PRC_CRM_LABEL_PROPERTY (Salesforce: the field's API name, __c included) and its field-level security"],
-  [/OBJECT_NOT_FOUND|HTTP 404/, 'the CRM does not know what the profile asks for: check PRC_CRM_LABEL_PROPERTY, the module names and PRC_CRM_BASE_URL'],
+  [/invalid_client/, 'the OAuth client id or secret is wrong: check PRC_CRM_CLIENT_ID and PRC_CRM_CLIENT_SECRET, and that the token URL above is yours'],
+  [/invalid_grant/, 'the OAuth grant was refused: a refresh token that is wrong, revoked or of another client (generate a new PRC_CRM_REFRESH_TOKEN), or a client not allowed this grant'],
+  [/HTTP 401/, 'the CRM refused the credentials: check PRC_CRM_TOKEN (or the OAuth client) and its scopes'],
+  [/HTTP 403/, 'the credentials lack a scope or a permission: see docs/crm.md for the scopes of this CRM'],
+  [/HTTP 404/, 'the CRM does not know what the profile asks for: check PRC_CRM_LABEL_PROPERTY, PRC_CRM_BASE_URL and the profile\'s paths'],
   [/ECONNREFUSED|ENOTFOUND|cannot reach/, 'the CRM is not reachable from here: check PRC_CRM_BASE_URL, PRC_CRM_TOKEN_URL and the proxy or firewall'],
   [/bad port/, "Node.js's fetch refuses this port (one browsers block, such as 1, 6000 or 10080): give the CRM's address on another port"],
   [/redirect/, 'the CRM redirects: set PRC_CRM_BASE_URL to where its API really is'],
   [/rate limit/, 'the CRM rate-limits this client now: try again later, and keep --labels-ttl on when serving'],
 ];
 
-const hintFor = (message: string) => HINTS.find(([pattern]) => pattern.test(message))?.[1];
 const shown = (text: string) => escapeTerminal(text);
+
+/** The hint for a failure's text: the profile's `hints` first (validated as regular expressions), then the generic ones. */
+function hintFor(text: string, repository: CrmRepository): string | undefined {
+  const own = repository.profile.hints?.find(({ match }) => new RegExp(match).test(text))?.say;
+  const say = own ?? HINTS.find(([pattern]) => pattern.test(text))?.[1];
+  return say === undefined ? undefined : shown(repository.mask(say));
+}
 
 /** The message of a failure, the CRM's words masked and escaped. */
 function reason(error: unknown, repository: CrmRepository): string {
@@ -74,7 +75,7 @@ async function step<T>(name: string, repository: CrmRepository, run: () => Promi
   } catch (error) {
     const text = reason(error, repository);
     stdout.write(`✗ ${name}: ${text}\n`);
-    const hint = hintFor(text);
+    const hint = hintFor(text, repository);
     if (hint !== undefined) stdout.write(`    → ${hint}\n`);
     return false;
   }

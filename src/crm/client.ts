@@ -50,12 +50,15 @@ export class CrmClient {
     private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; retryAfterHint?: Evaluate | undefined },
   ) {
     const { auth } = loaded.profile;
-    this.mask = masker(secretsOf(auth));
+    const masked = masker(secretsOf(auth));
     this.maxBodyBytes = loaded.profile.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.tokens =
+    const tokens =
       auth.type === 'oauth2'
-        ? new TokenSource(auth, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: this.maxBodyBytes, mask: this.mask })
+        ? new TokenSource(auth, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: this.maxBodyBytes, mask: masked })
         : undefined;
+    this.tokens = tokens;
+    // The access tokens too: a CRM's error may quote the Authorization header it was sent.
+    this.mask = tokens === undefined ? masked : (text) => tokens.recent.reduce((out, token) => (token.length < 4 ? out : out.replaceAll(token, '***')), masked(text));
     if (auth.type === 'oauth2') checkUrl(auth.tokenUrl, 'auth.tokenUrl');
     if (!loaded.profile.baseUrl.includes('{token.')) checkUrl(loaded.profile.baseUrl, 'baseUrl');
   }
@@ -301,7 +304,6 @@ export function secretsOf(auth: LoadedProfile['profile']['auth']): string[] {
       return [];
   }
 }
-
 
 function checkUrl(text: string, key: string, Problem: new (message: string) => Error = TypeError): URL {
   let url: URL;

@@ -74,6 +74,16 @@ const details = z
   .describe('A second request per search hit ({hit.id} and other {hit.PATH} placeholders), whose record the fields map reads.');
 
 const optional = expression.optional();
+
+/** Whether a text compiles as a JavaScript regular expression. */
+function isRegExp(text: string): boolean {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { error: 'expected a colour as #RRGGBB' });
 const audit = { createdAt: optional, updatedAt: optional, created_by: optional, updated_by: optional, __v: optional };
 
@@ -168,7 +178,7 @@ export const CrmProfileSchema = z
     labels: z
       .strictObject({
         ...request,
-        property: z.string().optional().describe('The field whose options are the labels (HubSpot): {property} in the request.'),
+        property: z.string().optional().describe('The field whose options are the labels (HubSpot, Dataverse): {property} in the request.'),
         fields: labelFields,
       })
       .describe('The label list request.'),
@@ -199,6 +209,17 @@ export const CrmProfileSchema = z
           .describe('Error answers that are rate limits by what their body says, whatever their status means otherwise (Salesforce: 403 REQUEST_LIMIT_EXCEEDED): 503 with Retry-After, counted by the breaker.'),
       })
       .default({ statuses: [429, 503] }),
+    hints: z
+      .array(
+        z.strictObject({
+          match: nonEmpty('a regular expression')
+            .refine(isRegExp, { error: 'expected a regular expression (JavaScript syntax), such as AADSTS7000215|AADSTS7000222' })
+            .describe("A regular expression (JavaScript syntax, case-sensitive) over the failure crm check shows: the CRM's error code or words (AADSTS7000215, INVALID_FIELD, no client credentials user enabled)."),
+          say: nonEmpty('what to do, in words').describe('What to do about it, as crm check prints it after →.'),
+        }),
+      )
+      .optional()
+      .describe("What crm check says about this CRM's own errors: the first whose match finds the failure's text is printed; none, the generic hints (a 401, a 403, a redirect, …). An extending profile's list replaces the built-in's."),
     limits: z
       .strictObject({
         maxBodyBytes: z.number().int().positive().optional().describe('The largest answer read (default 1 MiB).'),

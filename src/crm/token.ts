@@ -29,6 +29,8 @@ export class TokenSource {
   #pending: Promise<Token> | undefined;
   /** How many token requests were sent: for `crm check` and the tests that count them. */
   requests = 0;
+  /** The last access tokens obtained (the one in use and the one it replaced), for masking. */
+  readonly recent: string[] = [];
 
   constructor(
     private readonly auth: OAuth2,
@@ -63,6 +65,8 @@ export class TokenSource {
       const pending = this.#request().then(
         (token) => {
           this.#token = token;
+          this.recent.unshift(token.value);
+          this.recent.length = Math.min(this.recent.length, 2);
           return token;
         },
       );

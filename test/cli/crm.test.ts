@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.js';
+import { startFakeCrm } from '../support/fake-crm.js';
 import { type FakeHubSpot, hubspotEnv, startFakeHubSpot } from '../support/fake-hubspot.js';
 import { type FakeSalesforce, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
 import { type FakePipedrive, pipedriveEnv, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
@@ -102,11 +103,45 @@ describe('priority-routing-crm crm check', () => {
   it.each([
     ['a wrong client secret', { PRC_CRM_CLIENT_SECRET: 'Wr0ng~dataverse.secret_000000' }, /✗ token: token request to http:\/\/127\.0\.0\.1:\d+\/72f988bf-86f1-41af-91ab-2d7cd011db47\/oauth2\/v2\.0\/token failed: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided\..*\n {4}→ the client secret is wrong or expired: set PRC_CRM_CLIENT_SECRET to the secret's Value/],
     ['an app without an application user', { PRC_CRM_CLIENT_ID: appWithoutUser.clientId, PRC_CRM_CLIENT_SECRET: appWithoutUser.clientSecret }, /✗ labels: label list from .*: HTTP 403 0x80072560: The user is not a member of the organization\. \(check the credentials and their scopes\)\n {4}→ the app registration has no application user in this Dataverse environment/],
+    ['a label column the Contact table does not have', { PRC_CRM_LABEL_PROPERTY: 'new_prioritytie' }, /✗ labels: label list from .*: HTTP 404 0x80040217: Could not find attribute with name 'new_prioritytie' for entity 'contact'\.\n {4}→ Dataverse has no such column on the Contact table: set PRC_CRM_LABEL_PROPERTY to the choice column's logical name/],
   ])('dataverse with %s: exit 1, the error quoted with what to do, no secret', async (_case, env, expected) => {
     const { code, stdout, stderr } = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, env));
     expect(code).toBe(1);
     expect(stdout).toMatch(expected);
     for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
+  });
+
+  it('dataverse with PRC_CRM_BASE_URL ending in a slash or an unknown tenant: Entra ID\'s AADSTS500011 or AADSTS90002 gets the profile\'s hint', async () => {
+    const slash = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_BASE_URL: `${dataverse.origin}/` }));
+    expect(slash.code).toBe(1);
+    expect(slash.stdout).toMatch(/✗ token: .*HTTP 400 invalid_resource: AADSTS500011: .*\n {4}→ PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https:\/\/contoso\.crm4\.dynamics\.com, without a trailing slash\n/);
+    const tenant = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: `${dataverse.origin}/contoso.example/oauth2/v2.0/token` }));
+    expect(tenant.code).toBe(1);
+    expect(tenant.stdout).toMatch(/AADSTS90002: Tenant 'contoso\.example' not found\..*\n {4}→ Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID/);
+  });
+
+  it('a scope the credentials lack (Zoho OAUTH_SCOPE_MISMATCH, HubSpot MISSING_SCOPES): exit 1, the profile\'s hint names the scopes to give', async () => {
+    // Zoho answers 401: the token is renewed once, and the retry meets the same answer.
+    zoho.fault('tags', { kind: 'status', status: 401, body: { code: 'OAUTH_SCOPE_MISMATCH', details: {}, message: 'invalid oauth scope to access this URL', status: 'error' } }, 2);
+    const zohoScope = await runCli(['crm', 'check', '--crm', 'zoho'], zohoEnv(zoho));
+    expect(zohoScope.code).toBe(1);
+    expect(zohoScope.stdout).toMatch(/✗ labels: .*HTTP 401 OAUTH_SCOPE_MISMATCH: invalid oauth scope to access this URL.*\n {4}→ the refresh token lacks a scope: generate it for ZohoCRM\.modules\.contacts\.READ,ZohoCRM\.settings\.tags\.READ/);
+    hubspot.fault('property', { kind: 'status', status: 403, body: { status: 'error', message: "This app hasn't been granted all required scopes to make this call.", correlationId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', category: 'MISSING_SCOPES' } });
+    const hubspotScope = await runCli(['crm', 'check', '--crm', 'hubspot'], hubspotEnv(hubspot));
+    expect(hubspotScope.code).toBe(1);
+    expect(hubspotScope.stdout).toMatch(/✗ labels: .*HTTP 403 MISSING_SCOPES: .*\n {4}→ the private app lacks a scope: give it crm\.objects\.contacts\.read and crm\.schemas\.contacts\.read/);
+  });
+
+  it('a permission the integration user lacks (a Dataverse security role without a privilege, a Salesforce Run As user without API Enabled): exit 1, the profile\'s hint says which', async () => {
+    const principal = `Principal user (Id=8f4c1c3a-4a1b-ef11-840a-000d3a4f2d10, type=8, roleCount=1, privilegeCount=12, accessMode='4 Non-interactive', AADObjectId='51f81489-12ee-4a9e-aaae-a2591f45987d'), is missing prvReadAttribute privilege (Id=0c7a7c11-6b7b-4a1a-8c47-1d2e3f4a5b6c)`;
+    dataverse.fault('attribute', { kind: 'status', status: 403, body: { error: { code: '0x80040220', message: principal } } });
+    const role = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse));
+    expect(role.code).toBe(1);
+    expect(role.stdout).toMatch(/✗ labels: .*HTTP 403 0x80040220: Principal user .*\n {4}→ the application user's security role lacks a privilege/);
+    salesforce.fault('describe', { kind: 'status', status: 403, body: [{ message: 'API is not enabled for this user or organization.', errorCode: 'API_DISABLED_FOR_ORG' }] });
+    const api = await runCli(['crm', 'check', '--crm', 'salesforce'], salesforceEnv(salesforce));
+    expect(api.code).toBe(1);
+    expect(api.stdout).toMatch(/✗ labels: .*HTTP 403 API_DISABLED_FOR_ORG: .*\n {4}→ the org's edition has no API access, or the Run As user lacks the API Enabled permission/);
   });
 
   it('pipedrive: reads the labels with their colours, finds the person by the search and its chained read, shows where each field came from; the api_token never printed', async () => {
@@ -118,6 +153,37 @@ describe('priority-routing-crm crm check', () => {
     expect(stdout).toMatch(/labels {6}\["1","2"\] \(Gold, Vip\)\s+← label_ids/);
     expect(stdout).toMatch(/phone1 {6}"\+923001234567"\s+← phones\[0\]\.value/);
     expect(stdout + stderr).not.toContain(pipedriveToken);
+  });
+
+  it("a profile file's own hints name what to do about its CRM's error codes, before the generic ones; a hint that is no regular expression is a usage error naming it", async () => {
+    const crm = await startFakeCrm([
+      { name: 'labels', method: 'GET', path: /^\/api\/labels$/, handle: ({ headers }) => (headers['x-api-key'] === 'in-house-key-1' ? { status: 403, body: { code: 'SEAT_EXPIRED', message: 'The integration seat has expired' } } : { status: 401, body: { code: 'NO_KEY' } }) },
+    ]);
+    const file = join(tmpdir(), `crm-hints-${process.pid}.json`);
+    const profile = (hints: unknown) => ({
+      name: 'in-house',
+      baseUrl: crm.origin,
+      auth: { type: 'header', name: 'X-Api-Key', value: '${PRC_CRM_TOKEN}' },
+      lookup: { path: '/api/customers', query: { phone: '{phone}' }, results: 'items', fields: { _id: 'id', phone1: 'phone' } },
+      labels: { path: '/api/labels', results: '@', fields: { _id: 'id', name: 'name' } },
+      hints,
+    });
+    try {
+      writeFileSync(file, JSON.stringify(profile([{ match: 'SEAT_EXPIRED|SEAT_REVOKED', say: 'the integration seat has expired: renew it in Admin → Seats' }])));
+      const own = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-1' });
+      expect(own.code).toBe(1);
+      expect(own.stdout).toMatch(/✗ labels: label list from .*: HTTP 403 SEAT_EXPIRED: The integration seat has expired \(check the credentials and their scopes\)\n {4}→ the integration seat has expired: renew it in Admin → Seats\n/);
+      // An error the profile's hints do not name gets the generic hint.
+      const generic = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-2' });
+      expect(generic.stdout).toMatch(/HTTP 401 NO_KEY \(check the credentials and their scopes\)\n {4}→ the CRM refused the credentials/);
+      writeFileSync(file, JSON.stringify(profile([{ match: 'SEAT_(EXPIRED', say: 'renew the seat' }])));
+      const wrong = await runCli(['crm', 'check', '--crm', file], { PRC_CRM_TOKEN: 'in-house-key-1' });
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('hints[0].match: expected a regular expression');
+    } finally {
+      rmSync(file, { force: true });
+      await crm.close();
+    }
   });
 
   it('a number no contact has: exit 1, saying where to look', async () => {

@@ -152,6 +152,21 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
       expect(pipedrive.searches()).toHaveLength(1);
     });
 
+    it('a 429 that says its wait only in x-ratelimit-reset (no Retry-After, as the rate-limiting page documents the headers) is read by it: beyond the timeout a fast 503 with that Retry-After, within it waited out', async () => {
+      const overLimit = (reset: string) => ({ kind: 'status' as const, status: 429, headers: { 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, body: { success: false, error: 'Request over limit', errorCode: 429 } });
+      pipedrive.fault('search', overLimit('30'));
+      const { connector } = connectorOf(repositoryOf());
+      const started = Date.now();
+      const response = await connector.handle(customer('+923001234567'));
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('30');
+      expect(Date.now() - started).toBeLessThan(2000);
+      pipedrive.fault('search', overLimit('1'));
+      const found = await repositoryOf('pipedrive', {}, 5000).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
+      expect(found?._id).toBe('101');
+      expect(pipedrive.searches().map((search) => search.term)).toStrictEqual(['+923001234567', '+923001234567', '+923001234567']);
+    });
+
     it('a 429 whose wait fits in the timeout is waited out, search and person reads alike', async () => {
       pipedrive.limitRate(1, 1000);
       const found = await repositoryOf('pipedrive', {}, 5000).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });

@@ -160,6 +160,19 @@ describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)',
       expect(lines() + response.body!).not.toContain('wrong-consumer-secret-9');
     });
 
+    it('an error answer that quotes the access token it was sent: the log and crm check show it masked', async () => {
+      const repository = repositoryOf();
+      await repository.listLabels({ signal: signal() });
+      const token = String(salesforce.received.at(-1)!.headers.authorization).slice('Bearer '.length);
+      expect(token).toMatch(/^00DQy00000FakeOrg!AQ\d+\./);
+      salesforce.fault('search', { kind: 'status', status: 400, body: [{ message: `MALFORMED_QUERY: header was Authorization: Bearer ${token}`, errorCode: 'MALFORMED_QUERY' }] });
+      const { connector, lines } = connectorOf(repository);
+      expect((await connector.handle(customer('+923001234567'))).status).toBe(502);
+      expect(lines()).toContain('header was Authorization: Bearer ***');
+      expect(lines()).not.toContain(token);
+      expect(repository.mask(`Bearer ${token}`)).toBe('Bearer ***');
+    });
+
     it("calls the API at the token answer's instance_url (the My Domain URL only gets the token request)", async () => {
       const instance = await startFakeCrm([{ name: 'describe', method: 'GET', path: /^\/services\/data\/v62\.0\/sobjects\/Contact\/describe$/, handle: () => ({ status: 200, body: { fields: [] } }) }]);
       try {

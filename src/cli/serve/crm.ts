@@ -1,5 +1,5 @@
 import { CRM_ENV_VARS } from '../../crm/env.js';
-import { CrmProfileError } from '../../crm/profile.js';
+import { CrmProfileError, crmProfiles } from '../../crm/profile.js';
 import { createCrmRepository, type CrmRepository } from '../../crm/repository.js';
 import type { CustomerRepository, LabelRecord } from '../../core/repository.js';
 import type { CountryCode } from '../../contract/phone-keys.js';
@@ -19,7 +19,8 @@ export interface CrmSettings {
   crmTenantId?: string | undefined;
 }
 
-const BUILT_IN = new Set(['zoho', 'hubspot', 'dataverse', 'salesforce', 'pipedrive']);
+/** The built-in profiles' names, from the one list of them. */
+const BUILT_IN = new Set(Object.keys(crmProfiles));
 /** Each `PRC_CRM_*` variable and the setting that may give it instead (from `--config`). */
 const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
   PRC_CRM_TOKEN: 'crmToken',
@@ -34,7 +35,7 @@ const SETTING_OF: Record<(typeof CRM_ENV_VARS)[number], keyof CrmSettings> = {
 
 /**
  * The built-in profile `--crm` names, in any case (`Zoho`); `undefined` for a file's path. A bare
- * word that is neither (`salesforce`) is a usage error listing the built-ins, not "no such file".
+ * word that is neither (`sugarcrm`) is a usage error listing the built-ins, not "no such file".
  */
 function builtIn(crm: string): string | undefined {
   const name = crm.trim().toLowerCase();
