@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleClientError, refuseMissingHost } from '../../adapters/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../core/connector.js';
+import { hearingRequest } from '../../core/hooks.js';
 import type { ConnectorResponse } from '../../core/http.js';
 import { problemDetails, problemResponse } from '../../core/problems.js';
 import { splitUrl } from '../../core/url.js';
@@ -91,18 +91,18 @@ function sendProblem(res: ServerResponse, problem: ConnectorResponse, head: bool
  */
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
   const { port, host, tls, metrics, onRequest, statusPage, readiness, maxConnections, adminPort, onConnectionsDropped, ...connectorOptions } = options;
-  // The path and query of the request being answered, for the log line and the status page:
-  // the connector's event has the route but not the path, and the hook runs inside the
-  // request's async context.
-  const requestPath = new AsyncLocalStorage<{ path: string; search: string }>();
+  // The path and query of the request answered, for the log line and the status page: the
+  // connector hands its request to this hook (not AsyncLocalStorage, which makes every promise
+  // in the process pay), and the event has the route but not the path.
   const connector = createConnector({
     ...connectorOptions,
-    onResponse: (event) => {
+    onResponse: hearingRequest((event, request) => {
       metrics?.request(event.route, event.status, event.durationMs);
-      const target = requestPath.getStore();
-      statusPage?.record(event, target?.search ?? '');
-      onRequest?.({ ...event, path: target?.path ?? '' });
-    },
+      if (statusPage === undefined && onRequest === undefined) return;
+      const { path, search } = splitUrl(request.url);
+      statusPage?.record(event, search);
+      onRequest?.({ ...event, path });
+    }),
   });
   let stopping = false;
   const servers: Server[] = [];
@@ -143,7 +143,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (!accept(req, res)) return;
-    const { path, search } = splitUrl(req.url ?? '/');
+    const { path } = splitUrl(req.url ?? '/');
     if (adminPort === undefined && probe(req, res, path)) return;
     const head = req.method === 'HEAD';
     if (statusPage !== undefined && path === '/status' && (req.method === 'GET' || head)) {
@@ -154,7 +154,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       };
       return statusPage.answer(req, res, { head, ready });
     }
-    void requestPath.run({ path, search }, () => connector.node(req, res));
+    void connector.node(req, res);
   };
   const adminListener = (req: IncomingMessage, res: ServerResponse) => {
     if (!accept(req, res)) return;
