@@ -67,6 +67,8 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** How often Node checks those timeouts: their bounds hold to within this. */
 const TIMEOUT_CHECK_MS = 1000;
+/** How often, while shutting down, connections that went idle are closed. */
+const IDLE_CLOSE_POLL_MS = 20;
 /** At most one log line this often about connections closed over the limit. */
 const DROP_LOG_INTERVAL_MS = 60_000;
 
@@ -133,11 +135,6 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     if (refuseMissingHost(req, res)) return false;
     // During shutdown every answer closes its connection, so keep-alive clients reconnect elsewhere.
     if (stopping) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      // A response in flight at shutdown just ended: its connection, idle now, is closed rather
-      // than kept alive (a request already pipelined on it is still answered first).
-      if (stopping) setImmediate(() => servers.forEach((server) => server.closeIdleConnections()));
-    });
     return true;
   };
 
@@ -220,8 +217,13 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       // so the load balancer takes this instance out before its connections are refused.
       if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
       clearTimeout(dropTimer);
+      // A response in flight when the shutdown began leaves its keep-alive connection idle but
+      // open: from here on such connections are closed as they go idle (a request already
+      // pipelined on one is still answered first). Polled while closing, not a listener per request.
+      const closeIdle = setInterval(() => servers.forEach((server) => server.closeIdleConnections()), IDLE_CLOSE_POLL_MS);
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => {
+          clearInterval(closeIdle);
           for (const server of servers) server.closeAllConnections();
           resolve(false);
         }, timeoutMs);
@@ -233,6 +235,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
             open -= 1;
             if (open > 0) return;
             clearTimeout(timer);
+            clearInterval(closeIdle);
             resolve(true);
           });
         }
