@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loggablePath, type RequestLogEvent, requestLine } from '../../src/cli/serve/logging.js';
 import { batchLines } from '../../src/cli/serve/log-lines.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -45,5 +47,23 @@ describe('batchLines', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(3);
     expect(run.stdout).toBe('one\ntwo\n');
+  });
+});
+
+describe('requestLine', () => {
+  it('is the line pino writes for the same request, byte for byte but the time', () => {
+    const written: string[] = [];
+    const log = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, { write: (line: string) => void written.push(line) });
+    const events: RequestLogEvent[] = [
+      { method: 'GET', route: 'customer', path: '/cim/customer', status: 200, durationMs: 0.123456, phone: '+92******4567' },
+      { method: 'HEAD', route: 'label', path: '/label', status: 304, durationMs: 12 },
+      { method: 'POST', route: null, path: '/a "quoted"\\path/ü/\u0001/+923001234567', status: 404, durationMs: 1.05 },
+    ];
+    for (const { method, route, path, status, durationMs, phone } of events) {
+      log.info({ method, route: route === null ? '-' : `/${route}`, path: loggablePath(path), status, durationMs: Math.round(durationMs * 10) / 10, ...(phone === undefined ? {} : { phone }) }, 'request');
+    }
+    const at = new Date('2026-12-06T19:00:00.000Z');
+    const sameTime = (line: string) => line.replace(/"time":"[^"]+"/, `"time":"${at.toISOString()}"`);
+    expect(events.map((event) => requestLine(event, at))).toStrictEqual(written.map(sameTime));
   });
 });
