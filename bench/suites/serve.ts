@@ -85,7 +85,7 @@ function serveContenders(data: string): Record<string, Contender> {
 /**
  * `serve --data` (the real command from `dist/cli.js`, metrics on as by default, JSON log lines
  * as when stdout is not a terminal) against a raw `node:http` server answering from a `Map` of
- * the same 100,000 customers: the server's own CPU per request under the same fixed load, the
+ * the same 100,000 customers, and against the node adapter alone (what serve adds to it): the server's own CPU per request under the same fixed load, the
  * contenders' rounds interleaved. With `BENCH_SERVE_CLI`, another checkout's `serve` too.
  */
 export async function serve(rounds: number): Promise<SuiteResult> {
@@ -96,7 +96,7 @@ export async function serve(rounds: number): Promise<SuiteResult> {
     const data = join(folder, 'customers.json');
     await writeDataFile(data, 'json', SIZE, sampleLabels);
     const requests = paths(SIZE);
-    const contenders: Record<string, Contender> = { raw: ['http-server', ['raw', String(SIZE)]], ...serveContenders(data) };
+    const contenders: Record<string, Contender> = { raw: ['http-server', ['raw', String(SIZE)]], adapter: ['http-server', ['ours', String(SIZE)]], ...serveContenders(data) };
     for (const [key, [name, args]] of Object.entries(contenders)) {
       const server = await start(name, args);
       servers.set(key, server);
@@ -109,6 +109,9 @@ export async function serve(rounds: number): Promise<SuiteResult> {
       compare('serve --data --quiet, server CPU per request vs raw node:http', 'µs/req', { ours: s('quiet'), baseline: s('raw') }, 'raw node:http + Map', 1.25),
       compare('serve --data (a JSON log line per request) vs serve --data --quiet', 'µs/req', { ours: s('logged'), baseline: s('quiet') }, 'serve --quiet', 1.15),
       compare('serve --data (a JSON log line per request) vs raw node:http', 'µs/req', { ours: s('logged'), baseline: s('raw') }, 'raw node:http + Map'),
+      // What serve adds to the library's own request path (the node adapter is issue 21.2's figure).
+      compare('serve --data --quiet vs the node adapter over the same customers', 'µs/req', { ours: s('quiet'), baseline: s('adapter') }, 'createNodeHandler on node:http'),
+      compare('node adapter vs raw node:http', 'µs/req', { ours: s('adapter'), baseline: s('raw') }, 'raw node:http + Map'),
     ];
     if (otherCli !== undefined) {
       rows.push(
