@@ -64,6 +64,8 @@ describe('requestLine', () => {
     }
     const at = new Date('2026-12-06T19:00:00.000Z');
     const sameTime = (line: string) => line.replace(/"time":"[^"]+"/, `"time":"${at.toISOString()}"`);
-    expect(events.map((event) => requestLine(event, at))).toStrictEqual(written.map(sameTime));
+    expect(events.map((event) => requestLine(event, at.getTime()))).toStrictEqual(written.map(sameTime));
+    // Kept time and path texts are those of the line asked for.
+    expect(requestLine(events[1] as RequestLogEvent, at.getTime() + 1)).toBe(sameTime(written[1] as string).replace('00.000Z', '00.001Z'));
   });
 });

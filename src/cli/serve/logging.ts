@@ -39,10 +39,16 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  * one line per request, where pino's generic serialiser cost about twice this template.
  * test/cli/serve-log-lines.test.ts holds it to pino's own line for the same event.
  */
-export function requestLine({ method, route, path, status, durationMs, phone }: RequestLogEvent, time = new Date()): string {
+export function requestLine({ method, route, path, status, durationMs, phone }: RequestLogEvent, time = Date.now()): string {
   const phoneField = phone === undefined ? '' : `,"phone":${JSON.stringify(phone)}`;
-  return `{"level":"info","time":"${time.toISOString()}","method":${JSON.stringify(method)},"route":${JSON.stringify(routeText(route))},"path":${JSON.stringify(loggablePath(path))},"status":${status},"durationMs":${Math.round(durationMs * 10) / 10}${phoneField},"msg":"request"}\n`;
+  return `{"level":"info","time":"${isoTime(time)}","method":${JSON.stringify(method)},"route":${JSON.stringify(routeText(route))},"path":${pathText(path)},"status":${status},"durationMs":${Math.round(durationMs * 10) / 10}${phoneField},"msg":"request"}\n`;
 }
+
+// Under load many lines share a millisecond and nearly all a path (the two routes): each kept once.
+let lastTime = { at: Number.NaN, text: '' };
+const isoTime = (at: number) => (at === lastTime.at ? lastTime.text : (lastTime = { at, text: new Date(at).toISOString() }).text);
+let lastPath = { path: '', text: '""' };
+const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (lastPath = { path, text: JSON.stringify(loggablePath(path)) }).text);
 
 /**
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
