@@ -12,6 +12,7 @@ import { sql, sqlMariadb } from './sql.js';
 import { startup } from './startup.js';
 import { query } from './query.js';
 import { readyz } from './readyz.js';
+import { serve } from './serve.js';
 
 /** Every suite by name; each takes the number of rounds. Loaded after `dist/` is built. */
-export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, crm, load, sql, 'sql-mariadb': sqlMariadb };
+export const suites: Record<SuiteName, (rounds: number) => Promise<SuiteResult>> = { inprocess, http, scale, startup, checker, query, resilience, phone, readyz, serve, crm, load, sql, 'sql-mariadb': sqlMariadb };

@@ -5,6 +5,7 @@ import { authenticateFrom, hybridChatUrls } from './serve/auth.js';
 import { printableConfig, resolveServeConfig } from './serve/config.js';
 import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
 import type { OpenRepository, RepositorySource } from './serve/repository.js';
+import type { RequestLogEvent } from './serve/logging.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `Usage: priority-routing-crm serve [options]
@@ -194,7 +195,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       ...(tlsFiles === undefined ? {} : { tls: tlsFiles }),
       ...(metrics === undefined ? {} : { metrics }),
       ...(statusPage === undefined ? {} : { statusPage }),
-      onRequest: (event) => log.request(event),
+      // --quiet: no request line, so not even the event for one.
+      ...(config.quiet ? {} : { onRequest: (event: RequestLogEvent) => log.request(event) }),
       onError: (event) => log.failure(event),
     });
   } catch (error) {

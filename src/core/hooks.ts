@@ -1,4 +1,5 @@
 import type { ContractIssue } from '../contract/index.js';
+import type { ConnectorRequest } from './http.js';
 
 /**
  * The connector's two routes; `null` for a path that is neither.
@@ -109,3 +110,23 @@ export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E,
     onFailure?.(error);
   }
 }
+
+/** An `onResponse` hook that is also handed the request it answered (see {@link hearingRequest}). */
+export type RequestResponseHook = (event: ConnectorResponseEvent, request: ConnectorRequest) => unknown;
+
+const requestHooks = new WeakSet<object>();
+
+/**
+ * Internal (serve's log line and status page): `hook` as an `onResponse` hook that the connector
+ * also hands the request it answered, so the caller reads per-request facts the event leaves out
+ * (the path, the query) without AsyncLocalStorage, which makes every promise in the process pay
+ * on Node 20. A user's hook is never handed the request: its headers carry credentials, and a
+ * hook may log whatever it is given.
+ */
+export function hearingRequest(hook: RequestResponseHook): (event: ConnectorResponseEvent) => unknown {
+  requestHooks.add(hook);
+  return hook as (event: ConnectorResponseEvent) => unknown;
+}
+
+/** Whether `hook` came from {@link hearingRequest}. */
+export const hearsRequest = (hook: object): boolean => requestHooks.has(hook);

@@ -2,7 +2,7 @@ import { type Answer, answer, traceOf } from './answer.js';
 import { isThenable } from './call.js';
 import { checkCredentials } from './credentials.js';
 import { report, unexpected } from './failures.js';
-import { callHook, type ConnectorRoute } from './hooks.js';
+import { callHook, type ConnectorResponseEvent, type ConnectorRoute, hearsRequest, type RequestResponseHook } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import type { Settings } from './options.js';
 import { problemDetails, problemResponse } from './problems.js';
@@ -155,7 +155,8 @@ function finish(
       status: response.status,
       durationMs: performance.now() - started,
     };
-    callHook(settings.onResponse, trace.phone === undefined ? event : { ...event, phone: trace.phone }, (error) =>
+    const hook = settings.onResponse;
+    callHook(hearsRequest(hook) ? (heard: ConnectorResponseEvent) => (hook as RequestResponseHook)(heard, request) : hook, trace.phone === undefined ? event : { ...event, phone: trace.phone }, (error) =>
       report(settings, trace, { kind: 'hook', status: 0, error }),
     );
   }

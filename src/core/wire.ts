@@ -28,6 +28,14 @@ export function markValidated<R extends CustomerRepository>(repository: R): R {
 export const isValidated = (repository: CustomerRepository): boolean => validatedRepositories.has(repository);
 
 /**
+ * `wrapper` marked as {@link markValidated} when `inner` is: for a wrapper that answers with
+ * `inner`'s own records, synchronously when `inner` does, and never throws where `inner` does
+ * not (counting, observing). Without it, each wrapper took its repository off the fast path.
+ */
+export const keepValidated = <R extends CustomerRepository>(inner: CustomerRepository, wrapper: R): R =>
+  isValidated(inner) ? markValidated(wrapper) : wrapper;
+
+/**
  * Exactly the contract's customer fields, in the seed's order. The object literal is checked by
  * the compiler against `Customer`, so a field added to the schema cannot be forgotten here.
  */

@@ -5,6 +5,8 @@ import { nodeArgs } from './programs.js';
 export const CLI_MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 /** `serve` over a repository the test controls (see serve-fixture.ts). */
 export const SERVE_FIXTURE = new URL('./serve-fixture.ts', import.meta.url).pathname;
+/** `serve` over the memory repository, records changed after validation (see serve-memory-fixture.ts). */
+export const SERVE_MEMORY_FIXTURE = new URL('./serve-memory-fixture.ts', import.meta.url).pathname;
 
 /** A `serve` child process and what it printed so far. */
 export interface ServeRun {

@@ -2,6 +2,7 @@ import { stderr, stdout } from 'node:process';
 import { pino } from 'pino';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
+import { batchLines } from './log-lines.js';
 
 /** One answered connector request, with the path (never the query, which holds the phone). */
 export type RequestLogEvent = ConnectorResponseEvent & { path: string };
@@ -34,22 +35,48 @@ const routeText = (route: string | null) => (route === null ? '-' : `/${route}`)
 const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /**
+ * The request line as pino writes it (`level`, `time`, the fields, `msg`), written directly: the
+ * one line per request, where pino's generic serialiser cost about twice this template.
+ * test/cli/serve-log-lines.test.ts holds it to pino's own line for the same event.
+ */
+export function requestLine({ method, route, path, status, durationMs, phone }: RequestLogEvent, time = Date.now()): string {
+  const phoneField = phone === undefined ? '' : `,"phone":${JSON.stringify(phone)}`;
+  return `{"level":"info","time":"${isoTime(time)}","method":${JSON.stringify(method)},"route":${JSON.stringify(routeText(route))},"path":${pathText(path)},"status":${status},"durationMs":${Math.round(durationMs * 10) / 10}${phoneField},"msg":"request"}\n`;
+}
+
+// Under load many lines share a millisecond and nearly all a path (the two routes): each kept once.
+let lastTime = { at: Number.NaN, text: '' };
+const isoTime = (at: number) => (at === lastTime.at ? lastTime.text : (lastTime = { at, text: new Date(at).toISOString() }).text);
+let lastPath = { path: '', text: '""' };
+const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (lastPath = { path, text: JSON.stringify(loggablePath(path)) }).text);
+
+/**
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
  * No `pid` or `hostname`: the supervisor adds those.
  */
 function jsonLogger(quiet: boolean): ServeLogger {
-  const log = pino({
-    base: null,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  // pino's own synchronous stdout, one write per turn of the event loop rather than per line.
+  const destination = pino.destination({ dest: 1, sync: true });
+  const lines = batchLines((text) => destination.write(text));
+  const log = pino(
+    {
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    lines,
+  );
+  /** A line that should not wait: written with the request lines before it. */
+  const now = (write: () => void) => {
+    write();
+    lines.flush();
+  };
   return {
-    request: ({ method, route, path, status, durationMs, phone }) => {
-      if (quiet) return;
-      log.info({ method, route: routeText(route), path: loggablePath(path), status, durationMs: Math.round(durationMs * 10) / 10, ...(phone === undefined ? {} : { phone }) }, 'request');
+    request: (event) => {
+      if (!quiet) lines.write(requestLine(event));
     },
     failure: ({ kind, route, status, issues, error, phone }) =>
-      log.error(
+      now(() => log.error(
         {
           kind,
           route: routeText(route),
@@ -59,14 +86,15 @@ function jsonLogger(quiet: boolean): ServeLogger {
           ...(phone === undefined ? {} : { phone }),
         },
         'connector failure',
-      ),
-    info: (message, fields = {}) => log.info(fields, message),
-    warn: (message, fields = {}) => log.warn(fields, message),
+      )),
+    info: (message, fields = {}) => now(() => log.info(fields, message)),
+    warn: (message, fields = {}) => now(() => log.warn(fields, message)),
   };
 }
 
 /** The readable lines `serve` has always printed: requests on stdout, failures on stderr. */
 function textLogger(quiet: boolean): ServeLogger {
+  const out = batchLines((text) => stdout.write(text));
   const now = () => new Date().toISOString();
   const fieldsText = (fields: Record<string, unknown>) =>
     Object.entries(fields)
@@ -76,7 +104,7 @@ function textLogger(quiet: boolean): ServeLogger {
     request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
       // The path as requested (base path included, and for a 404 too): a misconfigured URL shows.
-      stdout.write(`${now()} ${method} ${path === '' ? routeText(route) : loggablePath(path)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
+      out.write(`${now()} ${method} ${path === '' ? routeText(route) : loggablePath(path)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
     },
     failure: ({ kind, route, status, issues, error }) =>
       stderr.write(
@@ -84,7 +112,10 @@ function textLogger(quiet: boolean): ServeLogger {
           issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
         }\n`,
       ),
-    info: (message, fields = {}) => stdout.write(`${now()} ${message}${fieldsText(fields)}\n`),
+    info: (message, fields = {}) => {
+      out.write(`${now()} ${message}${fieldsText(fields)}\n`);
+      out.flush();
+    },
     warn: (message, fields = {}) => stderr.write(`${now()} warning: ${message}${fieldsText(fields)}\n`),
   };
 }

@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConnectorRoute } from '../../core/hooks.js';
-import type { CustomerRepository } from '../../core/repository.js';
+import { isThenable } from '../../core/call.js';
+import type { CustomerRepository, MaybePromise, RepositoryContext } from '../../core/repository.js';
+import { keepValidated } from '../../core/wire.js';
 
 /**
  * What the cache and circuit-breaker wrappers report to `/metrics`. A no-op sink is used when
@@ -51,37 +53,68 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
   const breaker = options.breaker
     ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state, one breaker per repository operation: 0 closed, 1 half_open, 2 open.', labelNames: ['operation'], registers: [register] })
     : undefined;
+  // Each label set's child is made once (prom-client's labels() builds and checks a label object
+  // per call): a request costs a few map reads. Label values are a few fixed words and statuses.
+  const requestChild = cached((route: string) => cached((status: number) => requests.labels(route, String(status))));
+  const durationChild = cached((route: string) => duration.labels(route));
+  const callChild = cached((operation: string) => cached((outcome: string) => calls.labels(operation, outcome)));
   return {
     request(route, status, durationMs) {
       // An unknown path counts as the one route "other": a path never becomes a label value.
       const name = route ?? 'other';
-      requests.inc({ route: name, status: String(status) });
-      duration.observe({ route: name }, durationMs / 1000);
+      requestChild(name)(status).inc();
+      durationChild(name).observe(durationMs / 1000);
     },
-    repositoryCall: (operation, outcome) => calls.inc({ operation, outcome }),
+    repositoryCall: (operation, outcome) => callChild(operation)(outcome).inc(),
     cacheEvent: (name, event) => cache?.inc({ cache: name, event }),
     breakerState: (state, operation) => breaker?.set({ operation }, BREAKER_VALUES[state]),
     scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }),
   };
 }
 
+/** `make(key)`, made once per key and kept. */
+function cached<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = make(key)));
+    return value;
+  };
+}
+
 /**
  * Counts every call the connector makes to the repository: `ok`, `error` (threw or rejected) or
- * `aborted` (still running when the connector's timeout fired).
+ * `aborted` (still running when the connector's timeout fired). A call answered synchronously
+ * is counted synchronously and a pre-validated repository stays one ({@link keepValidated}):
+ * counting must not take the memory repository off its fast path (no promise, signal, timer or
+ * schema per request). The signal is read only once a call failed or settled late.
  */
 export function countRepositoryCalls(repository: CustomerRepository, sink: MetricsSink): CustomerRepository {
-  const count = async <T>(operation: 'findCustomerByPhone' | 'listLabels', signal: AbortSignal, call: () => T | PromiseLike<T>): Promise<T> => {
+  const count = <T>(operation: 'findCustomerByPhone' | 'listLabels', context: RepositoryContext, call: () => MaybePromise<T>): MaybePromise<T> => {
+    let result: MaybePromise<T>;
     try {
-      const result = await call();
-      sink.repositoryCall(operation, signal.aborted ? 'aborted' : 'ok');
-      return result;
+      result = call();
     } catch (error) {
-      sink.repositoryCall(operation, signal.aborted ? 'aborted' : 'error');
+      sink.repositoryCall(operation, 'error');
       throw error;
     }
+    if (!isThenable(result)) {
+      sink.repositoryCall(operation, 'ok');
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        sink.repositoryCall(operation, context.signal.aborted ? 'aborted' : 'ok');
+        return value;
+      },
+      (error: unknown) => {
+        sink.repositoryCall(operation, context.signal.aborted ? 'aborted' : 'error');
+        throw error;
+      },
+    );
   };
-  return {
-    findCustomerByPhone: (query, context) => count('findCustomerByPhone', context.signal, () => repository.findCustomerByPhone(query, context)),
-    listLabels: (context) => count('listLabels', context.signal, () => repository.listLabels(context)),
-  };
+  return keepValidated(repository, {
+    findCustomerByPhone: (query, context) => count('findCustomerByPhone', context, () => repository.findCustomerByPhone(query, context)),
+    listLabels: (context) => count('listLabels', context, () => repository.listLabels(context)),
+  });
 }

@@ -1,6 +1,7 @@
 import { isThenable } from '../../core/call.js';
 import type { CustomerRepository, LabelRecord, MaybePromise } from '../../core/repository.js';
 import { problemDetails } from '../../core/problems.js';
+import { keepValidated } from '../../core/wire.js';
 
 /** Why the repository check failed: a key of the `notReady` problem's fixed sentences. */
 export type RepositoryCause = 'timeout' | 'notAList' | 'failed';
@@ -114,7 +115,8 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       const outcome = last !== undefined && Date.now() - last.at < intervalMs ? last : await check();
       return report(outcome.cause === undefined ? { ready: true } : { ready: false, detail: problemDetails.notReady(outcome.cause) });
     },
-    observe: (observed) => ({
+    // A pre-validated repository stays one: its reads are synchronous and never throw.
+    observe: (observed) => keepValidated(observed, {
       findCustomerByPhone: (query, context) => observed.findCustomerByPhone(query, context),
       listLabels: (context) => {
         const succeeded = (labels: readonly LabelRecord[]) => {

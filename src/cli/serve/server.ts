@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleClientError, refuseMissingHost } from '../../adapters/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../core/connector.js';
+import { hearingRequest } from '../../core/hooks.js';
 import type { ConnectorResponse } from '../../core/http.js';
 import { problemDetails, problemResponse } from '../../core/problems.js';
 import { splitUrl } from '../../core/url.js';
@@ -67,6 +67,8 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** How often Node checks those timeouts: their bounds hold to within this. */
 const TIMEOUT_CHECK_MS = 1000;
+/** How often, while shutting down, connections that went idle are closed. */
+const IDLE_CLOSE_POLL_MS = 20;
 /** At most one log line this often about connections closed over the limit. */
 const DROP_LOG_INTERVAL_MS = 60_000;
 
@@ -91,18 +93,18 @@ function sendProblem(res: ServerResponse, problem: ConnectorResponse, head: bool
  */
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
   const { port, host, tls, metrics, onRequest, statusPage, readiness, maxConnections, adminPort, onConnectionsDropped, ...connectorOptions } = options;
-  // The path and query of the request being answered, for the log line and the status page:
-  // the connector's event has the route but not the path, and the hook runs inside the
-  // request's async context.
-  const requestPath = new AsyncLocalStorage<{ path: string; search: string }>();
+  // The path and query of the request answered, for the log line and the status page: the
+  // connector hands its request to this hook (not AsyncLocalStorage, which makes every promise
+  // in the process pay), and the event has the route but not the path.
   const connector = createConnector({
     ...connectorOptions,
-    onResponse: (event) => {
+    onResponse: hearingRequest((event, request) => {
       metrics?.request(event.route, event.status, event.durationMs);
-      const target = requestPath.getStore();
-      statusPage?.record(event, target?.search ?? '');
-      onRequest?.({ ...event, path: target?.path ?? '' });
-    },
+      if (statusPage === undefined && onRequest === undefined) return;
+      const { path, search } = splitUrl(request.url);
+      statusPage?.record(event, search);
+      onRequest?.({ ...event, path });
+    }),
   });
   let stopping = false;
   const servers: Server[] = [];
@@ -133,17 +135,12 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     if (refuseMissingHost(req, res)) return false;
     // During shutdown every answer closes its connection, so keep-alive clients reconnect elsewhere.
     if (stopping) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      // A response in flight at shutdown just ended: its connection, idle now, is closed rather
-      // than kept alive (a request already pipelined on it is still answered first).
-      if (stopping) setImmediate(() => servers.forEach((server) => server.closeIdleConnections()));
-    });
     return true;
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (!accept(req, res)) return;
-    const { path, search } = splitUrl(req.url ?? '/');
+    const { path } = splitUrl(req.url ?? '/');
     if (adminPort === undefined && probe(req, res, path)) return;
     const head = req.method === 'HEAD';
     if (statusPage !== undefined && path === '/status' && (req.method === 'GET' || head)) {
@@ -154,7 +151,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       };
       return statusPage.answer(req, res, { head, ready });
     }
-    void requestPath.run({ path, search }, () => connector.node(req, res));
+    void connector.node(req, res);
   };
   const adminListener = (req: IncomingMessage, res: ServerResponse) => {
     if (!accept(req, res)) return;
@@ -220,8 +217,13 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       // so the load balancer takes this instance out before its connections are refused.
       if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
       clearTimeout(dropTimer);
+      // A response in flight when the shutdown began leaves its keep-alive connection idle but
+      // open: from here on such connections are closed as they go idle (a request already
+      // pipelined on one is still answered first). Polled while closing, not a listener per request.
+      const closeIdle = setInterval(() => servers.forEach((server) => server.closeIdleConnections()), IDLE_CLOSE_POLL_MS);
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => {
+          clearInterval(closeIdle);
           for (const server of servers) server.closeAllConnections();
           resolve(false);
         }, timeoutMs);
@@ -233,6 +235,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
             open -= 1;
             if (open > 0) return;
             clearTimeout(timer);
+            clearInterval(closeIdle);
             resolve(true);
           });
         }
