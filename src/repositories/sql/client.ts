@@ -17,10 +17,15 @@ export type SqlClient = { query(text: string, params?: unknown[]): Promise<unkno
 /** A row with every column as text (or null), as the repository's queries select them. */
 export type SqlRow = Record<string, unknown>;
 
-/** Runs one statement, stopping (and cancelling it on the server where the client allows) when `signal` aborts. */
+/**
+ * Runs one statement, stopping (and cancelling it on the server where the client allows) when
+ * `signal` aborts. `prepare` (default: when it has values) runs it as a prepared statement: a
+ * named statement on a `pg` Pool, `execute` on mysql2; without values and without `prepare`
+ * (DDL, catalog reads) it is sent as text.
+ */
 export interface SqlRunner {
   readonly dialect: SqlDialect;
-  run(text: string, params: readonly unknown[], signal?: AbortSignal): Promise<SqlRow[]>;
+  run(text: string, params: readonly unknown[], signal?: AbortSignal, prepare?: boolean): Promise<SqlRow[]>;
 }
 
 interface PgQueryable {
@@ -215,7 +220,7 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
   let prepare = true;
   return {
     dialect: 'postgres',
-    async run(text, params, signal) {
+    async run(text, params, signal, prepared = params.length > 0) {
       // A connection that arrives after the request gave up goes straight back to the pool.
       const client = await untilAborted(pool.connect(), signal, (late) => late.release());
       const pid = client.processID;
@@ -227,8 +232,8 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
         client.release(
           error === undefined || (isObject(error) && typeof error.severity === 'string' && !STALE_STATEMENT_CODES.has(String(error.code))) ? undefined : (error as Error),
         );
-      // Only statements with values (the lookup) are prepared; DDL and catalog reads run as sent.
-      const name = prepare && params.length > 0 ? statementName(text) : undefined;
+      // The lookup and the label list are prepared; DDL and catalog reads without values run as sent.
+      const name = prepare && prepared ? statementName(text) : undefined;
       const query =
         name === undefined
           ? client.query(text, [...params])
@@ -265,7 +270,7 @@ function pgClientRunner(client: PgQueryable): SqlRunner {
 function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
   return {
     dialect: 'mysql',
-    async run(text, params, signal) {
+    async run(text, params, signal, prepared = params.length > 0) {
       const connection = await untilAborted(pool.getConnection(), signal, (late) => late.release());
       const threadId = connection.threadId;
       const cancel = async () => {
@@ -277,10 +282,10 @@ function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
         else if (connection.destroy !== undefined) connection.destroy();
         else connection.release();
       };
-      // Statements with values run as server-side prepared statements (mysql2's `execute`, cached
-      // per connection): the values travel apart from the text and are never spliced into it on
-      // the client. DDL and catalog reads without values run as sent.
-      const statement = params.length > 0 ? connection.execute(text, [...params]) : connection.query(text);
+      // Statements with values, the lookup and the label list run as server-side prepared
+      // statements (mysql2's `execute`, cached per connection): values travel apart from the text
+      // and are never spliced into it on the client. DDL and catalog reads without values run as sent.
+      const statement = prepared || params.length > 0 ? connection.execute(text, [...params]) : connection.query(text);
       const [rows] = await cancellable(statement, signal, cancel, release);
       return rows as SqlRow[];
     },
