@@ -40,6 +40,7 @@ interface PgPoolClient extends PgQueryable {
 }
 interface PgPool extends PgQueryable {
   connect(): Promise<PgPoolClient>;
+  readonly idleCount?: number;
   Client?: new (config: unknown) => PgStandalone;
   options?: unknown;
 }
@@ -109,52 +110,62 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
 /** How long a connection waits for the cancel of its statement before it is discarded instead of reused. */
 const CANCEL_WAIT_MS = 5000;
 
+/** Starts `cancel`, resolving with an error when it has not finished in time (the connection is then discarded, not reused, since the cancel may still land). */
+function startCancel(cancel: () => Promise<void>): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
+    timer.unref();
+  });
+  // A failed cancel is swallowed: the caller has its answer already, and the statement ends by itself.
+  const done = cancel().then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([done, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Awaits `query` until `signal` aborts. On abort, while the query still runs, `cancel` is started
  * (once). The connection goes back through `release` only after the query and any cancel have
  * ended, so a cancel meant for this query can never hit the next one run on the same connection.
+ * The common case (no abort) costs one promise and one listener: the connection is released as
+ * soon as the answer is in, with no cancel to wait for.
  */
-async function cancellable<T>(
-  query: Promise<T>,
-  signal: AbortSignal | undefined,
-  cancel: () => Promise<void>,
-  release: (error?: unknown) => void,
-): Promise<T> {
-  let settled = false;
-  // Resolves with an error when the cancel has not finished in time: the connection is then
-  // discarded, not reused, since the cancel may still land. A failed cancel is swallowed: the
-  // caller has its answer already, and the statement ends by itself.
-  let cancelling: Promise<Error | undefined> = Promise.resolve(undefined);
-  const onAbort = () => {
-    if (settled) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<Error>((resolve) => {
-      timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
-      timer.unref();
-    });
-    const done = cancel().then(
-      () => undefined,
-      () => undefined,
+function cancellable<T>(query: Promise<T>, signal: AbortSignal | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
+  if (signal === undefined) {
+    return query.then(
+      (value) => (release(), value),
+      (error: unknown) => {
+        release(error);
+        throw error;
+      },
     );
-    cancelling = Promise.race([done, late]).finally(() => clearTimeout(timer));
-  };
-  query.then(
-    () => {
-      settled = true;
-      void cancelling.then((stuck) => release(stuck));
-    },
-    (error: unknown) => {
-      settled = true;
-      void cancelling.then((stuck) => release(stuck ?? error));
-    },
-  );
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await untilAborted(query, signal);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
   }
+  return new Promise<T>((resolve, reject) => {
+    let cancelling: Promise<Error | undefined> | undefined;
+    const onAbort = () => {
+      cancelling = startCancel(cancel);
+      reject(abortError(signal));
+    };
+    const settle = (error?: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      if (cancelling === undefined) release(error);
+      else void cancelling.then((stuck) => release(stuck ?? error));
+    };
+    query.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle(error);
+        reject(error);
+      },
+    );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
@@ -221,8 +232,10 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
   return {
     dialect: 'postgres',
     async run(text, params, signal, prepared = params.length > 0) {
-      // A connection that arrives after the request gave up goes straight back to the pool.
-      const client = await untilAborted(pool.connect(), signal, (late) => late.release());
+      if (signal?.aborted) throw abortError(signal);
+      // A connection that arrives after the request gave up goes straight back to the pool; an
+      // idle one comes at once, so waiting for it needs no abort listener.
+      const client = await (pool.idleCount !== undefined && pool.idleCount > 0 ? pool.connect() : untilAborted(pool.connect(), signal, (late) => late.release()));
       const pid = client.processID;
       const cancel = async () => {
         if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
