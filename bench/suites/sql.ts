@@ -12,18 +12,18 @@ import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { type BaselinePool, baselineLookup } from '../lib/sql-baseline.js';
 import { interleave, median, seededRandom } from '../lib/stats.js';
 
-/** Row counts; `PRC_BENCH_SQL_ROWS` / `PRC_BENCH_MARIA_ROWS` lower them on a machine too busy to load a million. */
-const LARGE = rowCount('PRC_BENCH_SQL_ROWS', 1_000_000);
+/** Row counts; `BENCH_SQL_ROWS` / `BENCH_MARIA_ROWS` lower them on a machine too busy to load a million. */
+const LARGE = rowCount('BENCH_SQL_ROWS', 1_000_000);
 const SMALL = 1_000;
-const MARIA = rowCount('PRC_BENCH_MARIA_ROWS', 1_000_000);
+const MARIA = rowCount('BENCH_MARIA_ROWS', 1_000_000);
 const PER_ROUND = 2_000;
 const CLI = join(distDirectory, 'cli.js');
 /**
- * `PRC_BENCH_BEFORE_DIST=/path/to/other/dist`: a second build of the library (an older commit's
+ * `BENCH_SQL_BEFORE_DIST=/path/to/other/dist`: a second build of the library (an older commit's
  * `npm run build`) measured as one more contender in the same rounds, on the same databases, so
  * that before and after come from one session.
  */
-const BEFORE_DIST = process.env.PRC_BENCH_BEFORE_DIST;
+const BEFORE_DIST = process.env.BENCH_SQL_BEFORE_DIST;
 
 function rowCount(variable: string, fallback: number): number {
   const value = process.env[variable];
@@ -126,7 +126,7 @@ async function loadDatabase(engine: 'postgres' | 'mariadb', count: number, folde
   return { db, mappingFile };
 }
 
-/** The library built elsewhere (`PRC_BENCH_BEFORE_DIST`): its main and sql entries. */
+/** The library built elsewhere (`BENCH_SQL_BEFORE_DIST`): its main and sql entries. */
 const loadBefore = (folder: string) =>
   Promise.all([
     import(new URL(`file://${join(folder, 'index.js')}`).href) as ReturnType<typeof loadMain>,
