@@ -22,7 +22,23 @@ describe('createSqlRepository on a PostgreSQL pg Pool', () => {
     const { rows } = await pool.query('SELECT name, statement FROM pg_prepared_statements');
     const lookups = rows.filter((row) => row.statement.includes('regexp_replace'));
     expect(lookups).toHaveLength(1);
-    expect(lookups[0]!.name).toMatch(/^prc_lookup_\d+$/);
+    expect(lookups[0]!.name).toMatch(/^prc_[0-9a-f]{16}$/);
+  });
+
+  it('two copies of the library sharing one pool (its ESM and CommonJS builds, two versions) never give one statement name to two texts', async () => {
+    const pool = db.pool({ max: 1 });
+    // Two fresh instances of the module, each with its own table of statement names.
+    type Client = typeof import('../../src/repositories/sql/client.js');
+    // @ts-expect-error: a query suffix (another module instance), which TypeScript cannot resolve
+    const first = (await import('../../src/repositories/sql/client.js?first-copy')) as Client;
+    // @ts-expect-error: as above
+    const second = (await import('../../src/repositories/sql/client.js?second-copy')) as Client;
+    const [a, b] = [first.createRunner(pool), second.createRunner(pool)];
+    // The same pooled connection runs both: a name given to two texts would be refused there.
+    for (const round of [1, 2]) {
+      expect(await a.run('SELECT $1::text AS a', [`a${round}`], undefined, true)).toStrictEqual([{ a: `a${round}` }]);
+      expect(await b.run('SELECT $1::text AS b', [`b${round}`], undefined, true)).toStrictEqual([{ b: `b${round}` }]);
+    }
   });
 
   it('keeps answering after a DDL change to the table the statement was prepared on', async () => {
