@@ -3,6 +3,7 @@ import { countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
 import { countNationalNumbers, nationalNumbersWarning } from '../repositories/national-numbers.js';
 import { createRunner, type SqlRunner } from '../repositories/sql/client.js';
 import { phoneIndexes } from '../repositories/sql/indexes.js';
+import { dropPhoneKeysPlan, type PhoneKeysPlan, phoneKeysPlan, readPhoneKeysState, runPhoneKeysPlan } from '../repositories/sql/phone-keys.js';
 import type { SqlMapping } from '../repositories/sql/mapping.js';
 import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from '../repositories/sql/open.js';
 import { indexNeeds, inspectSqlDatabase, type SqlEngine } from '../repositories/sql/schema.js';
@@ -27,6 +28,11 @@ Options:
                           (default: $PRC_DATABASE, then $DATABASE_URL, which may hold one)
       --mapping <file>    where the contract's fields are (JSON; see docs/sql.md)
       --apply             db indexes: create the missing indexes, not only print them
+      --phone-keys        db indexes: also keep one table of normalised phone keys,
+                          prc_phone_keys(customer_id, phone_key), indexed and kept right by
+                          triggers on the customers table (PostgreSQL, MariaDB): a lookup is
+                          then one indexed equality, used by serve as soon as it exists
+      --drop-phone-keys   db indexes: remove that table and its triggers instead
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
       --default-country <CC>
                           db check: the country of numbers stored in national form (as for
@@ -47,6 +53,8 @@ const options = {
   database: { type: 'string' },
   mapping: { type: 'string' },
   apply: { type: 'boolean' },
+  'phone-keys': { type: 'boolean' },
+  'drop-phone-keys': { type: 'boolean' },
   sample: { type: 'string' },
   timeout: { type: 'string' },
   engine: { type: 'string' },
@@ -99,8 +107,50 @@ async function runCheck(opened: Awaited<ReturnType<typeof openDatabase>>, file: 
   return problems.length === 0 ? 0 : 1;
 }
 
+/** Which phone-key work `db indexes` does: none, create (`--phone-keys`) or drop (`--drop-phone-keys`). */
+type PhoneKeysAction = 'none' | 'create' | 'drop';
+
+const PHONE_KEYS_CHANGES =
+  '-- changes: a table prc_phone_keys(customer_id, phone_key) in the schema of the customers table, its indexes, and triggers on the customers table that keep it right on every insert, update and delete; writes to the customers wait while it is filled\n';
+
+/** A plan as the operator reads it: one statement a line (PostgreSQL's between BEGIN and COMMIT). */
+const printPlan = (plan: PhoneKeysPlan) => stdout.write(`${plan.statements.join(';\n')};\n`);
+
+/** The phone-key table and triggers, or `--engine mysql` with them: an operator mistake (exit 2). */
+function phoneKeysPlanFor(action: Exclude<PhoneKeysAction, 'none'>, engine: SqlEngine, mapping: SqlMapping): PhoneKeysPlan {
+  try {
+    return action === 'create' ? phoneKeysPlan(engine, mapping) : dropPhoneKeysPlan(engine, mapping);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `db indexes --phone-keys` / `--drop-phone-keys` on a live database: what it would run, run with `--apply`. */
+async function runPhoneKeys(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping, action: Exclude<PhoneKeysAction, 'none'>, apply: boolean): Promise<void> {
+  const plan = phoneKeysPlanFor(action, engine, mapping);
+  if (action === 'create') {
+    if ((await readPhoneKeysState(runner, mapping)) === 'ready') {
+      stdout.write(`-- already present: ${plan.table}, built for this mapping and kept by its triggers\n`);
+      return;
+    }
+    stdout.write(PHONE_KEYS_CHANGES);
+  } else stdout.write(`-- removes ${plan.table} and its triggers; lookups go back to the phone columns' indexes\n`);
+  printPlan(plan);
+  if (apply) {
+    await runPhoneKeysPlan(runner, plan);
+    stdout.write(action === 'create' ? `-- created ${plan.table}\n` : `-- dropped ${plan.table}\n`);
+  }
+}
+
 /** `db indexes`: the DDL of each index no existing one serves (matched by definition, not name), run with `--apply`. */
-async function runIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping, describe: string, apply: boolean): Promise<number> {
+async function runIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping, describe: string, apply: boolean, phoneKeys: PhoneKeysAction): Promise<number> {
+  if (phoneKeys === 'drop') {
+    stdout.write(`-- phone-key table for ${describe}\n`);
+    await runPhoneKeys(runner, engine, mapping, phoneKeys, apply);
+    return 0;
+  }
+  // Checked before anything is printed or run.
+  if (phoneKeys === 'create') phoneKeysPlanFor(phoneKeys, engine, mapping);
   stdout.write(`-- phone lookup indexes for ${describe}\n${CHANGES[engine]}`);
   for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
     if (need !== 'view' && 'servedBy' in need) {
@@ -115,11 +165,12 @@ async function runIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapp
       stdout.write(`-- created ${planned.name}\n`);
     }
   }
+  if (phoneKeys === 'create') await runPhoneKeys(runner, engine, mapping, phoneKeys, apply);
   return 0;
 }
 
 /** `db indexes --engine <name>`: the DDL for a database this machine cannot (or should not) reach. */
-async function printOffline(action: 'indexes' | 'check', values: { engine?: string; database?: string; mapping?: string; apply?: boolean }): Promise<number> {
+async function printOffline(action: 'indexes' | 'check', values: { engine?: string; database?: string; mapping?: string; apply?: boolean }, phoneKeys: PhoneKeysAction): Promise<number> {
   const engine = values.engine as SqlEngine;
   if (action !== 'indexes') throw new UsageError('--engine is for db indexes');
   if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got ${JSON.stringify(values.engine)}`);
@@ -127,8 +178,17 @@ async function printOffline(action: 'indexes' | 'check', values: { engine?: stri
   if (values.apply) throw new UsageError('--apply needs --database: --engine only prints');
   if (values.mapping === undefined) throw new UsageError('give --mapping <file.json>: where the customers and labels are');
   const mapping = await readMappingFile(values.mapping);
+  if (phoneKeys === 'drop') {
+    printPlan(phoneKeysPlanFor(phoneKeys, engine, mapping));
+    return 0;
+  }
+  const plan = phoneKeys === 'create' ? phoneKeysPlanFor(phoneKeys, engine, mapping) : undefined;
   stdout.write(`-- phone lookup indexes for ${engine} (not connected: indexes that exist already are not skipped)\n${CHANGES[engine]}`);
   for (const { statement } of phoneIndexes(engine, mapping)) stdout.write(`${statement};\n`);
+  if (plan !== undefined) {
+    stdout.write(PHONE_KEYS_CHANGES);
+    printPlan(plan);
+  }
   return 0;
 }
 
@@ -149,7 +209,10 @@ export const dbCommand: Command = {
       throw new UsageError(action === undefined ? 'db needs a subcommand: indexes or check' : `unknown db subcommand "${action}"; expected indexes or check`);
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    if (values.engine !== undefined) return printOffline(action, values);
+    if (values['phone-keys'] && values['drop-phone-keys']) throw new UsageError('give either --phone-keys or --drop-phone-keys, not both');
+    const phoneKeys: PhoneKeysAction = values['phone-keys'] ? 'create' : values['drop-phone-keys'] ? 'drop' : 'none';
+    if (phoneKeys !== 'none' && action !== 'indexes') throw new UsageError(`--${phoneKeys === 'create' ? '' : 'drop-'}phone-keys is for db indexes`);
+    if (values.engine !== undefined) return printOffline(action, values, phoneKeys);
     checkEnvironment(process.env);
     const source = values.database === undefined ? ['PRC_DATABASE', 'DATABASE_URL'].find((name) => fromEnvironment(name) !== undefined) : '--database';
     const url = values.database ?? (source === undefined ? undefined : fromEnvironment(source));
@@ -178,8 +241,9 @@ export const dbCommand: Command = {
     const { database } = opened;
     try {
       if (action === 'check') return await runCheck(opened, values.mapping, sampleSize, defaultCountry);
-      return await runIndexes(createRunner(database.client, database.dialect), opened.engine, mapping, opened.describe, values.apply === true);
+      return await runIndexes(createRunner(database.client, database.dialect), opened.engine, mapping, opened.describe, values.apply === true, phoneKeys);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new Error(`${action === 'check' ? 'db check' : 'db indexes'} on ${database.host}: ${redactDatabasePassword(error instanceof Error ? error.message : String(error), url)}`);
     } finally {
       await database.close().catch(() => {});

@@ -196,10 +196,27 @@ describe('priority-routing-crm db indexes --engine', () => {
     expect(result.stdout).toContain('CREATE INDEX `prc_crm_contact_tags_contact_id` ON `crm`.`contact_tags` (`contact_id`);');
   });
 
+  it('--phone-keys adds the phone-key table, its indexes and the triggers that keep it, after the per-column indexes', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const result = await runCli(['db', 'indexes', '--engine', 'postgres', '--phone-keys', '--mapping', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "prc_crm_contacts_mobile"');
+    expect(result.stdout).toContain('CREATE UNIQUE INDEX IF NOT EXISTS "prc_phone_keys_key" ON "crm"."prc_phone_keys" (phone_key, customer_id);');
+    expect(result.stdout).toContain(
+      'CREATE OR REPLACE TRIGGER "prc_phone_keys" AFTER INSERT OR DELETE OR UPDATE OF "id", "mobile", "phone", "work_phone" ON "crm"."contacts" FOR EACH ROW EXECUTE FUNCTION "crm"."prc_phone_keys_sync"();',
+    );
+    const dropped = await runCli(['db', 'indexes', '--engine', 'mariadb', '--drop-phone-keys', '--mapping', file]);
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toContain('DROP TRIGGER IF EXISTS `crm`.`prc_phone_keys_au`;');
+    expect(dropped.stdout).toContain('DROP TABLE IF EXISTS `crm`.`prc_phone_keys`;');
+  });
+
   it.each([
     [['--engine', 'oracle'], /--engine must be one of postgres, mysql, mariadb/],
     [['--engine', 'mysql', '--apply'], /--apply needs --database/],
     [['--engine', 'mysql', '--database', 'mysql://x@127.0.0.1/x'], /either --database or --engine/],
+    [['--engine', 'mysql', '--phone-keys'], /--phone-keys is for PostgreSQL and MariaDB/],
+    [['--engine', 'postgres', '--phone-keys', '--drop-phone-keys'], /either --phone-keys or --drop-phone-keys/],
   ])('exits 2 for %j', async (args, message) => {
     const result = await runCli(['db', 'indexes', ...args, '--mapping', await mappingFile('ok.json', crmMapping)]);
     expect(result.code).toBe(2);

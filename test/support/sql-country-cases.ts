@@ -32,7 +32,31 @@ export const COUNTRY_SCHEMA = [
     (9, '(55) 1234-5678', NULL, 'MX')`,
 ];
 
-const mapping = { customers: { table: 'contacts', id: 'id', phones: ['mobile', 'landline'], country: 'country' }, labels: { table: 'tags', id: 'id', name: 'name' } };
+/** Numbers each spelling of which finds one customer: asked, the id found, what the case is. */
+export const COUNTRY_FOUND: ReadonlyArray<readonly [string, string, string]> = [
+  ['447911123456', '1', 'WhatsApp digits of a British mobile stored nationally with country GB'],
+  ['+44 7911 123456', '1', 'the same, international'],
+  ['442079460958', '2', 'a London landline on the second phone column, country +44'],
+  ['923001234567', '3', 'a Pakistani number, country NULL: defaultCountry'],
+  ['0300 1234567', '3', 'the same, asked nationally'],
+  ['923217654321', '4', "an empty country: defaultCountry"],
+  ['443331112222', '5', 'country in lower case'],
+  ['971501234567', '6', 'country AE'],
+  ['4915112345678', '7', 'a German mobile stored internationally'],
+  ['4915187654321', '8', 'a German mobile stored nationally, country as the calling code 49'],
+  ['5215512345678', '9', "Mexico's legacy WhatsApp form, stored nationally with country MX"],
+];
+
+/** Numbers that must find nobody, and why. */
+export const COUNTRY_NOT_FOUND: ReadonlyArray<readonly [string, string]> = [
+  ['923331112222', "a Pakistani reading of a British row's national digits"],
+  ['+92 7911 123456', 'a British national number read as Pakistani'],
+  ['447911123457', 'one digit off'],
+  ['4915112345679', 'one digit off, German'],
+];
+
+/** The mapping of {@link COUNTRY_SCHEMA}. */
+export const COUNTRY_MAPPING = { customers: { table: 'contacts', id: 'id', phones: ['mobile', 'landline'], country: 'country' }, labels: { table: 'tags', id: 'id', name: 'name' } };
 
 export function describeCountryColumn(title: string, open: () => Promise<CountryFixture>): void {
   describe(title, () => {
@@ -40,32 +64,15 @@ export function describeCountryColumn(title: string, open: () => Promise<Country
     let repository: SqlRepository;
     beforeAll(async () => {
       db = await open();
-      repository = createSqlRepository({ client: db.client, mapping, defaultCountry: 'PK' });
+      repository = createSqlRepository({ client: db.client, mapping: COUNTRY_MAPPING, defaultCountry: 'PK' });
     });
     afterAll(() => db?.close());
 
-    it.each([
-      ['447911123456', '1', 'WhatsApp digits of a British mobile stored nationally with country GB'],
-      ['+44 7911 123456', '1', 'the same, international'],
-      ['442079460958', '2', 'a London landline on the second phone column, country +44'],
-      ['923001234567', '3', 'a Pakistani number, country NULL: defaultCountry'],
-      ['0300 1234567', '3', 'the same, asked nationally'],
-      ['923217654321', '4', "an empty country: defaultCountry"],
-      ['443331112222', '5', 'country in lower case'],
-      ['971501234567', '6', 'country AE'],
-      ['4915112345678', '7', 'a German mobile stored internationally'],
-      ['4915187654321', '8', 'a German mobile stored nationally, country as the calling code 49'],
-      ['5215512345678', '9', "Mexico's legacy WhatsApp form, stored nationally with country MX"],
-    ])('finds %s (id %s): %s', async (asked, id) => {
+    it.each(COUNTRY_FOUND)('finds %s (id %s): %s', async (asked, id) => {
       expect((await repository.findCustomerByPhone(query(asked), context()))?._id).toBe(id);
     });
 
-    it.each([
-      ['923331112222', "a Pakistani reading of a British row's national digits"],
-      ['+92 7911 123456', 'a British national number read as Pakistani'],
-      ['447911123457', 'one digit off'],
-      ['4915112345679', 'one digit off, German'],
-    ])('finds nothing for %s (%s)', async (asked) => {
+    it.each(COUNTRY_NOT_FOUND)('finds nothing for %s (%s)', async (asked) => {
       expect(await repository.findCustomerByPhone(query(asked), context())).toBeNull();
     });
 
@@ -78,7 +85,7 @@ export function describeCountryColumn(title: string, open: () => Promise<Country
     });
 
     it('needs defaultCountry: the country of rows whose column is empty', () => {
-      expect(() => createSqlRepository({ client: db.client, mapping })).toThrow(/customers\.country needs defaultCountry/);
+      expect(() => createSqlRepository({ client: db.client, mapping: COUNTRY_MAPPING })).toThrow(/customers\.country needs defaultCountry/);
     });
   });
 }

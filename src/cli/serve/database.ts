@@ -137,7 +137,9 @@ export async function openDatabaseRepository(
     ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
   });
   const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
-  return { repository, describe: opened.describe, close: () => database.close(), warnings };
+  // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
+  const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
+  return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
 }
 
 /** How many rows `serve` reads at start to look for national numbers: a bounded, cheap `SELECT` of the phone columns. */

@@ -17,10 +17,15 @@ export type SqlClient = { query(text: string, params?: unknown[]): Promise<unkno
 /** A row with every column as text (or null), as the repository's queries select them. */
 export type SqlRow = Record<string, unknown>;
 
-/** Runs one statement, stopping (and cancelling it on the server where the client allows) when `signal` aborts. */
+/**
+ * Runs one statement, stopping (and cancelling it on the server where the client allows) when
+ * `signal` aborts. `prepare` (default: when it has values) runs it as a prepared statement: a
+ * named statement on a `pg` Pool, `execute` on mysql2; without values and without `prepare`
+ * (DDL, catalog reads) it is sent as text.
+ */
 export interface SqlRunner {
   readonly dialect: SqlDialect;
-  run(text: string, params: readonly unknown[], signal?: AbortSignal): Promise<SqlRow[]>;
+  run(text: string, params: readonly unknown[], signal?: AbortSignal, prepare?: boolean): Promise<SqlRow[]>;
 }
 
 interface PgQueryable {
@@ -35,6 +40,7 @@ interface PgPoolClient extends PgQueryable {
 }
 interface PgPool extends PgQueryable {
   connect(): Promise<PgPoolClient>;
+  readonly idleCount?: number;
   Client?: new (config: unknown) => PgStandalone;
   options?: unknown;
 }
@@ -104,52 +110,62 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
 /** How long a connection waits for the cancel of its statement before it is discarded instead of reused. */
 const CANCEL_WAIT_MS = 5000;
 
+/** Starts `cancel`, resolving with an error when it has not finished in time (the connection is then discarded, not reused, since the cancel may still land). */
+function startCancel(cancel: () => Promise<void>): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
+    timer.unref();
+  });
+  // A failed cancel is swallowed: the caller has its answer already, and the statement ends by itself.
+  const done = cancel().then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([done, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Awaits `query` until `signal` aborts. On abort, while the query still runs, `cancel` is started
  * (once). The connection goes back through `release` only after the query and any cancel have
  * ended, so a cancel meant for this query can never hit the next one run on the same connection.
+ * The common case (no abort) costs one promise and one listener: the connection is released as
+ * soon as the answer is in, with no cancel to wait for.
  */
-async function cancellable<T>(
-  query: Promise<T>,
-  signal: AbortSignal | undefined,
-  cancel: () => Promise<void>,
-  release: (error?: unknown) => void,
-): Promise<T> {
-  let settled = false;
-  // Resolves with an error when the cancel has not finished in time: the connection is then
-  // discarded, not reused, since the cancel may still land. A failed cancel is swallowed: the
-  // caller has its answer already, and the statement ends by itself.
-  let cancelling: Promise<Error | undefined> = Promise.resolve(undefined);
-  const onAbort = () => {
-    if (settled) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<Error>((resolve) => {
-      timer = setTimeout(() => resolve(new Error('the cancel did not finish in time')), CANCEL_WAIT_MS);
-      timer.unref();
-    });
-    const done = cancel().then(
-      () => undefined,
-      () => undefined,
+function cancellable<T>(query: Promise<T>, signal: AbortSignal | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
+  if (signal === undefined) {
+    return query.then(
+      (value) => (release(), value),
+      (error: unknown) => {
+        release(error);
+        throw error;
+      },
     );
-    cancelling = Promise.race([done, late]).finally(() => clearTimeout(timer));
-  };
-  query.then(
-    () => {
-      settled = true;
-      void cancelling.then((stuck) => release(stuck));
-    },
-    (error: unknown) => {
-      settled = true;
-      void cancelling.then((stuck) => release(stuck ?? error));
-    },
-  );
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await untilAborted(query, signal);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
   }
+  return new Promise<T>((resolve, reject) => {
+    let cancelling: Promise<Error | undefined> | undefined;
+    const onAbort = () => {
+      cancelling = startCancel(cancel);
+      reject(abortError(signal));
+    };
+    const settle = (error?: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      if (cancelling === undefined) release(error);
+      else void cancelling.then((stuck) => release(stuck ?? error));
+    };
+    query.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle(error);
+        reject(error);
+      },
+    );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
@@ -188,7 +204,9 @@ async function cancelMysql(pool: MysqlPool, threadId: number): Promise<void> {
 /**
  * The name of `text` as a prepared statement: the same text always gets the same name, so that pg
  * prepares it once per connection and each later run skips parsing and planning (about 160 µs
- * of a 280 µs lookup on PostgreSQL 15).
+ * of a 280 µs lookup on PostgreSQL 15). The name comes from the text itself (a 64-bit hash), not
+ * from a counter: two copies of this library in one process (its ESM and CommonJS builds, two
+ * versions) sharing a pool would otherwise give one name to two texts, which pg refuses.
  */
 const statementNames = new Map<string, string>();
 /** Past this many texts (a mapping has a few), statements run unnamed: the map never grows unbounded. */
@@ -196,10 +214,22 @@ const MAX_STATEMENT_NAMES = 1000;
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
-    name = `prc_lookup_${statementNames.size + 1}`;
+    name = `prc_${textHash(text)}`;
     statementNames.set(text, name);
   }
   return name;
+}
+
+/** Two 32-bit FNV-1a variants of `text`, as 16 hex digits. */
+function textHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 // Errors after which a connection's prepared statements may be stale: drop the connection.
@@ -215,9 +245,11 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
   let prepare = true;
   return {
     dialect: 'postgres',
-    async run(text, params, signal) {
-      // A connection that arrives after the request gave up goes straight back to the pool.
-      const client = await untilAborted(pool.connect(), signal, (late) => late.release());
+    async run(text, params, signal, prepared = params.length > 0) {
+      if (signal?.aborted) throw abortError(signal);
+      // A connection that arrives after the request gave up goes straight back to the pool; an
+      // idle one comes at once, so waiting for it needs no abort listener.
+      const client = await (pool.idleCount !== undefined && pool.idleCount > 0 ? pool.connect() : untilAborted(pool.connect(), signal, (late) => late.release()));
       const pid = client.processID;
       const cancel = async () => {
         if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
@@ -227,8 +259,8 @@ function pgPoolRunner(pool: PgPool): SqlRunner {
         client.release(
           error === undefined || (isObject(error) && typeof error.severity === 'string' && !STALE_STATEMENT_CODES.has(String(error.code))) ? undefined : (error as Error),
         );
-      // Only statements with values (the lookup) are prepared; DDL and catalog reads run as sent.
-      const name = prepare && params.length > 0 ? statementName(text) : undefined;
+      // The lookup and the label list are prepared; DDL and catalog reads without values run as sent.
+      const name = prepare && prepared ? statementName(text) : undefined;
       const query =
         name === undefined
           ? client.query(text, [...params])
@@ -265,7 +297,7 @@ function pgClientRunner(client: PgQueryable): SqlRunner {
 function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
   return {
     dialect: 'mysql',
-    async run(text, params, signal) {
+    async run(text, params, signal, prepared = params.length > 0) {
       const connection = await untilAborted(pool.getConnection(), signal, (late) => late.release());
       const threadId = connection.threadId;
       const cancel = async () => {
@@ -277,10 +309,10 @@ function mysqlPoolRunner(pool: MysqlPool): SqlRunner {
         else if (connection.destroy !== undefined) connection.destroy();
         else connection.release();
       };
-      // Statements with values run as server-side prepared statements (mysql2's `execute`, cached
-      // per connection): the values travel apart from the text and are never spliced into it on
-      // the client. DDL and catalog reads without values run as sent.
-      const statement = params.length > 0 ? connection.execute(text, [...params]) : connection.query(text);
+      // Statements with values, the lookup and the label list run as server-side prepared
+      // statements (mysql2's `execute`, cached per connection): values travel apart from the text
+      // and are never spliced into it on the client. DDL and catalog reads without values run as sent.
+      const statement = prepared || params.length > 0 ? connection.execute(text, [...params]) : connection.query(text);
       const [rows] = await cancellable(statement, signal, cancel, release);
       return rows as SqlRow[];
     },

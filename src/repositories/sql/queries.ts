@@ -55,18 +55,31 @@ function customerColumns(syntax: DialectSyntax, mapping: SqlMapping): string[] {
   return list;
 }
 
+/** `c.<id> IN (SELECT customer_id FROM <phone-key table> WHERE phone_key IN (…))`, its keys bound from `first` (1-based). */
+function inPhoneKeys(syntax: DialectSyntax, mapping: SqlMapping, table: string, count: number, first = 1): string {
+  const list = Array.from({ length: count }, (_, i) => syntax.parameter(first + i)).join(', ');
+  return `c.${syntax.quote(mapping.customers.id)} IN (SELECT k.customer_id FROM ${syntax.quote(table)} k WHERE k.phone_key IN (${list}))`;
+}
+
 /**
  * The lookup: every customer row with a phone column whose digits equal one of `keys`. Each
  * comparison is `<digits of column> IN (…)`, the shape the indexes from `db indexes` serve;
- * `digitsColumns` (MariaDB's generated columns, by phone column) replaces the expression.
+ * `digitsColumns` (MariaDB's generated columns, by phone column) replaces the expression. With
+ * `phoneKeysTable` (`db indexes --phone-keys`, which holds each row's phone digits), one indexed
+ * `phone_key IN (…)` finds the ids instead: the same rows, by one index instead of one per column.
  */
 export function customerLookup(
   dialect: SqlDialect,
   mapping: SqlMapping,
   keys: readonly string[],
   digitsColumns: ReadonlyMap<string, string> = new Map(),
+  phoneKeysTable?: string,
 ): Statement {
   const syntax = syntaxOf(dialect);
+  if (phoneKeysTable !== undefined) {
+    const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${inPhoneKeys(syntax, mapping, phoneKeysTable, keys.length)} LIMIT ${MATCH_LIMIT}`;
+    return { text, params: [...keys] };
+  }
   // PostgreSQL numbers its parameters, so each column reuses $1…$n; MySQL's `?` are positional.
   let next = 0;
   const list = () => {
@@ -99,11 +112,23 @@ export interface CountryKeys {
 /**
  * The lookup when rows carry their own country: per phone column, `<digits> IN (international)
  * OR (<digits> IN (national of a code) AND <the row's country is one of that code>)`. The digits
- * comparisons are those of {@link customerLookup}, so the same indexes serve them.
+ * comparisons are those of {@link customerLookup}, so the same indexes serve them. With
+ * `phoneKeysTable`, the phone-key table narrows the rows to those holding any of the keys (one
+ * index) and the same conditions then run on those few rows only, so the answer is the same.
  */
-export function countryLookup(dialect: SqlDialect, mapping: SqlMapping, lookup: CountryKeys, digitsColumns: ReadonlyMap<string, string> = new Map()): Statement {
+export function countryLookup(
+  dialect: SqlDialect,
+  mapping: SqlMapping,
+  lookup: CountryKeys,
+  digitsColumns: ReadonlyMap<string, string> = new Map(),
+  phoneKeysTable?: string,
+): Statement {
   const syntax = syntaxOf(dialect);
   const params: unknown[] = [];
+  // Bound first: MySQL's `?` are positional and the subquery comes first in the text.
+  const all = [...new Set([...lookup.international, ...lookup.national.flatMap(({ keys }) => keys)])];
+  const narrowed = phoneKeysTable === undefined ? '' : `${inPhoneKeys(syntax, mapping, phoneKeysTable, all.length)} AND `;
+  if (phoneKeysTable !== undefined) params.push(...all);
   const bind = (values: readonly string[]) =>
     values
       .map((value) => {
@@ -124,13 +149,13 @@ export function countryLookup(dialect: SqlDialect, mapping: SqlMapping, lookup: 
     }
     return list;
   });
-  const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${conditions.join(' OR ')} LIMIT ${MATCH_LIMIT}`;
+  const text = `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c WHERE ${narrowed}(${conditions.join(' OR ')}) LIMIT ${MATCH_LIMIT}`;
   return { text, params };
 }
 
-/** The bound values of {@link customerLookup}'s statement: the keys once (PostgreSQL), or once per phone column (MySQL). */
-export function lookupParams(dialect: SqlDialect, mapping: SqlMapping, keys: readonly string[]): unknown[] {
-  return dialect === 'postgres' ? [...keys] : mapping.customers.phones.flatMap(() => keys);
+/** The bound values of {@link customerLookup}'s statement: the keys once (PostgreSQL, or the phone-key table), or once per phone column (MySQL). */
+export function lookupParams(dialect: SqlDialect, mapping: SqlMapping, keys: readonly string[], phoneKeysTable?: string): unknown[] {
+  return dialect === 'postgres' || phoneKeysTable !== undefined ? [...keys] : mapping.customers.phones.flatMap(() => keys);
 }
 
 /** A sample of customer rows, for `db check`. */

@@ -7,8 +7,15 @@ import type { SqlDialect } from './dialect.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { bestMatch, type CountryKeys, countryLookup, customerLookup, labelList, lookupParams, toCustomer, toLabel } from './queries.js';
 import { readDigitsColumns } from './catalog-indexes.js';
+import { phoneKeysTableOf, readPhoneKeysState } from './phone-keys.js';
 
-const GENERATED_COLUMNS_TTL_MS = 60_000;
+const CATALOG_TTL_MS = 60_000;
+
+/** What the catalog says the lookup can use: MariaDB's generated digits columns, the phone-key table. */
+interface LookupCatalog {
+  digitsColumns: ReadonlyMap<string, string> | undefined;
+  phoneKeysTable: string | undefined;
+}
 
 /**
  * Options of {@link createSqlRepository}.
@@ -45,6 +52,12 @@ export interface SqlRepository extends CustomerRepository {
   readonly dialect: SqlDialect;
   /** The validated mapping. */
   readonly mapping: SqlMapping;
+  /**
+   * How lookups find customers, read from the catalog (again after a minute): `phone keys in
+   * <table>` when `db indexes --phone-keys` built the phone-key table for this mapping, else
+   * `phone columns`. For the start-up log.
+   */
+  describeLookup(): Promise<string>;
 }
 
 /**
@@ -83,38 +96,46 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   if (mapping.customers.country !== undefined && defaultCountry === undefined) {
     throw new RangeError('a mapping with customers.country needs defaultCountry: the country of customers whose country column is empty');
   }
-  // MariaDB's phone indexes are on generated columns (`db indexes`), which a query must name.
-  // Which exist (generated columns whose expression is a phone column's digits) is read from the
-  // catalog, again after a minute (so columns added while serving are used without a restart)
-  // and after a failure to read it.
-  let digitsColumns: Promise<ReadonlyMap<string, string>> | undefined;
+  // What the lookup can use is read from the catalog, again after a minute (so indexes added
+  // while serving are used without a restart) and after a failure to read it: MariaDB's phone
+  // indexes are on generated columns (`db indexes`), which a query must name; the phone-key
+  // table (`db indexes --phone-keys`) on both engines, when it was built for this mapping.
+  let catalog: Promise<LookupCatalog> | undefined;
   let readAt = 0;
-  const generatedColumns = () => {
-    if (digitsColumns === undefined || Date.now() - readAt > GENERATED_COLUMNS_TTL_MS) {
+  const readCatalog = async (): Promise<LookupCatalog> => {
+    const [digitsColumns, phoneKeys] = await Promise.all([
+      runner.dialect === 'mysql' ? readDigitsColumns(runner, mapping.customers.table, mapping.customers.phones) : undefined,
+      readPhoneKeysState(runner, mapping),
+    ]);
+    return { digitsColumns, phoneKeysTable: phoneKeys === 'ready' ? phoneKeysTableOf(mapping) : undefined };
+  };
+  const lookupCatalog = () => {
+    if (catalog === undefined || Date.now() - readAt > CATALOG_TTL_MS) {
       readAt = Date.now();
-      digitsColumns = readDigitsColumns(runner, mapping.customers.table, mapping.customers.phones).catch((error: unknown) => {
-        digitsColumns = undefined;
+      catalog = readCatalog().catch((error: unknown) => {
+        catalog = undefined;
         throw error;
       });
     }
-    return digitsColumns;
+    return catalog;
   };
-  // The statement's text depends only on how many keys there are and on the generated columns:
-  // built once per key count (building it quotes every name, ~25 µs a lookup).
+  // The statement's text depends only on how many keys there are and on the catalog: built once
+  // per key count (building it quotes every name, ~25 µs a lookup).
   const lookupTexts = new Map<number, string>();
-  let textsFor: ReadonlyMap<string, string> | undefined;
-  const lookupText = (count: number, generated: ReadonlyMap<string, string> | undefined) => {
-    if (generated !== textsFor) {
+  let textsFor: LookupCatalog | undefined;
+  const lookupText = (count: number, found: LookupCatalog) => {
+    if (found !== textsFor) {
       lookupTexts.clear();
-      textsFor = generated;
+      textsFor = found;
     }
     let text = lookupTexts.get(count);
     if (text === undefined) {
-      text = customerLookup(runner.dialect, mapping, Array.from({ length: count }, () => ''), generated).text;
+      text = customerLookup(runner.dialect, mapping, Array.from({ length: count }, () => ''), found.digitsColumns, found.phoneKeysTable).text;
       lookupTexts.set(count, text);
     }
     return text;
   };
+  const labels = labelList(runner.dialect, mapping);
   return {
     dialect: runner.dialect,
     mapping,
@@ -122,21 +143,23 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
       if (mapping.customers.country !== undefined) {
         const groups = phoneKeyGroups(query.phone, keyOptions, true);
         if (groups.all.every((key) => key === '')) return null;
-        const generated = runner.dialect === 'mysql' ? await generatedColumns() : undefined;
-        const { text, params } = countryLookup(runner.dialect, mapping, countryKeys(groups, defaultCountry as CountryCode), generated);
+        const found = await lookupCatalog();
+        const { text, params } = countryLookup(runner.dialect, mapping, countryKeys(groups, defaultCountry as CountryCode), found.digitsColumns, found.phoneKeysTable);
         return bestMatch((await runner.run(text, params, signal)).map(toCustomer), groups.all);
       }
       // Without a country of its own, the connector's (`query.phoneKeys`, set by its handlers) applies.
       const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, keyOptions);
       const keys = [...new Set(asked.filter((key) => key !== ''))];
       if (keys.length === 0) return null;
-      const generated = runner.dialect === 'mysql' ? await generatedColumns() : undefined;
-      const rows = await runner.run(lookupText(keys.length, generated), lookupParams(runner.dialect, mapping, keys), signal);
+      const found = await lookupCatalog();
+      const rows = await runner.run(lookupText(keys.length, found), lookupParams(runner.dialect, mapping, keys, found.phoneKeysTable), signal, true);
       return bestMatch(rows.map(toCustomer), keys);
     },
-    listLabels: async ({ signal }: RepositoryContext) => {
-      const { text, params } = labelList(runner.dialect, mapping);
-      return (await runner.run(text, params, signal)).map(toLabel);
+    // Prepared like the lookup (a named pg statement, mysql2's execute), though it has no values.
+    listLabels: async ({ signal }: RepositoryContext) => (await runner.run(labels.text, labels.params, signal, true)).map(toLabel),
+    describeLookup: async () => {
+      const { phoneKeysTable } = await lookupCatalog();
+      return phoneKeysTable === undefined ? 'phone columns' : `phone keys in ${phoneKeysTable}`;
     },
   };
 }
