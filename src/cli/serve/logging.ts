@@ -1,5 +1,4 @@
 import { stderr, stdout } from 'node:process';
-import { pino } from 'pino';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
 
@@ -37,7 +36,9 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
  * No `pid` or `hostname`: the supervisor adds those.
  */
-function jsonLogger(quiet: boolean): ServeLogger {
+async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
+  // Loaded here: the text format (and --help, --print-config) starts without pino.
+  const { pino } = await import('pino');
   const log = pino({
     base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -89,4 +90,4 @@ function textLogger(quiet: boolean): ServeLogger {
   };
 }
 
-export const createServeLogger = (format: 'json' | 'text', quiet: boolean): ServeLogger => (format === 'json' ? jsonLogger(quiet) : textLogger(quiet));
+export const createServeLogger = async (format: 'json' | 'text', quiet: boolean): Promise<ServeLogger> => (format === 'json' ? jsonLogger(quiet) : textLogger(quiet));
