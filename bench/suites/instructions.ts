@@ -14,7 +14,7 @@ const SIZE = 10_000;
 /**
  * Requests per counted batch, and before them the warm-up. In-process, the child's loop is an
  * async function called once per batch, and its awaits resume it in whatever tier it had when
- * called: a batch costs its full price only from about the fourth call on (in one run the counted
+ * called: each call is cheaper than the one before until about the fourth (in one run the counted
  * batches after a single 30,000-request warm-up gave 60.9k, 61.7k, then 48.0k instructions per
  * request), so the warm-up is six calls of a batch each.
  */
@@ -58,16 +58,16 @@ const server = (kind: 'ours' | 'raw'): Counted => ({
   ...httpBatches,
 });
 
-/** The real `serve` command from `dist/cli.js` over a `--data` file: its port read from the banner. */
+/** The real `serve` command from `dist/cli.js` over a `--data` file, logs as shipped (JSON lines): its port is in the first URL it prints. */
 const serve = (file: string, logs: boolean): Counted => ({
   argv: [join(distDirectory, 'cli.js'), 'serve', '--data', file, '--port', '0', ...(logs ? [] : ['--quiet'])],
   ready: (child) =>
     new Promise((resolve) => {
       let out: string | undefined = '';
       child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-        if (out === undefined) return; // past the banner: the request log, read and dropped
+        if (out === undefined) return; // past the listening line: the request log, read and dropped
         out += text;
-        const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+        const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
         if (port === undefined) return;
         out = undefined;
         resolve({ port: Number(port) });
