@@ -51,8 +51,7 @@ for (const name of chosen as SuiteName[]) {
   const started = performance.now();
   let result = await suites[name](rounds);
   // Beside the wall-clock ratios, the same batch counted in instructions: stable on a busy machine.
-  if (values.instructions && (instructionSuites as string[]).includes(name)) result = withInstructions(result, await instructions(name as (typeof instructionSuites)[number]));
-  if (values.instructions && name === 'serve') result = withInstructions(result, await (await import('./suites/serve.js')).serveInstructions());
+  if (values.instructions && (instructionSuites as readonly string[]).includes(name)) result = withInstructions(result, await instructions(name as (typeof instructionSuites)[number]));
   results.push(result);
   const file = await writeResult(result);
   console.log(`${markdownTable(result)}\n\n_${((performance.now() - started) / 1000).toFixed(1)} s; ${file.replace(`${process.cwd()}/`, '')}_\n`);

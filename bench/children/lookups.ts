@@ -1,13 +1,15 @@
 /**
  * The in-process workloads of the `inprocess` and `phone` suites, driven over IPC so that a
  * parent can run fixed batches of them under callgrind: `{ run: n }` answers `n` requests and
- * replies `'done'`; `'exit'` exits cleanly (so that valgrind reports its totals). Workloads:
+ * replies `'done'` (`{ run: n, counted: true }`: between the marks callgrind counts between, see
+ * `count-marks.ts`); `'exit'` exits cleanly. Workloads:
  * `inprocess-ours` (`connector.handle`), `inprocess-baseline` (URLSearchParams + Map +
  * JSON.stringify), `phone-pk` (`defaultCountry: 'PK'`), `phone-digits` (digits only).
  */
 import { baselineIndex, baselineLookup, generateCustomers } from '../lib/customers.js';
 import { loadMain } from '../lib/library.js';
 import { prepareRequests } from '../lib/loop.js';
+import { startCounting, stopCounting } from './count-marks.js';
 
 const [workload = '', sizeText = '100000'] = process.argv.slice(2);
 const size = Number(sizeText);
@@ -30,8 +32,10 @@ const answer = answerer();
 let next = 0;
 process.on('message', async (message: unknown) => {
   if (message === 'exit') process.exit(0);
-  const count = (message as { run?: number }).run ?? 0;
+  const { run: count = 0, counted = false } = message as { run?: number; counted?: boolean };
+  if (counted) startCounting();
   for (let index = 0; index < count; index++) await answer(requests[next++ & (requests.length - 1)] as (typeof requests)[number]);
+  if (counted) stopCounting();
   process.send?.('done');
 });
 process.send?.('ready');

@@ -1,44 +1,106 @@
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Warms a child up (`ready` is its first message), then runs `batches` fixed batches. */
-export type Drive = (child: ChildProcess, batches: number, ready: unknown) => Promise<void>;
-
-/**
- * Instructions executed by a benchmark child under valgrind's callgrind (no hardware counters
- * needed, and the same count from run to run within a fraction of a per cent, whatever else the
- * machine runs). `drive` warms the child up and then runs `batches` fixed batches; a count is
- * the difference between a run with two batches and one with one, so start-up, data building,
- * warm-up and exit cancel out and what is left is one batch.
- */
-export async function instructionsPerBatch(name: string, args: readonly string[], drive: Drive): Promise<number> {
-  const one = await instructionsOf(name, args, drive, 1);
-  const two = await instructionsOf(name, args, drive, 2);
-  return two - one;
+/** A process to count: its script and arguments, how to know it is ready, its warm-up and one batch of work. */
+export interface Counted {
+  /** The script Node runs (a `bench/children/*.ts` file through tsx, or `dist/cli.js`) and its arguments. */
+  argv: readonly string[];
+  /** Resolves, once the child can take work, with what the batches need (such as its port). */
+  ready(child: ChildProcess): Promise<unknown>;
+  /** Unmarked work until the counts settle: JIT tiers, inline caches, the heap's shape. */
+  warmUp(child: ChildProcess, ready: unknown): Promise<void>;
+  /** One batch of `size` requests, bracketed exactly by the marks of `bench/children/count-marks.ts`. */
+  batch(child: ChildProcess, ready: unknown): Promise<void>;
+  /** Requests per batch. */
+  size: number;
 }
 
-/** Every instruction a child executed from start to exit, as callgrind's `Collected :` line says. */
-async function instructionsOf(name: string, args: readonly string[], drive: Drive, batches: number): Promise<number> {
-  const file = fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url));
-  const child = fork(file, [...args], {
-    execPath: 'valgrind',
-    // JIT code is written to the heap: --smc-check=all-non-file keeps valgrind's translations of it current.
-    // V8 on one thread with a fixed GC schedule and fixed hash and random seeds: background
-    // compilation, GC helper threads and hash-table layouts otherwise differ from run to run.
-    execArgv: ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--single-threaded', '--predictable-gc-schedule', '--hash-seed=42', '--random-seed=42', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+/** Batches counted in each process, each alone. */
+export const COUNTED_BATCHES = 3;
+
+const marks = fileURLToPath(new URL('../children/count-marks.ts', import.meta.url));
+
+/**
+ * V8 flags that make the count repeatable (each is explained in bench/README.md): one thread
+ * (no background compiler or GC helpers whose share of the work depends on timing), a GC
+ * schedule that does not depend on timing or on the machine's memory, fixed hash and random
+ * seeds (hash-table layouts, `Math.random`), and `gc()` for the minor GC before each batch.
+ */
+export const V8_FLAGS = ['--single-threaded', '--predictable-gc-schedule', '--hash-seed=42', '--random-seed=42', '--expose-gc'] as const;
+
+/**
+ * callgrind: `--zero-before`/`--dump-before` on the two libuv functions the marks call, so each
+ * counted batch is one dump file holding the instructions between its marks; JIT code is written
+ * to the heap, so `--smc-check=all-non-file` keeps valgrind's translations of it current; no
+ * gdbserver (a killed child would leave its pipes behind).
+ */
+const callgrindArgs = (outFile: string) => [
+  '--tool=callgrind',
+  `--callgrind-out-file=${outFile}`,
+  '--zero-before=uv_loadavg',
+  '--dump-before=uv_get_free_memory',
+  '--smc-check=all-non-file',
+  '--vgdb=no',
+  '--separate-threads=yes', // one file per thread: only the main thread's is read
+];
+
+/**
+ * Instructions per request executed by a child under valgrind's callgrind (no hardware counters
+ * needed): after its warm-up, {@link COUNTED_BATCHES} batches each counted alone. Returns the
+ * count of each batch divided by its size.
+ */
+export async function instructionsPerRequest(counted: Counted): Promise<number[]> {
+  const directory = await mkdtemp(join(tmpdir(), 'prc-callgrind-'));
+  const child = spawn('valgrind', [...callgrindArgs(join(directory, 'callgrind.out')), process.execPath, ...V8_FLAGS, '--import', 'tsx', '--import', marks, ...counted.argv], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, NO_COLOR: '1' },
   });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = once(child, 'exit');
-  const [ready] = await Promise.race([once(child, 'message'), exited.then(() => Promise.reject(new Error(`${name} exited early:\n${stderr.slice(-2000)}`)))]);
-  await drive(child, batches, ready);
-  child.send('exit');
-  await exited;
-  const collected = /Collected : (\d+)/.exec(stderr);
-  if (collected === null) throw new Error(`callgrind reported no count for ${name} ${args.join(' ')}:\n${stderr.slice(-2000)}`);
-  return Number(collected[1]);
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(`${counted.argv.join(' ')} exited (${String(code ?? signal)}) under callgrind:\n${stderr}`);
+  });
+  exited.catch(() => {});
+  try {
+    const ready = await Promise.race([counted.ready(child), exited]);
+    await Promise.race([counted.warmUp(child, ready), exited]);
+    for (let batch = 0; batch < COUNTED_BATCHES; batch++) await Promise.race([counted.batch(child, ready), exited]);
+    return (await dumpedCounts(directory)).map((count) => count / counted.size);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = once(child, 'exit');
+      child.kill('SIGKILL');
+      await gone;
+    }
+    if (process.env.PRC_KEEP_CALLGRIND === undefined) await rm(directory, { recursive: true, force: true });
+    else console.error(`callgrind files kept in ${directory}`);
+  }
+}
+
+/**
+ * The main thread's instructions in each dump (`callgrind.out.1-01`, `.2-01`, …) in order, from
+ * its `summary:` line. Only the main thread counts: with `--single-threaded` V8 does all its work
+ * there, and the other threads (tsx's module-hook thread, libuv's pool) run on their own timers,
+ * whose work in a batch depends on how long it took (a first version summed every thread, and a
+ * batch moved 5× between runs).
+ */
+async function dumpedCounts(directory: string): Promise<number[]> {
+  const dumps = (await readdir(directory))
+    .map((file) => ({ file, part: Number(/\.(\d+)-01$/.exec(file)?.[1]) }))
+    .filter(({ part }) => Number.isInteger(part))
+    .sort((a, b) => a.part - b.part);
+  if (dumps.length !== COUNTED_BATCHES) throw new Error(`callgrind wrote ${dumps.length} dumps, expected ${COUNTED_BATCHES}: was a batch marked twice?`);
+  return Promise.all(
+    dumps.map(async ({ file }) => {
+      const summary = /^summary: (\d+)/m.exec(await readFile(join(directory, file), 'utf8'));
+      if (summary === null) throw new Error(`no summary line in callgrind's ${file}`);
+      return Number(summary[1]);
+    }),
+  );
 }
 
 /** Sends `message` to a child and waits for its next message. */

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { customerUrls } from '../lib/customers.js';
 import { writeDataFile } from '../lib/data-files.js';
-import { type Drive, instructionsPerBatch } from '../lib/instructions.js';
 import { distDirectory, loadMain } from '../lib/library.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { interleave } from '../lib/stats.js';
@@ -16,9 +15,6 @@ import { processCpuMicros } from '../lib/task-cpu.js';
 const SIZE = 100_000;
 const PER_ROUND = 20_000;
 const CONNECTIONS = 8;
-/** Under callgrind (some 50× slower) a smaller data file and fixed batches keep a run to minutes. */
-const INSTRUCTION_SIZE = 10_000;
-const INSTRUCTION_BATCH = 2_000;
 
 /**
  * Another checkout's `dist/cli.js` to measure beside this one, in the same run and rounds
@@ -123,42 +119,6 @@ export async function serve(rounds: number): Promise<SuiteResult> {
     return { suite: 'serve', title: "serve's own overhead: server CPU per request", rows };
   } finally {
     await Promise.all([...servers.values()].map(stop));
-    await rm(folder, { recursive: true, force: true });
-  }
-}
-
-/** The instruction count's drive: a warm-up batch, then `batches` fixed batches over HTTP. */
-const drive =
-  (requests: ReturnType<typeof paths>): Drive =>
-  async (_child, batches, ready) => {
-    const { port } = ready as { port: number };
-    await load(port, INSTRUCTION_BATCH, requests, 60);
-    for (let batch = 0; batch < batches; batch++) await load(port, INSTRUCTION_BATCH, requests, 60);
-  };
-
-/**
- * `serve --data --quiet` and raw `node:http` counted in instructions under callgrind
- * (`bench/lib/instructions.ts`), per request: (two batches) − (one batch), each a fresh process.
- */
-export async function serveInstructions(): Promise<Row> {
-  const folder = await mkdtemp(join(tmpdir(), 'prc-bench-serve-'));
-  try {
-    const { sampleLabels } = await loadMain();
-    const data = join(folder, 'customers.json');
-    await writeDataFile(data, 'json', INSTRUCTION_SIZE, sampleLabels);
-    const requests = paths(INSTRUCTION_SIZE);
-    const ours = (await instructionsPerBatch('serve-cli', [ourCli, '--data', data, '--port', '0', '--quiet'], drive(requests))) / INSTRUCTION_BATCH;
-    const baseline = (await instructionsPerBatch('http-server', ['raw', String(INSTRUCTION_SIZE)], drive(requests))) / INSTRUCTION_BATCH;
-    return {
-      name: 'serve --data --quiet, server instructions per request vs raw node:http',
-      unit: 'instr/req',
-      ours,
-      baselineName: 'raw node:http + Map',
-      baseline,
-      target: 1.25,
-      note: `callgrind, ${INSTRUCTION_SIZE.toLocaleString('en-US')} customers, a warm-up batch then fixed batches of ${INSTRUCTION_BATCH.toLocaleString('en-US')} requests; instructions of (two batches) − (one batch), each a fresh process.`,
-    };
-  } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }

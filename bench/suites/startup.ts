@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { build } from 'esbuild';
 import { promisify } from 'node:util';
@@ -18,27 +19,46 @@ async function importMs(specifier: string): Promise<number> {
   return Number(stdout);
 }
 
-/** A raw `node:http` server on the sample data's size: the least a process that listens can cost. */
-const RAW_SERVER = `require('node:http').createServer((q, s) => s.end('[]')).listen(0, '127.0.0.1', () => console.log('listening'));`;
+/** A raw `node:http` server: the least a process that listens and answers can cost. */
+const RAW_SERVER = `const s = require('node:http').createServer((q, r) => r.end('[]')); s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));`;
+
+/** A process's CPU time so far (user + system, ms) from /proc: Linux only, else `NaN`. */
+async function cpuMsOf(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS = 100;
 
 /**
- * Milliseconds from spawning a server process to its first line saying it listens (the process's
- * whole start-up, Node's own included): `serve` on the sample data with its defaults (metrics on,
- * logs as text), or the raw server. The process is stopped by its pid afterwards.
+ * From spawning a server process to its first answered request (the process's whole start-up,
+ * Node's own included): `serve` on the sample data with its defaults (metrics on, logs as text),
+ * or the raw server. The port is read from the line that says it listens, then `GET /label` is
+ * sent at once. Also the process's CPU time at that moment, which a busy machine barely moves.
+ * The process is stopped by its pid afterwards.
  */
-async function listeningMs(args: readonly string[], ready: RegExp): Promise<number> {
+async function firstAnswer(args: readonly string[]): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   try {
-    await new Promise<void>((resolve, reject) => {
+    const port = await new Promise<string>((resolve, reject) => {
       child.stdout.setEncoding('utf8').on('data', (text: string) => {
         out += text;
-        if (ready.test(out)) resolve();
+        const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+        if (found !== undefined) resolve(found);
       });
       child.once('exit', (code) => reject(new Error(`server exited (${String(code)}) before listening: ${out.slice(-500)}`)));
     });
-    return performance.now() - started;
+    const response = await fetch(`http://127.0.0.1:${port}/label`);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`GET /label answered ${response.status}`);
+    const ms = performance.now() - started;
+    return { ms, cpuMs: await cpuMsOf(child.pid ?? 0) };
   } finally {
     const gone = once(child, 'exit');
     child.kill();
@@ -74,9 +94,10 @@ export async function startup(rounds: number): Promise<SuiteResult> {
   ]) as Record<Entry | 'zod', () => Promise<number>>;
   const times = await interleave(rounds + 2, contenders);
   const serving = await interleave(rounds, {
-    serve: () => listeningMs(['cli.js', 'serve', '--port', '0', '--log-format', 'text'], /CIM_LABELS_API_PATH=/),
-    raw: () => listeningMs(['-e', RAW_SERVER], /listening/),
+    serve: () => firstAnswer(['cli.js', 'serve', '--port', '0', '--log-format', 'text']),
+    raw: () => firstAnswer(['-e', RAW_SERVER]),
   });
+  const of = (key: 'ms' | 'cpuMs') => ({ ours: serving.serve.map((sample) => sample[key]), baseline: serving.raw.map((sample) => sample[key]) });
   const zodBytes = await gzippedBytes({ contents: "export * from 'zod';" });
   const rows: Row[] = entries.map((entry) =>
     compare(`import ${entry === 'main' ? 'priority-routing-crm' : `priority-routing-crm${entry}`}`, 'ms', { ours: times[entry], baseline: times.zod }, 'import zod'),
@@ -85,9 +106,11 @@ export async function startup(rounds: number): Promise<SuiteResult> {
     const bytes = await gzippedBytes({ file: `${distDirectory}${ENTRIES[entry]}` });
     rows.push({ name: `bundle ${entry}, min+gz, zod excluded`, unit: 'B', ours: bytes, baselineName: 'zod itself, min+gz', baseline: zodBytes });
   }
-  const serve: Row = { ...compare('`serve` start-up on the sample data, to listening', 'ms', { ours: serving.serve, baseline: serving.raw }, 'raw node:http server'), limit: 250 };
-  serve.note = 'a fresh process each round, from spawn to the line that says it listens, Node start-up included.';
-  rows.push(serve);
+  const serve: Row = { ...compare('`serve` start-up on the sample data, to the first answered request', 'ms', of('ms'), 'raw node:http server'), limit: 250 };
+  serve.note = 'a fresh process each round (rounds interleaved), from spawn to the answer of a GET /label sent as soon as it says it listens, Node start-up included.';
+  const cpu = compare('`serve` start-up CPU (user + system) to the first answered request', 'ms', of('cpuMs'), 'raw node:http server');
+  cpu.note = "the same processes' CPU time from /proc at that moment (Linux; 10 ms ticks): what a busy machine barely moves.";
+  rows.push(serve, cpu);
   rows[0]!.note = `each import timed inside a fresh \`node\` process (${rounds + 2} processes per entry), so Node's own start-up is left out; the entries import zod, so the ratio is what we add on top.`;
   return { suite: 'startup', title: '4. Start-up and bundle size', rows };
 }

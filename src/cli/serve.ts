@@ -139,7 +139,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     import('./serve/readiness.js'),
     config.statusPage === true ? import('./serve/status-page.js') : undefined,
   ]);
-  const log = createServeLogger(config.logFormat, config.quiet);
+  const log = await createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
@@ -175,7 +175,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   });
   const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
   // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
-  const repository = untilConnected(resilience.wrap(counted, log, sink), source.connected);
+  const repository = untilConnected(await resilience.wrap(counted, log, sink), source.connected);
   statusPage?.setRepository(repository);
 
   const stop = listenForStop();

@@ -74,7 +74,7 @@ describe('readResilience for a database', () => {
     const events: string[] = [];
     const sink: MetricsSink = { repositoryCall() {}, breakerState: (state, operation) => states.push(`${operation} ${state}`), cacheEvent: (cache, event) => events.push(`${cache} ${event}`) };
     const log = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
-    const repository = resilience.wrap(script, log, sink);
+    const repository = await resilience.wrap(script, log, sink);
     expect(await repository.listLabels(context())).toStrictEqual(sampleLabels);
     script.mode = 'fail';
     for (let index = 0; index < 5; index += 1) await expect(repository.findCustomerByPhone({ phone: '1111', normalizedPhone: '1111' }, context())).rejects.toThrow('CRM down');

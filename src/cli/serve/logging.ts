@@ -1,5 +1,4 @@
 import { stderr, stdout } from 'node:process';
-import { pino } from 'pino';
 import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
 import { batchLines } from './log-lines.js';
@@ -54,7 +53,9 @@ const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (la
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
  * No `pid` or `hostname`: the supervisor adds those.
  */
-function jsonLogger(quiet: boolean): ServeLogger {
+async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
+  // Loaded here: the text format (and --help, --print-config) starts without pino.
+  const { pino } = await import('pino');
   // pino's own synchronous stdout, one write per turn of the event loop rather than per line.
   const destination = pino.destination({ dest: 1, sync: true });
   const lines = batchLines((text) => destination.write(text));
@@ -120,4 +121,4 @@ function textLogger(quiet: boolean): ServeLogger {
   };
 }
 
-export const createServeLogger = (format: 'json' | 'text', quiet: boolean): ServeLogger => (format === 'json' ? jsonLogger(quiet) : textLogger(quiet));
+export const createServeLogger = async (format: 'json' | 'text', quiet: boolean): Promise<ServeLogger> => (format === 'json' ? jsonLogger(quiet) : textLogger(quiet));

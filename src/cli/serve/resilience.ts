@@ -1,13 +1,16 @@
 import type { CustomerRepository } from '../../core/repository.js';
 import { type CacheErrorEvent, type CacheEvent, type CacheRecoverEvent, withCache } from '../../repositories/cache.js';
-import { type CircuitBreakerOperation, type CircuitBreakerState, withCircuitBreaker } from '../../repositories/breaker.js';
+import type { CircuitBreakerOperation, CircuitBreakerState } from '../../repositories/breaker.js';
 import type { ServeLogger } from './logging.js';
 import type { MetricsSink } from './metrics.js';
 
 /** What the flags chose: the wrapper to apply (if any) and the banner line saying so. */
 export interface Resilience {
-  /** The repository wrapped as chosen; the same one when nothing was. */
-  wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink): CustomerRepository;
+  /**
+   * The repository wrapped as chosen; the same one when nothing was. Async because the breaker's
+   * library (cockatiel, some 50 ms of start-up) is loaded only when the breaker is on.
+   */
+  wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink): Promise<CustomerRepository>;
   /** Whether {@link Resilience.wrap} changes anything. */
   readonly active: boolean;
   /** Whether it adds {@link withCache} and {@link withCircuitBreaker}, for the metrics to register. */
@@ -49,9 +52,10 @@ export function readResilience(
     cache,
     breaker,
     banner: `CRM protection: ${cache || breaker ? parts.join(', ') : 'off (--labels-ttl, --customers-ttl to turn on)'}`,
-    wrap(repository, log, metrics) {
+    async wrap(repository, log, metrics) {
       let wrapped = repository;
       if (breaker) {
+        const { withCircuitBreaker } = await import('../../repositories/breaker.js');
         metrics.breakerState('closed', 'findCustomerByPhone');
         metrics.breakerState('closed', 'listLabels');
         const onStateChange = (state: CircuitBreakerState, operation: CircuitBreakerOperation) => {
