@@ -112,22 +112,15 @@ function answerRequest(
   method: 'GET' | 'HEAD' | undefined,
   search: string,
   routing: Routing,
+  authenticated = false,
 ): MaybePromise<Answer> {
   const { authenticate } = routing.settings;
-  if (authenticate === undefined) return routed(request, route, method, search, routing);
-  return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then(
-    (refusal) => refusal ?? routed(request, route, method, search, routing),
-  );
-}
-
-/** 404 for no route, 405 for another method, else the route's own steps. */
-function routed(
-  request: ConnectorRequest,
-  route: ConnectorRoute | null,
-  method: 'GET' | 'HEAD' | undefined,
-  search: string,
-  routing: Routing,
-): MaybePromise<Answer> {
+  if (authenticate !== undefined && !authenticated) {
+    return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then(
+      (refusal) => refusal ?? answerRequest(request, route, method, search, routing, true),
+    );
+  }
+  // 404 for no route, 405 for another method, else the route's own steps.
   if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
   if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
   return routing.answer(request, route, search);
