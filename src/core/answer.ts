@@ -1,4 +1,4 @@
-import type { ConnectorRoute } from './hooks.js';
+import { type ConnectorRoute, maskPhone } from './hooks.js';
 import type { ConnectorResponse } from './http.js';
 
 /**
@@ -30,7 +30,32 @@ const TRACES: Readonly<Record<ConnectorRoute | 'none', Trace>> = {
 /** The trace of a request on `route`, before anything else is known about it. */
 export const traceOf = (route: ConnectorRoute | null): Trace => TRACES[route ?? 'none'];
 
-/** The trace of a customer lookup for `phone` (already masked). */
-export const customerTrace = (phone: string): Trace => ({ route: 'customer', phone });
+/**
+ * The trace of a customer lookup for `phone`, masked by `mask`. The built-in mask runs on the
+ * first read only (a hook or a failure report): most lookups are never reported, and masking is
+ * string work on every one of them. Another mask is the site's own function, so it runs here,
+ * once per lookup, as it always has (whatever it does or throws happens at the same point).
+ */
+export const customerTrace = (phone: string, mask: (phone: string) => string): Trace =>
+  mask === maskPhone ? new MaskedOnRead(phone) : { route: 'customer', phone: mask(phone) };
+
+/** A customer trace whose phone is masked with the built-in mask when first read. */
+class MaskedOnRead implements Trace {
+  readonly route = 'customer';
+  #phone: string;
+  #masked = false;
+
+  constructor(phone: string) {
+    this.#phone = phone;
+  }
+
+  get phone(): string {
+    if (!this.#masked) {
+      this.#phone = maskPhone(this.#phone);
+      this.#masked = true;
+    }
+    return this.#phone;
+  }
+}
 
 export const answer = (response: ConnectorResponse, trace: Trace): Answer => ({ response, trace });

@@ -4,7 +4,7 @@ import { type CallOutcome, callRepository, isThenable } from './call.js';
 import { failedCall, invalidData, unexpected } from './failures.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
-import { withPhoneKeys } from './phone-query.js';
+import { readCommonQuery, withPhoneKeys } from './phone-query.js';
 import { handleRoute, singleRoute } from './pipeline.js';
 import { problemDetails, problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
@@ -16,13 +16,18 @@ import { isValidated, pickCustomer, readyCustomerBody, validateForWire } from '.
  * through: query → repository → shape → response. Synchronous when the repository is.
  */
 export function answerCustomer(repository: CustomerRepository, search: string, settings: Settings): MaybePromise<Answer> {
-  const param = readQueryParam(search, 'query');
-  if (!param.ok) return answer(problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason)), CUSTOMER);
-  const query = parseCustomerQuery(param.value);
-  if (!query.ok) return answer(problemResponse('invalidQuery', problemDetails.invalidQuery(query.issues[0]?.code as CustomerQueryError)), CUSTOMER);
-  // Always masked here, even with no onError given: the default stderr line names the phone too.
-  const trace = customerTrace(settings.maskPhone(query.value.phone));
-  const asked = withPhoneKeys(query.value, settings.defaultCountry);
+  // Hybrid Chat's own shape (`query=phone:+92…`) without the general reader and its regular expressions.
+  let parsed = readCommonQuery(search);
+  if (parsed === undefined) {
+    const param = readQueryParam(search, 'query');
+    if (!param.ok) return answer(problemResponse('invalidQuery', problemDetails.invalidQuery(param.reason)), CUSTOMER);
+    const query = parseCustomerQuery(param.value);
+    if (!query.ok) return answer(problemResponse('invalidQuery', problemDetails.invalidQuery(query.issues[0]?.code as CustomerQueryError)), CUSTOMER);
+    parsed = query.value;
+  }
+  // Always masked, even with no onError given: the default stderr line names the phone too.
+  const trace = customerTrace(parsed.phone, settings.maskPhone);
+  const asked = withPhoneKeys(parsed, settings.defaultCountry);
   // From here on a bug is reported with the phone, as every other failure of this lookup is.
   try {
     return findCustomer(repository, asked, settings, trace);

@@ -112,16 +112,18 @@ function answerRequest(
   method: 'GET' | 'HEAD' | undefined,
   search: string,
   routing: Routing,
+  authenticated = false,
 ): MaybePromise<Answer> {
-  // 404 for no route, 405 for another method, else the route's own steps.
-  const routed = (): MaybePromise<Answer> => {
-    if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
-    if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
-    return routing.answer(request, route, search);
-  };
   const { authenticate } = routing.settings;
-  if (authenticate === undefined) return routed();
-  return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then((refusal) => refusal ?? routed());
+  if (authenticate !== undefined && !authenticated) {
+    return checkCredentials(request, authenticate, routing.settings, traceOf(route)).then(
+      (refusal) => refusal ?? answerRequest(request, route, method, search, routing, true),
+    );
+  }
+  // 404 for no route, 405 for another method, else the route's own steps.
+  if (route === null) return answer(problemResponse('notFound', routing.notFound), traceOf(null));
+  if (method === undefined) return answer(problemResponse('methodNotAllowed', problemDetails.methodNotAllowed(), ALLOW), traceOf(route));
+  return routing.answer(request, route, search);
 }
 
 /**
