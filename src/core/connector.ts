@@ -10,7 +10,7 @@ import type { ConnectorRoute } from './hooks.js';
 import type { ConnectorHandle, ConnectorRequest } from './http.js';
 import { answerLabels } from './labels.js';
 import { type HandlerOptions, resolveSettings } from './options.js';
-import { handle as handleRequest, notFoundDetail, type Routing } from './pipeline.js';
+import { handleRoute, notFoundDetail, type Routing } from './pipeline.js';
 import type { CustomerRepository } from './repository.js';
 import { splitUrl } from './url.js';
 
@@ -106,7 +106,8 @@ export function createConnector(options: ConnectorOptions): Connector {
     answer: (request, route, search) =>
       route === 'customer' ? answerCustomer(repository, search, settings) : answerLabels(repository, request, settings),
   };
-  const handle: ConnectorHandle = (request) => handleRequest(request, routing);
+  // Typed callers never send a malformed request, but JavaScript ones can: a 500, never a throw.
+  const handle: ConnectorHandle = (request) => handleRoute(request, routing);
 
   const sendFailed = (url: string) => (error: unknown) =>
     report(settings, traceOf(routeOf(splitUrl(url).path)), { kind: 'exception', status: 500, error });

@@ -46,11 +46,11 @@ export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: R
 });
 
 /**
- * {@link handle} for one route called from a caller's own code (`lookupCustomer`, `listLabels`),
- * where nothing typed the request: one that is not `{ url: string, method?: string }` is a bug
- * in that code, answered 500 and reported to `onError` like any other, never thrown.
+ * {@link handle} for a request from a caller's own code (`connector.handle`, `lookupCustomer`,
+ * `listLabels`), where nothing may have typed it: one that is not `{ url: string, method?: string }`
+ * is a bug in that code, answered 500 and reported to `onError` like any other, never thrown.
  */
-export function handleRoute(request: unknown, routing: Routing & { route: ConnectorRoute }): Promise<ConnectorResponse> {
+export function handleRoute(request: unknown, routing: Routing & { route?: ConnectorRoute }): Promise<ConnectorResponse> {
   let reason: unknown;
   try {
     if (isRequestLike(request)) return handle(request, routing);
@@ -59,7 +59,7 @@ export function handleRoute(request: unknown, routing: Routing & { route: Connec
     // A getter or proxy on the request that throws.
     reason = error;
   }
-  return Promise.resolve(unexpected(reason, routing.settings, traceOf(routing.route)).response);
+  return Promise.resolve(unexpected(reason, routing.settings, traceOf(routing.route ?? null)).response);
 }
 
 function isRequestLike(request: unknown): request is ConnectorRequest {

@@ -96,3 +96,24 @@ describe('lookupCustomer and listLabels from the root entry', () => {
     expect(errors.map((event) => [event.kind, event.route])).toEqual([['exception', 'customer'], ['exception', 'label']]);
   });
 });
+
+describe('createConnector(...).handle from plain JavaScript', () => {
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['an object without url', {}],
+    ['a number as url', { url: 5 }],
+    ['a number as method', { url: '/customer?query=phone:1111', method: 7 }],
+    ['a url getter that throws', { get url(): string { throw new Error('boom'); } }],
+  ])('never throws for a request that is %s: a 500 problem, reported to onError, and the next request is served', async (_name, request) => {
+    const { errors, options } = quiet();
+    const connector = Root.createConnector({ repository: memory, ...options });
+    const answered = connector.handle(request as never);
+    expect(answered).toBeInstanceOf(Promise);
+    const response = await answered;
+    expect(response.status).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(errors.map((event) => event.kind)).toEqual(['exception']);
+    expect((await connector.handle({ url: `/customer?query=phone:${samplePhones.gold}` })).status).toBe(200);
+  });
+});
