@@ -111,8 +111,18 @@ export function callHook<E>(hook: ((event: E) => unknown) | undefined, event: E,
   }
 }
 
-/** An `onResponse` hook that is also handed the request it answered (see {@link hearingRequest}). */
-export type RequestResponseHook = (event: ConnectorResponseEvent, request: ConnectorRequest) => unknown;
+/**
+ * An `onResponse` hook that is also handed the request it answered (see {@link hearingRequest}),
+ * and the event without `phone`: reading `phoned.phone` masks it then, so a hook that never needs
+ * it (serve's metrics under `--quiet`) never pays for masking and copying it on each lookup.
+ */
+export type RequestResponseHook = (event: ConnectorResponseEvent, request: ConnectorRequest, phoned: { readonly phone: string | undefined }) => unknown;
+
+/** The event as a user's hook gets it: with `phone` when the request had one (masked). */
+export const withPhone = (event: ConnectorResponseEvent, phoned: { readonly phone: string | undefined }): ConnectorResponseEvent => {
+  const phone = phoned.phone;
+  return phone === undefined ? event : { ...event, phone };
+};
 
 const requestHooks = new WeakSet<object>();
 

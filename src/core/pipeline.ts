@@ -2,7 +2,7 @@ import { type Answer, answer, traceOf } from './answer.js';
 import { isThenable } from './call.js';
 import { checkCredentials } from './credentials.js';
 import { report, unexpected } from './failures.js';
-import { callHook, type ConnectorResponseEvent, type ConnectorRoute, hearsRequest, type RequestResponseHook } from './hooks.js';
+import { type ConnectorResponseEvent, type ConnectorRoute, hearsRequest, type RequestResponseHook, withPhone } from './hooks.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import type { Settings } from './options.js';
 import { problemDetails, problemResponse } from './problems.js';
@@ -158,9 +158,15 @@ function finish(
       durationMs: performance.now() - started,
     };
     const hook = settings.onResponse;
-    callHook(hearsRequest(hook) ? (heard: ConnectorResponseEvent) => (hook as RequestResponseHook)(heard, request) : hook, trace.phone === undefined ? event : { ...event, phone: trace.phone }, (error) =>
-      report(settings, trace, { kind: 'hook', status: 0, error }),
-    );
+    // As callHook, without its two closures per request. serve's own hook reads the (masked)
+    // phone only when it needs it; a user's hook gets it in the event.
+    const hookFailed = (error: unknown) => report(settings, trace, { kind: 'hook', status: 0, error });
+    try {
+      const result = hearsRequest(hook) ? (hook as RequestResponseHook)(event, request, trace) : hook(withPhone(event, trace));
+      if (isThenable(result)) Promise.resolve(result).catch(hookFailed);
+    } catch (error) {
+      hookFailed(error);
+    }
   }
   return response;
 }

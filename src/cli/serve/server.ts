@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { handleClientError, refuseMissingHost } from '../../adapters/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../core/connector.js';
-import { hearingRequest } from '../../core/hooks.js';
+import { hearingRequest, withPhone } from '../../core/hooks.js';
 import type { ConnectorResponse } from '../../core/http.js';
 import { problemDetails, problemResponse } from '../../core/problems.js';
 import { splitUrl } from '../../core/url.js';
@@ -98,12 +98,14 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   // in the process pay), and the event has the route but not the path.
   const connector = createConnector({
     ...connectorOptions,
-    onResponse: hearingRequest((event, request) => {
+    onResponse: hearingRequest((event, request, phoned) => {
       metrics?.request(event.route, event.status, event.durationMs);
+      // Masking and copying the phone is a good part of a lookup's cost: only for the log line and the status page.
       if (statusPage === undefined && onRequest === undefined) return;
+      const heard = withPhone(event, phoned);
       const { path, search } = splitUrl(request.url);
-      statusPage?.record(event, search);
-      onRequest?.({ ...event, path });
+      statusPage?.record(heard, search);
+      onRequest?.({ ...heard, path });
     }),
   });
   let stopping = false;
