@@ -38,7 +38,11 @@ const BREAKER_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
 export function createServeMetrics(options: { caches: boolean; breaker: boolean }): ServeMetrics {
   const register = new Registry();
   collectDefaultMetrics({ register });
-  const requests = new Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers: [register] });
+  // The two per-request counters are summed in plain numbers and handed to prom-client when
+  // scraped (its `collect`): prom-client's inc builds and checks a label string on every call.
+  const pending: Tally[] = [];
+  const flush = () => pending.forEach((tally) => tally.flush());
+  const requests = new Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers: [register], collect: flush });
   const duration = new Histogram({
     name: 'prc_request_duration_seconds',
     help: 'Time to answer a connector request, by route.',
@@ -46,7 +50,7 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [register],
   });
-  const calls = new Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers: [register] });
+  const calls = new Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers: [register], collect: flush });
   const cache = options.caches
     ? new Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers: [register] })
     : undefined;
@@ -55,9 +59,14 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     : undefined;
   // Each label set's child is made once (prom-client's labels() builds and checks a label object
   // per call): a request costs a few map reads. Label values are a few fixed words and statuses.
-  const requestChild = cached((route: string) => cached((status: number) => requests.labels(route, String(status))));
+  const tally = (child: Counter.Internal) => {
+    const made = new Tally(child);
+    pending.push(made);
+    return made;
+  };
+  const requestChild = cached((route: string) => cached((status: number) => tally(requests.labels(route, String(status)))));
   const durationChild = cached((route: string) => duration.labels(route));
-  const callChild = cached((operation: string) => cached((outcome: string) => calls.labels(operation, outcome)));
+  const callChild = cached((operation: string) => cached((outcome: string) => tally(calls.labels(operation, outcome))));
   return {
     request(route, status, durationMs) {
       // An unknown path counts as the one route "other": a path never becomes a label value.
@@ -70,6 +79,20 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
     breakerState: (state, operation) => breaker?.set({ operation }, BREAKER_VALUES[state]),
     scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }),
   };
+}
+
+/** One counter series' increments since the last scrape: a number per request, prom-client's inc once per scrape. */
+class Tally {
+  #count = 0;
+  constructor(private readonly child: Counter.Internal) {}
+  inc(): void {
+    this.#count += 1;
+  }
+  flush(): void {
+    if (this.#count === 0) return;
+    this.child.inc(this.#count);
+    this.#count = 0;
+  }
 }
 
 /** `make(key)`, made once per key and kept. */
