@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countRepositoryCalls, type MetricsSink } from '../../src/cli/serve/metrics.js';
+import { countRepositoryCalls, createServeMetrics, type MetricsSink } from '../../src/cli/serve/metrics.js';
 import { isValidated } from '../../src/core/wire.js';
 import { createMemoryRepository, CustomerQuerySchema, sampleDataSet, type CustomerRepository } from '../../src/index.js';
 
@@ -48,5 +48,27 @@ describe('countRepositoryCalls', () => {
     const failing: CustomerRepository = { findCustomerByPhone: () => Promise.reject(failure), listLabels: () => [] };
     await expect(countRepositoryCalls(failing, sink).findCustomerByPhone(query, { signal: open.signal })).rejects.toBe(failure);
     expect(calls).toStrictEqual(['findCustomerByPhone error', 'listLabels aborted', 'listLabels aborted', 'findCustomerByPhone error']);
+  });
+});
+
+describe('createServeMetrics counters', () => {
+  const series = (body: string, name: string) => body.split('\n').filter((line) => line.startsWith(`${name}{`));
+
+  it('counts every request and repository call once across scrapes, however many scrapes come between', async () => {
+    const metrics = createServeMetrics({ caches: false, breaker: false });
+    for (let i = 0; i < 3; i += 1) metrics.request('customer', 200, 1);
+    metrics.request(null, 404, 1);
+    metrics.repositoryCall('findCustomerByPhone', 'ok');
+    const first = (await metrics.scrape()).body;
+    expect(series(first, 'prc_requests_total')).toStrictEqual(['prc_requests_total{route="customer",status="200"} 3', 'prc_requests_total{route="other",status="404"} 1']);
+    expect(series(first, 'prc_repository_calls_total')).toStrictEqual(['prc_repository_calls_total{operation="findCustomerByPhone",outcome="ok"} 1']);
+    // A second scrape with nothing new must not add the same increments again.
+    expect(series((await metrics.scrape()).body, 'prc_requests_total')).toStrictEqual(series(first, 'prc_requests_total'));
+    metrics.request('customer', 200, 1);
+    metrics.repositoryCall('findCustomerByPhone', 'ok');
+    const third = (await metrics.scrape()).body;
+    expect(series(third, 'prc_requests_total')[0]).toBe('prc_requests_total{route="customer",status="200"} 4');
+    expect(series(third, 'prc_repository_calls_total')).toStrictEqual(['prc_repository_calls_total{operation="findCustomerByPhone",outcome="ok"} 2']);
+    expect(third).toContain('prc_request_duration_seconds_count{route="customer"} 4');
   });
 });

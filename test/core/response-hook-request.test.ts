@@ -21,4 +21,14 @@ describe('the request handed to a response hook', () => {
     expect(heard).toStrictEqual([200, request]);
     expect(heard[1]).toBe(request);
   });
+
+  it("hands serve's hook the masked phone apart from the event, read only when it asks; a user's hook gets it in the event", async () => {
+    const heard: { phone: unknown; masked: unknown }[] = [];
+    const connector = createConnector({ repository, onResponse: hearingRequest((event, _asked, phoned) => void heard.push({ phone: event.phone, masked: phoned.phone })) });
+    await connector.handle(request);
+    expect(heard).toStrictEqual([{ phone: undefined, masked: '**11' }]);
+    const users: unknown[] = [];
+    await createConnector({ repository, onResponse: (event) => void users.push(event.phone) }).handle(request);
+    expect(users).toStrictEqual(['**11']);
+  });
 });
