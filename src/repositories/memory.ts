@@ -16,7 +16,7 @@ import type { CustomerQuery } from '../contract/index.js';
 import * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../core/repository.js';
 import { explainDates, withIsoDates } from '../core/record-dates.js';
-import { markValidated } from '../core/wire.js';
+import { markValidated, type PhoneLookup, withPhoneLookup } from '../core/wire.js';
 import { compileRecordCheck } from './record-check.js';
 
 /**
@@ -325,18 +325,20 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
   if (issues.length > 0) throw new DataSetError(issues);
 
   const labelList = Object.freeze(labelRecords as readonly LabelRecord[]);
+  const lookup: PhoneLookup =
+    defaultCountry === undefined && countryField === undefined
+      ? (query) => index.get(query.normalizedPhone) ?? null
+      : (query) => {
+          // Every reading of the asked number, most likely first: the first one indexed answers.
+          for (const key of askedReadings(query.phone)) {
+            const found = index.get(key);
+            if (found !== undefined) return found;
+          }
+          return null;
+        };
   return markValidated({
-    findCustomerByPhone:
-      defaultCountry === undefined && countryField === undefined
-        ? (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null
-        : (query: CustomerQuery) => {
-            // Every reading of the asked number, most likely first: the first one indexed answers.
-            for (const key of askedReadings(query.phone)) {
-              const found = index.get(key);
-              if (found !== undefined) return found;
-            }
-            return null;
-          },
+    // `phoneKeys` is never read: the asked number is read in this repository's own country.
+    findCustomerByPhone: withPhoneLookup((query: CustomerQuery) => lookup(query), lookup),
     listLabels: () => labelList,
     customerCount: (customers as readonly unknown[]).length,
     labelCount: labelList.length,
