@@ -13,6 +13,7 @@ import {
   toJsonPath,
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
+import { askedFirstReading, askedReadings as readingsOfAsked } from '../contract/phone-keys.js';
 import * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../core/repository.js';
 import { explainDates, withIsoDates } from '../core/record-dates.js';
@@ -329,8 +330,14 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
     defaultCountry === undefined && countryField === undefined
       ? (query) => index.get(query.normalizedPhone) ?? null
       : (query) => {
+          // The commonest spellings (`+92…`, WhatsApp's `92…`) are one Map get when their first
+          // reading is cheap to tell and indexed.
+          const first = defaultCountry === undefined ? undefined : askedFirstReading(query.phone, query.normalizedPhone, defaultCountry);
+          const quick = first === undefined ? undefined : index.get(first);
+          if (quick !== undefined) return quick;
           // Every reading of the asked number, most likely first: the first one indexed answers.
-          for (const key of askedReadings(query.phone)) {
+          const readings = defaultCountry === undefined ? askedReadings(query.phone) : readingsOfAsked(query.phone, query.normalizedPhone, defaultCountry);
+          for (const key of readings) {
             const found = index.get(key);
             if (found !== undefined) return found;
           }
