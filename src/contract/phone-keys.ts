@@ -77,10 +77,8 @@ function fastOwnCode(digits: string, plan: CountryPlan, rules: Rules): string[] 
  * valid) returns `undefined` and goes to the parser. Checked against the parser by property tests.
  */
 function fastLocal(phone: string, digits: string, plan: CountryPlan): string[] | undefined {
-  if (plan.transforms || phone.length > MAX_PHONE_LENGTH || !LOCAL_FORM.test(phone) || digits.length < 2) return undefined;
-  const rules = rulesOf(plan.callingCode);
-  // A country that is not its calling code's main one (Canada, Jersey): the parser's.
-  if (rules === undefined || rules.main !== plan.country) return undefined;
+  const rules = localRules(phone, digits, plan);
+  if (rules === undefined) return undefined;
   const idd = plan.iddPattern === null ? null : plan.iddPattern.exec(digits);
   if (idd !== null) {
     const international = digits.slice(idd[0].length);
@@ -105,6 +103,14 @@ function fastLocal(phone: string, digits: string, plan: CountryPlan): string[] |
   const abroad = callingCodeOf(digits) === undefined ? null : fastInternational(digits);
   if (abroad === undefined) return undefined;
   return abroad === null ? [callingCode + digits] : [callingCode + digits, abroad];
+}
+
+/** The rules {@link fastLocal} reads a number without `+` by, `undefined` where only the parser can. */
+function localRules(phone: string, digits: string, plan: CountryPlan): Rules | undefined {
+  if (plan.transforms || phone.length > MAX_PHONE_LENGTH || !LOCAL_FORM.test(phone) || digits.length < 2) return undefined;
+  const rules = rulesOf(plan.callingCode);
+  // A country that is not its calling code's main one (Canada, Jersey): the parser's.
+  return rules === undefined || rules.main !== plan.country ? undefined : rules;
 }
 
 /** A reading of a number: its calling code, national significant number and whether the rules call it valid (else it is only possible). */
@@ -203,6 +209,60 @@ export function phoneReadings(phone: string, options?: { defaultCountry?: Countr
   const country = options?.defaultCountry;
   if (country === undefined) return [digits];
   return readingsIn(phone, digits, planOf(country), true) ?? [digits];
+}
+
+/**
+ * {@link phoneReadings} in `country` of an asked number whose digits the caller has already
+ * (a query's `normalizedPhone`): they are taken as they are when the number is written as just
+ * them, with or without `+` (Hybrid Chat's and WhatsApp's spellings), which saves the regular
+ * expression that strips a number to its digits on every lookup; any other spelling is stripped.
+ */
+export function askedReadings(phone: string, digits: string, country: CountryCode): string[] {
+  const known = askedDigits(phone, digits);
+  return readingsIn(phone, known, planOf(country), true) ?? [known];
+}
+
+/** The digits of `phone`: `digits` when the number is written as just them, with or without `+`. */
+function askedDigits(phone: string, digits: string): string {
+  const own = isDigits(digits) && (phone === digits || (phone.length === digits.length + 1 && phone.charCodeAt(0) === PLUS && phone.endsWith(digits)));
+  return own ? digits : normalizePhone(phone);
+}
+
+/**
+ * The first of {@link askedReadings} when it is the number's own digits and that is cheap to
+ * tell, `undefined` otherwise: a `+` number the fast path reads as written, or WhatsApp's bare
+ * digits beginning with the default country's calling code whose international reading is valid
+ * (which then comes first, whatever the national reading is: that test is skipped). A lookup
+ * that tries this key first and the others only when it is not indexed answers as one that
+ * tries every reading in order (property tests compare them).
+ */
+export function askedFirstReading(phone: string, digits: string, country: CountryCode): string | undefined {
+  const known = askedDigits(phone, digits);
+  if (phone.charCodeAt(0) === PLUS) {
+    const fast = fastPlus(phone, known);
+    return fast !== undefined && currentForm(fast) === fast ? fast : undefined;
+  }
+  const plan = planOf(country);
+  const rules = localRules(phone, known, plan);
+  const { callingCode, iddPattern, trunkPattern } = plan;
+  // fastLocal's way to fastOwnCode: no international or trunk prefix, the country's calling code.
+  if (rules === undefined || iddPattern?.test(known) === true || trunkPattern?.test(known) === true || !known.startsWith(callingCode)) return undefined;
+  const shorter = known.slice(callingCode.length);
+  if (trunkPattern?.test(shorter) === true || currentForm(known) !== known) return undefined;
+  return rules.valid(shorter) ? known : undefined;
+}
+
+const ZERO = 48;
+const NINE = 57;
+
+/** Whether `text` is one or more ASCII digits (a loop: no regular expression on the request path). */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code < ZERO || code > NINE) return false;
+  }
+  return true;
 }
 
 /** {@link phoneReadings} without the fast paths: the parser's answer, which the fast paths must equal (property tests). */

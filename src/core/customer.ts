@@ -9,7 +9,7 @@ import { handleRoute, singleRoute } from './pipeline.js';
 import { problemDetails, problemResponse } from './problems.js';
 import type { CustomerRecord, CustomerRepository, MaybePromise, RepositoryContext } from './repository.js';
 import { readQueryParam } from './url.js';
-import { isValidated, pickCustomer, readyCustomerBody, validateForWire } from './wire.js';
+import { isValidated, phoneLookupOf, pickCustomer, readyCustomerBody, validateForWire } from './wire.js';
 
 /**
  * The steps of `GET /customer?query=phone:{refId}` for a request already routed here and let
@@ -27,10 +27,9 @@ export function answerCustomer(repository: CustomerRepository, search: string, s
   }
   // Always masked, even with no onError given: the default stderr line names the phone too.
   const trace = customerTrace(parsed.phone, settings.maskPhone);
-  const asked = withPhoneKeys(parsed, settings.defaultCountry);
   // From here on a bug is reported with the phone, as every other failure of this lookup is.
   try {
-    return findCustomer(repository, asked, settings, trace);
+    return findCustomer(repository, parsed, settings, trace);
   } catch (error) {
     return unexpected(error, settings, trace);
   }
@@ -38,11 +37,14 @@ export function answerCustomer(repository: CustomerRepository, search: string, s
 
 const CUSTOMER = traceOf('customer');
 
-function findCustomer(repository: CustomerRepository, asked: CustomerQuery, settings: Settings, trace: Trace): MaybePromise<Answer> {
+function findCustomer(repository: CustomerRepository, parsed: CustomerQuery, settings: Settings, trace: Trace): MaybePromise<Answer> {
+  // The memory repository's lookup by the parsed query: no query object, no phoneKeys.
+  const lookup = phoneLookupOf(repository);
+  if (lookup !== undefined) return foundAnswer(lookup(parsed), trace);
+  const asked = withPhoneKeys(parsed, settings.defaultCountry);
   if (isValidated(repository)) {
-    // Pre-validated and synchronous (the memory repository): no timer, no signal, no schema.
-    const found = repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined;
-    return answer(found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found as Customer)), trace);
+    // Pre-validated and synchronous (a wrapper of the memory repository): no timer, no signal, no schema.
+    return foundAnswer(repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined, trace);
   }
   const outcome = callRepository((context) => repository.findCustomerByPhone(asked, context), settings.timeoutMs);
   if (!isThenable(outcome)) return shapeCustomer(outcome, settings, trace);
@@ -67,6 +69,10 @@ function checkedCustomer(outcome: CallOutcome<CustomerRecord | null | undefined>
   const customer = validateForWire(outcome.value);
   return customer.ok ? answer(customerFound(customer.value), trace) : invalidData(customer.issues, 'a customer', settings, trace);
 }
+
+/** A pre-validated repository's answer: only the contract's fields are picked. */
+const foundAnswer = (found: CustomerRecord | null | undefined, trace: Trace): Answer =>
+  answer(found === null || found === undefined ? customerNotFound() : customerFound(pickCustomer(found as Customer)), trace);
 
 const customerNotFound = () => problemResponse('customerNotFound', problemDetails.customerNotFound());
 

@@ -1,5 +1,6 @@
 import {
   type Customer,
+  type CustomerQuery,
   CustomerSchema,
   type Label,
   validateCustomer,
@@ -7,7 +8,7 @@ import {
 } from '../contract/index.js';
 import type { Result } from '../contract/result.js';
 import { explainDates, withIsoDates } from './record-dates.js';
-import type { CustomerRepository } from './repository.js';
+import type { CustomerRecord, CustomerRepository } from './repository.js';
 
 const validatedRepositories = new WeakSet<CustomerRepository>();
 
@@ -139,3 +140,24 @@ export function readyLabels<T>(records: T): T {
   wireReady.add(value);
   return value as T;
 }
+
+/** A validated repository's lookup by the parsed query alone (`phone`, `normalizedPhone`), without `phoneKeys`. */
+export type PhoneLookup = (query: Pick<CustomerQuery, 'phone' | 'normalizedPhone'>) => CustomerRecord | null;
+
+const phoneLookups = new WeakMap<CustomerRepository['findCustomerByPhone'], PhoneLookup>();
+
+/**
+ * Registers `lookup` as what `find` answers for any query, for a repository that never reads
+ * `phoneKeys` (the memory repository): the handlers then call it with the parsed query and build
+ * no query object per request, whose `phoneKeys` with a country is a getter V8 builds on its slow
+ * path. Keyed by the function, so a repository whose method was replaced (a spy, a wrapper) is
+ * called as usual. Internal to the package.
+ */
+export function withPhoneLookup<F extends CustomerRepository['findCustomerByPhone']>(find: F, lookup: PhoneLookup): F {
+  phoneLookups.set(find, lookup);
+  return find;
+}
+
+/** The lookup {@link withPhoneLookup} registered for a validated repository's method, or undefined. */
+export const phoneLookupOf = (repository: CustomerRepository): PhoneLookup | undefined =>
+  isValidated(repository) ? phoneLookups.get(repository.findCustomerByPhone) : undefined;

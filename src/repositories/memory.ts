@@ -13,10 +13,11 @@ import {
   toJsonPath,
 } from '../contract/index.js';
 import type { CustomerQuery } from '../contract/index.js';
+import { askedFirstReading, askedReadings } from '../contract/phone-keys.js';
 import * as z from 'zod';
 import type { CustomerRecord, CustomerRepository, LabelRecord } from '../core/repository.js';
 import { explainDates, withIsoDates } from '../core/record-dates.js';
-import { markValidated } from '../core/wire.js';
+import { markValidated, type PhoneLookup, withPhoneLookup } from '../core/wire.js';
 import { compileRecordCheck } from './record-check.js';
 
 /**
@@ -231,6 +232,26 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
   }
 }
 
+/** How an asked number is looked up in the index: by its digits, or by its readings in the default country. */
+function lookupIn(index: ReadonlyMap<string, CustomerRecord>, defaultCountry: CountryCode | undefined, countryField: string | undefined): PhoneLookup {
+  if (defaultCountry === undefined && countryField === undefined) return (query) => index.get(query.normalizedPhone) ?? null;
+  // Records with their own country (countryField) and no default: asked numbers are read as digits.
+  if (defaultCountry === undefined) return (query) => index.get(digitsKey(query.phone)) ?? null;
+  return (query) => {
+    // The commonest spellings (`+92…`, WhatsApp's `92…`) are one Map get when their first
+    // reading is cheap to tell and indexed.
+    const first = askedFirstReading(query.phone, query.normalizedPhone, defaultCountry);
+    const quick = first === undefined ? undefined : index.get(first);
+    if (quick !== undefined) return quick;
+    // Every reading of the asked number, most likely first: the first one indexed answers.
+    for (const key of askedReadings(query.phone, query.normalizedPhone, defaultCountry)) {
+      const found = index.get(key);
+      if (found !== undefined) return found;
+    }
+    return null;
+  };
+}
+
 /**
  * A repository over customers and labels held in memory: the reference connector's, and a quick
  * way to serve an export. Validates everything once, here (throwing a {@link DataSetError} that
@@ -254,7 +275,6 @@ function issuesOf(schema: z.ZodType, value: unknown, path: ReadonlyArray<string 
  */
 export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepositoryOptions = {}): MemoryRepository {
   const { defaultCountry, countryField } = options ?? {};
-  const askedReadings = readingsFunction(defaultCountry);
   if (countryField !== undefined && (typeof countryField !== 'string' || countryField === '')) {
     throw new TypeError(`countryField must be the name of a record field (a non-empty string), got ${describeValue(countryField)}`);
   }
@@ -325,18 +345,10 @@ export function createMemoryRepository(data: MemoryDataSet, options: MemoryRepos
   if (issues.length > 0) throw new DataSetError(issues);
 
   const labelList = Object.freeze(labelRecords as readonly LabelRecord[]);
+  const lookup = lookupIn(index, defaultCountry, countryField);
   return markValidated({
-    findCustomerByPhone:
-      defaultCountry === undefined && countryField === undefined
-        ? (query: CustomerQuery) => index.get(query.normalizedPhone) ?? null
-        : (query: CustomerQuery) => {
-            // Every reading of the asked number, most likely first: the first one indexed answers.
-            for (const key of askedReadings(query.phone)) {
-              const found = index.get(key);
-              if (found !== undefined) return found;
-            }
-            return null;
-          },
+    // `phoneKeys` is never read: the asked number is read in this repository's own country.
+    findCustomerByPhone: withPhoneLookup((query: CustomerQuery) => lookup(query), lookup),
     listLabels: () => labelList,
     customerCount: (customers as readonly unknown[]).length,
     labelCount: labelList.length,

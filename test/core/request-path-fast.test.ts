@@ -96,6 +96,23 @@ describe('the query a repository receives', () => {
   });
 });
 
+describe('the memory repository looked up without a query object', () => {
+  it('answers as its findCustomerByPhone does; a method replaced afterwards is called with the full query', async () => {
+    const repository = createMemoryRepository({ customers: [{ ...sampleCustomer, phone1: '+92 300 1234567' }], labels: sampleLabels }, { defaultCountry: 'PK' });
+    const connector = createConnector({ repository, defaultCountry: 'PK' });
+    for (const phone of ['+923001234567', '923001234567', '03001234567', '+923001234568']) {
+      const response = await connector.handle({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
+      const query = withPhoneKeys({ phone, normalizedPhone: phone.replace('+', '') }, 'PK');
+      expect(response.status, phone).toBe(repository.findCustomerByPhone(query) === null ? 404 : 200);
+    }
+    const find = repository.findCustomerByPhone;
+    const seen: CustomerQuery[] = [];
+    repository.findCustomerByPhone = (query) => (seen.push({ ...query }), find(query));
+    expect((await connector.handle({ url: '/customer?query=phone:923001234567' })).status).toBe(200);
+    expect(seen).toStrictEqual([{ phone: '923001234567', normalizedPhone: '923001234567', phoneKeys: phoneKeys('923001234567', { defaultCountry: 'PK' }) }]);
+  });
+});
+
 describe('the phone in hook events', () => {
   it('is masked with the built-in mask by default, as received with maskPhone: false, and a own mask runs once per lookup', async () => {
     const repository = createMemoryRepository({ customers: [sampleCustomer], labels: sampleLabels });
