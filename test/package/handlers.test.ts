@@ -28,6 +28,16 @@ const broken: ReadonlyArray<[string, Repository, number]> = [
   ['never answers', { findCustomerByPhone: () => new Promise(() => {}), listLabels: () => new Promise(() => {}) }, 504],
 ];
 
+/** Request objects plain JavaScript can pass where nothing typed them: each a bug of the caller. */
+const MALFORMED_REQUESTS: ReadonlyArray<readonly [string, unknown]> = [
+    ['undefined', undefined],
+    ['null', null],
+    ['an object without url', {}],
+    ['a number as url', { url: 5 }],
+    ['a number as method', { url: '/customer?query=phone:1111', method: 7 }],
+    ['a url getter that throws', { get url(): string { throw new Error('boom'); } }],
+];
+
 describe('lookupCustomer and listLabels from the root entry', () => {
   it('are functions of the root entry with the documented arity (repository, request, options)', () => {
     expect(typeof lookupCustomer).toBe('function');
@@ -78,15 +88,7 @@ describe('lookupCustomer and listLabels from the root entry', () => {
     }
   });
 
-  it.each([
-    ['undefined', undefined],
-    ['null', null],
-    ['a string', '/customer?query=phone:1111'],
-    ['an object without url', {}],
-    ['a number as url', { url: 5 }],
-    ['a number as method', { url: '/customer?query=phone:1111', method: 7 }],
-    ['a url getter that throws', { get url(): string { throw new Error('boom'); } }],
-  ])('never reject (and never throw) for a request that is %s: 500, reported to onError', async (_name, request) => {
+  it.each([['a string', '/customer?query=phone:1111'] as const, ...MALFORMED_REQUESTS])('never reject (and never throw) for a request that is %s: 500, reported to onError', async (_name, request) => {
     const { errors, options } = quiet();
     const customer = lookupCustomer(memory, request as never, options);
     const label = listLabels(memory, request === undefined ? null as never : (request as never), options);
@@ -98,14 +100,7 @@ describe('lookupCustomer and listLabels from the root entry', () => {
 });
 
 describe('createConnector(...).handle from plain JavaScript', () => {
-  it.each([
-    ['undefined', undefined],
-    ['null', null],
-    ['an object without url', {}],
-    ['a number as url', { url: 5 }],
-    ['a number as method', { url: '/customer?query=phone:1111', method: 7 }],
-    ['a url getter that throws', { get url(): string { throw new Error('boom'); } }],
-  ])('never throws for a request that is %s: a 500 problem, reported to onError, and the next request is served', async (_name, request) => {
+  it.each(MALFORMED_REQUESTS)('never throws for a request that is %s: a 500 problem, reported to onError, and the next request is served', async (_name, request) => {
     const { errors, options } = quiet();
     const connector = Root.createConnector({ repository: memory, ...options });
     const answered = connector.handle(request as never);
