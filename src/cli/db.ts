@@ -1,12 +1,11 @@
 import process, { stdout } from 'node:process';
 import { countryCodeProblem, isCountryCode } from '../contract/phone-keys.js';
-import { countNationalNumbers, nationalNumbersWarning } from '../repositories/national-numbers.js';
 import { createRunner, type SqlRunner } from '../repositories/sql/client.js';
 import { phoneIndexes } from '../repositories/sql/indexes.js';
 import { dropPhoneKeysPlan, type PhoneKeysPlan, phoneKeysPlan, readPhoneKeysState, runPhoneKeysPlan } from '../repositories/sql/phone-keys.js';
 import type { SqlMapping } from '../repositories/sql/mapping.js';
 import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from '../repositories/sql/open.js';
-import { indexNeeds, inspectSqlDatabase, type SqlEngine } from '../repositories/sql/schema.js';
+import { indexNeeds, inspectSqlDatabase, sampleNationalWarning, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { checkEnvironment } from './environment.js';
 import { openDatabase, readMappingFile, separatePassword } from './serve/database.js';
@@ -90,8 +89,7 @@ async function runCheck(opened: Awaited<ReturnType<typeof openDatabase>>, file: 
   const report = await inspectSqlDatabase({ client: database.client, dialect: database.dialect, mapping: opened.mapping, sampleSize });
   const warnings = [...report.warnings];
   if (defaultCountry === undefined) {
-    const what = `phone numbers in the ${report.sampledRows} sampled rows of ${opened.mapping.customers.table}`;
-    const national = nationalNumbersWarning(countNationalNumbers(report.sampledPhones), what, 'give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag');
+    const national = sampleNationalWarning(report, opened.mapping, 'give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag');
     if (national !== undefined) warnings.push(national);
   }
   const { problems } = report;

@@ -8,6 +8,7 @@ import { createSqlRepository, type SqlClient, type SqlRepository } from '../../s
 import { createRunner } from '../../src/repositories/sql/client.js';
 import { parseSqlMapping } from '../../src/repositories/sql/mapping.js';
 import { phoneSample } from '../../src/repositories/sql/queries.js';
+import { inspectSqlDatabase, sampleNationalWarning } from '../../src/repositories/sql/schema.js';
 import { context, query } from './sql-repository-cases.js';
 
 /** A database holding {@link COUNTRY_SCHEMA} (table names as given), a client on it, and its end. */
@@ -82,6 +83,17 @@ export function describeCountryColumn(title: string, open: () => Promise<Country
       const runner = createRunner(db.client);
       const rows = await runner.run(phoneSample(runner.dialect, parseSqlMapping(COUNTRY_MAPPING), 100).text, []);
       expect(rows.flatMap((row) => Object.values(row)).filter((phone) => phone !== null).sort()).toEqual(['0300 1234567', '0321 7654321']);
+    });
+
+    // db check's sample, read for the same warning: it counts what serve counts.
+    it("db check's national-number warning counts only the rows without their own country (NULL or empty), as serve's does", async () => {
+      const report = await inspectSqlDatabase({ client: db.client, mapping: COUNTRY_MAPPING, sampleSize: 100 });
+      expect(report.sampledRows).toBe(9);
+      expect(report.sampledPhoneRows).toBe(2);
+      expect(report.sampledPhones.filter((phone) => phone !== '').sort()).toEqual(['0300 1234567', '0321 7654321']);
+      expect(sampleNationalWarning(report, parseSqlMapping(COUNTRY_MAPPING), 'set it')).toMatch(
+        /^2 of 2 phone numbers in the 2 of 9 sampled rows with no country in "country" of contacts look national \(such as 03\*{6}\d{4}: a trunk prefix 0 and no country code\) and no default country is set, .*: set it$/,
+      );
     });
 
     it('needs defaultCountry: the country of rows whose column is empty', () => {

@@ -158,14 +158,20 @@ export function lookupParams(dialect: SqlDialect, mapping: SqlMapping, keys: rea
   return dialect === 'postgres' || phoneKeysTable !== undefined ? [...keys] : mapping.customers.phones.flatMap(() => keys);
 }
 
-/** A sample of customer rows, for `db check`. */
+/** The alias of the customer's own country (`customers.country`) in {@link customerSample}'s rows. */
+export const SAMPLE_COUNTRY = 'prc_own_country';
+
+/** A sample of customer rows, for `db check`; with `customers.country`, each row's country as {@link SAMPLE_COUNTRY}. */
 export function customerSample(dialect: SqlDialect, mapping: SqlMapping, limit: number): Statement {
   const syntax = syntaxOf(dialect);
-  return {
-    text: `SELECT ${customerColumns(syntax, mapping).join(', ')} FROM ${syntax.quote(mapping.customers.table)} c LIMIT ${Math.trunc(limit)}`,
-    params: [],
-  };
+  const { country } = mapping.customers;
+  const columns = customerColumns(syntax, mapping);
+  if (country !== undefined) columns.push(`${syntax.plain(`c.${syntax.quote(country)}`)} AS ${syntax.quote(SAMPLE_COUNTRY)}`);
+  return { text: `SELECT ${columns.join(', ')} FROM ${syntax.quote(mapping.customers.table)} c LIMIT ${Math.trunc(limit)}`, params: [] };
 }
+
+/** Whether a row's own country (`customers.country`) is empty: NULL or blank, as {@link phoneSample} and the lookup read it. */
+export const withoutOwnCountry = (value: unknown) => value === null || value === undefined || String(value).trim() === '';
 
 /** The phone columns of up to `limit` customer rows without their own country, for the start-up check of national spellings. */
 export function phoneSample(dialect: SqlDialect, mapping: SqlMapping, limit: number): Statement {

@@ -1,10 +1,11 @@
 import { CustomerSchema, LabelListSchema, toContractIssues } from '../../contract/index.js';
+import { countNationalNumbers, nationalNumbersWarning } from '../national-numbers.js';
 import { readTableIndexes, type TableIndexes } from './catalog-indexes.js';
 import { createRunner, type SqlClient, type SqlRunner } from './client.js';
 import { type SqlDialect, syntaxOf } from './dialect.js';
 import { type IndexNeed, missingIndex, type PlannedIndex, plannedIndexes } from './indexes.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
-import { customerSample, labelList, toCustomer, toLabel } from './queries.js';
+import { customerSample, labelList, SAMPLE_COUNTRY, toCustomer, toLabel, withoutOwnCountry } from './queries.js';
 import { toText } from './values.js';
 
 /**
@@ -249,8 +250,14 @@ export interface SqlDatabaseReport {
   warnings: string[];
   /** Customer rows really read (at most the sample size; fewer when the table has fewer). */
   sampledRows: number;
-  /** The phone numbers of the sampled rows, for the caller's own checks (national spellings). */
+  /**
+   * The phone numbers of the sampled rows whose numbers are read in the default country, for the
+   * caller's own checks (national spellings): a row with its own country (the mapping's
+   * `customers.country`) reads its national spellings there, so its numbers are not here.
+   */
   sampledPhones: string[];
+  /** How many sampled rows {@link sampledPhones} come from (all of them without `customers.country`). */
+  sampledPhoneRows: number;
 }
 
 /**
@@ -262,7 +269,7 @@ export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Prom
   const runner = createRunner(options.client, options.dialect);
   const sampleSize = options.sampleSize ?? 100;
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 0) throw new RangeError(`sampleSize must be a whole number, 0 or more, got ${String(sampleSize)}`);
-  const report: SqlDatabaseReport = { problems: await checkSchema(runner, mapping), warnings: [], sampledRows: 0, sampledPhones: [] };
+  const report: SqlDatabaseReport = { problems: await checkSchema(runner, mapping), warnings: [], sampledRows: 0, sampledPhones: [], sampledPhoneRows: 0 };
   if (report.problems.length > 0) return report;
   const indexes = await checkIndexes(runner, await detectEngine(runner), mapping);
   report.problems.push(...indexes.problems);
@@ -284,7 +291,10 @@ export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Prom
   report.sampledRows = sample.length;
   for (const row of sample) {
     const customer = toCustomer(row);
-    report.sampledPhones.push(customer.phone1, customer.phone2, customer.phone3, customer.phone4, customer.phone5);
+    if (mapping.customers.country === undefined || withoutOwnCountry(row[SAMPLE_COUNTRY])) {
+      report.sampledPhones.push(customer.phone1, customer.phone2, customer.phone3, customer.phone4, customer.phone5);
+      report.sampledPhoneRows += 1;
+    }
     const key = `customers row ${JSON.stringify(customer._id)}`;
     const parsed = CustomerSchema.safeParse(customer);
     if (!parsed.success) {
@@ -297,6 +307,18 @@ export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Prom
     }
   }
   return report;
+}
+
+/**
+ * `db check`'s warning about national spellings in its sample (no default country given), or
+ * undefined when there are none. Rows with their own country (`customers.country`) are not
+ * counted: their national spellings are read in that country, as `serve`'s start-up check
+ * reads them. `advice` says how to set the country.
+ */
+export function sampleNationalWarning(report: SqlDatabaseReport, mapping: SqlMapping, advice: string): string | undefined {
+  const own = mapping.customers.country;
+  const rows = own === undefined ? `the ${report.sampledRows} sampled rows` : `the ${report.sampledPhoneRows} of ${report.sampledRows} sampled rows with no country in "${own}"`;
+  return nationalNumbersWarning(countNationalNumbers(report.sampledPhones), `phone numbers in ${rows} of ${mapping.customers.table}`, advice);
 }
 
 /**
