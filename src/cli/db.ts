@@ -19,8 +19,9 @@ Works on the SQL database a connector serves with "serve --database".
   db indexes   print the DDL that makes every phone lookup an index lookup on this engine
                (PostgreSQL expression indexes, MySQL 8 functional indexes, MariaDB indexed
                generated columns) and an index on the join table; --apply runs it
-  db check     check the mapping against the live schema (tables, columns, types) and a
-               sample of rows against the contract, naming every problem
+  db check     check the mapping against the live schema (tables, columns, types), the phone
+               indexes (or the phone-key table, when lookups use it) and a sample of rows
+               against the contract, naming every problem
 
 Options:
       --database <url>    postgres://, postgresql://, mysql:// or mariadb://, without a password

@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { createPglite, crmMapping, servePglite } from '../support/pglite.js';
 import { closedPort } from '../support/listen.js';
+import { parseSqlMapping } from '../../src/repositories/sql/mapping.js';
+import { dropPhoneKeysPlan, phoneKeysPlan } from '../../src/repositories/sql/phone-keys.js';
 
 const PASSWORD = 'pw-Zq81';
 
@@ -84,6 +86,46 @@ describe('priority-routing-crm db check', () => {
       expect(indexes.stdout).not.toContain('CREATE INDEX');
     } finally {
       await db.exec('DROP INDEX crm.vendor_mobile, crm.vendor_phone, crm.vendor_work_phone; ALTER TABLE crm.contact_tags DROP CONSTRAINT vendor_contact_tags_pkey');
+    }
+  });
+
+  it('with the phone-key table of db indexes --phone-keys, asks for no phone column index; checks the table instead: its keys against the sample, its trigger, the mapping it was built for', async () => {
+    const file = await mappingFile('ok.json', crmMapping);
+    const mapping = parseSqlMapping(crmMapping);
+    await db.exec(phoneKeysPlan('postgres', mapping).statements.join(';\n'));
+    await db.exec('ALTER TABLE crm.contact_tags ADD CONSTRAINT vendor_contact_tags_pkey PRIMARY KEY (contact_id, tag_id)');
+    const dbCheck = () => runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
+    try {
+      const ok = await dbCheck();
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).not.toContain('no index serves');
+      expect(ok.stdout).toContain('  ✓ no problem found (2 customer rows sampled)\n');
+      expect(ok.code).toBe(0);
+
+      // Keys lost (a bulk load with the triggers off): the sampled customer's keys are not its digits.
+      await db.exec(`DELETE FROM crm.prc_phone_keys WHERE customer_id = 2`);
+      const stale = await dbCheck();
+      expect(stale.code).toBe(1);
+      expect(stale.stdout).toContain(
+        '  ✗ crm.prc_phone_keys: the keys of 1 of 2 sampled customers (such as "2") are not the digits of their phone columns: the table is out of step (were its triggers off, or rows loaded around them?) and lookups miss or mismatch them: rebuild it with "priority-routing-crm db indexes --phone-keys --apply" (or remove it with --drop-phone-keys --apply)\n',
+      );
+
+      // A disabled trigger: lookups go back to the phone columns, which need their indexes again.
+      await db.exec(phoneKeysPlan('postgres', mapping).statements.join(';\n'));
+      await db.exec('ALTER TABLE crm.contacts DISABLE TRIGGER prc_phone_keys');
+      const disabled = await dbCheck();
+      expect(disabled.code).toBe(1);
+      expect(disabled.stdout).toContain('  ✗ crm.prc_phone_keys: its trigger prc_phone_keys on crm.contacts is disabled, so changes to the customers do not reach it and lookups do not use it: rebuild it with');
+      expect(disabled.stdout).toContain('  ✗ customers.phones[0]: no index serves the phone lookup on "mobile"');
+      await db.exec('ALTER TABLE crm.contacts ENABLE TRIGGER prc_phone_keys');
+
+      await db.exec(`COMMENT ON TABLE crm.prc_phone_keys IS 'priority-routing-crm phone keys of crm.contacts by id: mobile'`);
+      const other = await dbCheck();
+      expect(other.code).toBe(1);
+      expect(other.stdout).toContain('  ✗ crm.prc_phone_keys: it was built for another mapping (other table, id or phone columns), so lookups do not use it: rebuild it with');
+    } finally {
+      await db.exec(dropPhoneKeysPlan('postgres', mapping).statements.join(';\n'));
+      await db.exec('ALTER TABLE crm.contact_tags DROP CONSTRAINT vendor_contact_tags_pkey');
     }
   });
 

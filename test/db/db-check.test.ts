@@ -5,6 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli, startCli, waitForOutput } from '../support/cli.js';
 import { type Engine, serverExec, uniqueName, urlWith } from '../support/db-servers.js';
 import { type CrmDatabase, createCrmDatabase } from '../support/sql-backends.js';
+import { createRunner } from '../../src/repositories/sql/client.js';
+import { parseSqlMapping } from '../../src/repositories/sql/mapping.js';
+import { phoneKeysPlan, runPhoneKeysPlan } from '../../src/repositories/sql/phone-keys.js';
 
 let folder: string;
 const running: CliRun[] = [];
@@ -121,6 +124,81 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       );
     } finally {
       await db.exec(`DELETE FROM ${db.tables.contacts} WHERE first_name = 'National'`);
+    }
+  });
+});
+
+// `db indexes --phone-keys` built alone (no per-column index): lookups use the table, so db
+// check asks for no phone column index and checks the table instead.
+describe.each<Engine>(['postgres', 'mariadb'])('db check with the phone-key table on %s', (engine) => {
+  let db: CrmDatabase;
+  let file: string;
+  let keys: string;
+  const build = async () => runPhoneKeysPlan(createRunner(db.pool({ max: 1 })), phoneKeysPlan(engine, parseSqlMapping(db.mapping)));
+  beforeAll(async () => {
+    db = await createCrmDatabase(engine);
+    file = join(folder, `${engine}-phone-keys.json`);
+    await writeFile(file, JSON.stringify(db.mapping));
+    keys = engine === 'postgres' ? 'crm.prc_phone_keys' : `${db.scratch.name}.prc_phone_keys`;
+    await db.exec(`ALTER TABLE ${db.tables.contact_tags} ADD PRIMARY KEY (contact_id, tag_id)`);
+    await build();
+  });
+  afterAll(() => db?.close());
+  const dbCheck = (url = db.scratch.url) => runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
+  const REBUILD = 'rebuild it with "priority-routing-crm db indexes --phone-keys --apply" (or remove it with --drop-phone-keys --apply)';
+
+  it('passes without per-column phone indexes; a serving user that may not read the table (PostgreSQL) or see its triggers (MariaDB) is told so', async () => {
+    const check = await dbCheck();
+    expect(check.stderr).toBe('');
+    expect(check.stdout).not.toContain('no index serves');
+    expect(check.stdout).toContain('  ✓ no problem found (3 customer rows sampled)\n');
+    expect(check.code).toBe(0);
+
+    const reader = await db.selectOnlyUrl();
+    const asReader = await dbCheck(reader);
+    expect(asReader.stderr).toBe('');
+    if (engine === 'postgres') {
+      expect(asReader.code).toBe(0);
+      // A serving user granted SELECT on the CRM's tables but not on the key table.
+      await db.exec(`REVOKE SELECT ON crm.prc_phone_keys FROM ${new URL(reader).username}`);
+      const denied = await dbCheck(reader);
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toMatch(/^ {2}✗ crm\.prc_phone_keys: this database user may not read it, so lookups do not use it \(serve's user needs the same\); as an administrator, run: GRANT SELECT ON crm\.prc_phone_keys TO reader_\w+$/m);
+      // …and the lookups fall back to the phone columns, which have no index.
+      expect(denied.stdout).toContain('  ✗ customers.phones[0]: no index serves the phone lookup on "mobile"');
+    } else {
+      expect(asReader.code).toBe(0);
+      expect(asReader.stdout).toMatch(
+        new RegExp(`^ {2}! warning: ${keys.replace('.', '\\.')}: the triggers that keep it right cannot be checked: MariaDB shows them only to a user with the TRIGGER privilege on ${db.tables.contacts.replace('.', '\\.')}, which 'reader_\\w+'@'127\\.0\\.0\\.1' lacks; run db check as the user that ran "db indexes --phone-keys"$`, 'm'),
+      );
+      expect(asReader.stdout).not.toContain('no index serves');
+    }
+  });
+
+  it('a trigger dropped or disabled, and keys out of step with the sampled customers, are problems that say to rebuild', async () => {
+    try {
+      if (engine === 'postgres') {
+        await db.exec(`ALTER TABLE ${db.tables.contacts} DISABLE TRIGGER prc_phone_keys`);
+        const disabled = await dbCheck();
+        expect(disabled.code).toBe(1);
+        expect(disabled.stdout).toContain(`  ✗ ${keys}: its trigger prc_phone_keys on ${db.tables.contacts} is disabled, so changes to the customers do not reach it and lookups do not use it: ${REBUILD} (which enables it)\n`);
+      } else {
+        await db.exec(`DROP TRIGGER ${db.scratch.name}.prc_phone_keys_au`);
+        const dropped = await dbCheck();
+        expect(dropped.code).toBe(1);
+        expect(dropped.stdout).toContain(`  ✗ ${keys}: trigger prc_phone_keys_au on ${db.tables.contacts} missing, so changes to the customers do not all reach it, yet lookups use it: ${REBUILD}\n`);
+      }
+      await build();
+      expect((await dbCheck()).code).toBe(0);
+
+      await db.exec(`DELETE FROM ${keys} WHERE customer_id = 3`);
+      const stale = await dbCheck();
+      expect(stale.code).toBe(1);
+      expect(stale.stdout).toContain(
+        `  ✗ ${keys}: the keys of 1 of 3 sampled customers (such as "3") are not the digits of their phone columns: the table is out of step (were its triggers off, or rows loaded around them?) and lookups miss or mismatch them: ${REBUILD}\n`,
+      );
+    } finally {
+      await build();
     }
   });
 });

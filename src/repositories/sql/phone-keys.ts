@@ -34,7 +34,7 @@ export const phoneKeysTableOf = (mapping: SqlMapping) => {
 export const phoneKeysSignature = (mapping: SqlMapping) => `priority-routing-crm phone keys of ${mapping.customers.table} by ${mapping.customers.id}: ${mapping.customers.phones.join(', ')}`;
 
 /** MariaDB's trigger names (schema-wide): before/after insert, update and delete. */
-const MARIA_TRIGGERS = ['ai', 'bu', 'au', 'ad'].map((suffix) => `${PHONE_KEYS_TABLE}_${suffix}`);
+export const MARIA_TRIGGERS = ['ai', 'bu', 'au', 'ad'].map((suffix) => `${PHONE_KEYS_TABLE}_${suffix}`);
 
 /**
  * The DDL that creates (or rebuilds) the phone-key table, its indexes and the triggers that keep

@@ -3,6 +3,8 @@ import { countNationalNumbers, nationalNumbersWarning } from '../national-number
 import { readTableIndexes, type TableIndexes } from './catalog-indexes.js';
 import { createRunner, type SqlClient, type SqlRunner } from './client.js';
 import { type SqlDialect, syntaxOf } from './dialect.js';
+import { grantee } from './grantee.js';
+import { checkPhoneKeys, phoneKeysOutOfStep } from './check-phone-keys.js';
 import { type IndexNeed, missingIndex, type PlannedIndex, plannedIndexes } from './indexes.js';
 import { parseSqlMapping, type SqlMapping } from './mapping.js';
 import { customerSample, labelList, SAMPLE_COUNTRY, toCustomer, toLabel, withoutOwnCountry } from './queries.js';
@@ -136,15 +138,6 @@ async function readable(runner: SqlRunner, table: string, column?: string): Prom
   }
 }
 
-/** The user the runner connects as, as a GRANT names it: `reader` (PostgreSQL), `'reader'@'10.0.0.%'` (MySQL/MariaDB). */
-async function grantee(runner: SqlRunner): Promise<string> {
-  const [row] = await runner.run(runner.dialect === 'postgres' ? 'SELECT current_user AS name' : 'SELECT CURRENT_USER() AS name', []);
-  const name = toText(row?.name);
-  if (runner.dialect === 'postgres') return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-  const at = name.lastIndexOf('@');
-  return at === -1 ? `'${name}'` : `'${name.slice(0, at)}'@'${name.slice(at + 1)}'`;
-}
-
 /** The problem for a table or column this user may not read: permission denied, and the GRANT that allows it. */
 async function deniedProblem(runner: SqlRunner, key: string, table: string, column?: string): Promise<SqlSchemaProblem> {
   const to = await grantee(runner);
@@ -207,12 +200,15 @@ export async function indexNeeds(runner: SqlRunner, engine: SqlEngine, mapping: 
 /**
  * The phone columns (and the join table's customer column) no index serves, as problems naming
  * `db indexes`; a view is a warning, since its base tables' indexes are not tied to it in the
- * catalog.
+ * catalog. When lookups use the phone-key table of `db indexes --phone-keys`, the phone columns
+ * need no index: the table is checked instead (`phoneKeysTable` names it then).
  */
-export async function checkIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<{ problems: SqlSchemaProblem[]; warnings: string[] }> {
-  const problems: SqlSchemaProblem[] = [];
-  const warnings: string[] = [];
+export async function checkIndexes(runner: SqlRunner, engine: SqlEngine, mapping: SqlMapping): Promise<{ problems: SqlSchemaProblem[]; warnings: string[]; phoneKeysTable: string | undefined }> {
+  const keys = await checkPhoneKeys(runner, engine, mapping);
+  const problems: SqlSchemaProblem[] = [...keys.problems];
+  const warnings: string[] = [...keys.warnings];
   for (const { planned, need } of await indexNeeds(runner, engine, mapping)) {
+    if (planned.phone && keys.table !== undefined) continue;
     if (need === 'view') {
       warnings.push(`${planned.key}: ${planned.table} is a view, so whether an index of its base table serves the lookup on "${planned.column}" cannot be read from the catalog; index the base table's column (docs/sql.md) and check with EXPLAIN`);
     } else if ('statement' in need) {
@@ -224,7 +220,7 @@ export async function checkIndexes(runner: SqlRunner, engine: SqlEngine, mapping
       });
     }
   }
-  return { problems, warnings };
+  return { problems, warnings, phoneKeysTable: keys.table };
 }
 
 /**
@@ -271,7 +267,8 @@ export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Prom
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 0) throw new RangeError(`sampleSize must be a whole number, 0 or more, got ${String(sampleSize)}`);
   const report: SqlDatabaseReport = { problems: await checkSchema(runner, mapping), warnings: [], sampledRows: 0, sampledPhones: [], sampledPhoneRows: 0 };
   if (report.problems.length > 0) return report;
-  const indexes = await checkIndexes(runner, await detectEngine(runner), mapping);
+  const engine = await detectEngine(runner);
+  const indexes = await checkIndexes(runner, engine, mapping);
   report.problems.push(...indexes.problems);
   report.warnings.push(...indexes.warnings);
   if (sampleSize <= 0) return report;
@@ -289,8 +286,13 @@ export async function inspectSqlDatabase(options: CheckSqlDatabaseOptions): Prom
   const labelIds = new Set(labels.map((label) => label._id));
   const sample = await runner.run(customerSample(runner.dialect, mapping, sampleSize).text, []);
   report.sampledRows = sample.length;
-  for (const row of sample) {
-    const customer = toCustomer(row);
+  const customers = sample.map(toCustomer);
+  if (indexes.phoneKeysTable !== undefined) {
+    const outOfStep = await phoneKeysOutOfStep(runner, engine, indexes.phoneKeysTable, customers);
+    if (outOfStep !== undefined) problems.push(outOfStep);
+  }
+  for (const [index, row] of sample.entries()) {
+    const customer = customers[index]!;
     if (mapping.customers.country === undefined || withoutOwnCountry(row[SAMPLE_COUNTRY])) {
       report.sampledPhones.push(customer.phone1, customer.phone2, customer.phone3, customer.phone4, customer.phone5);
       report.sampledPhoneRows += 1;
