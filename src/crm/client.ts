@@ -222,7 +222,7 @@ export class CrmClient {
     const { baseUrl } = this.loaded.profile;
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(token?.answer ?? {})) if (typeof value === 'string') values[`token.${key}`] = value;
-    const text = fill(baseUrl, { values, phones: [] });
+    const text = fill(baseUrl, { values, phones: [] }, undefined, true);
     if (text.includes('{token.')) throw new CrmResponseError(`baseUrl ${baseUrl}: the token answer has no such field`, [issue('(token)', `baseUrl ${baseUrl}: the token answer has no such field; set PRC_CRM_BASE_URL`)]);
     const url = checkUrl(text, 'baseUrl', CrmResponseError);
     this.#base = { url, for: token };

@@ -6,6 +6,7 @@ import pipedrive from './profiles/pipedrive.json' with { type: 'json' };
 import zoho from './profiles/zoho.json' with { type: 'json' };
 import { withColorNames } from './colors.js';
 import { AUTH_SCHEMAS, CrmProfileSchema, type CrmProfile, type CrmProfileInput } from './schema.js';
+import { joinedValue } from './template.js';
 
 /**
  * The built-in profiles, by name: plain data, each the same shape as a profile file a user could
@@ -100,10 +101,12 @@ interface Missing {
  */
 function substitute(value: unknown, env: Readonly<Record<string, string | undefined>>, path: PropertyKey[], missing: Map<string, Missing>, outer: readonly string[] = []): unknown {
   if (typeof value === 'string') {
-    return value.replace(VARIABLE, (_whole, name: string, fallback: string | undefined) => {
+    return value.replace(VARIABLE, (whole: string, name: string, fallback: string | undefined, at: number) => {
+      // `${PRC_CRM_BASE_URL}/api` with a base URL ending in `/`: one slash, not `//api` (any key, the scope too).
+      const rest = value.slice(at + whole.length);
       const given = env[name];
-      if (given !== undefined && given !== '') return given;
-      if (fallback !== undefined) return substitute(fallback, env, path, missing, [...outer, name]) as string;
+      if (given !== undefined && given !== '') return joinedValue(given, rest);
+      if (fallback !== undefined) return joinedValue(substitute(fallback, env, path, missing, [...outer, name]) as string, rest);
       const entry = missing.get(name) ?? { keys: [], unless: new Set<string>() };
       entry.keys.push(keyOf(path));
       for (const alternative of outer) entry.unless.add(alternative);

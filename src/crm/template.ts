@@ -26,15 +26,27 @@ function escapeValue(value: string, escape: Bindings['escape']): string {
 /** A template split once into its text and its placeholders: text at even indexes, names at odd ones. */
 const compiled = new KeptAnswers<string, readonly string[]>(1000);
 
-/** `text` with every known `{name}` replaced (escaped, then `encode`d); unknown braces stay as written. */
-export function fill(text: string, bindings: Bindings, encode: (value: string) => string = (value) => value): string {
+/**
+ * A value put into a URL template, without its trailing slashes when the template goes on with
+ * one: `${PRC_CRM_BASE_URL}/api` with `https://x.crm.dynamics.com/` (as an operator copies it
+ * from the browser) or `{token.instance_url}/services` is `https://x…/api`, never `//api`, a path
+ * the CRMs answer 404.
+ */
+export const joinedValue = (value: string, rest: string) => (rest.startsWith('/') && value.endsWith('/') ? value.replace(/\/+$/, '') : value);
+
+/**
+ * `text` with every known `{name}` replaced (escaped, then `encode`d); unknown braces stay as
+ * written. `url`: the text is a URL template (a base URL), whose values are {@link joinedValue}s.
+ */
+export function fill(text: string, bindings: Bindings, encode: (value: string) => string = (value) => value, url = false): string {
   if (!text.includes('{')) return text;
   const parts = compiled.get(text, (template) => template.split(PLACEHOLDER));
   let out = parts[0]!;
   for (let index = 1; index < parts.length; index += 2) {
     const name = parts[index]!;
     const value = bindings.values[name];
-    out += (value === undefined ? `{${name}}` : encode(escapeValue(value, bindings.escape))) + parts[index + 1]!;
+    const rest = parts[index + 1]!;
+    out += (value === undefined ? `{${name}}` : encode(escapeValue(url ? joinedValue(value, rest) : value, bindings.escape))) + rest;
   }
   return out;
 }

@@ -227,6 +227,15 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
       );
     });
 
+    it('PRC_CRM_BASE_URL ending in / (as copied from the browser): requests to /api/… and the scope <url>/.default, never //', async () => {
+      const repository = repositoryOf({ env: { PRC_CRM_BASE_URL: `${dataverse.origin}//` } });
+      expect((await lookup(repository, '+923002223344'))?.first_name).toBe('Ayesha');
+      expect((await repository.listLabels({ signal: signal() })).map((label) => label.name)).toStrictEqual(['Gold', 'Vip', 'Silver']);
+      // The fake answers a path with // 404 and the token only for the scope <origin>/.default, as Dataverse and Entra ID do.
+      expect(dataverse.received.map((request) => request.path).filter((path) => path.includes('//'))).toStrictEqual([]);
+      expect(new URLSearchParams(dataverse.received.find((request) => request.method === 'POST')!.body).get('scope')).toBe(`${dataverse.origin}/.default`);
+    });
+
     it('PRC_CRM_BASE_URL missing is said once, with the scope that uses it too', () => {
       expect(() => repositoryOf({ env: { PRC_CRM_BASE_URL: undefined } })).toThrow(/baseUrl: the environment variable PRC_CRM_BASE_URL is not set \(also used at auth\.scope\)/);
     });

@@ -187,6 +187,20 @@ describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)',
       }
     });
 
+    it('a My Domain URL (PRC_CRM_BASE_URL) and an instance_url ending in /: the token and API requests still go to /services/…, never //', async () => {
+      const instance = await startFakeCrm([{ name: 'describe', method: 'GET', path: /^\/services\/data\/v62\.0\/sobjects\/Contact\/describe$/, handle: () => ({ status: 200, body: { fields: [] } }) }]);
+      try {
+        salesforce.instanceUrl = `${instance.origin}/`;
+        expect(await repositoryOf({ env: { PRC_CRM_BASE_URL: `${salesforce.origin}/` } }).listLabels({ signal: signal() })).toStrictEqual([]);
+        // Both fakes answer a // path 404, as Salesforce does.
+        expect(salesforce.received.map((request) => request.path)).toStrictEqual(['/services/oauth2/token']);
+        expect(instance.received.map((request) => request.path)).toStrictEqual(['/services/data/v62.0/sobjects/Contact/describe']);
+      } finally {
+        salesforce.instanceUrl = '';
+        await instance.close();
+      }
+    });
+
     it('PRC_CRM_BASE_URL missing is an error at creation naming it and auth.tokenUrl', () => {
       const env = salesforceEnv(salesforce, { PRC_CRM_BASE_URL: undefined });
       expect(() => createCrmRepository({ profile: 'salesforce', env })).toThrow(CrmProfileError);

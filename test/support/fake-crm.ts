@@ -42,6 +42,12 @@ export async function startFakeCrm(routes: ReadonlyArray<{ name: string; method:
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       void (async () => {
+        // An empty path segment (`//api/…`, as a base URL ending in `/` gives) is no resource of a
+        // real CRM's API: 404, as Dataverse, Salesforce and the others answer it.
+        if (/^[^?#]*\/\//.test(request.url ?? '/')) {
+          received.push({ method: request.method ?? 'GET', path: (request.url ?? '/').split('?')[0]!, query: new URLSearchParams(), search: '', headers: request.headers, body: '' });
+          return send(response, { status: 404, body: { status: 'error', message: `no resource at ${request.url}` } });
+        }
         const url = new URL(request.url ?? '/', 'http://fake');
         const got: Received = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, search: url.search, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
         received.push(got);
