@@ -4,7 +4,7 @@ import { parseJsonBody } from '../transport/body.js';
 import { DEFAULT_MAX_BODY_BYTES, readBoundedBody } from '../transport/body-limit.js';
 import { type FetchLike, mediaType } from '../transport/exchange.js';
 import { abortAt } from './deadlines.js';
-import { type CrmExchange, type CrmRequest, sendOverHttp } from './http-transport.js';
+import { contentCoding, type CrmExchange, type CrmRequest, decodableCoding, sendOverHttp, undecodableCoding } from './http-transport.js';
 import { KeptAnswers } from './kept.js';
 import { crmErrorCode, crmErrorMessage, masker, type Masker, retryAfterSeconds } from './answers.js';
 import { CrmRateLimitError, CrmResponseError, issue } from './errors.js';
@@ -127,9 +127,15 @@ export class CrmClient {
       const init: RequestInit = { method: request.method, headers, signal: controller.signal, redirect: 'manual' };
       if (request.body !== undefined) init.body = request.body;
       const response = await given(request.url, init);
+      const coding = contentCoding(response.headers.get('content-encoding'));
+      if (coding !== 'identity' && !decodableCoding(coding)) {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'response', url: request.url, status: response.status, headers: response.headers, body: '', undecodable: undecodableCoding(coding) };
+      }
       const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-      // A declared length within the limit bounds the body already (HTTP framing); else read counting.
-      const { body, tooLarge } = declared <= this.maxBodyBytes ? { body: await response.text(), tooLarge: false } : await readBoundedBody(response, this.maxBodyBytes);
+      // A declared length within the limit bounds the body already (HTTP framing), unless fetch
+      // decompresses it (the length is the compressed one): else read counting decoded bytes.
+      const { body, tooLarge } = declared <= this.maxBodyBytes && coding === 'identity' ? { body: await response.text(), tooLarge: false } : await readBoundedBody(response, this.maxBodyBytes);
       return { kind: 'response', url: request.url, status: response.status, headers: response.headers, body, ...(tooLarge ? { bodyTooLarge: true as const } : {}) };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
@@ -152,6 +158,7 @@ export class CrmClient {
       throw fail(`HTTP ${status} redirect${location === null ? '' : ` to ${safeUrl(new URL(location, result.url).href)}`} not followed: set baseUrl to where the CRM really is`);
     }
     if (result.bodyTooLarge) throw fail(`answer larger than ${this.maxBodyBytes} bytes (limits.maxBodyBytes)`);
+    if (result.undecodable !== undefined) throw fail(result.undecodable);
     if (status === 204 || ('notFoundStatus' in spec && spec.notFoundStatus?.includes(status))) return undefined;
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {

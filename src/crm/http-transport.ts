@@ -1,5 +1,7 @@
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { type BrotliOptions, brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { abortAt } from './deadlines.js';
 
 /** One request to the CRM, built from a profile's spec. */
@@ -15,9 +17,12 @@ export interface AnswerHeaders {
   get(name: string): string | null;
 }
 
-/** What one request got: an answer (its body bounded), no answer in time, or a network failure. */
+/**
+ * What one request got: an answer (its body bounded, decoded when it came compressed; `undecodable`
+ * says why it could not be), no answer in time, or a network failure.
+ */
 export type CrmExchange =
-  | { readonly kind: 'response'; readonly url: string; readonly status: number; readonly headers: AnswerHeaders; readonly body: string; readonly bodyTooLarge?: true }
+  | { readonly kind: 'response'; readonly url: string; readonly status: number; readonly headers: AnswerHeaders; readonly body: string; readonly bodyTooLarge?: true; readonly undecodable?: string }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'network_error'; readonly code: unknown; readonly cause: unknown };
 
@@ -43,12 +48,22 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
   return new Promise<CrmExchange>((resolve, reject) => {
     let settled = false;
     let timedOut = false;
-    // No Accept-Encoding would allow any coding (RFC 9110 12.5.3), and nothing here decompresses.
+    /** The whole body arrived and is being decoded: the connection's close says nothing more. */
+    let complete = false;
+    // No Accept-Encoding would allow any coding (RFC 9110 12.5.3): identity, though a compressed answer is decoded.
     const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'identity', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const send = request.url.startsWith('https:') ? httpsRequest : httpRequest;
     const outgoing = send(request.url, { method: request.method, headers }, (response) => {
-      const answer = (body: string, tooLarge: boolean) => ({ kind: 'response' as const, url: request.url, status: response.statusCode ?? 0, headers: new NodeHeaders(response.headers), body, ...(tooLarge ? { bodyTooLarge: true as const } : {}) });
+      const answer = (body: string, tooLarge: boolean, undecodable?: string) => ({
+        kind: 'response' as const,
+        url: request.url,
+        status: response.statusCode ?? 0,
+        headers: new NodeHeaders(response.headers),
+        body,
+        ...(tooLarge ? { bodyTooLarge: true as const } : {}),
+        ...(undecodable === undefined ? {} : { undecodable }),
+      });
       // A declared length over the limit is refused before a byte is read; any other answer is counted as it arrives.
       if (Number(response.headers['content-length']) > maxBodyBytes) {
         settle(answer('', true));
@@ -64,7 +79,15 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
       });
       response.on('end', () => {
         if (!response.complete) return closedBeforeTheAnswer();
-        settle(answer(decode(chunks, length), false));
+        const coding = contentCoding(response.headers['content-encoding']);
+        if (coding === 'identity') return settle(answer(decode(chunks, length), false));
+        // Compressed although identity was asked for (a proxy, a misconfigured gateway): decoded,
+        // the decoded size bounded by the same limit, so a small bomb is cut, not inflated.
+        complete = true;
+        decompress(coding, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length), maxBodyBytes).then(
+          (decoded) => settle(decoded === 'too large' ? answer('', true) : typeof decoded === 'string' ? answer('', false, decoded) : answer(decode([decoded], decoded.length), false)),
+          failed,
+        );
       });
       response.on('error', failed);
       response.on('close', closedBeforeTheAnswer);
@@ -74,6 +97,8 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
         abort: () => {
           timedOut = true;
           outgoing.destroy();
+          // Decoding a whole answer: no close is coming to say so.
+          if (complete) failed(new Error('timed out while decoding'));
         },
       },
       deadline,
@@ -99,7 +124,7 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
     }
     // Every exchange ends in a close: the error (and its stack) only when nothing settled it before.
     function closedBeforeTheAnswer() {
-      if (!settled) failed(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
+      if (!settled && !complete) failed(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
     }
     outgoing.on('error', failed);
     outgoing.on('close', closedBeforeTheAnswer);
@@ -111,4 +136,46 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
 function decode(chunks: readonly Buffer[], length: number): string {
   const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The decoders of the content codings an answer may come in (RFC 9110 8.4.1), bounded by `maxOutputLength`. */
+const DECODERS: Record<string, (body: Buffer, options: ZlibOptions & BrotliOptions) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  // "deflate" is zlib-wrapped (RFC 1950); some servers send it raw: told apart by the first byte, as browsers do.
+  deflate: (body, options) => ((body[0]! & 0x0f) === 0x08 ? promisify(inflate)(body, options) : promisify(inflateRaw)(body, options)),
+  br: promisify(brotliDecompress),
+};
+
+/** The answer's content coding, lower case: `identity` when none (or only identity) is named; several named are returned as written. */
+export function contentCoding(header: string | null | undefined): string {
+  // Nearly every answer: no header (a lookup's hot path).
+  if (header === undefined || header === null || header === '') return 'identity';
+  const codings = header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  return codings.length === 0 ? 'identity' : codings.join(', ');
+}
+
+/** Whether the client can decode this coding (one of gzip, deflate, br). */
+export const decodableCoding = (coding: string) => Object.hasOwn(DECODERS, coding);
+
+/** What the client says of a coding it cannot decode. */
+export const undecodableCoding = (coding: string) =>
+  `the answer is compressed as ${JSON.stringify(coding.slice(0, 40))} (Content-Encoding), which the connector cannot decode: it asks for identity and decodes gzip, deflate and br; check what compresses the CRM's answers (a proxy?)`;
+
+/**
+ * A compressed body decoded, at most `maxBytes` of output (zlib stops there: a gzip bomb is cut,
+ * not inflated): the bytes, `'too large'`, or why it cannot be decoded.
+ */
+export async function decompress(coding: string, body: Buffer, maxBytes: number): Promise<Buffer | 'too large' | string> {
+  const decoder = DECODERS[coding];
+  if (decoder === undefined) return undecodableCoding(coding);
+  try {
+    return await decoder(body, { maxOutputLength: Math.max(1, maxBytes) });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'too large';
+    return `the answer's ${coding} compression is broken (${(error as Error).message.split('\n')[0]!.slice(0, 200)})`;
+  }
 }

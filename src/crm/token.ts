@@ -3,6 +3,7 @@ import { exchange, type FetchLike } from '../transport/exchange.js';
 import { parseJsonBody } from '../transport/body.js';
 import { CrmResponseError, issue } from './errors.js';
 import { crmErrorCode, crmErrorMessage, type Masker } from './answers.js';
+import { contentCoding, decodableCoding, undecodableCoding } from './http-transport.js';
 import type { CrmProfile } from './schema.js';
 
 type OAuth2 = Extract<CrmProfile['auth'], { type: 'oauth2' }>;
@@ -107,6 +108,9 @@ export class TokenSource {
     if (result.kind === 'timeout') throw new DOMException(`The CRM's token URL did not answer in time`, 'TimeoutError');
     if (result.kind === 'network_error') throw new Error(options.mask(`cannot reach the CRM's token URL at ${where}: ${result.message}`));
     if (result.bodyTooLarge) throw fail(`answer larger than ${options.maxBodyBytes} bytes`);
+    // fetch decodes gzip, deflate and br (bounded by maxBodyBytes as it reads); any other coding is said as such, not "not JSON".
+    const coding = contentCoding(result.headers.get('content-encoding'));
+    if (coding !== 'identity' && !decodableCoding(coding)) throw fail(undecodableCoding(coding));
     if (result.status >= 300 && result.status < 400) throw fail(`HTTP ${result.status} redirect not followed`);
     const body = parseJsonBody(result.body);
     const answer = body.ok && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};

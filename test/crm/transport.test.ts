@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmRepository } from '../../src/crm/index.js';
 import { CrmResponseError } from '../../src/crm/errors.js';
@@ -59,7 +59,7 @@ describe('the CRM transport (node:http unless a fetch is given)', () => {
     expect((await repositoryAt(server.origin).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
   });
 
-  it('asks for an uncompressed answer (no Accept-Encoding would allow gzip, which it does not decode)', async () => {
+  it('asks for an uncompressed answer (Accept-Encoding: identity; without it any coding is allowed)', async () => {
     handler = (request, response) => {
       const accepted = request.headers['accept-encoding'];
       if (accepted === undefined || /gzip/.test(accepted)) {
@@ -70,6 +70,73 @@ describe('the CRM transport (node:http unless a fetch is given)', () => {
       response.end(found);
     };
     expect((await repositoryAt(server.origin).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
+  });
+
+  // Asked for identity, some answers still come compressed (a proxy, a gateway): decoded, bounded.
+  const codings: ReadonlyArray<readonly [string, (body: string) => Buffer]> = [
+    ['gzip', (body) => gzipSync(body)],
+    ['x-gzip', (body) => gzipSync(body)],
+    ['deflate', (body) => deflateSync(body)],
+    ['deflate', (body) => deflateRawSync(body)],
+    ['br', (body) => brotliCompressSync(body)],
+    ['GZIP', (body) => gzipSync(body)],
+  ];
+  const over = (name: string) => (name === 'node:http' ? {} : { fetch });
+  describe.each(['node:http', 'a given fetch'])('a compressed answer although identity was asked for, over %s', (path) => {
+    it.each(codings)('Content-Encoding: %s is decoded and read', async (coding, compress) => {
+      handler = (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding });
+        response.end(compress(found));
+      };
+      expect((await repositoryAt(server.origin, over(path)).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
+    });
+
+    it('a gzip bomb (about 1 MB that inflates to 1 GB) is cut at limits.maxBodyBytes of decoded bytes, never inflated in full: 502 larger than the limit', async () => {
+      // One gzip member of 16 MiB of zeros (16 KB), 64 times: gzip readers decode concatenated members.
+      const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+      const bomb = Buffer.concat(Array.from({ length: 64 }, () => member));
+      expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+      handler = (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+        response.end(bomb);
+      };
+      const peakBefore = process.resourceUsage().maxRSS;
+      const lookup = repositoryAt(server.origin, { ...over(path), limits: { maxBodyBytes: 2 * 1024 * 1024 } }).findCustomerByPhone(query, { signal: new AbortController().signal });
+      await expect(lookup).rejects.toThrow(/larger than 2097152 bytes \(limits\.maxBodyBytes\)/);
+      await expect(lookup).rejects.toBeInstanceOf(CrmResponseError);
+      // Inflated in full, the 1 GiB would have raised this process's peak memory by at least that much (maxRSS is in KiB).
+      expect(process.resourceUsage().maxRSS - peakBefore).toBeLessThan(256 * 1024);
+    });
+
+    it('an unknown coding is a 502 naming it, not "not JSON"', async () => {
+      handler = (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+        response.end(Buffer.from([0x1f, 0x9d, 0x90, 0x7b]));
+      };
+      const lookup = repositoryAt(server.origin, over(path)).findCustomerByPhone(query, { signal: new AbortController().signal });
+      await expect(lookup).rejects.toThrow(/the answer is compressed as "compress" \(Content-Encoding\), which the connector cannot decode: it asks for identity and decodes gzip, deflate and br/);
+      await expect(lookup).rejects.toBeInstanceOf(CrmResponseError);
+    });
+  });
+
+  it('a token answer in an unknown coding is a 502 naming it (fetch decodes gzip, deflate and br, bounded as it reads)', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+      response.end(Buffer.from([0x1f, 0x9d, 0x90, 0x7b]));
+    };
+    const profile = { ...profileAt(server.origin), auth: { type: 'oauth2', grant: 'client_credentials', tokenUrl: `${server.origin}/token`, clientId: 'app', clientSecret: 'secret-Zq81' } };
+    const lookup = createCrmRepository({ profile, defaultCountry: 'PK', env: {} }).findCustomerByPhone(query, { signal: new AbortController().signal });
+    await expect(lookup).rejects.toThrow(/token request to http:\/\/127\.0\.0\.1:\d+\/token failed: the answer is compressed as "compress" \(Content-Encoding\)/);
+  });
+
+  it('a broken gzip answer is a 502 that says so', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      response.end(gzipSync(found).subarray(0, 20));
+    };
+    const lookup = repositoryAt(server.origin).findCustomerByPhone(query, { signal: new AbortController().signal });
+    await expect(lookup).rejects.toThrow(/the answer's gzip compression is broken \(unexpected end of file\)/);
+    await expect(lookup).rejects.toBeInstanceOf(CrmResponseError);
   });
 
   it('an answer whose Content-Length is over limits.maxBodyBytes is refused without reading it: 502, connection dropped', async () => {
