@@ -325,7 +325,7 @@ function checkUrl(text: string, key: string, Problem: new (message: string) => E
 }
 
 /** JMESPath's truth: not null, false, an empty string, list or object. */
-function truthy(value: unknown): boolean {
+export function truthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   return typeof value !== 'object' || Object.keys(value).length > 0;

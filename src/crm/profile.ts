@@ -163,7 +163,12 @@ export interface LoadedProfile {
   profile: CrmProfile;
   name: string;
   lookup: { results: Evaluate; fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }> };
-  labels: { results: Evaluate; fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }> };
+  labels: {
+    results: Evaluate;
+    fields: ReadonlyMap<string, { evaluate: Evaluate; expression: string }>;
+    /** `labels.pages` compiled: where the next page starts, and whether there is one. */
+    pages: { next: Evaluate; more: Evaluate | undefined } | undefined;
+  };
   /** The profile's `rateLimit.retryAfter` over an error answer. */
   rateLimitHint: Evaluate | undefined;
   /** The profile's `rateLimit.errors`: a status and a condition over its body that make it a rate limit. */
@@ -209,7 +214,14 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
     profile: data,
     name,
     lookup: { results: compileAt(data.lookup.results, 'lookup.results', problems), fields: fieldsOf('lookup') },
-    labels: { results: compileAt(data.labels.results, 'labels.results', problems), fields: withColorNames(fieldsOf('labels'), data.colorNames) },
+    labels: {
+      results: compileAt(data.labels.results, 'labels.results', problems),
+      fields: withColorNames(fieldsOf('labels'), data.colorNames),
+      pages:
+        data.labels.pages === undefined
+          ? undefined
+          : { next: compileAt(data.labels.pages.next, 'labels.pages.next', problems), more: data.labels.pages.more === undefined ? undefined : compileAt(data.labels.pages.more, 'labels.pages.more', problems) },
+    },
     rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
     rateLimitErrors: (data.rateLimit.errors ?? []).map(({ status, body }, index) => ({ status, test: compileAt(body, `rateLimit.errors[${index}].body`, problems) })),
   };

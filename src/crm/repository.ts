@@ -7,6 +7,7 @@ import { type CallContext, CrmClient } from './client.js';
 import { CrmResponseError, issue } from './errors.js';
 import { phonesOf, toCustomer, toLabel, updatedAtOf } from './mapping.js';
 import { KeptAnswers } from './kept.js';
+import { nextPage, nextPageSpec, tooManyPages } from './pages.js';
 import { lastDigits, phoneForms, phoneKeys, phoneMatcher, pickForms } from './phone-forms.js';
 import { type CrmProfileName, loadProfile, type LoadedProfile } from './profile.js';
 import type { CrmProfile, CrmProfileInput, CrmProfileOverride, CrmRequestSpec } from './schema.js';
@@ -156,15 +157,24 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
     return null;
   };
 
+  // The pages after the first (`labels.pages`): the same request with the profile's paging parameters.
+  const pagedLabels = profile.labels.pages === undefined ? undefined : { spec: nextPageSpec(profile.labels), max: profile.labels.pages.max };
   const listLabels = async (context: RepositoryContext): Promise<LabelRecord[]> => {
     const call = contextOf(context);
     const labels: LabelRecord[] = [];
     for (const each of labelsEach) {
       const values: Record<string, string> = { ...each };
       if (profile.labels.property !== undefined) values.property = profile.labels.property;
-      const answer = await client.send(profile.labels, { values, phones: [], escape: profile.labels.escape }, call, 'label list');
-      const results = answer === undefined ? [] : resultsOf(loaded.labels.results(answer.body), profile.labels, 'labels', name);
-      for (const result of results) labels.push(toLabel(result, loaded.labels.fields, colors, name));
+      let answer = await client.send(profile.labels, { values, phones: [], escape: profile.labels.escape }, call, 'label list');
+      let next: string | undefined;
+      for (let page = 1; ; page += 1) {
+        const results = answer === undefined ? [] : resultsOf(loaded.labels.results(answer.body), profile.labels, 'labels', name);
+        for (const result of results) labels.push(toLabel(result, loaded.labels.fields, colors, name));
+        next = answer === undefined || pagedLabels === undefined ? undefined : nextPage(answer.body, loaded, next);
+        if (next === undefined || pagedLabels === undefined) break;
+        if (page >= pagedLabels.max) throw tooManyPages(loaded, pagedLabels.max);
+        answer = await client.send(pagedLabels.spec, { values: { ...values, next }, phones: [], escape: profile.labels.escape }, call, `label list page ${page + 1}`);
+      }
     }
     return labels;
   };

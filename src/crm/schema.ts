@@ -75,6 +75,33 @@ const details = z
 
 const optional = expression.optional();
 
+/**
+ * How the label list goes on past its first page: where an answer says the next page starts (or
+ * whether there is one), and the query parameters that ask for it. Pages are read in order, at
+ * most `max`; a list with more is an error, not cut silently.
+ */
+const pages = z
+  .strictObject({
+    next: expression.describe(
+      'Where an answer says the next page starts (JMESPath over the answer: an offset or a cursor): {next} in pages.query. Nothing there (null, empty) ends the list. Pipedrive: additional_data.pagination.next_start.',
+    ),
+    more: expression
+      .optional()
+      .describe('A condition over an answer: another page follows when it finds something (not null, false or empty). Pipedrive: additional_data.pagination.more_items_in_collection. Without it, pages go on while next gives a value.'),
+    query: z
+      .record(z.string(), z.string())
+      .describe('Query parameters of the pages after the first, over those of the request, {next} the value next gave. Pipedrive: { "start": "{next}" }.'),
+    max: z
+      .number({ error: 'expected a number of pages' })
+      .int({ error: 'expected a whole number of pages' })
+      .min(2, { error: 'expected at least 2 pages' })
+      .max(100, { error: 'expected at most 100 pages' })
+      .default(10)
+      .describe('At most this many pages are read (default 10, at most 100); a list that goes on past them is an error naming this key.'),
+  })
+  .optional()
+  .describe('Paging of the label list (Pipedrive personFields: start and limit).');
+
 /** Whether a text compiles as a JavaScript regular expression. */
 function isRegExp(text: string): boolean {
   try {
@@ -179,6 +206,7 @@ export const CrmProfileSchema = z
       .strictObject({
         ...request,
         property: z.string().optional().describe('The field whose options are the labels (HubSpot, Dataverse): {property} in the request.'),
+        pages,
         fields: labelFields,
       })
       .describe('The label list request.'),

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
 import { connectorErrorLine } from '../../src/core/error-log.js';
-import { createCrmRepository, crmProfiles, paletteColor } from '../../src/crm/index.js';
+import { createCrmRepository, CrmResponseError, crmProfiles, paletteColor } from '../../src/crm/index.js';
 import { startFakeCrm } from '../support/fake-crm.js';
-import { type FakePipedrive, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
+import { customPersonFields, type FakePipedrive, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
 
 let pipedrive: FakePipedrive;
 beforeAll(async () => {
@@ -108,6 +108,34 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
     ]);
     expect(pipedrive.received[0]!.path).toBe('/api/v1/personFields');
     expect(crmProfiles.pipedrive.colorNames).toMatchObject({ green: '#08a742', blue: '#317ae2', red: '#f94839', yellow: '#ffcc00', purple: '#721ea9', gray: '#a6a6a6' });
+  });
+
+  it('labels of a company with more person fields than a page holds: personFields read page by page (start, next_start) until more_items_in_collection is false', async () => {
+    // 1,100 custom fields before label_ids: its options are on the third page of 500.
+    pipedrive.customFields = customPersonFields(1100);
+    try {
+      const labels = await repositoryOf().listLabels({ signal: signal() });
+      expect(labels.map(({ _id, name }) => `${_id}:${name}`)).toStrictEqual(['1:Gold', '2:Vip', '3:Churn risk', '4:Custom']);
+      const pages = pipedrive.received.filter((request) => request.path === '/api/v1/personFields').map((request) => Object.fromEntries(request.query));
+      expect(pages).toStrictEqual([
+        { limit: '500', api_token: pipedriveToken },
+        { limit: '500', start: '500', api_token: pipedriveToken },
+        { limit: '500', start: '1000', api_token: pipedriveToken },
+      ]);
+    } finally {
+      pipedrive.customFields = [];
+    }
+  });
+
+  it('a field list longer than labels.pages.max pages is a 502 naming the key, never a list cut short', async () => {
+    pipedrive.customFields = customPersonFields(1100);
+    try {
+      const repository = repositoryOf({ extends: 'pipedrive', labels: { pages: { max: 2 } } });
+      await expect(repository.listLabels({ signal: signal() })).rejects.toThrow(/the label list goes on past 2 pages \(labels\.pages\.max\)/);
+      await expect(repository.listLabels({ signal: signal() })).rejects.toBeInstanceOf(CrmResponseError);
+    } finally {
+      pipedrive.customFields = [];
+    }
   });
 
   describe('the api_token is never printed', () => {

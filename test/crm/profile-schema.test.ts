@@ -27,6 +27,7 @@ describe('crm-profile.schema.json', () => {
     ['the built-in pipedrive profile', crmProfiles.pipedrive],
     ['examples/crm/in-house.json', JSON.parse(read('examples/crm/in-house.json')) as unknown],
     ['test/crm/profiles/chained-crm.json (a chained request)', JSON.parse(read('test/crm/profiles/chained-crm.json')) as unknown],
+    ['test/crm/profiles/paged-crm.json (a paged label list)', JSON.parse(read('test/crm/profiles/paged-crm.json')) as unknown],
     ['a profile that extends a built-in with one key', { extends: 'hubspot', colors: { Gold: '#3cb44b' } }],
   ])('accepts %s', (_name, profile) => {
     expect(validate(profile), JSON.stringify(validate.errors)).toBe(true);

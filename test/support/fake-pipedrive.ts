@@ -99,7 +99,28 @@ export interface FakePipedrive extends FakeCrm {
   limitRate(limit: number, windowMs: number): void;
   /** The search requests' query parameters, in order. */
   searches(): Array<Record<string, string>>;
+  /** Custom person fields listed before the built-in ones (a company with many: label_ids on a later page). */
+  customFields: PipedriveField[];
 }
+
+/** A person field as GET /api/v1/personFields lists it. */
+export type PipedriveField = (typeof personFields)[number] | Omit<(typeof personFields)[0], 'options'>;
+
+/** `count` custom text fields (`key` a 40-hex hash, as Pipedrive names custom fields). */
+export const customPersonFields = (count: number): PipedriveField[] =>
+  Array.from({ length: count }, (_, index) => ({
+    id: 12000 + index,
+    key: (index + 1).toString(16).padStart(40, 'a'),
+    name: `Custom ${index + 1}`,
+    order_nr: 10 + index,
+    field_type: 'varchar',
+    add_time: '2025-01-05 10:00:00',
+    update_time: '2025-01-05 10:00:00',
+    active_flag: true,
+    edit_flag: true,
+    bulk_edit_allowed: true,
+    mandatory_flag: false,
+  }));
 
 /**
  * A fake Pipedrive: `GET /api/v2/persons/search` (really searches: `exact_match=true` compares
@@ -110,7 +131,7 @@ export interface FakePipedrive extends FakeCrm {
  * naming `api_domain`), and x-ratelimit-* headers on every answer.
  */
 export async function startFakePipedrive(): Promise<FakePipedrive> {
-  const state = { persons: [...pipedrivePersons] };
+  const state = { persons: [...pipedrivePersons], customFields: [] as PipedriveField[] };
   const oauth = new Set<string>();
   let issued = 0;
   let window = { limit: 80, windowMs: 2000, startedAt: Date.now(), used: 0 };
@@ -173,9 +194,15 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
       name: 'personFields',
       method: 'GET',
       path: /^\/api\/v1\/personFields$/,
+      // Paged as Pipedrive's v1 lists are: start (default 0) and limit (default 100, at most 500);
+      // additional_data.pagination says whether more follow and, when they do, next_start.
       handle: api(({ query }) => {
         const limit = Math.min(500, Number(query.get('limit') ?? 100));
-        return { status: 200, body: { success: true, data: personFields.slice(0, limit), additional_data: { pagination: { start: 0, limit, more_items_in_collection: personFields.length > limit } } } };
+        const start = Number(query.get('start') ?? 0);
+        const fields = [...state.customFields, ...personFields];
+        const more = fields.length > start + limit;
+        const pagination = { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) };
+        return { status: 200, body: { success: true, data: fields.slice(start, start + limit), additional_data: { pagination } } };
       }),
     },
     {
@@ -214,6 +241,12 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
     },
     set persons(list: PipedrivePerson[]) {
       state.persons = list;
+    },
+    get customFields() {
+      return state.customFields;
+    },
+    set customFields(list: PipedriveField[]) {
+      state.customFields = list;
     },
   };
 }
