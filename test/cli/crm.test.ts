@@ -111,10 +111,13 @@ describe('priority-routing-crm crm check', () => {
     for (const secret of [...Object.values(env), dataverseCredentials.clientSecret].filter((value) => value.includes('~'))) expect(stdout + stderr).not.toContain(secret);
   });
 
-  it('dataverse with PRC_CRM_BASE_URL ending in a slash or an unknown tenant: Entra ID\'s AADSTS500011 or AADSTS90002 gets the profile\'s hint', async () => {
+  it('dataverse with PRC_CRM_BASE_URL of another environment or an unknown tenant: Entra ID\'s AADSTS500011 or AADSTS90002 gets the profile\'s hint; a trailing slash is fine', async () => {
     const slash = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_BASE_URL: `${dataverse.origin}/` }));
-    expect(slash.code).toBe(1);
-    expect(slash.stdout).toMatch(/✗ token: .*HTTP 400 invalid_resource: AADSTS500011: .*\n {4}→ PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give its URL, such as https:\/\/contoso\.crm4\.dynamics\.com, without a trailing slash\n/);
+    expect(slash.stdout).not.toContain('✗');
+    expect(slash.code).toBe(0);
+    const other = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_BASE_URL: 'https://contoso.crm4.dynamics.com' }));
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/✗ token: .*HTTP 400 invalid_resource: AADSTS500011: .*\n {4}→ PRC_CRM_BASE_URL is not a Dataverse environment of this tenant: give the URL of an environment of this tenant, such as https:\/\/contoso\.crm4\.dynamics\.com\n/);
     const tenant = await runCli(['crm', 'check', '--crm', 'dataverse'], dataverseEnv(dataverse, { PRC_CRM_TOKEN_URL: `${dataverse.origin}/contoso.example/oauth2/v2.0/token` }));
     expect(tenant.code).toBe(1);
     expect(tenant.stdout).toMatch(/AADSTS90002: Tenant 'contoso\.example' not found\..*\n {4}→ Microsoft Entra ID knows no such tenant: set PRC_CRM_TENANT_ID/);
