@@ -158,7 +158,6 @@ export class CrmClient {
       throw fail(`HTTP ${status} redirect${location === null ? '' : ` to ${safeUrl(new URL(location, result.url).href)}`} not followed: set baseUrl to where the CRM really is`);
     }
     if (result.bodyTooLarge) throw fail(`answer larger than ${this.maxBodyBytes} bytes (limits.maxBodyBytes)`);
-    if (result.undecodable !== undefined) throw fail(result.undecodable);
     if (status === 204 || ('notFoundStatus' in spec && spec.notFoundStatus?.includes(status))) return undefined;
     const body = parseJsonBody(result.body);
     if (status < 200 || status >= 300) {
@@ -170,7 +169,8 @@ export class CrmClient {
       if (status >= 500) throw new Error(this.mask(`${what} from ${where()}: ${why}`));
       throw fail(status === 401 || status === 403 ? `${why} (check the credentials and their scopes)` : why);
     }
-    if (!body.ok) throw fail(`not JSON (${mediaType(result.headers.get('content-type')) || 'no content type'})`);
+    // A body in a coding it cannot decode reads as none: an error status is still said as such, a success names the coding.
+    if (!body.ok) throw fail(result.undecodable ?? `not JSON (${mediaType(result.headers.get('content-type')) || 'no content type'})`);
     return { body: body.value };
   }
 

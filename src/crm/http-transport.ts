@@ -80,7 +80,8 @@ export function sendOverHttp(request: CrmRequest, deadline: number, signal: Abor
       response.on('end', () => {
         if (!response.complete) return closedBeforeTheAnswer();
         const coding = contentCoding(response.headers['content-encoding']);
-        if (coding === 'identity') return settle(answer(decode(chunks, length), false));
+        // An empty body (a 204 that names a coding anyway) has nothing to decode.
+        if (coding === 'identity' || length === 0) return settle(answer(decode(chunks, length), false));
         // Compressed although identity was asked for (a proxy, a misconfigured gateway): decoded,
         // the decoded size bounded by the same limit, so a small bomb is cut, not inflated.
         complete = true;

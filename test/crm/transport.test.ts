@@ -91,6 +91,20 @@ describe('the CRM transport (node:http unless a fetch is given)', () => {
       expect((await repositoryAt(server.origin, over(path)).findCustomerByPhone(query, { signal: new AbortController().signal }))?._id).toBe('c1');
     });
 
+    it('an empty answer that names a coding anyway (204, or a notFoundStatus 404 in an unknown coding) is no result, not a decoding error', async () => {
+      handler = (_request, response) => {
+        response.writeHead(204, { 'content-encoding': 'gzip' });
+        response.end();
+      };
+      expect(await repositoryAt(server.origin, over(path)).findCustomerByPhone(query, { signal: new AbortController().signal })).toBeNull();
+      handler = (_request, response) => {
+        response.writeHead(404, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+        response.end(Buffer.from([0x1f, 0x9d, 0x90]));
+      };
+      const notFound = { ...profileAt(server.origin), lookup: { ...profileAt(server.origin).lookup, notFoundStatus: [404] } };
+      expect(await createCrmRepository({ profile: notFound, defaultCountry: 'PK', env: {}, ...over(path) }).findCustomerByPhone(query, { signal: new AbortController().signal })).toBeNull();
+    });
+
     it('a gzip bomb (about 1 MB that inflates to 1 GB) is cut at limits.maxBodyBytes of decoded bytes, never inflated in full: 502 larger than the limit', async () => {
       // One gzip member of 16 MiB of zeros (16 KB), 64 times: gzip readers decode concatenated members.
       const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
