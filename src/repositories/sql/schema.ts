@@ -325,7 +325,8 @@ export function sampleNationalWarning(report: SqlDatabaseReport, mapping: SqlMap
 
 /**
  * What `db check` does: the mapping against the live schema (tables, columns, types, read
- * permission), the indexes the phone lookups need (a phone column no index serves is a problem),
+ * permission), the indexes the phone lookups need (a phone column no index serves is a problem;
+ * while lookups use the phone-key table of `db indexes --phone-keys`, that table instead),
  * then every label and a sample of customer rows read through the mapping and checked against
  * the contract, including customer label ids that no label has. Resolves to every problem found
  * (empty when all is well).
