@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CountryCode, isCountryCode } from '../../contract/phone-keys.js';
 import { COUNTRY_ALIASES } from '../../contract/phone-plans.js';
 import { databaseUrlProblem } from '../../repositories/sql/open.js';
