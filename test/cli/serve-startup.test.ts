@@ -6,8 +6,11 @@ import { nodeArgs } from '../support/programs.js';
 const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
 const HEAVY = ['pino', 'prom-client', 'cockatiel', 'stream-json'];
 
-/** Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; `stop` sends SIGTERM once stdout shows it. */
-function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number | null; loaded: string[] }> {
+/**
+ * Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; once stdout
+ * matches `stop`, GETs `visit` (a path on the origin it printed) if given, then sends SIGINT (no drain delay).
+ */
+function loadedPackages(args: string[], stop?: RegExp, visit?: string): Promise<{ code: number | null; loaded: string[] }> {
   const child = spawn(process.execPath, ['--import', REPORTER, ...nodeArgs(CLI_MAIN), ...args], {
     env: cleanEnv({ PRC_TEST_WATCH_PACKAGES: HEAVY.join(',') }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -15,10 +18,22 @@ function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number |
   let out = '';
   let err = '';
   let stopped = false;
+  const finish = async () => {
+    if (visit !== undefined) {
+      const origin = /listening on (http:\/\/[^\s(]+)/.exec(out)?.[1];
+      const response = await fetch(`${origin}${visit}`);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    child.kill('SIGINT');
+  };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
-    // Once: a second SIGTERM after the graceful stop would kill the process.
-    if (!stopped && stop?.test(out)) stopped = child.kill('SIGTERM');
+    // Once: a second signal after the graceful stop would kill the process.
+    if (!stopped && stop?.test(out) === true) {
+      stopped = true;
+      void finish();
+    }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   return new Promise((resolve) =>
@@ -26,20 +41,25 @@ function loadedPackages(args: string[], stop?: RegExp): Promise<{ code: number |
   );
 }
 
-describe('serve loads the logger, the metrics and the breaker only when it really serves', () => {
+describe('serve loads the logger, the metrics library and the breaker only when they are used', () => {
   it.each([[['serve', '--help']], [['serve', '--version']], [['serve', '--print-config']], [['check', '--help']]])('%j loads none of them', async (args) => {
     expect(await loadedPackages(args)).toEqual({ code: 0, loaded: [] });
   });
 
-  it('serve with JSON logs loads pino and prom-client; on the sample data no parser for --data files and no breaker library', async () => {
+  it('serve with JSON logs loads pino; on the sample data no parser for --data files, no breaker library and no prom-client before /metrics is scraped', async () => {
     const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'json'], /"listening"/);
     expect(code).toBe(0);
-    expect(loaded.sort()).toEqual(['pino', 'prom-client']);
+    expect(loaded).toEqual(['pino']);
   });
 
   // Issue 21.5: start-up. Text logs are written without pino; the breaker (cockatiel) guards a
-  // database or a CRM only, and memory data never fails.
-  it('serve with text logs on the sample data loads only prom-client (metrics are on by default)', async () => {
-    expect(await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/)).toEqual({ code: 0, loaded: ['prom-client'] });
+  // database or a CRM only, and memory data never fails; prom-client (metrics are on by
+  // default) is loaded by the first scrape of /metrics.
+  it('serve with text logs on the sample data loads none of them', async () => {
+    expect(await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/)).toEqual({ code: 0, loaded: [] });
+  });
+
+  it('the first GET /metrics loads prom-client', async () => {
+    expect(await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/, '/metrics')).toEqual({ code: 0, loaded: ['prom-client'] });
   });
 });
