@@ -19,6 +19,12 @@ async function importMs(specifier: string): Promise<number> {
   return Number(stdout);
 }
 
+/**
+ * Another checkout's `dist/cli.js` whose `serve` start-up is measured in the same rounds
+ * (`BENCH_STARTUP_CLI=/path/to/other/dist/cli.js`): before and after a change, on the same load.
+ */
+const otherCli = process.env.BENCH_STARTUP_CLI;
+
 /** A raw `node:http` server: the least a process that listens and answers can cost. */
 const RAW_SERVER = `const s = require('node:http').createServer((q, r) => r.end('[]')); s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));`;
 
@@ -34,6 +40,12 @@ async function cpuMsOf(pid: number): Promise<number> {
 /** `getconf CLK_TCK` on Linux. */
 const CLOCK_TICKS = 100;
 
+/** Wall-clock and CPU milliseconds from spawning a server to its first answer. */
+interface Answer {
+  ms: number;
+  cpuMs: number;
+}
+
 /**
  * From spawning a server process to its first answered request (the process's whole start-up,
  * Node's own included): `serve` on the sample data with its defaults (metrics on, logs as text),
@@ -41,7 +53,7 @@ const CLOCK_TICKS = 100;
  * sent at once. Also the process's CPU time at that moment, which a busy machine barely moves.
  * The process is stopped by its pid afterwards.
  */
-async function firstAnswer(args: readonly string[]): Promise<{ ms: number; cpuMs: number }> {
+async function firstAnswer(args: readonly string[]): Promise<Answer> {
   const started = performance.now();
   const child = spawn(process.execPath, [...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
@@ -93,11 +105,12 @@ export async function startup(rounds: number): Promise<SuiteResult> {
     ...entries.map((entry) => [entry, () => importMs(`./${ENTRIES[entry]}`)]),
   ]) as Record<Entry | 'zod', () => Promise<number>>;
   const times = await interleave(rounds + 2, contenders);
-  const serving = await interleave(rounds, {
-    serve: () => firstAnswer(['cli.js', 'serve', '--port', '0', '--log-format', 'text']),
-    raw: () => firstAnswer(['-e', RAW_SERVER]),
-  });
-  const of = (key: 'ms' | 'cpuMs') => ({ ours: serving.serve.map((sample) => sample[key]), baseline: serving.raw.map((sample) => sample[key]) });
+  const serveArgs = (cli: string) => [cli, 'serve', '--port', '0', '--log-format', 'text'];
+  const starts: Record<string, () => Promise<Answer>> = { serve: () => firstAnswer(serveArgs('cli.js')), raw: () => firstAnswer(['-e', RAW_SERVER]) };
+  if (otherCli !== undefined) starts.other = () => firstAnswer(serveArgs(otherCli));
+  const serving = await interleave(rounds, starts);
+  const samplesOf = (key: string) => serving[key] ?? [];
+  const of = (key: keyof Answer, ours = 'serve') => ({ ours: samplesOf(ours).map((sample) => sample[key]), baseline: samplesOf('raw').map((sample) => sample[key]) });
   const zodBytes = await gzippedBytes({ contents: "export * from 'zod';" });
   const rows: Row[] = entries.map((entry) =>
     compare(`import ${entry === 'main' ? 'priority-routing-crm' : `priority-routing-crm${entry}`}`, 'ms', { ours: times[entry], baseline: times.zod }, 'import zod'),
@@ -111,6 +124,12 @@ export async function startup(rounds: number): Promise<SuiteResult> {
   const cpu = compare('`serve` start-up CPU (user + system) to the first answered request', 'ms', of('cpuMs'), 'raw node:http server');
   cpu.note = "the same processes' CPU time from /proc at that moment (Linux; 10 ms ticks): what a busy machine barely moves.";
   rows.push(serve, cpu);
+  if (otherCli !== undefined) {
+    rows.push(
+      compare('BENCH_STARTUP_CLI `serve` start-up to the first answered request', 'ms', of('ms', 'other'), 'raw node:http server'),
+      compare('BENCH_STARTUP_CLI `serve` start-up CPU to the first answered request', 'ms', of('cpuMs', 'other'), 'raw node:http server'),
+    );
+  }
   rows[0]!.note = `each import timed inside a fresh \`node\` process (${rounds + 2} processes per entry), so Node's own start-up is left out; the entries import zod, so the ratio is what we add on top.`;
   return { suite: 'startup', title: '4. Start-up and bundle size', rows };
 }
