@@ -1,9 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { build } from 'esbuild';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { V8_FLAGS } from '../lib/instructions.js';
 import { distDirectory } from '../lib/library.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { interleave } from '../lib/stats.js';
@@ -78,6 +81,61 @@ async function firstAnswer(args: readonly string[]): Promise<Answer> {
   }
 }
 
+/** Processes counted per contender by {@link startupInstructions}. */
+const COUNTED_STARTS = 3;
+
+/**
+ * The main thread's instructions from `exec` to the first answered `GET /label` (callgrind, V8
+ * on one thread with a fixed GC schedule and seeds): the process is ended by SIGUSR2, whose
+ * default action (neither Node nor `serve` handles it) stops it where it is, no shutdown counted.
+ */
+async function instructionsToFirstAnswer(args: readonly string[]): Promise<number> {
+  const directory = await mkdtemp(join(tmpdir(), 'prc-bench-start-'));
+  const out = join(directory, 'callgrind.out');
+  try {
+    const valgrind = ['--tool=callgrind', `--callgrind-out-file=${out}`, '--smc-check=all-non-file', '--vgdb=no', '--separate-threads=yes'];
+    const child = spawn('valgrind', [...valgrind, process.execPath, ...V8_FLAGS, ...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const gone = once(child, 'exit');
+    let text = '';
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+        if (found !== undefined) resolve(found);
+      });
+      child.once('exit', (code) => reject(new Error(`exited (${String(code)}) under callgrind before listening: ${text.slice(-500)}`)));
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/label`);
+    await response.arrayBuffer();
+    child.kill('SIGUSR2');
+    await gone;
+    // The main thread's file (`callgrind.out-01`): with --single-threaded V8 works there alone.
+    const summary = /^(?:summary|totals): (\d+)/m.exec(await readFile(`${out}-01`, 'utf8'));
+    if (summary === null) throw new Error('no summary line in callgrind\'s file of the main thread');
+    return Number(summary[1]);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run bench -- --only startup --instructions`: `serve`'s start-up to its first answer in
+ * instructions against the raw `node:http` server's ({@link COUNTED_STARTS} processes each, in
+ * turn), and `BENCH_STARTUP_CLI`'s when set.
+ */
+export async function startupInstructions(): Promise<Row[]> {
+  const starts: Record<string, () => Promise<number>> = { serve: () => instructionsToFirstAnswer(serveArgs('cli.js')), raw: () => instructionsToFirstAnswer(['-e', RAW_SERVER]) };
+  if (otherCli !== undefined) starts.other = () => instructionsToFirstAnswer(serveArgs(otherCli));
+  const counts = await interleave(COUNTED_STARTS, starts);
+  const note = `callgrind, the main thread from exec to the answer of the first GET /label (Node's start-up included), ${COUNTED_STARTS} processes each in turn (median and min–max); V8 on one thread, fixed GC schedule and seeds.`;
+  const rows: Row[] = [{ ...compare('`serve` start-up to the first answered request, instructions', 'instr', { ours: counts.serve ?? [], baseline: counts.raw ?? [] }, 'raw node:http server'), note }];
+  if (otherCli !== undefined) rows.push(compare('BENCH_STARTUP_CLI `serve` start-up, instructions', 'instr', { ours: counts.other ?? [], baseline: counts.raw ?? [] }, 'raw node:http server'));
+  return rows;
+}
+
+/** `serve` on the sample data with its defaults, from `cli`. */
+const serveArgs = (cli: string) => [cli, 'serve', '--port', '0', '--log-format', 'text'];
+
 /** Bytes of `source` (a file or a module text) bundled with zod left out, minified, gzipped. */
 async function gzippedBytes(input: { file: string } | { contents: string }): Promise<number> {
   const result = await build({
@@ -105,7 +163,6 @@ export async function startup(rounds: number): Promise<SuiteResult> {
     ...entries.map((entry) => [entry, () => importMs(`./${ENTRIES[entry]}`)]),
   ]) as Record<Entry | 'zod', () => Promise<number>>;
   const times = await interleave(rounds + 2, contenders);
-  const serveArgs = (cli: string) => [cli, 'serve', '--port', '0', '--log-format', 'text'];
   const starts: Record<string, () => Promise<Answer>> = { serve: () => firstAnswer(serveArgs('cli.js')), raw: () => firstAnswer(['-e', RAW_SERVER]) };
   if (otherCli !== undefined) starts.other = () => firstAnswer(serveArgs(otherCli));
   const serving = await interleave(rounds, starts);
