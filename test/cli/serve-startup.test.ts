@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeServerCert, makeTestCa } from '../support/openssl.js';
 import { CLI_MAIN, cleanEnv } from '../support/serve-process.js';
 import { nodeArgs } from '../support/programs.js';
 
 const REPORTER = new URL('../support/report-loaded-packages.mjs', import.meta.url).pathname;
-const HEAVY = ['pino', 'prom-client', 'cockatiel', 'stream-json'];
+const HEAVY = ['pino', 'prom-client', 'cockatiel', 'stream-json', 'node:tls', 'node:https'];
 
 /**
  * Runs `priority-routing-crm …` and returns which of the heavy packages it loaded; once stdout
@@ -20,7 +24,7 @@ function loadedPackages(args: string[], stop?: RegExp, visit?: string): Promise<
   let stopped = false;
   const finish = async () => {
     if (visit !== undefined) {
-      const origin = /listening on (http:\/\/[^\s(]+)/.exec(out)?.[1];
+      const origin = /listening on (https?:\/\/[^\s(]+)/.exec(out)?.[1];
       const response = await fetch(`${origin}${visit}`);
       expect(response.status).toBe(200);
       await response.text();
@@ -54,12 +58,27 @@ describe('serve loads the logger, the metrics library and the breaker only when 
 
   // Issue 21.5: start-up. Text logs are written without pino; the breaker (cockatiel) guards a
   // database or a CRM only, and memory data never fails; prom-client (metrics are on by
-  // default) is loaded by the first scrape of /metrics.
+  // default) is loaded by the first scrape of /metrics; node:https and node:tls only for TLS.
   it('serve with text logs on the sample data loads none of them', async () => {
     expect(await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/)).toEqual({ code: 0, loaded: [] });
   });
 
+  it('serve with --tls-cert loads node:tls and node:https', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prc-startup-tls-'));
+    try {
+      const { cert, key } = await makeServerCert(dir, await makeTestCa(dir), 'server');
+      const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'text', '--tls-cert', cert, '--tls-key', key], /Press Ctrl\+C/);
+      expect(code).toBe(0);
+      expect(loaded.sort()).toEqual(['node:https', 'node:tls']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the first GET /metrics loads prom-client', async () => {
-    expect(await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/, '/metrics')).toEqual({ code: 0, loaded: ['prom-client'] });
+    const { code, loaded } = await loadedPackages(['serve', '--port', '0', '--log-format', 'text'], /Press Ctrl\+C/, '/metrics');
+    expect(code).toBe(0);
+    // prom-client's own index requires node:https (its Pushgateway).
+    expect(loaded.sort()).toEqual(['node:https', 'node:tls', 'prom-client']);
   });
 });
