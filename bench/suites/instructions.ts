@@ -8,6 +8,7 @@ import { writeDataFile } from '../lib/data-files.js';
 import { ask, COUNTED_BATCHES, type Counted, instructionsPerRequest } from '../lib/instructions.js';
 import { distDirectory, loadMain } from '../lib/library.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
+import { startupInstructions } from './startup.js';
 
 /** Under callgrind everything runs some 50× slower: a smaller population and fixed batches keep a run to minutes. */
 const SIZE = 10_000;
@@ -86,7 +87,7 @@ async function row(name: string, ours: Counted, baseline: readonly number[], bas
 }
 
 /** The suites that have instruction rows. */
-export const instructionSuites = ['inprocess', 'http', 'phone'] as const;
+export const instructionSuites = ['inprocess', 'http', 'phone', 'startup'] as const;
 
 /**
  * `npm run bench -- --instructions`: a suite's measured work counted in instructions under
@@ -94,6 +95,7 @@ export const instructionSuites = ['inprocess', 'http', 'phone'] as const;
  */
 export async function instructions(suite: (typeof instructionSuites)[number]): Promise<Row[]> {
   if (suite === 'inprocess') return [await row('GET /customer in-process', lookups('inprocess-ours'), await instructionsPerRequest(lookups('inprocess-baseline')), 'URLSearchParams + Map + JSON.stringify', 1.2)];
+  if (suite === 'startup') return startupInstructions();
   if (suite === 'phone') return [await row('lookup, defaultCountry PK, phone:+92…', lookups('phone-pk'), await instructionsPerRequest(lookups('phone-digits')), 'digits only', 1.3)];
   const directory = await mkdtemp(join(tmpdir(), 'prc-bench-'));
   try {

@@ -128,21 +128,23 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
-  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, { readTlsFiles }, { untilConnected }, { createReadiness, READINESS_INTERVAL_MS }, statusPages] = await Promise.all([
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
+  const [{ createServeLogger }, { countRepositoryCalls, createServeMetrics, noMetrics }, { readResilience }, { openRepository }, { startServeServer }, tlsModule, { untilConnected }, { createReadiness, READINESS_INTERVAL_MS }, statusPages] = await Promise.all([
     import('./serve/logging.js'),
     import('./serve/metrics.js'),
     import('./serve/resilience.js'),
     import('./serve/repository.js'),
     import('./serve/server.js'),
-    import('./serve/tls.js'),
+    // The certificate reader (node:tls, node:crypto) only with --tls-cert.
+    tls === undefined ? undefined : import('./serve/tls.js'),
     import('./serve/database-wait.js'),
     import('./serve/readiness.js'),
     config.statusPage === true ? import('./serve/status-page.js') : undefined,
   ]);
   const log = await createServeLogger(config.logFormat, config.quiet);
   for (const warning of resolved.warnings) log.warn(warning);
-  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
-  const tlsFiles = tls === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
+  const readTlsFiles = tlsModule?.readTlsFiles;
+  const certificate = tls === undefined || readTlsFiles === undefined ? undefined : await readTlsFiles(tls.cert, tls.key);
   const source = await (dependencies.openRepository ?? openRepository)(config, log);
   const sampleWarning = sampleDataWarning(config.host, source);
   if (sampleWarning !== undefined) log.warn(sampleWarning);
@@ -192,7 +194,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
       ...(config.basePath === undefined ? {} : { basePath: config.basePath }),
       ...(config.defaultCountry === undefined ? {} : { defaultCountry: config.defaultCountry }),
       ...(authenticate === undefined ? {} : { authenticate }),
-      ...(tlsFiles === undefined ? {} : { tls: tlsFiles }),
+      ...(certificate === undefined ? {} : { tls: certificate }),
       ...(metrics === undefined ? {} : { metrics }),
       ...(statusPage === undefined ? {} : { statusPage }),
       // --quiet: no request line, so not even the event for one.
@@ -209,7 +211,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   }
 
   const reload = async () => {
-    if (tls === undefined) return;
+    if (tls === undefined || readTlsFiles === undefined) return;
     try {
       server.setTls(await readTlsFiles(tls.cert, tls.key));
       log.info('TLS certificate reloaded', { cert: tls.cert });

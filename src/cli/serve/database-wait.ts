@@ -1,7 +1,15 @@
 import type { CustomerRepository } from '../../core/repository.js';
 import { CircuitOpenError } from '../../repositories/circuit-open-error.js';
-import { DatabaseUnreachableError } from './database.js';
 import type { ServeLogger } from './logging.js';
+
+/**
+ * The database could not be reached (refused, timed out, no such host yet, starting up): worth
+ * retrying while `serve --database-wait` lasts. Other failures (a wrong password, no such
+ * database, a mapping that does not match) are not.
+ */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
 
 /** A repository opened from the database, and how to let go of it. */
 export interface OpenedSource {

@@ -8,9 +8,10 @@ import { phoneSample } from '../../repositories/sql/queries.js';
 import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
 import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
 import { readJsonFile, UsageError } from '../usage.js';
+import { DatabaseUnreachableError } from './database-wait.js';
+import { SET_DEFAULT_COUNTRY } from './options.js';
 
-/** How to set the country, as serve's warning about national numbers says it. */
-export const SET_DEFAULT_COUNTRY = 'start with --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK; PRC_DEFAULT_COUNTRY in the environment)';
+export { DatabaseUnreachableError };
 
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
@@ -37,15 +38,6 @@ export async function readMappingFile(file: string): Promise<SqlMapping> {
     if (error instanceof SqlMappingError) throw new Error(`--mapping ${file}: ${error.message}`);
     throw error;
   }
-}
-
-/**
- * The database could not be reached (refused, timed out, no such host yet, starting up): worth
- * retrying while `serve --database-wait` lasts. Other failures (a wrong password, no such
- * database, a mapping that does not match) are not.
- */
-export class DatabaseUnreachableError extends Error {
-  override name = 'DatabaseUnreachableError';
 }
 
 /** Driver error codes that retrying cannot fix: authentication and a database that does not exist. */

@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Counter, Gauge, Metric, Registry } from 'prom-client';
 import type { ConnectorRoute } from '../../core/hooks.js';
 import { isThenable } from '../../core/call.js';
 import type { CustomerRepository, MaybePromise, RepositoryContext } from '../../core/repository.js';
@@ -29,69 +31,181 @@ export interface ServeMetrics extends MetricsSink {
 export const noMetrics: MetricsSink = { repositoryCall() {}, cacheEvent() {}, breakerState() {} };
 
 const BREAKER_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** prom-client's default `eventLoopMonitoringPrecision` (ms). */
+const EVENT_LOOP_RESOLUTION_MS = 10;
 
 /**
  * A private registry (not prom-client's global one, so two servers in one process never mix)
  * with the connector's metrics and the process metrics prom-client collects by default.
  * `caches` and `breaker` register the wrappers' metrics only when those wrappers are on.
+ *
+ * prom-client is loaded at the first scrape, not at start (with its default metrics it is
+ * about 50 ms of CPU, a fifth of `serve`'s start-up): until then every series is plain numbers,
+ * handed to prom-client's metrics when scraped (per request that is also cheaper: prom-client's
+ * `inc` and `observe` build and check a label string on every call). The event-loop delay is
+ * sampled from start and handed over too; prom-client's garbage-collection histogram
+ * (`nodejs_gc_duration_seconds`) counts collections from the first scrape.
  */
 export function createServeMetrics(options: { caches: boolean; breaker: boolean }): ServeMetrics {
-  const register = new Registry();
-  collectDefaultMetrics({ register });
-  // The two per-request counters are summed in plain numbers and handed to prom-client when
-  // scraped (its `collect`): prom-client's inc builds and checks a label string on every call.
-  const pending: Tally[] = [];
-  const flush = () => pending.forEach((tally) => tally.flush());
-  const requests = new Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers: [register], collect: flush });
-  const duration = new Histogram({
-    name: 'prc_request_duration_seconds',
-    help: 'Time to answer a connector request, by route.',
-    labelNames: ['route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [register],
-  });
-  const calls = new Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers: [register], collect: flush });
-  const cache = options.caches
-    ? new Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers: [register] })
-    : undefined;
-  const breaker = options.breaker
-    ? new Gauge({ name: 'prc_breaker_state', help: 'Circuit breaker state, one breaker per repository operation: 0 closed, 1 half_open, 2 open.', labelNames: ['operation'], registers: [register] })
-    : undefined;
-  // Each label set's child is made once (prom-client's labels() builds and checks a label object
-  // per call): a request costs a few map reads. Label values are a few fixed words and statuses.
-  const tally = (child: Counter.Internal) => {
-    const made = new Tally(child);
-    pending.push(made);
-    return made;
-  };
-  const requestChild = cached((route: string) => cached((status: number) => tally(requests.labels(route, String(status)))));
-  const durationChild = cached((route: string) => duration.labels(route));
-  const callChild = cached((operation: string) => cached((outcome: string) => tally(calls.labels(operation, outcome))));
+  const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  eventLoop.enable();
+  const requests = new Tallies();
+  const calls = new Tallies();
+  const cacheEvents = new Tallies();
+  const durations = new Durations('prc_request_duration_seconds', 'Time to answer a connector request, by route.');
+  const breakerStates = new Map<string, number>();
+  let registry: Promise<Registry> | undefined;
+  const connector: ConnectorFamilies = { ...options, requests, durations, calls, cacheEvents, breakerStates, eventLoop };
+  // Each label set's series is made once: a request costs a few map reads and two additions.
+  const requestSeries = cached((route: string) => cached((status: number) => requests.series({ route, status: String(status) })));
+  const durationSeries = cached((route: string) => durations.series(route));
+  const callSeries = cached((operation: string) => cached((outcome: string) => calls.series({ operation, outcome })));
+  const cacheSeries = cached((name: string) => cached((event: string) => cacheEvents.series({ cache: name, event })));
   return {
     request(route, status, durationMs) {
       // An unknown path counts as the one route "other": a path never becomes a label value.
       const name = route ?? 'other';
-      requestChild(name)(status).inc();
-      durationChild(name).observe(durationMs / 1000);
+      requestSeries(name)(status).count += 1;
+      durationSeries(name).observe(durationMs / 1000);
     },
-    repositoryCall: (operation, outcome) => callChild(operation)(outcome).inc(),
-    cacheEvent: (name, event) => cache?.inc({ cache: name, event }),
-    breakerState: (state, operation) => breaker?.set({ operation }, BREAKER_VALUES[state]),
-    scrape: async () => ({ contentType: register.contentType, body: await register.metrics() }),
+    repositoryCall: (operation, outcome) => void (callSeries(operation)(outcome).count += 1),
+    cacheEvent: (name, event) => {
+      if (options.caches) cacheSeries(name)(event).count += 1;
+    },
+    breakerState: (state, operation) => {
+      if (options.breaker) breakerStates.set(operation, BREAKER_VALUES[state]);
+    },
+    scrape: async () => {
+      registry ??= import('prom-client').then((prom) => promRegistry(prom, connector));
+      const register = await registry;
+      return { contentType: register.contentType, body: await register.metrics() };
+    },
   };
 }
 
-/** One counter series' increments since the last scrape: a number per request, prom-client's inc once per scrape. */
-class Tally {
-  #count = 0;
-  constructor(private readonly child: Counter.Internal) {}
-  inc(): void {
-    this.#count += 1;
+/** What {@link promRegistry} hands to prom-client. */
+interface ConnectorFamilies {
+  caches: boolean;
+  breaker: boolean;
+  requests: Tallies;
+  durations: Durations;
+  calls: Tallies;
+  cacheEvents: Tallies;
+  breakerStates: Map<string, number>;
+  eventLoop: IntervalHistogram;
+}
+
+/**
+ * The registry, made once at the first scrape: prom-client's default metrics, then the
+ * connector's, in the order (and with the names, help, labels and buckets) they always had.
+ */
+function promRegistry(prom: typeof import('prom-client'), families: ConnectorFamilies): Registry {
+  const register = new prom.Registry();
+  withEventLoopMonitor(families.eventLoop, () => prom.collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS }));
+  const registers = [register];
+  const requests: Counter = new prom.Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers, collect: () => families.requests.flush(requests) });
+  register.registerMetric(families.durations as unknown as Metric);
+  const calls: Counter = new prom.Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers, collect: () => families.calls.flush(calls) });
+  if (families.caches) {
+    const cache: Counter = new prom.Counter({ name: 'prc_cache_events_total', help: 'Cache events, by cache and event.', labelNames: ['cache', 'event'], registers, collect: () => families.cacheEvents.flush(cache) });
   }
-  flush(): void {
-    if (this.#count === 0) return;
-    this.child.inc(this.#count);
-    this.#count = 0;
+  if (families.breaker) {
+    const breaker: Gauge = new prom.Gauge({
+      name: 'prc_breaker_state',
+      help: 'Circuit breaker state, one breaker per repository operation: 0 closed, 1 half_open, 2 open.',
+      labelNames: ['operation'],
+      registers,
+      collect: () => families.breakerStates.forEach((value, operation) => breaker.set({ operation }, value)),
+    });
+  }
+  return register;
+}
+
+/**
+ * Runs `collect` (prom-client's collectDefaultMetrics) with `histogram` as the event-loop delay
+ * monitor it makes: prom-client calls `perf_hooks.monitorEventLoopDelay` then, and this one has
+ * sampled since start. Should prom-client stop asking, it makes its own (from the first scrape);
+ * the test "measures event-loop delay from start" says so.
+ */
+function withEventLoopMonitor(histogram: IntervalHistogram, collect: () => void): void {
+  // The module object prom-client's require('perf_hooks') returns (an ES import's is read-only).
+  const perfHooks = createRequire(import.meta.url)('node:perf_hooks') as { monitorEventLoopDelay: typeof monitorEventLoopDelay };
+  const own = perfHooks.monitorEventLoopDelay;
+  perfHooks.monitorEventLoopDelay = () => histogram;
+  try {
+    collect();
+  } finally {
+    perfHooks.monitorEventLoopDelay = own;
+  }
+}
+
+/** One counter series: its labels and the increments since the last scrape. */
+interface Tally {
+  labels: Record<string, string>;
+  count: number;
+}
+
+/** A counter's series in the order they first counted, handed to prom-client's counter at each scrape. */
+class Tallies {
+  readonly #all: Tally[] = [];
+  series(labels: Record<string, string>): Tally {
+    const made = { labels, count: 0 };
+    this.#all.push(made);
+    return made;
+  }
+  flush(counter: Counter): void {
+    for (const tally of this.#all) {
+      if (tally.count === 0) continue;
+      counter.inc(tally.labels, tally.count);
+      tally.count = 0;
+    }
+  }
+}
+
+/** One route's histogram: prom-client's arithmetic (first bucket whose bound is not below the value; the sum added in order). */
+class DurationSeries {
+  readonly buckets: number[] = DURATION_BUCKETS.map(() => 0);
+  sum = 0;
+  count = 0;
+  constructor(readonly route: string) {}
+  observe(seconds: number): void {
+    const at = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
+    if (at >= 0) this.buckets[at] = (this.buckets[at] as number) + 1;
+    this.sum += seconds;
+    this.count += 1;
+  }
+}
+
+/**
+ * The request-duration histogram, kept here and read by prom-client's registry as one of its
+ * metrics (the `get()` of prom-client's Histogram, same values, same label order).
+ */
+class Durations {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #all: DurationSeries[] = [];
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  series(route: string): DurationSeries {
+    const made = new DurationSeries(route);
+    this.#all.push(made);
+    return made;
+  }
+  get(): { name: string; help: string; type: string; aggregator: string; values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> } {
+    const bucket = `${this.name}_bucket`;
+    const values = this.#all.flatMap(({ route, buckets, sum, count }) => {
+      let cumulative = 0;
+      return [
+        ...DURATION_BUCKETS.map((le, at) => ({ labels: { le, route }, value: (cumulative += buckets[at] as number), metricName: bucket })),
+        { labels: { le: '+Inf', route }, value: count, metricName: bucket },
+        { labels: { route }, value: sum, metricName: `${this.name}_sum` },
+        { labels: { route }, value: count, metricName: `${this.name}_count` },
+      ];
+    });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }
 

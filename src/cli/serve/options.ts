@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CountryCode, isCountryCode } from '../../contract/phone-keys.js';
 import { COUNTRY_ALIASES } from '../../contract/phone-plans.js';
 import { databaseUrlProblem } from '../../repositories/sql/open.js';
@@ -75,6 +75,9 @@ const databaseUrl = text('a database URL').superRefine((url, context) => {
 
 /** How long `serve` retries an unreachable database at start when `--database-wait` is not given. */
 export const DEFAULT_DATABASE_WAIT_MS = 60_000;
+
+/** How to set the country, as serve's warnings about national numbers say it. */
+export const SET_DEFAULT_COUNTRY = 'start with --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK; PRC_DEFAULT_COUNTRY in the environment)';
 
 /** Where an option may come from. `file` defaults to `env`: everything the environment gives, a config file may give. */
 interface ServeOptionSpec<S extends z.ZodType> {

@@ -5,9 +5,8 @@ import type { CustomerRepository } from '../../core/repository.js';
 import { maskDatabaseUrl } from '../../repositories/sql/open.js';
 import { connectOrWait } from './database-wait.js';
 import type { ServeLogger } from './logging.js';
-import { openDatabaseSource, SET_DEFAULT_COUNTRY } from './database.js';
 import { parseCustomerQuery } from '../../contract/query.js';
-import { DEFAULT_DATABASE_WAIT_MS, type ServeConfig } from './options.js';
+import { DEFAULT_DATABASE_WAIT_MS, type ServeConfig, SET_DEFAULT_COUNTRY } from './options.js';
 
 /**
  * Where `serve` gets its customers and labels, and how to let go of them at shutdown (a
@@ -39,7 +38,9 @@ export const openRepository: OpenRepository = async (config, log) => {
   const { database } = config;
   if (database !== undefined) {
     // A database that is down at start is waited for (serve listens, /readyz 503), as an orchestrator expects.
-    return connectOrWait(() => openDatabaseSource({ ...config, database }), {
+    // The SQL code (and its mapping schemas) is loaded only for a database: the sample data and
+    // --data files start without it.
+    return connectOrWait(async () => (await import('./database.js')).openDatabaseSource({ ...config, database }), {
       waitMs: config.databaseWait ?? DEFAULT_DATABASE_WAIT_MS,
       describe: maskDatabaseUrl(database),
       log,

@@ -1,5 +1,5 @@
 import type { CustomerRepository } from '../../core/repository.js';
-import { type CacheErrorEvent, type CacheEvent, type CacheRecoverEvent, withCache } from '../../repositories/cache.js';
+import type { CacheErrorEvent, CacheEvent, CacheRecoverEvent } from '../../repositories/cache.js';
 import type { CircuitBreakerOperation, CircuitBreakerState } from '../../repositories/breaker.js';
 import type { ServeLogger } from './logging.js';
 import type { MetricsSink } from './metrics.js';
@@ -13,7 +13,7 @@ export interface Resilience {
   wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink): Promise<CustomerRepository>;
   /** Whether {@link Resilience.wrap} changes anything. */
   readonly active: boolean;
-  /** Whether it adds {@link withCache} and {@link withCircuitBreaker}, for the metrics to register. */
+  /** Whether it adds `withCache` and `withCircuitBreaker`, for the metrics to register. */
   readonly cache: boolean;
   readonly breaker: boolean;
   /** One banner line, such as `CRM protection: labels cached 30000 ms (stale up to 600000 ms on errors), …`. */
@@ -65,6 +65,8 @@ export function readResilience(
         wrapped = withCircuitBreaker(wrapped, { failureThreshold: FAILURE_THRESHOLD, cooldownMs: COOLDOWN_MS, onStateChange });
       }
       if (cache) {
+        // Loaded here, as the breaker is: memory data without --labels-ttl starts without lru-cache.
+        const { withCache } = await import('../../repositories/cache.js');
         // Once when refreshing starts failing and once when it recovers, with the count between:
         // during an outage every stale answer tries a refresh, and a line each would flood the log.
         const onError = (event: CacheErrorEvent) => {

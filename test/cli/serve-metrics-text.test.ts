@@ -1,0 +1,147 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createServeMetrics } from '../../src/cli/serve/metrics.js';
+import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
+
+// Issue 21.5: prom-client is loaded at the first scrape, not at start. What /metrics says must
+// not change with it: these are the lines prom-client wrote when it was loaded at start.
+const CONNECTOR_FAMILIES = `# HELP prc_requests_total Connector requests answered, by route and status.
+# TYPE prc_requests_total counter
+prc_requests_total{route="customer",status="200"} 3
+prc_requests_total{route="label",status="200"} 1
+prc_requests_total{route="other",status="404"} 1
+prc_requests_total{route="customer",status="404"} 1
+
+# HELP prc_request_duration_seconds Time to answer a connector request, by route.
+# TYPE prc_request_duration_seconds histogram
+prc_request_duration_seconds_bucket{le="0.005",route="customer"} 2
+prc_request_duration_seconds_bucket{le="0.01",route="customer"} 2
+prc_request_duration_seconds_bucket{le="0.025",route="customer"} 2
+prc_request_duration_seconds_bucket{le="0.05",route="customer"} 3
+prc_request_duration_seconds_bucket{le="0.1",route="customer"} 3
+prc_request_duration_seconds_bucket{le="0.25",route="customer"} 3
+prc_request_duration_seconds_bucket{le="0.5",route="customer"} 3
+prc_request_duration_seconds_bucket{le="1",route="customer"} 3
+prc_request_duration_seconds_bucket{le="2.5",route="customer"} 3
+prc_request_duration_seconds_bucket{le="5",route="customer"} 3
+prc_request_duration_seconds_bucket{le="10",route="customer"} 3
+prc_request_duration_seconds_bucket{le="+Inf",route="customer"} 4
+prc_request_duration_seconds_sum{route="customer"} 12.048
+prc_request_duration_seconds_count{route="customer"} 4
+prc_request_duration_seconds_bucket{le="0.005",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.01",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.025",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.05",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.1",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.25",route="label"} 1
+prc_request_duration_seconds_bucket{le="0.5",route="label"} 1
+prc_request_duration_seconds_bucket{le="1",route="label"} 1
+prc_request_duration_seconds_bucket{le="2.5",route="label"} 1
+prc_request_duration_seconds_bucket{le="5",route="label"} 1
+prc_request_duration_seconds_bucket{le="10",route="label"} 1
+prc_request_duration_seconds_bucket{le="+Inf",route="label"} 1
+prc_request_duration_seconds_sum{route="label"} 0.0002
+prc_request_duration_seconds_count{route="label"} 1
+prc_request_duration_seconds_bucket{le="0.005",route="other"} 0
+prc_request_duration_seconds_bucket{le="0.01",route="other"} 1
+prc_request_duration_seconds_bucket{le="0.025",route="other"} 1
+prc_request_duration_seconds_bucket{le="0.05",route="other"} 1
+prc_request_duration_seconds_bucket{le="0.1",route="other"} 1
+prc_request_duration_seconds_bucket{le="0.25",route="other"} 1
+prc_request_duration_seconds_bucket{le="0.5",route="other"} 1
+prc_request_duration_seconds_bucket{le="1",route="other"} 1
+prc_request_duration_seconds_bucket{le="2.5",route="other"} 1
+prc_request_duration_seconds_bucket{le="5",route="other"} 1
+prc_request_duration_seconds_bucket{le="10",route="other"} 1
+prc_request_duration_seconds_bucket{le="+Inf",route="other"} 1
+prc_request_duration_seconds_sum{route="other"} 0.007
+prc_request_duration_seconds_count{route="other"} 1
+
+# HELP prc_repository_calls_total Repository calls, by operation and outcome.
+# TYPE prc_repository_calls_total counter
+prc_repository_calls_total{operation="findCustomerByPhone",outcome="ok"} 1
+prc_repository_calls_total{operation="listLabels",outcome="error"} 1
+prc_repository_calls_total{operation="findCustomerByPhone",outcome="aborted"} 1
+
+# HELP prc_cache_events_total Cache events, by cache and event.
+# TYPE prc_cache_events_total counter
+prc_cache_events_total{cache="labels",event="miss"} 2
+prc_cache_events_total{cache="customers",event="hit"} 1
+
+# HELP prc_breaker_state Circuit breaker state, one breaker per repository operation: 0 closed, 1 half_open, 2 open.
+# TYPE prc_breaker_state gauge
+prc_breaker_state{operation="findCustomerByPhone"} 1
+prc_breaker_state{operation="listLabels"} 0
+`;
+
+/** The same events as the lines above, in the same order. */
+function recordEvents(metrics: ReturnType<typeof createServeMetrics>): void {
+  metrics.request('customer', 200, 3);
+  metrics.request('label', 200, 0.2);
+  metrics.request('customer', 200, 40);
+  metrics.request(null, 404, 7);
+  metrics.request('customer', 404, 12_000);
+  metrics.request('customer', 200, 5);
+  metrics.repositoryCall('findCustomerByPhone', 'ok');
+  metrics.repositoryCall('listLabels', 'error');
+  metrics.repositoryCall('findCustomerByPhone', 'aborted');
+  metrics.cacheEvent('labels', 'miss');
+  metrics.cacheEvent('customers', 'hit');
+  metrics.cacheEvent('labels', 'miss');
+  metrics.breakerState('open', 'findCustomerByPhone');
+  metrics.breakerState('closed', 'listLabels');
+  metrics.breakerState('half_open', 'findCustomerByPhone');
+}
+
+/** The `# HELP` and `# TYPE` lines of an exposition, in order. */
+const headers = (body: string) => body.split('\n').filter((line) => line.startsWith('# '));
+
+describe('GET /metrics text (createServeMetrics)', () => {
+  it("writes the connector's families exactly as prom-client did, after prom-client's default process metrics", async () => {
+    const metrics = createServeMetrics({ caches: true, breaker: true });
+    recordEvents(metrics);
+    const { contentType, body } = await metrics.scrape();
+    expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(body.endsWith(`\n\n${CONNECTOR_FAMILIES}`)).toBe(true);
+    // Every default family prom-client registers, in its order, before the connector's.
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults });
+    expect(headers(body)).toStrictEqual([...headers(await defaults.metrics()), ...headers(CONNECTOR_FAMILIES)]);
+    expect(sampleValue(parsePrometheusText(body), 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
+  });
+
+  it('keeps counting across scrapes: counters and the histogram grow, the breaker gauge shows the state now', async () => {
+    const metrics = createServeMetrics({ caches: true, breaker: true });
+    recordEvents(metrics);
+    await metrics.scrape();
+    recordEvents(metrics);
+    const parsed = parsePrometheusText((await metrics.scrape()).body);
+    expect(sampleValue(parsed, 'prc_requests_total', { route: 'customer', status: '200' })).toBe(6);
+    expect(sampleValue(parsed, 'prc_request_duration_seconds_bucket', { route: 'customer', le: '0.05' })).toBe(6);
+    expect(sampleValue(parsed, 'prc_request_duration_seconds_count', { route: 'customer' })).toBe(8);
+    expect(sampleValue(parsed, 'prc_cache_events_total', { cache: 'labels', event: 'miss' })).toBe(4);
+    expect(sampleValue(parsed, 'prc_breaker_state', { operation: 'findCustomerByPhone' })).toBe(1);
+  });
+
+  it('leaves out the cache and breaker families when those wrappers are off', async () => {
+    const metrics = createServeMetrics({ caches: false, breaker: false });
+    recordEvents(metrics);
+    const { types } = parsePrometheusText((await metrics.scrape()).body);
+    expect(types.has('prc_requests_total')).toBe(true);
+    expect(types.has('prc_cache_events_total')).toBe(false);
+    expect(types.has('prc_breaker_state')).toBe(false);
+  });
+
+  it("measures event-loop delay from start, not from the first scrape: a block before the first scrape is in its figures", async () => {
+    const metrics = createServeMetrics({ caches: false, breaker: false });
+    // Let the delay monitor take a few samples, then hold the event loop for 80 ms.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const until = performance.now() + 80;
+    while (performance.now() < until) {
+      // busy: a handler that blocks the event loop
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const parsed = parsePrometheusText((await metrics.scrape()).body);
+    expect(sampleValue(parsed, 'nodejs_eventloop_lag_max_seconds', {})).toBeGreaterThanOrEqual(0.05);
+  });
+});
