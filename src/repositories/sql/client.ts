@@ -1,3 +1,4 @@
+import type { AbortWatch } from '../../core/call.js';
 import type { SqlDialect } from './dialect.js';
 
 /**
@@ -19,13 +20,14 @@ export type SqlRow = Record<string, unknown>;
 
 /**
  * Runs one statement, stopping (and cancelling it on the server where the client allows) when
- * `signal` aborts. `prepare` (default: when it has values) runs it as a prepared statement: a
- * named statement on a `pg` Pool, `execute` on mysql2; without values and without `prepare`
- * (DDL, catalog reads) it is sent as text.
+ * `signal` aborts: an `AbortSignal`, or the connector's watch of its call (`abortWatchOf`), which
+ * costs no `AbortController`. `prepare` (default: when it has values) runs it as a prepared
+ * statement: a named statement on a `pg` Pool, `execute` on mysql2; without values and without
+ * `prepare` (DDL, catalog reads) it is sent as text.
  */
 export interface SqlRunner {
   readonly dialect: SqlDialect;
-  run(text: string, params: readonly unknown[], signal?: AbortSignal, prepare?: boolean): Promise<SqlRow[]>;
+  run(text: string, params: readonly unknown[], signal?: AbortWatch, prepare?: boolean): Promise<SqlRow[]>;
 }
 
 interface PgQueryable {
@@ -75,12 +77,12 @@ export function detectDialect(client: unknown): SqlDialect {
   throw new TypeError('client must be a pg Pool or Client, a PGlite instance, or a mysql2/promise Pool');
 }
 
-function abortError(signal: AbortSignal): unknown {
+function abortError(signal: AbortWatch): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts; `late` gets the value if it comes after. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late?: (value: T) => void): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortWatch | undefined, late?: (value: T) => void): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.then(late, () => {});
@@ -132,7 +134,7 @@ function startCancel(cancel: () => Promise<void>): Promise<Error | undefined> {
  * The common case (no abort) costs one promise and one listener: the connection is released as
  * soon as the answer is in, with no cancel to wait for.
  */
-function cancellable<T>(query: Promise<T>, signal: AbortSignal | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
+function cancellable<T>(query: Promise<T>, signal: AbortWatch | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
   if (signal === undefined) {
     return query.then(
       (value) => (release(), value),

@@ -1,0 +1,96 @@
+/**
+ * The connector's timeout reaches the SQL repository through `abortWatchOf`, which makes no
+ * `AbortController` per call (on Node 20 one and a listener on its signal cost about 20 µs, as
+ * much as the rest of a database lookup's own CPU), and a lookup that hangs still ends in a 504.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createConnector } from '../../src/index.js';
+import { createSqlRepository, type SqlClient } from '../../src/repositories/sql/index.js';
+import { CRM_CONTACTS, CRM_SCHEMA, createPglite, crmMapping, servePglite } from '../support/pglite.js';
+import { expectProblem } from '../support/problems.js';
+
+const PGLITE_START_MS = 60_000;
+const get = (url: string) => ({ method: 'GET', url, headers: { host: 'crm.example' } });
+
+let db: PGlite;
+let served: Awaited<ReturnType<typeof servePglite>>;
+let pool: pg.Pool;
+beforeAll(async () => {
+  db = await createPglite(CRM_SCHEMA + CRM_CONTACTS);
+  served = await servePglite(db);
+  pool = new pg.Pool({ connectionString: served.url(), max: 2 });
+  pool.on('error', () => {});
+}, PGLITE_START_MS);
+afterAll(async () => {
+  await pool?.end();
+  await served?.stop();
+  await db?.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const clients: ReadonlyArray<readonly [string, () => SqlClient]> = [
+  ['a pg Pool (a connection checked out per statement)', () => pool],
+  ['PGlite (a client with query only)', () => db],
+];
+
+describe.each(clients)('on %s', (_name, client) => {
+  it('answers lookups and the label list without making an AbortController', async () => {
+    const connector = createConnector({ repository: createSqlRepository({ client: client(), mapping: crmMapping }) });
+    // Prepared and the catalog read before counting: only the requests themselves are counted.
+    expect((await connector.handle(get('/customer?query=phone:+923001234567'))).status).toBe(200);
+    const made = vi.spyOn(globalThis, 'AbortController');
+    const found = await connector.handle(get('/customer?query=phone:+923001234567'));
+    expect(found.status).toBe(200);
+    expect(JSON.parse(found.body ?? '')).toMatchObject({ _id: '1', labels: ['1', '3'], phone1: '+92 300-1234567' });
+    expect((await connector.handle(get('/customer?query=phone:5555'))).status).toBe(404);
+    expect((await connector.handle(get('/label'))).status).toBe(200);
+    expect(made).not.toHaveBeenCalled();
+  });
+
+  it('still answers 504 when a lookup hangs past timeoutMs, and the next lookup is served', async () => {
+    // The lookup's statement (the one selecting phone1) waits at a gate the test opens after the 504.
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = 0;
+    const hold = <T>(statement: unknown, run: () => Promise<T>): Promise<T> =>
+      held === 0 && JSON.stringify(statement).includes('phone1') ? (held++, gate.then(run)) : run();
+    const repository = createSqlRepository({ client: withHeldLookup(client(), hold), mapping: crmMapping });
+    const hurried = createConnector({ repository, timeoutMs: 100 });
+    await expectProblem(await hurried.handle(get('/customer?query=phone:+923001234567')), 'crmTimeout');
+    expect(held).toBe(1);
+    open();
+    // The same repository, with time for the cancel's own connection that PGlite serves meanwhile.
+    const patient = createConnector({ repository, timeoutMs: 10_000 });
+    expect((await patient.handle(get('/customer?query=phone:+923001234567'))).status).toBe(200);
+  });
+});
+
+type Hold = <T>(statement: unknown, run: () => Promise<T>) => Promise<T>;
+
+/** `target` with its `query` going through `hold`; its other members as they are. */
+function holdingQuery<T extends object>(target: T, hold: Hold): T {
+  return new Proxy(target, {
+    get(inner, name) {
+      const value: unknown = Reflect.get(inner, name);
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => Promise<unknown>).bind(inner);
+      return name === 'query' ? (statement: unknown, params?: unknown) => hold(statement, () => bound(statement, params)) : bound;
+    },
+  });
+}
+
+/** The client with the statements it runs going through `hold`: a pg Pool's through the connections it hands out. */
+function withHeldLookup(client: SqlClient, hold: Hold): SqlClient {
+  if (client !== pool) return holdingQuery(client, hold);
+  return new Proxy(pool, {
+    get(inner, name) {
+      const value: unknown = Reflect.get(inner, name);
+      if (name === 'connect') return async () => holdingQuery(await inner.connect(), hold);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(inner) : value;
+    },
+  });
+}
