@@ -152,7 +152,7 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
       }
       // Without a country of its own, the connector's (`query.phoneKeys`, set by its handlers) applies.
       const asked = defaultCountry === undefined && query.phoneKeys !== undefined ? query.phoneKeys : phoneKeys(query.phone, keyOptions);
-      const keys = [...new Set(asked.filter((key) => key !== ''))];
+      const keys = distinctKeys(asked);
       if (keys.length === 0) return null;
       const found = await lookupCatalog();
       const rows = await runner.run(lookupText(keys.length, found), lookupParams(runner.dialect, mapping, keys, found.phoneKeysTable), signal, true);
@@ -165,6 +165,13 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
       return phoneKeysTable === undefined ? 'phone columns' : `phone keys in ${phoneKeysTable}`;
     },
   };
+}
+
+/** The non-empty keys, each once, in their order: a lookup has one to a few, so a loop, not a Set. */
+function distinctKeys(keys: readonly string[]): string[] {
+  const distinct: string[] = [];
+  for (const key of keys) if (key !== '' && !distinct.includes(key)) distinct.push(key);
+  return distinct;
 }
 
 /** The values a country column may hold for a calling code: its countries' ISO codes, the code, `+` and the code. */
