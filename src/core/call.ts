@@ -104,12 +104,13 @@ class CallAbort implements AbortWatch {
 }
 
 /**
- * The context of one call: its `AbortController` is made on the first read of `signal`, its
+ * The context of one call that times out at `timeoutMs` ({@link callRepository}, and the shared
+ * calls of `withCache`): its `AbortController` is made on the first read of `signal`, its
  * {@link AbortWatch} on the first {@link abortWatchOf}; both abort with the same reason. A class
  * rather than an object literal with a getter, which V8 builds on a slow path (microseconds per
- * call, more than a cached hit costs).
+ * call, more than a cached hit costs). Internal to the package.
  */
-class LazyContext implements RepositoryContext {
+export class LazyContext implements RepositoryContext {
   #controller: AbortController | undefined;
   #watch: CallAbort | undefined;
   #reason: DOMException | undefined;
@@ -133,10 +134,12 @@ class LazyContext implements RepositoryContext {
     return context.#watch;
   }
 
-  timeOut(): void {
-    this.#reason = timeoutError(this.timeoutMs);
+  /** Aborts the call; returns the reason, a `TimeoutError`. */
+  timeOut(): DOMException {
+    this.#reason ??= timeoutError(this.timeoutMs);
     this.#controller?.abort(this.#reason);
     this.#watch?.abort(this.#reason);
+    return this.#reason;
   }
 }
 

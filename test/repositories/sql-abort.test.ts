@@ -6,7 +6,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { countRepositoryCalls, noMetrics } from '../../src/cli/serve/metrics.js';
+import type { CustomerRepository } from '../../src/core/repository.js';
 import { createConnector } from '../../src/index.js';
+import { withCircuitBreaker } from '../../src/repositories/breaker.js';
+import { withCache } from '../../src/repositories/cache.js';
 import { createSqlRepository, type SqlClient } from '../../src/repositories/sql/index.js';
 import { CRM_CONTACTS, CRM_SCHEMA, createPglite, crmMapping, servePglite } from '../support/pglite.js';
 import { expectProblem } from '../support/problems.js';
@@ -66,6 +70,34 @@ describe.each(clients)('on %s', (_name, client) => {
     // The same repository, with time for the cancel's own connection that PGlite serves meanwhile.
     const patient = createConnector({ repository, timeoutMs: 10_000 });
     expect((await patient.handle(get('/customer?query=phone:+923001234567'))).status).toBe(200);
+  });
+});
+
+// serve --database wraps the repository in these (breaker and label cache on by default, metrics on by default).
+const wrappers: ReadonlyArray<readonly [string, (repository: CustomerRepository) => CustomerRepository]> = [
+  ['withCircuitBreaker', (repository) => withCircuitBreaker(repository)],
+  ['withCache (customers not kept: each lookup a shared call)', (repository) => withCache(repository, { labelsTtlMs: 0 })],
+  ["serve's call counting", (repository) => countRepositoryCalls(repository, noMetrics)],
+  ['all three, as serve --database stacks them', (repository) => countRepositoryCalls(withCache(withCircuitBreaker(repository), { labelsTtlMs: 0 }), noMetrics)],
+];
+
+describe.each(wrappers)('through %s', (_name, wrap) => {
+  it('answers lookups and the label list without making an AbortController, and still answers 504 when a lookup hangs', async () => {
+    const connector = createConnector({ repository: wrap(createSqlRepository({ client: pool, mapping: crmMapping })) });
+    expect((await connector.handle(get('/customer?query=phone:+923001234567'))).status).toBe(200);
+    const made = vi.spyOn(globalThis, 'AbortController');
+    expect((await connector.handle(get('/customer?query=phone:+923001234567'))).status).toBe(200);
+    expect((await connector.handle(get('/customer?query=phone:5555'))).status).toBe(404);
+    expect((await connector.handle(get('/label'))).status).toBe(200);
+    expect(made).not.toHaveBeenCalled();
+    made.mockRestore();
+
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const hold: Hold = (statement, run) => (JSON.stringify(statement).includes('phone1') ? gate.then(run) : run());
+    const hurried = createConnector({ repository: wrap(createSqlRepository({ client: withHeldLookup(pool, hold), mapping: crmMapping })), timeoutMs: 100 });
+    await expectProblem(await hurried.handle(get('/customer?query=phone:+923001234567')), 'crmTimeout');
+    open();
   });
 });
 
