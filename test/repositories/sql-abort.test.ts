@@ -39,7 +39,19 @@ afterEach(() => {
 const clients: ReadonlyArray<readonly [string, () => SqlClient]> = [
   ['a pg Pool (a connection checked out per statement)', () => pool],
   ['PGlite (a client with query only)', () => db],
+  ['a pg Pool behind a wrapper with only the promise form of connect (as instrumentation may wrap it)', () => promiseOnly(pool)],
 ];
+
+/** `real` with a `connect` that ignores a callback and returns a promise. */
+function promiseOnly(real: pg.Pool): pg.Pool {
+  return new Proxy(real, {
+    get(inner, name) {
+      const value: unknown = Reflect.get(inner, name);
+      if (name === 'connect') return () => inner.connect();
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(inner) : value;
+    },
+  });
+}
 
 describe.each(clients)('on %s', (_name, client) => {
   it('answers lookups and the label list without making an AbortController', async () => {
@@ -103,25 +115,42 @@ describe.each(wrappers)('through %s', (_name, wrap) => {
 
 type Hold = <T>(statement: unknown, run: () => Promise<T>) => Promise<T>;
 
-/** `target` with its `query` going through `hold`; its other members as they are. */
+/** `target` with its `query` going through `hold` (in pg's promise or callback form); its other members as they are. */
 function holdingQuery<T extends object>(target: T, hold: Hold): T {
   return new Proxy(target, {
     get(inner, name) {
       const value: unknown = Reflect.get(inner, name);
       if (typeof value !== 'function') return value;
       const bound = (value as (...args: unknown[]) => Promise<unknown>).bind(inner);
-      return name === 'query' ? (statement: unknown, params?: unknown) => hold(statement, () => bound(statement, params)) : bound;
+      if (name !== 'query') return bound;
+      return (...args: unknown[]) => {
+        const callback = typeof args.at(-1) === 'function' ? (args.pop() as (error: unknown, result?: unknown) => void) : undefined;
+        const held = hold(args[0], () => bound(...args));
+        if (callback === undefined) return held;
+        held.then(
+          (result) => callback(null, result),
+          (error: unknown) => callback(error),
+        );
+        return undefined;
+      };
     },
   });
 }
 
 /** The client with the statements it runs going through `hold`: a pg Pool's through the connections it hands out. */
 function withHeldLookup(client: SqlClient, hold: Hold): SqlClient {
-  if (client !== pool) return holdingQuery(client, hold);
-  return new Proxy(pool, {
+  if (!('totalCount' in client)) return holdingQuery(client, hold);
+  return new Proxy(client as pg.Pool, {
     get(inner, name) {
       const value: unknown = Reflect.get(inner, name);
-      if (name === 'connect') return async () => holdingQuery(await inner.connect(), hold);
+      if (name === 'connect') {
+        return (callback?: (error: unknown, client?: pg.PoolClient, done?: unknown) => void) => {
+          if (callback === undefined) return inner.connect().then((client) => holdingQuery(client, hold));
+          // A promise back too (a wrapper with only that form): its connection held the same way.
+          const returned: unknown = inner.connect((error, client, done) => callback(error, client === undefined ? undefined : holdingQuery(client, hold), done));
+          return returned instanceof Promise ? returned.then((client: pg.PoolClient) => holdingQuery(client, hold)) : returned;
+        };
+      }
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(inner) : value;
     },
   });
