@@ -1,4 +1,5 @@
 import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
+import { abortWatchOf } from '../core/call.js';
 import type { CustomerRepository, MaybePromise, RepositoryContext } from '../core/repository.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { checkRepository, wholeNumberOption } from './options.js';
@@ -116,7 +117,7 @@ function breaker(
     if (policy.state === CircuitState.HalfOpen) throw new CircuitOpenError(1);
     if (policy.state === CircuitState.Open && Date.now() < probeAt) throw new CircuitOpenError(secondsUntil(probeAt));
     // A call abandoned by its signal (the handler's timeout) fails here even if the CRM never answers.
-    return policy.execute(() => waitUnlessAborted(Promise.resolve(call(context)), context.signal)).catch((error: unknown) => {
+    return policy.execute(() => waitUnlessAborted(Promise.resolve(call(context)), abortWatchOf(context))).catch((error: unknown) => {
       // Another call opened the breaker between the check above and this one.
       if (error instanceof BrokenCircuitError) throw new CircuitOpenError(secondsUntil(probeAt));
       throw error;

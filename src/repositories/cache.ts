@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type AbortWatch, abortWatchOf } from '../core/call.js';
 import type { CustomerRecord, CustomerRepository, LabelRecord, MaybePromise, RepositoryContext } from '../core/repository.js';
 import { readyCustomer, readyLabels } from '../core/wire.js';
 import { checkRepository, wholeNumberOption } from './options.js';
@@ -183,7 +184,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
   };
   const servable = (entry: LabelEntry, now: number) => now < entry.fetchedAt + labelsTtlMs + staleIfErrorMs;
 
-  const refreshLabels = (signal?: AbortSignal) =>
+  const refreshLabels = (signal?: AbortWatch) =>
     calls.run(
       LABELS,
       (shared) => repository.listLabels(shared),
@@ -217,7 +218,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
         if (customers !== undefined && ttl > 0) customers.set(key, { record: record === null ? null : readyCustomer(record) }, { ttl });
         return record;
       },
-      context.signal,
+      abortWatchOf(context),
     );
   };
 
@@ -228,7 +229,7 @@ export function withCache(repository: CustomerRepository, options: CacheOptions 
       const now = Date.now();
       if (entry === undefined || !servable(entry, now)) {
         onEvent({ cache: 'labels', event: 'miss' });
-        return refreshLabels(context.signal);
+        return refreshLabels(abortWatchOf(context));
       }
       if (now - entry.fetchedAt < labelsTtlMs) {
         onEvent({ cache: 'labels', event: 'hit' });

@@ -1,3 +1,4 @@
+import { type AbortWatch, LazyContext } from '../core/call.js';
 import type { RepositoryContext } from '../core/repository.js';
 
 /**
@@ -19,9 +20,10 @@ export class SharedCalls<K> {
 
   /**
    * The running call for `key`, or a new one made by `start` (then passed to `started`, before
-   * any caller sees its outcome); the wait ends early when `signal` aborts.
+   * any caller sees its outcome); the wait ends early when `signal` aborts (a caller's
+   * `abortWatchOf(context)`, or any AbortSignal).
    */
-  run<T>(key: K, start: (context: RepositoryContext) => PromiseLike<T> | T, signal?: AbortSignal, started?: (call: Promise<T>) => void): Promise<T> {
+  run<T>(key: K, start: (context: RepositoryContext) => PromiseLike<T> | T, signal?: AbortWatch, started?: (call: Promise<T>) => void): Promise<T> {
     let call = this.#running.get(key) as Promise<T> | undefined;
     if (call === undefined) {
       call = this.#start(start);
@@ -36,22 +38,11 @@ export class SharedCalls<K> {
   }
 
   #start<T>(start: (context: RepositoryContext) => PromiseLike<T> | T): Promise<T> {
-    // As in the handlers: the AbortController exists only if the repository reads `signal`.
-    let controller: AbortController | undefined;
-    let timedOut: DOMException | undefined;
-    const context: RepositoryContext = {
-      get signal() {
-        controller ??= new AbortController();
-        if (timedOut !== undefined && !controller.signal.aborted) controller.abort(timedOut);
-        return controller.signal;
-      },
-    };
+    // The handlers' own context: an AbortController only if the repository reads `signal`, and
+    // none for the package's own repositories (they listen through `abortWatchOf`).
+    const context = new LazyContext(this.timeoutMs);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        timedOut = new DOMException(`The CRM did not answer within ${this.timeoutMs} ms`, 'TimeoutError');
-        controller?.abort(timedOut);
-        reject(timedOut);
-      }, this.timeoutMs);
+      const timer = setTimeout(() => reject(context.timeOut()), this.timeoutMs);
       const settle = (finish: () => void) => {
         clearTimeout(timer);
         finish();
@@ -67,9 +58,10 @@ export class SharedCalls<K> {
 
 /**
  * `promise`, unless `signal` aborts first: then a rejection with the signal's reason. `promise`
- * itself goes on for whoever else awaits it.
+ * itself goes on for whoever else awaits it. `signal`: `abortWatchOf(context)` (no
+ * AbortController for a context of the handlers) or any AbortSignal.
  */
-export function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortWatch): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

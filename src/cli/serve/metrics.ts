@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Counter, Gauge, Metric, Registry } from 'prom-client';
 import type { ConnectorRoute } from '../../core/hooks.js';
-import { isThenable } from '../../core/call.js';
+import { abortWatchOf, isThenable } from '../../core/call.js';
 import type { CustomerRepository, MaybePromise, RepositoryContext } from '../../core/repository.js';
 import { keepValidated } from '../../core/wire.js';
 
@@ -224,7 +224,7 @@ function cached<K, V>(make: (key: K) => V): (key: K) => V {
  * `aborted` (still running when the connector's timeout fired). A call answered synchronously
  * is counted synchronously and a pre-validated repository stays one ({@link keepValidated}):
  * counting must not take the memory repository off its fast path (no promise, signal, timer or
- * schema per request). The signal is read only once a call failed or settled late.
+ * schema per request). Whether it was aborted is read once it settled, through `abortWatchOf`.
  */
 export function countRepositoryCalls(repository: CustomerRepository, sink: MetricsSink): CustomerRepository {
   const count = <T>(operation: 'findCustomerByPhone' | 'listLabels', context: RepositoryContext, call: () => MaybePromise<T>): MaybePromise<T> => {
@@ -239,13 +239,14 @@ export function countRepositoryCalls(repository: CustomerRepository, sink: Metri
       sink.repositoryCall(operation, 'ok');
       return result;
     }
+    // The watch, not `signal`: reading `signal` would make the AbortController the call avoided.
     return Promise.resolve(result).then(
       (value) => {
-        sink.repositoryCall(operation, context.signal.aborted ? 'aborted' : 'ok');
+        sink.repositoryCall(operation, abortWatchOf(context).aborted ? 'aborted' : 'ok');
         return value;
       },
       (error: unknown) => {
-        sink.repositoryCall(operation, context.signal.aborted ? 'aborted' : 'error');
+        sink.repositoryCall(operation, abortWatchOf(context).aborted ? 'aborted' : 'error');
         throw error;
       },
     );

@@ -1,3 +1,4 @@
+import type { AbortWatch } from '../../core/call.js';
 import type { SqlDialect } from './dialect.js';
 
 /**
@@ -19,27 +20,29 @@ export type SqlRow = Record<string, unknown>;
 
 /**
  * Runs one statement, stopping (and cancelling it on the server where the client allows) when
- * `signal` aborts. `prepare` (default: when it has values) runs it as a prepared statement: a
- * named statement on a `pg` Pool, `execute` on mysql2; without values and without `prepare`
- * (DDL, catalog reads) it is sent as text.
+ * `signal` aborts: an `AbortSignal`, or the connector's watch of its call (`abortWatchOf`), which
+ * costs no `AbortController`. `prepare` (default: when it has values) runs it as a prepared
+ * statement: a named statement on a `pg` Pool, `execute` on mysql2; without values and without
+ * `prepare` (DDL, catalog reads) it is sent as text.
  */
 export interface SqlRunner {
   readonly dialect: SqlDialect;
-  run(text: string, params: readonly unknown[], signal?: AbortSignal, prepare?: boolean): Promise<SqlRow[]>;
+  run(text: string, params: readonly unknown[], signal?: AbortWatch, prepare?: boolean): Promise<SqlRow[]>;
 }
 
 interface PgQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: SqlRow[] }>;
 }
-interface PgPreparedQueryable {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: SqlRow[] }>;
-}
-interface PgPoolClient extends PgQueryable {
+type PgCallback<T> = (error: Error | null | undefined, result: T) => void;
+interface PgPoolClient {
   processID?: number | null;
+  query(text: string, params: unknown[], callback: PgCallback<{ rows: SqlRow[] }>): unknown;
+  query(config: { name: string; text: string; values: unknown[] }, callback: PgCallback<{ rows: SqlRow[] }>): unknown;
   release(destroy?: boolean | Error): void;
 }
 interface PgPool extends PgQueryable {
-  connect(): Promise<PgPoolClient>;
+  /** pg-pool's callback form (no promise of its own); a wrapper may have only the promise form. */
+  connect(callback: PgCallback<PgPoolClient>): unknown;
   readonly idleCount?: number;
   Client?: new (config: unknown) => PgStandalone;
   options?: unknown;
@@ -75,12 +78,12 @@ export function detectDialect(client: unknown): SqlDialect {
   throw new TypeError('client must be a pg Pool or Client, a PGlite instance, or a mysql2/promise Pool');
 }
 
-function abortError(signal: AbortSignal): unknown {
+function abortError(signal: AbortWatch): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts; `late` gets the value if it comes after. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late?: (value: T) => void): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortWatch | undefined, late?: (value: T) => void): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.then(late, () => {});
@@ -132,7 +135,7 @@ function startCancel(cancel: () => Promise<void>): Promise<Error | undefined> {
  * The common case (no abort) costs one promise and one listener: the connection is released as
  * soon as the answer is in, with no cancel to wait for.
  */
-function cancellable<T>(query: Promise<T>, signal: AbortSignal | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
+function cancellable<T>(query: Promise<T>, signal: AbortWatch | undefined, cancel: () => Promise<void>, release: (error?: unknown) => void): Promise<T> {
   if (signal === undefined) {
     return query.then(
       (value) => (release(), value),
@@ -239,37 +242,103 @@ const STALE_STATEMENT_CODES: ReadonlySet<string> = new Set(['0A000', '26000', '4
 // transaction mode): a name prepared elsewhere exists (42P05) or one prepared here is gone (26000).
 const SHARED_SESSION_CODES: ReadonlySet<string> = new Set(['42P05', '26000']);
 
+/** `callback` once, whichever way the callee answers: a pg-pool calls back, a wrapper with only the promise form resolves. */
+function onceEither<T>(callback: PgCallback<T>, call: (callback: PgCallback<T>) => unknown): void {
+  let called = false;
+  const once: PgCallback<T> = (error, result) => {
+    if (called) return;
+    called = true;
+    callback(error, result);
+  };
+  const returned = call(once);
+  if (isObject(returned) && typeof returned.then === 'function') {
+    (returned as unknown as Promise<T>).then(
+      (result) => once(undefined, result),
+      (error: Error) => once(error, undefined as never),
+    );
+  }
+}
+
+/** `pool.connect` in pg-pool's callback form (no promise of its own). */
+const checkOut = (pool: PgPool, callback: PgCallback<PgPoolClient>) => onceEither(callback, (once) => pool.connect(once));
+
+/** `client.query` in pg's callback form (no promise, no stack-capturing `.catch`). */
+function queryOn(client: PgPoolClient, statement: string | { name: string; text: string; values: unknown[] }, params: readonly unknown[] | undefined, callback: PgCallback<{ rows: SqlRow[] }>): void {
+  onceEither(callback, (once) => (typeof statement === 'string' ? client.query(statement, [...(params ?? [])], once) : client.query(statement, once)));
+}
+
 function pgPoolRunner(pool: PgPool): SqlRunner {
   const Client = pool.Client;
   // Turned off for good the first time the server shows shared sessions.
   let prepare = true;
   return {
     dialect: 'postgres',
-    async run(text, params, signal, prepared = params.length > 0) {
-      if (signal?.aborted) throw abortError(signal);
-      // A connection that arrives after the request gave up goes straight back to the pool; an
-      // idle one comes at once, so waiting for it needs no abort listener.
-      const client = await (pool.idleCount !== undefined && pool.idleCount > 0 ? pool.connect() : untilAborted(pool.connect(), signal, (late) => late.release()));
-      const pid = client.processID;
-      const cancel = async () => {
-        if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
-      };
-      // A server error (it has a severity) leaves the connection usable; a network error does not.
-      const release = (error?: unknown) =>
-        client.release(
-          error === undefined || (isObject(error) && typeof error.severity === 'string' && !STALE_STATEMENT_CODES.has(String(error.code))) ? undefined : (error as Error),
-        );
+    run(text, params, signal, prepared = params.length > 0) {
+      if (signal?.aborted) return Promise.reject(abortError(signal));
       // The lookup and the label list are prepared; DDL and catalog reads without values run as sent.
       const name = prepare && prepared ? statementName(text) : undefined;
-      const query =
-        name === undefined
-          ? client.query(text, [...params])
-          : (client as unknown as PgPreparedQueryable).query({ name, text, values: [...params] }).catch((error: unknown) => {
-              if (!isObject(error) || !SHARED_SESSION_CODES.has(String(error.code))) throw error;
-              prepare = false;
-              return client.query(text, [...params]);
+      // pg's callbacks, in one promise: a lookup's own CPU is what is measured against a
+      // hand-written `pool.query`, and each promise pg makes and each await cost a little of it.
+      return new Promise<SqlRow[]>((resolve, reject) => {
+        let answered = false;
+        let checkedOut: PgPoolClient | undefined;
+        let cancelling: Promise<Error | undefined> | undefined;
+        const onAbort = () => {
+          if (answered) return;
+          answered = true;
+          reject(abortError(signal as AbortWatch));
+          // A statement running is cancelled; a connection still to come goes back when it does.
+          const pid = checkedOut?.processID;
+          if (checkedOut !== undefined) {
+            cancelling = startCancel(async () => {
+              if (Client !== undefined && typeof pid === 'number') await cancelPostgres(() => new Client(pool.options), pid);
             });
-      return (await cancellable(query, signal, cancel, release)).rows;
+          }
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        checkOut(pool, (connectError, client) => {
+          if (connectError !== undefined && connectError !== null) {
+            signal?.removeEventListener('abort', onAbort);
+            if (!answered) {
+              answered = true;
+              reject(connectError);
+            }
+            return;
+          }
+          if (answered) {
+            client.release();
+            return;
+          }
+          checkedOut = client;
+          // The connection goes back only after the statement and any cancel have ended, so a
+          // cancel meant for this statement can never hit the next one run on it. A server error
+          // (it has a severity) leaves it usable; a network error or stale statements do not.
+          const finish = (error: unknown, result?: { rows: SqlRow[] }) => {
+            signal?.removeEventListener('abort', onAbort);
+            const release = (cause: unknown) =>
+              client.release(cause === undefined || (isObject(cause) && typeof cause.severity === 'string' && !STALE_STATEMENT_CODES.has(String(cause.code))) ? undefined : (cause as Error));
+            if (cancelling === undefined) release(error ?? undefined);
+            else void cancelling.then((stuck) => release(stuck ?? error ?? undefined));
+            if (answered) return;
+            answered = true;
+            if (error !== undefined && error !== null) reject(error);
+            else resolve((result as { rows: SqlRow[] }).rows);
+          };
+          try {
+            if (name === undefined) queryOn(client, text, params, finish);
+            else {
+              queryOn(client, { name, text, values: [...params] }, undefined, (error, result) => {
+                if (!isObject(error) || !SHARED_SESSION_CODES.has(String(error.code))) return finish(error, result);
+                prepare = false;
+                queryOn(client, text, params, finish);
+              });
+            }
+          } catch (error) {
+            // pg threw instead of calling back (a value it cannot send): an error, and the connection discarded.
+            finish(error);
+          }
+        });
+      });
     },
   };
 }
