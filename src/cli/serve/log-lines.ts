@@ -10,8 +10,8 @@ export interface LineBatch {
  * short enough that an operator watching the log sees each request as it happens.
  */
 export const LINE_WAIT_MS = 50;
-/** Once this many characters wait (some 16 request lines), they are written without waiting longer. */
-export const LINE_BATCH_CHARS = 4096;
+/** Once this many characters wait (some 60 request lines), they are written without waiting longer. */
+export const LINE_BATCH_CHARS = 16_384;
 
 const unwritten = new Set<() => void>();
 let exitHooked = false;

@@ -65,8 +65,20 @@ export function tenths(ms: number): string {
   return tenth === 0 ? `${whole}` : `${whole}.${tenth}`;
 }
 
+/**
+ * `new Date(at).toISOString()` for a time in whole milliseconds (`Date.now()`), kept per
+ * millisecond, and per second all but the milliseconds: a new millisecond costs three digits.
+ */
+export function isoTime(at: number): string {
+  if (at === lastTime.at) return lastTime.text;
+  const second = Math.floor(at / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: new Date(second * 1000).toISOString().slice(0, -4) };
+  const ms = at - second * 1000;
+  lastTime = { at, text: `${lastSecond.text}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z` };
+  return lastTime.text;
+}
 let lastTime = { at: Number.NaN, text: '' };
-const isoTime = (at: number) => (at === lastTime.at ? lastTime.text : (lastTime = { at, text: new Date(at).toISOString() }).text);
+let lastSecond = { second: Number.NaN, text: '' };
 let lastPath = { path: '', text: '""' };
 const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (lastPath = { path, text: JSON.stringify(loggablePath(path)) }).text);
 
