@@ -43,7 +43,7 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  */
 export function requestLine({ method, route, path, status, durationMs, phone }: RequestLogEvent, time = Date.now()): string {
   const phoneField = phone === undefined ? '' : `,"phone":${JSON.stringify(phone)}`;
-  return `{"level":"info","time":"${isoTime(time)}","method":${methodText(method)},"route":${ROUTE_JSON[route ?? 'none']},"path":${pathText(path)},"status":${status},"durationMs":${tenths(durationMs)}${phoneField},"msg":"request"}\n`;
+  return `{"level":"info","time":"${isoTime(time)}","method":${methodText(method)},"route":${ROUTE_JSON[route ?? 'none']},"path":${keptPath(path).json},"status":${status},"durationMs":${tenths(durationMs)}${phoneField},"msg":"request"}\n`;
 }
 
 // What every line repeats is written once: the routes, the usual methods, and (below) the time
@@ -79,8 +79,15 @@ export function isoTime(at: number): string {
 }
 let lastTime = { at: Number.NaN, text: '' };
 let lastSecond = { second: Number.NaN, text: '' };
-let lastPath = { path: '', text: '""' };
-const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (lastPath = { path, text: JSON.stringify(loggablePath(path)) }).text);
+/** The last path logged, masked (the text line) and as JSON (the JSON line): under load nearly every line has the one before's. */
+let lastPath = { path: '', masked: '', json: '""' };
+const keptPath = (path: string) => {
+  if (path !== lastPath.path) {
+    const masked = loggablePath(path);
+    lastPath = { path, masked, json: JSON.stringify(masked) };
+  }
+  return lastPath;
+};
 
 /**
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
@@ -138,7 +145,7 @@ function textLogger(quiet: boolean): ServeLogger {
     request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
       // The path as requested (base path included, and for a 404 too): a misconfigured URL shows.
-      out.write(`${now()} ${method} ${path === '' ? routeText(route) : loggablePath(path)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
+      out.write(`${now()} ${method} ${path === '' ? routeText(route) : keptPath(path).masked} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
     },
     failure: ({ kind, route, status, issues, error }) =>
       stderr.write(
