@@ -1,23 +1,50 @@
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { loggablePath, type RequestLogEvent, requestLine } from '../../src/cli/serve/logging.js';
-import { batchLines } from '../../src/cli/serve/log-lines.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
+import { batchLines, LINE_BATCH_CHARS, LINE_WAIT_MS } from '../../src/cli/serve/log-lines.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('batchLines', () => {
-  it('writes the request lines of one turn of the event loop in one write, in order, at the end of the turn', async () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it(`holds request lines past the end of the turn and writes them in one write ${LINE_WAIT_MS} ms after the first, with no further line needed`, () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
     const writes: string[] = [];
     const lines = batchLines((text) => void writes.push(text));
     lines.write('a\n');
-    lines.write('b\n');
+    vi.advanceTimersByTime(LINE_WAIT_MS - 10);
+    lines.write('b\n'); // a later line does not push the first one's deadline
+    vi.advanceTimersByTime(9);
     expect(writes).toStrictEqual([]);
-    await nextTurn();
+    vi.advanceTimersByTime(1);
     expect(writes).toStrictEqual(['a\nb\n']);
+    // The next batch waits its own time from its own first line, on the same timer.
+    vi.advanceTimersByTime(5 * LINE_WAIT_MS);
     lines.write('c\n');
-    await nextTurn();
+    vi.advanceTimersByTime(LINE_WAIT_MS - 1);
+    expect(writes).toStrictEqual(['a\nb\n']);
+    vi.advanceTimersByTime(1);
     expect(writes).toStrictEqual(['a\nb\n', 'c\n']);
+    vi.advanceTimersByTime(5 * LINE_WAIT_MS);
+    expect(writes).toHaveLength(2);
+  });
+
+  it(`writes at once when ${LINE_BATCH_CHARS} characters wait, so a busy server writes a few KiB at a time`, () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    const writes: string[] = [];
+    const lines = batchLines((text) => void writes.push(text));
+    const line = `${'x'.repeat(255)}\n`;
+    const count = LINE_BATCH_CHARS / line.length;
+    for (let index = 1; index < count; index++) lines.write(line);
+    expect(writes).toStrictEqual([]);
+    lines.write(line);
+    expect(writes).toStrictEqual([line.repeat(count)]);
+    lines.write('next\n');
+    vi.advanceTimersByTime(LINE_WAIT_MS);
+    expect(writes).toStrictEqual([line.repeat(count), 'next\n']);
   });
 
   it('flush writes what is pending at once, so a line that must not wait keeps its place after the lines before it', async () => {
@@ -31,21 +58,21 @@ describe('batchLines', () => {
     expect(writes).toHaveLength(1);
   });
 
-  it('writes at once past 64 KiB pending, so a busy turn never holds much', () => {
-    const writes: string[] = [];
-    const lines = batchLines((text) => void writes.push(text));
-    const line = `${'x'.repeat(1023)}\n`;
-    for (let index = 0; index < 64; index++) lines.write(line);
-    expect(writes).toHaveLength(1);
-    expect(writes[0]).toHaveLength(64 * 1024);
-  });
-
   it('writes the lines still pending when the process exits in the same turn', () => {
     const module = new URL('../../src/cli/serve/log-lines.ts', import.meta.url).pathname;
     const script = `const { batchLines } = await import(${JSON.stringify(module)}); const lines = batchLines((text) => process.stdout.write(text)); lines.write('one\\n'); lines.write('two\\n'); process.exit(3);`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(3);
+    expect(run.stdout).toBe('one\ntwo\n');
+  });
+
+  it('writes the lines still pending when the process ends on its own: the wait never holds the process open', () => {
+    const module = new URL('../../src/cli/serve/log-lines.ts', import.meta.url).pathname;
+    const script = `const { batchLines } = await import(${JSON.stringify(module)}); const lines = batchLines((text) => process.stdout.write(text)); lines.write('one\\n'); setImmediate(() => lines.write('two\\n'));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
     expect(run.stdout).toBe('one\ntwo\n');
   });
 });
@@ -58,6 +85,10 @@ describe('requestLine', () => {
       { method: 'GET', route: 'customer', path: '/cim/customer', status: 200, durationMs: 0.123456, phone: '+92******4567' },
       { method: 'HEAD', route: 'label', path: '/label', status: 304, durationMs: 12 },
       { method: 'POST', route: null, path: '/a "quoted"\\path/ü/\u0001/+923001234567', status: 404, durationMs: 1.05 },
+      // As serve's hook makes it: `phone` present and undefined on a route without one.
+      { method: 'GET', route: 'label', path: '/cim/label', status: 200, durationMs: 1234.56, phone: undefined },
+      { method: 'DELETE', route: 'customer', path: '/customer', status: 405, durationMs: 0.04 },
+      { method: 'GET', route: 'customer', path: '/customer', status: 504, durationMs: 2999.95, phone: '**11' },
     ];
     for (const { method, route, path, status, durationMs, phone } of events) {
       log.info({ method, route: route === null ? '-' : `/${route}`, path: loggablePath(path), status, durationMs: Math.round(durationMs * 10) / 10, ...(phone === undefined ? {} : { phone }) }, 'request');
@@ -67,5 +98,23 @@ describe('requestLine', () => {
     expect(events.map((event) => requestLine(event, at.getTime()))).toStrictEqual(written.map(sameTime));
     // Kept time and path texts are those of the line asked for.
     expect(requestLine(events[1] as RequestLogEvent, at.getTime() + 1)).toBe(sameTime(written[1] as string).replace('00.000Z', '00.001Z'));
+  });
+});
+
+describe('tenths', () => {
+  it('writes a duration rounded to a tenth exactly as JSON.stringify(Math.round(ms * 10) / 10) does', () => {
+    const asJson = (ms: number) => JSON.stringify(Math.round(ms * 10) / 10);
+    for (const ms of [0, -0, 0.04, 0.05, 0.95, 1, 9.99, 12, 99.95, 1e13 + 0.3, 1e14 - 0.1, 1e14, 1e20, 1e21, 5e300, -0.04, -0.06, -3.2, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE]) {
+      expect(tenths(ms)).toBe(asJson(ms));
+    }
+    fc.assert(fc.property(fc.oneof(fc.double({ min: 0, max: 60_000, noNaN: true }), fc.double()), (ms) => tenths(ms) === asJson(ms)), { numRuns: 5_000 });
+  });
+});
+
+describe('isoTime', () => {
+  it('is new Date(ms).toISOString() for each millisecond, across seconds, days and years, in any order', () => {
+    const times = [Date.UTC(2026, 11, 6, 19), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1), 0, -1, -1001, Date.UTC(1969, 11, 31, 23, 59, 59, 9)];
+    for (const start of times) for (const step of [0, 1, 9, 10, 99, 100, 999, 1000, 1001]) for (const at of [start + step, start - step]) expect(isoTime(at)).toBe(new Date(at).toISOString());
+    fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (at) => isoTime(at) === new Date(at).toISOString()), { numRuns: 5_000 });
   });
 });

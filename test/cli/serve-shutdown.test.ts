@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCustomer } from '../../src/index.js';
-import { SERVE_FIXTURE, startJsonServe, stopServes, waitForJsonLine, waitForOutput } from '../support/serve-process.js';
+import { jsonLines, SERVE_FIXTURE, startJsonServe, stopServes, waitForJsonLine, waitForOutput } from '../support/serve-process.js';
 
 afterEach(stopServes);
 
@@ -87,6 +87,15 @@ describe('serve on SIGTERM', () => {
     expect(await waitForJsonLine(run, 'shutting down')).toMatchObject({ signal: 'SIGINT', drainDelayMs: 0 });
     expect(await run.exit).toBe(0);
     await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+  });
+
+  it('writes every request line before it stops: lines still waiting for their batch come out first, in order', async () => {
+    const { run, origin } = await startJsonServe(['--port', '0', '--drain-delay', '0'], { entry: SERVE_FIXTURE });
+    for (const path of ['/label', '/customer?query=phone:1111', '/nowhere']) await fetch(`${origin}${path}`);
+    run.child.kill('SIGTERM'); // at once: the request lines are still pending (docs/serve.md: up to 50 ms)
+    expect(await run.exit).toBe(0);
+    const lines = jsonLines(run).filter((line) => line.msg !== 'listening');
+    expect(lines.map((line) => (line.msg === 'request' ? `request ${String(line.status)}` : line.msg))).toStrictEqual(['request 200', 'request 200', 'request 404', 'shutting down', 'stopped']);
   });
 
   it('cuts what is still running after --shutdown-timeout, then exits 0 all the same', async () => {

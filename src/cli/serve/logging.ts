@@ -1,10 +1,13 @@
 import { stderr, stdout } from 'node:process';
-import type { ConnectorErrorEvent, ConnectorResponseEvent } from '../../core/hooks.js';
+import type { ConnectorErrorEvent, ConnectorResponseEvent, ConnectorRoute } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
 import { batchLines } from './log-lines.js';
 
-/** One answered connector request, with the path (never the query, which holds the phone). */
-export type RequestLogEvent = ConnectorResponseEvent & { path: string };
+/**
+ * One answered connector request, with the path (never the query, which holds the phone). `phone`
+ * may be present and `undefined`: serve's hook makes every event with one shape.
+ */
+export type RequestLogEvent = Omit<ConnectorResponseEvent, 'phone'> & { path: string; phone?: string | undefined };
 
 /** The serve process's log: one line per request and per failure, in JSON (pino) or text. */
 export interface ServeLogger {
@@ -40,14 +43,51 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  */
 export function requestLine({ method, route, path, status, durationMs, phone }: RequestLogEvent, time = Date.now()): string {
   const phoneField = phone === undefined ? '' : `,"phone":${JSON.stringify(phone)}`;
-  return `{"level":"info","time":"${isoTime(time)}","method":${JSON.stringify(method)},"route":${JSON.stringify(routeText(route))},"path":${pathText(path)},"status":${status},"durationMs":${Math.round(durationMs * 10) / 10}${phoneField},"msg":"request"}\n`;
+  return `{"level":"info","time":"${isoTime(time)}","method":${methodText(method)},"route":${ROUTE_JSON[route ?? 'none']},"path":${keptPath(path).json},"status":${status},"durationMs":${tenths(durationMs)}${phoneField},"msg":"request"}\n`;
 }
 
-// Under load many lines share a millisecond and nearly all a path (the two routes): each kept once.
+// What every line repeats is written once: the routes, the usual methods, and (below) the time
+// of the millisecond and the path, which under load nearly every line shares.
+const ROUTE_JSON = { customer: '"/customer"', label: '"/label"', none: '"-"' } as const satisfies Record<ConnectorRoute | 'none', string>;
+const methodText = (method: string) => (method === 'GET' ? '"GET"' : method === 'HEAD' ? '"HEAD"' : JSON.stringify(method));
+
+/**
+ * `durationMs` rounded to a tenth, as `JSON.stringify(Math.round(ms * 10) / 10)` writes it, from
+ * integers: V8 prints a fraction with its general double-to-shortest-text routine, a good part of
+ * the line's cost, and a small integer from a cache. `12.0` is `12`, as JSON writes it.
+ */
+export function tenths(ms: number): string {
+  const count = Math.round(ms * 10);
+  // Integers only in the range where `count / 10` is written as `${whole}.${tenth}`; anything else as JSON writes it.
+  if (!(count >= 0 && count < 1e15)) return JSON.stringify(count / 10);
+  const tenth = count % 10;
+  const whole = (count - tenth) / 10;
+  return tenth === 0 ? `${whole}` : `${whole}.${tenth}`;
+}
+
+/**
+ * `new Date(at).toISOString()` for a time in whole milliseconds (`Date.now()`), kept per
+ * millisecond, and per second all but the milliseconds: a new millisecond costs three digits.
+ */
+export function isoTime(at: number): string {
+  if (at === lastTime.at) return lastTime.text;
+  const second = Math.floor(at / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: new Date(second * 1000).toISOString().slice(0, -4) };
+  const ms = at - second * 1000;
+  lastTime = { at, text: `${lastSecond.text}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z` };
+  return lastTime.text;
+}
 let lastTime = { at: Number.NaN, text: '' };
-const isoTime = (at: number) => (at === lastTime.at ? lastTime.text : (lastTime = { at, text: new Date(at).toISOString() }).text);
-let lastPath = { path: '', text: '""' };
-const pathText = (path: string) => (path === lastPath.path ? lastPath.text : (lastPath = { path, text: JSON.stringify(loggablePath(path)) }).text);
+let lastSecond = { second: Number.NaN, text: '' };
+/** The last path logged, masked (the text line) and as JSON (the JSON line): under load nearly every line has the one before's. */
+let lastPath = { path: '', masked: '', json: '""' };
+const keptPath = (path: string) => {
+  if (path !== lastPath.path) {
+    const masked = loggablePath(path);
+    lastPath = { path, masked, json: JSON.stringify(masked) };
+  }
+  return lastPath;
+};
 
 /**
  * JSON lines through pino: `time` (ISO 8601), `level` (a word), `msg`, and the event's fields.
@@ -96,7 +136,7 @@ async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
 /** The readable lines `serve` has always printed: requests on stdout, failures on stderr. */
 function textLogger(quiet: boolean): ServeLogger {
   const out = batchLines((text) => stdout.write(text));
-  const now = () => new Date().toISOString();
+  const now = () => isoTime(Date.now());
   const fieldsText = (fields: Record<string, unknown>) =>
     Object.entries(fields)
       .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
@@ -105,7 +145,7 @@ function textLogger(quiet: boolean): ServeLogger {
     request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
       // The path as requested (base path included, and for a 404 too): a misconfigured URL shows.
-      out.write(`${now()} ${method} ${path === '' ? routeText(route) : loggablePath(path)} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
+      out.write(`${now()} ${method} ${path === '' ? routeText(route) : keptPath(path).masked} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
     },
     failure: ({ kind, route, status, issues, error }) =>
       stderr.write(

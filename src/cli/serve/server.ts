@@ -3,7 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleClientError, refuseMissingHost } from '../../adapters/client-error.js';
 import { createConnector, type ConnectorOptions } from '../../core/connector.js';
-import { hearingRequest, withPhone } from '../../core/hooks.js';
+import { hearingRequest } from '../../core/hooks.js';
 import type { ConnectorResponse } from '../../core/http.js';
 import { problemDetails, problemResponse } from '../../core/problems.js';
 import { splitUrl } from '../../core/url.js';
@@ -100,12 +100,14 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     ...connectorOptions,
     onResponse: hearingRequest((event, request, phoned) => {
       metrics?.request(event.route, event.status, event.durationMs);
-      // Masking and copying the phone is a good part of a lookup's cost: only for the log line and the status page.
+      // Masking the phone is a good part of a lookup's cost: only for the log line and the status page.
       if (statusPage === undefined && onRequest === undefined) return;
-      const heard = withPhone(event, phoned);
       const { path, search } = splitUrl(request.url);
+      // One literal of one shape, not spreads of the event: V8 clones an object holding a double
+      // (`durationMs`) on its slow path, which cost more than the log line's text.
+      const heard = { method: event.method, route: event.route, status: event.status, durationMs: event.durationMs, phone: phoned.phone, path };
       statusPage?.record(heard, search);
-      onRequest?.({ ...heard, path });
+      onRequest?.(heard);
     }),
   });
   let stopping = false;

@@ -1,5 +1,5 @@
 import { parseCustomerQuery, phoneKeys, type CountryCode } from '../../contract/index.js';
-import type { ConnectorResponseEvent } from '../../core/hooks.js';
+import type { RequestLogEvent } from './logging.js';
 import { maskPhone } from '../../core/hooks.js';
 import { readQueryParam } from '../../core/url.js';
 import type { MetricsSink } from './metrics.js';
@@ -53,7 +53,7 @@ export class StatusStats {
   }
 
   /** One answered connector request; `search` is its query string, for the keys a 404 tried. */
-  record(event: ConnectorResponseEvent, search: string): void {
+  record(event: Omit<RequestLogEvent, 'path'>, search: string): void {
     const now = this.#now();
     const minute = Math.floor(now / 60_000);
     let bucket = this.#buckets.at(-1);

@@ -4,7 +4,7 @@ import { pageCsp } from '../../checker/reporters/html-kit.js';
 import { MAX_SEEN_LABELS } from '../../checker/seen.js';
 import { parseCustomerQuery, phoneKeys, type CountryCode } from '../../contract/index.js';
 import type { Authenticate } from '../../core/auth.js';
-import type { ConnectorResponseEvent } from '../../core/hooks.js';
+import type { RequestLogEvent } from './logging.js';
 import { withPhoneKeys } from '../../core/phone-query.js';
 import type { CustomerRepository } from '../../core/repository.js';
 import { readQueryParam, splitUrl } from '../../core/url.js';
@@ -14,7 +14,7 @@ import { StatusStats } from './status-page-stats.js';
 /** What `startServeServer` calls: counts each connector request and answers `GET /status`. */
 export interface StatusPageRoute {
   /** One answered connector request; `search` is its query string (`?query=phone:…`). */
-  record(event: ConnectorResponseEvent, search: string): void;
+  record(event: Omit<RequestLogEvent, 'path'>, search: string): void;
   /** Answers `GET /status` (or HEAD); `ready` says why the connector is not ready, if it is not. */
   answer(req: IncomingMessage, res: ServerResponse, options: { head: boolean; ready: () => Promise<string | undefined> }): void;
 }
