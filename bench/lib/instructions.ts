@@ -15,6 +15,8 @@ export interface Counted {
   warmUp(child: ChildProcess, ready: unknown): Promise<void>;
   /** One batch of `size` requests, bracketed exactly by the marks of `bench/children/count-marks.ts`. */
   batch(child: ChildProcess, ready: unknown): Promise<void>;
+  /** Releases what the warm-up opened (a client's kept-alive connections), before the child is stopped. */
+  done?(ready: unknown): void;
   /** Requests per batch. */
   size: number;
 }
@@ -65,12 +67,14 @@ export async function instructionsPerRequest(counted: Counted): Promise<number[]
     throw new Error(`${counted.argv.join(' ')} exited (${String(code ?? signal)}) under callgrind:\n${stderr}`);
   });
   exited.catch(() => {});
+  let ready: unknown;
   try {
-    const ready = await Promise.race([counted.ready(child), exited]);
+    ready = await Promise.race([counted.ready(child), exited]);
     await Promise.race([counted.warmUp(child, ready), exited]);
     for (let batch = 0; batch < COUNTED_BATCHES; batch++) await Promise.race([counted.batch(child, ready), exited]);
     return (await dumpedCounts(directory)).map((count) => count / counted.size);
   } finally {
+    if (ready !== undefined) counted.done?.(ready);
     if (child.exitCode === null && child.signalCode === null) {
       const gone = once(child, 'exit');
       child.kill('SIGKILL');
