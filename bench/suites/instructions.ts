@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Agent, get } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customerUrls } from '../lib/customers.js';
@@ -53,6 +54,7 @@ function keptAlive(port: number) {
       const path = paths[next++ % paths.length] as string;
       const request = get({ host: '127.0.0.1', port, path, agent }, (response) => {
         response.resume();
+        response.on('error', reject); // a connection reset mid-answer: a failed run, not a crash that leaves the child running
         response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`${path}: status ${response.statusCode}`))));
       });
       request.on('error', reject);
@@ -105,21 +107,22 @@ export const server = (kind: 'ours' | 'raw', script = new URL('../children/http-
   ...httpBatches,
 });
 
-/** The real `serve` command from `dist/cli.js` over a `--data` file, logs as shipped (JSON lines): its port is in the first URL it prints. */
-const serve = (file: string, logs: boolean): Counted => ({
+/**
+ * The real `serve` command from `dist/cli.js` over a `--data` file, logs as shipped (JSON lines)
+ * to a file (see `stdoutToFile`): its port is in the first URL it prints there.
+ */
+export const serve = (file: string, logs: boolean): Counted => ({
   argv: [join(distDirectory, 'cli.js'), 'serve', '--data', file, '--port', '0', ...(logs ? [] : ['--quiet'])],
-  ready: (child) =>
-    new Promise((resolve) => {
-      let out: string | undefined = '';
-      child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-        if (out === undefined) return; // past the listening line: the request log, read and dropped
-        out += text;
-        const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-        if (port === undefined) return;
-        out = undefined;
-        resolve({ port: Number(port) });
-      });
-    }),
+  stdoutToFile: true,
+  ready: async (child, stdout) => {
+    // Until it prints its URL; a child that exits first is reported by instructionsPerRequest.
+    while (child.exitCode === null && child.signalCode === null) {
+      const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(await readFile(stdout, 'utf8'))?.[1];
+      if (port !== undefined) return { port: Number(port) };
+      await setTimeout(100);
+    }
+    return undefined;
+  },
   ...httpBatches,
 });
 
