@@ -10,7 +10,22 @@
  * `{ count: 'stop' }` for a server driven from outside (`serve`, the HTTP children); the
  * in-process child calls {@link startCounting} and {@link stopCounting} around its loop itself.
  */
+import { Server } from 'node:http';
 import { freemem, loadavg } from 'node:os';
+
+/**
+ * Idle kept-alive connections stay open for ten minutes instead of Node's 5 s: the HTTP rows'
+ * client keeps its connections from the warm-up on, and between two batches a server under
+ * callgrind on a loaded machine can spend longer than 5 s on the marks' minor GC and IPC; it
+ * then closed the idle connections, and the client's next request met a reset (or, reconnecting,
+ * put an accept and a socket's set-up in the count). Set on every `node:http` server this
+ * process makes (`serve`'s too), when it starts listening; the per-request timer work is the same.
+ */
+const listen = Server.prototype.listen;
+Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+  this.keepAliveTimeout = 600_000;
+  return listen.apply(this, args as Parameters<typeof listen>);
+} as typeof listen;
 
 type Gc = (options?: { type?: 'minor' | 'major' }) => void;
 

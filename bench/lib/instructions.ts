@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +10,20 @@ import { fileURLToPath } from 'node:url';
 export interface Counted {
   /** The script Node runs (a `bench/children/*.ts` file through tsx, or `dist/cli.js`) and its arguments. */
   argv: readonly string[];
-  /** Resolves, once the child can take work, with what the batches need (such as its port). */
-  ready(child: ChildProcess): Promise<unknown>;
+  /** Resolves, once the child can take work, with what the batches need (such as its port); `stdout` is the file of {@link stdoutToFile}. */
+  ready(child: ChildProcess, stdout: string): Promise<unknown>;
+  /**
+   * The child's stdout goes to a file instead of a pipe: for a child that prints a line per
+   * request (`serve` with its log), whose writes to a pipe wait (and retry, counted) whenever the
+   * reader falls behind, which depends on how busy the machine is; a file never makes it wait.
+   */
+  stdoutToFile?: boolean;
   /** Unmarked work until the counts settle: JIT tiers, inline caches, the heap's shape. */
   warmUp(child: ChildProcess, ready: unknown): Promise<void>;
   /** One batch of `size` requests, bracketed exactly by the marks of `bench/children/count-marks.ts`. */
   batch(child: ChildProcess, ready: unknown): Promise<void>;
+  /** Releases what the warm-up opened (a client's kept-alive connections), before the child is stopped. */
+  done?(ready: unknown): void;
   /** Requests per batch. */
   size: number;
 }
@@ -55,22 +64,27 @@ const callgrindArgs = (outFile: string) => [
  */
 export async function instructionsPerRequest(counted: Counted): Promise<number[]> {
   const directory = await mkdtemp(join(tmpdir(), 'prc-callgrind-'));
+  const stdoutFile = join(directory, 'stdout.txt');
+  const stdout = counted.stdoutToFile === true ? openSync(stdoutFile, 'w') : 'pipe';
   const child = spawn('valgrind', [...callgrindArgs(join(directory, 'callgrind.out')), process.execPath, ...V8_FLAGS, '--import', 'tsx', '--import', marks, ...counted.argv], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', stdout, 'pipe', 'ipc'],
     env: { ...process.env, NO_COLOR: '1' },
   });
+  if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
   const exited = once(child, 'exit').then(([code, signal]) => {
     throw new Error(`${counted.argv.join(' ')} exited (${String(code ?? signal)}) under callgrind:\n${stderr}`);
   });
   exited.catch(() => {});
+  let ready: unknown;
   try {
-    const ready = await Promise.race([counted.ready(child), exited]);
+    ready = await Promise.race([counted.ready(child, stdoutFile), exited]);
     await Promise.race([counted.warmUp(child, ready), exited]);
     for (let batch = 0; batch < COUNTED_BATCHES; batch++) await Promise.race([counted.batch(child, ready), exited]);
     return (await dumpedCounts(directory)).map((count) => count / counted.size);
   } finally {
+    if (ready !== undefined) counted.done?.(ready);
     if (child.exitCode === null && child.signalCode === null) {
       const gone = once(child, 'exit');
       child.kill('SIGKILL');

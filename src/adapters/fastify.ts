@@ -1,7 +1,7 @@
 import { METHODS as METHODS_NODE_PARSES } from 'node:http';
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
 import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
-import { serveNode } from './node-serve.js';
+import { nodeServe } from './node-serve.js';
 
 /**
  * Every method Node's parser accepts (TRACE, PROPFIND, QUERY, …; CONNECT never reaches a route),
@@ -69,6 +69,7 @@ export interface FastifyInstanceLike {
  */
 export async function fastifyConnector(instance: FastifyInstanceLike, options: ConnectorInput): Promise<void> {
   const connector = resolveConnector(options);
+  const serve = nodeServe(connector);
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', (_request, _payload, done) => done(null));
   const supported = new Set(instance.supportedMethods ?? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -83,7 +84,7 @@ export async function fastifyConnector(instance: FastifyInstanceLike, options: C
       const url = request.raw.url ?? '/';
       if (!connector.matches(url)) return;
       reply.hijack();
-      await serveNode(connector, request.raw, reply.raw, url);
+      await serve(request.raw, reply.raw, url);
     },
     handler: async (_request, reply) => {
       reply.callNotFound();

@@ -1,6 +1,6 @@
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
 import type { NodeRequestLike, NodeResponseLike } from './node-bridge.js';
-import { serveNode } from './node-serve.js';
+import { nodeServe } from './node-serve.js';
 
 /**
  * The part of a Koa context the middleware uses (tested with Koa 3): Koa's own `ctx` fits.
@@ -53,12 +53,13 @@ export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) 
  */
 export function createKoaMiddleware(input: ConnectorInput): KoaMiddleware {
   const connector = resolveConnector(input);
+  const serve = nodeServe(connector);
   return async (ctx, next) => {
     if (!connector.matches(ctx.originalUrl)) {
       await next();
       return;
     }
     ctx.respond = false;
-    await serveNode(connector, ctx.req, ctx.res, ctx.originalUrl);
+    await serve(ctx.req, ctx.res, ctx.originalUrl);
   };
 }

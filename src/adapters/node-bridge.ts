@@ -1,5 +1,7 @@
 import type { ConnectorRequest, ConnectorResponse, HeaderValue } from '../core/http.js';
+import { isThenable } from '../core/call.js';
 import { problemDetails, problemResponse } from '../core/problems.js';
+import type { MaybePromise } from '../core/repository.js';
 
 /**
  * The part of `node:http`'s `IncomingMessage` the connector reads. Express's, Koa's `ctx.req`
@@ -59,19 +61,38 @@ export function requestUrl(req: NodeRequestLike): string {
 }
 
 /**
+ * What a node adapter calls when the answer for `url` could not be written: the request's URL is
+ * an argument rather than captured, so one function serves every request (no closure per request).
+ */
+export type NodeSendFailure = (error: unknown, url: string) => void;
+
+/**
  * Writes a {@link ConnectorResponse} to a `node:http` response. Does nothing when headers were
  * already sent (another handler answered first). Never throws: when writing fails (a header
  * value `writeHead` refuses), the answer becomes a 500 problem if no header has gone out yet,
- * else the connection is destroyed; `onFailure` then receives the error.
+ * else the connection is destroyed; `onFailure` then receives the error and `url`.
  */
-export function sendNodeResponse(res: NodeResponseLike, response: ConnectorResponse, onFailure?: (error: unknown) => void): void {
+export function sendNodeResponse(res: NodeResponseLike, response: ConnectorResponse, onFailure?: NodeSendFailure, url = ''): void {
   if (res.headersSent) return;
   try {
     writeResponse(res, response);
   } catch (error) {
-    onFailure?.(error);
+    onFailure?.(error, url);
     sendFallback(res);
   }
+}
+
+const WRITTEN: Promise<void> = Promise.resolve();
+
+/**
+ * Writes the connector's answer for `url`: at once when it is ready (the memory repository's),
+ * with no promise, await or microtask of its own (the shared promise returned is already
+ * resolved), else once it settles, through {@link respondNode}. Never rejects.
+ */
+export function answerNode(res: NodeResponseLike, answered: MaybePromise<ConnectorResponse>, onFailure: NodeSendFailure | undefined, url: string): Promise<void> {
+  if (isThenable(answered)) return respondNode(res, answered, onFailure, url);
+  sendNodeResponse(res, answered, onFailure, url);
+  return WRITTEN;
 }
 
 /**
@@ -115,14 +136,14 @@ function writeResponse(res: NodeResponseLike, response: ConnectorResponse): void
  * `node:http` listener or a framework handler that returns it can leave no rejection unhandled.
  * A rejected `pending` is answered as a 500 too.
  */
-export async function respondNode(res: NodeResponseLike, pending: PromiseLike<ConnectorResponse>, onFailure?: (error: unknown) => void): Promise<void> {
+export async function respondNode(res: NodeResponseLike, pending: PromiseLike<ConnectorResponse>, onFailure?: NodeSendFailure, url = ''): Promise<void> {
   let response: ConnectorResponse;
   try {
     response = await pending;
   } catch (error) {
-    onFailure?.(error);
+    onFailure?.(error, url);
     if (!res.headersSent) sendFallback(res);
     return;
   }
-  sendNodeResponse(res, response, onFailure);
+  sendNodeResponse(res, response, onFailure, url);
 }

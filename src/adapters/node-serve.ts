@@ -1,6 +1,7 @@
 import type { ConnectorResponse } from '../core/http.js';
-import { type Connector, sendFailureReporter } from '../core/connector.js';
-import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
+import { type Connector, internalsOf, sendFailureReporter } from '../core/connector.js';
+import type { MaybePromise } from '../core/repository.js';
+import { answerNode, fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLike } from './node-bridge.js';
 
 /**
  * A `node:http` request, as Express and Connect extend it: the same as {@link NodeRequestLike},
@@ -16,8 +17,34 @@ import { fromNodeRequest, respondNode, type NodeRequestLike, type NodeResponseLi
  */
 export type NodeRequest = NodeRequestLike;
 
+/** How a node adapter answers one request with its connector, reading `url` instead of `req.url`; never rejects. */
+export type NodeServe = (req: NodeRequestLike, res: NodeResponseLike, url: string) => Promise<void>;
+
 /**
- * Answers one `node:http` request with the connector, reading `url` instead of `req.url`; never rejects.
+ * How the node adapters answer with `connector`, found once when the adapter is made. A
+ * connector from `createConnector` is answered directly: an answer ready at once (the memory
+ * repository's) is written in the same call, with no promise or microtask per request, and a
+ * write that fails is reported without a closure per request. Another object shaped like a
+ * connector, or one whose `handle` was since replaced, is answered through its `handle`.
+ */
+export function nodeServe(connector: Connector): NodeServe {
+  const own = internalsOf(connector);
+  if (own === undefined) return (req, res, url) => serveNode(connector, req, res, url);
+  return (req, res, url) => {
+    if (connector.handle !== own.handle) return serveNode(connector, req, res, url);
+    let answered: MaybePromise<ConnectorResponse>;
+    try {
+      answered = own.respond(fromNodeRequest(req, url));
+    } catch (error) {
+      // A request whose getters throw: as serveNode answers it.
+      answered = Promise.reject(error);
+    }
+    return answerNode(res, answered, own.sendFailed, url);
+  };
+}
+
+/**
+ * Answers one `node:http` request with the connector's `handle`, reading `url` instead of `req.url`; never rejects.
  */
 export function serveNode(connector: Connector, req: NodeRequestLike, res: NodeResponseLike, url: string): Promise<void> {
   // Never rejects: a connector object that throws or rejects, or an answer that cannot be

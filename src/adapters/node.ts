@@ -7,7 +7,7 @@
  */
 import { resolveConnector, type ConnectorInput } from './connector-input.js';
 import { requestUrl, type NodeResponseLike } from './node-bridge.js';
-import { serveNode, type NodeRequest } from './node-serve.js';
+import { nodeServe, type NodeRequest } from './node-serve.js';
 
 export type * from './connector-types.js';
 export type { NodeRequest } from './node-serve.js';
@@ -64,8 +64,8 @@ export type NodeMiddleware = (req: NodeRequest, res: NodeResponseLike, next: (er
  * ```
  */
 export function createNodeHandler(input: ConnectorInput): NodeHandler {
-  const connector = resolveConnector(input);
-  return (req, res) => serveNode(connector, req, res, requestUrl(req));
+  const serve = nodeServe(resolveConnector(input));
+  return (req, res) => serve(req, res, requestUrl(req));
 }
 
 /**
@@ -85,12 +85,13 @@ export function createNodeHandler(input: ConnectorInput): NodeHandler {
  */
 export function createNodeMiddleware(input: ConnectorInput): NodeMiddleware {
   const connector = resolveConnector(input);
+  const serve = nodeServe(connector);
   return (req, res, next) => {
     const url = requestUrl(req);
     if (!connector.matches(url)) {
       next();
       return;
     }
-    void serveNode(connector, req, res, url);
+    void serve(req, res, url);
   };
 }

@@ -2,16 +2,16 @@
 // server-side issue), so the core reaches for the two bridges; they live with every other bridge
 // in src/adapters and know only node:http's and fetch's shapes, no framework.
 import { fromFetchRequest, toFetchResponse } from '../adapters/fetch-bridge.js';
-import { fromNodeRequest, type NodeRequestLike, type NodeResponseLike, respondNode, sendFailedResponse } from '../adapters/node-bridge.js';
+import { answerNode, fromNodeRequest, type NodeRequestLike, type NodeResponseLike, type NodeSendFailure, sendFailedResponse } from '../adapters/node-bridge.js';
 import { traceOf } from './answer.js';
 import { answerCustomer } from './customer.js';
 import { report } from './failures.js';
 import type { ConnectorRoute } from './hooks.js';
-import type { ConnectorHandle, ConnectorRequest } from './http.js';
+import type { ConnectorHandle, ConnectorRequest, ConnectorResponse } from './http.js';
 import { answerLabels } from './labels.js';
 import { type HandlerOptions, resolveSettings } from './options.js';
-import { handleRoute, notFoundDetail, type Routing } from './pipeline.js';
-import type { CustomerRepository } from './repository.js';
+import { handleRoute, notFoundDetail, respondRoute, type Routing } from './pipeline.js';
+import type { CustomerRepository, MaybePromise } from './repository.js';
 import { splitUrl } from './url.js';
 
 /**
@@ -109,7 +109,7 @@ export function createConnector(options: ConnectorOptions): Connector {
   // Typed callers never send a malformed request, but JavaScript ones can: a 500, never a throw.
   const handle: ConnectorHandle = (request) => handleRoute(request, routing);
 
-  const sendFailed = (url: string) => (error: unknown) =>
+  const sendFailed: NodeSendFailure = (error, url) =>
     report(settings, traceOf(routeOf(splitUrl(url).path)), { kind: 'exception', status: 500, error });
 
   const connector: Connector = {
@@ -120,25 +120,43 @@ export function createConnector(options: ConnectorOptions): Connector {
       try {
         return toFetchResponse(response);
       } catch (error) {
-        sendFailed(request.url)(error);
+        sendFailed(error, request.url);
         return toFetchResponse(sendFailedResponse());
       }
     },
     node: (req, res) => {
       const request = fromNodeRequest(req);
-      return respondNode(res, handle(request), sendFailed(request.url));
+      return answerNode(res, respondRoute(request, routing), sendFailed, request.url);
     },
     matches: (request) => routeOf(splitUrl(typeof request === 'string' ? request : request.url).path) !== null,
   };
-  sendFailureReporters.set(connector, sendFailed);
+  internals.set(connector, { handle, respond: (request) => respondRoute(request, routing), sendFailed });
   return connector;
 }
 
-const sendFailureReporters = new WeakMap<Connector, (url: string) => (error: unknown) => void>();
+/**
+ * What the package's own adapters use of a connector made by {@link createConnector}, looked up
+ * once when the adapter is made rather than on every request.
+ */
+export interface ConnectorInternals {
+  /** The connector's `handle` as made: an adapter takes the direct path only while `connector.handle` is still this one. */
+  readonly handle: ConnectorHandle;
+  /** `handle`, but an answer ready at once is returned as is (no promise, no microtask). Never throws; a returned promise never rejects. */
+  readonly respond: (request: ConnectorRequest) => MaybePromise<ConnectorResponse>;
+  /** Reports to `onError` an answer for `url` that could not be written. */
+  readonly sendFailed: NodeSendFailure;
+}
+
+const internals = new WeakMap<Connector, ConnectorInternals>();
+
+/** The {@link ConnectorInternals} of a connector made by {@link createConnector}; `undefined` for another object shaped like one. */
+export const internalsOf = (connector: Connector): ConnectorInternals | undefined => internals.get(connector);
 
 /**
  * What an adapter calls when it cannot write the connector's answer for `url`: `onError` of a
  * connector made by {@link createConnector}, nothing for another object shaped like one.
  */
-export const sendFailureReporter = (connector: Connector, url: string): ((error: unknown) => void) | undefined =>
-  sendFailureReporters.get(connector)?.(url);
+export function sendFailureReporter(connector: Connector, url: string): ((error: unknown) => void) | undefined {
+  const own = internals.get(connector);
+  return own === undefined ? undefined : (error) => own.sendFailed(error, url);
+}

@@ -46,20 +46,31 @@ export const singleRoute = (route: ConnectorRoute, settings: Settings, answer: R
 });
 
 /**
- * {@link handle} for a request from a caller's own code (`connector.handle`, `lookupCustomer`,
- * `listLabels`), where nothing may have typed it: one that is not `{ url: string, method?: string }`
- * is a bug in that code, answered 500 and reported to `onError` like any other, never thrown.
+ * The request path ({@link respond}) for a request from a caller's own code (`connector.handle`,
+ * `lookupCustomer`, `listLabels`), where nothing may have typed it: one that is not
+ * `{ url: string, method?: string }` is a bug in that code, answered 500 and reported to
+ * `onError` like any other, never thrown.
  */
 export function handleRoute(request: unknown, routing: Routing & { route?: ConnectorRoute }): Promise<ConnectorResponse> {
+  const answered = respondRoute(request, routing);
+  return isThenable(answered) ? (answered as Promise<ConnectorResponse>) : Promise.resolve(answered);
+}
+
+/**
+ * {@link handleRoute}, but an answer that is ready at once is returned as is, not in a promise:
+ * the node adapter writes it in the same call, with no promise or microtask per request.
+ * Never throws; a returned promise never rejects.
+ */
+export function respondRoute(request: unknown, routing: Routing & { route?: ConnectorRoute }): MaybePromise<ConnectorResponse> {
   let reason: unknown;
   try {
-    if (isRequestLike(request)) return handle(request, routing);
+    if (isRequestLike(request)) return respond(request, routing);
     reason = new TypeError(`the request must be an object { url: string, method?: string, headers? }, got ${describeRequest(request)}`);
   } catch (error) {
     // A getter or proxy on the request that throws.
     reason = error;
   }
-  return Promise.resolve(unexpected(reason, routing.settings, traceOf(routing.route ?? null)).response);
+  return unexpected(reason, routing.settings, traceOf(routing.route ?? null)).response;
 }
 
 function isRequestLike(request: unknown): request is ConnectorRequest {
@@ -79,10 +90,11 @@ const encoder = new TextEncoder();
 
 /**
  * The request path, top to bottom: route → method → credentials → the route's own steps (query
- * → repository → shape) → HEAD → `onResponse`. Never rejects: a bug is a 500 reported to
- * `onError`. A route that answers synchronously costs one promise in all.
+ * → repository → shape) → HEAD → `onResponse`. Never throws, and a returned promise never
+ * rejects: a bug is a 500 reported to `onError`. A route that answers synchronously returns its
+ * response itself, so the caller decides whether it needs a promise.
  */
-export function handle(request: ConnectorRequest, routing: Routing): Promise<ConnectorResponse> {
+function respond(request: ConnectorRequest, routing: Routing): MaybePromise<ConnectorResponse> {
   const { settings } = routing;
   const started = settings.onResponse === undefined ? 0 : performance.now();
   const { path, search } = splitUrl(request.url);
@@ -94,7 +106,7 @@ export function handle(request: ConnectorRequest, routing: Routing): Promise<Con
   } catch (error) {
     answered = unexpected(error, settings, traceOf(route));
   }
-  if (!isThenable(answered)) return Promise.resolve(finish(answered, method, request, settings, started));
+  if (!isThenable(answered)) return finish(answered, method, request, settings, started);
   return Promise.resolve(answered).then(
     (done) => finish(done, method, request, settings, started),
     (error: unknown) => finish(unexpected(error, settings, traceOf(route)), method, request, settings, started),
