@@ -3,7 +3,7 @@
 // another one already does the work of (a primary key on the join table's customer column), and
 // `db check` reports a phone column no index serves.
 import type { SqlRunner } from './client.js';
-import { DIGITS_LENGTH } from './dialect.js';
+import { DIGITS_LENGTH, splitTable } from './dialect.js';
 import type { SqlEngine } from './schema.js';
 import { toText } from './values.js';
 
@@ -23,11 +23,6 @@ export interface TableIndexes {
   /** Generated column name by its normalised expression (MySQL/MariaDB). */
   generated: Map<string, string>;
 }
-
-const splitTable = (table: string): [string | null, string] => {
-  const dot = table.indexOf('.');
-  return dot === -1 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)];
-};
 
 /**
  * A PostgreSQL index key or expression as `pg_get_indexdef` prints it, or as the repository

@@ -5,7 +5,7 @@
 // keys of the customers `db check` samples anyway.
 import type { Customer } from '../../contract/types.js';
 import type { SqlRunner } from './client.js';
-import { DIGITS_LENGTH, syntaxOf } from './dialect.js';
+import { DIGITS_LENGTH, syntaxOf, splitTable } from './dialect.js';
 import { grantee } from './grantee.js';
 import type { SqlMapping } from './mapping.js';
 import { MARIA_TRIGGERS, PHONE_KEYS_TABLE, phoneKeysSignature, phoneKeysTableOf } from './phone-keys.js';
@@ -21,11 +21,6 @@ export interface PhoneKeysCheck {
 }
 
 const REBUILD = 'rebuild it with "priority-routing-crm db indexes --phone-keys --apply" (or remove it with --drop-phone-keys --apply)';
-
-const splitTable = (table: string): [string | null, string] => {
-  const dot = table.indexOf('.');
-  return dot === -1 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)];
-};
 
 const POSTGRES_CATALOG = `SELECT to_regclass($1::text) IS NOT NULL AS present, obj_description(to_regclass($1::text), 'pg_class') AS built_for,
   (SELECT t.tgenabled::text FROM pg_trigger t WHERE t.tgrelid = to_regclass($2::text) AND t.tgname = '${PHONE_KEYS_TABLE}') AS trigger`;

@@ -36,6 +36,12 @@ const quoteParts = (name: string, mark: string) =>
     .map((part) => `${mark}${part}${mark}`)
     .join('.');
 
+/** A mapped table name as the catalogs take it: its schema (null for the connection's own) and its name. */
+export const splitTable = (table: string): [schema: string | null, name: string] => {
+  const dot = table.indexOf('.');
+  return dot === -1 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)];
+};
+
 /** The longest digits a phone column is compared as; MySQL's functional index needs a bounded type. */
 export const DIGITS_LENGTH = 64;
 

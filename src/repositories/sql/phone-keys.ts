@@ -3,7 +3,7 @@
 // column and key. Kept right by triggers on the customers table; found by the repository through
 // the catalog, and used only when it was built for exactly the mapping's table, id and phones.
 import type { SqlRunner } from './client.js';
-import { DIGITS_LENGTH, syntaxOf } from './dialect.js';
+import { DIGITS_LENGTH, splitTable, syntaxOf } from './dialect.js';
 import type { SqlMapping } from './mapping.js';
 import type { SqlEngine } from './schema.js';
 import { toText } from './values.js';
@@ -18,7 +18,7 @@ export interface PhoneKeysPlan {
   statements: string[];
 }
 
-const schemaOf = (table: string) => (table.includes('.') ? table.slice(0, table.indexOf('.')) : undefined);
+const schemaOf = (table: string) => splitTable(table)[0] ?? undefined;
 
 /** `prc_phone_keys` in the schema of the mapping's customers table. */
 export const phoneKeysTableOf = (mapping: SqlMapping) => {

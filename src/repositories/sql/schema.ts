@@ -2,7 +2,7 @@ import { CustomerSchema, LabelListSchema, toContractIssues } from '../../contrac
 import { countNationalNumbers, nationalNumbersWarning } from '../national-numbers.js';
 import { readTableIndexes, type TableIndexes } from './catalog-indexes.js';
 import { createRunner, type SqlClient, type SqlRunner } from './client.js';
-import { type SqlDialect, syntaxOf } from './dialect.js';
+import { type SqlDialect, syntaxOf, splitTable } from './dialect.js';
 import { grantee } from './grantee.js';
 import { checkPhoneKeys, phoneKeysOutOfStep } from './check-phone-keys.js';
 import { type IndexNeed, missingIndex, type PlannedIndex, plannedIndexes } from './indexes.js';
@@ -38,11 +38,6 @@ export interface SqlSchemaProblem {
 
 /** The columns of a table or view, by name (lower case on MySQL, where names ignore case), with their SQL type. */
 export type TableColumns = ReadonlyMap<string, string>;
-
-const splitTable = (table: string): [string | null, string] => {
-  const dot = table.indexOf('.');
-  return dot === -1 ? [null, table] : [table.slice(0, dot), table.slice(dot + 1)];
-};
 
 const COLUMNS_SQL: Record<SqlDialect, string> = {
   postgres:
