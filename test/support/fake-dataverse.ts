@@ -1,4 +1,5 @@
 import { type FakeCrm, startFakeCrm } from './fake-crm.js';
+import { fakeOAuth } from './fake-oauth.js';
 import { ODataSyntaxError, ODataUnknownPropertyError, odataQuery, parseFilter } from './odata-filter.js';
 
 /**
@@ -119,16 +120,31 @@ export interface FakeDataverse extends FakeCrm {
 }
 
 export async function startFakeDataverse(): Promise<FakeDataverse> {
-  const valid = new Set<string>();
-  let issued = 0;
   const state = { contacts: [...dataverseContacts] };
   let origin = '';
-  const withoutUser = new Set<string>();
-  const authorized = (header: string | string[] | undefined) => typeof header === 'string' && header.startsWith('Bearer ') && valid.has(header.slice('Bearer '.length));
+  // Entra ID's client credentials grant: the tenant in the path, the scope this environment's /.default, its errors AADSTS-coded.
+  const oauth = fakeOAuth({
+    grants: ['client_credentials'],
+    clients: Object.fromEntries([dataverseCredentials, appWithoutUser].map((app) => [app.clientId, app.clientSecret])),
+    before: ({ path }) => {
+      const tenant = path.split('/')[1];
+      return tenant === dataverseTenant ? undefined : entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    },
+    refused: {
+      grant: () => entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.'),
+      client: (why, clientId) =>
+        why === 'unknown'
+          ? entraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory.`)
+          : entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`),
+    },
+    after: (form) => (form.get('scope') === `${origin}/.default` ? undefined : entraError(400, 'invalid_resource', 500011, `The resource principal named ${form.get('scope')} was not found in the tenant named ${dataverseTenant}.`)),
+    accessToken: (issued) => `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-${issued}.${Math.random().toString(36).slice(2)}`,
+    answer: () => ({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 }),
+  });
   /** 401 for a token the fake did not issue; 403 for one of an app without an application user; else undefined. */
   const refused = (header: string | string[] | undefined) => {
-    if (!authorized(header)) return unauthorized();
-    if (withoutUser.has(String(header).slice('Bearer '.length))) return odataError(403, '0x80072560', 'The user is not a member of the organization.');
+    if (!oauth.authorized(header)) return unauthorized();
+    if (oauth.clientOf(String(header).slice('Bearer '.length)) === appWithoutUser.clientId) return odataError(403, '0x80072560', 'The user is not a member of the organization.');
     return undefined;
   };
   const unauthorized = () => ({
@@ -136,28 +152,7 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
     headers: { 'www-authenticate': `Bearer error=invalid_token, error_description=The access token is invalid or expired, authorization_uri=https://login.microsoftonline.com/${dataverseTenant}/oauth2/authorize, resource_id=${origin}` },
   });
   const fake = await startFakeCrm([
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/[^/]+\/oauth2\/v2\.0\/token$/,
-      handle: ({ path, body }) => {
-        const tenant = path.split('/')[1];
-        if (tenant !== dataverseTenant) return entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-        const form = new URLSearchParams(body);
-        if (form.get('grant_type') !== 'client_credentials') return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
-        const app = [dataverseCredentials, appWithoutUser].find((candidate) => candidate.clientId === form.get('client_id'));
-        if (app === undefined) return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
-        if (form.get('client_secret') !== app.clientSecret) {
-          return entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
-        }
-        if (form.get('scope') !== `${origin}/.default`) return entraError(400, 'invalid_resource', 500011, `The resource principal named ${form.get('scope')} was not found in the tenant named ${dataverseTenant}.`);
-        issued += 1;
-        const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-${issued}.${Math.random().toString(36).slice(2)}`;
-        valid.add(token);
-        if (app === appWithoutUser) withoutUser.add(token);
-        return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token } };
-      },
-    },
+    { name: 'token', method: 'POST', path: /^\/[^/]+\/oauth2\/v2\.0\/token$/, handle: oauth.handle },
     {
       name: 'contacts',
       method: 'GET',
@@ -239,7 +234,7 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
   return {
     ...fake,
     tokenUrl: `${fake.origin}/${dataverseTenant}/oauth2/v2.0/token`,
-    expireTokens: () => valid.clear(),
+    expireTokens: oauth.expireTokens,
     filters: () => fake.received.filter((request) => request.path.endsWith('/contacts')).map((request) => odataQuery(request.search).get('$filter') ?? ''),
     get contacts() {
       return state.contacts;

@@ -1,4 +1,5 @@
 import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { fakeOAuth } from './fake-oauth.js';
 
 /** A HubSpot contact as the CRM search API returns it (contacts.json, SimplePublicObject). */
 export interface HubSpotContact {
@@ -10,6 +11,8 @@ export interface HubSpotContact {
 }
 
 export const hubspotToken = 'pat-eu1-11111111-2222-3333-4444-555555555555';
+/** The OAuth app of the profiles that use OAuth2 instead of a private-app token. */
+export const hubspotOAuth = { clientId: 'app-id', clientSecret: 'hubspot-app-secret', refreshToken: 'refresh-1' } as const;
 export const LABEL_PROPERTY = 'priority_tier';
 
 /** The label property as GET /crm/v3/properties/contacts/{name} returns it (properties.json, Property). */
@@ -73,10 +76,22 @@ const unauthorized = {
  */
 export async function startFakeHubSpot(): Promise<FakeHubSpot> {
   const state = { contacts: [...hubspotContacts] };
-  const oauth = new Set<string>();
-  let issued = 0;
-  const authorized = (header: string | string[] | undefined) =>
-    header === `Bearer ${hubspotToken}` || (typeof header === 'string' && header.startsWith('Bearer ') && oauth.has(header.slice(7)));
+  // HubSpot's errors are { status, message, correlationId }; its refresh answer repeats the refresh token, which stays valid.
+  const refused = (status: string, message: string) => () => ({ status: 400, body: { status, message, correlationId: 'z' } });
+  const oauth = fakeOAuth({
+    grants: ['refresh_token'],
+    clients: { [hubspotOAuth.clientId]: hubspotOAuth.clientSecret },
+    refreshTokens: [hubspotOAuth.refreshToken],
+    rotation: 'same',
+    refused: {
+      grant: refused('BAD_GRANT_TYPE', 'missing or invalid grant type'),
+      client: (why) => (why === 'unknown' ? refused('BAD_CLIENT_ID', 'missing or invalid client id')() : refused('BAD_CLIENT_SECRET', 'missing or invalid client secret')()),
+      refreshToken: refused('BAD_REFRESH_TOKEN', 'missing or invalid refresh token'),
+    },
+    accessToken: (issued) => `CNq-oauth-${issued}`,
+    answer: () => ({ token_type: 'bearer', expires_in: 1800 }),
+  });
+  const authorized = (header: string | string[] | undefined) => header === `Bearer ${hubspotToken}` || oauth.authorized(header);
   const fake = await startFakeCrm([
     {
       name: 'search',
@@ -108,24 +123,12 @@ export async function startFakeHubSpot(): Promise<FakeHubSpot> {
         return { status: 200, body: tierProperty };
       },
     },
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/oauth\/v1\/token$/,
-      handle: ({ body }) => {
-        const form = new URLSearchParams(body);
-        if (form.get('client_secret') !== 'hubspot-app-secret') return { status: 400, body: { status: 'BAD_CLIENT_SECRET', message: 'missing or invalid client secret', correlationId: 'z' } };
-        issued += 1;
-        const token = `CNq-oauth-${issued}`;
-        oauth.add(token);
-        return { status: 200, body: { token_type: 'bearer', refresh_token: form.get('refresh_token'), access_token: token, expires_in: 1800 } };
-      },
-    },
+    { name: 'token', method: 'POST', path: /^\/oauth\/v1\/token$/, handle: oauth.handle },
   ]);
   return {
     ...fake,
     tokenUrl: `${fake.origin}/oauth/v1/token`,
-    expireTokens: () => oauth.clear(),
+    expireTokens: oauth.expireTokens,
     searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => JSON.parse(request.body) as ReturnType<FakeHubSpot['searches']>[number]),
     get contacts() {
       return state.contacts;

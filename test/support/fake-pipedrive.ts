@@ -1,4 +1,5 @@
 import { type FakeCrm, type Route, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeOAuth, fakeOAuth } from './fake-oauth.js';
 
 /**
  * A fake Pipedrive over real HTTP, in the shapes of Pipedrive's published API (v2 PersonItem and
@@ -95,6 +96,8 @@ export interface FakePipedrive extends FakeCrm {
   readonly tokenUrl: string;
   /** Every OAuth access token handed out so far becomes invalid (401). */
   expireTokens(): void;
+  /** The token endpoint: the refresh tokens sent and which work. */
+  readonly oauth: FakeOAuth;
   /** From now on at most `limit` requests per window of `windowMs` (Pipedrive's is 2 s); beyond, 429 with Retry-After. */
   limitRate(limit: number, windowMs: number): void;
   /** The search requests' query parameters, in order. */
@@ -128,14 +131,27 @@ export const customPersonFields = (count: number): PipedriveField[] =>
  * digits; `term` at least 2 characters, or 1 with `exact_match`), `GET /api/v2/persons/{id}` (404
  * "Person not found"), `GET /api/v1/personFields`, `api_token` in the query or an OAuth
  * `Bearer` token, the token endpoint (`POST /oauth/token`, client id and secret in Basic, the answer
- * naming `api_domain`), and x-ratelimit-* headers on every answer.
+ * naming `api_domain` and a new `refresh_token`), and x-ratelimit-* headers on every answer.
  */
 export async function startFakePipedrive(): Promise<FakePipedrive> {
   const state = { persons: [...pipedrivePersons], customFields: [] as PipedriveField[] };
-  const oauth = new Set<string>();
-  let issued = 0;
   let window = { limit: 80, windowMs: 2000, startedAt: Date.now(), used: 0 };
   let origin = '';
+  const invalidGrant = () => ({ status: 400, body: { success: false, message: 'Invalid grant: refresh token is invalid', error: 'invalid_grant' } });
+  // Pipedrive's token endpoint: the client in Basic; every answer carries a refresh_token, and one
+  // "will expire if it isn't used in 60 days" (each use resets that): the one sent is not revoked.
+  const oauth = fakeOAuth({
+    grants: ['refresh_token'],
+    clientAuth: 'basic',
+    clients: { [pipedriveOAuth.clientId]: pipedriveOAuth.clientSecret },
+    refreshTokens: [pipedriveOAuth.refreshToken],
+    rotation: 'new',
+    refreshTokenIdleMs: 60 * 24 * 3600_000,
+    refused: { grant: invalidGrant, client: () => ({ status: 401, body: { success: false, message: 'Invalid client credentials', error: 'invalid_client' } }), refreshToken: invalidGrant },
+    accessToken: (issued) => `v1u:pd-access-${issued}`,
+    newRefreshToken: (issued) => `1234:5678:pd-refresh-${issued}`,
+    answer: () => ({ token_type: 'Bearer', scope: 'contacts:read', expires_in: 3599, api_domain: origin }),
+  });
 
   /** Auth and the rate limit, as every API answer has them. */
   const api = (handle: Route): Route => async (request) => {
@@ -147,8 +163,7 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
       return { status: 429, headers: { ...limits, 'retry-after': String(reset) }, body: { success: false, error: 'Request over limit', errorCode: 429, error_info: errorInfo } };
     }
     window.used += 1;
-    const bearer = request.headers.authorization?.startsWith('Bearer ') === true && oauth.has(request.headers.authorization.slice(7));
-    if (request.query.get('api_token') !== pipedriveToken && !bearer) return { ...unauthorized, headers: limits };
+    if (request.query.get('api_token') !== pipedriveToken && !oauth.authorized(request.headers.authorization)) return { ...unauthorized, headers: limits };
     const answer = await handle(request);
     return { ...answer, headers: { ...limits, ...answer.headers } };
   };
@@ -205,29 +220,14 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
         return { status: 200, body: { success: true, data: fields.slice(start, start + limit), additional_data: { pagination } } };
       }),
     },
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/oauth\/token$/,
-      handle: ({ headers, body }) => {
-        const form = new URLSearchParams(body);
-        // Pipedrive takes the client id and secret in Basic, not in the form.
-        if (headers.authorization !== `Basic ${Buffer.from(`${pipedriveOAuth.clientId}:${pipedriveOAuth.clientSecret}`).toString('base64')}`) {
-          return { status: 401, body: { success: false, message: 'Invalid client credentials', error: 'invalid_client' } };
-        }
-        if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== pipedriveOAuth.refreshToken) return { status: 400, body: { success: false, message: 'Invalid grant: refresh token is invalid', error: 'invalid_grant' } };
-        issued += 1;
-        const token = `v1u:pd-access-${issued}`;
-        oauth.add(token);
-        return { status: 200, body: { access_token: token, token_type: 'Bearer', refresh_token: pipedriveOAuth.refreshToken, scope: 'contacts:read', expires_in: 3599, api_domain: origin } };
-      },
-    },
+    { name: 'token', method: 'POST', path: /^\/oauth\/token$/, handle: oauth.handle },
   ]);
   origin = fake.origin;
   return {
     ...fake,
     tokenUrl: `${fake.origin}/oauth/token`,
-    expireTokens: () => oauth.clear(),
+    expireTokens: oauth.expireTokens,
+    oauth,
     limitRate: (limit, windowMs) => {
       window = { limit, windowMs, startedAt: Date.now(), used: 0 };
     },

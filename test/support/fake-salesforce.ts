@@ -1,15 +1,17 @@
 import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeOAuth, fakeOAuth } from './fake-oauth.js';
 
 /**
  * A fake Salesforce org (My Domain, token endpoint and REST API v62.0 on one loopback origin),
  * following Salesforce's REST API documents: the OAuth 2.0 client credentials flow of a connected
- * app (an answer with `instance_url` and no `expires_in`), SOSL through `GET …/search?q=FIND {…}
+ * app (an answer with `instance_url` and no `expires_in`), the refresh token flow (with the app's
+ * refresh token rotation: a new refresh token in each answer, the one sent revoked), SOSL through `GET …/search?q=FIND {…}
  * IN PHONE FIELDS RETURNING Contact(…)` (the FIND term really parsed: escapes undone, OR terms
  * split, unescaped reserved characters refused as MALFORMED_SEARCH), `GET …/sobjects/Contact/describe`,
  * and errors as Salesforce writes them: a list of `{ message, errorCode }`.
  */
 
-export const salesforceCredentials = { clientId: '3MVG9fakeConsumerKey.forPriorityRouting', clientSecret: 'sf-consumer-secret-5E1B0C' } as const;
+export const salesforceCredentials = { clientId: '3MVG9fakeConsumerKey.forPriorityRouting', clientSecret: 'sf-consumer-secret-5E1B0C', refreshToken: '5Aep861fakeRefreshToken.of.the.web.server.flow' } as const;
 export const LABEL_FIELD = 'Priority_Tier__c';
 const API = '/services/data/v62.0';
 
@@ -155,49 +157,48 @@ export interface FakeSalesforce extends FakeCrm {
   instanceUrl: string;
   /** Whether the connected app has a Run As user for the client credentials flow (else `invalid_grant`). */
   runAsUser: boolean;
+  /** The token endpoint; `oauth.rotation = 'new-revokes-old'` is an app with refresh token rotation. */
+  readonly oauth: FakeOAuth;
   /** The SOSL `q` of each search received, parsed. */
   searches(): ReturnType<typeof parseSosl>[];
 }
 
 export async function startFakeSalesforce(): Promise<FakeSalesforce> {
-  const valid = new Set<string>();
-  let issued = 0;
   let apiUsage = 0;
   const state = { contacts: [...salesforceContacts], instanceUrl: '', runAsUser: true };
   const invalidSession = errors(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-  const authorized = (header: string | string[] | undefined) => typeof header === 'string' && header.startsWith('Bearer ') && valid.has(header.slice('Bearer '.length));
   /** Every API answer carries the org's API usage, as Salesforce's do. */
   const api = (answer: { status: number; body?: unknown }) => ({ ...answer, headers: { 'sforce-limit-info': `api-usage=${++apiUsage}/15000` } });
   let origin = '';
-  const fake = await startFakeCrm([
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/services\/oauth2\/token$/,
-      handle: ({ body }) => {
-        const form = new URLSearchParams(body);
-        if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
-        if (form.get('client_id') !== salesforceCredentials.clientId || form.get('client_secret') !== salesforceCredentials.clientSecret) {
-          return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
-        }
-        if (!state.runAsUser) return { status: 400, body: { error: 'invalid_grant', error_description: 'no client credentials user enabled' } };
-        issued += 1;
-        const token = `00DQy00000FakeOrg!AQ${issued}.${Math.random().toString(36).slice(2)}`;
-        valid.add(token);
-        return {
-          status: 200,
-          body: {
-            access_token: token,
-            signature: Buffer.from(`signature-${issued}`).toString('base64'),
-            scope: 'api',
-            instance_url: state.instanceUrl || origin,
-            id: `${origin}/id/00DQy00000FakeOrgAA/005Qy00000IntegAA`,
-            token_type: 'Bearer',
-            issued_at: String(Date.now()),
-          },
-        };
-      },
+  const oauthError = (error: string, description: string) => ({ status: 400, body: { error, error_description: description } });
+  // The client credentials flow (no expires_in, the API at instance_url), and the refresh token flow
+  // of a web server flow's refresh token: no refresh token in its answer, unless the app has refresh
+  // token rotation, when the answer carries a new one and the one sent is revoked.
+  const oauth = fakeOAuth({
+    grants: ['client_credentials', 'refresh_token'],
+    clients: { [salesforceCredentials.clientId]: salesforceCredentials.clientSecret },
+    refreshTokens: [salesforceCredentials.refreshToken],
+    rotation: 'omitted',
+    refused: {
+      grant: () => oauthError('unsupported_grant_type', 'grant type not supported'),
+      client: () => oauthError('invalid_client', 'invalid client credentials'),
+      refreshToken: () => oauthError('invalid_grant', 'expired access/refresh token'),
     },
+    after: (form) => (form.get('grant_type') === 'client_credentials' && !state.runAsUser ? oauthError('invalid_grant', 'no client credentials user enabled') : undefined),
+    accessToken: (issued) => `00DQy00000FakeOrg!AQ${issued}.${Math.random().toString(36).slice(2)}`,
+    newRefreshToken: (issued) => `5Aep861rotated.${issued}.${Math.random().toString(36).slice(2)}`,
+    answer: (_token, _client, issued) => ({
+      signature: Buffer.from(`signature-${issued}`).toString('base64'),
+      scope: 'api',
+      instance_url: state.instanceUrl || origin,
+      id: `${origin}/id/00DQy00000FakeOrgAA/005Qy00000IntegAA`,
+      token_type: 'Bearer',
+      issued_at: String(Date.now()),
+    }),
+  });
+  const authorized = (header: string | string[] | undefined) => oauth.authorized(header);
+  const fake = await startFakeCrm([
+    { name: 'token', method: 'POST', path: /^\/services\/oauth2\/token$/, handle: oauth.handle },
     {
       name: 'search',
       method: 'GET',
@@ -225,7 +226,8 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
   return {
     ...fake,
     myDomain: fake.origin,
-    expireTokens: () => valid.clear(),
+    expireTokens: oauth.expireTokens,
+    oauth,
     searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => parseSosl(request.query.get('q') ?? '')),
     get contacts() {
       return state.contacts;

@@ -1,4 +1,5 @@
 import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { fakeOAuth } from './fake-oauth.js';
 
 /** A Zoho CRM v8 contact as the search API returns it (record.json's shape; fields not used here left out). */
 export interface ZohoContact {
@@ -68,32 +69,23 @@ export interface FakeZoho extends FakeCrm {
  * `GET /crm/v8/settings/tags?module=`, and 401 `INVALID_TOKEN` for a token it did not issue or expired.
  */
 export async function startFakeZoho(): Promise<FakeZoho> {
-  const valid = new Set<string>();
-  let issued = 0;
   const state = { contacts: [...zohoContacts], expiresIn: 3600 };
-  const authorized = (headers: Record<string, string | string[] | undefined>) => {
-    const header = headers.authorization;
-    return typeof header === 'string' && header.startsWith('Zoho-oauthtoken ') && valid.has(header.slice('Zoho-oauthtoken '.length));
-  };
-  const invalidToken = { status: 401, body: { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' } };
   let origin = '';
+  // Zoho's accounts server answers its errors with 200, and its refresh answer names no refresh token (the one sent stays valid).
+  const oauth = fakeOAuth({
+    grants: ['refresh_token'],
+    queryToo: true,
+    clients: { [zohoCredentials.clientId]: zohoCredentials.clientSecret },
+    refreshTokens: [zohoCredentials.refreshToken],
+    rotation: 'omitted',
+    refused: { grant: () => ({ status: 200, body: { error: 'unsupported_grant_type' } }), client: () => ({ status: 200, body: { error: 'invalid_client' } }), refreshToken: () => ({ status: 200, body: { error: 'invalid_code' } }) },
+    accessToken: (issued) => `1000.access.${issued}.${Math.random().toString(16).slice(2)}`,
+    answer: () => ({ scope: 'ZohoCRM.modules.contacts.READ ZohoCRM.settings.tags.READ', api_domain: origin, token_type: 'Bearer', expires_in: state.expiresIn }),
+  });
+  const authorized = (headers: Record<string, string | string[] | undefined>) => oauth.authorized(headers.authorization, 'Zoho-oauthtoken');
+  const invalidToken = { status: 401, body: { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' } };
   const fake = await startFakeCrm([
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/oauth\/v2\/token$/,
-      handle: ({ body, query }) => {
-        const form = new URLSearchParams(body);
-        const get = (name: string) => form.get(name) ?? query.get(name);
-        if (get('grant_type') !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } };
-        if (get('client_id') !== zohoCredentials.clientId || get('client_secret') !== zohoCredentials.clientSecret) return { status: 200, body: { error: 'invalid_client' } };
-        if (get('refresh_token') !== zohoCredentials.refreshToken) return { status: 200, body: { error: 'invalid_code' } };
-        issued += 1;
-        const token = `1000.access.${issued}.${Math.random().toString(16).slice(2)}`;
-        valid.add(token);
-        return { status: 200, body: { access_token: token, scope: 'ZohoCRM.modules.contacts.READ ZohoCRM.settings.tags.READ', api_domain: origin, token_type: 'Bearer', expires_in: state.expiresIn } };
-      },
-    },
+    { name: 'token', method: 'POST', path: /^\/oauth\/v2\/token$/, handle: oauth.handle },
     {
       name: 'search',
       method: 'GET',
@@ -124,7 +116,7 @@ export async function startFakeZoho(): Promise<FakeZoho> {
     ...fake,
     tokenUrl: `${fake.origin}/oauth/v2/token`,
     apiBase: `${fake.origin}/crm/v8`,
-    expireTokens: () => valid.clear(),
+    expireTokens: oauth.expireTokens,
     get contacts() {
       return state.contacts;
     },
