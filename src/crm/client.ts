@@ -47,18 +47,18 @@ export class CrmClient {
 
   constructor(
     private readonly loaded: LoadedProfile,
-    private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; retryAfterHint?: Evaluate | undefined },
+    private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; retryAfterHint?: Evaluate | undefined; onWarning?: ((message: string) => void) | undefined },
   ) {
     const { auth } = loaded.profile;
     const masked = masker(secretsOf(auth));
     this.maxBodyBytes = loaded.profile.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const tokens =
       auth.type === 'oauth2'
-        ? new TokenSource(auth, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: this.maxBodyBytes, mask: masked })
+        ? new TokenSource(auth, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: this.maxBodyBytes, mask: masked, warn: options.onWarning, refreshTokenFrom: loaded.refreshTokenFrom })
         : undefined;
     this.tokens = tokens;
-    // The access tokens too: a CRM's error may quote the Authorization header it was sent.
-    this.mask = tokens === undefined ? masked : (text) => tokens.recent.reduce((out, token) => (token.length < 4 ? out : out.replaceAll(token, '***')), masked(text));
+    // The access tokens too (a CRM's error may quote the Authorization header it was sent), and the refresh tokens it issued.
+    this.mask = tokens === undefined ? masked : tokens.mask;
     if (auth.type === 'oauth2') checkUrl(auth.tokenUrl, 'auth.tokenUrl');
     if (!loaded.profile.baseUrl.includes('{token.')) checkUrl(loaded.profile.baseUrl, 'baseUrl');
   }

@@ -88,6 +88,9 @@ function resolveExtends(profile: unknown): { value: unknown; name: string } {
 // another variable: `${PRC_CRM_TOKEN_URL:-https://login.microsoftonline.com/${PRC_CRM_TENANT_ID}/oauth2/v2.0/token}`.
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^{}]|\{[^{}]*\})*))?\}/g;
 
+/** The names of the `${NAME}` variables in a profile string, outer ones first. */
+const variablesIn = (text: unknown): string[] => (typeof text === 'string' ? [...text.matchAll(VARIABLE)].flatMap((match) => [match[1]!, ...variablesIn(match[2])]) : []);
+
 /** A variable that is not set: the keys that need it, and the variables that would make it unneeded. */
 interface Missing {
   keys: string[];
@@ -173,6 +176,8 @@ export interface LoadedProfile {
   rateLimitHint: Evaluate | undefined;
   /** The profile's `rateLimit.errors`: a status and a condition over its body that make it a rate limit. */
   rateLimitErrors: ReadonlyArray<{ status: number; test: Evaluate }>;
+  /** The variables `auth.refreshToken` is read from (`PRC_CRM_REFRESH_TOKEN`), for messages that tell which to update. */
+  refreshTokenFrom: readonly string[];
 }
 
 /**
@@ -224,6 +229,7 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
     },
     rateLimitHint: data.rateLimit.retryAfter === undefined ? undefined : compileAt(data.rateLimit.retryAfter, 'rateLimit.retryAfter', problems),
     rateLimitErrors: (data.rateLimit.errors ?? []).map(({ status, body }, index) => ({ status, test: compileAt(body, `rateLimit.errors[${index}].body`, problems) })),
+    refreshTokenFrom: variablesIn(isObject(value) && isObject(value.auth) ? value.auth.refreshToken : undefined),
   };
   if (problems.length > 0) throw new CrmProfileError(problems, name);
   return loaded;

@@ -34,6 +34,12 @@ export interface CrmRepositoryOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** How long one lookup or label read may take, token and retries included. Default 3000, the handlers' `timeoutMs`. */
   timeoutMs?: number | undefined;
+  /**
+   * Told what an operator should know but that fails nothing: today, once, that the CRM rotated
+   * the OAuth refresh token (the configured one may not work after a restart). Never a credential.
+   * Default: `process.emitWarning` (a line on stderr).
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -106,7 +112,8 @@ export function createCrmRepository(options: CrmRepositoryOptions): CrmRepositor
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeoutMs must be a whole number of milliseconds ≥ 1, got ${String(options.timeoutMs)}`);
   const loaded = loadProfile(options.profile, options.env ?? process.env);
   const { profile, name } = loaded;
-  const client = new CrmClient(loaded, { fetch: options.fetch, timeoutMs, retryAfterHint: loaded.rateLimitHint });
+  const onWarning = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: 'PRC_CRM_REFRESH_TOKEN_ROTATED' }));
+  const client = new CrmClient(loaded, { fetch: options.fetch, timeoutMs, retryAfterHint: loaded.rateLimitHint, onWarning });
   const maxResults = profile.limits?.maxResults ?? 50;
   const details = chainedDetails(loaded, client);
   const colors = profile.colors ?? {};

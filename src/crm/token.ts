@@ -2,7 +2,7 @@ import { base64 } from '../redaction/secrets.js';
 import { exchange, type FetchLike } from '../transport/exchange.js';
 import { parseJsonBody } from '../transport/body.js';
 import { CrmResponseError, issue } from './errors.js';
-import { crmErrorCode, crmErrorMessage, type Masker } from './answers.js';
+import { crmErrorCode, crmErrorMessage, type Masker, masker } from './answers.js';
 import { contentCoding, decodableCoding, undecodableCoding } from './http-transport.js';
 import type { CrmProfile } from './schema.js';
 
@@ -28,15 +28,38 @@ const EARLY_MS = 60_000;
 export class TokenSource {
   #token: Token | undefined;
   #pending: Promise<Token> | undefined;
+  /**
+   * The refresh token the next request sends: the configured one until a token answer carries
+   * another (RFC 6749 6: the client MUST then discard the old one). Kept in memory only.
+   */
+  #refreshToken: string | undefined;
+  #warnedOfRotation = false;
   /** How many token requests were sent: for `crm check` and the tests that count them. */
   requests = 0;
   /** The last access tokens obtained (the one in use and the one it replaced), for masking. */
   readonly recent: string[] = [];
+  /** The last refresh tokens the CRM issued (the one in use and the one it replaced), for masking. */
+  readonly issuedRefreshTokens: string[] = [];
 
   constructor(
     private readonly auth: OAuth2,
-    private readonly options: { fetch?: FetchLike | undefined; timeoutMs: number; maxBodyBytes: number; mask: Masker; now?: () => number },
-  ) {}
+    private readonly options: {
+      fetch?: FetchLike | undefined;
+      timeoutMs: number;
+      maxBodyBytes: number;
+      mask: Masker;
+      now?: () => number;
+      /** Said once when the CRM rotates the refresh token (never the token itself). */
+      warn?: ((message: string) => void) | undefined;
+      /** Where the configured refresh token comes from (`PRC_CRM_REFRESH_TOKEN`), for that warning. */
+      refreshTokenFrom?: readonly string[] | undefined;
+    },
+  ) {
+    this.#refreshToken = auth.refreshToken;
+  }
+
+  /** `text` with every credential hidden: the configured ones, the access tokens, the refresh tokens the CRM issued. */
+  readonly mask: Masker = (text) => masker([...this.recent, ...this.issuedRefreshTokens])(this.options.mask(text));
 
   /** The kept token while it is fresh, else `undefined` (no promise: the common case costs nothing). */
   current(): Token | undefined {
@@ -66,8 +89,8 @@ export class TokenSource {
       const pending = this.#request().then(
         (token) => {
           this.#token = token;
-          this.recent.unshift(token.value);
-          this.recent.length = Math.min(this.recent.length, 2);
+          remember(this.recent, token.value);
+          this.#rotate(token.answer.refresh_token);
           return token;
         },
       );
@@ -80,6 +103,25 @@ export class TokenSource {
     return this.#pending;
   }
 
+  /**
+   * A refresh token in a token answer replaces the one in use (Pipedrive sends one with every
+   * answer; Salesforce with refresh token rotation revokes the old one at once). The first time it
+   * differs from the configured one, the operator is told: that one may not work after a restart.
+   */
+  #rotate(issued: unknown): void {
+    if (this.auth.grant !== 'refresh_token' || typeof issued !== 'string' || issued === '' || issued === this.#refreshToken) return;
+    this.#refreshToken = issued;
+    remember(this.issuedRefreshTokens, issued);
+    if (this.#warnedOfRotation) return;
+    this.#warnedOfRotation = true;
+    const from = this.options.refreshTokenFrom ?? [];
+    const setting = from.length === 0 ? 'auth.refreshToken in the profile' : `${from.join(' or ')} (auth.refreshToken)`;
+    this.options.warn?.(
+      `the CRM's token answer (${safeUrl(this.auth.tokenUrl)}) carried a new refresh token: the connector uses it from now on, kept in memory only (never written anywhere). ` +
+        `The configured one, ${setting}, may stop working (the CRM may have revoked it, or revoke it once it is unused): if the token request fails after a restart (invalid_grant), authorize the app again and set ${setting} to the new refresh token (docs/crm.md, "Refresh token rotation").`,
+    );
+  }
+
   async #request(): Promise<Token> {
     const { auth, options } = this;
     const form = new URLSearchParams({ grant_type: auth.grant });
@@ -89,7 +131,7 @@ export class TokenSource {
       form.set('client_id', auth.clientId);
       form.set('client_secret', auth.clientSecret);
     }
-    if (auth.grant === 'refresh_token') form.set('refresh_token', auth.refreshToken ?? '');
+    if (auth.grant === 'refresh_token') form.set('refresh_token', this.#refreshToken ?? '');
     if (auth.scope !== undefined && auth.scope !== '') form.set('scope', auth.scope);
     this.requests += 1;
     const where = safeUrl(auth.tokenUrl);
@@ -102,11 +144,11 @@ export class TokenSource {
       maxBodyBytes: options.maxBodyBytes,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
-    const fail = (why: string) => new CrmResponseError(options.mask(`token request to ${where} failed: ${why}`), [issue('(token)', options.mask(`auth.tokenUrl ${where}: ${why}`))]);
+    const fail = (why: string) => new CrmResponseError(this.mask(`token request to ${where} failed: ${why}`), [issue('(token)', this.mask(`auth.tokenUrl ${where}: ${why}`))]);
     // Not an answer at all: the CRM is unreachable (500) or slow (504), as for its API; only what
     // its token endpoint says is judged as the CRM's data (502).
     if (result.kind === 'timeout') throw new DOMException(`The CRM's token URL did not answer in time`, 'TimeoutError');
-    if (result.kind === 'network_error') throw new Error(options.mask(`cannot reach the CRM's token URL at ${where}: ${result.message}`));
+    if (result.kind === 'network_error') throw new Error(this.mask(`cannot reach the CRM's token URL at ${where}: ${result.message}`));
     if (result.bodyTooLarge) throw fail(`answer larger than ${options.maxBodyBytes} bytes`);
     // fetch decodes gzip, deflate and br (bounded by maxBodyBytes as it reads); any other coding is said as such, not "not JSON".
     const coding = contentCoding(result.headers.get('content-encoding'));
@@ -127,6 +169,12 @@ export class TokenSource {
     const early = Math.min(EARLY_MS, lifetime / 10);
     return { value: accessToken, expiresAt: this.#now() + lifetime - early, answer };
   }
+}
+
+/** `value` first in `list`, which keeps the last two. */
+function remember(list: string[], value: string): void {
+  list.unshift(value);
+  list.length = Math.min(list.length, 2);
 }
 
 /** A value form-encoded, as RFC 6749 (2.3.1) encodes the client id and secret before Basic. */
