@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
+import { describe, expect, it } from 'vitest';
 import { createCrmRepository, CrmProfileError, paletteColor } from '../../src/crm/index.js';
-import { type FakeCrm, startFakeCrm, tail } from '../support/fake-crm.js';
+import { connectorOf, useFakeCrm } from '../support/crm-suite.js';
+import { startFakeCrm, tail } from '../support/fake-crm.js';
 
 /**
  * The chained request (lookup.details) on a made-up CRM kept as a profile FILE: its search finds
@@ -25,68 +24,64 @@ const state: { people: Person[]; gate?: { size: number; waiting: Array<() => voi
 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let crm: FakeCrm;
-beforeAll(async () => {
-  crm = await startFakeCrm([
-    {
-      name: 'search',
-      method: 'GET',
-      path: /^\/api\/people\/search$/,
-      handle: async ({ headers, query }) => {
-        if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
-        await pause(state.searchDelayMs);
-        // Loose, as CRM searches are: the last seven digits.
-        const asked = tail(query.get('q') ?? '');
-        return { status: 200, body: { matches: state.people.filter((one) => tail(one.tel) === asked).map((one) => ({ ref: one.id, shows: one.tel })) } };
+const crm = useFakeCrm(
+  () =>
+    startFakeCrm([
+      {
+        name: 'search',
+        method: 'GET',
+        path: /^\/api\/people\/search$/,
+        handle: async ({ headers, query }) => {
+          if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
+          await pause(state.searchDelayMs);
+          // Loose, as CRM searches are: the last seven digits.
+          const asked = tail(query.get('q') ?? '');
+          return { status: 200, body: { matches: state.people.filter((one) => tail(one.tel) === asked).map((one) => ({ ref: one.id, shows: one.tel })) } };
+        },
       },
-    },
-    {
-      name: 'person',
-      method: 'GET',
-      path: /^\/api\/people\/[^/]+$/,
-      handle: async ({ headers, path }) => {
-        if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
-        state.inFlight += 1;
-        state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
-        try {
-          const gate = state.gate;
-          if (gate !== undefined) {
-            // Answers only once `size` requests are in at the same time: sent one after the other, they never are.
-            await new Promise<void>((resolve) => {
-              gate.waiting.push(resolve);
-              if (gate.waiting.length >= gate.size) for (const release of gate.waiting) release();
-            });
+      {
+        name: 'person',
+        method: 'GET',
+        path: /^\/api\/people\/[^/]+$/,
+        handle: async ({ headers, path }) => {
+          if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
+          state.inFlight += 1;
+          state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
+          try {
+            const gate = state.gate;
+            if (gate !== undefined) {
+              // Answers only once `size` requests are in at the same time: sent one after the other, they never are.
+              await new Promise<void>((resolve) => {
+                gate.waiting.push(resolve);
+                if (gate.waiting.length >= gate.size) for (const release of gate.waiting) release();
+              });
+            }
+            await pause(state.delayMs);
+            const ref = decodeURIComponent(path.slice('/api/people/'.length));
+            const found = state.people.find((one) => one.id === ref);
+            return found === undefined ? { status: 404, body: { error: 'not_found' } } : { status: 200, body: { person: found } };
+          } finally {
+            state.inFlight -= 1;
           }
-          await pause(state.delayMs);
-          const ref = decodeURIComponent(path.slice('/api/people/'.length));
-          const found = state.people.find((one) => one.id === ref);
-          return found === undefined ? { status: 404, body: { error: 'not_found' } } : { status: 200, body: { person: found } };
-        } finally {
-          state.inFlight -= 1;
-        }
+        },
       },
+      {
+        name: 'tags',
+        method: 'GET',
+        path: /^\/api\/tags$/,
+        handle: () => ({ status: 200, body: { tags: [{ id: 't1', name: 'Gold', colour: 'green' }, { id: 't2', name: 'Vip', colour: 'Dark-Gray' }, { id: 't3', name: 'New', colour: '#123abc' }, { id: 't4', name: 'Odd', colour: 'teal' }] } }),
+      },
+    ]),
+  {
+    afterEach: () => {
+      Object.assign(state, { people: [], gate: undefined, delayMs: 0, searchDelayMs: 0, inFlight: 0, mostInFlight: 0 });
     },
-    {
-      name: 'tags',
-      method: 'GET',
-      path: /^\/api\/tags$/,
-      handle: () => ({ status: 200, body: { tags: [{ id: 't1', name: 'Gold', colour: 'green' }, { id: 't2', name: 'Vip', colour: 'Dark-Gray' }, { id: 't3', name: 'New', colour: '#123abc' }, { id: 't4', name: 'Odd', colour: 'teal' }] } }),
-    },
-  ]);
-});
-afterAll(() => crm.close());
-afterEach(() => {
-  crm.reset();
-  Object.assign(state, { people: [], gate: undefined, delayMs: 0, searchDelayMs: 0, inFlight: 0, mostInFlight: 0 });
-});
+  },
+);
 
 const repositoryOf = (override: Record<string, unknown> = {}, timeoutMs?: number) =>
   createCrmRepository({ profile: { ...profile, ...override }, defaultCountry: 'PK', env: { PRC_CRM_BASE_URL: crm.origin, PRC_CRM_TOKEN: TOKEN }, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 const lookup = (repository: ReturnType<typeof repositoryOf>, phone = '+923001234567') => repository.findCustomerByPhone({ phone, normalizedPhone: phone.replace(/\D/g, '') }, { signal: new AbortController().signal });
-const connectorOf = (repository: ReturnType<typeof repositoryOf>, timeoutMs = 3000) => {
-  const errors: ConnectorErrorEvent[] = [];
-  return { connector: createConnector({ repository, defaultCountry: 'PK', timeoutMs, onError: (event) => errors.push(event) }), lines: () => errors.map(connectorErrorLine).join('\n') };
-};
 const detailPaths = () => crm.received.filter((request) => request.path !== '/api/people/search').map((request) => request.path);
 
 describe('the chained request (lookup.details), on a profile file', () => {

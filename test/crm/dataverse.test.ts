@@ -1,35 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
-import { createCrmRepository, CrmProfileError, paletteColor } from '../../src/crm/index.js';
-import { startFakeCrm } from '../support/fake-crm.js';
-import { dataverseCredentials, dataverseEnv, dataverseTenant, type FakeDataverse, LABEL_COLUMN, SINGLE_CHOICE_COLUMN, startFakeDataverse } from '../support/fake-dataverse.js';
+import { describe, expect, it } from 'vitest';
+import { CrmProfileError, paletteColor } from '../../src/crm/index.js';
+import { crmSuite, customer, signal } from '../support/crm-suite.js';
+import { customerFound, expectOneRenewalForTheBurst, expectOneRenewalThen502, expectRedirectNotFollowed, expectRefusedCredential } from '../support/crm-checks.js';
+import { dataverseCredentials, dataverseEnv, dataverseTenant, LABEL_COLUMN, SINGLE_CHOICE_COLUMN, startFakeDataverse } from '../support/fake-dataverse.js';
 
-let dataverse: FakeDataverse;
-beforeAll(async () => {
-  dataverse = await startFakeDataverse();
-});
-afterAll(() => dataverse.close());
-afterEach(() => dataverse.reset());
-
-const signal = () => new AbortController().signal;
 // A lookup's time is not what these tests measure: 10 s, so that a loaded machine does not cut the bursts short.
-const repositoryOf = (options: { env?: Record<string, string | undefined>; profile?: unknown; fetch?: typeof fetch } = {}) =>
-  createCrmRepository({ profile: (options.profile ?? 'dataverse') as 'dataverse', defaultCountry: 'PK', env: dataverseEnv(dataverse, options.env), timeoutMs: 10_000, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
-const connectorOf = (repository: ReturnType<typeof repositoryOf>) => {
-  const errors: ConnectorErrorEvent[] = [];
-  return { connector: createConnector({ repository, defaultCountry: 'PK', onError: (event) => errors.push(event) }), lines: () => errors.map(connectorErrorLine).join('\n') };
-};
-const customer = (phone: string) => ({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
+const { fake: dataverse, repositoryOf, connectorOf } = crmSuite({ start: startFakeDataverse, profile: 'dataverse', env: dataverseEnv, timeoutMs: 10_000 });
 const lookup = (repository: ReturnType<typeof repositoryOf>, phone: string) => repository.findCustomerByPhone({ phone, normalizedPhone: phone.replace(/\D/g, '') }, { signal: signal() });
 const contactRequests = () => dataverse.received.filter((request) => request.path === '/api/data/v9.2/contacts');
 
 describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP on loopback)', () => {
   it('one GET /contacts whose $filter ORs the phone forms over the phone columns and endswith on the last 7 digits: finds a number stored formatted (0300 2223344)', async () => {
-    const { connector } = connectorOf(repositoryOf());
-    const response = await connector.handle(customer('+923002223344'));
-    expect(response.status).toBe(200);
-    expect(JSON.parse(response.body!)).toStrictEqual({
+    expect(await customerFound(repositoryOf(), '+923002223344')).toStrictEqual({
       _id: '5a1b2c3d-0001-4e5f-8a9b-0c1d2e3f4a01',
       first_name: 'Ayesha',
       last_name: 'Khan',
@@ -139,23 +121,12 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
 
   it('a 401 (token expired) renews the token once and retries once, for all the lookups that met it', async () => {
     const repository = repositoryOf();
-    await repository.listLabels({ signal: signal() });
-    const before = dataverse.count('token');
-    dataverse.expireTokens();
-    const found = await Promise.all(Array.from({ length: 20 }, () => lookup(repository, '+923002223344')));
-    expect(found.every((record) => record?.first_name === 'Ayesha')).toBe(true);
-    expect(dataverse.count('token') - before).toBe(1);
+    await expectOneRenewalForTheBurst(dataverse, repository, () => lookup(repository, '+923002223344'), (record) => record?.first_name === 'Ayesha');
   });
 
   it('a token that keeps being refused is a 502 after one renewal, not a loop', async () => {
-    const repository = repositoryOf();
-    await repository.authenticate({ signal: signal() });
-    const before = dataverse.count('token');
-    dataverse.fault('contacts', { kind: 'status', status: 401, headers: { 'www-authenticate': 'Bearer error=invalid_token' } }, 2);
-    const { connector, lines } = connectorOf(repository);
-    expect((await connector.handle(customer('+923002223344'))).status).toBe(502);
-    expect(dataverse.count('token') - before).toBe(1);
-    expect(lines()).toContain('HTTP 401');
+    const refusal = { kind: 'status', status: 401, headers: { 'www-authenticate': 'Bearer error=invalid_token' } } as const;
+    await expectOneRenewalThen502(dataverse, repositoryOf(), 'contacts', refusal, customer('+923002223344'), 'HTTP 401');
   });
 
   it('a 429 of the service protection limits with Retry-After beyond the timeout is a fast 503 with Retry-After; one that fits is waited out', async () => {
@@ -175,28 +146,15 @@ describe('Dynamics 365 / Dataverse profile against a fake Dataverse (real HTTP o
   });
 
   it('a redirect is not followed (the other server is never called): 502', async () => {
-    const elsewhere = await startFakeCrm([{ name: 'any', method: 'GET', path: /.*/, handle: () => ({ status: 200, body: { value: [] } }) }]);
-    try {
-      dataverse.fault('contacts', { kind: 'redirect', location: `${elsewhere.origin}/api/data/v9.2/contacts` });
-      const { connector, lines } = connectorOf(repositoryOf());
-      expect((await connector.handle(customer('+923002223344'))).status).toBe(502);
-      expect(elsewhere.received).toHaveLength(0);
-      expect(lines()).toContain('redirect');
-    } finally {
-      await elsewhere.close();
-    }
+    await expectRedirectNotFollowed(dataverse, 'contacts', { path: '/api/data/v9.2/contacts', body: { value: [] } }, repositoryOf(), customer('+923002223344'));
   });
 
   it("a wrong client secret is a 502 whose log quotes Entra ID's invalid_client and AADSTS7000215, never the secret", async () => {
     const secret = 'Wr0ng~secret.value_zyxwvutsrqponm';
-    const { connector, lines } = connectorOf(repositoryOf({ env: { PRC_CRM_CLIENT_SECRET: secret } }));
-    const response = await connector.handle(customer('+923002223344'));
-    expect(response.status).toBe(502);
-    expect(lines()).toContain('HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.');
+    const { log, body } = await expectRefusedCredential(repositoryOf({ env: { PRC_CRM_CLIENT_SECRET: secret } }), customer('+923002223344'), 'HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.', secret);
     // Entra's trace lines are not quoted, and nothing shows the secret.
-    expect(lines()).not.toContain('Trace ID');
-    expect(lines() + response.body!).not.toContain(secret);
-    expect(lines() + response.body!).not.toContain(dataverseCredentials.clientSecret);
+    expect(log).not.toContain('Trace ID');
+    expect(log + body).not.toContain(dataverseCredentials.clientSecret);
   });
 
   describe('the token URL', () => {

@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/index.js';
 import { createCrmRepository } from '../../src/crm/index.js';
-import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
+import { useFakeCrm } from '../support/crm-suite.js';
+import { startFakeCrm } from '../support/fake-crm.js';
 
 /**
  * What the engine gained for Salesforce, said in a profile file of another CRM: text around a
  * join of the phone forms (`$join` and `$items`), and an error body that makes a status a rate limit
  * (`rateLimit.errors`). An in-house CRM whose quota answer is `403 { "error": { "type": "quota_exceeded" } }`.
  */
-let crm: FakeCrm;
-let dir: string;
-beforeAll(async () => {
-  crm = await startFakeCrm([
+const crm = useFakeCrm(() =>
+  startFakeCrm([
     {
       name: 'search',
       method: 'GET',
@@ -22,13 +21,13 @@ beforeAll(async () => {
       handle: ({ query }) => ({ status: 200, body: { hits: [{ id: 'c1', tel: /\d{7,}/.exec(query.get('q') ?? '')?.[0] ?? '' }] } }),
     },
     { name: 'labels', method: 'GET', path: /^\/api\/labels$/, handle: () => ({ status: 200, body: [] }) },
-  ]);
+  ]),
+);
+let dir: string;
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'crm-profile-'));
 });
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await crm.close();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The profile as a site would keep it: a JSON file, read back as the CLI reads `--crm file.json`. */
 function profileFile(): Record<string, unknown> {

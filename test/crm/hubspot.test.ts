@@ -1,23 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
+import { describe, expect, it } from 'vitest';
 import { createCrmRepository, type CrmProfileError, paletteColor } from '../../src/crm/index.js';
-import { type FakeHubSpot, hubspotEnv, hubspotToken, LABEL_PROPERTY, startFakeHubSpot } from '../support/fake-hubspot.js';
+import { expectRefusedCredential } from '../support/crm-checks.js';
+import { crmSuite, signal } from '../support/crm-suite.js';
+import { hubspotEnv, hubspotToken, LABEL_PROPERTY, startFakeHubSpot } from '../support/fake-hubspot.js';
 
-let hubspot: FakeHubSpot;
-beforeAll(async () => {
-  hubspot = await startFakeHubSpot();
-});
-afterAll(() => hubspot.close());
-afterEach(() => hubspot.reset());
-
-const signal = () => new AbortController().signal;
-const repositoryOf = (profile: unknown = 'hubspot', env: Record<string, string> = {}) =>
-  createCrmRepository({ profile: profile as 'hubspot', defaultCountry: 'PK', env: hubspotEnv(hubspot, env) });
-const connectorOf = (repository: ReturnType<typeof repositoryOf>) => {
-  const errors: ConnectorErrorEvent[] = [];
-  return { connector: createConnector({ repository, defaultCountry: 'PK', onError: (event) => errors.push(event) }), lines: () => errors.map(connectorErrorLine).join('\n') };
-};
+const { fake: hubspot, repositoryOf, connectorOf } = crmSuite({ start: startFakeHubSpot, profile: 'hubspot', env: hubspotEnv });
 
 describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () => {
   it('looks up with one search request whose filter groups OR the phone forms over phone and mobilephone, asking only for the mapped properties', async () => {
@@ -38,7 +25,7 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
   });
 
   it('a contact with no label value has labels []', async () => {
-    const found = await repositoryOf({ extends: 'hubspot', match: 'oldest' }).findCustomerByPhone({ phone: '+923217654321', normalizedPhone: '923217654321' }, { signal: signal() });
+    const found = await repositoryOf({ profile: { extends: 'hubspot', match: 'oldest' } }).findCustomerByPhone({ phone: '+923217654321', normalizedPhone: '923217654321' }, { signal: signal() });
     expect(found).toMatchObject({ _id: '153', labels: [] });
   });
 
@@ -54,7 +41,7 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
   });
 
   it('labels are the options of PRC_CRM_LABEL_PROPERTY (hidden ones left out): ids the values, names the labels, colours from colors or the palette', async () => {
-    const labels = await repositoryOf({ extends: 'hubspot', colors: { Gold: '#3cb44b' } }).listLabels({ signal: signal() });
+    const labels = await repositoryOf({ profile: { extends: 'hubspot', colors: { Gold: '#3cb44b' } } }).listLabels({ signal: signal() });
     expect(labels.map(({ _id, name, color_code }) => ({ _id, name, color_code }))).toStrictEqual([
       { _id: 'gold', name: 'Gold', color_code: '#3cb44b' },
       { _id: 'vip', name: 'Vip', color_code: paletteColor('Vip') },
@@ -63,17 +50,13 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
   });
 
   it('a label property that does not exist is a 502 quoting HubSpot\'s OBJECT_NOT_FOUND', async () => {
-    const { connector, lines } = connectorOf(repositoryOf('hubspot', { PRC_CRM_LABEL_PROPERTY: 'prioritytier' }));
+    const { connector, lines } = connectorOf(repositoryOf({ env: { PRC_CRM_LABEL_PROPERTY: 'prioritytier' } }));
     expect((await connector.handle({ url: '/label' })).status).toBe(502);
     expect(lines()).toContain('HTTP 404 OBJECT_NOT_FOUND');
   });
 
   it('a wrong private-app token is a 502 naming INVALID_AUTHENTICATION, never the token', async () => {
-    const { connector, lines } = connectorOf(repositoryOf('hubspot', { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-0000' }));
-    const response = await connector.handle({ url: '/label' });
-    expect(response.status).toBe(502);
-    expect(lines()).toContain('INVALID_AUTHENTICATION');
-    expect(lines() + response.body!).not.toContain('pat-eu1-wrong-token-0000');
+    await expectRefusedCredential(repositoryOf({ env: { PRC_CRM_TOKEN: 'pat-eu1-wrong-token-0000' } }), { url: '/label' }, 'INVALID_AUTHENTICATION', 'pat-eu1-wrong-token-0000');
   });
 
   it('PRC_CRM_LABEL_PROPERTY missing is an error at creation naming it once, with every key that uses it', () => {
@@ -101,7 +84,7 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
       extends: 'hubspot',
       auth: { type: 'oauth2', grant: 'refresh_token', tokenUrl: hubspot.tokenUrl, clientId: 'app-id', clientSecret: '${HUBSPOT_SECRET}', refreshToken: 'refresh-1' },
     };
-    const repository = repositoryOf(profile, { HUBSPOT_SECRET: 'hubspot-app-secret' });
+    const repository = repositoryOf({ profile, env: { HUBSPOT_SECRET: 'hubspot-app-secret' } });
     await Promise.all(Array.from({ length: 10 }, () => repository.listLabels({ signal: signal() })));
     expect(hubspot.count('token')).toBe(1);
     hubspot.expireTokens();

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/index.js';
 import { createCrmRepository, paletteColor } from '../../src/crm/index.js';
-import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
+import { useFakeCrm } from '../support/crm-suite.js';
+import { startFakeCrm } from '../support/fake-crm.js';
 
 /** The profile exactly as a site would keep it: a file, no code. */
 const profile = JSON.parse(readFileSync(new URL('../../examples/crm/in-house.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -13,10 +14,9 @@ const customers = [
   { customerId: 'C-1002', name: { first: 'Near', last: 'Miss' }, contact: { mobile: '0300 1234568', landline: null, email: null }, segments: [], created: 1592472773823, modified: 1592472773823, modifiedBy: null, revision: 0 },
 ];
 
-let crm: FakeCrm;
-beforeAll(async () => {
-  // A tiny in-house REST CRM: an API key header, a comma-separated phone list matched on the last 6 digits, 404 when none.
-  crm = await startFakeCrm([
+// A tiny in-house REST CRM: an API key header, a comma-separated phone list matched on the last 6 digits, 404 when none.
+const crm = useFakeCrm(() =>
+  startFakeCrm([
     {
       name: 'customers',
       method: 'GET',
@@ -37,9 +37,8 @@ beforeAll(async () => {
           ? { status: 401, body: { error: 'unauthorized' } }
           : { status: 200, body: [{ code: 'gold', title: 'Gold', colour: '#3cb44b' }, { code: 'platinum', title: 'platinum' }, { code: 'vip', title: 'Vip' }] },
     },
-  ]);
-});
-afterAll(() => crm.close());
+  ]),
+);
 
 const repository = () => createCrmRepository({ profile, defaultCountry: 'PK', env: { PRC_CRM_BASE_URL: crm.origin, PRC_CRM_TOKEN: KEY } });
 

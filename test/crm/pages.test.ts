@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/index.js';
 import { createCrmRepository, CrmResponseError } from '../../src/crm/index.js';
-import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
+import { signal, useFakeCrm } from '../support/crm-suite.js';
+import { startFakeCrm } from '../support/fake-crm.js';
 
 /**
  * `labels.pages`, said in a profile file of a CRM that pages its tags by an opaque cursor
@@ -17,36 +18,35 @@ const TAGS = ['Gold', 'Vip', 'Silver', 'Churn risk', 'Partner'].map((name, index
 const state: { mode: 'ok' | 'same-cursor' | 'object-cursor'; tags: typeof TAGS } = { mode: 'ok', tags: TAGS };
 const cursorOf = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
 
-let crm: FakeCrm;
-beforeAll(async () => {
-  crm = await startFakeCrm([
-    {
-      name: 'tags',
-      method: 'GET',
-      path: /^\/api\/tags$/,
-      handle: ({ headers, query }) => {
-        if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
-        const size = Number(query.get('per_page') ?? 10);
-        const after = query.get('after');
-        const offset = after === null ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(after, 'base64url').toString())?.[1] ?? Number.NaN);
-        if (Number.isNaN(offset)) return { status: 400, body: { error: 'bad cursor' } };
-        const end = offset + size;
-        const next = end < state.tags.length ? { after: state.mode === 'same-cursor' && offset > 0 ? after : state.mode === 'object-cursor' ? { offset: end } : cursorOf(end) } : undefined;
-        return { status: 200, body: { results: state.tags.slice(offset, end), ...(next === undefined ? {} : { paging: { next } }) } };
+const crm = useFakeCrm(
+  () =>
+    startFakeCrm([
+      {
+        name: 'tags',
+        method: 'GET',
+        path: /^\/api\/tags$/,
+        handle: ({ headers, query }) => {
+          if (headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'unauthorized' } };
+          const size = Number(query.get('per_page') ?? 10);
+          const after = query.get('after');
+          const offset = after === null ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(after, 'base64url').toString())?.[1] ?? Number.NaN);
+          if (Number.isNaN(offset)) return { status: 400, body: { error: 'bad cursor' } };
+          const end = offset + size;
+          const next = end < state.tags.length ? { after: state.mode === 'same-cursor' && offset > 0 ? after : state.mode === 'object-cursor' ? { offset: end } : cursorOf(end) } : undefined;
+          return { status: 200, body: { results: state.tags.slice(offset, end), ...(next === undefined ? {} : { paging: { next } }) } };
+        },
       },
+    ]),
+  {
+    afterEach: () => {
+      state.mode = 'ok';
+      state.tags = TAGS;
     },
-  ]);
-});
-afterAll(() => crm.close());
-afterEach(() => {
-  crm.reset();
-  state.mode = 'ok';
-  state.tags = TAGS;
-});
+  },
+);
 
 const env = () => ({ PRC_CRM_BASE_URL: crm.origin, PRC_CRM_TOKEN: TOKEN });
 const repositoryOf = (override: Record<string, unknown> = {}) => createCrmRepository({ profile: { ...profile, ...override }, env: env() });
-const signal = () => new AbortController().signal;
 const pagesAsked = () => crm.received.map((request) => request.query.get('after'));
 
 describe('labels.pages: a label list read page by page, as a profile file says', () => {

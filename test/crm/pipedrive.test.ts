@@ -1,37 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectorErrorEvent, createConnector } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
+import { describe, expect, it } from 'vitest';
 import { createCrmRepository, CrmResponseError, crmProfiles, paletteColor } from '../../src/crm/index.js';
-import { startFakeCrm } from '../support/fake-crm.js';
-import { customPersonFields, type FakePipedrive, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
+import { crmSuite, customer, signal } from '../support/crm-suite.js';
+import { customerFound, expectRedirectNotFollowed, expectRefusedCredential } from '../support/crm-checks.js';
+import { customPersonFields, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
 
-let pipedrive: FakePipedrive;
-beforeAll(async () => {
-  pipedrive = await startFakePipedrive();
+const { fake: pipedrive, repositoryOf, connectorOf } = crmSuite({
+  start: startFakePipedrive,
+  profile: 'pipedrive',
+  env: pipedriveEnv,
+  afterEach: (fake) => {
+    fake.persons = [...pipedrivePersons];
+  },
 });
-afterAll(() => pipedrive.close());
-afterEach(() => {
-  pipedrive.reset();
-  pipedrive.persons = [...pipedrivePersons];
-});
-
-const signal = () => new AbortController().signal;
-const repositoryOf = (profile: unknown = 'pipedrive', env: Record<string, string> = {}, timeoutMs?: number) =>
-  createCrmRepository({ profile: profile as 'pipedrive', defaultCountry: 'PK', env: pipedriveEnv(pipedrive, env), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-const connectorOf = (repository: ReturnType<typeof repositoryOf>) => {
-  const errors: ConnectorErrorEvent[] = [];
-  return { connector: createConnector({ repository, defaultCountry: 'PK', onError: (event) => errors.push(event) }), lines: () => errors.map(connectorErrorLine).join('\n') };
-};
-const customer = (phone: string) => ({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
 const details = () => pipedrive.received.filter((request) => /^\/api\/v2\/persons\/\d+$/.test(request.path));
 
 describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', () => {
   it('finds the person by an exact phone search with api_token in the query, then reads the person (labels, phones, emails, times) by a second request', async () => {
-    const { connector } = connectorOf(repositoryOf());
-    const response = await connector.handle(customer('03001234567'));
-    expect(response.status).toBe(200);
-    expect(JSON.parse(response.body!)).toStrictEqual({
+    expect(await customerFound(repositoryOf(), '03001234567')).toStrictEqual({
       _id: '101',
       first_name: 'Ayesha',
       last_name: 'Khan',
@@ -73,7 +59,7 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
   });
 
   it('loose hits (a search without exact_match, matching the last digits) are never answered, nor read: 404', async () => {
-    const { connector } = connectorOf(repositoryOf({ extends: 'pipedrive', lookup: { query: { exact_match: 'false' } } }));
+    const { connector } = connectorOf(repositoryOf({ profile: { extends: 'pipedrive', lookup: { query: { exact_match: 'false' } } } }));
     expect((await connector.handle(customer('+923451234567'))).status).toBe(404);
     // Each form's search did return Ayesha and Zain (same last seven digits); neither shows the number.
     expect(pipedrive.searches()).toHaveLength(3);
@@ -130,7 +116,7 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
   it('a field list longer than labels.pages.max pages is a 502 naming the key, never a list cut short', async () => {
     pipedrive.customFields = customPersonFields(1100);
     try {
-      const repository = repositoryOf({ extends: 'pipedrive', labels: { pages: { max: 2 } } });
+      const repository = repositoryOf({ profile: { extends: 'pipedrive', labels: { pages: { max: 2 } } } });
       await expect(repository.listLabels({ signal: signal() })).rejects.toThrow(/the label list goes on past 2 pages \(labels\.pages\.max\)/);
       await expect(repository.listLabels({ signal: signal() })).rejects.toBeInstanceOf(CrmResponseError);
     } finally {
@@ -142,11 +128,7 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
 
     it("a wrong api token is a 502 quoting Pipedrive's HTTP 401 unauthorized access, never the token", async () => {
       const wrong = 'wrongtoken0123456789abcdef0123456789abcd';
-      const { connector, lines } = connectorOf(repositoryOf('pipedrive', { PRC_CRM_TOKEN: wrong }));
-      const response = await connector.handle({ url: '/label' });
-      expect(response.status).toBe(502);
-      expect(lines()).toContain('HTTP 401: unauthorized access (check the credentials and their scopes)');
-      expect(lines() + response.body!).not.toContain(wrong);
+      await expectRefusedCredential(repositoryOf({ env: { PRC_CRM_TOKEN: wrong } }), { url: '/label' }, 'HTTP 401: unauthorized access (check the credentials and their scopes)', wrong);
     });
 
     it.each([
@@ -190,30 +172,21 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
       expect(response.headers['retry-after']).toBe('30');
       expect(Date.now() - started).toBeLessThan(2000);
       pipedrive.fault('search', overLimit('1'));
-      const found = await repositoryOf('pipedrive', {}, 5000).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
+      const found = await repositoryOf({ timeoutMs: 5000 }).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
       expect(found?._id).toBe('101');
       expect(pipedrive.searches().map((search) => search.term)).toStrictEqual(['+923001234567', '+923001234567', '+923001234567']);
     });
 
     it('a 429 whose wait fits in the timeout is waited out, search and person reads alike', async () => {
       pipedrive.limitRate(1, 1000);
-      const found = await repositoryOf('pipedrive', {}, 5000).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
+      const found = await repositoryOf({ timeoutMs: 5000 }).findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
       expect(found?._id).toBe('101');
       expect(pipedrive.received.length).toBeGreaterThan(2);
     });
   });
 
   it('a redirect is not followed (the other server is never called): 502', async () => {
-    const elsewhere = await startFakeCrm([{ name: 'any', method: 'GET', path: /.*/, handle: () => ({ status: 200, body: { success: true, data: [] } }) }]);
-    try {
-      pipedrive.fault('personFields', { kind: 'redirect', location: `${elsewhere.origin}/api/v1/personFields` });
-      const { connector, lines } = connectorOf(repositoryOf());
-      expect((await connector.handle({ url: '/label' })).status).toBe(502);
-      expect(elsewhere.received).toHaveLength(0);
-      expect(lines()).toContain('redirect');
-    } finally {
-      await elsewhere.close();
-    }
+    await expectRedirectNotFollowed(pipedrive, 'personFields', { path: '/api/v1/personFields', body: { success: true, data: [] } }, repositoryOf(), { url: '/label' });
   });
 
   it('PRC_CRM_TOKEN or PRC_CRM_BASE_URL missing is an error at creation naming it', () => {

@@ -1,35 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ConnectorErrorEvent, createConnector, withCircuitBreaker } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
+import { describe, expect, it, vi } from 'vitest';
+import { withCircuitBreaker } from '../../src/index.js';
 import { createCrmRepository, CrmProfileError, paletteColor } from '../../src/crm/index.js';
+import { crmSuite, customer, signal } from '../support/crm-suite.js';
+import { customerFound, expectOneRenewalForTheBurst, expectOneRenewalThen502, expectRedirectNotFollowed, expectRefusedCredential } from '../support/crm-checks.js';
 import { startFakeCrm } from '../support/fake-crm.js';
-import { type FakeSalesforce, LABEL_FIELD, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
+import { LABEL_FIELD, salesforceCredentials, salesforceEnv, startFakeSalesforce } from '../support/fake-salesforce.js';
 
-let salesforce: FakeSalesforce;
-beforeAll(async () => {
-  salesforce = await startFakeSalesforce();
-});
-afterAll(() => salesforce.close());
-afterEach(() => salesforce.reset());
-
-const signal = () => new AbortController().signal;
-const repositoryOf = (options: { env?: Record<string, string>; profile?: unknown; timeoutMs?: number } = {}) =>
-  createCrmRepository({ profile: (options.profile ?? 'salesforce') as 'salesforce', defaultCountry: 'PK', env: salesforceEnv(salesforce, options.env), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
-const connectorOf = (repository: Parameters<typeof createConnector>[0]['repository']) => {
-  const errors: ConnectorErrorEvent[] = [];
-  const connector = createConnector({ repository, defaultCountry: 'PK', onError: (event) => errors.push(event) });
-  return { connector, lines: () => errors.map(connectorErrorLine).join('\n') };
-};
-const customer = (phone: string) => ({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
+const { fake: salesforce, repositoryOf, connectorOf } = crmSuite({ start: startFakeSalesforce, profile: 'salesforce', env: salesforceEnv });
 const find = (repository: ReturnType<typeof repositoryOf>, phone: string) => repository.findCustomerByPhone({ phone, normalizedPhone: phone.replace(/\D/g, '') }, { signal: signal() });
 const searchesSent = () => salesforce.received.filter((request) => request.path.endsWith('/search'));
 
 describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)', () => {
   it.each(['+923001234567', '923001234567', '03001234567', '0300-1234567'])('finds the contact whose MobilePhone is 0300 1234567 when asked %s', async (asked) => {
-    const { connector } = connectorOf(repositoryOf());
-    const response = await connector.handle(customer(asked));
-    expect(response.status).toBe(200);
-    expect(JSON.parse(response.body!)).toStrictEqual({
+    expect(await customerFound(repositoryOf(), asked)).toStrictEqual({
       _id: '003Qy00000AmnaAAA',
       first_name: 'Amna',
       last_name: 'Raza',
@@ -133,31 +116,16 @@ describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)',
 
     it('a 401 INVALID_SESSION_ID renews the token once and retries once, for all the lookups that met it', async () => {
       const repository = repositoryOf({ timeoutMs: 20_000 });
-      await repository.listLabels({ signal: signal() });
-      const before = salesforce.count('token');
-      salesforce.expireTokens();
-      const found = await Promise.all(Array.from({ length: 20 }, () => find(repository, '+923001234567')));
-      expect(found.every((record) => record?._id === '003Qy00000AmnaAAA')).toBe(true);
-      expect(salesforce.count('token') - before).toBe(1);
+      await expectOneRenewalForTheBurst(salesforce, repository, () => find(repository, '+923001234567'), (record) => record?._id === '003Qy00000AmnaAAA');
     });
 
     it('a session that keeps being refused is a 502 after one renewal naming INVALID_SESSION_ID, not a loop', async () => {
-      const repository = repositoryOf();
-      await repository.listLabels({ signal: signal() });
-      const before = salesforce.count('token');
-      salesforce.fault('describe', { kind: 'status', status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] }, 2);
-      const { connector, lines } = connectorOf(repository);
-      expect((await connector.handle({ url: '/label' })).status).toBe(502);
-      expect(salesforce.count('token') - before).toBe(1);
-      expect(lines()).toContain('HTTP 401 INVALID_SESSION_ID: Session expired or invalid');
+      const refusal = { kind: 'status', status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] } as const;
+      await expectOneRenewalThen502(salesforce, repositoryOf(), 'describe', refusal, { url: '/label' }, 'HTTP 401 INVALID_SESSION_ID: Session expired or invalid');
     });
 
     it('a wrong consumer secret is a 502 whose log names invalid_client, never the secret', async () => {
-      const { connector, lines } = connectorOf(repositoryOf({ env: { PRC_CRM_CLIENT_SECRET: 'wrong-consumer-secret-9' } }));
-      const response = await connector.handle({ url: '/label' });
-      expect(response.status).toBe(502);
-      expect(lines()).toContain('HTTP 400 invalid_client');
-      expect(lines() + response.body!).not.toContain('wrong-consumer-secret-9');
+      await expectRefusedCredential(repositoryOf({ env: { PRC_CRM_CLIENT_SECRET: 'wrong-consumer-secret-9' } }), { url: '/label' }, 'HTTP 400 invalid_client', 'wrong-consumer-secret-9');
     });
 
     it('an error answer that quotes the access token it was sent: the log and crm check show it masked', async () => {
@@ -251,16 +219,7 @@ describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)',
     });
 
     it('a redirect is not followed (the other server is never called): 502', async () => {
-      const elsewhere = await startFakeCrm([{ name: 'any', method: 'GET', path: /.*/, handle: () => ({ status: 200, body: { searchRecords: [] } }) }]);
-      try {
-        salesforce.fault('search', { kind: 'redirect', location: `${elsewhere.origin}/steal` });
-        const { connector, lines } = connectorOf(repositoryOf());
-        expect((await connector.handle(customer('+923001234567'))).status).toBe(502);
-        expect(elsewhere.received).toHaveLength(0);
-        expect(lines()).toContain('redirect');
-      } finally {
-        await elsewhere.close();
-      }
+      await expectRedirectNotFollowed(salesforce, 'search', { path: '/steal', body: { searchRecords: [] } }, repositoryOf(), customer('+923001234567'));
     });
   });
 });

@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ConnectorErrorEvent, createConnector, withCache, withCircuitBreaker } from '../../src/index.js';
-import { connectorErrorLine } from '../../src/core/error-log.js';
+import { describe, expect, it, vi } from 'vitest';
+import { withCache, withCircuitBreaker } from '../../src/index.js';
 import { createCrmRepository, CrmProfileError } from '../../src/crm/index.js';
+import { crmSuite, customer, signal } from '../support/crm-suite.js';
+import { customerFound, expectOneRenewalForTheBurst, expectOneRenewalThen502, expectRedirectNotFollowed } from '../support/crm-checks.js';
 import { startFakeCrm } from '../support/fake-crm.js';
-import { type FakeZoho, startFakeZoho, zohoContacts, zohoCredentials, zohoEnv, zohoTags } from '../support/fake-zoho.js';
+import { startFakeZoho, zohoContacts, zohoCredentials, zohoEnv, zohoTags } from '../support/fake-zoho.js';
 
-let zoho: FakeZoho;
-beforeAll(async () => {
-  zoho = await startFakeZoho();
-});
-afterAll(() => zoho.close());
-afterEach(() => zoho.reset());
-
-const signal = () => new AbortController().signal;
-const repositoryOf = (options: { env?: Record<string, string>; timeoutMs?: number; profile?: unknown } = {}) =>
-  createCrmRepository({ profile: (options.profile ?? 'zoho') as 'zoho', defaultCountry: 'PK', env: zohoEnv(zoho, options.env), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
-const connectorOf = (repository: Parameters<typeof createConnector>[0]['repository'], timeoutMs = 3000) => {
-  const errors: ConnectorErrorEvent[] = [];
-  const connector = createConnector({ repository, defaultCountry: 'PK', timeoutMs, onError: (event) => errors.push(event) });
-  return { connector, errors, lines: () => errors.map(connectorErrorLine) };
-};
-const customer = (phone: string) => ({ url: `/customer?query=phone:${encodeURIComponent(phone)}` });
+const { fake: zoho, repositoryOf, connectorOf } = crmSuite({ start: startFakeZoho, profile: 'zoho', env: zohoEnv });
+const lookupAyesha = (repository: ReturnType<typeof repositoryOf>) => () => repository.findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() });
 
 describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
   it.each(['+923001234567', '923001234567', '03001234567', '0300 1234567'])('finds the contact stored as 0300-1234567 when asked %s', async (asked) => {
-    const { connector } = connectorOf(repositoryOf());
-    const response = await connector.handle(customer(asked));
-    expect(response.status).toBe(200);
-    expect(JSON.parse(response.body!)).toStrictEqual({
+    expect(await customerFound(repositoryOf(), asked)).toStrictEqual({
       labels: [zohoTags[0]!.id],
       _id: '4876876000000500001',
       phone2: '',
@@ -115,23 +99,12 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
 
   it('a 401 (token expired) renews the token once and retries once, for all the lookups that met it', async () => {
     const repository = repositoryOf();
-    await repository.listLabels({ signal: signal() });
-    const before = zoho.count('token');
-    zoho.expireTokens();
-    const found = await Promise.all(Array.from({ length: 20 }, () => repository.findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() })));
-    expect(found.every((record) => record?._id === '4876876000000500001')).toBe(true);
-    expect(zoho.count('token') - before).toBe(1);
+    await expectOneRenewalForTheBurst(zoho, repository, lookupAyesha(repository), (record) => record?._id === '4876876000000500001');
   });
 
   it('a token that keeps being refused is a 502 after one renewal, not a loop', async () => {
-    const repository = repositoryOf();
-    await repository.listLabels({ signal: signal() });
-    const before = zoho.count('token');
-    zoho.fault('tags', { kind: 'status', status: 401, body: { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' } }, 2);
-    const { connector, lines } = connectorOf(repository);
-    expect((await connector.handle({ url: '/label' })).status).toBe(502);
-    expect(zoho.count('token') - before).toBe(1);
-    expect(lines().join('\n')).toContain('INVALID_TOKEN');
+    const refusal = { kind: 'status', status: 401, body: { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' } } as const;
+    await expectOneRenewalThen502(zoho, repositoryOf(), 'tags', refusal, { url: '/label' }, 'INVALID_TOKEN');
   });
 
   it.each([
@@ -142,7 +115,7 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
     const response = await connector.handle({ url: '/label' });
     expect(response.status).toBe(502);
     expect(response.body).not.toContain(secret);
-    const log = lines().join('\n');
+    const log = lines();
     expect(log).toContain(code);
     expect(log).not.toContain(secret);
     expect(log).not.toContain(zohoCredentials.refreshToken);
@@ -211,7 +184,7 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       zoho.fault('tags', { kind: 'status', status: 500, body: { code: 'INTERNAL_ERROR', message: 'internal error', status: 'error' } });
       const { connector, lines } = connectorOf(repositoryOf());
       expect((await connector.handle({ url: '/label' })).status).toBe(500);
-      expect(lines().join('\n')).toContain('HTTP 500 INTERNAL_ERROR');
+      expect(lines()).toContain('HTTP 500 INTERNAL_ERROR');
     });
 
     it('a token URL that cannot be reached is the CRM unreachable (500 naming the token URL), not invalid data (502)', async () => {
@@ -224,8 +197,8 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       const { connector, lines } = connectorOf(repositoryOf({ env: { PRC_CRM_TOKEN_URL: `http://127.0.0.1:${closed}/oauth/v2/token` } }));
       const response = await connector.handle(customer('+923001234567'));
       expect(response.status).toBe(500);
-      expect(lines().join('\n')).toContain("cannot reach the CRM's token URL");
-      expect(lines().join('\n')).not.toMatch(/invalid.data|breaks the contract/i);
+      expect(lines()).toContain("cannot reach the CRM's token URL");
+      expect(lines()).not.toMatch(/invalid.data|breaks the contract/i);
     });
 
     it('a slow answer is cut at the timeout: 504', async () => {
@@ -240,20 +213,11 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       zoho.fault('search', { kind: 'huge', bytes: 3 * 1024 * 1024 });
       const { connector, lines } = connectorOf(repositoryOf());
       expect((await connector.handle(customer('+923001234567'))).status).toBe(502);
-      expect(lines().join('\n')).toContain('limits.maxBodyBytes');
+      expect(lines()).toContain('limits.maxBodyBytes');
     });
 
     it('a redirect is not followed (the other server is never called): 502', async () => {
-      const elsewhere = await startFakeCrm([{ name: 'any', method: 'GET', path: /.*/, handle: () => ({ status: 200, body: { tags: [] } }) }]);
-      try {
-        zoho.fault('tags', { kind: 'redirect', location: `${elsewhere.origin}/steal` });
-        const { connector, lines } = connectorOf(repositoryOf());
-        expect((await connector.handle({ url: '/label' })).status).toBe(502);
-        expect(elsewhere.received).toHaveLength(0);
-        expect(lines().join('\n')).toContain('redirect');
-      } finally {
-        await elsewhere.close();
-      }
+      await expectRedirectNotFollowed(zoho, 'tags', { path: '/steal', body: { tags: [] } }, repositoryOf(), { url: '/label' });
     });
 
     it('an answer that is not JSON is a 502', async () => {
@@ -268,7 +232,7 @@ describe('Zoho CRM profile against a fake Zoho (real HTTP on loopback)', () => {
       try {
         const { connector, lines } = connectorOf(repositoryOf());
         expect((await connector.handle(customer('+923001234567'))).status).toBe(502);
-        expect(lines().join('\n')).toMatch(/\$\.first_name: lookup\.fields\.first_name \(First_Name\): expected a string/);
+        expect(lines()).toMatch(/\$\.first_name: lookup\.fields\.first_name \(First_Name\): expected a string/);
       } finally {
         zoho.contacts = saved;
       }

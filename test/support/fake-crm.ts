@@ -108,3 +108,16 @@ async function applyFault(response: ServerResponse, fault: Fault, answer: () => 
 
 /** The last digits of a number: how loose CRM searches match (they return near misses too). */
 export const tail = (phone: string, length = 7) => phone.replace(/\D/g, '').slice(-length);
+
+/**
+ * `fake` with each field of `state` as its own property: a test reads and sets it (`zoho.contacts
+ * = […]`), and the routes, which read `state`, see the change.
+ */
+export function withState<F extends object, S extends object>(fake: F, state: S): F & S {
+  // Its own accessors kept as accessors (a spread would read each once).
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(fake)) as F & S;
+  for (const key of Object.keys(state) as Array<keyof S & string>) {
+    Object.defineProperty(out, key, { enumerable: true, get: () => state[key], set: (value: S[typeof key]) => void (state[key] = value) });
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { type FakeCrm, startFakeCrm } from './fake-crm.js';
+import { type FakeCrm, startFakeCrm, withState } from './fake-crm.js';
 import { fakeOAuth } from './fake-oauth.js';
 import { ODataSyntaxError, ODataUnknownPropertyError, odataQuery, parseFilter } from './odata-filter.js';
 
@@ -231,18 +231,8 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
     },
   ]);
   origin = fake.origin;
-  return {
-    ...fake,
-    tokenUrl: `${fake.origin}/${dataverseTenant}/oauth2/v2.0/token`,
-    expireTokens: oauth.expireTokens,
-    filters: () => fake.received.filter((request) => request.path.endsWith('/contacts')).map((request) => odataQuery(request.search).get('$filter') ?? ''),
-    get contacts() {
-      return state.contacts;
-    },
-    set contacts(list: DataverseContact[]) {
-      state.contacts = list;
-    },
-  };
+  const filters = () => fake.received.filter((request) => request.path.endsWith('/contacts')).map((request) => odataQuery(request.search).get('$filter') ?? '');
+  return withState({ ...fake, tokenUrl: `${fake.origin}/${dataverseTenant}/oauth2/v2.0/token`, expireTokens: oauth.expireTokens, filters }, state);
 }
 
 /** The environment the dataverse profile reads, pointed at the fake. */

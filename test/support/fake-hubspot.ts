@@ -1,4 +1,4 @@
-import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeCrm, startFakeCrm, tail, withState } from './fake-crm.js';
 import { fakeOAuth } from './fake-oauth.js';
 
 /** A HubSpot contact as the CRM search API returns it (contacts.json, SimplePublicObject). */
@@ -125,18 +125,8 @@ export async function startFakeHubSpot(): Promise<FakeHubSpot> {
     },
     { name: 'token', method: 'POST', path: /^\/oauth\/v1\/token$/, handle: oauth.handle },
   ]);
-  return {
-    ...fake,
-    tokenUrl: `${fake.origin}/oauth/v1/token`,
-    expireTokens: oauth.expireTokens,
-    searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => JSON.parse(request.body) as ReturnType<FakeHubSpot['searches']>[number]),
-    get contacts() {
-      return state.contacts;
-    },
-    set contacts(list: HubSpotContact[]) {
-      state.contacts = list;
-    },
-  };
+  const searches = () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => JSON.parse(request.body) as ReturnType<FakeHubSpot['searches']>[number]);
+  return withState({ ...fake, tokenUrl: `${fake.origin}/oauth/v1/token`, expireTokens: oauth.expireTokens, searches }, state);
 }
 
 export const hubspotEnv = (fake: FakeHubSpot, override: Record<string, string> = {}) => ({

@@ -1,4 +1,4 @@
-import { type FakeCrm, type Route, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeCrm, type Route, startFakeCrm, tail, withState } from './fake-crm.js';
 import { type FakeOAuth, fakeOAuth } from './fake-oauth.js';
 
 /**
@@ -223,32 +223,23 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
     { name: 'token', method: 'POST', path: /^\/oauth\/token$/, handle: oauth.handle },
   ]);
   origin = fake.origin;
-  return {
-    ...fake,
-    tokenUrl: `${fake.origin}/oauth/token`,
-    expireTokens: oauth.expireTokens,
-    oauth,
-    limitRate: (limit, windowMs) => {
-      window = { limit, windowMs, startedAt: Date.now(), used: 0 };
+  return withState(
+    {
+      ...fake,
+      tokenUrl: `${fake.origin}/oauth/token`,
+      expireTokens: oauth.expireTokens,
+      oauth,
+      limitRate: (limit: number, windowMs: number) => {
+        window = { limit, windowMs, startedAt: Date.now(), used: 0 };
+      },
+      searches: () => fake.received.filter((request) => request.path === '/api/v2/persons/search').map((request) => Object.fromEntries(request.query)),
+      reset: () => {
+        fake.reset();
+        window = { limit: 80, windowMs: 2000, startedAt: Date.now(), used: 0 };
+      },
     },
-    searches: () => fake.received.filter((request) => request.path === '/api/v2/persons/search').map((request) => Object.fromEntries(request.query)),
-    reset: () => {
-      fake.reset();
-      window = { limit: 80, windowMs: 2000, startedAt: Date.now(), used: 0 };
-    },
-    get persons() {
-      return state.persons;
-    },
-    set persons(list: PipedrivePerson[]) {
-      state.persons = list;
-    },
-    get customFields() {
-      return state.customFields;
-    },
-    set customFields(list: PipedriveField[]) {
-      state.customFields = list;
-    },
-  };
+    state,
+  );
 }
 
 export const pipedriveEnv = (fake: FakePipedrive, override: Record<string, string> = {}) => ({

@@ -1,4 +1,4 @@
-import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeCrm, startFakeCrm, tail, withState } from './fake-crm.js';
 import { type FakeOAuth, fakeOAuth } from './fake-oauth.js';
 
 /**
@@ -165,7 +165,8 @@ export interface FakeSalesforce extends FakeCrm {
 
 export async function startFakeSalesforce(): Promise<FakeSalesforce> {
   let apiUsage = 0;
-  const state = { contacts: [...salesforceContacts], instanceUrl: '', runAsUser: true };
+  const state = { contacts: [...salesforceContacts], runAsUser: true };
+  let instanceUrl = '';
   const invalidSession = errors(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
   /** Every API answer carries the org's API usage, as Salesforce's do. */
   const api = (answer: { status: number; body?: unknown }) => ({ ...answer, headers: { 'sforce-limit-info': `api-usage=${++apiUsage}/15000` } });
@@ -190,7 +191,7 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
     answer: (_token, _client, issued) => ({
       signature: Buffer.from(`signature-${issued}`).toString('base64'),
       scope: 'api',
-      instance_url: state.instanceUrl || origin,
+      instance_url: instanceUrl || origin,
       id: `${origin}/id/00DQy00000FakeOrgAA/005Qy00000IntegAA`,
       token_type: 'Bearer',
       issued_at: String(Date.now()),
@@ -223,31 +224,22 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
     },
   ]);
   origin = fake.origin;
-  return {
-    ...fake,
-    myDomain: fake.origin,
-    expireTokens: oauth.expireTokens,
-    oauth,
-    searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => parseSosl(request.query.get('q') ?? '')),
-    get contacts() {
-      return state.contacts;
+  return withState(
+    {
+      ...fake,
+      myDomain: fake.origin,
+      expireTokens: oauth.expireTokens,
+      oauth,
+      searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => parseSosl(request.query.get('q') ?? '')),
+      get instanceUrl() {
+        return instanceUrl || origin;
+      },
+      set instanceUrl(url: string) {
+        instanceUrl = url;
+      },
     },
-    set contacts(list: SalesforceContact[]) {
-      state.contacts = list;
-    },
-    get instanceUrl() {
-      return state.instanceUrl || origin;
-    },
-    set instanceUrl(url: string) {
-      state.instanceUrl = url;
-    },
-    get runAsUser() {
-      return state.runAsUser;
-    },
-    set runAsUser(enabled: boolean) {
-      state.runAsUser = enabled;
-    },
-  };
+    state,
+  );
 }
 
 /** The environment the salesforce profile reads, pointed at the fake. */

@@ -1,4 +1,4 @@
-import { type FakeCrm, startFakeCrm, tail } from './fake-crm.js';
+import { type FakeCrm, startFakeCrm, tail, withState } from './fake-crm.js';
 import { fakeOAuth } from './fake-oauth.js';
 
 /** A Zoho CRM v8 contact as the search API returns it (record.json's shape; fields not used here left out). */
@@ -112,24 +112,7 @@ export async function startFakeZoho(): Promise<FakeZoho> {
     },
   ]);
   origin = fake.origin;
-  return {
-    ...fake,
-    tokenUrl: `${fake.origin}/oauth/v2/token`,
-    apiBase: `${fake.origin}/crm/v8`,
-    expireTokens: oauth.expireTokens,
-    get contacts() {
-      return state.contacts;
-    },
-    set contacts(list: ZohoContact[]) {
-      state.contacts = list;
-    },
-    get expiresIn() {
-      return state.expiresIn;
-    },
-    set expiresIn(seconds: number) {
-      state.expiresIn = seconds;
-    },
-  };
+  return withState({ ...fake, tokenUrl: `${fake.origin}/oauth/v2/token`, apiBase: `${fake.origin}/crm/v8`, expireTokens: oauth.expireTokens }, state);
 }
 
 /** The environment a Zoho profile reads, pointed at the fake. */
