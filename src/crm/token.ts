@@ -115,10 +115,11 @@ export class TokenSource {
     if (this.#warnedOfRotation) return;
     this.#warnedOfRotation = true;
     const from = this.options.refreshTokenFrom ?? [];
-    const setting = from.length === 0 ? 'auth.refreshToken in the profile' : `${from.join(' or ')} (auth.refreshToken)`;
+    const setting = from.length === 0 ? 'auth.refreshToken of the profile' : from.join(' or ');
     this.options.warn?.(
       `the CRM's token answer (${safeUrl(this.auth.tokenUrl)}) carried a new refresh token: the connector uses it from now on, kept in memory only (never written anywhere). ` +
-        `The configured one, ${setting}, may stop working (the CRM may have revoked it, or revoke it once it is unused): if the token request fails after a restart (invalid_grant), authorize the app again and set ${setting} to the new refresh token (docs/crm.md, "Refresh token rotation").`,
+        `The refresh token configured in ${from.length === 0 ? setting : `${setting} (auth.refreshToken)`} may stop working (the CRM may have revoked it, or revoke it once it goes unused): ` +
+        `if the token request fails after a restart (invalid_grant), authorize the app again and set ${setting} to the new refresh token (docs/crm.md, "Refresh token rotation").`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCrmRepository, CrmResponseError, crmProfiles, paletteColor } from '../../src/crm/index.js';
 import { crmSuite, customer, signal } from '../support/crm-suite.js';
 import { customerFound, expectRedirectNotFollowed, expectRefusedCredential } from '../support/crm-checks.js';
@@ -13,6 +13,9 @@ const { fake: pipedrive, repositoryOf, connectorOf } = crmSuite({
     fake.persons = [...pipedrivePersons];
   },
 });
+/** The OAuth2 profile docs/crm.md gives, as written there, and its environment pointed at the fake. */
+const oauthProfile = () => JSON.parse(/```json\n(\{\n {2}"extends": "pipedrive",[^`]*)```/.exec(readFileSync(new URL('../../docs/crm.md', import.meta.url), 'utf8'))![1]!) as Record<string, unknown>;
+const oauthEnv = () => ({ PRC_CRM_TOKEN_URL: pipedrive.tokenUrl, PRC_CRM_CLIENT_ID: pipedriveOAuth.clientId, PRC_CRM_CLIENT_SECRET: pipedriveOAuth.clientSecret, PRC_CRM_REFRESH_TOKEN: pipedriveOAuth.refreshToken });
 const details = () => pipedrive.received.filter((request) => /^\/api\/v2\/persons\/\d+$/.test(request.path));
 
 describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', () => {
@@ -195,10 +198,7 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
   });
 
   it('with OAuth2 instead of an API token (extends "pipedrive"): client id and secret in Basic, api_domain from the token answer, one token for a burst, renewed once on 401', async () => {
-    // The profile docs/crm.md gives, as written there.
-    const profile = JSON.parse(/```json\n(\{\n {2}"extends": "pipedrive",[^`]*)```/.exec(readFileSync(new URL('../../docs/crm.md', import.meta.url), 'utf8'))![1]!) as Record<string, unknown>;
-    const env = { PRC_CRM_TOKEN_URL: pipedrive.tokenUrl, PRC_CRM_CLIENT_ID: pipedriveOAuth.clientId, PRC_CRM_CLIENT_SECRET: pipedriveOAuth.clientSecret, PRC_CRM_REFRESH_TOKEN: pipedriveOAuth.refreshToken };
-    const repository = createCrmRepository({ profile, defaultCountry: 'PK', env });
+    const repository = createCrmRepository({ profile: oauthProfile(), defaultCountry: 'PK', env: oauthEnv(), onWarning: () => undefined });
     const found = await Promise.all(Array.from({ length: 20 }, () => repository.findCustomerByPhone({ phone: '+923001234567', normalizedPhone: '923001234567' }, { signal: signal() })));
     expect(found.every((record) => record?._id === '101')).toBe(true);
     expect(pipedrive.count('token')).toBe(1);
@@ -209,5 +209,30 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
     pipedrive.expireTokens();
     expect(await repository.listLabels({ signal: signal() })).toHaveLength(4);
     expect(pipedrive.count('token')).toBe(2);
+  });
+
+  it("with OAuth2, each token request sends the refresh token of the answer before (Pipedrive's answers carry one); the configured one, unused since the first, stops working 60 days on, as the one warning (no token in it) says it may", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const warnings: string[] = [];
+      const repository = createCrmRepository({ profile: oauthProfile(), defaultCountry: 'PK', env: oauthEnv(), onWarning: (message) => warnings.push(message) });
+      const start = Date.now();
+      // An access token lives an hour: each month the kept one has expired, and a token request renews it.
+      for (let day = 0; day <= 90; day += 30) {
+        vi.setSystemTime(start + day * 24 * 3600_000);
+        expect(await repository.listLabels({ signal: signal() })).toHaveLength(4);
+      }
+      const { refreshTokensSent: sent, refreshTokensIssued: issued } = pipedrive.oauth;
+      expect(sent).toHaveLength(4);
+      expect(sent).toStrictEqual([pipedriveOAuth.refreshToken, ...issued.slice(0, 3)]);
+      // A restart 90 days on, with the configured refresh token: Pipedrive refuses it (unused for more than 60 days).
+      const restarted = createCrmRepository({ profile: oauthProfile(), defaultCountry: 'PK', env: oauthEnv(), onWarning: () => undefined });
+      await expect(restarted.listLabels({ signal: signal() })).rejects.toThrow(/HTTP 400 invalid_grant/);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/carried a new refresh token: the connector uses it from now on, kept in memory only .*configured in PRC_CRM_REFRESH_TOKEN \(auth\.refreshToken\) may stop working.* set PRC_CRM_REFRESH_TOKEN to the new refresh token/);
+      for (const token of [pipedriveOAuth.refreshToken, ...issued]) expect(warnings[0]).not.toContain(token);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

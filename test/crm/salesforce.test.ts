@@ -169,6 +169,27 @@ describe('Salesforce profile against a fake Salesforce (real HTTP on loopback)',
       }
     });
 
+    it('a connected app with refresh token rotation (the refresh token flow): refresh after refresh keeps working, each sending the refresh token the answer before carried (the one sent is revoked); said once, no token in it', async () => {
+      salesforce.oauth.rotation = 'new-revokes-old';
+      const warnings: string[] = [];
+      const profile = { extends: 'salesforce', auth: { grant: 'refresh_token', refreshToken: '${PRC_CRM_REFRESH_TOKEN}' } };
+      const repository = repositoryOf({ profile, env: { PRC_CRM_REFRESH_TOKEN: salesforceCredentials.refreshToken }, onWarning: (message) => warnings.push(message) });
+      for (let round = 0; round < 6; round++) {
+        salesforce.expireTokens();
+        expect(await repository.listLabels({ signal: signal() })).toHaveLength(2);
+      }
+      const { refreshTokensSent: sent, refreshTokensIssued: issued } = salesforce.oauth;
+      expect(sent).toStrictEqual([salesforceCredentials.refreshToken, ...issued.slice(0, 5)]);
+      expect(new Set(sent).size).toBe(6);
+      // The configured one is revoked: after a restart it is refused, which is what the warning says may happen.
+      expect(salesforce.oauth.refreshTokenWorks(salesforceCredentials.refreshToken)).toBe(false);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('The refresh token configured in PRC_CRM_REFRESH_TOKEN (auth.refreshToken) may stop working');
+      for (const token of [salesforceCredentials.refreshToken, ...issued]) expect(warnings[0]).not.toContain(token);
+      // An error answer quoting the refresh token in use shows it masked.
+      expect(repository.mask(`refresh_token=${issued.at(-1)!}`)).toBe('refresh_token=***');
+    });
+
     it('PRC_CRM_BASE_URL missing is an error at creation naming it and auth.tokenUrl', () => {
       const env = salesforceEnv(salesforce, { PRC_CRM_BASE_URL: undefined });
       expect(() => createCrmRepository({ profile: 'salesforce', env })).toThrow(CrmProfileError);

@@ -62,7 +62,11 @@ export interface FakeOAuth {
   refreshTokenWorks(token: string): boolean;
   /** The refresh token sent by each refresh request, in order. */
   readonly refreshTokensSent: readonly string[];
+  /** The refresh tokens its answers carried that were not the one sent, in order. */
+  readonly refreshTokensIssued: readonly string[];
   rotation: RefreshTokenRotation;
+  /** Back to the refresh tokens and rotation it started with; nothing sent or issued (between tests). */
+  restore(): void;
 }
 
 /**
@@ -75,9 +79,18 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   let count = 0;
   let refreshed = 0;
   /** Each valid refresh token and when it was last used. */
-  const refreshTokens = new Map<string, number>((options.refreshTokens ?? []).map((token) => [token, Date.now()]));
+  const refreshTokens = new Map<string, number>();
   const refreshTokensSent: string[] = [];
+  const refreshTokensIssued: string[] = [];
   const state = { rotation: options.rotation ?? 'omitted' };
+  const restore = () => {
+    refreshTokens.clear();
+    for (const token of options.refreshTokens ?? []) refreshTokens.set(token, Date.now());
+    refreshTokensSent.length = 0;
+    refreshTokensIssued.length = 0;
+    state.rotation = options.rotation ?? 'omitted';
+  };
+  restore();
   const usable = (token: string | null): boolean => {
     const last = token === null ? undefined : refreshTokens.get(token);
     return last !== undefined && Date.now() - last <= (options.refreshTokenIdleMs ?? Number.POSITIVE_INFINITY);
@@ -117,6 +130,7 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     refreshed += 1;
     const next = (options.newRefreshToken ?? ((n) => `rotated-refresh-${n}`))(refreshed);
     refreshTokens.set(next, Date.now());
+    refreshTokensIssued.push(next);
     if (state.rotation === 'new-revokes-old') refreshTokens.delete(sent);
     return next;
   }
@@ -128,6 +142,8 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     expireTokens: () => issued.clear(),
     refreshTokenWorks: usable,
     refreshTokensSent,
+    refreshTokensIssued,
+    restore,
     get rotation() {
       return state.rotation;
     },

@@ -235,6 +235,7 @@ export async function startFakePipedrive(): Promise<FakePipedrive> {
       searches: () => fake.received.filter((request) => request.path === '/api/v2/persons/search').map((request) => Object.fromEntries(request.query)),
       reset: () => {
         fake.reset();
+        oauth.restore();
         window = { limit: 80, windowMs: 2000, startedAt: Date.now(), used: 0 };
       },
     },

@@ -231,6 +231,10 @@ export async function startFakeSalesforce(): Promise<FakeSalesforce> {
       expireTokens: oauth.expireTokens,
       oauth,
       searches: () => fake.received.filter((request) => request.path.endsWith('/search')).map((request) => parseSosl(request.query.get('q') ?? '')),
+      reset: () => {
+        fake.reset();
+        oauth.restore();
+      },
       get instanceUrl() {
         return instanceUrl || origin;
       },
