@@ -3,6 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { createServeMetrics } from '../../src/cli/serve/metrics.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus.js';
 
+/** prom-client's default buckets (seconds), as it writes their `le`. */
+const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+
+/** One route's lines of the request-duration histogram, as prom-client writes them: each bucket's (cumulative) count, then sum and count. */
+const histogram = (route: string, counts: readonly number[], sum: number) =>
+  [
+    ...BUCKETS.map((le, index) => `prc_request_duration_seconds_bucket{le="${le}",route="${route}"} ${counts[index]}`),
+    `prc_request_duration_seconds_sum{route="${route}"} ${sum}`,
+    `prc_request_duration_seconds_count{route="${route}"} ${counts.at(-1)}`,
+  ].join('\n');
+
 // Issue 21.5: prom-client is loaded at the first scrape, not at start. What /metrics says must
 // not change with it: these are the lines prom-client wrote when it was loaded at start.
 const CONNECTOR_FAMILIES = `# HELP prc_requests_total Connector requests answered, by route and status.
@@ -14,48 +25,9 @@ prc_requests_total{route="customer",status="404"} 1
 
 # HELP prc_request_duration_seconds Time to answer a connector request, by route.
 # TYPE prc_request_duration_seconds histogram
-prc_request_duration_seconds_bucket{le="0.005",route="customer"} 2
-prc_request_duration_seconds_bucket{le="0.01",route="customer"} 2
-prc_request_duration_seconds_bucket{le="0.025",route="customer"} 2
-prc_request_duration_seconds_bucket{le="0.05",route="customer"} 3
-prc_request_duration_seconds_bucket{le="0.1",route="customer"} 3
-prc_request_duration_seconds_bucket{le="0.25",route="customer"} 3
-prc_request_duration_seconds_bucket{le="0.5",route="customer"} 3
-prc_request_duration_seconds_bucket{le="1",route="customer"} 3
-prc_request_duration_seconds_bucket{le="2.5",route="customer"} 3
-prc_request_duration_seconds_bucket{le="5",route="customer"} 3
-prc_request_duration_seconds_bucket{le="10",route="customer"} 3
-prc_request_duration_seconds_bucket{le="+Inf",route="customer"} 4
-prc_request_duration_seconds_sum{route="customer"} 12.048
-prc_request_duration_seconds_count{route="customer"} 4
-prc_request_duration_seconds_bucket{le="0.005",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.01",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.025",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.05",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.1",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.25",route="label"} 1
-prc_request_duration_seconds_bucket{le="0.5",route="label"} 1
-prc_request_duration_seconds_bucket{le="1",route="label"} 1
-prc_request_duration_seconds_bucket{le="2.5",route="label"} 1
-prc_request_duration_seconds_bucket{le="5",route="label"} 1
-prc_request_duration_seconds_bucket{le="10",route="label"} 1
-prc_request_duration_seconds_bucket{le="+Inf",route="label"} 1
-prc_request_duration_seconds_sum{route="label"} 0.0002
-prc_request_duration_seconds_count{route="label"} 1
-prc_request_duration_seconds_bucket{le="0.005",route="other"} 0
-prc_request_duration_seconds_bucket{le="0.01",route="other"} 1
-prc_request_duration_seconds_bucket{le="0.025",route="other"} 1
-prc_request_duration_seconds_bucket{le="0.05",route="other"} 1
-prc_request_duration_seconds_bucket{le="0.1",route="other"} 1
-prc_request_duration_seconds_bucket{le="0.25",route="other"} 1
-prc_request_duration_seconds_bucket{le="0.5",route="other"} 1
-prc_request_duration_seconds_bucket{le="1",route="other"} 1
-prc_request_duration_seconds_bucket{le="2.5",route="other"} 1
-prc_request_duration_seconds_bucket{le="5",route="other"} 1
-prc_request_duration_seconds_bucket{le="10",route="other"} 1
-prc_request_duration_seconds_bucket{le="+Inf",route="other"} 1
-prc_request_duration_seconds_sum{route="other"} 0.007
-prc_request_duration_seconds_count{route="other"} 1
+${histogram('customer', [2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4], 12.048)}
+${histogram('label', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.0002)}
+${histogram('other', [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.007)}
 
 # HELP prc_repository_calls_total Repository calls, by operation and outcome.
 # TYPE prc_repository_calls_total counter
