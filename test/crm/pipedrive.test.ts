@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { createCrmRepository, CrmResponseError, crmProfiles, paletteColor } from '../../src/crm/index.js';
 import { crmSuite, customer, signal } from '../support/crm-suite.js';
+import { takeStderr } from '../support/quiet-stderr.js';
 import { customerFound, expectRedirectNotFollowed, expectRefusedCredential } from '../support/crm-checks.js';
 import { customPersonFields, pipedriveEnv, pipedriveOAuth, pipedrivePersons, pipedriveToken, startFakePipedrive } from '../support/fake-pipedrive.js';
 
@@ -234,5 +235,17 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('without onWarning, the rotation is said once on stderr as a process warning (code PRC_CRM_REFRESH_TOKEN_ROTATED), as serve prints it; no token in it', async () => {
+    const repository = createCrmRepository({ profile: oauthProfile(), defaultCountry: 'PK', env: oauthEnv() });
+    for (let round = 0; round < 3; round++) {
+      pipedrive.expireTokens();
+      expect(await repository.listLabels({ signal: signal() })).toHaveLength(4);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = takeStderr();
+    expect(lines.filter((line) => line.includes('[PRC_CRM_REFRESH_TOKEN_ROTATED] Warning: the CRM\'s token answer'))).toHaveLength(1);
+    for (const token of [pipedriveOAuth.refreshToken, ...pipedrive.oauth.refreshTokensIssued]) expect(lines.join('\n')).not.toContain(token);
   });
 });
