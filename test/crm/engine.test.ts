@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmRepository } from '../../src/crm/index.js';
 import { type FakeCrm, startFakeCrm } from '../support/fake-crm.js';
+import { fakeOAuth } from '../support/fake-oauth.js';
 
 /** A CRM that answers every search with one customer holding the asked number, and records what it got. */
+const oauth = fakeOAuth({
+  grants: ['client_credentials'],
+  clients: { 'cc-id': 'cc-secret' },
+  refused: { grant: () => ({ status: 400, body: { error: 'unsupported_grant_type' } }), client: () => ({ status: 401, body: { error: 'invalid_client' } }) },
+  accessToken: () => 'cc-token',
+  answer: () => ({ expires_in: 3600, token_type: 'Bearer' }),
+});
 let crm: FakeCrm;
 beforeAll(async () => {
   crm = await startFakeCrm([
-    {
-      name: 'token',
-      method: 'POST',
-      path: /^\/token$/,
-      handle: ({ body }) => {
-        const form = new URLSearchParams(body);
-        return form.get('client_secret') === 'cc-secret' ? { status: 200, body: { access_token: 'cc-token', expires_in: 3600, token_type: 'Bearer' } } : { status: 401, body: { error: 'invalid_client' } };
-      },
-    },
+    { name: 'token', method: 'POST', path: /^\/token$/, handle: oauth.handle },
     { name: 'search', method: 'GET', path: /^\/api\/search$/, handle: ({ query }) => ({ status: 200, body: { hits: [{ id: 'x1', tel: query.get('q')?.match(/\d{6,}/)?.[0] ?? '' }] } }) },
     { name: 'labels', method: 'GET', path: /^\/api\/labels$/, handle: () => ({ status: 200, body: { items: [] } }) },
   ]);
