@@ -107,16 +107,16 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     const known = options.clients[clientId];
     if (known === undefined) return options.refused.client('unknown', clientId);
     if (secret !== known) return options.refused.client('secret', clientId);
-    let refreshToken: string | undefined;
-    if (grant === 'refresh_token') {
-      const sent = get('refresh_token');
-      refreshTokensSent.push(sent ?? '');
+    const sent = grant === 'refresh_token' ? (get('refresh_token') ?? '') : undefined;
+    if (sent !== undefined) {
+      refreshTokensSent.push(sent);
       if (!usable(sent)) return (options.refused.refreshToken ?? (() => options.refused.grant(grant)))();
-      refreshTokens.set(sent!, Date.now());
-      refreshToken = rotate(sent!);
     }
     const late = options.after?.(form, clientId);
     if (late !== undefined) return late;
+    // Used: its idle time starts again (Pipedrive), and the answer may rotate it.
+    if (sent !== undefined) refreshTokens.set(sent, Date.now());
+    const refreshToken = sent === undefined ? undefined : rotate(sent);
     count += 1;
     const token = options.accessToken(count);
     issued.set(token, clientId);
