@@ -104,7 +104,7 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     const grant = get('grant_type');
     if (!options.grants.some((served) => served === grant)) return options.refused.grant(grant);
     const [clientId, secret] = clientOf(request, get, options.clientAuth ?? 'body');
-    const known = options.clients[clientId];
+    const known = Object.hasOwn(options.clients, clientId) ? options.clients[clientId] : undefined;
     if (known === undefined) return options.refused.client('unknown', clientId);
     if (secret !== known) return options.refused.client('secret', clientId);
     const sent = grant === 'refresh_token' ? (get('refresh_token') ?? '') : undefined;
