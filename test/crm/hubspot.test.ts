@@ -84,12 +84,15 @@ describe('HubSpot profile against a fake HubSpot (real HTTP on loopback)', () =>
       extends: 'hubspot',
       auth: { type: 'oauth2', grant: 'refresh_token', tokenUrl: hubspot.tokenUrl, clientId: 'app-id', clientSecret: '${HUBSPOT_SECRET}', refreshToken: 'refresh-1' },
     };
-    const repository = repositoryOf({ profile, env: { HUBSPOT_SECRET: 'hubspot-app-secret' } });
+    const warnings: string[] = [];
+    const repository = repositoryOf({ profile, env: { HUBSPOT_SECRET: 'hubspot-app-secret' }, onWarning: (message) => warnings.push(message) });
     await Promise.all(Array.from({ length: 10 }, () => repository.listLabels({ signal: signal() })));
     expect(hubspot.count('token')).toBe(1);
     hubspot.expireTokens();
     expect(await repository.listLabels({ signal: signal() })).toHaveLength(2);
     expect(hubspot.count('token')).toBe(2);
     expect(hubspot.received.find((request) => request.path === '/oauth/v1/token')!.body).toContain('grant_type=refresh_token');
+    // HubSpot's refresh answer repeats the refresh token: nothing to say of rotation.
+    expect(warnings).toStrictEqual([]);
   });
 });
