@@ -49,7 +49,7 @@ const EVENT_LOOP_RESOLUTION_MS = 10;
  * read; prom-client's garbage-collection histogram (`nodejs_gc_duration_seconds`) counts
  * collections from the first scrape.
  */
-export function createServeMetrics(options: { caches: boolean; breaker: boolean }): ServeMetrics {
+export function createServeMetrics(options: { caches: boolean; breaker: boolean; logLinesDropped?: () => number }): ServeMetrics {
   const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   eventLoop.enable();
   const requests = new Tallies();
@@ -89,6 +89,8 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
 interface ConnectorFamilies {
   caches: boolean;
   breaker: boolean;
+  /** The log's count of lines dropped since start (serve's logger), when there is one to report. */
+  logLinesDropped?: () => number;
   requests: Tallies;
   durations: Durations;
   calls: Tallies;
@@ -159,6 +161,20 @@ function promRegistry(prom: PromClientParts, families: ConnectorFamilies): Regis
       labelNames: ['operation'],
       registers,
       collect: () => families.breakerStates.forEach((value, operation) => breaker.set({ operation }, value)),
+    });
+  }
+  const { logLinesDropped } = families;
+  if (logLinesDropped !== undefined) {
+    let counted = 0;
+    const dropped: Counter = new prom.Counter({
+      name: 'prc_log_lines_dropped_total',
+      help: 'Log lines dropped because stdout was not taking them (its reader stalled).',
+      registers,
+      collect: () => {
+        const now = logLinesDropped();
+        if (now > counted) dropped.inc(now - counted);
+        counted = now;
+      },
     });
   }
   return register;
