@@ -21,7 +21,7 @@ export interface ServeLogger {
 }
 
 /** The warning once stdout has taken every waiting line again, with `droppedLines`: the count since the last one. */
-export const DROPPED_LINES_MESSAGE = `log lines dropped: stdout was not taking them (${REQUEST_BACKLOG_CHARS / 2 ** 20} MiB waited)`;
+const DROPPED_LINES_MESSAGE = `log lines dropped: stdout was not taking them (${REQUEST_BACKLOG_CHARS / 2 ** 20} MiB waited)`;
 
 /**
  * A path as it may be logged: a phone number in it is masked, for a client that puts the number
