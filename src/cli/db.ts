@@ -8,7 +8,7 @@ import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from 
 import { indexNeeds, inspectSqlDatabase, sampleNationalWarning, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { checkEnvironment } from './environment.js';
-import { openDatabase, readMappingFile, separatePassword } from './serve/database.js';
+import { defaultCountryProblem, openDatabase, readMappingFile, separatePassword } from './serve/database.js';
 import { SEPARATE_PASSWORD } from './serve/options.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
@@ -36,7 +36,8 @@ Options:
       --sample <n>        db check: how many customer rows to check (default 100; 0 for none)
       --default-country <CC>
                           db check: the country of numbers stored in national form (as for
-                          serve); without it, national numbers in the sample are a warning
+                          serve); without it, national numbers in the sample are a warning,
+                          and a mapped customers.country a problem (serve needs it)
       --timeout <ms>      how long connecting may take (default 5000)
       --engine <name>     db indexes: print the DDL for postgres, mysql or mariadb without
                           connecting (instead of --database; nothing is skipped or applied)
@@ -84,16 +85,21 @@ const CHANGES: Record<SqlEngine, string> = {
     '-- changes: adds an INVISIBLE VIRTUAL column <phone column>_digits per phone column (not in SELECT *, not counted by INSERT … VALUES without a column list) and an index on it, whose build reads the table once\n',
 };
 
+/** How to set the country, as db check says it. */
+const SET_COUNTRY = 'give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag';
+
 /** `db check`'s report: each problem and warning, then the verdict with the rows really read. */
 async function runCheck(opened: Awaited<ReturnType<typeof openDatabase>>, file: string, sampleSize: number, defaultCountry: string | undefined): Promise<number> {
   const { database } = opened;
   const report = await inspectSqlDatabase({ client: database.client, dialect: database.dialect, mapping: opened.mapping, sampleSize });
   const warnings = [...report.warnings];
   if (defaultCountry === undefined) {
-    const national = sampleNationalWarning(report, opened.mapping, 'give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag');
+    const national = sampleNationalWarning(report, opened.mapping, SET_COUNTRY);
     if (national !== undefined) warnings.push(national);
   }
-  const { problems } = report;
+  // What stops serve at start stops db check too: passing it means serve starts on this mapping.
+  const country = defaultCountryProblem(opened.mapping, defaultCountry, SET_COUNTRY);
+  const problems = country === undefined ? report.problems : [...report.problems, { key: 'customers.country', message: country }];
   stdout.write(`db check: ${file} against ${opened.describe}\n`);
   for (const { key, message } of problems) stdout.write(`  ✗ ${key}: ${message}\n`);
   for (const warning of warnings) stdout.write(`  ! warning: ${warning}\n`);

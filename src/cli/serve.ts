@@ -151,7 +151,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   for (const warning of source.warnings ?? []) log.warn(warning);
   // A CRM's API budget is for lookups: its label list is kept 5 minutes unless --labels-ttl says otherwise.
   const resilience = readResilience(config, config.database !== undefined || config.crm !== undefined, config.crm === undefined ? undefined : 300_000);
-  const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker });
+  const metrics = config.noMetrics ? undefined : createServeMetrics({ caches: resilience.cache, breaker: resilience.breaker, logLinesDropped: log.droppedLines });
   const readiness = createReadiness({
     // A CRM source: ready once a token was obtained and the labels read once (source.readiness).
     repository: source.readiness ?? source.repository,

@@ -129,6 +129,48 @@ describe('priority-routing-crm db check', () => {
     }
   });
 
+  it('a mapping with customers.country and no --default-country: db check fails as serve refuses to start (exit 2, before connecting), both naming --default-country; with it, db check passes and serve starts', async () => {
+    const file = await mappingFile('country.json', { ...crmMapping, customers: { ...crmMapping.customers, country: 'country' } });
+    // Otherwise nothing to report: the phone columns and the join table have their indexes.
+    await db.exec(`
+      ALTER TABLE crm.contacts ADD COLUMN country text;
+      UPDATE crm.contacts SET country = 'PK' WHERE id = 1;
+      CREATE INDEX vendor_mobile ON crm.contacts ((regexp_replace(mobile, '[^0-9]', '', 'g')));
+      CREATE INDEX vendor_phone ON crm.contacts ((regexp_replace(phone, '[^0-9]', '', 'g')));
+      CREATE INDEX vendor_work_phone ON crm.contacts ((regexp_replace(work_phone, '[^0-9]', '', 'g')));
+      ALTER TABLE crm.contact_tags ADD CONSTRAINT vendor_contact_tags_pkey PRIMARY KEY (contact_id, tag_id);`);
+    try {
+      const advice = 'is mapped, so the numbers of customers whose "country" is empty are read in a default country, and none is set: ';
+      const check = await runCli(['db', 'check', '--mapping', file], { DATABASE_URL: url });
+      expect(check.stderr).toBe('');
+      expect(check.stdout).toContain(
+        `  ✗ customers.country: "country" ${advice}give serve --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK), and db check the same flag\n`,
+      );
+      expect(check.stdout).toMatch(/^1 problem$/m);
+      expect(check.code).toBe(1);
+
+      // What db check failed on is what stops serve: a wrong option (exit 2), before connecting, so at once.
+      const serve = await runCli(['serve', '--port', '0', '--mapping', file], { DATABASE_URL: url });
+      expect(serve.code).toBe(2);
+      expect(serve.stdout).toBe('');
+      expect(serve.stderr).toBe(
+        `priority-routing-crm: --mapping ${file}: customers.country "country" ${advice}start with --default-country <CC>, the country they belong to (ISO 3166-1 alpha-2, such as PK; PRC_DEFAULT_COUNTRY in the environment)\nRun "priority-routing-crm serve --help" for usage.\n`,
+      );
+
+      const withCountry = await runCli(['db', 'check', '--mapping', file, '--default-country', 'PK'], { DATABASE_URL: url });
+      expect(withCountry.stdout).toContain('  ✓ no problem found (2 customer rows sampled)\n');
+      expect(withCountry.code).toBe(0);
+      const run = startCli(['serve', '--port', '0', '--log-format', 'text', '--mapping', file], { DATABASE_URL: url, PRC_DEFAULT_COUNTRY: 'PK' });
+      running.push(run);
+      await waitForOutput(run, /CIM_CUSTOMER_QUERY_URL=/);
+    } finally {
+      await db.exec(`
+        DROP INDEX crm.vendor_mobile, crm.vendor_phone, crm.vendor_work_phone;
+        ALTER TABLE crm.contact_tags DROP CONSTRAINT vendor_contact_tags_pkey;
+        ALTER TABLE crm.contacts DROP COLUMN country;`);
+    }
+  });
+
   it('exits 1 naming every missing table, missing column and unusable type', async () => {
     const mapping = {
       ...crmMapping,

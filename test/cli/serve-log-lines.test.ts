@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
-import { batchLines, LINE_BATCH_CHARS, LINE_WAIT_MS } from '../../src/cli/serve/log-lines.js';
+import { Writable } from 'node:stream';
+import { batchLines, boundedOutput, LINE_BACKLOG_CHARS, LINE_BATCH_CHARS, LINE_WAIT_MS, REQUEST_BACKLOG_CHARS } from '../../src/cli/serve/log-lines.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -74,6 +75,55 @@ describe('batchLines', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('one\ntwo\n');
+  });
+});
+
+describe('boundedOutput', () => {
+  /** A stream whose reader takes nothing until `take()`: what waits is its writableLength, as process.stdout's on a full pipe. */
+  function stalledStream() {
+    const written: string[] = [];
+    const callbacks: Array<() => void> = [];
+    const stream = new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, callback) {
+        written.push(chunk);
+        callbacks.push(callback);
+      },
+    });
+    const take = async () => {
+      while (callbacks.length > 0) {
+        callbacks.shift()?.();
+        await nextTurn();
+      }
+    };
+    return { stream, written, take };
+  }
+
+  it(`drops request lines while ${REQUEST_BACKLOG_CHARS} characters wait and other lines past ${LINE_BACKLOG_CHARS}, counting each line, and reports the count once the stream has taken the rest`, async () => {
+    const { stream, written, take } = stalledStream();
+    const reports: number[] = [];
+    const output = boundedOutput(stream, (dropped) => reports.push(dropped));
+    const batch = `${'r'.repeat(1023)}\n`.repeat(64); // 64 KiB of request lines
+    for (let index = 0; index < REQUEST_BACKLOG_CHARS / batch.length; index++) output.requests(batch);
+    expect(output.dropped()).toBe(0);
+    output.requests(batch);
+    output.requests('one\ntwo\n');
+    expect(output.dropped()).toBe(66);
+    // A failure still goes out behind them, until the larger bound.
+    output.line('first failure\n');
+    while (stream.writableLength < LINE_BACKLOG_CHARS) output.line(batch);
+    output.line('second failure\n');
+    expect(output.dropped()).toBe(67);
+    expect(reports).toStrictEqual([]);
+
+    await take();
+    expect(reports).toStrictEqual([67]);
+    expect(written.filter((text) => text.endsWith('failure\n'))).toStrictEqual(['first failure\n']);
+    expect(written.join('').split('\n').length - 1).toBe(REQUEST_BACKLOG_CHARS / 1024 + 1 + (LINE_BACKLOG_CHARS - REQUEST_BACKLOG_CHARS) / 1024);
+    output.requests('after\n');
+    await take();
+    expect(written.at(-1)).toBe('after\n');
+    expect(output.dropped()).toBe(67);
   });
 });
 

@@ -65,6 +65,16 @@ function recordEvents(metrics: ReturnType<typeof createServeMetrics>): void {
   metrics.breakerState('half_open', 'findCustomerByPhone');
 }
 
+/** Lets the delay monitor take a few samples, holds the event loop for `ms`, then lets the monitor's next tick record it. */
+async function blockEventLoop(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: a handler that blocks the event loop
+  }
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
 /** The `# HELP` and `# TYPE` lines of an exposition, in order. */
 const headers = (body: string) => body.split('\n').filter((line) => line.startsWith('# '));
 
@@ -106,14 +116,25 @@ describe('GET /metrics text (createServeMetrics)', () => {
 
   it("measures event-loop delay from start, not from the first scrape: a block before the first scrape is in its figures", async () => {
     const metrics = createServeMetrics({ caches: false, breaker: false });
-    // Let the delay monitor take a few samples, then hold the event loop for 80 ms.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const until = performance.now() + 80;
-    while (performance.now() < until) {
-      // busy: a handler that blocks the event loop
-    }
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await blockEventLoop(80);
     const parsed = parsePrometheusText((await metrics.scrape()).body);
     expect(sampleValue(parsed, 'nodejs_eventloop_lag_max_seconds', {})).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it("reports the event-loop delay as prom-client's collector did: the statistics since the previous scrape in seconds, and the lag of a setImmediate the previous scrape queued", async () => {
+    const metrics = createServeMetrics({ caches: false, breaker: false });
+    await blockEventLoop(200);
+    const first = parsePrometheusText((await metrics.scrape()).body);
+    expect(sampleValue(first, 'nodejs_eventloop_lag_max_seconds', {})).toBeGreaterThanOrEqual(0.15);
+    expect(sampleValue(first, 'nodejs_eventloop_lag_seconds', {})).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const next = parsePrometheusText((await metrics.scrape()).body);
+    // The block is before the previous scrape: reset since.
+    expect(sampleValue(next, 'nodejs_eventloop_lag_max_seconds', {})).toBeLessThan(0.15);
+    expect(sampleValue(next, 'nodejs_eventloop_lag_min_seconds', {})).toBeGreaterThan(0);
+    expect(sampleValue(next, 'nodejs_eventloop_lag_p50_seconds', {})).toBeLessThanOrEqual(sampleValue(next, 'nodejs_eventloop_lag_p99_seconds', {}));
+    expect(sampleValue(next, 'nodejs_eventloop_lag_seconds', {})).toBeGreaterThan(0);
+    expect(sampleValue(next, 'nodejs_eventloop_lag_seconds', {})).toBeLessThan(1);
   });
 });

@@ -58,6 +58,15 @@ describe('serve GET /metrics', () => {
     }
   });
 
+  it("the first scrape reports the process, not prom-client's own loading: no request of reading its files in nodejs_active_requests", async () => {
+    const { origin } = await startJsonServe(['--port', '0']);
+    const first = await fetch(`${origin}/metrics`);
+    const body = await first.text();
+    expect(body).toContain('# TYPE nodejs_active_requests gauge\n');
+    expect(body).not.toContain('FileHandleCloseReq');
+    expect(sampleValue(parsePrometheusText(body), 'nodejs_active_requests_total', {})).toBe(0);
+  });
+
   it('is not served with --no-metrics (nor PRC_NO_METRICS)', async () => {
     const { origin } = await startJsonServe(['--port', '0', '--no-metrics']);
     expect((await fetch(`${origin}/metrics`)).status).toBe(404);

@@ -126,6 +126,29 @@ describe.each<Engine>(['postgres', 'mariadb'])('on %s', (engine) => {
       await db.exec(`DELETE FROM ${db.tables.contacts} WHERE first_name = 'National'`);
     }
   });
+
+  it('customers.country mapped and no --default-country: db check fails (exit 1) on what stops serve at start (exit 2), both naming --default-country; with it, db check passes', async () => {
+    await db.exec(`ALTER TABLE ${db.tables.contacts} ADD COLUMN country ${engine === 'postgres' ? 'text' : 'varchar(8)'}`);
+    const countryFile = join(folder, `${engine}-country.json`);
+    await writeFile(countryFile, JSON.stringify({ ...db.mapping, customers: { ...db.mapping.customers, country: 'country' } }));
+    const problem = '"country" is mapped, so the numbers of customers whose "country" is empty are read in a default country, and none is set: ';
+    try {
+      const check = await runCli(['db', 'check', '--mapping', countryFile], { DATABASE_URL: db.scratch.url });
+      expect(check.stdout).toContain(`  ✗ customers.country: ${problem}give serve --default-country <CC>`);
+      expect(check.stdout).toMatch(/^1 problem$/m);
+      expect(check.code).toBe(1);
+
+      const serve = await runCli(['serve', '--port', '0', '--mapping', countryFile], { DATABASE_URL: db.scratch.url });
+      expect(serve.stderr).toContain(`priority-routing-crm: --mapping ${countryFile}: customers.country ${problem}start with --default-country <CC>`);
+      expect(serve.code).toBe(2);
+
+      const withCountry = await runCli(['db', 'check', '--mapping', countryFile, '--default-country', 'PK'], { DATABASE_URL: db.scratch.url });
+      expect(withCountry.stdout).toContain('  ✓ no problem found (3 customer rows sampled)\n');
+      expect(withCountry.code).toBe(0);
+    } finally {
+      await db.exec(`ALTER TABLE ${db.tables.contacts} DROP COLUMN country`);
+    }
+  });
 });
 
 // `db indexes --phone-keys` built alone (no per-column index): lookups use the table, so db

@@ -2,7 +2,7 @@ import process from 'node:process';
 import type { CountryCode } from '../../contract/phone-keys.js';
 import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
 import { createRunner, type SqlRunner } from '../../repositories/sql/client.js';
-import { parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
+import { lacksDefaultCountry, parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
 import { hasDatabasePassword, openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
 import { phoneSample } from '../../repositories/sql/queries.js';
 import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
@@ -38,6 +38,17 @@ export async function readMappingFile(file: string): Promise<SqlMapping> {
     if (error instanceof SqlMappingError) throw new Error(`--mapping ${file}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The default country a mapping with `customers.country` needs, when none is given: `serve`
+ * stops at start on it (exit 2, before connecting) and `db check` reports it as a problem, so
+ * that a `db check` that passes means `serve` starts. `advice` says how to set it.
+ */
+export function defaultCountryProblem(mapping: SqlMapping, defaultCountry: string | undefined, advice: string): string | undefined {
+  if (!lacksDefaultCountry(mapping, defaultCountry)) return undefined;
+  const column = JSON.stringify(mapping.customers.country);
+  return `${column} is mapped, so the numbers of customers whose ${column} is empty are read in a default country, and none is set: ${advice}`;
 }
 
 /** Driver error codes that retrying cannot fix: authentication and a database that does not exist. */
@@ -107,6 +118,9 @@ export async function openDatabaseRepository(
   options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
 ): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
   const mapping = options.mapping ?? (await readMappingFile(mappingFile));
+  // An operator mistake, refused before connecting: no database state can fix it.
+  const country = defaultCountryProblem(mapping, options.defaultCountry, SET_DEFAULT_COUNTRY);
+  if (country !== undefined) throw new UsageError(`--mapping ${mappingFile}: customers.country ${country}`);
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
   try {

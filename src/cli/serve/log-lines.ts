@@ -54,3 +54,56 @@ export function batchLines(write: (text: string) => void): LineBatch {
     },
   };
 }
+
+/**
+ * How many characters of log lines may wait for stdout (written, not yet taken by its reader)
+ * before request lines are dropped: some 4,000 request lines, seconds of a busy server's log.
+ */
+export const REQUEST_BACKLOG_CHARS = 1 << 20;
+/** Past this many, the other lines (failures, state changes, start and stop) are dropped too: they wait longer, never without end. */
+export const LINE_BACKLOG_CHARS = 8 << 20;
+
+/** Where log lines go: request lines (batches of them) and the others, each bounded by what waits for stdout. */
+export interface LogOutput {
+  /** Request lines: dropped, and counted, while {@link REQUEST_BACKLOG_CHARS} wait. */
+  requests(text: string): void;
+  /** Any other line: dropped, and counted, only while {@link LINE_BACKLOG_CHARS} wait. */
+  line(text: string): void;
+  /** Lines dropped since start (`prc_log_lines_dropped_total`). */
+  dropped(): number;
+}
+
+/** What {@link boundedOutput} needs of process.stdout. */
+export type LogStream = Pick<NodeJS.WritableStream, 'write' | 'once'> & { readonly writableLength: number };
+
+/**
+ * Log lines into `stream` (process.stdout) without ever stopping the process for its reader.
+ * Written synchronously, a pipe nobody reads (a stalled log shipper, `serve | less` left
+ * alone) stopped every request once it was full: pino's synchronous destination sleeps and
+ * retries until the reader takes the lines. process.stdout writes what the pipe takes and
+ * keeps the rest in memory; past a bound, lines are dropped and counted instead, and once
+ * stdout has taken everything again, `onDrained` hears how many were dropped since it last did.
+ * A file or a terminal is written synchronously by Node: nothing waits, nothing is dropped.
+ */
+export function boundedOutput(stream: LogStream, onDrained: (dropped: number) => void): LogOutput {
+  let dropped = 0;
+  let unreported = 0;
+  const drop = (text: string) => {
+    // The first dropped line since the last report asks to hear when stdout has caught up.
+    if (unreported === 0) {
+      stream.once('drain', () => {
+        const count = unreported;
+        unreported = 0;
+        onDrained(count);
+      });
+    }
+    const lines = text.split('\n').length - 1;
+    dropped += lines;
+    unreported += lines;
+  };
+  const within = (limit: number) => (text: string) => {
+    if (stream.writableLength >= limit) drop(text);
+    else stream.write(text);
+  };
+  return { requests: within(REQUEST_BACKLOG_CHARS), line: within(LINE_BACKLOG_CHARS), dropped: () => dropped };
+}

@@ -1,7 +1,7 @@
 import { stderr, stdout } from 'node:process';
 import type { ConnectorErrorEvent, ConnectorResponseEvent, ConnectorRoute } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
-import { batchLines } from './log-lines.js';
+import { batchLines, boundedOutput, REQUEST_BACKLOG_CHARS } from './log-lines.js';
 
 /**
  * One answered connector request, with the path (never the query, which holds the phone). `phone`
@@ -16,7 +16,12 @@ export interface ServeLogger {
   /** Something the operator should know about (certificate reloaded, shutting down). */
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Lines dropped since start because stdout was not taking them (`prc_log_lines_dropped_total`). */
+  droppedLines(): number;
 }
+
+/** The warning once stdout has taken every waiting line again, with `droppedLines`: the count since the last one. */
+const DROPPED_LINES_MESSAGE = `log lines dropped: stdout was not taking them (${REQUEST_BACKLOG_CHARS / 2 ** 20} MiB waited)`;
 
 /**
  * A path as it may be logged: a phone number in it is masked, for a client that puts the number
@@ -96,28 +101,28 @@ const keptPath = (path: string) => {
 async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
   // Loaded here: the text format (and --help, --print-config) starts without pino.
   const { pino } = await import('pino');
-  // pino's own synchronous stdout, one write per turn of the event loop rather than per line.
-  const destination = pino.destination({ dest: 1, sync: true });
-  const lines = batchLines((text) => destination.write(text));
+  const output = boundedOutput(stdout, (droppedLines) => log.warn({ droppedLines }, DROPPED_LINES_MESSAGE));
+  const requests = batchLines(output.requests);
+  // Every other line is written at once, after the request lines before it.
   const log = pino(
     {
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    lines,
+    {
+      write: (line: string) => {
+        requests.flush();
+        output.line(line);
+      },
+    },
   );
-  /** A line that should not wait: written with the request lines before it. */
-  const now = (write: () => void) => {
-    write();
-    lines.flush();
-  };
   return {
     request: (event) => {
-      if (!quiet) lines.write(requestLine(event));
+      if (!quiet) requests.write(requestLine(event));
     },
     failure: ({ kind, route, status, issues, error, phone }) =>
-      now(() => log.error(
+      log.error(
         {
           kind,
           route: routeText(route),
@@ -127,20 +132,23 @@ async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
           ...(phone === undefined ? {} : { phone }),
         },
         'connector failure',
-      )),
-    info: (message, fields = {}) => now(() => log.info(fields, message)),
-    warn: (message, fields = {}) => now(() => log.warn(fields, message)),
+      ),
+    info: (message, fields = {}) => log.info(fields, message),
+    warn: (message, fields = {}) => log.warn(fields, message),
+    droppedLines: output.dropped,
   };
 }
 
 /** The readable lines `serve` has always printed: requests on stdout, failures on stderr. */
 function textLogger(quiet: boolean): ServeLogger {
-  const out = batchLines((text) => stdout.write(text));
   const now = () => isoTime(Date.now());
   const fieldsText = (fields: Record<string, unknown>) =>
     Object.entries(fields)
       .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join('');
+  const warn = (message: string, fields: Record<string, unknown> = {}) => stderr.write(`${now()} warning: ${message}${fieldsText(fields)}\n`);
+  const output = boundedOutput(stdout, (droppedLines) => warn(DROPPED_LINES_MESSAGE, { droppedLines }));
+  const out = batchLines(output.requests);
   return {
     request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
@@ -154,10 +162,11 @@ function textLogger(quiet: boolean): ServeLogger {
         }\n`,
       ),
     info: (message, fields = {}) => {
-      out.write(`${now()} ${message}${fieldsText(fields)}\n`);
       out.flush();
+      output.line(`${now()} ${message}${fieldsText(fields)}\n`);
     },
-    warn: (message, fields = {}) => stderr.write(`${now()} warning: ${message}${fieldsText(fields)}\n`),
+    warn,
+    droppedLines: output.dropped,
   };
 }
 

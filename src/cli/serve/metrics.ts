@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Counter, Gauge, Metric, Registry } from 'prom-client';
+import type * as PromClient from 'prom-client';
 import type { ConnectorRoute } from '../../core/hooks.js';
 import { abortWatchOf, isThenable } from '../../core/call.js';
 import type { CustomerRepository, MaybePromise, RepositoryContext } from '../../core/repository.js';
@@ -44,10 +45,11 @@ const EVENT_LOOP_RESOLUTION_MS = 10;
  * about 50 ms of CPU, a fifth of `serve`'s start-up): until then every series is plain numbers,
  * handed to prom-client's metrics when scraped (per request that is also cheaper: prom-client's
  * `inc` and `observe` build and check a label string on every call). The event-loop delay is
- * sampled from start and handed over too; prom-client's garbage-collection histogram
- * (`nodejs_gc_duration_seconds`) counts collections from the first scrape.
+ * sampled from start by serve's own histogram, which serve's `nodejs_eventloop_lag_*` gauges
+ * read; prom-client's garbage-collection histogram (`nodejs_gc_duration_seconds`) counts
+ * collections from the first scrape.
  */
-export function createServeMetrics(options: { caches: boolean; breaker: boolean }): ServeMetrics {
+export function createServeMetrics(options: { caches: boolean; breaker: boolean; logLinesDropped?: () => number }): ServeMetrics {
   const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   eventLoop.enable();
   const requests = new Tallies();
@@ -55,7 +57,7 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
   const cacheEvents = new Tallies();
   const durations = new Durations('prc_request_duration_seconds', 'Time to answer a connector request, by route.');
   const breakerStates = new Map<string, number>();
-  let registry: Promise<Registry> | undefined;
+  let registry: Registry | undefined;
   const connector: ConnectorFamilies = { ...options, requests, durations, calls, cacheEvents, breakerStates, eventLoop };
   // Each label set's series is made once: a request costs a few map reads and two additions.
   const requestSeries = cached((route: string) => cached((status: number) => requests.series({ route, status: String(status) })));
@@ -77,9 +79,8 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
       if (options.breaker) breakerStates.set(operation, BREAKER_VALUES[state]);
     },
     scrape: async () => {
-      registry ??= import('prom-client').then((prom) => promRegistry(prom, connector));
-      const register = await registry;
-      return { contentType: register.contentType, body: await register.metrics() };
+      registry ??= promRegistry(loadPromClient(), connector);
+      return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
 }
@@ -88,6 +89,8 @@ export function createServeMetrics(options: { caches: boolean; breaker: boolean 
 interface ConnectorFamilies {
   caches: boolean;
   breaker: boolean;
+  /** The log's count of lines dropped since start (serve's logger), when there is one to report. */
+  logLinesDropped?: () => number;
   requests: Tallies;
   durations: Durations;
   calls: Tallies;
@@ -96,14 +99,55 @@ interface ConnectorFamilies {
   eventLoop: IntervalHistogram;
 }
 
+/** A default metric of prom-client's as `collectDefaultMetrics` calls it: registers its metrics on `registry`. */
+type DefaultMetric = (registry: Registry, config: object) => void;
+
+/** What serve takes from prom-client: its registry and metric classes, and its default metrics one by one. */
+interface PromClientParts {
+  Registry: typeof PromClient.Registry;
+  Counter: typeof PromClient.Counter;
+  Gauge: typeof PromClient.Gauge;
+  /** prom-client's default metrics, in its order (`collectDefaultMetrics.metricsList`). */
+  metricsList: readonly string[];
+  /** The default metric of that name (each is its own file under prom-client's lib/metrics). */
+  defaultMetric(name: string): DefaultMetric;
+}
+
 /**
- * The registry, made once at the first scrape: prom-client's default metrics, then the
- * connector's, in the order (and with the names, help, labels and buckets) they always had.
+ * prom-client, read from its own files (CommonJS, synchronously), not through its index: the
+ * index also loads its Pushgateway (node:https, node:http, node:zlib), which serve never uses,
+ * and an ES import reads the files through file handles, whose pending close the first scrape
+ * would report as a `nodejs_active_requests{type="FileHandleCloseReq"}` series. The version is
+ * pinned exactly (package.json), and test/cli/serve-metrics-text.test.ts holds the families to
+ * what `collectDefaultMetrics` registers: an upgrade that moves a file or a metric fails there.
  */
-function promRegistry(prom: typeof import('prom-client'), families: ConnectorFamilies): Registry {
+function loadPromClient(): PromClientParts {
+  const require = createRequire(import.meta.url);
+  const lib = (file: string): unknown => require(`prom-client/lib/${file}`);
+  return {
+    Registry: lib('registry') as typeof PromClient.Registry,
+    Counter: lib('counter') as typeof PromClient.Counter,
+    Gauge: lib('gauge') as typeof PromClient.Gauge,
+    metricsList: (lib('defaultMetrics') as typeof PromClient.collectDefaultMetrics).metricsList,
+    defaultMetric: (name) => lib(`metrics/${name}`) as DefaultMetric,
+  };
+}
+
+/** prom-client's event-loop delay family in `metricsList` (lib/metrics/eventLoopLag.js), which serve registers itself. */
+const EVENT_LOOP_METRIC = 'eventLoopLag';
+
+/**
+ * The registry, made once at the first scrape: prom-client's default metrics (serve's own
+ * event-loop family in the place of prom-client's), then the connector's, in the order (and with
+ * the names, help, labels and buckets) they always had.
+ */
+function promRegistry(prom: PromClientParts, families: ConnectorFamilies): Registry {
   const register = new prom.Registry();
-  withEventLoopMonitor(families.eventLoop, () => prom.collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS }));
   const registers = [register];
+  for (const name of prom.metricsList) {
+    if (name === EVENT_LOOP_METRIC) eventLoopFamily(prom, registers, families.eventLoop);
+    else prom.defaultMetric(name)(register, {});
+  }
   const requests: Counter = new prom.Counter({ name: 'prc_requests_total', help: 'Connector requests answered, by route and status.', labelNames: ['route', 'status'], registers, collect: () => families.requests.flush(requests) });
   register.registerMetric(families.durations as unknown as Metric);
   const calls: Counter = new prom.Counter({ name: 'prc_repository_calls_total', help: 'Repository calls, by operation and outcome.', labelNames: ['operation', 'outcome'], registers, collect: () => families.calls.flush(calls) });
@@ -119,25 +163,56 @@ function promRegistry(prom: typeof import('prom-client'), families: ConnectorFam
       collect: () => families.breakerStates.forEach((value, operation) => breaker.set({ operation }, value)),
     });
   }
+  const { logLinesDropped } = families;
+  if (logLinesDropped !== undefined) {
+    let counted = 0;
+    const dropped: Counter = new prom.Counter({
+      name: 'prc_log_lines_dropped_total',
+      help: 'Log lines dropped because stdout was not taking them (its reader stalled).',
+      registers,
+      collect: () => {
+        const now = logLinesDropped();
+        if (now > counted) dropped.inc(now - counted);
+        counted = now;
+      },
+    });
+  }
   return register;
 }
 
+/** The statistics of the delay histogram, in prom-client's order: name, help, how a cluster aggregates it, and the value in nanoseconds. */
+const EVENT_LOOP_STATISTICS: ReadonlyArray<[name: string, help: string, aggregator: PromClient.Aggregator, read: (histogram: IntervalHistogram) => number]> = [
+  ['nodejs_eventloop_lag_min_seconds', 'The minimum recorded event loop delay.', 'min', (histogram) => histogram.min],
+  ['nodejs_eventloop_lag_max_seconds', 'The maximum recorded event loop delay.', 'max', (histogram) => histogram.max],
+  ['nodejs_eventloop_lag_mean_seconds', 'The mean of the recorded event loop delays.', 'average', (histogram) => histogram.mean],
+  ['nodejs_eventloop_lag_stddev_seconds', 'The standard deviation of the recorded event loop delays.', 'average', (histogram) => histogram.stddev],
+  ['nodejs_eventloop_lag_p50_seconds', 'The 50th percentile of the recorded event loop delays.', 'average', (histogram) => histogram.percentile(50)],
+  ['nodejs_eventloop_lag_p90_seconds', 'The 90th percentile of the recorded event loop delays.', 'average', (histogram) => histogram.percentile(90)],
+  ['nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the recorded event loop delays.', 'average', (histogram) => histogram.percentile(99)],
+];
+
 /**
- * Runs `collect` (prom-client's collectDefaultMetrics) with `histogram` as the event-loop delay
- * monitor it makes: prom-client calls `perf_hooks.monitorEventLoopDelay` then, and this one has
- * sampled since start. Should prom-client stop asking, it makes its own (from the first scrape);
- * the test "measures event-loop delay from start" says so.
+ * The `nodejs_eventloop_lag_*` family as prom-client's lib/metrics/eventLoopLag.js registers it
+ * (names, help, gauges, seconds, aggregators, and what each value means), over serve's own
+ * histogram, which has sampled since start: `nodejs_eventloop_lag_seconds` is how long a
+ * `setImmediate` queued at the previous scrape waited (0 before), the others the histogram's
+ * statistics since the previous scrape (since start at the first), after which it is reset.
  */
-function withEventLoopMonitor(histogram: IntervalHistogram, collect: () => void): void {
-  // The module object prom-client's require('perf_hooks') returns (an ES import's is read-only).
-  const perfHooks = createRequire(import.meta.url)('node:perf_hooks') as { monitorEventLoopDelay: typeof monitorEventLoopDelay };
-  const own = perfHooks.monitorEventLoopDelay;
-  perfHooks.monitorEventLoopDelay = () => histogram;
-  try {
-    collect();
-  } finally {
-    perfHooks.monitorEventLoopDelay = own;
-  }
+function eventLoopFamily(prom: PromClientParts, registers: Registry[], histogram: IntervalHistogram): void {
+  const lag: Gauge = new prom.Gauge({
+    name: 'nodejs_eventloop_lag_seconds',
+    help: 'Lag of event loop in seconds.',
+    registers,
+    aggregator: 'average',
+    // This one metric's collect sets the whole family, as in prom-client.
+    collect: () => {
+      const start = process.hrtime.bigint();
+      setImmediate(() => lag.set(Number(process.hrtime.bigint() - start) / 1e9));
+      for (const [gauge, read] of statistics) gauge.set(read(histogram) / 1e9);
+      histogram.reset();
+    },
+  });
+  const statistics = EVENT_LOOP_STATISTICS.map(([name, help, aggregator, read]) => [new prom.Gauge({ name, help, registers, aggregator }), read] as const);
 }
 
 /** One counter series: its labels and the increments since the last scrape. */

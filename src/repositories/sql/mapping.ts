@@ -83,6 +83,15 @@ export const SqlMappingSchema = z
 export type SqlMapping = z.infer<typeof SqlMappingSchema>;
 
 /**
+ * Whether a repository over `mapping` lacks the country it needs: with `customers.country`, the
+ * national numbers of a row whose column is empty are read in `defaultCountry`, so one must be
+ * given. The one condition behind `createSqlRepository`'s RangeError, `serve --database`'s start
+ * check (exit 2) and `db check`'s problem.
+ */
+export const lacksDefaultCountry = (mapping: SqlMapping, defaultCountry: string | undefined): boolean =>
+  mapping.customers.country !== undefined && defaultCountry === undefined;
+
+/**
  * Thrown for a mapping that breaks {@link SqlMappingSchema}: each line names the key
  * (`customers.phones[2]: expected a column name …`).
  *

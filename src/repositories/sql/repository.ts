@@ -5,7 +5,7 @@ import { abortWatchOf } from '../../core/call.js';
 import type { CustomerRepository, RepositoryContext } from '../../core/repository.js';
 import { createRunner, type SqlClient } from './client.js';
 import type { SqlDialect } from './dialect.js';
-import { parseSqlMapping, type SqlMapping } from './mapping.js';
+import { lacksDefaultCountry, parseSqlMapping, type SqlMapping } from './mapping.js';
 import { bestMatch, type CountryKeys, countryLookup, customerLookup, labelList, lookupParams, toCustomer, toLabel } from './queries.js';
 import { readDigitsColumns } from './catalog-indexes.js';
 import { phoneKeysTableOf, readPhoneKeysState } from './phone-keys.js';
@@ -94,7 +94,7 @@ export function createSqlRepository(options: SqlRepositoryOptions): SqlRepositor
   const { defaultCountry } = options;
   if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) throw new RangeError(countryCodeProblem('defaultCountry', defaultCountry));
   const keyOptions = defaultCountry === undefined ? {} : { defaultCountry };
-  if (mapping.customers.country !== undefined && defaultCountry === undefined) {
+  if (lacksDefaultCountry(mapping, defaultCountry)) {
     throw new RangeError('a mapping with customers.country needs defaultCountry: the country of customers whose country column is empty');
   }
   // What the lookup can use is read from the catalog, again after a minute (so indexes added
