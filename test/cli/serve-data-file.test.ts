@@ -72,5 +72,33 @@ describe('serve --data: a JSON document, streamed', () => {
     const file = join(dir, 'empty.json');
     await writeFile(file, '');
     await expect(readDataFile(file, toError)).rejects.toThrow(/empty\.json is not valid JSON/);
+    await writeFile(file, ' \n\t\n');
+    await expect(readDataFile(file, toError)).rejects.toThrow(/empty\.json is not valid JSON: the file is empty$/);
+  });
+
+  it('says a file cut short ends early, and where, never that it is empty', async () => {
+    const file = join(dir, 'cut.json');
+    const whole = JSON.stringify(sampleDataSet, null, 2);
+    const cut = whole.slice(0, whole.indexOf('"labels"'));
+    await writeFile(file, cut);
+    const lines = cut.split('\n');
+    await expect(readDataFile(file, toError)).rejects.toThrow(
+      `--data ${file} is not valid JSON: it ends at line ${lines.length}, column ${lines.at(-1)!.length + 1} before the JSON is complete (was it cut short?)`,
+    );
+  });
+
+  it('names the position once, without the parser\'s own prefix', async () => {
+    const file = join(dir, 'trailing.json');
+    await writeFile(file, '{"customers": [], "labels": []} x');
+    await expect(readDataFile(file, toError)).rejects.toThrow(new RegExp(`^--data \\S*trailing\\.json is not valid JSON at line 1, column 33: unexpected characters$`));
+  });
+
+  it('a file holding null stops serve (exit 1) naming what a data set is, never serving the sample data', async () => {
+    const file = join(dir, 'null.json');
+    await writeFile(file, 'null\n');
+    const run = serve(['--port', '0', '--data', file]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain(`--data ${file}: invalid data set: 1 problem\n  expected { customers: [...], labels: [...] }, got null`);
+    expect(run.stdout()).toBe('');
   });
 });

@@ -55,16 +55,36 @@ async function readJsonDocument(file: string, toError: ToError): Promise<DataFil
       tokens += 1;
     }
   } catch (error) {
-    // The streaming parser knows no positions; its verifier reads the file again to say where.
-    const where = await verifyFile(file).then(
-      () => undefined,
-      (failure: { line?: number; pos?: number; message?: string }) => failure,
-    );
-    const at = where?.line === undefined ? '' : ` at line ${where.line}, column ${where.pos ?? 0}`;
-    throw toError(`--data ${file} is not valid JSON${at}: ${where?.message ?? (error as Error).message}`);
+    throw await notJson(file, toError, tokens, (error as Error).message);
   }
-  if (tokens === 0 || !assembler.done) throw toError(`--data ${file} is not valid JSON: the file is empty`);
+  // The parser ends quietly at the end of a file cut short (`{"customers": [`) or holding only
+  // white space; its verifier tells these apart. A whole value that is no data set (`null`) is
+  // returned, for the data-set check to name.
+  if (tokens === 0 || !assembler.done) {
+    const failure = await notJson(file, toError, tokens);
+    if (failure !== undefined) throw failure;
+  }
   return { data: assembler.current as MemoryDataSet, locate: () => undefined };
+}
+
+/**
+ * Where and why a `.json` file is not one JSON value (`undefined` when it is one and the parser
+ * gave no error): the streaming parser knows no positions, so its verifier reads the file again.
+ */
+async function notJson(file: string, toError: ToError, tokens: number, parserMessage?: string): Promise<Error | undefined> {
+  const where = await verifyFile(file).then(
+    () => undefined,
+    (failure: { line?: number; pos?: number; offset?: number; message?: string }) => failure,
+  );
+  if (where === undefined) return parserMessage === undefined ? undefined : toError(`--data ${file} is not valid JSON: ${parserMessage}`);
+  const at = where.line === undefined ? '' : ` at line ${where.line}, column ${where.pos ?? 0}`;
+  // Failing at the last byte: nothing but white space (no token read), or a value cut short.
+  if (parserMessage === undefined && where.offset !== undefined && where.offset >= (await stat(file)).size) {
+    return toError(`--data ${file} is not valid JSON: ${tokens === 0 ? 'the file is empty' : `it ends${at} before the JSON is complete (was it cut short?)`}`);
+  }
+  // "ERROR at 28 (1, 29): Verifier cannot parse input: unexpected characters": the position is said once.
+  const reason = where.message?.replace(/^ERROR at \d+ \(\d+, \d+\): Verifier (cannot parse input: |has )?/, '') ?? parserMessage;
+  return toError(`--data ${file} is not valid JSON${at}: ${reason}`);
 }
 
 /** V8 copies strings shorter than this when it slices them; longer ones point into their parent. */
