@@ -200,6 +200,29 @@ describe('settings that would vanish silently stop serve at start (exit 2)', () 
   });
 
   it.each([
+    [{ DATABASE_URL: '' }, 'DATABASE_URL is set but empty, and no other data source is given: give it the database URL, or unset it'],
+    [{ PRC_DATABASE: '' }, 'PRC_DATABASE is set but empty, and no other data source is given'],
+    [{ PRC_DATA: '' }, 'PRC_DATA is set but empty, and no other data source is given: give it the data file, or unset it'],
+    [{ PRC_CRM: '' }, 'PRC_CRM is set but empty, and no other data source is given: give it the CRM profile, or unset it'],
+    [{ PRC_DEFAULT_COUNTRY: '' }, 'PRC_DEFAULT_COUNTRY is set but empty: give it a country code such as PK, or unset it'],
+    [{ PRC_COUNTRY_FIELD: '' }, 'PRC_COUNTRY_FIELD is set but empty'],
+  ])('an empty %j is an error, never the sample data or numbers read without a country', async (env, message) => {
+    const { code, stdout, stderr } = await printConfig([], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout).toBe('');
+  });
+
+  it('an empty variable is still "unset" where something else gives that option, or where nothing depends on it', async () => {
+    const file = join(dir, 'crm.json');
+    await writeFile(file, JSON.stringify({ customers: [], labels: [] }));
+    const { code, stdout } = await printConfig(['--data', file, '--default-country', 'PK'], { DATABASE_URL: '', PRC_DEFAULT_COUNTRY: '', PORT: '' });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`"data": ${JSON.stringify(file)}`);
+    expect(stdout).toContain('"port": 3000');
+  });
+
+  it.each([
     ['PRC_TOKENS', 'PRC_TOKEN'],
     ['PRC_DEFAULT_COUNTY', 'PRC_DEFAULT_COUNTRY'],
     ['PRC_BASEPATH', 'PRC_BASE_PATH'],

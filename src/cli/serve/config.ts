@@ -140,6 +140,7 @@ export async function resolveServeConfig(
       sources[key as ServeOptionKey] = key === 'logFormat' ? `default (stdout is ${stdoutIsTty ? '' : 'not '}a terminal)` : 'default';
     }
   }
+  assertNothingBlankDropped(config, env);
   if (typeof config.basePath === 'string') {
     try {
       normalizeBasePath(config.basePath);
@@ -179,6 +180,29 @@ export async function resolveServeConfig(
     warnings,
   };
 }
+
+/**
+ * An empty variable reads as unset (`PORT=` is the default port), but not where that silently
+ * changes what is served: `DATABASE_URL=` from a compose file whose secret is missing would start
+ * on the sample data, `PRC_DEFAULT_COUNTRY=` would read every national number without a country.
+ * Refused (exit 2) when nothing else sets that option.
+ */
+function assertNothingBlankDropped(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const blank = (keys: readonly ServeOptionKey[]) => keys.flatMap((key) => envNames(key)).find((name) => env[name] === '');
+  const source = SOURCE_KEYS.some((key) => config[key] !== undefined) ? undefined : blank(SOURCE_KEYS);
+  if (source !== undefined) {
+    throw new UsageError(`${source} is set but empty, and no other data source is given: give it the ${source === 'PRC_CRM' ? 'CRM profile' : source === 'PRC_DATA' ? 'data file' : 'database URL'}, or unset it (serve never falls back to the sample data for an empty variable)`);
+  }
+  for (const key of COUNTRY_KEYS) {
+    const name = config[key] === undefined ? blank([key]) : undefined;
+    if (name !== undefined) throw new UsageError(`${name} is set but empty: give it ${key === 'defaultCountry' ? 'a country code such as PK' : 'the field holding each customer\'s country'}, or unset it`);
+  }
+}
+
+/** The options that choose what is served; without any, serve serves the sample data. */
+const SOURCE_KEYS = ['data', 'database', 'crm'] as const satisfies readonly ServeOptionKey[];
+/** The options that say which country a national number belongs to. */
+const COUNTRY_KEYS = ['defaultCountry', 'countryField'] as const satisfies readonly ServeOptionKey[];
 
 const MASK = '********';
 
