@@ -193,20 +193,14 @@ describe('settings that would vanish silently stop serve at start (exit 2)', () 
     [{ PRC_DATABASE_PASSWORD: ' ' }, 'PRC_DATABASE_PASSWORD is set but empty'],
     [{ PRC_CRM_CLIENT_SECRET: '' }, 'PRC_CRM_CLIENT_SECRET is set but empty'],
     [{ PRC_CHECK_HEADER_AUTHORIZATION: '' }, 'PRC_CHECK_HEADER_AUTHORIZATION is set but empty'],
-  ])('an empty credential variable %j is an error, never "no credential"', async (env, message) => {
-    const { code, stderr } = await printConfig([], env);
-    expect(code).toBe(2);
-    expect(stderr).toContain(message);
-  });
-
-  it.each([
+    // A data source or a country: never the sample data, never numbers read without a country.
     [{ DATABASE_URL: '' }, 'DATABASE_URL is set but empty, and no other data source is given: give it the database URL, or unset it'],
     [{ PRC_DATABASE: '' }, 'PRC_DATABASE is set but empty, and no other data source is given'],
     [{ PRC_DATA: '' }, 'PRC_DATA is set but empty, and no other data source is given: give it the data file, or unset it'],
     [{ PRC_CRM: '' }, 'PRC_CRM is set but empty, and no other data source is given: give it the CRM profile, or unset it'],
     [{ PRC_DEFAULT_COUNTRY: '' }, 'PRC_DEFAULT_COUNTRY is set but empty: give it a country code such as PK, or unset it'],
     [{ PRC_COUNTRY_FIELD: '' }, 'PRC_COUNTRY_FIELD is set but empty'],
-  ])('an empty %j is an error, never the sample data or numbers read without a country', async (env, message) => {
+  ])('an empty credential, data source or country variable %j is an error, never "none"', async (env, message) => {
     const { code, stdout, stderr } = await printConfig([], env);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
