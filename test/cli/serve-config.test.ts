@@ -207,6 +207,17 @@ describe('settings that would vanish silently stop serve at start (exit 2)', () 
     expect(stdout).toBe('');
   });
 
+  it.each([
+    [['--country-field', 'country'], {}, '--country-field needs --data <file.json>, whose customers carry that field'],
+    [['--crm', 'hubspot', '--country-field', 'country'], { PRC_CRM_TOKEN: 't', PRC_CRM_LABEL_PROPERTY: 'tier' }, "--country-field is for --data; a CRM profile reads no country per contact: give --default-country"],
+    [['--crm', 'hubspot'], { PRC_CRM_TOKEN: 't', PRC_CRM_LABEL_PROPERTY: 'tier', PRC_COUNTRY_FIELD: 'country' }, '--country-field (PRC_COUNTRY_FIELD) is for --data'],
+  ])('a country field nothing would read (%j) is an error, never dropped', async (args, env, message) => {
+    const { code, stdout, stderr } = await printConfig(args, env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout).toBe('');
+  });
+
   it('an empty variable is still "unset" where something else gives that option, or where nothing depends on it', async () => {
     const file = join(dir, 'crm.json');
     await writeFile(file, JSON.stringify({ customers: [], labels: [] }));

@@ -160,8 +160,16 @@ export async function resolveServeConfig(
   }
   const given = (['data', 'database', 'crm'] as const).filter((key) => config[key] !== undefined);
   if (given.length > 1) throw new UsageError(`give one of ${given.map((key) => sourceOf(key, sources)).join(', ')}: they are sources of the customers and labels`);
-  if (config.countryField !== undefined && config.database !== undefined) {
-    throw new UsageError(`${sourceOf('countryField', sources)} is for --data; with --database, map customers.country in the --mapping file`);
+  // Only --data reads it: anywhere else it would be dropped, and every number read in the default country.
+  if (config.countryField !== undefined && config.data === undefined) {
+    const countryField = sourceOf('countryField', sources);
+    throw new UsageError(
+      config.database !== undefined
+        ? `${countryField} is for --data; with --database, map customers.country in the --mapping file`
+        : config.crm !== undefined
+          ? `${countryField} is for --data; a CRM profile reads no country per contact: give --default-country, the country of the CRM's national numbers`
+          : `${countryField} needs --data <file.json>, whose customers carry that field (the sample data has none)`,
+    );
   }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
