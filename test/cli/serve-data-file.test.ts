@@ -40,7 +40,8 @@ describe('serve --data: JSON Lines', () => {
   });
 
   it.each([
-    ['a line that is not JSON', '{"label": {"_id": 1}}\n{"customer": ', /bad\.jsonl line 2: not valid JSON: /],
+    ['a line that is not JSON', '{"label": {"_id": 1}}\n{"customer": ', /bad\.jsonl line 2: not valid JSON at column 14: expected a value/],
+    ['a line that is not JSON, without quoting it', '{"customer": {"email": "ayesha@example.pk" "_id": "a"}}\n', /bad\.jsonl line 1: not valid JSON at column 44: expected "," between two properties or elements$/],
     ['a line with another key', `${JSON.stringify({ label: sampleLabels[0] })}\n\n{"customers": []}\n`, /bad\.jsonl line 3: expected \{"customer": \{…\}\} or \{"label": \{…\}\}, got keys \["customers"\]/],
     ['a bare array', '[1, 2]\n', /bad\.jsonl line 1: expected .*, got an array/],
   ])('names the file and line of %s', async (_case, text, message) => {

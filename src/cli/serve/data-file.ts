@@ -7,6 +7,7 @@ import verifyFile from 'stream-json/file/verifier.js';
 import type { ContractIssue } from '../../contract/index.js';
 import type { CustomerRecord, LabelRecord } from '../../core/repository.js';
 import type { MemoryDataSet } from '../../repositories/memory.js';
+import { describeJsonSyntaxError } from '../json-error.js';
 import { readJsonFile } from '../usage.js';
 
 /** Files read as JSON Lines (one record per line) by their name; any other name is one JSON document. */
@@ -111,7 +112,8 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
       if (line.trim() === '') continue;
       const entry = parseLine(line);
       if ('problem' in entry) {
-        failure = toError(`--data ${file} line ${number}: ${entry.problem}`);
+        const problem = entry.problem ?? `not valid JSON at ${(await describeJsonSyntaxError(line)).replace(/^line 1, /, '')}`;
+        failure = toError(`--data ${file} line ${number}: ${problem}`);
         break;
       }
       const kind = KINDS[entry.kind];
@@ -133,12 +135,14 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
   return { data: { customers, labels }, locate };
 }
 
-function parseLine(line: string): { kind: keyof typeof KINDS; record: unknown } | { problem: string } {
+/** One line's record, or what is wrong with it (`undefined`: not JSON, said by the caller without quoting the line). */
+function parseLine(line: string): { kind: keyof typeof KINDS; record: unknown } | { problem: string | undefined } {
   let value: unknown;
   try {
     value = JSON.parse(line);
-  } catch (error) {
-    return { problem: `not valid JSON: ${(error as Error).message}` };
+  } catch {
+    // Never V8's message: it quotes the line, a customer's data.
+    return { problem: undefined };
   }
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
   const kind = keys?.length === 1 ? keys[0] : undefined;
