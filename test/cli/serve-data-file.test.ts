@@ -44,6 +44,8 @@ describe('serve --data: JSON Lines', () => {
     ['a line that is not JSON, without quoting it', '{"customer": {"email": "ayesha@example.pk" "_id": "a"}}\n', /bad\.jsonl line 1: not valid JSON at column 44: expected "," between two properties or elements$/],
     ['a line with another key', `${JSON.stringify({ label: sampleLabels[0] })}\n\n{"customers": []}\n`, /bad\.jsonl line 3: expected \{"customer": \{…\}\} or \{"label": \{…\}\}, got keys \["customers"\]/],
     ['a bare array', '[1, 2]\n', /bad\.jsonl line 1: expected .*, got an array/],
+    ['an empty file (an export that wrote nothing)', '', /bad\.jsonl is empty: expected one \{"customer": \{…\}\} or \{"label": \{…\}\} per line$/],
+    ['a file of blank lines', '\n\r\n  \n', /bad\.jsonl is empty: /],
   ])('names the file and line of %s', async (_case, text, message) => {
     const file = join(dir, 'bad.jsonl');
     await writeFile(file, text);

@@ -127,6 +127,8 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
     input.destroy();
   }
   if (failure !== undefined) throw failure;
+  // As an empty .json file is: an export that wrote nothing must not start a connector that finds no one.
+  if (customers.length === 0 && labels.length === 0) throw toError(`--data ${file} is empty: expected one {"customer": {…}} or {"label": {…}} per line`);
   const locate = (issue: ContractIssue) => {
     const [kind, index] = issue.segments ?? [];
     const line = (kind === 'customers' || kind === 'labels') && typeof index === 'number' ? lines[kind][index] : undefined;
