@@ -218,6 +218,16 @@ describe('settings that would vanish silently stop serve at start (exit 2)', () 
     expect(stdout).toBe('');
   });
 
+  it.each([
+    [['--port', '3011', '--admin-port', '3011'], {}, '--admin-port is 3011, the same port as --port: give the health checks and metrics another port'],
+    [['--admin-port', '3000'], {}, '--admin-port is 3000, the same port as --port (default)'],
+    [[], { PORT: '8080', PRC_ADMIN_PORT: '8080' }, '--admin-port (PRC_ADMIN_PORT) is 8080, the same port as --port (PORT)'],
+  ])('an admin port equal to the port (%j %j) is a usage error naming both, not "already in use"', async (args, env, message) => {
+    const { code, stderr } = await printConfig(args, env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
   it('an empty variable is still "unset" where something else gives that option, or where nothing depends on it', async () => {
     const file = join(dir, 'crm.json');
     await writeFile(file, JSON.stringify({ customers: [], labels: [] }));

@@ -148,6 +148,10 @@ export async function resolveServeConfig(
       throw new UsageError(`${sourceOf('basePath', sources)} ${(error as Error).message.replace(/^basePath /, '')}`);
     }
   }
+  // The same port twice would fail at listen as "already in use", naming --port: said here, naming both.
+  if (config.adminPort !== undefined && config.adminPort !== 0 && config.adminPort === config.port) {
+    throw new UsageError(`${sourceOf('adminPort', sources)} is ${String(config.adminPort)}, the same port as ${sourceOf('port', sources)}: give the health checks and metrics another port, or leave ${flagOf('adminPort')} out to serve them on ${flagOf('port')}`);
+  }
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new UsageError(`--tls-cert and --tls-key go together: give both (${config.tlsCert === undefined ? 'no certificate' : 'no key'} was given)`);
   }
