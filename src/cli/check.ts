@@ -238,6 +238,10 @@ async function run(args: string[]): Promise<number> {
   const { customerQueryUrl, labelsUrl } = connectorUrls(values);
   if (values.output !== undefined) await assertWritable(values.output);
   if (values.html !== undefined) await assertWritable(values.html, '--html');
+  // One file for both: the HTML page would silently replace the report CI reads.
+  if (values.output !== undefined && values.html !== undefined && resolve(values.output) === resolve(values.html)) {
+    throw new UsageError(`--output and --html name the same file, ${values.html}: give each report its own file`);
+  }
 
   const progress = progressLine(stderr);
   let report: CheckReport;
