@@ -20,6 +20,7 @@ import {
 } from '../checker/index.js';
 import { countryCodeProblem, isCountryCode, type CountryCode } from '../contract/index.js';
 import { assertPriorityWeights, type PriorityWeights } from '../contract/priority.js';
+import { assertConnectorUrls } from '../contract/url-template.js';
 import { forTerminal } from '../checker/reporters/escape.js';
 import { checkHeaders, HEADER_ENV_PREFIX } from './check-headers.js';
 import { progressLine, stylerFor } from './check-terminal.js';
@@ -190,9 +191,23 @@ async function writeReport(file: string, flag: string, text: string): Promise<vo
   });
 }
 
-function required(flag: string, value: string | undefined, variable: string): string {
-  if (value === undefined || value === '') throw new UsageError(`give --${flag} or set ${variable}`);
-  return value;
+/** A URL from its flag or, without one, Hybrid Chat's variable, and the name its errors use. */
+function required(flag: string, value: string | undefined, variable: string): { value: string; name: string } {
+  const url = value ?? process.env[variable];
+  if (url === undefined || url === '') throw new UsageError(`give --${flag} or set ${variable}`);
+  return { value: url, name: value === undefined ? variable : `--${flag}` };
+}
+
+/** Both URLs, checked before any request under the names the operator gave them. */
+function connectorUrls(values: { 'customer-url'?: string; 'labels-url'?: string }) {
+  const customer = required('customer-url', values['customer-url'], 'CIM_CUSTOMER_QUERY_URL');
+  const labels = required('labels-url', values['labels-url'], 'CIM_LABELS_API_PATH');
+  try {
+    assertConnectorUrls({ customerQueryUrl: customer.value, labelsUrl: labels.value }, { customerQueryUrl: customer.name, labelsUrl: labels.name });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return { customerQueryUrl: customer.value, labelsUrl: labels.value };
 }
 
 async function run(args: string[]): Promise<number> {
@@ -220,10 +235,13 @@ async function run(args: string[]): Promise<number> {
   const maxBodyBytes = byteCount('max-body-bytes', values['max-body-bytes']);
   const defaultCountry = country(values['default-country']);
   const requestHeaders = checkHeaders(values.header, values['header-from-env'], process.env);
-  const customerQueryUrl = required('customer-url', values['customer-url'] ?? process.env.CIM_CUSTOMER_QUERY_URL, 'CIM_CUSTOMER_QUERY_URL');
-  const labelsUrl = required('labels-url', values['labels-url'] ?? process.env.CIM_LABELS_API_PATH, 'CIM_LABELS_API_PATH');
+  const { customerQueryUrl, labelsUrl } = connectorUrls(values);
   if (values.output !== undefined) await assertWritable(values.output);
   if (values.html !== undefined) await assertWritable(values.html, '--html');
+  // One file for both: the HTML page would silently replace the report CI reads.
+  if (values.output !== undefined && values.html !== undefined && resolve(values.output) === resolve(values.html)) {
+    throw new UsageError(`--output and --html name the same file, ${values.html}: give each report its own file`);
+  }
 
   const progress = progressLine(stderr);
   let report: CheckReport;

@@ -40,6 +40,9 @@ Options:
   -v, --version   print the version
 `;
 
+/** How long a failed command's process may go on closing what it opened before it ends anyway. */
+const FAILED_EXIT_GRACE_MS = 1000;
+
 async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
@@ -66,6 +69,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // The verdict is written; a socket a failed command could not close (pg keeps one open
+    // after a SCRAM error when no password was given) must not keep the process waiting.
+    setTimeout(() => process.exit(), FAILED_EXIT_GRACE_MS).unref();
     if (error instanceof UsageError) {
       stderr.write(`priority-routing-crm: ${error.message}\nRun "${error.help ?? 'priority-routing-crm --help'}" for usage.\n`);
       process.exitCode = EXIT_USAGE;

@@ -35,6 +35,12 @@ const READ_ERRORS: Record<string, string> = {
   EACCES: 'EACCES (no permission to read it)',
 };
 
+/** A failed read as every file option says it: `ENOENT (no such file)`. */
+export function readErrorWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return READ_ERRORS[code ?? ''] ?? code ?? String(error);
+}
+
 /**
  * Reads and parses the JSON file a flag names, with a message that names the flag and the
  * file. `toError` decides the exit code: a {@link UsageError} for 2, a plain `Error` for 1.
@@ -44,8 +50,7 @@ export async function readJsonFile(file: string, flag: string, toError: (message
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw toError(`cannot read ${flag} ${file}: ${READ_ERRORS[code ?? ''] ?? code ?? String(error)}`);
+    throw toError(`cannot read ${flag} ${file}: ${readErrorWords(error)}`);
   }
   // A UTF-8 byte order mark, as some Windows editors save files, is not part of the JSON.
   const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

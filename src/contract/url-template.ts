@@ -32,24 +32,28 @@ export function fillCustomerUrl(template: string, phone: string): string {
  * absolute `http:` or `https:` URL. The message shows the URL with its secrets masked (every
  * query value but the one holding `{refId}`).
  */
-export function assertHttpUrl(option: string, url: unknown): asserts url is string {
+export function assertHttpUrl(option: string, url: unknown, example = 'http://crm.example/cim/label'): asserts url is string {
   const filled = typeof url === 'string' ? fillCustomerUrl(url, '1') : '';
   const protocol = URL.canParse(filled) ? new URL(filled).protocol : '';
   if (protocol !== 'http:' && protocol !== 'https:') {
     const shown = typeof url === 'string' ? JSON.stringify(redactUrl(url, { keep: [] })) : typeof url;
-    throw new TypeError(`${option} must be an absolute http(s) URL such as "http://crm.example/cim/label", got ${shown}`);
+    throw new TypeError(`${option} must be an absolute http(s) URL such as "${example}", got ${shown}`);
   }
 }
 
 /**
  * Throws a `TypeError` naming the option unless both URLs are absolute http(s) URLs and the
- * customer URL holds `{refId}`, where Hybrid Chat puts the phone number.
+ * customer URL holds `{refId}`, where Hybrid Chat puts the phone number. `names` are what the
+ * messages call the two URLs (the CLI's flags or variables; the options' names by default).
  */
-export function assertConnectorUrls(urls: { customerQueryUrl: unknown; labelsUrl: unknown }): void {
-  assertHttpUrl('customerQueryUrl', urls.customerQueryUrl);
-  assertHttpUrl('labelsUrl', urls.labelsUrl);
+export function assertConnectorUrls(
+  urls: { customerQueryUrl: unknown; labelsUrl: unknown },
+  names: { customerQueryUrl: string; labelsUrl: string } = { customerQueryUrl: 'customerQueryUrl', labelsUrl: 'labelsUrl' },
+): void {
+  assertHttpUrl(names.customerQueryUrl, urls.customerQueryUrl, `http://crm.example/cim/customer?query=phone:${REF_ID_PLACEHOLDER}`);
+  assertHttpUrl(names.labelsUrl, urls.labelsUrl);
   if (!urls.customerQueryUrl.includes(REF_ID_PLACEHOLDER)) {
-    throw new TypeError(`customerQueryUrl must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
+    throw new TypeError(`${names.customerQueryUrl} must contain ${REF_ID_PLACEHOLDER}, where Hybrid Chat puts the phone number`);
   }
 }
 

@@ -148,6 +148,13 @@ describe('verifyConnector against broken connectors', () => {
     expect(withStatus(lenient, 'warn')).toEqual(['labels.status']);
   });
 
+  it('says why a phone is not found in one sentence: the connector\'s detail, then the hint, no "."', async () => {
+    const report = await check({}, { phones: ['9999'] });
+    expect(result(report, 'customer.status').issues.map((issue) => issue.message)).toEqual([
+      'expected 200, answered 404 (application/problem+json): No customer has that phone number; the checker needs phone numbers of known customers, or the connector does not find this one',
+    ]);
+  });
+
   it('warns about label names with outer white space or equal ignoring case', async () => {
     const report = await check({ labels: [...fixtureLabels, label('L-gold2', 'gold'), label('L-plat', 'Platinum ')] });
     expect(withStatus(report, 'fail')).toEqual([]);

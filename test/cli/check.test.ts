@@ -115,9 +115,22 @@ describe('priority-routing-crm check', () => {
     [['--phone', '1', '--bogus'], /Unknown option '--bogus'/],
     [['--phone', '1', '--skip', checkIds.join(',')], /--only and --skip leave no check to run/],
     [['--phone', '1', '--only', 'labels.status', '--skip', 'labels.status'], /--only and --skip leave no check to run/],
-    [['--phone', '1', '--customer-url', 'crm.example/c?token=SECRET9&query=phone:{refId}', '--labels-url', 'http://h/l'], /customerQueryUrl must be an absolute http\(s\) URL.*token=\*\*\*/],
+    [['--phone', '1', '--customer-url', 'crm.example/c?token=SECRET9&query=phone:{refId}', '--labels-url', 'http://h/l'], /--customer-url must be an absolute http\(s\) URL such as "http:\/\/crm\.example\/cim\/customer\?query=phone:\{refId\}".*token=\*\*\*/],
+    [['--phone', '1', '--customer-url', 'http://h/c?query=phone:{refId}', '--labels-url', 'http://h/l', '--format', 'junit', '--output', 'report.xml', '--html', './report.xml'], /^priority-routing-crm: --output and --html name the same file, \.\/report\.xml: give each report its own file$/m],
+    [['--phone', '1', '--customer-url', 'http://h/c?query=phone:1111', '--labels-url', 'http://h/l'], /^priority-routing-crm: --customer-url must contain \{refId\}, where Hybrid Chat puts the phone number$/m],
+    [['--phone', '1', '--customer-url', 'http://h/c?query=phone:{refId}', '--labels-url', 'h/label'], /--labels-url must be an absolute http\(s\) URL such as "http:\/\/crm\.example\/cim\/label", got "h\/label"/],
   ])('exits 2 for a usage error: %j', async (args, message) => {
     const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    [{ CIM_CUSTOMER_QUERY_URL: 'http://h/customer?query=phone:', CIM_LABELS_API_PATH: 'http://h/label' }, /^priority-routing-crm: CIM_CUSTOMER_QUERY_URL must contain \{refId\}/m],
+    [{ CIM_CUSTOMER_QUERY_URL: 'http://h/customer?query=phone:{refId}', CIM_LABELS_API_PATH: '/label' }, /^priority-routing-crm: CIM_LABELS_API_PATH must be an absolute http\(s\) URL/m],
+  ])('names the Hybrid Chat variable a wrong URL came from: %j', async (env, message) => {
+    const run = await cli(['--phone', '1'], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');

@@ -193,10 +193,48 @@ describe('settings that would vanish silently stop serve at start (exit 2)', () 
     [{ PRC_DATABASE_PASSWORD: ' ' }, 'PRC_DATABASE_PASSWORD is set but empty'],
     [{ PRC_CRM_CLIENT_SECRET: '' }, 'PRC_CRM_CLIENT_SECRET is set but empty'],
     [{ PRC_CHECK_HEADER_AUTHORIZATION: '' }, 'PRC_CHECK_HEADER_AUTHORIZATION is set but empty'],
-  ])('an empty credential variable %j is an error, never "no credential"', async (env, message) => {
-    const { code, stderr } = await printConfig([], env);
+    // A data source or a country: never the sample data, never numbers read without a country.
+    [{ DATABASE_URL: '' }, 'DATABASE_URL is set but empty, and no other data source is given: give it the database URL, or unset it'],
+    [{ PRC_DATABASE: '' }, 'PRC_DATABASE is set but empty, and no other data source is given'],
+    [{ PRC_DATA: '' }, 'PRC_DATA is set but empty, and no other data source is given: give it the data file, or unset it'],
+    [{ PRC_CRM: '' }, 'PRC_CRM is set but empty, and no other data source is given: give it the CRM profile, or unset it'],
+    [{ PRC_DEFAULT_COUNTRY: '' }, 'PRC_DEFAULT_COUNTRY is set but empty: give it a country code such as PK, or unset it'],
+    [{ PRC_COUNTRY_FIELD: '' }, 'PRC_COUNTRY_FIELD is set but empty'],
+  ])('an empty credential, data source or country variable %j is an error, never "none"', async (env, message) => {
+    const { code, stdout, stderr } = await printConfig([], env);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+    expect(stdout).toBe('');
+  });
+
+  it.each([
+    [['--country-field', 'country'], {}, '--country-field needs --data <file.json>, whose customers carry that field'],
+    [['--crm', 'hubspot', '--country-field', 'country'], { PRC_CRM_TOKEN: 't', PRC_CRM_LABEL_PROPERTY: 'tier' }, "--country-field is for --data; a CRM profile reads no country per contact: give --default-country"],
+    [['--crm', 'hubspot'], { PRC_CRM_TOKEN: 't', PRC_CRM_LABEL_PROPERTY: 'tier', PRC_COUNTRY_FIELD: 'country' }, '--country-field (PRC_COUNTRY_FIELD) is for --data'],
+  ])('a country field nothing would read (%j) is an error, never dropped', async (args, env, message) => {
+    const { code, stdout, stderr } = await printConfig(args, env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout).toBe('');
+  });
+
+  it.each([
+    [['--port', '3011', '--admin-port', '3011'], {}, '--admin-port is 3011, the same port as --port: give the health checks and metrics another port'],
+    [['--admin-port', '3000'], {}, '--admin-port is 3000, the same port as --port (default)'],
+    [[], { PORT: '8080', PRC_ADMIN_PORT: '8080' }, '--admin-port (PRC_ADMIN_PORT) is 8080, the same port as --port (PORT)'],
+  ])('an admin port equal to the port (%j %j) is a usage error naming both, not "already in use"', async (args, env, message) => {
+    const { code, stderr } = await printConfig(args, env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('an empty variable is still "unset" where something else gives that option, or where nothing depends on it', async () => {
+    const file = join(dir, 'crm.json');
+    await writeFile(file, JSON.stringify({ customers: [], labels: [] }));
+    const { code, stdout } = await printConfig(['--data', file, '--default-country', 'PK'], { DATABASE_URL: '', PRC_DEFAULT_COUNTRY: '', PORT: '' });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`"data": ${JSON.stringify(file)}`);
+    expect(stdout).toContain('"port": 3000');
   });
 
   it.each([

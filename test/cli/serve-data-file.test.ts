@@ -40,9 +40,12 @@ describe('serve --data: JSON Lines', () => {
   });
 
   it.each([
-    ['a line that is not JSON', '{"label": {"_id": 1}}\n{"customer": ', /bad\.jsonl line 2: not valid JSON: /],
+    ['a line that is not JSON', '{"label": {"_id": 1}}\n{"customer": ', /bad\.jsonl line 2: not valid JSON at column 14: expected a value/],
+    ['a line that is not JSON, without quoting it', '{"customer": {"email": "ayesha@example.pk" "_id": "a"}}\n', /bad\.jsonl line 1: not valid JSON at column 44: expected "," between two properties or elements$/],
     ['a line with another key', `${JSON.stringify({ label: sampleLabels[0] })}\n\n{"customers": []}\n`, /bad\.jsonl line 3: expected \{"customer": \{…\}\} or \{"label": \{…\}\}, got keys \["customers"\]/],
     ['a bare array', '[1, 2]\n', /bad\.jsonl line 1: expected .*, got an array/],
+    ['an empty file (an export that wrote nothing)', '', /bad\.jsonl is empty: expected one \{"customer": \{…\}\} or \{"label": \{…\}\} per line$/],
+    ['a file of blank lines', '\n\r\n  \n', /bad\.jsonl is empty: /],
   ])('names the file and line of %s', async (_case, text, message) => {
     const file = join(dir, 'bad.jsonl');
     await writeFile(file, text);
@@ -72,5 +75,33 @@ describe('serve --data: a JSON document, streamed', () => {
     const file = join(dir, 'empty.json');
     await writeFile(file, '');
     await expect(readDataFile(file, toError)).rejects.toThrow(/empty\.json is not valid JSON/);
+    await writeFile(file, ' \n\t\n');
+    await expect(readDataFile(file, toError)).rejects.toThrow(/empty\.json is not valid JSON: the file is empty$/);
+  });
+
+  it('says a file cut short ends early, and where, never that it is empty', async () => {
+    const file = join(dir, 'cut.json');
+    const whole = JSON.stringify(sampleDataSet, null, 2);
+    const cut = whole.slice(0, whole.indexOf('"labels"'));
+    await writeFile(file, cut);
+    const lines = cut.split('\n');
+    await expect(readDataFile(file, toError)).rejects.toThrow(
+      `--data ${file} is not valid JSON: it ends at line ${lines.length}, column ${lines.at(-1)!.length + 1} before the JSON is complete (was it cut short?)`,
+    );
+  });
+
+  it('names the position once, without the parser\'s own prefix', async () => {
+    const file = join(dir, 'trailing.json');
+    await writeFile(file, '{"customers": [], "labels": []} x');
+    await expect(readDataFile(file, toError)).rejects.toThrow(new RegExp(`^--data \\S*trailing\\.json is not valid JSON at line 1, column 33: unexpected characters$`));
+  });
+
+  it('a file holding null stops serve (exit 1) naming what a data set is, never serving the sample data', async () => {
+    const file = join(dir, 'null.json');
+    await writeFile(file, 'null\n');
+    const run = serve(['--port', '0', '--data', file]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain(`--data ${file}: invalid data set: 1 problem\n  expected { customers: [...], labels: [...] }, got null`);
+    expect(run.stdout()).toBe('');
   });
 });

@@ -130,7 +130,7 @@ describe('serve over HTTPS', () => {
   it('fails at start, naming the option, for a missing file or a key that does not match the certificate', async () => {
     const missing = spawnServe(['--tls-cert', join(dir, 'nope.pem'), '--tls-key', first.key]);
     expect(await missing.exit).toBe(1);
-    expect(missing.stderr()).toMatch(/cannot read --tls-cert .*nope\.pem: ENOENT/);
+    expect(missing.stderr()).toMatch(/cannot read --tls-cert .*nope\.pem: ENOENT \(no such file\)$/m);
 
     const mismatch = spawnServe(['--tls-cert', first.cert, '--tls-key', second.key]);
     expect(await mismatch.exit).toBe(2);

@@ -104,4 +104,19 @@ describe.each<[Engine, string, string]>([
     expect(refused.stdout + refused.stderr).not.toContain(wrong);
     expect(refused.stdout + refused.stderr).not.toContain(password);
   });
+
+  it('serve --database and db check exit 1 at once, saying where a password goes, when the server asks for one and none was given', async () => {
+    const withoutPassword = urlWith(new URL(url), { password: '' });
+    const mapping = await mappingFile(`${engine}.json`, db.mapping);
+    // Not retried for the default --database-wait (60 s), and no socket the driver left open keeps the process.
+    for (const args of [['serve', '--port', '0', '--mapping', mapping], ['db', 'check', '--mapping', mapping]]) {
+      const run = startCli(args, { DATABASE_URL: withoutPassword, PGPASSWORD: undefined, MYSQL_PWD: undefined, PRC_DATABASE_PASSWORD: undefined });
+      running.push(run);
+      expect(await run.exit, args.join(' ')).toBe(1);
+      expect(run.stderr()).toContain(
+        `cannot connect to the database at ${new URL(url).host}: the database asks for a password and none was given: put it in the URL in the environment (DATABASE_URL), or set it in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)`,
+      );
+      expect(run.stdout() + run.stderr()).not.toContain(password);
+    }
+  }, 30_000);
 });

@@ -110,8 +110,10 @@ export function judgeJsonAnswer(
   const { result, subject } = observation;
   const finding = (status: CheckStatus, message: string): Finding => ({ path: '$', message, subject, status });
   if (result.kind !== 'response' || result.status !== 200) {
-    const hint = result.kind === 'response' && result.status === 404 && options.notFoundHint !== undefined ? `; ${options.notFoundHint}` : '';
-    return finding('fail', `expected 200, ${describeOutcome(observation)}${hint}`);
+    const outcome = describeOutcome(observation);
+    // The connector's detail is a sentence ("No customer has … query."): the hint goes on after its full stop.
+    const hinted = result.kind === 'response' && result.status === 404 && options.notFoundHint !== undefined ? `${outcome.replace(/\.$/, '')}; ${options.notFoundHint}` : outcome;
+    return finding('fail', `expected 200, ${hinted}`);
   }
   if (result.bodyTooLarge === true) return finding('fail', `${options.what} is larger than ${formatBytes(options.maxBodyBytes)}`);
   if (!observation.body.json) return finding('fail', `expected a JSON body, got ${observation.body.empty ? 'an empty body' : `a ${result.contentType || 'non-JSON'} body`}`);

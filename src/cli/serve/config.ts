@@ -140,12 +140,17 @@ export async function resolveServeConfig(
       sources[key as ServeOptionKey] = key === 'logFormat' ? `default (stdout is ${stdoutIsTty ? '' : 'not '}a terminal)` : 'default';
     }
   }
+  assertNothingBlankDropped(config, env);
   if (typeof config.basePath === 'string') {
     try {
       normalizeBasePath(config.basePath);
     } catch (error) {
       throw new UsageError(`${sourceOf('basePath', sources)} ${(error as Error).message.replace(/^basePath /, '')}`);
     }
+  }
+  // The same port twice would fail at listen as "already in use", naming --port: said here, naming both.
+  if (config.adminPort !== undefined && config.adminPort !== 0 && config.adminPort === config.port) {
+    throw new UsageError(`${sourceOf('adminPort', sources)} is ${String(config.adminPort)}, the same port as ${sourceOf('port', sources)}: give the health checks and metrics another port, or leave ${flagOf('adminPort')} out to serve them on ${flagOf('port')}`);
   }
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new UsageError(`--tls-cert and --tls-key go together: give both (${config.tlsCert === undefined ? 'no certificate' : 'no key'} was given)`);
@@ -159,8 +164,16 @@ export async function resolveServeConfig(
   }
   const given = (['data', 'database', 'crm'] as const).filter((key) => config[key] !== undefined);
   if (given.length > 1) throw new UsageError(`give one of ${given.map((key) => sourceOf(key, sources)).join(', ')}: they are sources of the customers and labels`);
-  if (config.countryField !== undefined && config.database !== undefined) {
-    throw new UsageError(`${sourceOf('countryField', sources)} is for --data; with --database, map customers.country in the --mapping file`);
+  // Only --data reads it: anywhere else it would be dropped, and every number read in the default country.
+  if (config.countryField !== undefined && config.data === undefined) {
+    const countryField = sourceOf('countryField', sources);
+    throw new UsageError(
+      config.database !== undefined
+        ? `${countryField} is for --data; with --database, map customers.country in the --mapping file`
+        : config.crm !== undefined
+          ? `${countryField} is for --data; a CRM profile reads no country per contact: give --default-country, the country of the CRM's national numbers`
+          : `${countryField} needs --data <file.json>, whose customers carry that field (the sample data has none)`,
+    );
   }
   // Checked here, not when the database opens, so that --print-config refuses it too.
   if ((config.database === undefined) !== (config.mapping === undefined)) {
@@ -179,6 +192,29 @@ export async function resolveServeConfig(
     warnings,
   };
 }
+
+/**
+ * An empty variable reads as unset (`PORT=` is the default port), but not where that silently
+ * changes what is served: `DATABASE_URL=` from a compose file whose secret is missing would start
+ * on the sample data, `PRC_DEFAULT_COUNTRY=` would read every national number without a country.
+ * Refused (exit 2) when nothing else sets that option.
+ */
+function assertNothingBlankDropped(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const blank = (keys: readonly ServeOptionKey[]) => keys.flatMap((key) => envNames(key)).find((name) => env[name] === '');
+  const source = SOURCE_KEYS.some((key) => config[key] !== undefined) ? undefined : blank(SOURCE_KEYS);
+  if (source !== undefined) {
+    throw new UsageError(`${source} is set but empty, and no other data source is given: give it the ${source === 'PRC_CRM' ? 'CRM profile' : source === 'PRC_DATA' ? 'data file' : 'database URL'}, or unset it (serve never falls back to the sample data for an empty variable)`);
+  }
+  for (const key of COUNTRY_KEYS) {
+    const name = config[key] === undefined ? blank([key]) : undefined;
+    if (name !== undefined) throw new UsageError(`${name} is set but empty: give it ${key === 'defaultCountry' ? 'a country code such as PK' : 'the field holding each customer\'s country'}, or unset it`);
+  }
+}
+
+/** The options that choose what is served; without any, serve serves the sample data. */
+const SOURCE_KEYS = ['data', 'database', 'crm'] as const satisfies readonly ServeOptionKey[];
+/** The options that say which country a national number belongs to. */
+const COUNTRY_KEYS = ['defaultCountry', 'countryField'] as const satisfies readonly ServeOptionKey[];
 
 const MASK = '********';
 

@@ -7,6 +7,7 @@ import verifyFile from 'stream-json/file/verifier.js';
 import type { ContractIssue } from '../../contract/index.js';
 import type { CustomerRecord, LabelRecord } from '../../core/repository.js';
 import type { MemoryDataSet } from '../../repositories/memory.js';
+import { describeJsonSyntaxError } from '../json-error.js';
 import { readJsonFile } from '../usage.js';
 
 /** Files read as JSON Lines (one record per line) by their name; any other name is one JSON document. */
@@ -55,16 +56,36 @@ async function readJsonDocument(file: string, toError: ToError): Promise<DataFil
       tokens += 1;
     }
   } catch (error) {
-    // The streaming parser knows no positions; its verifier reads the file again to say where.
-    const where = await verifyFile(file).then(
-      () => undefined,
-      (failure: { line?: number; pos?: number; message?: string }) => failure,
-    );
-    const at = where?.line === undefined ? '' : ` at line ${where.line}, column ${where.pos ?? 0}`;
-    throw toError(`--data ${file} is not valid JSON${at}: ${where?.message ?? (error as Error).message}`);
+    throw await notJson(file, toError, tokens, (error as Error).message);
   }
-  if (tokens === 0 || !assembler.done) throw toError(`--data ${file} is not valid JSON: the file is empty`);
+  // The parser ends quietly at the end of a file cut short (`{"customers": [`) or holding only
+  // white space; its verifier tells these apart. A whole value that is no data set (`null`) is
+  // returned, for the data-set check to name.
+  if (tokens === 0 || !assembler.done) {
+    const failure = await notJson(file, toError, tokens);
+    if (failure !== undefined) throw failure;
+  }
   return { data: assembler.current as MemoryDataSet, locate: () => undefined };
+}
+
+/**
+ * Where and why a `.json` file is not one JSON value (`undefined` when it is one and the parser
+ * gave no error): the streaming parser knows no positions, so its verifier reads the file again.
+ */
+async function notJson(file: string, toError: ToError, tokens: number, parserMessage?: string): Promise<Error | undefined> {
+  const where = await verifyFile(file).then(
+    () => undefined,
+    (failure: { line?: number; pos?: number; offset?: number; message?: string }) => failure,
+  );
+  if (where === undefined) return parserMessage === undefined ? undefined : toError(`--data ${file} is not valid JSON: ${parserMessage}`);
+  const at = where.line === undefined ? '' : ` at line ${where.line}, column ${where.pos ?? 0}`;
+  // Failing at the last byte: nothing but white space (no token read), or a value cut short.
+  if (parserMessage === undefined && where.offset !== undefined && where.offset >= (await stat(file)).size) {
+    return toError(`--data ${file} is not valid JSON: ${tokens === 0 ? 'the file is empty' : `it ends${at} before the JSON is complete (was it cut short?)`}`);
+  }
+  // "ERROR at 28 (1, 29): Verifier cannot parse input: unexpected characters": the position is said once.
+  const reason = where.message?.replace(/^ERROR at \d+ \(\d+, \d+\): Verifier (cannot parse input: |has )?/, '') ?? parserMessage;
+  return toError(`--data ${file} is not valid JSON${at}: ${reason}`);
 }
 
 /** V8 copies strings shorter than this when it slices them; longer ones point into their parent. */
@@ -91,7 +112,8 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
       if (line.trim() === '') continue;
       const entry = parseLine(line);
       if ('problem' in entry) {
-        failure = toError(`--data ${file} line ${number}: ${entry.problem}`);
+        const problem = entry.problem ?? `not valid JSON at ${(await describeJsonSyntaxError(line)).replace(/^line 1, /, '')}`;
+        failure = toError(`--data ${file} line ${number}: ${problem}`);
         break;
       }
       const kind = KINDS[entry.kind];
@@ -105,6 +127,8 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
     input.destroy();
   }
   if (failure !== undefined) throw failure;
+  // As an empty .json file is: an export that wrote nothing must not start a connector that finds no one.
+  if (customers.length === 0 && labels.length === 0) throw toError(`--data ${file} is empty: expected one {"customer": {…}} or {"label": {…}} per line`);
   const locate = (issue: ContractIssue) => {
     const [kind, index] = issue.segments ?? [];
     const line = (kind === 'customers' || kind === 'labels') && typeof index === 'number' ? lines[kind][index] : undefined;
@@ -113,12 +137,14 @@ async function readJsonLines(file: string, toError: ToError): Promise<DataFile> 
   return { data: { customers, labels }, locate };
 }
 
-function parseLine(line: string): { kind: keyof typeof KINDS; record: unknown } | { problem: string } {
+/** One line's record, or what is wrong with it (`undefined`: not JSON, said by the caller without quoting the line). */
+function parseLine(line: string): { kind: keyof typeof KINDS; record: unknown } | { problem: string | undefined } {
   let value: unknown;
   try {
     value = JSON.parse(line);
-  } catch (error) {
-    return { problem: `not valid JSON: ${(error as Error).message}` };
+  } catch {
+    // Never V8's message: it quotes the line, a customer's data.
+    return { problem: undefined };
   }
   const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : undefined;
   const kind = keys?.length === 1 ? keys[0] : undefined;

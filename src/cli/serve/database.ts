@@ -9,7 +9,7 @@ import { createSqlRepository, type SqlRepository } from '../../repositories/sql/
 import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
 import { readJsonFile, UsageError } from '../usage.js';
 import { DatabaseUnreachableError } from './database-wait.js';
-import { SET_DEFAULT_COUNTRY } from './options.js';
+import { SEPARATE_PASSWORD, SET_DEFAULT_COUNTRY } from './options.js';
 
 export { DatabaseUnreachableError };
 
@@ -54,7 +54,19 @@ export function defaultCountryProblem(mapping: SqlMapping, defaultCountry: strin
 /** Driver error codes that retrying cannot fix: authentication and a database that does not exist. */
 const PERMANENT_CODES = new Set(['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
 
-const isPermanent = (error: unknown) => PERMANENT_CODES.has(String((error as { code?: unknown } | null)?.code));
+const isPermanent = (error: unknown) => PERMANENT_CODES.has(String((error as { code?: unknown } | null)?.code)) || noPasswordGiven(error);
+
+/**
+ * The server asked for a password and none was given: pg throws its SCRAM step's own words
+ * (no code, so it read as "unreachable" and was retried for --database-wait), MySQL and MariaDB
+ * deny access "(using password: NO)".
+ */
+const noPasswordGiven = (error: unknown) =>
+  error instanceof Error && (/client password must be a (non-empty )?string/.test(error.message) || /\(using password: NO\)/.test(error.message));
+
+/** Why a connection failed, with what to do when it is a missing password. */
+const connectFailure = (error: unknown, reason: string) =>
+  noPasswordGiven(error) ? `the database asks for a password and none was given: put it in the URL in the environment (DATABASE_URL), or ${SEPARATE_PASSWORD} (${reason})` : reason;
 
 /**
  * The password given besides the URL: `configured` (`PRC_DATABASE_PASSWORD`, or serve's config
@@ -102,7 +114,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
     return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
   } catch (error) {
     await database.close().catch(() => {});
-    const message = `cannot connect to the database at ${database.host}: ${redact(reasonOf(error), url, password)}`;
+    const message = `cannot connect to the database at ${database.host}: ${connectFailure(error, redact(reasonOf(error), url, password))}`;
     throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
 }

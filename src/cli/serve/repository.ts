@@ -53,7 +53,8 @@ export const openRepository: OpenRepository = async (config, log) => {
   }
   // The streaming parser is loaded only for a --data file: the sample data starts without it.
   const file = config.data === undefined ? undefined : await (await import('./data-file.js')).readDataFile(config.data, (message) => new Error(message));
-  const data = file?.data ?? sampleDataSet;
+  // Not `??`: a file holding `null` is a data set the check below refuses, never the sample data.
+  const data = file === undefined ? sampleDataSet : file.data;
   let repository: CustomerRepository;
   try {
     repository = createMemoryRepository(data, { defaultCountry: config.defaultCountry, countryField: config.countryField });

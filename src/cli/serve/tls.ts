@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
-import { UsageError } from '../usage.js';
+import { readErrorWords, UsageError } from '../usage.js';
 import type { TlsFiles } from './server.js';
 
 /** The certificate and the key, parsed; undefined when either does not parse (then createSecureContext names why). */
@@ -26,7 +26,7 @@ export async function readTlsFiles(certFile: string, keyFile: string): Promise<T
     try {
       return await readFile(file);
     } catch (error) {
-      throw new Error(`cannot read ${option} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new Error(`cannot read ${option} ${file}: ${readErrorWords(error)}`);
     }
   };
   const files = { cert: await read(certFile, '--tls-cert'), key: await read(keyFile, '--tls-key') };
