@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cleanups, droppedLines, get, type LogPipe, serveOnPipes } from '../support/log-pipes.js';
 import { SERVE_FIXTURE } from '../support/serve-process.js';
@@ -9,10 +10,11 @@ afterEach(async () => {
 
 const REQUESTS = 20;
 
-/** Waits (10 s at most) until `done` holds. */
-async function until(done: () => boolean | Promise<boolean>, what: () => string): Promise<void> {
+/** Waits (10 s at most) until `done` holds, while `child` runs. */
+async function until(child: ChildProcess, done: () => boolean | Promise<boolean>, what: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await done())) {
+    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`not seen in 10 s: ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -32,12 +34,12 @@ describe('serve whose log reader closed the pipe (serve | head -1, a log shipper
 
       for (let index = 0; index < REQUESTS; index++) expect((await get(`${origin}/customer?query=phone:1111`)).status).toBe(200);
       const notice = /stdout is closed: its log lines are dropped from now on \(prc_log_lines_dropped_total counts them\); serving goes on/;
-      await until(() => notice.test(read.stderr()), read.stderr);
+      await until(child, () => notice.test(read.stderr()), read.stderr);
       for (let index = 0; index < REQUESTS; index++) expect((await get(`${origin}/customer?query=phone:1111`)).status).toBe(200);
       expect((await get(`${origin}/healthz`)).status).toBe(200);
       expect((await get(`${origin}/readyz`)).status).toBe(200);
       // Every request line since the pipe closed is lost, and counted (once its batch is written: 50 ms).
-      await until(async () => ((await droppedLines(origin)) ?? 0) >= 2 * REQUESTS, () => 'prc_log_lines_dropped_total');
+      await until(child, async () => ((await droppedLines(origin)) ?? 0) >= 2 * REQUESTS, () => 'prc_log_lines_dropped_total');
       expect(child.exitCode).toBeNull();
       expect(count(read.stderr(), notice)).toBe(1);
       expect(read.stderr()).toMatch(format === 'json' ? /^\{"level":"warn","time":"[^"]+","code":"EPIPE","msg":"stdout is closed: [^"]+"\}\n$/ : /^\S+ warning: stdout is closed: .* code=EPIPE\n$/);
@@ -52,13 +54,13 @@ describe('serve whose log reader closed the pipe (serve | head -1, a log shipper
     // Each lookup fails (500), and its failure line goes to stderr.
     for (let index = 0; index < REQUESTS; index++) expect((await get(`${origin}/customer?query=phone:1111`)).status).toBe(500);
     const notice = /warning: stderr is closed: its log lines are dropped from now on \(prc_log_lines_dropped_total counts them\); serving goes on code=EPIPE\n/;
-    await until(() => notice.test(read.stdout()), read.stdout);
+    await until(child, () => notice.test(read.stdout()), read.stdout);
     expect((await get(`${origin}/label`)).status).toBe(200);
-    await until(async () => ((await droppedLines(origin)) ?? 0) >= REQUESTS, () => 'prc_log_lines_dropped_total');
+    await until(child, async () => ((await droppedLines(origin)) ?? 0) >= REQUESTS, () => 'prc_log_lines_dropped_total');
     expect(child.exitCode).toBeNull();
     expect(count(read.stdout(), notice)).toBe(1);
     // The request lines go on.
-    await until(() => / GET \/label 200 /.test(read.stdout()), read.stdout);
+    await until(child, () => / GET \/label 200 /.test(read.stdout()), read.stdout);
   }, 60_000);
 
   it('text logs, stdout and stderr both closed: serve keeps answering, silently, and counts every line lost', async () => {
@@ -68,10 +70,10 @@ describe('serve whose log reader closed the pipe (serve | head -1, a log shipper
 
     // A request line (stdout) and a failure line (stderr) for each.
     for (let index = 0; index < REQUESTS; index++) expect((await get(`${origin}/customer?query=phone:1111`)).status).toBe(500);
-    await until(async () => ((await droppedLines(origin)) ?? 0) >= 2 * REQUESTS, () => 'prc_log_lines_dropped_total');
+    await until(child, async () => ((await droppedLines(origin)) ?? 0) >= 2 * REQUESTS, () => 'prc_log_lines_dropped_total');
     for (let index = 0; index < REQUESTS; index++) expect((await get(`${origin}/customer?query=phone:1111`)).status).toBe(500);
     expect((await get(`${origin}/healthz`)).status).toBe(200);
-    await until(async () => ((await droppedLines(origin)) ?? 0) >= 4 * REQUESTS, () => 'prc_log_lines_dropped_total');
+    await until(child, async () => ((await droppedLines(origin)) ?? 0) >= 4 * REQUESTS, () => 'prc_log_lines_dropped_total');
     expect(child.exitCode).toBeNull();
   }, 60_000);
 });
