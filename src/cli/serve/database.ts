@@ -123,29 +123,43 @@ export async function openDatabaseRepository(
   if (country !== undefined) throw new UsageError(`--mapping ${mappingFile}: customers.country ${country}`);
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
+  // From here on, whatever fails closes the pool first: an idle connection left open kept the
+  // process alive some 10 s (the pool's idle timeout) before a failed start could exit.
   try {
-    const problems = await checkSchema(createRunner(database.client, database.dialect), mapping);
-    if (problems.length > 0) {
-      throw new Error(
-        [`--mapping ${mappingFile} does not match the database at ${database.host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'),
-      );
-    }
+    const runner = createRunner(database.client, database.dialect);
+    await checkMappingAgainstSchema(runner, mapping, mappingFile, database.host, (error) => redact(reasonOf(error), url, options.password));
+    const repository = createSqlRepository({
+      client: database.client,
+      dialect: database.dialect,
+      mapping,
+      ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
+    });
+    const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(runner, mapping) : [];
+    // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
+    const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
+    return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
   } catch (error) {
     await database.close().catch(() => {});
-    if (error instanceof Error && error.message.startsWith('--mapping')) throw error;
-    const message = `cannot read the schema at ${database.host}: ${redact(reasonOf(error), url, options.password)}`;
+    throw error;
+  }
+}
+
+/**
+ * The live schema checked against the mapping: every missing table or column named (exit 1); a
+ * schema that cannot be read is the database's failure, retried by `--database-wait` unless
+ * retrying cannot fix it.
+ */
+async function checkMappingAgainstSchema(runner: SqlRunner, mapping: SqlMapping, mappingFile: string, host: string, reason: (error: unknown) => string): Promise<void> {
+  let problems;
+  try {
+    problems = await checkSchema(runner, mapping);
+  } catch (error) {
+    const message = `cannot read the schema at ${host}: ${reason(error)}`;
     throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
-  const repository = createSqlRepository({
-    client: database.client,
-    dialect: database.dialect,
-    mapping,
-    ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
-  });
-  const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
-  // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
-  const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
-  return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
+  if (problems.length > 0) {
+    throw new Error([`--mapping ${mappingFile} does not match the database at ${host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'));
+  }
 }
 
 /** How many rows `serve` reads at start to look for national numbers: a bounded, cheap `SELECT` of the phone columns. */
