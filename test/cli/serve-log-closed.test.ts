@@ -43,6 +43,10 @@ describe('serve whose log reader closed the pipe (serve | head -1, a log shipper
       expect(child.exitCode).toBeNull();
       expect(count(read.stderr(), notice)).toBe(1);
       expect(read.stderr()).toMatch(format === 'json' ? /^\{"level":"warn","time":"[^"]+","code":"EPIPE","msg":"stdout is closed: [^"]+"\}\n$/ : /^\S+ warning: stdout is closed: .* code=EPIPE\n$/);
+      // And it still stops as told, its stop lines lost with the rest.
+      const exit = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
     },
     60_000,
   );
