@@ -10,6 +10,7 @@
  * - FIXTURE_LABELS_FAIL=1: listLabels throws (readiness fails).
  * - FIXTURE_CUSTOMERS_FAIL=1: lookups reject (a CRM that is down), after any FIXTURE_CUSTOMER_DELAY_MS.
  * - FIXTURE_CUSTOMERS_FAIL_DETAIL=<n>: their error's message carries n more characters (a CRM's error page quoted).
+ * - FIXTURE_CUSTOMERS_FAIL_MESSAGE=<text>: their error's message is this (instead of "CRM is down").
  * - FIXTURE_LABELS_FAIL_WHILE=<file>: listLabels throws while that file exists (an outage the test ends).
  * - FIXTURE_LABELS_DELAY_MS: each listLabels waits this long.
  * - FIXTURE_COUNT_LABELS=1: each listLabels prints "fixture: listLabels" on stderr.
@@ -35,7 +36,7 @@ process.exitCode = await runServe(process.argv.slice(2), {
           process.stderr.write('fixture: lookup started\n');
           await delay(customerDelay);
         }
-        if (process.env.FIXTURE_CUSTOMERS_FAIL === '1') throw new Error(`CRM is down${'.'.repeat(failDetail)}`);
+        if (process.env.FIXTURE_CUSTOMERS_FAIL === '1') throw new Error(`${process.env.FIXTURE_CUSTOMERS_FAIL_MESSAGE ?? 'CRM is down'}${'.'.repeat(failDetail)}`);
         const customer = await memory.findCustomerByPhone(query);
         return process.env.FIXTURE_INVALID_CUSTOMER === '1' && customer ? { ...customer, updatedAt: 'yesterday' } : customer;
       },

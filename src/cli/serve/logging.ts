@@ -48,6 +48,13 @@ export const loggablePath = (path: string) =>
 
 const routeText = (route: string | null) => (route === null ? '-' : `/${route}`);
 
+/**
+ * Text a CRM or its driver wrote (an error message, an issue), as a readable log line may hold
+ * it, on a terminal as often as not: control characters written as `\u001b`, so that a message
+ * can neither drive the terminal (colours, cursor, title) nor start a line of its own.
+ */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** An error as logged: its name and message (never a stack, which may quote CRM data at length). */
 const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -186,8 +193,8 @@ function textLogger(quiet: boolean): ServeLogger {
     },
     failure: ({ kind, route, status, issues, error }) =>
       errors.line(
-        `${now()} error ${kind} on ${routeText(route)} (${status})${error === undefined ? '' : `: ${describeError(error)}`}${
-          issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
+        `${now()} error ${kind} on ${routeText(route)} (${status})${error === undefined ? '' : `: ${printable(describeError(error))}`}${
+          issues === undefined ? '' : issues.map((issue) => `\n  ${printable(issue.path)}: ${printable(issue.message)}`).join('')
         }\n`,
       ),
     info,
