@@ -66,6 +66,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // A reader that closed stderr (EPIPE) loses the message; it must not also turn the exit code into a crash's 1.
+    stderr.on('error', () => {});
     if (error instanceof UsageError) {
       stderr.write(`priority-routing-crm: ${error.message}\nRun "${error.help ?? 'priority-routing-crm --help'}" for usage.\n`);
       process.exitCode = EXIT_USAGE;

@@ -1,7 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Cleanups, droppedLines, get, type LogPipe, serveOnPipes } from '../support/log-pipes.js';
-import { SERVE_FIXTURE } from '../support/serve-process.js';
+import { type Cleanups, droppedLines, get, type LogPipe, logPipe, serveOnPipes } from '../support/log-pipes.js';
+import { nodeArgs } from '../support/programs.js';
+import { CLI_MAIN, cleanEnv, SERVE_FIXTURE } from '../support/serve-process.js';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
@@ -80,4 +82,13 @@ describe('serve whose log reader closed the pipe (serve | head -1, a log shipper
     await until(child, async () => ((await droppedLines(origin)) ?? 0) >= 4 * REQUESTS, () => 'prc_log_lines_dropped_total');
     expect(child.exitCode).toBeNull();
   }, 60_000);
+
+  it('a start refused (a wrong option) with stderr already closed still exits 2, not the 1 of a crash on EPIPE', async () => {
+    const pipe = await logPipe(cleanups);
+    pipe.closeReader();
+    const child = spawn(process.execPath, [...nodeArgs(CLI_MAIN), 'serve', '--port', 'eighty'], { env: cleanEnv(), stdio: ['ignore', 'ignore', pipe.writer] });
+    closeSync(pipe.writer);
+    const exit = await new Promise((resolve) => child.once('exit', resolve));
+    expect(exit).toBe(2);
+  });
 });

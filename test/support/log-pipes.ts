@@ -28,7 +28,7 @@ export interface LogPipe {
 /** What the test's `afterEach` runs; each helper here pushes its own cleanup. */
 export type Cleanups = Array<() => unknown>;
 
-async function logPipe(cleanups: Cleanups): Promise<LogPipe> {
+export async function logPipe(cleanups: Cleanups): Promise<LogPipe> {
   const folder = await mkdtemp(join(tmpdir(), 'prc-log-pipe-'));
   cleanups.push(() => rm(folder, { recursive: true, force: true }));
   const fifo = join(folder, 'pipe');
