@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
+import { createServeLogger, isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
 import { Writable } from 'node:stream';
 import { batchLines, boundedOutput, LINE_BACKLOG_CHARS, LINE_BATCH_CHARS, LINE_WAIT_MS, REQUEST_BACKLOG_CHARS } from '../../src/cli/serve/log-lines.js';
 
@@ -154,6 +154,19 @@ describe('boundedOutput', () => {
     expect(output.dropped()).toBe(5);
     expect(closed).toStrictEqual(['EPIPE']);
     expect(written).toStrictEqual(['one\n']);
+  });
+});
+
+describe('the text log', () => {
+  afterEach(() => void vi.restoreAllMocks());
+
+  it("writes a warning's field values (a driver's reason) with their control characters as \\u escapes", async () => {
+    const log = await createServeLogger('text', false);
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => (written.push(String(text)), true));
+    log.warn('database not reachable (try 1)', { reason: 'refused\u001b[2J\r\n2026-01-01T00:00:00.000Z ready', attempts: 1 });
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^\S+ warning: database not reachable \(try 1\) reason=refused\\u001b\[2J\\u000d\\u000a2026-01-01T00:00:00\.000Z ready attempts=1\n$/);
   });
 });
 

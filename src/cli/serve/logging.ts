@@ -167,9 +167,9 @@ function textLogger(quiet: boolean): ServeLogger {
   const now = () => isoTime(Date.now());
   const fieldsText = (fields: Record<string, unknown>) =>
     Object.entries(fields)
-      .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      // A value may quote a driver (`reason` of an unreachable database): printable, as failures are.
+      .map(([key, value]) => ` ${key}=${typeof value === 'string' ? printable(value) : JSON.stringify(value)}`)
       .join('');
-  const warningLine = (message: string, fields: Record<string, unknown>) => `${now()} warning: ${message}${fieldsText(fields)}\n`;
   const output = boundedOutput(stdout, {
     drained: (droppedLines) => warn(DROPPED_LINES_MESSAGE, { droppedLines }),
     closed: (error) => warn(closedMessage('stdout'), { code: errorCode(error) }),
@@ -179,7 +179,7 @@ function textLogger(quiet: boolean): ServeLogger {
     // Said in the request log, the one stream left.
     closed: (error) => info(`warning: ${closedMessage('stderr')}`, { code: errorCode(error) }),
   });
-  const warn = (message: string, fields: Record<string, unknown> = {}) => errors.line(warningLine(message, fields));
+  const warn = (message: string, fields: Record<string, unknown> = {}) => errors.line(`${now()} warning: ${message}${fieldsText(fields)}\n`);
   const out = batchLines(output.requests);
   const info = (message: string, fields: Record<string, unknown> = {}) => {
     out.flush();
