@@ -69,6 +69,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // A reader that closed stderr (EPIPE) loses the message; it must not also turn the exit code into a crash's 1.
+    stderr.on('error', () => {});
     // The verdict is written; a socket a failed command could not close (pg keeps one open
     // after a SCRAM error when no password was given) must not keep the process waiting.
     setTimeout(() => process.exit(), FAILED_EXIT_GRACE_MS).unref();

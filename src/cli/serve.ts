@@ -22,9 +22,9 @@ accepting for --drain-delay, then it closes and requests in flight finish within
 --shutdown-timeout; SIGINT (Ctrl+C) does the same without the drain delay. SIGHUP re-reads
 --tls-cert and --tls-key.
 
-Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data
-or certificate files are unreadable or invalid, the database unreachable after --database-wait
-or its password wrong, or the port is taken; 2 a wrong option (or PRC_ variable).
+Exit codes: 0 stopped by SIGINT or SIGTERM, or --help, --version, --print-config; 1 the data,
+mapping or certificate files are unreadable or invalid, the database unreachable after
+--database-wait or its password wrong, or the port is taken; 2 a wrong option (or PRC_ variable).
 `;
 
 
@@ -119,6 +119,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   const resolved = await resolveServeConfig(values, process.env, stdout.isTTY === true);
   const { config, sources } = resolved;
   if (resolved.printConfig) {
+    // What serve refuses at start without connecting, refused here too: the mapping file, read and checked.
+    if (config.mapping !== undefined) await (await import('./serve/mapping-file.js')).readServeMapping(config.mapping, config.defaultCountry);
     const printable = printableConfig(resolved);
     stdout.write(`${JSON.stringify(printable.config, null, 2)}\n`);
     stderr.write(Object.entries(printable.sources).map(([key, source]) => `${key}: ${source}\n`).join(''));

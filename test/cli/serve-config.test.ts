@@ -3,13 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCustomer } from '../../src/index.js';
+import { crmMappingFor } from '../support/crm-mapping.js';
+import { closedPort } from '../support/listen.js';
 import { spawnServe, startJsonServe, stopServes } from '../support/serve-process.js';
 
 afterEach(stopServes);
 
 let dir: string;
+/** A valid --mapping file: --print-config reads it, as serve does at start. */
+let mappingFile: string;
+const mapping = crmMappingFor({ contacts: 'crm.contacts', tags: 'crm.tags', contact_tags: 'crm.contact_tags' });
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'prc-serve-config-'));
+  mappingFile = join(dir, 'mapping.json');
+  await writeFile(mappingFile, JSON.stringify(mapping));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -112,14 +119,14 @@ describe('serve --print-config', () => {
 
   it("passes the database, phone and cache options through as plain values, a database URL's password masked", async () => {
     const { code, stdout } = await printConfig(
-      ['--default-country', 'pk', '--labels-ttl', '60000', '--mapping', 'mapping.json', '--no-breaker'],
+      ['--default-country', 'pk', '--labels-ttl', '60000', '--mapping', mappingFile, '--no-breaker'],
       { DATABASE_URL: 'postgres://crm:db-secret@127.0.0.1:5432/crm', PRC_CUSTOMERS_TTL: '5000' },
     );
     expect(code).toBe(0);
     expect(stdout).not.toContain('db-secret');
     expect(JSON.parse(stdout)).toMatchObject({
       database: 'postgres://crm:********@127.0.0.1:5432/crm',
-      mapping: 'mapping.json',
+      mapping: mappingFile,
       defaultCountry: 'PK',
       labelsTtl: 60000,
       customersTtl: 5000,
@@ -132,10 +139,40 @@ describe('serve --print-config', () => {
     ['postgresql://crm:u-secret@/crm?host=/var/run/postgresql', 'postgresql://crm:********@/crm?host=/var/run/postgresql'],
     ['mysql://crm:s%2Fl%23a%3Fsh-secret@db.local/crm', 'mysql://crm:********@db.local/crm'],
   ])('masks the password of %s, wherever the URL holds it', async (url, masked) => {
-    const { code, stdout } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: url });
+    const { code, stdout } = await printConfig(['--mapping', mappingFile], { DATABASE_URL: url });
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/secret/);
     expect(JSON.parse(stdout).database).toBe(masked);
+  });
+
+  it('reads and checks the --mapping file as serve does at start, without connecting: a mapped customers.country without --default-country is refused (exit 2), a bad or missing file too (exit 1)', async () => {
+    // Nothing listens at this URL: serve --print-config never connects.
+    const env = { DATABASE_URL: `postgres://crm@127.0.0.1:${await closedPort()}/crm` };
+    const withCountry = join(dir, 'with-country.json');
+    await writeFile(withCountry, JSON.stringify({ ...mapping, customers: { ...mapping.customers, country: 'country_code' } }));
+    const refused = await printConfig(['--mapping', withCountry], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`--mapping ${withCountry}: customers.country "country_code" is mapped, so the numbers of customers whose "country_code" is empty are read in a default country, and none is set: start with --default-country <CC>`);
+    // serve itself refuses it the same way, before connecting.
+    const serve = spawnServe(['--mapping', withCountry], { env });
+    expect(await serve.exit).toBe(2);
+    expect(serve.stderr()).toBe(refused.stderr);
+
+    const given = await printConfig(['--mapping', withCountry, '--default-country', 'PK'], env);
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.stdout)).toMatchObject({ mapping: withCountry, defaultCountry: 'PK' });
+
+    const badKey = join(dir, 'bad-key.json');
+    await writeFile(badKey, JSON.stringify({ ...mapping, customers: { ...mapping.customers, phone: ['mobile'] } }));
+    const bad = await printConfig(['--mapping', badKey], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe(`priority-routing-crm: --mapping ${badKey}: invalid mapping:\n  customers.phone: unknown key; did you mean "phones"?\n`);
+
+    const missing = await printConfig(['--mapping', join(dir, 'missing.json')], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`cannot read --mapping ${join(dir, 'missing.json')}`);
   });
 
   it('warns when a config file holding secrets is readable by other users, not when it is private', async () => {
@@ -306,7 +343,7 @@ describe('a --config file never echoes its text and drops nothing (exit 2)', () 
 describe('database credentials and URLs', () => {
   it('refuses a --database URL holding a password on the command line, where ps shows it, and says where it goes instead', async () => {
     for (const url of ['postgres://crm:cli-secret@db.local:5432/crm', 'mysql://db.local/crm?password=cli-secret']) {
-      const { code, stderr } = await printConfig(['--database', url, '--mapping', 'mapping.json']);
+      const { code, stderr } = await printConfig(['--database', url, '--mapping', mappingFile]);
       expect(code).toBe(2);
       expect(stderr).toContain(
         '--database holds a password, which ps shows on the command line: set PRC_DATABASE or DATABASE_URL in the environment, put "database" in the --config file, or give the URL without the password and the password in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)',
@@ -316,7 +353,7 @@ describe('database credentials and URLs', () => {
   });
 
   it('takes a password-less URL on the command line with the password from PRC_DATABASE_PASSWORD (masked), or the URL from a --config file', async () => {
-    const separate = await printConfig(['--database', 'postgres://crm@db.local:5432/crm', '--mapping', 'mapping.json'], { PRC_DATABASE_PASSWORD: 'pw-secret' });
+    const separate = await printConfig(['--database', 'postgres://crm@db.local:5432/crm', '--mapping', mappingFile], { PRC_DATABASE_PASSWORD: 'pw-secret' });
     expect(separate.code).toBe(0);
     expect(JSON.parse(separate.stdout)).toMatchObject({ database: 'postgres://crm@db.local:5432/crm', databasePassword: '********' });
     expect(separate.stdout + separate.stderr).not.toContain('pw-secret');
@@ -328,7 +365,7 @@ describe('database credentials and URLs', () => {
     expect(refused.stderr).toContain('--database-password is not accepted on the command line, where ps shows it: set PRC_DATABASE_PASSWORD');
 
     const file = join(dir, 'database.json');
-    await writeFile(file, JSON.stringify({ database: 'postgres://crm:file-secret@db.local/crm', mapping: 'mapping.json' }));
+    await writeFile(file, JSON.stringify({ database: 'postgres://crm:file-secret@db.local/crm', mapping: mappingFile }));
     await chmod(file, 0o600);
     const fromFile = await printConfig(['--config', file]);
     expect(fromFile.code).toBe(0);
@@ -342,7 +379,7 @@ describe('database credentials and URLs', () => {
     ['mysql://crm:Hid/den@db.local/crm', ['Hid', 'den@']],
     ['mariadb://crm:1234?Hidden@db.local/crm', ['Hidden', '1234']],
   ])('refuses %s (a password with @ # / ?): says to percent-encode, echoes none of it', async (url, parts) => {
-    const { code, stdout, stderr } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: url });
+    const { code, stdout, stderr } = await printConfig(['--mapping', mappingFile], { DATABASE_URL: url });
     expect(code).toBe(2);
     expect(stderr).toContain(
       'DATABASE_URL: the database URL cannot be read: a character of its user name or password must be percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, : as %3A, % as %25, a space as %20); or leave the password out of the URL and set it in PRC_DATABASE_PASSWORD (or PGPASSWORD / MYSQL_PWD)',
@@ -353,7 +390,7 @@ describe('database credentials and URLs', () => {
   });
 
   it('accepts the same password percent-encoded', async () => {
-    const { code, stdout } = await printConfig(['--mapping', 'mapping.json'], { DATABASE_URL: 'postgres://crm:Summer%402024%23!@db.local:5432/crm' });
+    const { code, stdout } = await printConfig(['--mapping', mappingFile], { DATABASE_URL: 'postgres://crm:Summer%402024%23!@db.local:5432/crm' });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).database).toBe('postgres://crm:********@db.local:5432/crm');
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
+import { createServeLogger, isoTime, loggablePath, type RequestLogEvent, requestLine, tenths } from '../../src/cli/serve/logging.js';
 import { Writable } from 'node:stream';
 import { batchLines, boundedOutput, LINE_BACKLOG_CHARS, LINE_BATCH_CHARS, LINE_WAIT_MS, REQUEST_BACKLOG_CHARS } from '../../src/cli/serve/log-lines.js';
 
@@ -102,7 +102,7 @@ describe('boundedOutput', () => {
   it(`drops request lines while ${REQUEST_BACKLOG_CHARS} characters wait and other lines past ${LINE_BACKLOG_CHARS}, counting each line, and reports the count once the stream has taken the rest`, async () => {
     const { stream, written, take } = stalledStream();
     const reports: number[] = [];
-    const output = boundedOutput(stream, (dropped) => reports.push(dropped));
+    const output = boundedOutput(stream, { drained: (dropped) => void reports.push(dropped), closed: (error) => expect.unreachable(String(error)) });
     const batch = `${'r'.repeat(1023)}\n`.repeat(64); // 64 KiB of request lines
     for (let index = 0; index < REQUEST_BACKLOG_CHARS / batch.length; index++) output.requests(batch);
     expect(output.dropped()).toBe(0);
@@ -124,6 +124,49 @@ describe('boundedOutput', () => {
     await take();
     expect(written.at(-1)).toBe('after\n');
     expect(output.dropped()).toBe(67);
+  });
+
+  it('hears the stream fail (its reader closed the pipe: EPIPE) instead of letting the error end the process: said once, and the lines lost with it and every line after are dropped and counted', async () => {
+    const written: string[] = [];
+    let reading = true;
+    const stream = new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, callback) {
+        if (reading) {
+          written.push(chunk);
+          callback();
+        } else setImmediate(() => callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+      },
+    });
+    const closed: string[] = [];
+    const output = boundedOutput(stream, { drained: () => expect.unreachable('nothing waited'), closed: (error) => void closed.push(String(error.code)) });
+    output.requests('one\n');
+    reading = false;
+    output.requests('two\nthree\n'); // lost in the pipe that closed
+    output.line('waiting behind\n'); // waited behind it: lost too
+    await nextTurn();
+    await nextTurn();
+    expect(closed).toStrictEqual(['EPIPE']);
+    expect(output.dropped()).toBe(3);
+    output.requests('four\n');
+    output.line('five\n');
+    await nextTurn();
+    expect(output.dropped()).toBe(5);
+    expect(closed).toStrictEqual(['EPIPE']);
+    expect(written).toStrictEqual(['one\n']);
+  });
+});
+
+describe('the text log', () => {
+  afterEach(() => void vi.restoreAllMocks());
+
+  it("writes a warning's field values (a driver's reason) with their control characters as \\u escapes", async () => {
+    const log = await createServeLogger('text', false);
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => (written.push(String(text)), true));
+    log.warn('database not reachable (try 1)', { reason: 'refused\u001b[2J\r\n2026-01-01T00:00:00.000Z ready', attempts: 1 });
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^\S+ warning: database not reachable \(try 1\) reason=refused\\u001b\[2J\\u000d\\u000a2026-01-01T00:00:00\.000Z ready attempts=1\n$/);
   });
 });
 

@@ -134,6 +134,16 @@ describe('serve logs', () => {
     await waitForOutput(run, /^\S+ GET \/customer 502 [\d.]+ms \+92\*{6}4567$/m);
     await waitForOutput(run, /error invalid_data on \/customer \(502\)\n {2}\$\.updatedAt: .*ISO 8601/, 'stderr');
   });
+
+  it('--log-format text writes the control characters of a failure message as \\u escapes: a CRM message can neither drive the terminal nor forge a line', async () => {
+    const message = '\u001b[2J\u001b]0;owned\u0007bad row\r\n2026-01-01T00:00:00.000Z GET /customer 200 1.0ms\u009b31m';
+    const run = spawnServe(['--port', '0', '--log-format', 'text'], { entry: SERVE_FIXTURE, env: { FIXTURE_CUSTOMERS_FAIL: '1', FIXTURE_CUSTOMERS_FAIL_MESSAGE: message } });
+    const [, url] = await waitForOutput(run, /CIM_CUSTOMER_QUERY_URL=(\S+)/);
+    expect((await fetch(url!.replace('{refId}', encodeURIComponent(PHONE)))).status).toBe(500);
+    const [line] = await waitForOutput(run, /^\S+ error exception on \/customer \(500\): .*$/m, 'stderr');
+    expect(line).toMatch(/ \(500\): Error: \\u001b\[2J\\u001b\]0;owned\\u0007bad row\\u000d\\u000a2026-01-01T00:00:00\.000Z GET \/customer 200 1\.0ms\\u009b31m$/);
+    expect(run.stderr()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
 });
 
 describe('serve GET /healthz and /readyz', () => {

@@ -78,13 +78,15 @@ export async function createPglite(sql: string = CRM_SCHEMA): Promise<PGlite> {
  * `db` served over the PostgreSQL wire protocol on 127.0.0.1 (a free port, or `onPort`), so that commands
  * taking a `postgres://` URL reach it through the real `pg` driver.
  */
-export async function servePglite(db: PGlite, onPort = 0): Promise<{ url: (password?: string) => string; port: number; stop(): Promise<void> }> {
+export async function servePglite(db: PGlite, onPort = 0): Promise<{ url: (password?: string) => string; port: number; connections(): number; stop(): Promise<void> }> {
   const server = new PGLiteSocketServer({ db, port: onPort, host: '127.0.0.1', maxConnections: 20 });
   await server.start();
   const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
   return {
     port,
     url: (password = 'secret-pw') => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    /** The client connections the server holds open now, as it counts them. */
+    connections: () => server.getStats().activeConnections,
     stop: () => server.stop(),
   };
 }

@@ -9,6 +9,8 @@
  * - FIXTURE_INVALID_CUSTOMER=1: lookups return a customer that breaks the contract (502).
  * - FIXTURE_LABELS_FAIL=1: listLabels throws (readiness fails).
  * - FIXTURE_CUSTOMERS_FAIL=1: lookups reject (a CRM that is down), after any FIXTURE_CUSTOMER_DELAY_MS.
+ * - FIXTURE_CUSTOMERS_FAIL_DETAIL=<n>: their error's message carries n more characters (a CRM's error page quoted).
+ * - FIXTURE_CUSTOMERS_FAIL_MESSAGE=<text>: their error's message is this (instead of "CRM is down").
  * - FIXTURE_LABELS_FAIL_WHILE=<file>: listLabels throws while that file exists (an outage the test ends).
  * - FIXTURE_LABELS_DELAY_MS: each listLabels waits this long.
  * - FIXTURE_COUNT_LABELS=1: each listLabels prints "fixture: listLabels" on stderr.
@@ -23,6 +25,7 @@ const memory = createMemoryRepository(sampleDataSet);
 const customerDelay = Number(process.env.FIXTURE_CUSTOMER_DELAY_MS ?? 0);
 const labelsDelay = Number(process.env.FIXTURE_LABELS_DELAY_MS ?? 0);
 const labelsFailWhile = process.env.FIXTURE_LABELS_FAIL_WHILE;
+const failDetail = Number(process.env.FIXTURE_CUSTOMERS_FAIL_DETAIL ?? 0);
 
 process.exitCode = await runServe(process.argv.slice(2), {
   openRepository: async () => ({
@@ -33,7 +36,7 @@ process.exitCode = await runServe(process.argv.slice(2), {
           process.stderr.write('fixture: lookup started\n');
           await delay(customerDelay);
         }
-        if (process.env.FIXTURE_CUSTOMERS_FAIL === '1') throw new Error('CRM is down');
+        if (process.env.FIXTURE_CUSTOMERS_FAIL === '1') throw new Error(`${process.env.FIXTURE_CUSTOMERS_FAIL_MESSAGE ?? 'CRM is down'}${'.'.repeat(failDetail)}`);
         const customer = await memory.findCustomerByPhone(query);
         return process.env.FIXTURE_INVALID_CUSTOMER === '1' && customer ? { ...customer, updatedAt: 'yesterday' } : customer;
       },

@@ -2,16 +2,19 @@ import process from 'node:process';
 import type { CountryCode } from '../../contract/phone-keys.js';
 import { countNationalNumbers, nationalNumbersWarning } from '../../repositories/national-numbers.js';
 import { createRunner, type SqlRunner } from '../../repositories/sql/client.js';
-import { lacksDefaultCountry, parseSqlMapping, SqlMappingError, type SqlMapping } from '../../repositories/sql/mapping.js';
+import type { SqlMapping } from '../../repositories/sql/mapping.js';
 import { hasDatabasePassword, openSqlDatabase, redactDatabasePassword, type SqlDatabase } from '../../repositories/sql/open.js';
 import { phoneSample } from '../../repositories/sql/queries.js';
 import { createSqlRepository, type SqlRepository } from '../../repositories/sql/repository.js';
 import { checkSchema, detectEngine, type SqlEngine } from '../../repositories/sql/schema.js';
-import { readJsonFile, UsageError } from '../usage.js';
+import { UsageError } from '../usage.js';
 import { DatabaseUnreachableError } from './database-wait.js';
+import { readMappingFile, refuseWithoutDefaultCountry } from './mapping-file.js';
 import { SEPARATE_PASSWORD, SET_DEFAULT_COUNTRY } from './options.js';
 
 export { DatabaseUnreachableError };
+// `db check` reads the mapping as serve does, from here.
+export { defaultCountryProblem, readMappingFile } from './mapping-file.js';
 
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
@@ -26,30 +29,6 @@ export interface OpenedDatabase {
 }
 
 const ENGINE_NAMES: Record<SqlEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
-
-/**
- * Reads and validates a `--mapping` file; a bad one is exit 1 with every bad key named.
- */
-export async function readMappingFile(file: string): Promise<SqlMapping> {
-  const json = await readJsonFile(file, '--mapping', (message) => new Error(message));
-  try {
-    return parseSqlMapping(json);
-  } catch (error) {
-    if (error instanceof SqlMappingError) throw new Error(`--mapping ${file}: ${error.message}`);
-    throw error;
-  }
-}
-
-/**
- * The default country a mapping with `customers.country` needs, when none is given: `serve`
- * stops at start on it (exit 2, before connecting) and `db check` reports it as a problem, so
- * that a `db check` that passes means `serve` starts. `advice` says how to set it.
- */
-export function defaultCountryProblem(mapping: SqlMapping, defaultCountry: string | undefined, advice: string): string | undefined {
-  if (!lacksDefaultCountry(mapping, defaultCountry)) return undefined;
-  const column = JSON.stringify(mapping.customers.country);
-  return `${column} is mapped, so the numbers of customers whose ${column} is empty are read in a default country, and none is set: ${advice}`;
-}
 
 /** Driver error codes that retrying cannot fix: authentication and a database that does not exist. */
 const PERMANENT_CODES = new Set(['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
@@ -130,34 +109,46 @@ export async function openDatabaseRepository(
   options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
 ): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
   const mapping = options.mapping ?? (await readMappingFile(mappingFile));
-  // An operator mistake, refused before connecting: no database state can fix it.
-  const country = defaultCountryProblem(mapping, options.defaultCountry, SET_DEFAULT_COUNTRY);
-  if (country !== undefined) throw new UsageError(`--mapping ${mappingFile}: customers.country ${country}`);
+  refuseWithoutDefaultCountry(mapping, mappingFile, options.defaultCountry);
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
+  // From here on, whatever fails closes the pool first: an idle connection left open kept the
+  // process alive some 10 s (the pool's idle timeout) before a failed start could exit.
   try {
-    const problems = await checkSchema(createRunner(database.client, database.dialect), mapping);
-    if (problems.length > 0) {
-      throw new Error(
-        [`--mapping ${mappingFile} does not match the database at ${database.host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'),
-      );
-    }
+    const runner = createRunner(database.client, database.dialect);
+    await checkMappingAgainstSchema(runner, mapping, mappingFile, database.host, (error) => redact(reasonOf(error), url, options.password));
+    const repository = createSqlRepository({
+      client: database.client,
+      dialect: database.dialect,
+      mapping,
+      ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
+    });
+    const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(runner, mapping) : [];
+    // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
+    const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
+    return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
   } catch (error) {
     await database.close().catch(() => {});
-    if (error instanceof Error && error.message.startsWith('--mapping')) throw error;
-    const message = `cannot read the schema at ${database.host}: ${redact(reasonOf(error), url, options.password)}`;
+    throw error;
+  }
+}
+
+/**
+ * The live schema checked against the mapping: every missing table or column named (exit 1); a
+ * schema that cannot be read is the database's failure, retried by `--database-wait` unless
+ * retrying cannot fix it.
+ */
+async function checkMappingAgainstSchema(runner: SqlRunner, mapping: SqlMapping, mappingFile: string, host: string, reason: (error: unknown) => string): Promise<void> {
+  let problems;
+  try {
+    problems = await checkSchema(runner, mapping);
+  } catch (error) {
+    const message = `cannot read the schema at ${host}: ${reason(error)}`;
     throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
-  const repository = createSqlRepository({
-    client: database.client,
-    dialect: database.dialect,
-    mapping,
-    ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
-  });
-  const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
-  // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
-  const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
-  return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
+  if (problems.length > 0) {
+    throw new Error([`--mapping ${mappingFile} does not match the database at ${host}:`, ...problems.map(({ key, message }) => `  ${key}: ${message}`)].join('\n'));
+  }
 }
 
 /** How many rows `serve` reads at start to look for national numbers: a bounded, cheap `SELECT` of the phone columns. */

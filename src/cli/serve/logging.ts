@@ -1,7 +1,7 @@
 import { stderr, stdout } from 'node:process';
 import type { ConnectorErrorEvent, ConnectorResponseEvent, ConnectorRoute } from '../../core/hooks.js';
 import { maskPhone } from '../../core/hooks.js';
-import { batchLines, boundedOutput, REQUEST_BACKLOG_CHARS } from './log-lines.js';
+import { batchLines, boundedOutput, LINE_BACKLOG_CHARS, REQUEST_BACKLOG_CHARS } from './log-lines.js';
 
 /**
  * One answered connector request, with the path (never the query, which holds the phone). `phone`
@@ -22,6 +22,16 @@ export interface ServeLogger {
 
 /** The warning once stdout has taken every waiting line again, with `droppedLines`: the count since the last one. */
 const DROPPED_LINES_MESSAGE = `log lines dropped: stdout was not taking them (${REQUEST_BACKLOG_CHARS / 2 ** 20} MiB waited)`;
+/** The same for stderr (text format: failures and warnings), which drops lines only past the larger bound. */
+const DROPPED_STDERR_MESSAGE = `log lines dropped: stderr was not taking them (${LINE_BACKLOG_CHARS / 2 ** 20} MiB waited)`;
+
+/**
+ * The warning, said once on the other stream, when stdout or stderr closed (its reader went
+ * away: `serve | head`, a log shipper restarted): serving goes on, and /healthz, /readyz and
+ * /metrics are how a supervisor watches it.
+ */
+const closedMessage = (stream: 'stdout' | 'stderr') => `${stream} is closed: its log lines are dropped from now on (prc_log_lines_dropped_total counts them); serving goes on`;
+const errorCode = (error: NodeJS.ErrnoException) => error.code ?? error.message;
 
 /**
  * A path as it may be logged: a phone number in it is masked, for a client that puts the number
@@ -37,6 +47,13 @@ export const loggablePath = (path: string) =>
   });
 
 const routeText = (route: string | null) => (route === null ? '-' : `/${route}`);
+
+/**
+ * Text a CRM or its driver wrote (an error message, an issue), as a readable log line may hold
+ * it, on a terminal as often as not: control characters written as `\u001b`, so that a message
+ * can neither drive the terminal (colours, cursor, title) nor start a line of its own.
+ */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** An error as logged: its name and message (never a stack, which may quote CRM data at length). */
 const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -101,22 +118,25 @@ const keptPath = (path: string) => {
 async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
   // Loaded here: the text format (and --help, --print-config) starts without pino.
   const { pino } = await import('pino');
-  const output = boundedOutput(stdout, (droppedLines) => log.warn({ droppedLines }, DROPPED_LINES_MESSAGE));
+  const options = { base: null, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
+  const output = boundedOutput(stdout, {
+    drained: (droppedLines) => log.warn({ droppedLines }, DROPPED_LINES_MESSAGE),
+    closed: (error) => errorLog.warn({ code: errorCode(error) }, closedMessage('stdout')),
+  });
+  // stderr carries only what stdout cannot: that stdout closed.
+  const errors = boundedOutput(stderr, {
+    drained: (droppedLines) => errorLog.warn({ droppedLines }, DROPPED_STDERR_MESSAGE),
+    closed: (error) => log.warn({ code: errorCode(error) }, closedMessage('stderr')),
+  });
+  const errorLog = pino(options, { write: (line: string) => errors.line(line) });
   const requests = batchLines(output.requests);
   // Every other line is written at once, after the request lines before it.
-  const log = pino(
-    {
-      base: null,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+  const log = pino(options, {
+    write: (line: string) => {
+      requests.flush();
+      output.line(line);
     },
-    {
-      write: (line: string) => {
-        requests.flush();
-        output.line(line);
-      },
-    },
-  );
+  });
   return {
     request: (event) => {
       if (!quiet) requests.write(requestLine(event));
@@ -135,20 +155,36 @@ async function jsonLogger(quiet: boolean): Promise<ServeLogger> {
       ),
     info: (message, fields = {}) => log.info(fields, message),
     warn: (message, fields = {}) => log.warn(fields, message),
-    droppedLines: output.dropped,
+    droppedLines: () => output.dropped() + errors.dropped(),
   };
 }
 
-/** The readable lines `serve` has always printed: requests on stdout, failures on stderr. */
+/**
+ * The readable lines `serve` has always printed: requests on stdout, failures and warnings on
+ * stderr, each stream bounded as {@link boundedOutput} says.
+ */
 function textLogger(quiet: boolean): ServeLogger {
   const now = () => isoTime(Date.now());
   const fieldsText = (fields: Record<string, unknown>) =>
     Object.entries(fields)
-      .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      // A value may quote a driver (`reason` of an unreachable database): printable, as failures are.
+      .map(([key, value]) => ` ${key}=${typeof value === 'string' ? printable(value) : JSON.stringify(value)}`)
       .join('');
-  const warn = (message: string, fields: Record<string, unknown> = {}) => stderr.write(`${now()} warning: ${message}${fieldsText(fields)}\n`);
-  const output = boundedOutput(stdout, (droppedLines) => warn(DROPPED_LINES_MESSAGE, { droppedLines }));
+  const output = boundedOutput(stdout, {
+    drained: (droppedLines) => warn(DROPPED_LINES_MESSAGE, { droppedLines }),
+    closed: (error) => warn(closedMessage('stdout'), { code: errorCode(error) }),
+  });
+  const errors = boundedOutput(stderr, {
+    drained: (droppedLines) => warn(DROPPED_STDERR_MESSAGE, { droppedLines }),
+    // Said in the request log, the one stream left.
+    closed: (error) => info(`warning: ${closedMessage('stderr')}`, { code: errorCode(error) }),
+  });
+  const warn = (message: string, fields: Record<string, unknown> = {}) => errors.line(`${now()} warning: ${message}${fieldsText(fields)}\n`);
   const out = batchLines(output.requests);
+  const info = (message: string, fields: Record<string, unknown> = {}) => {
+    out.flush();
+    output.line(`${now()} ${message}${fieldsText(fields)}\n`);
+  };
   return {
     request: ({ method, route, path, status, durationMs, phone }) => {
       if (quiet) return;
@@ -156,17 +192,14 @@ function textLogger(quiet: boolean): ServeLogger {
       out.write(`${now()} ${method} ${path === '' ? routeText(route) : keptPath(path).masked} ${status} ${durationMs.toFixed(1)}ms${phone === undefined ? '' : ` ${phone}`}\n`);
     },
     failure: ({ kind, route, status, issues, error }) =>
-      stderr.write(
-        `${now()} error ${kind} on ${routeText(route)} (${status})${error === undefined ? '' : `: ${describeError(error)}`}${
-          issues === undefined ? '' : issues.map((issue) => `\n  ${issue.path}: ${issue.message}`).join('')
+      errors.line(
+        `${now()} error ${kind} on ${routeText(route)} (${status})${error === undefined ? '' : `: ${printable(describeError(error))}`}${
+          issues === undefined ? '' : issues.map((issue) => `\n  ${printable(issue.path)}: ${printable(issue.message)}`).join('')
         }\n`,
       ),
-    info: (message, fields = {}) => {
-      out.flush();
-      output.line(`${now()} ${message}${fieldsText(fields)}\n`);
-    },
+    info,
     warn,
-    droppedLines: output.dropped,
+    droppedLines: () => output.dropped() + errors.dropped(),
   };
 }
 

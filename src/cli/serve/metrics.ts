@@ -168,7 +168,7 @@ function promRegistry(prom: PromClientParts, families: ConnectorFamilies): Regis
     let counted = 0;
     const dropped: Counter = new prom.Counter({
       name: 'prc_log_lines_dropped_total',
-      help: 'Log lines dropped because stdout was not taking them (its reader stalled).',
+      help: 'Log lines dropped because stdout or stderr was not taking them (its reader stalled) or was closed (its reader went away).',
       registers,
       collect: () => {
         const now = logLinesDropped();
