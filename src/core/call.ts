@@ -1,4 +1,5 @@
 import type { Outcome } from '../contract/result.js';
+import { deadlinesFor } from './deadlines.js';
 import type { MaybePromise, RepositoryContext } from './repository.js';
 
 /**
@@ -22,8 +23,9 @@ const TIMED_OUT = { ok: false, reason: 'timeout' } as const;
  * in a promise, which rejects only if `shape` throws.
  *
  * `shape` runs inside the call's own promise instead of in a `then` of it: one promise and one
- * microtask less per asynchronous lookup. The `AbortController` and the timer exist only when
- * needed: a repository that answers synchronously (the memory repository) costs neither, one that
+ * microtask less per asynchronous lookup. The deadline joins the list of every call with this
+ * `timeoutMs` (one timer for all, see deadlines.ts). A repository that answers
+ * synchronously (the memory repository) costs no deadline and no `AbortController`, one that
  * never reads `signal` costs no controller.
  */
 export function callRepository<T, R>(
@@ -39,23 +41,24 @@ export function callRepository<T, R>(
     return shape({ ok: false, reason: 'exception', error });
   }
   if (!isThenable(result)) return shape({ ok: true, value: result });
+  const deadlines = deadlinesFor(timeoutMs);
   return new Promise<R>((resolve, reject) => {
     let settled = false;
     // The first of the answer and the timeout wins; what comes later is dropped unseen.
     const settle = (outcome: CallOutcome<T>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      deadlines.stop(deadline);
       try {
         resolve(shape(outcome));
       } catch (error) {
         reject(error);
       }
     };
-    const timer = setTimeout(() => {
+    const deadline = deadlines.start(() => {
       context.timeOut();
       settle(TIMED_OUT);
-    }, timeoutMs);
+    });
     Promise.resolve(result).then(
       (value) => settle({ ok: true, value }),
       // A timeout inside the repository (a shared call of withCache, AbortSignal.timeout) is still a timeout: 504.
