@@ -15,35 +15,50 @@
  */
 
 /** A running call's place in its list; {@link DeadlineList.stop} it when the call is over. */
-export interface Deadline {
-  /** When it expires, in `performance.now()` milliseconds. */
-  readonly at: number;
+export class Deadline {
   /** Called once at the deadline; `undefined` once stopped or expired, so a stopped call keeps nothing alive. */
   expire: (() => void) | undefined;
+  /** Neighbours in the list, oldest first; `undefined` at either end and once out of the list. */
+  previous: Deadline | undefined = undefined;
+  next: Deadline | undefined = undefined;
+
+  constructor(
+    /** When it expires, in `performance.now()` milliseconds. */
+    readonly at: number,
+    expire: () => void,
+  ) {
+    this.expire = expire;
+  }
 }
 
-/** Past this many stopped entries at the front, the array is compacted (its front is dead weight). */
-const COMPACT_AT = 1024;
-
-/** The running calls with one `timeoutMs`, oldest first, and the one timer that expires them. */
+/**
+ * The running calls with one `timeoutMs`, oldest first, and the one timer that expires them. A
+ * doubly linked list, as Node's own timer lists are: a call that stops is unlinked at once, so the
+ * list holds exactly the running calls and nothing of a finished one stays reachable (entries kept
+ * for a later sweep outlived the young generation's collections and cost more in GC than the
+ * timer they replaced).
+ */
 export class DeadlineList {
-  #entries: Deadline[] = [];
-  /** Index of the oldest entry that may still run; the ones before it are over. */
-  #head = 0;
-  /** How many entries still run. */
+  #oldest: Deadline | undefined;
+  #newest: Deadline | undefined;
+  /** How many calls run. */
   #running = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the armed timer fires, in `performance.now()` milliseconds. */
-  #firesAt = 0;
 
   constructor(readonly timeoutMs: number) {}
 
   /** Starts a deadline `timeoutMs` from now; `expire` is called then, unless it was stopped. */
   start(expire: () => void): Deadline {
-    const entry: Deadline = { at: performance.now() + this.timeoutMs, expire };
-    this.#entries.push(entry);
+    const entry = new Deadline(performance.now() + this.timeoutMs, expire);
+    const newest = this.#newest;
+    if (newest === undefined) this.#oldest = entry;
+    else {
+      newest.next = entry;
+      entry.previous = newest;
+    }
+    this.#newest = entry;
     if (this.#running++ === 0) {
-      if (this.#timer === undefined) this.#arm(this.timeoutMs, entry.at);
+      if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.timeoutMs);
       // Armed for an earlier call and let go when that one stopped (only where it can be unref'd): it holds the process again.
       else (this.#timer as NodeJS.Timeout).ref();
     }
@@ -54,12 +69,10 @@ export class DeadlineList {
   stop(entry: Deadline): void {
     if (entry.expire === undefined) return;
     entry.expire = undefined;
-    if (--this.#running === 0) {
-      // Nothing runs: every entry is passed (dropped at the next compaction: setting the array's
-      // length per call is a runtime call), and the armed timer is let go without holding the
-      // process. It stays armed: the next call reuses it instead of making a timer (and Node's list) anew.
-      this.#head = this.#entries.length;
-      this.#compact();
+    this.#unlink(entry);
+    if (this.#running === 0) {
+      // Nothing runs: the armed timer is let go without holding the process. It stays armed: the
+      // next call reuses it instead of making a timer (and Node's list for it) anew.
       const timer = this.#timer as Partial<NodeJS.Timeout> | number | undefined;
       if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
       else if (timer !== undefined) {
@@ -67,69 +80,47 @@ export class DeadlineList {
         clearTimeout(this.#timer);
         this.#timer = undefined;
       }
-      return;
     }
-    this.#skipStopped();
   }
 
-  #arm(delay: number, firesAt: number): void {
-    this.#firesAt = firesAt;
-    this.#timer = setTimeout(() => this.#fire(), delay);
+  #unlink(entry: Deadline): void {
+    const { previous, next } = entry;
+    if (previous === undefined) this.#oldest = next;
+    else previous.next = next;
+    if (next === undefined) this.#newest = previous;
+    else next.previous = previous;
+    entry.previous = undefined;
+    entry.next = undefined;
+    this.#running--;
   }
 
-  /** Expires every entry whose deadline has come, then arms the timer for the oldest still running. */
-  #fire(): void {
-    this.#timer = undefined;
+  /** Expires every call whose deadline has come, then arms the timer for the oldest still running. */
+  readonly #fire = (): void => {
+    // `#timer` still names the timer that fired while the expired calls run: a call started from
+    // one of them finds it there and arms none of its own; the timer is set anew below.
     const now = performance.now();
-    const entries = this.#entries;
-    while (this.#head < entries.length) {
-      const entry = entries[this.#head] as Deadline;
-      const expire = entry.expire;
-      if (expire !== undefined) {
-        if (entry.at > now) break;
-        entry.expire = undefined;
-        this.#running--;
-        // A throw is reported as a timer's own would be, without keeping the others from expiring.
-        try {
-          expire();
-        } catch (error) {
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
+    for (let entry = this.#oldest; entry !== undefined && entry.at <= now; entry = this.#oldest) {
+      const expire = entry.expire as () => void;
+      entry.expire = undefined;
+      this.#unlink(entry);
+      // A throw is reported as a timer's own would be, without keeping the others from expiring.
+      try {
+        expire();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
       }
-      this.#head++;
     }
-    this.#compact();
-    const next = entries[this.#head];
-    if (next === undefined) {
-      this.#entries.length = 0;
-      this.#head = 0;
-      return;
-    }
-    // Node's timers count whole milliseconds of the loop's clock: round up, so that a call never expires early.
-    this.#arm(Math.max(1, Math.ceil(next.at - now)), next.at);
-  }
+    const oldest = this.#oldest;
+    // Node's timers count whole milliseconds of the loop's clock: rounded up, so that a call never expires early.
+    this.#timer = oldest === undefined ? undefined : setTimeout(this.#fire, Math.max(1, Math.ceil(oldest.at - now)));
+  };
 
-  /** Moves the head past entries that stopped, so the array holds only what may still run (and a little). */
-  #skipStopped(): void {
-    const entries = this.#entries;
-    while (this.#head < entries.length && (entries[this.#head] as Deadline).expire === undefined) this.#head++;
-    this.#compact();
-  }
-
-  #compact(): void {
-    const entries = this.#entries;
-    if (this.#head < COMPACT_AT || this.#head * 2 < entries.length) return;
-    if (this.#head === entries.length) entries.length = 0;
-    else entries.splice(0, this.#head);
-    this.#head = 0;
-  }
-
-  /** For tests: how many entries the list holds (running or not yet passed), and whether its timer holds the process. */
-  get state(): { entries: number; running: number; timer: 'none' | 'ref' | 'unref'; firesAt: number } {
+  /** For tests: how many calls run, and whether the timer holds the process. */
+  get state(): { running: number; timer: 'none' | 'ref' | 'unref' } {
     const timer = this.#timer === undefined ? 'none' : (this.#timer as Partial<NodeJS.Timeout>).hasRef?.() === false ? 'unref' : 'ref';
-    return { entries: this.#entries.length - this.#head, running: this.#running, timer, firesAt: this.#firesAt };
+    return { running: this.#running, timer };
   }
 }
 

@@ -40,7 +40,7 @@ describe('a deadline list (fake clock: setTimeout and performance.now move toget
       clock++;
     }
     expect([...expiredAt.entries()].sort(([a], [b]) => a - b).map(([, at]) => at)).toEqual(startsAt.map((at) => at + TIMEOUT_MS));
-    expect(list.state).toMatchObject({ entries: 0, running: 0, timer: 'none' });
+    expect(list.state).toEqual({ running: 0, timer: 'none' });
   });
 
   it('never expires a stopped call, in front, behind or beside running ones; a stop after expiry or a second stop does nothing', async () => {
@@ -70,7 +70,7 @@ describe('a deadline list (fake clock: setTimeout and performance.now move toget
     const one = list.start(() => {});
     expect(list.state.timer).toBe('ref');
     list.stop(one);
-    expect(list.state).toMatchObject({ timer: 'unref', running: 0, entries: 0 });
+    expect(list.state).toEqual({ timer: 'unref', running: 0 });
     await vi.advanceTimersByTimeAsync(1000);
     const two = list.start(() => {});
     expect(list.state.timer).toBe('ref');
@@ -97,6 +97,25 @@ describe('a deadline list (fake clock: setTimeout and performance.now move toget
     expect(deferred).toHaveLength(1);
     expect(() => deferred[0]?.()).toThrow(bug);
     expect(list.state.running).toBe(0);
+  });
+
+  it('expires a call started by an expiring one at its own time, with one timer armed', async () => {
+    const list = new DeadlineList(TIMEOUT_MS);
+    const origin = performance.now();
+    const expiredAt: number[] = [];
+    list.start(() => {
+      expiredAt.push(performance.now() - origin);
+      list.start(() => expiredAt.push(performance.now() - origin));
+    });
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(expiredAt).toEqual([TIMEOUT_MS]);
+    expect(list.state).toEqual({ running: 1, timer: 'ref' });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS - 1);
+    expect(expiredAt).toEqual([TIMEOUT_MS]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(expiredAt).toEqual([TIMEOUT_MS, 2 * TIMEOUT_MS]);
+    expect(list.state).toEqual({ running: 0, timer: 'none' });
   });
 
   it('keeps one list per timeoutMs, shared by every caller', () => {
