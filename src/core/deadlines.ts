@@ -44,6 +44,12 @@ export class DeadlineList {
   /** How many calls run. */
   #running = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The `setTimeout` that made `#timer`. A test's fake timers replace `setTimeout` and put it
+   * back: a timer armed by the other one may never fire (a fake one, once the fakes are gone), so
+   * the next call arms one of the current `setTimeout` instead of counting on it.
+   */
+  #armedBy: typeof setTimeout | undefined;
 
   constructor(readonly timeoutMs: number) {}
 
@@ -58,9 +64,9 @@ export class DeadlineList {
     }
     this.#newest = entry;
     if (this.#running++ === 0) {
-      if (this.#timer === undefined) this.#timer = setTimeout(this.#fire, this.timeoutMs);
       // Armed for an earlier call and let go when that one stopped (only where it can be unref'd): it holds the process again.
-      else (this.#timer as NodeJS.Timeout).ref();
+      if (this.#timer !== undefined && this.#armedBy === setTimeout) (this.#timer as NodeJS.Timeout).ref();
+      else this.#arm(this.timeoutMs);
     }
     return entry;
   }
@@ -94,8 +100,17 @@ export class DeadlineList {
     this.#running--;
   }
 
+  /** Arms the timer to fire in `delay` ms; a timer armed before (by another `setTimeout`) is forgotten, and does nothing if it fires. */
+  #arm(delay: number): void {
+    const timer = setTimeout(() => {
+      if (this.#timer === timer) this.#fire();
+    }, delay);
+    this.#timer = timer;
+    this.#armedBy = setTimeout;
+  }
+
   /** Expires every call whose deadline has come, then arms the timer for the oldest still running. */
-  readonly #fire = (): void => {
+  #fire(): void {
     // `#timer` still names the timer that fired while the expired calls run: a call started from
     // one of them finds it there and arms none of its own; the timer is set anew below.
     const now = performance.now();
@@ -114,8 +129,9 @@ export class DeadlineList {
     }
     const oldest = this.#oldest;
     // Node's timers count whole milliseconds of the loop's clock: rounded up, so that a call never expires early.
-    this.#timer = oldest === undefined ? undefined : setTimeout(this.#fire, Math.max(1, Math.ceil(oldest.at - now)));
-  };
+    if (oldest === undefined) this.#timer = undefined;
+    else this.#arm(Math.max(1, Math.ceil(oldest.at - now)));
+  }
 
   /** For tests: how many calls run, and whether the timer holds the process. */
   get state(): { running: number; timer: 'none' | 'ref' | 'unref' } {

@@ -169,6 +169,27 @@ describe('a deadline list (fake clock: setTimeout and performance.now move toget
   });
 });
 
+describe('a deadline list across fake timers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('still times out a call after fake timers are put back, whatever timer they left armed', async () => {
+    const timeoutMs = 41; // a list of its own
+    let hang = false;
+    const connector = createConnector({
+      timeoutMs,
+      onError: () => {},
+      repository: { findCustomerByPhone: () => (hang ? new Promise(() => {}) : Promise.resolve(sampleCustomer)), listLabels: async () => [] },
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    expect((await connector.handle({ url: '/customer?query=phone:1111' })).status).toBe(200); // leaves a fake timer armed
+    vi.useRealTimers();
+    hang = true;
+    expect((await connector.handle({ url: '/customer?query=phone:1111' })).status).toBe(504);
+  });
+});
+
 describe('the deadline timer and the process (real processes)', () => {
   const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
   const run = (script: string) =>
