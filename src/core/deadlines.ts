@@ -4,14 +4,15 @@
  * A call's own `setTimeout` and `clearTimeout` cost more than their look suggests: a call at a
  * time leaves Node's list of 3-second timers empty when it ends, so Node deletes that list from
  * a number-keyed table and makes it anew for the next call (a hashed dictionary insert and
- * delete per call, about 2,000 instructions of a 34,000-instruction lookup). Here every call
+ * delete per call, about 2,800 instructions of a 34,000-instruction lookup). Here every call
  * with the same `timeoutMs` joins one list; since each deadline is its start plus the same
  * `timeoutMs`, the list is in deadline order, and one timer, armed for the oldest call still
  * running, serves them all.
  *
  * Same behaviour as a timer per call: a call expires once `timeoutMs` have passed since it
  * started (never earlier, by `performance.now()`), a stopped call never expires, and the timer
- * keeps the process alive exactly while a call is running (it is unref'd when the last one stops).
+ * keeps the process alive exactly while a call is running (it is unref'd when the last one stops,
+ * and stays armed for the next call; where timers cannot be unref'd it is cleared instead).
  */
 
 /** A running call's place in its list; {@link DeadlineList.stop} it when the call is over. */
