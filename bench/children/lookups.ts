@@ -4,9 +4,12 @@
  * replies `'done'` (`{ run: n, counted: true }`: between the marks callgrind counts between, see
  * `count-marks.ts`); `'exit'` exits cleanly. Workloads:
  * `inprocess-ours` (`connector.handle`), `inprocess-baseline` (URLSearchParams + Map +
- * JSON.stringify), `phone-pk` (`defaultCountry: 'PK'`), `phone-digits` (digits only).
+ * JSON.stringify), `phone-pk` (`defaultCountry: 'PK'`), `phone-digits` (digits only),
+ * `async-ours` (`connector.handle` over a repository that answers from a `Map` in a promise, as
+ * every database and CRM repository does) and `async-baseline` (the same `Map` lookup behind a
+ * promise, with `URLSearchParams` and `JSON.stringify`).
  */
-import { baselineIndex, baselineLookup, generateCustomers } from '../lib/customers.js';
+import { asyncBaselineLookup, asyncRepository, baselineIndex, baselineLookup, generateCustomers } from '../lib/customers.js';
 import { loadMain } from '../lib/library.js';
 import { prepareRequests } from '../lib/loop.js';
 import { startCounting, stopCounting } from './count-marks.js';
@@ -21,6 +24,14 @@ function answerer(): (request: (typeof requests)[number]) => unknown {
   if (workload === 'inprocess-baseline') {
     const index = baselineIndex(customers);
     return (request) => baselineLookup(index, request.url);
+  }
+  if (workload === 'async-baseline') {
+    const index = baselineIndex(customers);
+    return (request) => asyncBaselineLookup(index, request.url);
+  }
+  if (workload === 'async-ours') {
+    const connector = createConnector({ repository: asyncRepository(baselineIndex(customers), sampleLabels) });
+    return (request) => connector.handle(request);
   }
   const defaultCountry = workload === 'phone-pk' ? ('PK' as const) : undefined;
   if (!['inprocess-ours', 'phone-pk', 'phone-digits'].includes(workload)) throw new Error(`unknown workload ${workload}`);

@@ -1,4 +1,4 @@
-import type { Customer, Label } from '../../src/index.js';
+import type { Customer, CustomerRepository, Label } from '../../src/index.js';
 import { seededRandom } from './stats.js';
 
 const DATE = '2020-06-18T09:32:53.823Z';
@@ -92,3 +92,28 @@ export function baselineLookup(index: ReadonlyMap<string, Customer>, url: string
   if (customer === undefined) return NOT_FOUND;
   return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(customer) };
 }
+
+/**
+ * {@link baselineLookup} with the `Map` behind a promise: what a hand-written server over an
+ * asynchronous store (a database, a CRM) does at the least, to hold the connector's own work per
+ * asynchronous lookup against. No validation, no field picking, no timeout.
+ */
+export async function asyncBaselineLookup(index: ReadonlyMap<string, Customer>, url: string): Promise<BaselineResponse> {
+  const mark = url.indexOf('?');
+  const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1)).get('query');
+  if (query === null || !query.startsWith('phone:')) return BAD_REQUEST;
+  const customer = await Promise.resolve(index.get(query.slice(6).replace(/\D/g, '')));
+  if (customer === undefined) return NOT_FOUND;
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(customer) };
+}
+
+/**
+ * A repository over the same `Map` that answers in a promise, as every database and CRM
+ * repository does: the connector times, checks and serialises its records as it would a
+ * database's, so against {@link asyncBaselineLookup} this counts the connector's own work per
+ * asynchronous lookup.
+ */
+export const asyncRepository = (index: ReadonlyMap<string, Customer>, labels: readonly Label[]): CustomerRepository => ({
+  findCustomerByPhone: async (query) => index.get(query.normalizedPhone) ?? null,
+  listLabels: async () => labels,
+});

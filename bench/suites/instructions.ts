@@ -153,7 +153,11 @@ export const instructionSuites = ['inprocess', 'http', 'phone', 'startup'] as co
 export async function instructions(suite: (typeof instructionSuites)[number]): Promise<Row[]> {
   if (suite === 'inprocess') {
     const baseline = await instructionsPerRequest(lookups('inprocess-baseline'));
-    return [row('GET /customer in-process', 'lookups', await instructionsPerRequest(lookups('inprocess-ours')), baseline, 'URLSearchParams + Map + JSON.stringify', 1.2)];
+    const inprocessRow = row('GET /customer in-process', 'lookups', await instructionsPerRequest(lookups('inprocess-ours')), baseline, 'URLSearchParams + Map + JSON.stringify', 1.2);
+    // The connector's own work per lookup through an asynchronous repository (every database and CRM).
+    const asyncBaseline = await instructionsPerRequest(lookups('async-baseline'));
+    const asyncRow = row('GET /customer in-process, async repository', 'lookups', await instructionsPerRequest(lookups('async-ours')), asyncBaseline, 'the same Map behind a promise + URLSearchParams + JSON.stringify');
+    return [inprocessRow, asyncRow];
   }
   if (suite === 'startup') return startupInstructions();
   if (suite === 'phone') {

@@ -1,6 +1,6 @@
 import { type Customer, type CustomerQuery, type CustomerQueryError, parseCustomerQuery } from '../contract/index.js';
 import { type Answer, answer, customerTrace, type Trace, traceOf } from './answer.js';
-import { type CallOutcome, callRepository, isThenable } from './call.js';
+import { type CallOutcome, callRepository } from './call.js';
 import { failedCall, invalidData, unexpected } from './failures.js';
 import type { ConnectorRequest, ConnectorResponse } from './http.js';
 import { type HandlerOptions, resolveSettings, type Settings } from './options.js';
@@ -46,9 +46,11 @@ function findCustomer(repository: CustomerRepository, parsed: CustomerQuery, set
     // Pre-validated and synchronous (a wrapper of the memory repository): no timer, no signal, no schema.
     return foundAnswer(repository.findCustomerByPhone(asked, IDLE_CONTEXT) as CustomerRecord | null | undefined, trace);
   }
-  const outcome = callRepository((context) => repository.findCustomerByPhone(asked, context), settings.timeoutMs);
-  if (!isThenable(outcome)) return shapeCustomer(outcome, settings, trace);
-  return Promise.resolve(outcome).then((done) => shapeCustomer(done, settings, trace));
+  return callRepository(
+    (context) => repository.findCustomerByPhone(asked, context),
+    settings.timeoutMs,
+    (outcome) => shapeCustomer(outcome, settings, trace),
+  );
 }
 
 /** What the repository answered, as the response the contract allows (a bug in checking it is a 500 with the phone). */

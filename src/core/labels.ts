@@ -66,7 +66,7 @@ const LABEL = traceOf('label');
  * shape (validated, serialized, tagged) → 304 or 200.
  */
 export async function answerLabels(repository: CustomerRepository, request: ConnectorRequest, settings: Settings): Promise<Answer> {
-  const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs);
+  const outcome = await callRepository((context) => repository.listLabels(context), settings.timeoutMs, (done) => done);
   if (!outcome.ok) return failedCall(outcome, settings, LABEL);
   const served = await serialize(repository, outcome.value);
   if (!served.ok) return invalidData(served.issues, 'a label list', settings, LABEL);

@@ -1,7 +1,5 @@
 import type { ContractIssue } from '../contract/index.js';
 
-const DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
-
 /**
  * The time of a real `Date`, or `undefined` for anything else. `instanceof Date` would miss a
  * `Date` made in another realm (a vm context, as some test runners and sandboxes load drivers
@@ -28,20 +26,26 @@ const isInvalidDate = (value: unknown): boolean => Number.isNaN(dateTime(value))
  */
 export function withIsoDates<T>(record: T): T {
   if (typeof record !== 'object' || record === null) return record;
-  let copy: Record<string, unknown> | undefined;
   try {
-    for (const field of DATE_FIELDS) {
-      const value = (record as Record<string, unknown>)[field];
-      const time = dateTime(value);
-      if (time === undefined || Number.isNaN(time)) continue;
-      copy ??= { ...(record as Record<string, unknown>) };
-      copy[field] = new Date(time).toISOString();
-    }
+    // Named reads, not a loop over the two names: a keyed read by a changing name takes V8's
+    // megamorphic path, on every lookup.
+    const createdAt = isoOf((record as { createdAt?: unknown }).createdAt);
+    const updatedAt = isoOf((record as { updatedAt?: unknown }).updatedAt);
+    if (createdAt === undefined && updatedAt === undefined) return record;
+    const copy: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+    if (createdAt !== undefined) copy.createdAt = createdAt;
+    if (updatedAt !== undefined) copy.updatedAt = updatedAt;
+    return copy as T;
   } catch {
     // A getter that throws: the schema's check reports the record as unreadable.
     return record;
   }
-  return (copy ?? record) as T;
+}
+
+/** A valid `Date` as the wire's ISO string; `undefined` for anything else (strings are checked by the schema as they are). */
+function isoOf(value: unknown): string | undefined {
+  const time = dateTime(value);
+  return time === undefined || Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 /** The value at `segments` under `root`, or `undefined` where the path does not lead anywhere. */

@@ -1,4 +1,5 @@
 import { type AbortWatch, LazyContext } from '../core/call.js';
+import { deadlinesFor } from '../core/deadlines.js';
 import type { RepositoryContext } from '../core/repository.js';
 
 /**
@@ -41,10 +42,12 @@ export class SharedCalls<K> {
     // The handlers' own context: an AbortController only if the repository reads `signal`, and
     // none for the package's own repositories (they listen through `abortWatchOf`).
     const context = new LazyContext(this.timeoutMs);
+    // The deadline joins the handlers' own list for this timeoutMs: one timer for every call.
+    const deadlines = deadlinesFor(this.timeoutMs);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(context.timeOut()), this.timeoutMs);
+      const deadline = deadlines.start(() => reject(context.timeOut()));
       const settle = (finish: () => void) => {
-        clearTimeout(timer);
+        deadlines.stop(deadline);
         finish();
       };
       // `start` may throw synchronously or return a plain value; both become this promise's outcome.
