@@ -159,6 +159,14 @@ describe('priority-routing-crm db check', () => {
     expect(result.stderr).not.toContain(PASSWORD);
   });
 
+  it('a one-character password leaves the message as the driver wrote it, not starred wherever its character appears', async () => {
+    const port = await closedPort();
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: `postgres://crm:1@127.0.0.1:${port}/crm` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain('***');
+  });
+
   it('exits 1 naming the key of a bad mapping file', async () => {
     const mapping = { ...crmMapping, customers: { ...crmMapping.customers, table: 'crm.contacts; DROP TABLE crm.tags' } };
     const result = await runCli(['db', 'check', '--mapping', await mappingFile('hostile.json', mapping)], { DATABASE_URL: url });

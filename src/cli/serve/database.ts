@@ -80,10 +80,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** A driver's message without the URL's password or the one given separately. */
-function redact(text: string, url: string, password: string | undefined): string {
-  const redacted = redactDatabasePassword(text, url);
-  return password === undefined || password === '' ? redacted : redacted.split(password).join('***');
-}
+const redact = (text: string, url: string, password: string | undefined): string => redactDatabasePassword(text, url, password);
 
 /**
  * Opens the database at `url` (with `password` when the URL has none) for `mapping`, and proves

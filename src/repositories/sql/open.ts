@@ -78,9 +78,32 @@ export function maskDatabaseUrl(url: string, mask = '***'): string {
 /** Whether a database URL carries a password (in its user-info or a `password=` parameter). */
 export const hasDatabasePassword = (url: string): boolean => maskDatabaseUrl(url, '') !== url;
 
+/** A URL's user-info password (up to the authority's last `@`), in any text. */
+const URL_PASSWORD = /\b([a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]*@/gi;
+/** A `password=` parameter (a URL query or a key=value connection string), unquoted. */
+const PASSWORD_PARAMETER = /(\bpassword=)[^\s&#;,'"`)]+/gi;
+/** A quoted password value, as JSON or `util.inspect` write an options object: `password: 'pw'`, `"password":"pw"`. */
+const QUOTED_PASSWORD = /(\bpassword['"]?\s*[:=]\s*)(['"`])(?:(?!\2)[^\\]|\\.)*\2/gi;
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a malformed escape: the raw form is all there is
+  }
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Removes a URL's password (raw and percent-decoded) from any text, such as a driver's error
- * message that quotes its connection string.
+ * Removes a database password from any text, such as a driver's error message that quotes its
+ * connection string or options, where it appears as a credential: the user-info password of any
+ * URL in the text, the value of a `password=` parameter or of a quoted `password` key, and the
+ * password of `url` (raw and percent-decoded) or `password` (one given apart from the URL) quoted
+ * whole (`'pw'`, `"pw"`) unless the message shows that value as the user, host or database.
+ * Text that merely contains the password's characters is left as it is:
+ * replacing every occurrence of a short password would mangle the message and show which
+ * characters it is made of.
  *
  * @example
  * ```ts
@@ -88,22 +111,27 @@ export const hasDatabasePassword = (url: string): boolean => maskDatabaseUrl(url
  * redactDatabasePassword('failed: postgres://crm:s3cret@db/crm', 'postgres://crm:s3cret@db/crm'); // 'failed: postgres://crm:***@db/crm'
  * ```
  */
-export function redactDatabasePassword(text: string, url: string): string {
-  let password = '';
+export function redactDatabasePassword(text: string, url: string, password?: string): string {
+  const secrets = new Set<string>(password === undefined ? [] : [password]);
+  // What messages show as something else (the user, the host, the database) is never starred as
+  // the password: that would hide nothing and tell that the password is the user's name.
+  const shown = new Set<string>(['']);
   try {
-    password = new URL(url).password;
+    const parsed = new URL(url);
+    secrets.add(parsed.password);
+    for (const part of [parsed.username, parsed.hostname, parsed.pathname.slice(1)]) shown.add(part).add(safeDecode(part));
+    secrets.add(safeDecode(parsed.password));
   } catch {
-    return text;
+    // not a URL: the password given apart is all there is to hide
   }
-  if (password === '') return text;
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    // a malformed escape: the raw form is all there is to hide
+  let redacted = text
+    .replace(URL_PASSWORD, (_, head: string) => `${head}***@`)
+    .replace(PASSWORD_PARAMETER, (_, key: string) => `${key}***`)
+    .replace(QUOTED_PASSWORD, (_, key: string, quote: string) => `${key}${quote}***${quote}`);
+  for (const secret of secrets) {
+    if (shown.has(secret)) continue;
+    redacted = redacted.replace(new RegExp(`(['"\`])${escapeRegExp(secret)}\\1`, 'g'), '$1***$1');
   }
-  let redacted = text;
-  for (const secret of new Set([password, decoded])) redacted = redacted.split(secret).join('***');
   return redacted;
 }
 
