@@ -332,6 +332,17 @@ describe('priority-routing-crm serve --database', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it.each([
+    ['postgres://', /DATABASE_URL: the database URL has no host: give one/],
+    ['postgres://h:abc/db', /DATABASE_URL: the database URL's port \(after the host's ":"\) is not a number: give one such as 5432/],
+    ['mysql://crm:pw@h:70000/db', /the database URL's port \(after the host's ":"\) is out of range/],
+  ])('DATABASE_URL=%s is refused at start (exit 2), saying what is wrong with it', async (url, message) => {
+    const result = await runCli(['serve', '--port', '0', '--database-wait', '0', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('percent-encoded');
+  });
+
   it('names DATABASE_URL as the source when the URL came from the environment', async () => {
     const result = await runCli(['serve', '--port', '0'], { DATABASE_URL: 'postgres://x@127.0.0.1/x' });
     expect(result.code).toBe(2);

@@ -19,6 +19,16 @@ describe('openSqlDatabase reads a database URL without ever quoting what it cann
     for (const part of parts) expect(message.replace(/\(@ as %40.*%20\)/, '')).not.toContain(part);
   });
 
+  it.each([
+    ['postgres://', 'the database URL has no host'],
+    ['mysql:///crm', 'the database URL has no host'],
+    ['postgres://db.local:abc/crm', 'the database URL\'s port (after the host\'s ":") is not a number'],
+    ['postgres://[::1]:x/crm', 'the database URL\'s port (after the host\'s ":") is not a number'],
+    ['mariadb://crm:pw@db.local:65536/crm', 'the database URL\'s port (after the host\'s ":") is out of range'],
+  ])('%s: a TypeError saying what is wrong (%s)', async (url, message) => {
+    await expect(openSqlDatabase(url)).rejects.toThrow(message);
+  });
+
   it('names only the scheme of an unsupported URL', async () => {
     await expect(openSqlDatabase('redis://u:Hidden@cache.local/0')).rejects.toThrow(/^unsupported database URL scheme "redis:"; expected postgres:\/\/, postgresql:\/\/, mysql:\/\/ or mariadb:\/\/$/);
     await expect(openSqlDatabase('Hidden text')).rejects.toThrow(/^not a database URL \(expected postgres/);

@@ -9,6 +9,7 @@ const PROTOCOLS: Record<string, SqlDialect> = {
 };
 
 const EXPECTED_SCHEMES = 'expected postgres://, postgresql://, mysql:// or mariadb://';
+const NO_HOST = 'the database URL has no host: give one (or, for PostgreSQL, a Unix socket folder as ?host=/run/postgresql)';
 
 /**
  * What is wrong with a database URL, in words that quote none of it but its scheme, or
@@ -28,14 +29,21 @@ export function databaseUrlProblem(url: string, separately = 'give it separately
   const [path = '', query = ''] = rest.split('?', 2);
   // A database URL has no fragment, and "@" has no place in the path or in a query parameter's name.
   const cut = rest.includes('#') || path.includes('@') || /^[^=&]*@/.test(query);
-  let parses = true;
+  let parsed: ReturnType<typeof parseDatabaseUrl> | undefined;
   try {
-    parseDatabaseUrl(url);
+    parsed = parseDatabaseUrl(url);
   } catch {
-    parses = false;
+    parsed = undefined;
   }
-  if (cut || !parses) {
-    if (!cut && (authority === '' || authority.endsWith('@'))) return 'the database URL has no host: give one (or, for PostgreSQL, a Unix socket folder as ?host=/run/postgresql)';
+  if (!cut && (parsed === undefined ? authority === '' || authority.endsWith('@') : parsed.socket === undefined && parsed.parsed.hostname === '')) return NO_HOST;
+  // The port is what follows the host's last ":" (an IPv6 host is in brackets); never quoted, since
+  // a URL missing its "@" (`postgres://crm:secret/crm`) would put the password there.
+  const port = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1))?.[1];
+  if (!cut && parsed === undefined && port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port)) return 'the database URL\'s port (after the host\'s ":") is not a number: give one such as 5432 (PostgreSQL) or 3306 (MySQL, MariaDB), or leave it out for the default (a user name and password go before the host, ending with @)';
+    if (Number(port) > 65535) return 'the database URL\'s port (after the host\'s ":") is out of range: ports go from 1 to 65535';
+  }
+  if (cut || parsed === undefined) {
     return `the database URL cannot be read: a character of its user name or password must be percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, : as %3A, % as %25, a space as %20); or leave the password out of the URL and ${separately}`;
   }
   return undefined;
