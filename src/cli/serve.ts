@@ -2,7 +2,8 @@ import process, { stderr, stdout } from 'node:process';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Command } from './main.js';
 import { authenticateFrom, hybridChatUrls } from './serve/auth.js';
-import { printableConfig, resolveServeConfig } from './serve/config.js';
+import { printableConfig, resolveServeConfig, sourceOf } from './serve/config.js';
+import { checkHost } from './serve/host.js';
 import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
 import type { OpenRepository, RepositorySource } from './serve/repository.js';
 import type { RequestLogEvent } from './serve/logging.js';
@@ -125,6 +126,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     for (const warning of resolved.warnings) stderr.write(`warning: ${warning}\n`);
     return 0;
   }
+
+  await checkHost(config.host, sourceOf('host', sources));
 
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
