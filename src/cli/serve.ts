@@ -180,7 +180,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   });
   const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
   // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
-  const repository = untilConnected(await resilience.wrap(counted, log, sink), source.connected);
+  const repository = untilConnected(await resilience.wrap(counted, log, sink, source.reason), source.connected);
   statusPage?.setRepository(repository);
 
   const stop = listenForStop();

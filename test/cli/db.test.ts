@@ -295,6 +295,26 @@ describe('priority-routing-crm serve --database', () => {
     expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
   });
 
+  it('logs the driver\'s own reason, password redacted, when the database is down before the first label read', async () => {
+    const down = await createPglite();
+    const downServer = await servePglite(down);
+    try {
+      const run = startCli(['serve', '--port', '0', '--log-format', 'json', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: downServer.url(PASSWORD) });
+      running.push(run);
+      const [, labelsUrl] = await waitForOutput(run, /"CIM_LABELS_API_PATH":"([^"]+)"/);
+      await downServer.stop();
+      expect((await fetch(labelsUrl!)).status).toBeGreaterThanOrEqual(500);
+      const [line] = await waitForOutput(run, /^\{.*"msg":"label refresh failing; no list to serve".*$/m);
+      const logged = JSON.parse(line) as { reason: string };
+      expect(logged.reason).toContain(`ECONNREFUSED 127.0.0.1:${downServer.port}`);
+      expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
+      run.child.kill('SIGTERM');
+      await run.exit;
+    } finally {
+      await down.close();
+    }
+  });
+
   it('takes the URL from DATABASE_URL when --mapping is given', async () => {
     const run = startCli(['serve', '--port', '0', '--log-format', 'text', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
     running.push(run);

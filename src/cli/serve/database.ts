@@ -114,7 +114,7 @@ export async function openDatabaseRepository(
   url: string,
   mappingFile: string,
   options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[]; reason(error: unknown): string }> {
   const mapping = options.mapping ?? (await readMappingFile(mappingFile));
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
   const { database } = opened;
@@ -140,7 +140,8 @@ export async function openDatabaseRepository(
   const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
   // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
   const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
-  return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
+  const reason = (error: unknown) => redact(reasonOf(error), url, options.password);
+  return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings, reason };
 }
 
 /** How many rows `serve` reads at start to look for national numbers: a bounded, cheap `SELECT` of the phone columns. */
@@ -172,7 +173,7 @@ export function openDatabaseSource(
     databasePassword?: string | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
+): ReturnType<typeof openDatabaseRepository> {
   const { database, mapping, defaultCountry, timeoutMs } = config;
   if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
   const password = separatePassword(database, config.databasePassword, env);
