@@ -138,9 +138,10 @@ export async function openDatabaseRepository(
     ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
   });
   const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(createRunner(database.client, database.dialect), mapping) : [];
-  // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
-  const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
+  // Why a call failed, for serve's log and the banner: the driver's words, password redacted.
   const reason = (error: unknown) => redact(reasonOf(error), url, options.password);
+  // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
+  const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${reason(error)})`);
   return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings, reason };
 }
 
