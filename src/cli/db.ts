@@ -249,7 +249,7 @@ export const dbCommand: Command = {
       return await runIndexes(createRunner(database.client, database.dialect), opened.engine, mapping, opened.describe, values.apply === true, phoneKeys);
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      throw new Error(`${action === 'check' ? 'db check' : 'db indexes'} on ${database.host}: ${redactDatabasePassword(error instanceof Error ? error.message : String(error), url)}`);
+      throw new Error(`${action === 'check' ? 'db check' : 'db indexes'} on ${database.host}: ${redactDatabasePassword(error instanceof Error ? error.message : String(error), url, password)}`);
     } finally {
       await database.close().catch(() => {});
     }

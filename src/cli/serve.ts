@@ -2,7 +2,8 @@ import process, { stderr, stdout } from 'node:process';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Command } from './main.js';
 import { authenticateFrom, hybridChatUrls } from './serve/auth.js';
-import { printableConfig, resolveServeConfig } from './serve/config.js';
+import { printableConfig, resolveServeConfig, sourceOf } from './serve/config.js';
+import { checkHost } from './serve/host.js';
 import { flagOf, optionsHelp, parseArgsOptions, type ServeConfig } from './serve/options.js';
 import type { OpenRepository, RepositorySource } from './serve/repository.js';
 import type { RequestLogEvent } from './serve/logging.js';
@@ -128,6 +129,8 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
     return 0;
   }
 
+  await checkHost(config.host, sourceOf('host', sources));
+
   // Loaded only now, so that --help, --version and --print-config do not pay for pino,
   // prom-client, the cache and breaker libraries and the server (about 0.3 s of start-up).
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
@@ -179,7 +182,7 @@ export async function runServe(args: string[], dependencies: ServeDependencies =
   });
   const sink = statusPage?.stats.observe(metrics ?? noMetrics) ?? metrics ?? noMetrics;
   // A database waited for (--database-wait) is gated outside the cache and breaker: 503 until connected.
-  const repository = untilConnected(await resilience.wrap(counted, log, sink), source.connected);
+  const repository = untilConnected(await resilience.wrap(counted, log, sink, source.reason), source.connected);
   statusPage?.setRepository(repository);
 
   const stop = listenForStop();

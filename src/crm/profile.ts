@@ -95,6 +95,8 @@ const variablesIn = (text: unknown): string[] => (typeof text === 'string' ? [..
 interface Missing {
   keys: string[];
   unless: Set<string>;
+  /** Set, but to the empty string (which counts as not set). */
+  empty: boolean;
 }
 
 /**
@@ -110,7 +112,7 @@ function substitute(value: unknown, env: Readonly<Record<string, string | undefi
       const given = env[name];
       if (given !== undefined && given !== '') return joinedValue(given, rest);
       if (fallback !== undefined) return joinedValue(substitute(fallback, env, path, missing, [...outer, name]) as string, rest);
-      const entry = missing.get(name) ?? { keys: [], unless: new Set<string>() };
+      const entry = missing.get(name) ?? { keys: [], unless: new Set<string>(), empty: given === '' };
       entry.keys.push(keyOf(path));
       for (const alternative of outer) entry.unless.add(alternative);
       missing.set(name, entry);
@@ -191,9 +193,9 @@ export function loadProfile(profile: unknown, env: Readonly<Record<string, strin
   // several places); what an emptied value then breaks is the same mistake, not said again.
   const missing = new Map<string, Missing>();
   const substituted = substitute(value, env, [], missing);
-  const problems = [...missing].map(([variable, { keys: [key, ...more], unless }]) => ({
+  const problems = [...missing].map(([variable, { keys: [key, ...more], unless, empty }]) => ({
     key: key!,
-    message: `the environment variable ${variable} is not set${unless.size === 0 ? '' : ` (needed unless ${[...unless].join(' or ')} is set)`}${more.length === 0 ? '' : ` (also used at ${more.join(', ')})`}`,
+    message: `the environment variable ${variable} ${empty ? 'is set but empty (an empty value counts as not set): give it a value' : 'is not set'}${unless.size === 0 ? '' : ` (needed unless ${[...unless].join(' or ')} is set)`}${more.length === 0 ? '' : ` (also used at ${more.join(', ')})`}`,
   }));
   const emptied = new Set([...missing.values()].flatMap((entry) => entry.keys));
   const parsed = CrmProfileSchema.safeParse(substituted);

@@ -165,6 +165,15 @@ describe('serve --status-page in Chromium', () => {
     await page.close();
   });
 
+  it('a phone in the address that is not valid percent-encoded UTF-8 is said on the page, as the API says it', async () => {
+    const url = `${reference.origin}/status?phone=%FF&token=${TOKEN}`;
+    const { page, watch } = await open(url);
+    expect(await page.locator('.trial').innerText()).toContain('the phone parameter is not valid percent-encoded UTF-8');
+    expect(await page.inputValue('#phone')).toBe('\uFFFD');
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], requests: [url] });
+    await page.close();
+  });
+
   it('a hostile repository\'s strings render as text on the status page, and the browser is prompted for Basic', async () => {
     const run = spawnServe(['--log-format', 'json', '--port', '0', '--status-page'], { entry: STATUS_PAGE_FIXTURE, env: { PRC_BASIC_AUTH: 'ops:pa55word' } });
     const origin = (await waitForJsonLine(run, 'listening')).url as string;

@@ -201,6 +201,14 @@ describe('priority-routing-crm db check', () => {
     expect(result.stderr).not.toContain(PASSWORD);
   });
 
+  it('a one-character password leaves the message as the driver wrote it, not starred wherever its character appears', async () => {
+    const port = await closedPort();
+    const result = await runCli(['db', 'check', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: `postgres://crm:1@127.0.0.1:${port}/crm` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the database at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain('***');
+  });
+
   it('exits 1 naming the key of a bad mapping file', async () => {
     const mapping = { ...crmMapping, customers: { ...crmMapping.customers, table: 'crm.contacts; DROP TABLE crm.tags' } };
     const result = await runCli(['db', 'check', '--mapping', await mappingFile('hostile.json', mapping)], { DATABASE_URL: url });
@@ -329,6 +337,26 @@ describe('priority-routing-crm serve --database', () => {
     expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
   });
 
+  it('logs the driver\'s own reason, password redacted, when the database is down before the first label read', async () => {
+    const down = await createPglite();
+    const downServer = await servePglite(down);
+    try {
+      const run = startCli(['serve', '--port', '0', '--log-format', 'json', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: downServer.url(PASSWORD) });
+      running.push(run);
+      const [, labelsUrl] = await waitForOutput(run, /"CIM_LABELS_API_PATH":"([^"]+)"/);
+      await downServer.stop();
+      expect((await fetch(labelsUrl!)).status).toBeGreaterThanOrEqual(500);
+      const [line] = await waitForOutput(run, /^\{.*"msg":"label refresh failing; no list to serve".*$/m);
+      const logged = JSON.parse(line) as { reason: string };
+      expect(logged.reason).toContain(`ECONNREFUSED 127.0.0.1:${downServer.port}`);
+      expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
+      run.child.kill('SIGTERM');
+      await run.exit;
+    } finally {
+      await down.close();
+    }
+  });
+
   it('takes the URL from DATABASE_URL when --mapping is given', async () => {
     const run = startCli(['serve', '--port', '0', '--log-format', 'text', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
     running.push(run);
@@ -364,6 +392,17 @@ describe('priority-routing-crm serve --database', () => {
     const result = await runCli(['serve', '--port', '0', ...args], { DATABASE_URL: undefined });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['postgres://', /DATABASE_URL: the database URL has no host: give one/],
+    ['postgres://h:abc/db', /DATABASE_URL: the database URL's port \(after the host's ":"\) is not a number: give one such as 5432/],
+    ['mysql://crm:pw@h:70000/db', /the database URL's port \(after the host's ":"\) is out of range/],
+  ])('DATABASE_URL=%s is refused at start (exit 2), saying what is wrong with it', async (url, message) => {
+    const result = await runCli(['serve', '--port', '0', '--database-wait', '0', '--mapping', await mappingFile('ok.json', crmMapping)], { DATABASE_URL: url });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('percent-encoded');
   });
 
   it('names DATABASE_URL as the source when the URL came from the environment', async () => {

@@ -87,6 +87,21 @@ describe('readResilience for a database', () => {
     expect(events).toStrictEqual(['labels miss', ...Array<string>(6).fill('customers miss'), 'labels hit']);
   });
 
+  it('logs why the label refresh fails with the source\'s own reason, bounded; without one, the error\'s name only', async () => {
+    const sink: MetricsSink = { repositoryCall() {}, breakerState() {}, cacheEvent() {} };
+    for (const [reason, expected] of [
+      [(error: unknown) => `${(error as Error).message}: ${'x'.repeat(1000)}`, `CRM down (scripted): ${'x'.repeat(479)}`],
+      [undefined, 'Error'],
+    ] as const) {
+      const script = scriptedRepository({ mode: 'fail' });
+      const warned: unknown[] = [];
+      const log = { info() {}, warn: (line: string, fields?: unknown) => warned.push([line, fields]) };
+      const repository = await readResilience({}, true).wrap(script, log, sink, reason);
+      await expect(repository.listLabels(context())).rejects.toThrow('CRM down');
+      expect(warned).toStrictEqual([['label refresh failing; no list to serve', { reason: expected }]]);
+    }
+  });
+
   it('--no-breaker leaves it out; --labels-ttl 0 keeps no list', () => {
     expect(readResilience({ noBreaker: true, labelsTtl: 0 }, true).banner).toBe('CRM protection: labels not cached, customers not cached, no circuit breaker');
   });

@@ -99,6 +99,13 @@ describe('serve GET /status', () => {
     const invalid = await (await fetch(`${origin}/status?phone=${encodeURIComponent('<b>')}`)).text();
     expect(invalid).toContain('&lt;b&gt;');
     expect(invalid).toContain('not a number the connector accepts');
+    // Not decodable, or given twice: said as the API says it of query, what was sent shown escaped.
+    const undecodable = await (await fetch(`${origin}/status?phone=%FF%3Cscript%3E`)).text();
+    expect(undecodable).toContain('the phone parameter is not valid percent-encoded UTF-8');
+    expect(undecodable).toContain('<dt>Number</dt><dd><code>\uFFFD&lt;script&gt;</code></dd>');
+    expect(undecodable).not.toContain('<script>');
+    const twice = await (await fetch(`${origin}/status?phone=1111&phone=2222`)).text();
+    expect(twice).toContain('the phone parameter must appear once');
   });
 });
 

@@ -42,6 +42,14 @@ describe('priority-routing-crm serve', () => {
     expect(run.stderr()).toMatch(/cannot listen on 192\.0\.2\.1: EADDRNOTAVAIL/);
   });
 
+  it('a --host name that does not resolve is refused at start (exit 2) naming --host, before any warning', async () => {
+    const run = serve(['--port', '0', '--host', 'nosuchhost.invalid']);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(/^priority-routing-crm: --host nosuchhost\.invalid: no such host name \((ENOTFOUND|EAI_NONAME)\): give an address of this machine/);
+    expect(run.stderr()).not.toContain('sample data');
+    expect(run.stdout()).toBe('');
+  });
+
   it('the paste-ready block has IS_CIM_INTEGRATED=true and says what to do when Hybrid Chat runs elsewhere', async () => {
     const run = serve(['--port', '0']);
     await waitFor(run, /Press Ctrl\+C/);

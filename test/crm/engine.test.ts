@@ -90,6 +90,10 @@ describe('the profile engine', () => {
     expect(found?._id).toBe('x1');
     expect(createCrmRepository({ profile: nested, env: { CRM_API_URL: `${crm.origin}/api` } }).profile.baseUrl).toBe(`${crm.origin}/api`);
     expect(() => createCrmRepository({ profile: nested, env: {} })).toThrow(/baseUrl: the environment variable CRM_PORT is not set \(needed unless CRM_API_URL is set\)/);
+    // Set but empty (PRC_CRM_BASE_URL= in a .env file) is said as such, and still fails.
+    expect(() => createCrmRepository({ profile: nested, env: { CRM_API_URL: '', CRM_PORT: '' } })).toThrow(
+      /baseUrl: the environment variable CRM_PORT is set but empty \(an empty value counts as not set\): give it a value \(needed unless CRM_API_URL is set\)/,
+    );
   });
 
   it('a placeholder cannot leave the base URL (path values are percent-encoded, and checked)', async () => {

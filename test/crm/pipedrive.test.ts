@@ -196,6 +196,7 @@ describe('Pipedrive profile against a fake Pipedrive (real HTTP on loopback)', (
   it('PRC_CRM_TOKEN or PRC_CRM_BASE_URL missing is an error at creation naming it', () => {
     expect(() => createCrmRepository({ profile: 'pipedrive', env: { PRC_CRM_BASE_URL: pipedrive.origin } })).toThrow(/auth\.value: the environment variable PRC_CRM_TOKEN is not set/);
     expect(() => createCrmRepository({ profile: 'pipedrive', env: { PRC_CRM_TOKEN: pipedriveToken } })).toThrow(/baseUrl: the environment variable PRC_CRM_BASE_URL is not set/);
+    expect(() => createCrmRepository({ profile: 'pipedrive', env: { PRC_CRM_TOKEN: pipedriveToken, PRC_CRM_BASE_URL: '' } })).toThrow(/baseUrl: the environment variable PRC_CRM_BASE_URL is set but empty/);
   });
 
   it('with OAuth2 instead of an API token (extends "pipedrive"): client id and secret in Basic, api_domain from the token answer, one token for a burst, renewed once on 401', async () => {

@@ -242,7 +242,7 @@ export function printableConfig({ config, sources }: Pick<ResolvedServe, 'config
 export { MASK };
 
 /** The flag, followed by where the value came from when that was not the flag itself (`--database (DATABASE_URL)`). */
-function sourceOf(key: ServeOptionKey, sources: ConfigSources): string {
+export function sourceOf(key: ServeOptionKey, sources: ConfigSources): string {
   const flag = flagOf(key);
   const source = sources[key];
   return source === undefined || source === flag ? flag : `${flag} (${source})`;

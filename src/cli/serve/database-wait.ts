@@ -16,6 +16,8 @@ export interface OpenedSource {
   repository: CustomerRepository;
   describe: string;
   close(): Promise<void>;
+  /** Why a call of `repository` failed, for the log: the driver's message, password redacted. */
+  reason?(error: unknown): string;
 }
 
 /** What `serve` runs on while it waits: answers 503 until connected, and says so if it gives up. */
@@ -120,6 +122,8 @@ export async function connectOrWait(
     describe: `${options.describe}, not connected yet: retrying for up to ${options.waitMs} ms, as --database-wait allows`,
     failure,
     connected: () => current !== undefined,
+    // Calls reach the repository (and fail) only once connected: `opened` says why.
+    reason: (error) => opened?.reason?.(error) ?? (error instanceof Error ? error.name : typeof error),
     close: async () => {
       closed = true;
       wake();

@@ -70,10 +70,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** A driver's message without the URL's password or the one given separately. */
-function redact(text: string, url: string, password: string | undefined): string {
-  const redacted = redactDatabasePassword(text, url);
-  return password === undefined || password === '' ? redacted : redacted.split(password).join('***');
-}
+const redact = (text: string, url: string, password: string | undefined): string => redactDatabasePassword(text, url, password);
 
 /**
  * Opens the database at `url` (with `password` when the URL has none) for `mapping`, and proves
@@ -107,7 +104,7 @@ export async function openDatabaseRepository(
   url: string,
   mappingFile: string,
   options: { defaultCountry?: CountryCode; timeoutMs?: number; password?: string; mapping?: SqlMapping } = {},
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
+): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[]; reason(error: unknown): string }> {
   const mapping = options.mapping ?? (await readMappingFile(mappingFile));
   refuseWithoutDefaultCountry(mapping, mappingFile, options.defaultCountry);
   const opened = await openDatabase(url, mapping, options.timeoutMs ?? 3000, options.password);
@@ -115,18 +112,20 @@ export async function openDatabaseRepository(
   // From here on, whatever fails closes the pool first: an idle connection left open kept the
   // process alive some 10 s (the pool's idle timeout) before a failed start could exit.
   try {
+    // Why a call failed, for serve's log and the banner: the driver's words, password redacted.
+    const reason = (error: unknown) => redact(reasonOf(error), url, options.password);
     const runner = createRunner(database.client, database.dialect);
-    await checkMappingAgainstSchema(runner, mapping, mappingFile, database.host, (error) => redact(reasonOf(error), url, options.password));
+    await checkMappingAgainstSchema(runner, mapping, mappingFile, database.host, reason);
     const repository = createSqlRepository({
       client: database.client,
       dialect: database.dialect,
       mapping,
       ...(options.defaultCountry === undefined ? {} : { defaultCountry: options.defaultCountry }),
     });
-    const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(runner, mapping) : [];
+    const warnings = options.defaultCountry === undefined ? await nationalNumbersInSample(runner, mapping, reason) : [];
     // Said in the banner and the start log: whether lookups use `db indexes --phone-keys`' table.
-    const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${redact(reasonOf(error), url, options.password)})`);
-    return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings };
+    const lookup = await repository.describeLookup().catch((error: unknown) => `phone columns (the catalog could not be read: ${reason(error)})`);
+    return { repository, describe: `${opened.describe}, lookups by ${lookup}`, close: () => database.close(), warnings, reason };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;
@@ -155,14 +154,14 @@ async function checkMappingAgainstSchema(runner: SqlRunner, mapping: SqlMapping,
 const PHONE_SAMPLE_ROWS = 1000;
 
 /** The warning for national numbers in a sample of rows, when there are some; a failed read is itself a warning, never a failed start. */
-async function nationalNumbersInSample(runner: SqlRunner, mapping: SqlMapping): Promise<string[]> {
+async function nationalNumbersInSample(runner: SqlRunner, mapping: SqlMapping, reason: (error: unknown) => string): Promise<string[]> {
   try {
     const rows = await runner.run(phoneSample(runner.dialect, mapping, PHONE_SAMPLE_ROWS).text, []);
     const found = countNationalNumbers(rows.flatMap((row) => Object.values(row)));
     const warning = nationalNumbersWarning(found, `phone numbers in ${rows.length} sampled rows of ${mapping.customers.table}`, SET_DEFAULT_COUNTRY);
     return warning === undefined ? [] : [warning];
   } catch (error) {
-    return [`could not read a sample of phone numbers to look for national spellings: ${reasonOf(error)}`];
+    return [`could not read a sample of phone numbers to look for national spellings: ${reason(error)}`];
   }
 }
 
@@ -180,7 +179,7 @@ export function openDatabaseSource(
     databasePassword?: string | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ repository: SqlRepository; describe: string; close(): Promise<void>; warnings: string[] }> {
+): ReturnType<typeof openDatabaseRepository> {
   const { database, mapping, defaultCountry, timeoutMs } = config;
   if (mapping === undefined) return Promise.reject(new UsageError('--database needs --mapping <file.json>: where the customers and labels are'));
   const password = separatePassword(database, config.databasePassword, env);

@@ -27,6 +27,8 @@ export interface RepositorySource {
   connected?: () => boolean;
   /** What the operator should know before trusting the answers (national numbers with no default country), logged at start. */
   warnings?: readonly string[];
+  /** Why a call of `repository` failed, for the log (a database: the driver's message, password redacted); else only the error's name is logged. */
+  reason?: (error: unknown) => string;
   /** What `/readyz` asks instead of `repository` (a CRM source: ready once it has read the labels once). */
   readiness?: CustomerRepository;
 }

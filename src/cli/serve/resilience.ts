@@ -10,7 +10,7 @@ export interface Resilience {
    * The repository wrapped as chosen; the same one when nothing was. Async because the breaker's
    * library (cockatiel, some 50 ms of start-up) is loaded only when the breaker is on.
    */
-  wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink): Promise<CustomerRepository>;
+  wrap(repository: CustomerRepository, log: Pick<ServeLogger, 'info' | 'warn'>, metrics: MetricsSink, reason?: (error: unknown) => string): Promise<CustomerRepository>;
   /** Whether {@link Resilience.wrap} changes anything. */
   readonly active: boolean;
   /** Whether it adds `withCache` and `withCircuitBreaker`, for the metrics to register. */
@@ -26,6 +26,9 @@ const COOLDOWN_MS = 10_000;
 
 /** The error's name only (`TimeoutError`, `CircuitOpenError`): its message may quote the database. */
 const errorName = (error: unknown) => (error instanceof Error || error instanceof DOMException ? error.name : typeof error);
+
+/** A logged reason's length at most: a driver's message is a line, never a page. */
+const MAX_REASON = 500;
 
 /**
  * What `--labels-ttl`, `--customers-ttl` and `--no-breaker` (already validated by serve's option
@@ -52,7 +55,7 @@ export function readResilience(
     cache,
     breaker,
     banner: `CRM protection: ${cache || breaker ? parts.join(', ') : 'off (--labels-ttl, --customers-ttl to turn on)'}`,
-    async wrap(repository, log, metrics) {
+    async wrap(repository, log, metrics, reason) {
       let wrapped = repository;
       if (breaker) {
         const { withCircuitBreaker } = await import('../../repositories/breaker.js');
@@ -71,7 +74,7 @@ export function readResilience(
         // during an outage every stale answer tries a refresh, and a line each would flood the log.
         const onError = (event: CacheErrorEvent) => {
           if (event.consecutiveFailures !== 1) return;
-          log.warn(`label refresh failing; ${event.stale ? `serving the list stale since ${event.staleSince.toISOString()}` : 'no list to serve'}`, { reason: errorName(event.error) });
+          log.warn(`label refresh failing; ${event.stale ? `serving the list stale since ${event.staleSince.toISOString()}` : 'no list to serve'}`, { reason: (reason ?? errorName)(event.error).slice(0, MAX_REASON) });
         };
         const onRecover = (event: CacheRecoverEvent) =>
           log.info('label refresh recovered', { failures: event.failures, failingSince: event.failingSince.toISOString() });

@@ -7,7 +7,7 @@ import type { Authenticate } from '../../core/auth.js';
 import type { RequestLogEvent } from './logging.js';
 import { withPhoneKeys } from '../../core/phone-query.js';
 import type { CustomerRepository } from '../../core/repository.js';
-import { readQueryParam, splitUrl } from '../../core/url.js';
+import { type QueryParamResult, readQueryParam, splitUrl } from '../../core/url.js';
 import { renderStatusPage, type StatusView, type Trial } from './status-page-html.js';
 import { StatusStats } from './status-page-stats.js';
 
@@ -91,6 +91,22 @@ async function tryNumber(options: StatusPageOptions, phone: string): Promise<Tri
   }
 }
 
+/** Why the phone parameter could not be read, as the API says it of `query`. */
+const UNREAD_PHONE = {
+  malformed: 'the phone parameter is not valid percent-encoded UTF-8 (a 400 to Hybrid Chat)',
+  repeated: 'the phone parameter must appear once',
+} as const;
+
+/**
+ * The trial for a phone parameter that could not be read (`?phone=%FF`, given twice): the page
+ * says why, showing what was sent as the browser decodes it (a bad byte as U+FFFD), escaped.
+ */
+function unreadPhone(search: string, phone: QueryParamResult): Trial | undefined {
+  if (phone.ok || phone.reason === 'missing') return undefined;
+  const sent = new URLSearchParams(search).getAll('phone').join(', ').slice(0, MAX_TRIAL_LENGTH);
+  return { phone: sent, keys: [], labels: [], problem: UNREAD_PHONE[phone.reason] };
+}
+
 /**
  * The status page of `serve --status-page`: in-process counters (bounded) and the HTML page,
  * behind the connector's own credentials (a query token from the address bar, Basic from the
@@ -114,7 +130,8 @@ export function createStatusPage(options: StatusPageOptions): StatusPage {
     const phone = readQueryParam(search, 'phone');
     const token = readQueryParam(search, 'token');
     const asked = phone.ok && phone.value.trim() !== '' ? phone.value.trim().slice(0, MAX_TRIAL_LENGTH) : undefined;
-    const [notReady, trial] = await Promise.all([ready(), asked === undefined ? undefined : tryNumber({ ...options, repository }, asked)]);
+    const trying = asked === undefined ? unreadPhone(search, phone) : tryNumber({ ...options, repository }, asked);
+    const [notReady, trial] = await Promise.all([ready(), trying]);
     const html = renderStatusPage({
       version: options.version,
       uptimeMs: performance.now() - started,

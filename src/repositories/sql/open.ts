@@ -9,6 +9,7 @@ const PROTOCOLS: Record<string, SqlDialect> = {
 };
 
 const EXPECTED_SCHEMES = 'expected postgres://, postgresql://, mysql:// or mariadb://';
+const NO_HOST = 'the database URL has no host: give one (or, for PostgreSQL, a Unix socket folder as ?host=/run/postgresql)';
 
 /**
  * What is wrong with a database URL, in words that quote none of it but its scheme, or
@@ -28,14 +29,21 @@ export function databaseUrlProblem(url: string, separately = 'give it separately
   const [path = '', query = ''] = rest.split('?', 2);
   // A database URL has no fragment, and "@" has no place in the path or in a query parameter's name.
   const cut = rest.includes('#') || path.includes('@') || /^[^=&]*@/.test(query);
-  let parses = true;
+  let parsed: ReturnType<typeof parseDatabaseUrl> | undefined;
   try {
-    parseDatabaseUrl(url);
+    parsed = parseDatabaseUrl(url);
   } catch {
-    parses = false;
+    parsed = undefined;
   }
-  if (cut || !parses) {
-    if (!cut && (authority === '' || authority.endsWith('@'))) return 'the database URL has no host: give one (or, for PostgreSQL, a Unix socket folder as ?host=/run/postgresql)';
+  if (!cut && (parsed === undefined ? authority === '' || authority.endsWith('@') : parsed.socket === undefined && parsed.parsed.hostname === '')) return NO_HOST;
+  // The port is what follows the host's last ":" (an IPv6 host is in brackets); never quoted, since
+  // a URL missing its "@" (`postgres://crm:secret/crm`) would put the password there.
+  const port = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1))?.[1];
+  if (!cut && parsed === undefined && port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port)) return 'the database URL\'s port (after the host\'s ":") is not a number: give one such as 5432 (PostgreSQL) or 3306 (MySQL, MariaDB), or leave it out for the default (a user name and password go before the host, ending with @)';
+    if (Number(port) > 65535) return 'the database URL\'s port (after the host\'s ":") is out of range: ports go from 1 to 65535';
+  }
+  if (cut || parsed === undefined) {
     return `the database URL cannot be read: a character of its user name or password must be percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, : as %3A, % as %25, a space as %20); or leave the password out of the URL and ${separately}`;
   }
   return undefined;
@@ -78,9 +86,32 @@ export function maskDatabaseUrl(url: string, mask = '***'): string {
 /** Whether a database URL carries a password (in its user-info or a `password=` parameter). */
 export const hasDatabasePassword = (url: string): boolean => maskDatabaseUrl(url, '') !== url;
 
+/** A URL's user-info password (up to the authority's last `@`), in any text. */
+const URL_PASSWORD = /\b([a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]*@/gi;
+/** A `password=` parameter (a URL query or a key=value connection string), unquoted. */
+const PASSWORD_PARAMETER = /(\bpassword=)[^\s&#;,'"`)]+/gi;
+/** A quoted password value, as JSON or `util.inspect` write an options object: `password: 'pw'`, `"password":"pw"`. */
+const QUOTED_PASSWORD = /(\bpassword['"]?\s*[:=]\s*)(['"`])(?:(?!\2)[^\\]|\\.)*\2/gi;
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a malformed escape: the raw form is all there is
+  }
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Removes a URL's password (raw and percent-decoded) from any text, such as a driver's error
- * message that quotes its connection string.
+ * Removes a database password from any text, such as a driver's error message that quotes its
+ * connection string or options, where it appears as a credential: the user-info password of any
+ * URL in the text, the value of a `password=` parameter or of a quoted `password` key, and the
+ * password of `url` (raw and percent-decoded) or `password` (one given apart from the URL) quoted
+ * whole (`'pw'`, `"pw"`) unless the message shows that value as the user, host or database.
+ * Text that merely contains the password's characters is left as it is:
+ * replacing every occurrence of a short password would mangle the message and show which
+ * characters it is made of.
  *
  * @example
  * ```ts
@@ -88,22 +119,27 @@ export const hasDatabasePassword = (url: string): boolean => maskDatabaseUrl(url
  * redactDatabasePassword('failed: postgres://crm:s3cret@db/crm', 'postgres://crm:s3cret@db/crm'); // 'failed: postgres://crm:***@db/crm'
  * ```
  */
-export function redactDatabasePassword(text: string, url: string): string {
-  let password = '';
+export function redactDatabasePassword(text: string, url: string, password?: string): string {
+  const secrets = new Set<string>(password === undefined ? [] : [password]);
+  // What messages show as something else (the user, the host, the database) is never starred as
+  // the password: that would hide nothing and tell that the password is the user's name.
+  const shown = new Set<string>(['']);
   try {
-    password = new URL(url).password;
+    const parsed = new URL(url);
+    secrets.add(parsed.password);
+    for (const part of [parsed.username, parsed.hostname, parsed.pathname.slice(1)]) shown.add(part).add(safeDecode(part));
+    secrets.add(safeDecode(parsed.password));
   } catch {
-    return text;
+    // not a URL: the password given apart is all there is to hide
   }
-  if (password === '') return text;
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    // a malformed escape: the raw form is all there is to hide
+  let redacted = text
+    .replace(URL_PASSWORD, (_, head: string) => `${head}***@`)
+    .replace(PASSWORD_PARAMETER, (_, key: string) => `${key}***`)
+    .replace(QUOTED_PASSWORD, (_, key: string, quote: string) => `${key}${quote}***${quote}`);
+  for (const secret of secrets) {
+    if (shown.has(secret)) continue;
+    redacted = redacted.replace(new RegExp(`(['"\`])${escapeRegExp(secret)}\\1`, 'g'), '$1***$1');
   }
-  let redacted = text;
-  for (const secret of new Set([password, decoded])) redacted = redacted.split(secret).join('***');
   return redacted;
 }
 
