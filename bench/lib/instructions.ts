@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endsWithBench } from './lifetime.js';
 
 /** A process to count: its script and arguments, how to know it is ready, its warm-up and one batch of work. */
 export interface Counted {
@@ -66,10 +67,12 @@ export async function instructionsPerRequest(counted: Counted): Promise<number[]
   const directory = await mkdtemp(join(tmpdir(), 'prc-callgrind-'));
   const stdoutFile = join(directory, 'stdout.txt');
   const stdout = counted.stdoutToFile === true ? openSync(stdoutFile, 'w') : 'pipe';
-  const child = spawn('valgrind', [...callgrindArgs(join(directory, 'callgrind.out')), process.execPath, ...V8_FLAGS, '--import', 'tsx', '--import', marks, ...counted.argv], {
-    stdio: ['ignore', stdout, 'pipe', 'ipc'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  const child = endsWithBench(
+    spawn('valgrind', [...callgrindArgs(join(directory, 'callgrind.out')), process.execPath, ...V8_FLAGS, '--import', 'tsx', '--import', marks, ...counted.argv], {
+      stdio: ['ignore', stdout, 'pipe', 'ipc'],
+      env: { ...process.env, NO_COLOR: '1' },
+    }),
+  );
   if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
