@@ -12,6 +12,8 @@
  */
 import { Server } from 'node:http';
 import { freemem, loadavg } from 'node:os';
+// A counted child whose bench is gone exits (under valgrind it would run on for minutes).
+import './parent-watch.js';
 
 /**
  * Idle kept-alive connections stay open for ten minutes instead of Node's 5 s: the HTTP rows'

@@ -1,6 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { endsWithBench } from './lifetime.js';
+
+/** Exits a child whose bench is gone (its IPC channel closed). */
+export const parentWatch = fileURLToPath(new URL('../children/parent-watch.ts', import.meta.url));
 
 /** A benchmark child process: runs a TypeScript file under tsx and talks over IPC. */
 export interface Child {
@@ -18,7 +22,7 @@ export interface Child {
  */
 export function startChild(name: string, args: readonly string[], nodeOptions: readonly string[] = []): Child {
   const file = fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url));
-  const child = fork(file, [...args], { execArgv: [...nodeOptions, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = endsWithBench(fork(file, [...args], { execArgv: [...nodeOptions, '--import', 'tsx', '--import', parentWatch], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`bench child ${name} exited early (code ${String(code)})`);
   });

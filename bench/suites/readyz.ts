@@ -2,6 +2,8 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { parentWatch } from '../lib/child.js';
+import { endsWithBench } from '../lib/lifetime.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { interleave, median } from '../lib/stats.js';
 
@@ -24,7 +26,7 @@ function request(agent: Agent, url: string): Promise<{ status: number; ms: numbe
 /** `serve` over the pooled fake database, in its own process; resolves once it listens. */
 async function startServe() {
   const file = fileURLToPath(new URL('../children/pooled-serve.ts', import.meta.url));
-  const child = fork(file, ['--port', '0', '--log-format', 'json', '--quiet'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = endsWithBench(fork(file, ['--port', '0', '--log-format', 'json', '--quiet'], { execArgv: ['--import', 'tsx', '--import', parentWatch], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   for (;;) {

@@ -5,10 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parentWatch } from '../lib/child.js';
 import { customerUrls } from '../lib/customers.js';
 import { writeDataFile } from '../lib/data-files.js';
 import { distDirectory, loadMain } from '../lib/library.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
+import { endsWithBench } from '../lib/lifetime.js';
 import { interleave } from '../lib/stats.js';
 import { processCpuMicros } from '../lib/task-cpu.js';
 
@@ -34,7 +36,7 @@ const file = (name: string) => fileURLToPath(new URL(`../children/${name}.ts`, i
 
 /** A bench child in its own process, stdout drained (not printed); resolves once it sent `{ port }`. */
 async function start(name: string, args: readonly string[]): Promise<Server> {
-  const child = fork(file(name), [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = endsWithBench(fork(file(name), [...args], { execArgv: ['--import', 'tsx', '--import', parentWatch], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
   let bytes = 0;
   child.stdout?.on('data', (chunk: Buffer) => (bytes += chunk.length));
   const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`${name} ${args.join(' ')} exited early (code ${String(code)})`)));

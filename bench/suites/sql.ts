@@ -8,6 +8,7 @@ import { bulkCustomersSql, bulkMobileDigits } from '../../test/support/crm-bulk.
 import { type CrmDatabase, createCrmDatabase } from '../../test/support/sql-backends.js';
 import { startChild } from '../lib/child.js';
 import { distDirectory, loadMain, loadSql } from '../lib/library.js';
+import { endsWithBench } from '../lib/lifetime.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { type BaselinePool, baselineLookup } from '../lib/sql-baseline.js';
 import { interleave, median, seededRandom } from '../lib/stats.js';
@@ -91,7 +92,7 @@ function httpClient(port: number) {
 async function startServe(url: string, mappingFile: string) {
   // The URL (with its password) from the environment: serve refuses a password on the command line.
   const env = { ...process.env, DATABASE_URL: url };
-  const child = spawn(process.execPath, [CLI, 'serve', '--log-format', 'text', '--quiet', '--port', '0', '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = endsWithBench(spawn(process.execPath, [CLI, 'serve', '--log-format', 'text', '--quiet', '--port', '0', '--mapping', mappingFile], { stdio: ['ignore', 'pipe', 'inherit'], env }));
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

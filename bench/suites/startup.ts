@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { V8_FLAGS } from '../lib/instructions.js';
 import { distDirectory } from '../lib/library.js';
+import { endsWithBench } from '../lib/lifetime.js';
 import { compare, type Row, type SuiteResult } from '../lib/report.js';
 import { interleave } from '../lib/stats.js';
 
@@ -58,7 +59,7 @@ interface Answer {
  */
 async function firstAnswer(args: readonly string[]): Promise<Answer> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = endsWithBench(spawn(process.execPath, [...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } }));
   let out = '';
   try {
     const port = await new Promise<string>((resolve, reject) => {
@@ -94,7 +95,8 @@ async function instructionsToFirstAnswer(args: readonly string[]): Promise<numbe
   const out = join(directory, 'callgrind.out');
   try {
     const valgrind = ['--tool=callgrind', `--callgrind-out-file=${out}`, '--smc-check=all-non-file', '--vgdb=no', '--separate-threads=yes'];
-    const child = spawn('valgrind', [...valgrind, process.execPath, ...V8_FLAGS, ...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // No IPC here (start-up is counted whole, so nothing is preloaded): killed by the bench as it ends.
+    const child = endsWithBench(spawn('valgrind', [...valgrind, process.execPath, ...V8_FLAGS, ...args], { cwd: distDirectory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
     const gone = once(child, 'exit');
     let text = '';
     const port = await new Promise<string>((resolve, reject) => {
