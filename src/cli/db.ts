@@ -8,7 +8,8 @@ import { databaseUrlProblem, hasDatabasePassword, redactDatabasePassword } from 
 import { indexNeeds, inspectSqlDatabase, sampleNationalWarning, type SqlEngine } from '../repositories/sql/schema.js';
 import type { Command } from './main.js';
 import { checkEnvironment } from './environment.js';
-import { defaultCountryProblem, openDatabase, readMappingFile, separatePassword } from './serve/database.js';
+import { openDatabase, separatePassword } from './serve/database.js';
+import { defaultCountryProblem, readMappingFile } from './serve/mapping-file.js';
 import { SEPARATE_PASSWORD } from './serve/options.js';
 import { parseCommandLine, UsageError } from './usage.js';
 

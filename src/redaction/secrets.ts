@@ -89,7 +89,8 @@ export function headerSecrets(value: string): string[] {
   return [value, credential, ...(basic === undefined ? [] : [basic, basic.slice(basic.indexOf(':') + 1)])];
 }
 
-const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+/** `text` matched literally inside a regular expression. Internal to the package. */
+export const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /**
  * Where the secrets of a run are: the headers sent (every value is one) and the URLs with what

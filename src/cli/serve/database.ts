@@ -13,8 +13,6 @@ import { readMappingFile, refuseWithoutDefaultCountry } from './mapping-file.js'
 import { SEPARATE_PASSWORD, SET_DEFAULT_COUNTRY } from './options.js';
 
 export { DatabaseUnreachableError };
-// `db check` reads the mapping as serve does, from here.
-export { defaultCountryProblem, readMappingFile } from './mapping-file.js';
 
 /**
  * A database opened for a command: the pool, its engine, and how to name it in messages
@@ -69,9 +67,6 @@ function reasonOf(error: unknown): string {
   return (inner as Error | undefined)?.message ?? code ?? error.name;
 }
 
-/** A driver's message without the URL's password or the one given separately. */
-const redact = (text: string, url: string, password: string | undefined): string => redactDatabasePassword(text, url, password);
-
 /**
  * Opens the database at `url` (with `password` when the URL has none) for `mapping`, and proves
  * it is reachable by detecting its engine. An unreachable database is a
@@ -82,7 +77,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
   try {
     database = await openSqlDatabase(url, { timeoutMs, password });
   } catch (error) {
-    const message = `--database: ${redact(reasonOf(error), url, password)}`;
+    const message = `--database: ${redactDatabasePassword(reasonOf(error), url, password)}`;
     throw error instanceof TypeError ? new UsageError(message) : new Error(message);
   }
   try {
@@ -90,7 +85,7 @@ export async function openDatabase(url: string, mapping: SqlMapping, timeoutMs: 
     return { database, mapping, engine, describe: `${database.safeUrl}, ${ENGINE_NAMES[engine]}` };
   } catch (error) {
     await database.close().catch(() => {});
-    const message = `cannot connect to the database at ${database.host}: ${connectFailure(error, redact(reasonOf(error), url, password))}`;
+    const message = `cannot connect to the database at ${database.host}: ${connectFailure(error, redactDatabasePassword(reasonOf(error), url, password))}`;
     throw isPermanent(error) ? new Error(message) : new DatabaseUnreachableError(message);
   }
 }
@@ -113,7 +108,7 @@ export async function openDatabaseRepository(
   // process alive some 10 s (the pool's idle timeout) before a failed start could exit.
   try {
     // Why a call failed, for serve's log and the banner: the driver's words, password redacted.
-    const reason = (error: unknown) => redact(reasonOf(error), url, options.password);
+    const reason = (error: unknown) => redactDatabasePassword(reasonOf(error), url, options.password);
     const runner = createRunner(database.client, database.dialect);
     await checkMappingAgainstSchema(runner, mapping, mappingFile, database.host, reason);
     const repository = createSqlRepository({

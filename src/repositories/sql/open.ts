@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../redaction/secrets.js';
 import type { SqlClient } from './client.js';
 import type { SqlDialect } from './dialect.js';
 
@@ -101,7 +102,6 @@ const safeDecode = (text: string) => {
   }
 };
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Removes a database password from any text, such as a driver's error message that quotes its
